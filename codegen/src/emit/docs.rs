@@ -1,0 +1,132 @@
+//! Doc comments: spec text made safe for rustdoc, one `#[doc]` per source line.
+//!
+//! Vendor descriptions are free text: `[label]` would be read as an intra-doc link,
+//! `<br>` as HTML, a bare URL is linted, indentation starts a code block and a ``` fence a
+//! doctest. Each of these is neutralised while the text stays verbatim when rendered.
+
+use crate::model::Docs;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = "..."]` attributes, one per line.
+pub fn doc_attrs(lines: &[String]) -> TokenStream {
+    let attrs = lines.iter().map(|line| {
+        let text = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote! { #[doc = #text] }
+    });
+    quote! { #(#attrs)* }
+}
+
+/// `#![doc = "..."]` attributes (module and crate docs), one per line.
+pub fn inner_doc_attrs(lines: &[String]) -> TokenStream {
+    let attrs = lines.iter().map(|line| {
+        let text = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote! { #![doc = #text] }
+    });
+    quote! { #(#attrs)* }
+}
+
+/// Lines of a model element's docs: the escaped description, then the notes (written by
+/// codegen, already safe), a blank line between them; `extra` paragraphs follow.
+pub fn lines(docs: &Docs, extra: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut paragraph = |lines: Vec<String>| {
+        if lines.is_empty() {
+            return;
+        }
+        if !out.is_empty() {
+            out.push(String::new());
+        }
+        out.extend(lines);
+    };
+    if let Some(description) = &docs.description {
+        paragraph(text_lines(description));
+    }
+    paragraph(docs.notes.clone());
+    for text in extra {
+        paragraph(text.lines().map(str::to_owned).collect());
+    }
+    out
+}
+
+/// Spec text as escaped lines, blank lines collapsed and trailing ones dropped.
+pub fn text_lines(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let escaped = escape_line(line);
+        if escaped.is_empty() && out.last().is_none_or(String::is_empty) {
+            continue;
+        }
+        out.push(escaped);
+    }
+    while out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    out
+}
+
+/// Escapes one line of spec text so rustdoc renders it literally and lints nothing.
+pub fn escape_line(line: &str) -> String {
+    let line = line.trim();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while !rest.is_empty() {
+        if let Some(url_len) = url_at(rest) {
+            out.push('<');
+            out.push_str(&rest[..url_len]);
+            out.push('>');
+            rest = &rest[url_len..];
+            continue;
+        }
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else { break };
+        match c {
+            '[' | ']' | '<' | '>' | '\\' | '*' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '~' if rest.starts_with("~~~") => out.push_str("\\~"),
+            _ => out.push(c),
+        }
+        rest = chars.as_str();
+    }
+    out
+}
+
+/// Length of a URL starting at the beginning of `text`, if one does.
+fn url_at(text: &str) -> Option<usize> {
+    if !(text.starts_with("http://") || text.starts_with("https://")) {
+        return None;
+    }
+    let end = text
+        .char_indices()
+        .find(|&(_, c)| {
+            c.is_whitespace() || !c.is_ascii() || matches!(c, ')' | ']' | '>' | '"' | '\'' | '<')
+        })
+        .map(|(i, _)| i)
+        .unwrap_or(text.len());
+    let url = text[..end].trim_end_matches(['.', ',', ';', ':']);
+    Some(url.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_line;
+
+    #[test]
+    fn spec_text_is_neutralised() {
+        assert_eq!(escape_line("  see [获取项目ID](a.xml)"), "see \\[获取项目ID\\](a.xml)");
+        assert_eq!(escape_line("a<br>b"), "a\\<br\\>b");
+        assert_eq!(escape_line("go to https://x.y/z."), "go to <https://x.y/z>.");
+        assert_eq!(escape_line("```rust"), "\\`\\`\\`rust");
+        assert_eq!(escape_line("func_name"), "func_name");
+    }
+}

@@ -1,0 +1,309 @@
+//! Model types: one module per definition, holding it and the types nested in it.
+
+use super::docs::{doc_attrs, lines};
+use super::types::{ident, named_in, type_tokens, Prelude};
+use crate::model::{EnumDef, EnumValue, Model, StructDef, TypeId, TypeKind};
+use crate::names::Names;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeMap;
+
+/// One module of `models/`: its name, the types it exports, and its items.
+pub struct ModelModule {
+    pub name: String,
+    pub exports: Vec<TypeId>,
+    pub tokens: TokenStream,
+}
+
+pub fn modules(model: &Model, names: &Names) -> Vec<ModelModule> {
+    let prelude = Prelude::new(names);
+    let mut groups: BTreeMap<TypeId, Vec<TypeId>> = BTreeMap::new();
+    for i in 0..model.types.len() {
+        let id = TypeId(i);
+        groups.entry(model.root_of(id)).or_default().push(id);
+    }
+    let mut out: Vec<ModelModule> = groups
+        .into_iter()
+        .map(|(root, members)| {
+            let name = names.module(root).unwrap_or("unnamed").to_owned();
+            let items: Vec<TokenStream> = members
+                .iter()
+                .map(|&id| type_item(model, names, &prelude, id))
+                .collect();
+            let imports = imports(model, names, root, &members);
+            ModelModule {
+                name,
+                exports: members,
+                tokens: quote! {
+                    #imports
+                    #(#items)*
+                },
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// `use super::{...};` for the named types that live in other modules.
+fn imports(model: &Model, names: &Names, root: TypeId, members: &[TypeId]) -> TokenStream {
+    let mut used = Vec::new();
+    for &id in members {
+        match &model.get(id).kind {
+            TypeKind::Struct(def) => {
+                for field in &def.fields {
+                    named_in(&field.ty, &mut used);
+                }
+                if let Some(additional) = &def.additional {
+                    named_in(additional, &mut used);
+                }
+            }
+            TypeKind::Alias(ty) => named_in(ty, &mut used),
+            TypeKind::Enum(_) => {}
+        }
+    }
+    let mut foreign: Vec<&str> = used
+        .into_iter()
+        .filter(|&id| model.root_of(id) != root)
+        .map(|id| names.ty(id))
+        .collect();
+    foreign.sort_unstable();
+    foreign.dedup();
+    if foreign.is_empty() {
+        return TokenStream::new();
+    }
+    let foreign = foreign.into_iter().map(ident);
+    quote! { use super::{#(#foreign),*}; }
+}
+
+fn type_item(model: &Model, names: &Names, prelude: &Prelude, id: TypeId) -> TokenStream {
+    let ty = model.get(id);
+    let mut extra = Vec::new();
+    if ty.variant > 0 {
+        let files: Vec<String> = ty
+            .files
+            .iter()
+            .map(|&f| format!("`{}`", model.files[f]))
+            .collect();
+        extra.push(format!(
+            "The spec files disagree on this type's shape; this is the shape used by {}.",
+            files.join(", ")
+        ));
+    }
+    let docs = doc_attrs(&lines(&ty.docs, &extra));
+    let name = ident(names.ty(id));
+    match &ty.kind {
+        TypeKind::Struct(def) => struct_item(names, prelude, id, def, docs),
+        TypeKind::Enum(def) if def.is_integer() => integer_enum_item(names, id, def, docs),
+        TypeKind::Enum(def) => string_enum_item(names, prelude, id, def, docs),
+        TypeKind::Alias(target) => {
+            let target = type_tokens(target, names, prelude);
+            quote! {
+                #docs
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+fn struct_item(
+    names: &Names,
+    prelude: &Prelude,
+    id: TypeId,
+    def: &StructDef,
+    docs: TokenStream,
+) -> TokenStream {
+    let name = ident(names.ty(id));
+    let member_names = &names.members[id.0];
+    let option = &prelude.option;
+    let skip_none = prelude.option_is_none(names);
+    let all_optional = def.fields.iter().all(|f| !f.required);
+
+    let mut fields = Vec::new();
+    let mut required_params = Vec::new();
+    let mut inits = Vec::new();
+    for (field, field_name) in def.fields.iter().zip(member_names) {
+        let field_ident = ident(field_name);
+        let mut ty = type_tokens(&field.ty, names, prelude);
+        if field.boxed {
+            let boxed = &prelude.boxed;
+            ty = quote!(#boxed<#ty>);
+        }
+        let field_docs = doc_attrs(&lines(&field.docs, &[]));
+        let json = &field.json_name;
+        let rename = (field_name != json).then(|| quote!(#[serde(rename = #json)]));
+        if field.required {
+            fields.push(quote! {
+                #field_docs
+                #rename
+                pub #field_ident: #ty,
+            });
+            required_params.push(quote!(#field_ident: #ty));
+            inits.push(quote!(#field_ident));
+        } else {
+            fields.push(quote! {
+                #field_docs
+                #rename
+                #[serde(skip_serializing_if = #skip_none)]
+                pub #field_ident: #option<#ty>,
+            });
+            inits.push(quote!(#field_ident: None));
+        }
+    }
+
+    let string = &prelude.string;
+    let catch_all = match (&def.additional, &names.additional[id.0]) {
+        (Some(values), Some(map_name)) => {
+            let map_ident = ident(map_name);
+            let values = type_tokens(values, names, prelude);
+            inits.push(quote!(#map_ident: indexmap::IndexMap::new()));
+            quote! {
+                /// Properties other than the named ones (`additionalProperties` in the spec).
+                #[serde(flatten)]
+                pub #map_ident: indexmap::IndexMap<#string, #values>,
+            }
+        }
+        _ => {
+            let unknown = ident(&names.catch_all[id.0]);
+            inits.push(quote!(#unknown: indexmap::IndexMap::new()));
+            quote! {
+                /// Properties the spec does not describe, kept so that they survive a
+                /// deserialize → serialize round trip unchanged.
+                #[serde(flatten)]
+                pub #unknown: indexmap::IndexMap<#string, serde_json::Value>,
+            }
+        }
+    };
+
+    let derive_default = all_optional.then(|| quote!(Default,));
+    let constructor = (!all_optional).then(|| {
+        let many = (required_params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            impl #name {
+                /// A value with the required properties set and every optional one absent.
+                #many
+                pub fn new(#(#required_params),*) -> Self {
+                    Self { #(#inits),* }
+                }
+            }
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #catch_all
+        }
+        #constructor
+    }
+}
+
+fn string_enum_item(
+    names: &Names,
+    prelude: &Prelude,
+    id: TypeId,
+    def: &EnumDef,
+    docs: TokenStream,
+) -> TokenStream {
+    let name = ident(names.ty(id));
+    let unknown = ident(&names.catch_all[id.0]);
+    let string = &prelude.string;
+    let values: Vec<&str> = def
+        .values
+        .iter()
+        .map(|v| match v {
+            EnumValue::String(s) => s.as_str(),
+            EnumValue::Integer(_) => "",
+        })
+        .collect();
+    let variants: Vec<_> = names.members[id.0].iter().map(|v| ident(v)).collect();
+    let variant_docs = values.iter().map(|v| {
+        let text = format!(" {}", crate::model::code_span(v));
+        quote!(#[doc = #text])
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #( #variant_docs #variants, )*
+            /// A value the spec does not list, kept as received so that it is sent back
+            /// unchanged.
+            #unknown(#string),
+        }
+
+        impl #name {
+            /// The value as it appears in JSON.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #values, )*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => Self::#variants, )*
+                    other => Self::#unknown(other.into()),
+                }
+            }
+        }
+
+        crate::runtime::string_enum!(#name);
+    }
+}
+
+fn integer_enum_item(names: &Names, id: TypeId, def: &EnumDef, docs: TokenStream) -> TokenStream {
+    let name = ident(names.ty(id));
+    let unknown = ident(&names.catch_all[id.0]);
+    let numbers: Vec<i64> = def
+        .values
+        .iter()
+        .map(|v| match v {
+            EnumValue::Integer(n) => *n,
+            EnumValue::String(_) => 0,
+        })
+        .collect();
+    let values: Vec<proc_macro2::Literal> = numbers
+        .iter()
+        .map(|&n| proc_macro2::Literal::i64_unsuffixed(n))
+        .collect();
+    let variants: Vec<_> = names.members[id.0].iter().map(|v| ident(v)).collect();
+    let variant_docs = numbers.iter().map(|v| {
+        let text = format!(" `{v}`");
+        quote!(#[doc = #text])
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #( #variant_docs #variants, )*
+            /// A value the spec does not list, kept as received so that it is sent back
+            /// unchanged.
+            #unknown(i64),
+        }
+
+        impl #name {
+            /// The value as it appears in JSON.
+            pub fn as_i64(&self) -> i64 {
+                match self {
+                    #( Self::#variants => #values, )*
+                    Self::#unknown(value) => *value,
+                }
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #( #values => Self::#variants, )*
+                    other => Self::#unknown(other),
+                }
+            }
+        }
+
+        crate::runtime::integer_enum!(#name);
+    }
+}

@@ -1,0 +1,147 @@
+//! `codegen`: regenerate `generated/` from `specs/functiongraph/`, check it for drift, or
+//! generate a crate for any folder of specs.
+
+use clap::Parser;
+use codegen::{generate, write, Config, Failure};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Generate a Rust crate from Huawei Cloud API Explorer specs.
+///
+/// Without arguments, regenerates `generated/` (package `functiongraph`) from
+/// `specs/functiongraph/` of this repository.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Cli {
+    /// Folder of spec files (`*.json`, one operation each).
+    #[arg(long, value_name = "DIR", requires = "out")]
+    specs: Option<PathBuf>,
+    /// Folder to write the crate to; it is replaced as a whole.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Package name of the generated crate (default: the spec folder's name in snake_case).
+    #[arg(long, value_name = "NAME")]
+    crate_name: Option<String>,
+    /// Write nothing; exit with status 1 and list the files that differ from what would be
+    /// generated.
+    #[arg(long)]
+    check: bool,
+    /// Do not print warnings.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Exit status for a broken spec or a drifted output.
+const EXIT_FAILURE: u8 = 1;
+/// Exit status for bad arguments (the same clap uses).
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = workspace_root();
+    let default_run = cli.specs.is_none();
+    let specs = cli
+        .specs
+        .clone()
+        .unwrap_or_else(|| root.join("specs").join("functiongraph"));
+    let out = cli.out.clone().unwrap_or_else(|| root.join("generated"));
+    let crate_name = match (&cli.crate_name, default_run) {
+        (Some(name), _) => name.clone(),
+        (None, true) => "functiongraph".to_owned(),
+        (None, false) => default_crate_name(&specs),
+    };
+    if !is_crate_name(&crate_name) {
+        eprintln!(
+            "error: `{crate_name}` is not a valid crate name (letters, digits, `_` and `-`, \
+             starting with a letter)"
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let config = if default_run {
+        Config {
+            specs,
+            crate_name,
+            specs_label: "specs/functiongraph".to_owned(),
+            regenerate: "cargo run -p codegen".to_owned(),
+        }
+    } else {
+        let label = specs.display().to_string();
+        Config {
+            regenerate: format!("codegen --specs {label} --out <DIR> --crate-name {crate_name}"),
+            specs,
+            crate_name,
+            specs_label: label,
+        }
+    };
+
+    let generated = match generate(&config) {
+        Ok(generated) => generated,
+        Err(failure) => {
+            eprint!("{failure}");
+            if let Failure::Spec(diags) = &failure {
+                let errors = diags.errors().count();
+                eprintln!("error: {errors} problem(s) in the specs; {} left untouched", out.display());
+            }
+            return ExitCode::from(EXIT_FAILURE);
+        }
+    };
+    if !cli.quiet {
+        for warning in generated.warnings.warnings() {
+            eprintln!("{warning}");
+        }
+    }
+
+    if cli.check {
+        return match write::check(&out, &generated.files) {
+            Ok(drift) if drift.is_empty() => {
+                eprintln!("{} is up to date ({} files)", out.display(), generated.files.files.len());
+                ExitCode::SUCCESS
+            }
+            Ok(drift) => {
+                eprintln!("{} differs from what codegen generates:", out.display());
+                for d in &drift {
+                    eprintln!("  {d}");
+                }
+                eprintln!("run `{}` to regenerate it", config.regenerate);
+                ExitCode::from(EXIT_FAILURE)
+            }
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", out.display());
+                ExitCode::from(EXIT_FAILURE)
+            }
+        };
+    }
+    match write::write(&out, &generated.files) {
+        Ok(()) => {
+            eprintln!("wrote {} files to {}", generated.files.files.len(), out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}; it was left as it was", out.display());
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+/// The repository root: codegen's manifest folder's parent, fixed at build time so that
+/// the default run works from any working directory.
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn default_crate_name(specs: &Path) -> String {
+    let folder = specs
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "generated".to_owned());
+    codegen::names::snake_name(&folder)
+}
+
+fn is_crate_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}

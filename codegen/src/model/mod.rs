@@ -1,0 +1,136 @@
+//! Stage 2, model: typed documents → an intermediate representation with every ref
+//! resolved, identical definitions merged across files, and recursion marked.
+//!
+//! Nothing here knows Rust syntax; names are only hints (the spec's own words) that the
+//! `names` stage turns into identifiers.
+
+mod convert;
+mod cycles;
+mod dedupe;
+mod docs;
+
+pub use docs::{code_span, Docs};
+
+use crate::diag::Diagnostics;
+use crate::read::SpecFile;
+
+/// Index of a type in [`Model::types`]; stable for a given set of specs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+/// Everything the later stages need, free of spec syntax.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    /// Spec file stems in processing (sorted) order; [`TypeDef::files`] indexes this.
+    pub files: Vec<String>,
+    pub types: Vec<TypeDef>,
+}
+
+impl Model {
+    pub fn get(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// The top-level type whose module holds `id` (itself for definitions).
+    pub fn root_of(&self, id: TypeId) -> TypeId {
+        let mut current = id;
+        // Owner chains are acyclic by construction (an inline type is created by its
+        // parent); the bound only guards against a bug turning into a hang.
+        for _ in 0..self.types.len() {
+            match self.types[current.0].owner {
+                Some(owner) => current = owner,
+                None => break,
+            }
+        }
+        current
+    }
+}
+
+/// One Rust type to be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Words to name it by: the definition name, then property names for inline types
+    /// (`["CreateFunctionRequestBody", "runtime"]`).
+    pub hint: Vec<String>,
+    /// 0 for the variant of this hint used by the most files; 1, 2, ... for other variants
+    /// of a same-name definition that differs between files.
+    pub variant: usize,
+    /// Indices into [`Model::files`] of the files that define this type, ascending.
+    pub files: Vec<usize>,
+    /// JSON pointer of the schema in the first of `files`.
+    pub pointer: String,
+    /// For inline types: the type whose schema contains this one.
+    pub owner: Option<TypeId>,
+    pub docs: Docs,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with named properties, in spec order.
+    Struct(StructDef),
+    /// A closed list of values in the spec, open in the generated type.
+    Enum(EnumDef),
+    /// A definition that is not an object: an array, a map or a primitive.
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StructDef {
+    pub fields: Vec<Field>,
+    /// Value type of `additionalProperties` when the object also has properties.
+    pub additional: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub json_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    /// Set by the cycle pass when the field's type contains the struct itself.
+    pub boxed: bool,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    pub values: Vec<EnumValue>,
+}
+
+impl EnumDef {
+    pub fn is_integer(&self) -> bool {
+        self.values.iter().all(|v| matches!(v, EnumValue::Integer(_)))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EnumValue {
+    String(String),
+    Integer(i64),
+}
+
+/// A use of a type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    String,
+    I32,
+    I64,
+    F64,
+    Bool,
+    /// `format: date-time`: text kept as sent, parsed on demand.
+    DateTime,
+    /// Any JSON value (untyped schemas, free-form objects).
+    Any,
+    Array(Box<TypeRef>),
+    /// JSON object with arbitrary keys (`additionalProperties`), order kept.
+    Map(Box<TypeRef>),
+    Named(TypeId),
+}
+
+/// Builds the model of a set of spec files.
+pub fn build(files: &[SpecFile]) -> (Model, Diagnostics) {
+    let (locals, mut diags) = convert::convert_files(files);
+    let mut model = dedupe::merge(files, locals, &mut diags);
+    cycles::box_recursive_fields(&mut model);
+    (model, diags)
+}

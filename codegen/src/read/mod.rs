@@ -1,0 +1,130 @@
+//! Stage 1, read: spec files on disk → typed documents.
+//!
+//! Only parsing happens here. A file that is not JSON, or whose structure does not fit,
+//! yields a diagnostic with the file and the JSON pointer of the offending value; the other
+//! files are still read so that one run reports every broken file.
+
+mod document;
+mod quirks;
+mod schema;
+
+pub use document::{
+    Components, Document, Header, MediaType, Operation, Parameter, PathItem, RequestBody,
+    Response, Responses,
+};
+pub use quirks::{AdditionalProperties, Required, StringList};
+pub use schema::Schema;
+
+use crate::diag::{escape_token, Diagnostic, Diagnostics};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// One parsed spec file.
+#[derive(Debug, Clone)]
+pub struct SpecFile {
+    /// Path as found on disk (used in diagnostics).
+    pub path: PathBuf,
+    /// File stem, e.g. `CreateFunction`; files are ordered by it.
+    pub stem: String,
+    pub document: Document,
+}
+
+/// Lists the `*.json` files of `dir`, sorted by name so that the result never depends on
+/// the order the file system returns them in.
+pub fn list_spec_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Diagnostic::error(dir, "", format!("cannot read the spec folder: {e}"))
+            .with_hint("pass an existing folder of *.json files with --specs")
+    })?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Diagnostic::error(dir, "", e.to_string()))?;
+        let path = entry.path();
+        if path.extension().is_some_and(|ext| ext == "json") && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(Diagnostic::error(dir, "", "no *.json spec files in this folder"));
+    }
+    Ok(files)
+}
+
+/// Reads every spec file of `dir`. Returns the files that parsed and the problems found.
+pub fn read_dir(dir: &Path) -> (Vec<SpecFile>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let files = match list_spec_files(dir) {
+        Ok(files) => files,
+        Err(d) => {
+            diags.push(d);
+            return (Vec::new(), diags);
+        }
+    };
+    let mut specs = Vec::with_capacity(files.len());
+    for path in files {
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                diags.push(Diagnostic::error(&path, "", format!("cannot read file: {e}")));
+                continue;
+            }
+        };
+        match parse_value(&path, &bytes).and_then(|value| parse_document(&path, value)) {
+            Ok(spec) => specs.push(spec),
+            Err(d) => diags.push(d),
+        }
+    }
+    (specs, diags)
+}
+
+/// Parses raw bytes as JSON. Syntax errors have no pointer, so line and column are given.
+pub fn parse_value(path: &Path, bytes: &[u8]) -> Result<Value, Diagnostic> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        Diagnostic::error(path, "", format!("not valid JSON: {e}"))
+            .with_hint("API Explorer files are UTF-8 JSON documents")
+    })
+}
+
+/// Turns a JSON value into a typed document.
+pub fn parse_document(path: &Path, value: Value) -> Result<SpecFile, Diagnostic> {
+    if !value.is_object() {
+        return Err(Diagnostic::error(path, "", "the document is not a JSON object"));
+    }
+    let document: Document = serde_path_to_error::deserialize(value).map_err(|e| {
+        let pointer = path_to_pointer(e.path());
+        Diagnostic::error(path, pointer, e.into_inner().to_string())
+    })?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(SpecFile {
+        path: path.to_path_buf(),
+        stem,
+        document,
+    })
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => {
+                out.push('/');
+                out.push_str(&index.to_string());
+            }
+            Segment::Map { key } => {
+                out.push('/');
+                out.push_str(&escape_token(key));
+            }
+            Segment::Enum { variant } => {
+                out.push('/');
+                out.push_str(&escape_token(variant));
+            }
+            Segment::Unknown => {}
+        }
+    }
+    out
+}

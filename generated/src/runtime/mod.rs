@@ -1,0 +1,12 @@
+// @generated: copied verbatim from codegen/runtime/mod.rs; edit the original there.
+
+//! Hand-written support code shared by every generated crate.
+//!
+//! The generator copies these files verbatim, so every crate it produces carries the
+//! same, separately tested behaviour; only the `models` (and operations) are generated.
+
+mod datetime;
+mod open_enum;
+
+pub use datetime::{DateTime, DateTimeParseError, ParsedDateTime};
+pub(crate) use open_enum::{integer_enum, string_enum};

@@ -1,0 +1,1 @@
+//! Golden-file and conformance tests live in `tests/`.
