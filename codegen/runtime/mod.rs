@@ -4,7 +4,9 @@
 //! same, separately tested behaviour; only the `models` (and operations) are generated.
 
 mod datetime;
+mod error;
 mod open_enum;
 
 pub use datetime::{DateTime, DateTimeParseError, ParsedDateTime};
+pub use error::{ApiError, Error};
 pub(crate) use open_enum::{integer_enum, string_enum};

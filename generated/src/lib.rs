@@ -14,4 +14,4 @@
 #![forbid(unsafe_code)]
 pub mod models;
 pub mod runtime;
-pub use runtime::DateTime;
+pub use runtime::{ApiError, DateTime, Error};

@@ -12,6 +12,7 @@ use quote::quote;
 pub const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("datetime.rs", include_str!("../../runtime/datetime.rs")),
+    ("error.rs", include_str!("../../runtime/error.rs")),
     ("open_enum.rs", include_str!("../../runtime/open_enum.rs")),
 ];
 
@@ -47,6 +48,7 @@ chrono = {{ version = "0.4", default-features = false, features = ["std"] }}
 indexmap = {{ version = "2", features = ["serde"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
+thiserror = "2"
 "#,
         label = info.specs_label,
         regenerate = info.regenerate,
@@ -80,7 +82,7 @@ pub fn lib_rs(info: &CrateInfo) -> TokenStream {
         pub mod models;
         pub mod runtime;
 
-        pub use runtime::DateTime;
+        pub use runtime::{ApiError, DateTime, Error};
     }
 }
 
