@@ -70,6 +70,8 @@ impl std::fmt::Display for Failure {
 /// Runs read → model → names → emit in memory.
 pub fn generate(config: &Config) -> Result<Generated, Failure> {
     let (files, mut diags) = read::read_dir(&config.specs);
+    // Files that parsed are modelled even when others did not, so that one run reports
+    // every problem.
     let (model, model_diags) = model::build(&files);
     diags.extend(model_diags);
     if diags.has_errors() {

@@ -137,7 +137,10 @@ impl Converter<'_> {
         if let Some(def) = self.enum_def(&schema, &place) {
             return TypeKind::Enum(def);
         }
-        if is_object_like(&schema) && schema.reference.is_none() {
+        // An object with named properties is a struct; one with only
+        // `additionalProperties` is a map, and a bare `type: object` any JSON value.
+        let empty_object = schema.properties.is_some() && schema.additional_properties.is_none();
+        if is_object_like(&schema) && (has_properties(&schema) || empty_object) {
             return TypeKind::Struct(self.struct_def(&schema, &place));
         }
         TypeKind::Alias(self.type_ref_of_body(&schema, &place))

@@ -2,9 +2,4 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 执行函数请求体,为json格式。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct AsyncInvokeFunctionRequestBody {
-    /// Properties other than the named ones (`additionalProperties` in the spec).
-    #[serde(flatten)]
-    pub additional_properties: indexmap::IndexMap<String, serde_json::Value>,
-}
+pub type AsyncInvokeFunctionRequestBody = indexmap::IndexMap<String, serde_json::Value>;

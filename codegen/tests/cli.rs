@@ -1,0 +1,141 @@
+//! The command line as a user meets it: regenerate, `--check`, broken specs, bad arguments.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn codegen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .args(args)
+        .output()
+        .expect("the codegen binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A folder with a few real FunctionGraph specs, small enough to generate quickly.
+fn spec_folder(dir: &Path) -> PathBuf {
+    let specs = dir.join("specs");
+    fs::create_dir_all(&specs).unwrap();
+    for name in ["CreateFunction.json", "DeleteFunction.json", "ListFunctions.json"] {
+        fs::copy(repo().join("specs/functiongraph").join(name), specs.join(name)).unwrap();
+    }
+    specs
+}
+
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    codegen::write::list_files(dir)
+        .unwrap()
+        .into_iter()
+        .map(|p| {
+            let bytes = fs::read(dir.join(&p)).unwrap();
+            (p, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn committed_crate_has_no_drift() {
+    let output = codegen(&["--check", "--quiet"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("up to date"));
+}
+
+#[test]
+fn check_names_modified_missing_and_extra_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = spec_folder(tmp.path());
+    let out = tmp.path().join("crate");
+    let (specs, out) = (specs.to_str().unwrap(), out.to_str().unwrap());
+    let args = ["--specs", specs, "--out", out, "--crate-name", "fg", "--quiet"];
+    assert!(codegen(&args).status.success());
+
+    let mut check = args.to_vec();
+    check.push("--check");
+    let fresh = codegen(&check);
+    assert!(fresh.status.success(), "fresh output passes: {}", stderr(&fresh));
+
+    let out = Path::new(out);
+    let lib = out.join("src/lib.rs");
+    fs::write(&lib, fs::read_to_string(&lib).unwrap() + "\n// edited\n").unwrap();
+    fs::remove_file(out.join("src/runtime/datetime.rs")).unwrap();
+    fs::write(out.join("src/notes.rs"), "// stray\n").unwrap();
+    let drifted = codegen(&check);
+    assert_eq!(drifted.status.code(), Some(1));
+    let report = stderr(&drifted);
+    assert!(report.contains("modified: src/lib.rs"), "{report}");
+    assert!(report.contains("missing:  src/runtime/datetime.rs"), "{report}");
+    assert!(report.contains("extra:    src/notes.rs"), "{report}");
+}
+
+#[test]
+fn broken_spec_names_file_and_pointer_and_leaves_output_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = spec_folder(tmp.path());
+    let out = tmp.path().join("crate");
+    let (specs_s, out_s) = (specs.to_str().unwrap(), out.to_str().unwrap());
+    let args = ["--specs", specs_s, "--out", out_s, "--crate-name", "fg", "--quiet"];
+    assert!(codegen(&args).status.success());
+    let before = snapshot(&out);
+
+    // A wrong type deep inside a definition, and a dangling ref in another file.
+    let create = specs.join("CreateFunction.json");
+    let mut doc: serde_json::Value = serde_json::from_slice(&fs::read(&create).unwrap()).unwrap();
+    doc["definitions"]["FuncVpc"]["properties"] = serde_json::json!("not an object");
+    fs::write(&create, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let list = specs.join("ListFunctions.json");
+    let text = fs::read_to_string(&list).unwrap();
+    fs::write(&list, text.replacen("#/definitions/StrategyConfig", "#/definitions/Missing", 1)).unwrap();
+
+    let output = codegen(&args);
+    assert_eq!(output.status.code(), Some(1));
+    let report = stderr(&output);
+    assert!(report.contains("CreateFunction.json at /definitions/FuncVpc/properties"), "{report}");
+    assert!(report.contains("ListFunctions.json at /definitions/"), "{report}");
+    assert!(report.contains("#/definitions/Missing"), "{report}");
+    assert!(!report.contains("panicked"), "{report}");
+    assert_eq!(snapshot(&out), before, "output folder changed after a failed run");
+}
+
+#[test]
+fn not_json_is_reported_with_its_position() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = spec_folder(tmp.path());
+    fs::write(specs.join("Broken.json"), b"{\"name\": \"Broken\", \"paths\": {").unwrap();
+    let out = tmp.path().join("crate");
+    let output = codegen(&[
+        "--specs",
+        specs.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = stderr(&output);
+    assert!(report.contains("Broken.json: not valid JSON"), "{report}");
+    assert!(!out.exists(), "nothing is written when a spec is broken");
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let bad_flag = codegen(&["--no-such-flag"]);
+    assert_eq!(bad_flag.status.code(), Some(2));
+    // --specs without --out would overwrite the FunctionGraph crate: refused.
+    let no_out = codegen(&["--specs", "somewhere"]);
+    assert_eq!(no_out.status.code(), Some(2));
+    let tmp = tempfile::tempdir().unwrap();
+    let bad_name = codegen(&[
+        "--specs",
+        tmp.path().to_str().unwrap(),
+        "--out",
+        tmp.path().join("o").to_str().unwrap(),
+        "--crate-name",
+        "9 lives",
+    ]);
+    assert_eq!(bad_name.status.code(), Some(2));
+}
