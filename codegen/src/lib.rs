@@ -6,7 +6,7 @@
 //! 2. [`model`]: documents → types with refs resolved and duplicates merged.
 //! 3. [`names`]: every Rust identifier, decided once, collision-free.
 //! 4. [`emit`]: model + names → formatted source files.
-//! 5. [`write`]: files → disk (atomically), or a drift report (`--check`).
+//! 5. [`write`](mod@write): files → disk (atomically), or a drift report (`--check`).
 //!
 //! Problems in specs are [`diag::Diagnostic`]s carrying the file and JSON pointer; the
 //! pipeline never panics on input and writes nothing when a spec has an error.
@@ -82,12 +82,25 @@ pub fn generate(config: &Config) -> Result<Generated, Failure> {
         .iter()
         .find_map(|f| f.document.product_short.clone())
         .unwrap_or_else(|| config.crate_name.clone());
+    // `functiongraph.cn-north-4.myhuaweicloud.com` with region `cn-north-4` gives the
+    // template `functiongraph.{region}.myhuaweicloud.com`.
+    let (host_template, example_region) = files
+        .iter()
+        .find_map(|f| {
+            let host = f.document.host.as_deref()?;
+            let region = f.document.region_id.as_deref().filter(|r| !r.is_empty())?;
+            host.contains(region)
+                .then(|| (host.replacen(region, "{region}", 1), region.to_owned()))
+        })
+        .map_or((None, "cn-north-4".to_owned()), |(t, r)| (Some(t), r));
     let info = CrateInfo {
         crate_name: config.crate_name.clone(),
         service,
         specs_label: config.specs_label.clone(),
         regenerate: config.regenerate.clone(),
         spec_count: files.len(),
+        host_template,
+        example_region,
     };
     let files = emit::emit(&model, &names, &info).map_err(Failure::Emit)?;
     Ok(Generated {

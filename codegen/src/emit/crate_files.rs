@@ -11,9 +11,17 @@ use quote::quote;
 /// Hand-written runtime sources, copied verbatim into every generated crate.
 pub const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("auth.rs", include_str!("../../runtime/auth.rs")),
+    ("credentials.rs", include_str!("../../runtime/credentials.rs")),
     ("datetime.rs", include_str!("../../runtime/datetime.rs")),
+    ("endpoint.rs", include_str!("../../runtime/endpoint.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("open_enum.rs", include_str!("../../runtime/open_enum.rs")),
+    ("operation.rs", include_str!("../../runtime/operation.rs")),
+    ("request.rs", include_str!("../../runtime/request.rs")),
+    ("response.rs", include_str!("../../runtime/response.rs")),
+    ("sign_alibaba.rs", include_str!("../../runtime/sign_alibaba.rs")),
+    ("sign_huawei.rs", include_str!("../../runtime/sign_huawei.rs")),
 ];
 
 /// The comment that opens every generated file.
@@ -44,10 +52,16 @@ license = "MIT"
 publish = false
 
 [dependencies]
+base64 = "0.22"
 chrono = {{ version = "0.4", default-features = false, features = ["std"] }}
+hex = "0.4"
+hmac = "0.12"
+http = "1"
 indexmap = {{ version = "2", features = ["serde"] }}
+percent-encoding = "2"
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
+sha2 = "0.10"
 thiserror = "2"
 "#,
         label = info.specs_label,
@@ -58,7 +72,7 @@ thiserror = "2"
 }
 
 pub fn lib_rs(info: &CrateInfo) -> TokenStream {
-    let docs = inner_doc_attrs(&[
+    let mut doc_lines = vec![
         format!("Huawei Cloud {} API for Rust.", info.service),
         String::new(),
         format!(
@@ -67,6 +81,11 @@ pub fn lib_rs(info: &CrateInfo) -> TokenStream {
         ),
         String::new(),
         "- [`models`]: one type per definition of the specs, with serde support.".to_owned(),
+        "- [`operations`]: per operation a request type that builds an `http::Request` and"
+            .to_owned(),
+        "  a response enum with one variant per documented status; no HTTP client needed."
+            .to_owned(),
+        "- [`Endpoint`], [`Credentials`] (IAM token or AK/SK via [`auth`]), [`Error`].".to_owned(),
         "- [`DateTime`]: `date-time` values, kept as sent and parsed on demand.".to_owned(),
         String::new(),
         "Every enum is open: values the spec does not list are kept in an `Unknown` variant,"
@@ -74,27 +93,48 @@ pub fn lib_rs(info: &CrateInfo) -> TokenStream {
         "and properties it does not describe are kept in `unknown_fields`, so what the service"
             .to_owned(),
         "sends survives a round trip unchanged.".to_owned(),
-    ]);
+    ];
+    let endpoint_fn = info.host_template.as_ref().map(|template| {
+        let doc = format!(" The host of {} in a region; `{{region}}` stands for the region name.", info.service);
+        let fn_doc = format!(
+            " The public endpoint of {} in `region` (e.g. `{}`), acting for `project_id`.",
+            info.service, info.example_region
+        );
+        quote! {
+            #[doc = #doc]
+            pub const HOST_TEMPLATE: &str = #template;
+
+            #[doc = #fn_doc]
+            pub fn endpoint(region: &str, project_id: &str) -> Result<Endpoint, Error> {
+                Endpoint::from_template(HOST_TEMPLATE, region).map(|e| e.with_project_id(project_id))
+            }
+        }
+    });
+    if info.host_template.is_some() {
+        doc_lines.push(String::new());
+        doc_lines.push("[`endpoint`] gives the public endpoint of a region.".to_owned());
+    }
+    let docs = inner_doc_attrs(&doc_lines);
     quote! {
         #docs
         #![forbid(unsafe_code)]
 
         pub mod models;
+        pub mod operations;
         pub mod runtime;
 
-        pub use runtime::{ApiError, DateTime, Error};
+        pub use runtime::{auth, ApiError, Credentials, DateTime, Endpoint, Error, Operation};
+
+        #endpoint_fn
     }
 }
 
-pub fn models_mod(modules: &[ModelModule], names: &Names, info: &CrateInfo) -> TokenStream {
-    let docs = inner_doc_attrs(&[format!(
-        "Models of the {} API: one type per definition of the specs, plus the enums and \
-         objects nested in them.",
-        info.service
-    )]);
-    let decls = modules.iter().map(|m| {
-        let module = ident(&m.name);
-        let exports = m.exports.iter().map(|&id| ident(names.ty(id)));
+/// `mod x; pub use x::{...};` for each module, under module docs.
+pub fn module_index(doc: String, modules: &[(String, Vec<String>)]) -> TokenStream {
+    let docs = inner_doc_attrs(&[doc]);
+    let decls = modules.iter().map(|(name, exports)| {
+        let module = ident(name);
+        let exports = exports.iter().map(|e| ident(e));
         quote! {
             mod #module;
             pub use #module::{#(#exports),*};
@@ -104,4 +144,22 @@ pub fn models_mod(modules: &[ModelModule], names: &Names, info: &CrateInfo) -> T
         #docs
         #(#decls)*
     }
+}
+
+pub fn models_mod(modules: &[ModelModule], names: &Names, info: &CrateInfo) -> TokenStream {
+    let index: Vec<(String, Vec<String>)> = modules
+        .iter()
+        .map(|m| {
+            let exports = m.exports.iter().map(|&id| names.ty(id).to_owned()).collect();
+            (m.name.clone(), exports)
+        })
+        .collect();
+    module_index(
+        format!(
+            "Models of the {} API: one type per definition of the specs, plus the enums and \
+             objects nested in them.",
+            info.service
+        ),
+        &index,
+    )
 }

@@ -57,18 +57,20 @@ pub fn lines(docs: &Docs, extra: &[String]) -> Vec<String> {
     out
 }
 
-/// Spec text as escaped lines, blank lines collapsed and trailing ones dropped.
+/// Spec text as escaped lines. Each source line becomes its own paragraph: vendors
+/// write lists and line-per-item tables without Markdown, which would otherwise render
+/// as one run-on paragraph (or as a list swallowing the lines after it).
 pub fn text_lines(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for line in text.lines() {
         let escaped = escape_line(line);
-        if escaped.is_empty() && out.last().is_none_or(String::is_empty) {
+        if escaped.is_empty() {
             continue;
         }
+        if !out.is_empty() {
+            out.push(String::new());
+        }
         out.push(escaped);
-    }
-    while out.last().is_some_and(String::is_empty) {
-        out.pop();
     }
     out
 }

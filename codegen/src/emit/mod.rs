@@ -6,6 +6,7 @@
 mod crate_files;
 pub mod docs;
 mod models;
+pub mod operations;
 mod types;
 
 use crate::model::Model;
@@ -27,6 +28,10 @@ pub struct CrateInfo {
     pub regenerate: String,
     /// Number of spec files the crate was generated from.
     pub spec_count: usize,
+    /// The service's host with `{region}` for the region name, when the specs tell it.
+    pub host_template: Option<String>,
+    /// A region the specs name, for docs.
+    pub example_region: String,
 }
 
 /// The generated crate: file contents by path relative to the crate root.
@@ -54,6 +59,27 @@ pub fn emit(model: &Model, names: &Names, info: &CrateInfo) -> Result<CrateFiles
     let path = PathBuf::from("src/models/mod.rs");
     let text = format_rust(&path, crate_files::models_mod(&modules, names, info), &header)?;
     out.files.insert(path, text);
+    let operation_modules = operations::modules(model, names);
+    for module in &operation_modules {
+        let path = PathBuf::from(format!("src/operations/{}.rs", module.name));
+        let text = format_rust(&path, module.tokens.clone(), &header)?;
+        out.files.insert(path, text);
+    }
+    let index: Vec<(String, Vec<String>)> = operation_modules
+        .iter()
+        .map(|m| (m.name.clone(), m.exports.clone()))
+        .collect();
+    let operations_mod = crate_files::module_index(
+        format!(
+            "Operations of the {} API: per operation a request type implementing \
+             [`Operation`](crate::Operation) and a response enum.",
+            info.service
+        ),
+        &index,
+    );
+    let path = PathBuf::from("src/operations/mod.rs");
+    let text = format_rust(&path, operations_mod, &header)?;
+    out.files.insert(path, text);
     let path = PathBuf::from("src/lib.rs");
     let text = format_rust(&path, crate_files::lib_rs(info), &header)?;
     out.files.insert(path, text);
@@ -72,5 +98,26 @@ fn format_rust(path: &std::path::Path, tokens: TokenStream, header: &str) -> Res
         file: path.to_path_buf(),
         message: format!("generated tokens are not valid Rust: {e}"),
     })?;
-    Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
+    Ok(format!("{header}\n{}", space_items(&prettyplease::unparse(&file))))
+}
+
+/// Puts a blank line between top-level items, which `prettyplease` packs together.
+fn space_items(source: &str) -> String {
+    let mut out = String::with_capacity(source.len() + source.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in source.lines() {
+        if let Some(prev) = previous {
+            let ends_item = prev == "}" || (prev.ends_with(';') && !prev.starts_with(' '));
+            let starts_item = !line.starts_with(' ') && !line.is_empty() && !line.starts_with('}');
+            let both_uses = prev.starts_with("use ") && line.starts_with("use ");
+            let both_mods = prev.starts_with("mod ") && line.starts_with("pub use ");
+            if ends_item && starts_item && !both_uses && !both_mods {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
 }

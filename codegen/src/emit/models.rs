@@ -124,11 +124,9 @@ fn struct_item(
     let mut inits = Vec::new();
     for (field, field_name) in def.fields.iter().zip(member_names) {
         let field_ident = ident(field_name);
-        let mut ty = type_tokens(&field.ty, names, prelude);
-        if field.boxed {
-            let boxed = &prelude.boxed;
-            ty = quote!(#boxed<#ty>);
-        }
+        let plain = type_tokens(&field.ty, names, prelude);
+        let boxed = &prelude.boxed;
+        let ty = if field.boxed { quote!(#boxed<#plain>) } else { plain.clone() };
         let field_docs = doc_attrs(&lines(&field.docs, &[]));
         let json = &field.json_name;
         let rename = (field_name != json).then(|| quote!(#[serde(rename = #json)]));
@@ -138,8 +136,12 @@ fn struct_item(
                 #rename
                 pub #field_ident: #ty,
             });
-            required_params.push(quote!(#field_ident: #ty));
-            inits.push(quote!(#field_ident));
+            required_params.push(quote!(#field_ident: #plain));
+            inits.push(if field.boxed {
+                quote!(#field_ident: #boxed::new(#field_ident))
+            } else {
+                quote!(#field_ident)
+            });
         } else {
             fields.push(quote! {
                 #field_docs

@@ -18,6 +18,11 @@ pub struct Prelude {
 }
 
 impl Prelude {
+    /// Plain names: for modules that import no model type by name.
+    pub fn plain() -> Self {
+        Self::new(&Names::default())
+    }
+
     pub fn new(names: &Names) -> Self {
         let pick = |name: &str, full: TokenStream| {
             if names.is_shadowed(name) {
@@ -47,6 +52,16 @@ impl Prelude {
 
 /// The Rust type of a reference; named types by their bare name (the file imports them).
 pub fn type_tokens(ty: &TypeRef, names: &Names, prelude: &Prelude) -> TokenStream {
+    type_tokens_in(ty, names, prelude, None)
+}
+
+/// The Rust type of a reference, named types behind `module::` (e.g. `models::ErrorResp`).
+pub fn type_tokens_in(
+    ty: &TypeRef,
+    names: &Names,
+    prelude: &Prelude,
+    module: Option<&TokenStream>,
+) -> TokenStream {
     match ty {
         TypeRef::String => prelude.string.clone(),
         TypeRef::I32 => quote!(i32),
@@ -56,18 +71,21 @@ pub fn type_tokens(ty: &TypeRef, names: &Names, prelude: &Prelude) -> TokenStrea
         TypeRef::DateTime => quote!(crate::DateTime),
         TypeRef::Any => quote!(serde_json::Value),
         TypeRef::Array(inner) => {
-            let inner = type_tokens(inner, names, prelude);
+            let inner = type_tokens_in(inner, names, prelude, module);
             let vec = &prelude.vec;
             quote!(#vec<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = type_tokens(inner, names, prelude);
+            let inner = type_tokens_in(inner, names, prelude, module);
             let string = &prelude.string;
             quote!(indexmap::IndexMap<#string, #inner>)
         }
         TypeRef::Named(id) => {
             let name = ident(names.ty(*id));
-            quote!(#name)
+            match module {
+                Some(module) => quote!(#module::#name),
+                None => quote!(#name),
+            }
         }
     }
 }

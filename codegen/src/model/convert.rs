@@ -6,6 +6,7 @@
 //! The result still has one type per file and definition; `dedupe` merges them.
 
 use super::docs::Docs;
+use super::operation::Operation;
 use super::{EnumDef, EnumValue, Field, StructDef, TypeId, TypeKind, TypeRef};
 use crate::diag::{child, pointer, Diagnostic, Diagnostics};
 use crate::read::{AdditionalProperties, Schema, SpecFile};
@@ -29,7 +30,13 @@ pub(super) struct LocalType {
 /// pathological input from exhausting the stack.
 const MAX_DEPTH: usize = 64;
 
-pub(super) fn convert_files(files: &[SpecFile]) -> (Vec<LocalType>, Diagnostics) {
+/// Everything found in the files, refs still local.
+pub(super) struct Converted {
+    pub locals: Vec<LocalType>,
+    pub operations: Vec<Operation>,
+}
+
+pub(super) fn convert_files(files: &[SpecFile]) -> (Converted, Diagnostics) {
     let mut converter = Converter {
         files,
         locals: Vec::new(),
@@ -62,7 +69,16 @@ pub(super) fn convert_files(files: &[SpecFile]) -> (Vec<LocalType>, Diagnostics)
         let kind = converter.definition_kind(id, schema);
         converter.locals[id].kind = kind;
     }
-    (converter.locals, converter.diags)
+    // Phase 3: operations, whose inline schemas become top-level types.
+    let mut operations = Vec::new();
+    for file in 0..files.len() {
+        operations.extend(converter.operations_of(file));
+    }
+    let converted = Converted {
+        locals: converter.locals,
+        operations,
+    };
+    (converted, converter.diags)
 }
 
 /// `(section path, name, schema)` of every named schema of a file: Swagger 2.0
@@ -78,9 +94,9 @@ fn definitions_of(spec: &SpecFile) -> Vec<(&'static [&'static str], &String, &Sc
     out
 }
 
-struct Converter<'a> {
-    files: &'a [SpecFile],
-    locals: Vec<LocalType>,
+pub(super) struct Converter<'a> {
+    pub files: &'a [SpecFile],
+    pub locals: Vec<LocalType>,
     definitions: HashMap<(usize, String), usize>,
     diags: Diagnostics,
 }
@@ -88,12 +104,14 @@ struct Converter<'a> {
 /// Where a schema sits: its file, pointer, the words to name inline types by, and the
 /// local type that contains it.
 #[derive(Clone)]
-struct Place<'p> {
-    file: usize,
-    pointer: String,
-    hint: &'p [String],
-    parent: usize,
-    depth: usize,
+pub(super) struct Place<'p> {
+    pub file: usize,
+    pub pointer: String,
+    pub hint: &'p [String],
+    /// The type containing this schema; `None` for schemas of operations (bodies,
+    /// parameters), whose inline types are top-level.
+    pub parent: Option<usize>,
+    pub depth: usize,
 }
 
 impl Place<'_> {
@@ -109,12 +127,12 @@ impl Place<'_> {
 }
 
 impl Converter<'_> {
-    fn error(&mut self, file: usize, pointer: &str, message: String) {
+    pub(super) fn error(&mut self, file: usize, pointer: &str, message: String) {
         self.diags
             .push(Diagnostic::error(&self.files[file].path, pointer, message));
     }
 
-    fn warning(&mut self, file: usize, pointer: &str, message: String) {
+    pub(super) fn warning(&mut self, file: usize, pointer: &str, message: String) {
         self.diags
             .push(Diagnostic::warning(&self.files[file].path, pointer, message));
     }
@@ -125,7 +143,7 @@ impl Converter<'_> {
             file: self.locals[id].file,
             pointer: self.locals[id].pointer.clone(),
             hint: &[],
-            parent: id,
+            parent: Some(id),
             depth: 0,
         };
         let hint = self.locals[id].hint.clone();
@@ -146,8 +164,13 @@ impl Converter<'_> {
         TypeKind::Alias(self.type_ref_of_body(&schema, &place))
     }
 
+    /// Whether a local type is an enum (known once definitions are converted).
+    pub(super) fn is_enum(&self, local: usize) -> bool {
+        matches!(self.locals.get(local).map(|l| &l.kind), Some(TypeKind::Enum(_)))
+    }
+
     /// A type reference for a schema used in a property, item or map value.
-    fn type_ref(&mut self, schema: &Schema, place: &Place<'_>) -> TypeRef {
+    pub(super) fn type_ref(&mut self, schema: &Schema, place: &Place<'_>) -> TypeRef {
         if place.depth > MAX_DEPTH {
             self.error(
                 place.file,
@@ -171,7 +194,7 @@ impl Converter<'_> {
                 return local;
             };
             let inner = Place {
-                parent: id,
+                parent: Some(id),
                 ..place.clone()
             };
             let def = self.struct_def(schema, &inner);
@@ -293,7 +316,7 @@ impl Converter<'_> {
             file: place.file,
             hint: place.hint.to_vec(),
             pointer: place.pointer.clone(),
-            parent: Some(place.parent),
+            parent: place.parent,
             docs: Docs::from_schema(schema),
             kind,
         });
@@ -336,47 +359,66 @@ impl Converter<'_> {
         };
         let mut properties: IndexMap<String, Schema> = IndexMap::new();
         let mut required: Vec<String> = Vec::new();
-        let mut stack: Vec<(Schema, usize)> = parts.iter().rev().map(|p| (p.clone(), 0)).collect();
-        let mut seen = 0usize;
-        while let Some((part, depth)) = stack.pop() {
-            seen += 1;
-            if depth > MAX_DEPTH || seen > 10_000 {
-                self.error(place.file, &place.pointer, "`allOf` refers back to itself".into());
-                break;
-            }
-            let part = match &part.reference {
-                Some(reference) => match self.lookup_schema(place.file, reference) {
-                    Some(target) => target.clone(),
-                    None => {
-                        self.resolve_ref(reference, &place.nested("allOf", place.hint));
-                        continue;
-                    }
-                },
-                None => part,
-            };
-            if let Some(nested) = &part.all_of {
-                stack.extend(nested.iter().rev().map(|p| (p.clone(), depth + 1)));
-            }
-            for (name, prop) in part.properties.iter().flatten() {
-                properties.insert(name.clone(), prop.clone());
-            }
-            required.extend(part.required_names().iter().cloned());
-            if merged.description.is_none() {
-                merged.description = part.description.clone();
-            }
-            if merged.additional_properties.is_none() {
-                merged.additional_properties = part.additional_properties.clone();
-            }
+        let mut budget = 10_000usize;
+        for part in parts {
+            self.collect_all_of(part, place, 0, &mut budget, &mut merged, &mut properties, &mut required);
         }
         for (name, prop) in schema.properties.iter().flatten() {
             properties.insert(name.clone(), prop.clone());
         }
         required.extend(schema.required_names().iter().cloned());
-        required.dedup();
+        let mut seen = std::collections::HashSet::new();
+        required.retain(|r| seen.insert(r.clone()));
         merged.properties = Some(properties);
         merged.required = Some(crate::read::Required::Names(required));
         merged.type_name = None;
         Some(merged)
+    }
+
+    /// Adds one `allOf` part: its own nested parts first, then its properties, so the
+    /// result lists properties in the order a reader of the spec meets them.
+    #[allow(clippy::too_many_arguments)]
+    fn collect_all_of(
+        &mut self,
+        part: &Schema,
+        place: &Place<'_>,
+        depth: usize,
+        budget: &mut usize,
+        merged: &mut Schema,
+        properties: &mut IndexMap<String, Schema>,
+        required: &mut Vec<String>,
+    ) {
+        if depth > MAX_DEPTH || *budget == 0 {
+            if *budget > 0 {
+                self.error(place.file, &place.pointer, "`allOf` refers back to itself".into());
+            }
+            *budget = 0;
+            return;
+        }
+        *budget -= 1;
+        let part = match &part.reference {
+            Some(reference) => match self.lookup_schema(place.file, reference) {
+                Some(target) => target.clone(),
+                None => {
+                    self.resolve_ref(reference, &place.nested("allOf", place.hint));
+                    return;
+                }
+            },
+            None => part.clone(),
+        };
+        for nested in part.all_of.iter().flatten() {
+            self.collect_all_of(nested, place, depth + 1, budget, merged, properties, required);
+        }
+        for (name, prop) in part.properties.iter().flatten() {
+            properties.insert(name.clone(), prop.clone());
+        }
+        required.extend(part.required_names().iter().cloned());
+        if merged.description.is_none() {
+            merged.description = part.description.clone();
+        }
+        if merged.additional_properties.is_none() {
+            merged.additional_properties = part.additional_properties.clone();
+        }
     }
 
     fn lookup_schema(&self, file: usize, reference: &str) -> Option<&Schema> {

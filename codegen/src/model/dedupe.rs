@@ -11,14 +11,15 @@
 //! Documentation does not take part: definitions that differ only in wording are one type
 //! (its docs come from the first file).
 
-use super::convert::LocalType;
-use super::{Model, StructDef, TypeDef, TypeId, TypeKind, TypeRef};
+use super::convert::{Converted, LocalType};
+use super::{BodyKind, Model, StructDef, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::read::SpecFile;
 use std::collections::HashMap;
 use std::fmt::Write;
 
-pub(super) fn merge(files: &[SpecFile], locals: Vec<LocalType>, diags: &mut Diagnostics) -> Model {
+pub(super) fn merge(files: &[SpecFile], converted: Converted, diags: &mut Diagnostics) -> Model {
+    let Converted { locals, mut operations } = converted;
     let class = refine(&locals);
     let class_count = class.iter().map(|c| c + 1).max().unwrap_or(0);
 
@@ -50,9 +51,23 @@ pub(super) fn merge(files: &[SpecFile], locals: Vec<LocalType>, diags: &mut Diag
         });
     }
     rank_variants(files, &mut types, diags);
+    for op in &mut operations {
+        for param in &mut op.params {
+            param.ty = remap_ref(&param.ty, &class);
+        }
+        if let Some(super::Body { kind: BodyKind::Json(ty), .. }) = &mut op.body {
+            *ty = remap_ref(ty, &class);
+        }
+        for response in &mut op.responses {
+            if let Some(BodyKind::Json(ty)) = &mut response.body {
+                *ty = remap_ref(ty, &class);
+            }
+        }
+    }
     Model {
         files: files.iter().map(|f| f.stem.clone()).collect(),
         types,
+        operations,
     }
 }
 

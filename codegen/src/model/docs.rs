@@ -51,7 +51,12 @@ pub fn constraint_notes(schema: &Schema) -> Vec<String> {
     add("Pattern", &schema.pattern);
     add("Default", &schema.default);
     if let Some(values) = &schema.enum_values {
-        let list: Vec<String> = values.iter().map(literal).collect();
+        let mut list: Vec<String> = Vec::new();
+        for value in values.iter().map(literal) {
+            if !list.contains(&value) {
+                list.push(value);
+            }
+        }
         notes.push(format!("Allowed values: {}", list.join(", ")));
     }
     // Formats the Rust type already states are not repeated.

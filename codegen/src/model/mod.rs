@@ -8,8 +8,13 @@ mod convert;
 mod cycles;
 mod dedupe;
 mod docs;
+mod operation;
 
 pub use docs::{code_span, Docs};
+pub use operation::{
+    Body, BodyKind, Location, Operation, Param, PathPart, ResponseHeader, ResponseSpec, Role,
+    Status,
+};
 
 use crate::diag::Diagnostics;
 use crate::read::SpecFile;
@@ -24,6 +29,8 @@ pub struct Model {
     /// Spec file stems in processing (sorted) order; [`TypeDef::files`] indexes this.
     pub files: Vec<String>,
     pub types: Vec<TypeDef>,
+    /// Operations in file order, then path and method order within a file.
+    pub operations: Vec<Operation>,
 }
 
 impl Model {
@@ -129,8 +136,8 @@ pub enum TypeRef {
 
 /// Builds the model of a set of spec files.
 pub fn build(files: &[SpecFile]) -> (Model, Diagnostics) {
-    let (locals, mut diags) = convert::convert_files(files);
-    let mut model = dedupe::merge(files, locals, &mut diags);
+    let (converted, mut diags) = convert::convert_files(files);
+    let mut model = dedupe::merge(files, converted, &mut diags);
     cycles::box_recursive_fields(&mut model);
     (model, diags)
 }

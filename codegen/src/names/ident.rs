@@ -158,7 +158,10 @@ fn fix_camel(name: String) -> String {
 /// Appends a counter to make `base` unique: `Foo` → `Foo2`; after a digit an underscore
 /// keeps the number readable (`Python3_12` → `Python3_12_2`, `field` → `field_2`).
 pub fn with_suffix(base: &str, n: usize, snake: bool) -> String {
-    if snake || base.ends_with(|c: char| c.is_ascii_digit()) {
+    if base.ends_with('_') {
+        // `self_` → `self_2`, not `self__2` (which the snake-case lint rejects).
+        format!("{base}{n}")
+    } else if snake || base.ends_with(|c: char| c.is_ascii_digit()) {
         format!("{base}_{n}")
     } else {
         format!("{base}{n}")
@@ -168,6 +171,14 @@ pub fn with_suffix(base: &str, n: usize, snake: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suffixes_stay_lint_clean() {
+        assert_eq!(with_suffix("self_", 2, true), "self_2");
+        assert_eq!(with_suffix("func_name", 2, true), "func_name_2");
+        assert_eq!(with_suffix("FuncVpc", 2, false), "FuncVpc2");
+        assert_eq!(with_suffix("Python3_12", 2, false), "Python3_12_2");
+    }
 
     #[test]
     fn runtime_values_get_readable_variants() {

@@ -4,8 +4,10 @@
 //! spec word yields a valid identifier, and collisions get numbered suffixes.
 
 mod ident;
+mod operations;
 
 pub use ident::{is_keyword, snake_name, type_name, variant_name};
+pub use operations::{carried, OperationNames};
 
 use crate::model::{EnumValue, Model, TypeId, TypeKind};
 use std::collections::{BTreeSet, HashSet};
@@ -29,6 +31,8 @@ pub struct Names {
     pub additional: Vec<Option<String>>,
     /// Prelude names that some model type shadows.
     pub shadowed: BTreeSet<String>,
+    /// Per operation of [`Model::operations`].
+    pub operations: Vec<OperationNames>,
 }
 
 impl Names {
@@ -47,7 +51,7 @@ impl Names {
 
 /// Hands out unique names from candidates.
 #[derive(Default)]
-struct Taken(HashSet<String>);
+pub(crate) struct Taken(pub(crate) HashSet<String>);
 
 impl Taken {
     fn claim(&mut self, base: String, snake: bool) -> String {
@@ -63,22 +67,63 @@ impl Taken {
             n += 1;
         }
     }
+
+    /// Unique names for candidates `(name, exact)`: a candidate spelled exactly like its
+    /// source word wins over one that only became equal after case conversion
+    /// (`func_name` keeps `func_name`, `funcName` gets `func_name_2`), whatever the order.
+    fn claim_all(&mut self, items: &[(String, bool)], snake: bool) -> Vec<String> {
+        let mut out = vec![String::new(); items.len()];
+        for pass in [true, false] {
+            for (i, (candidate, exact)) in items.iter().enumerate() {
+                if *exact == pass {
+                    out[i] = self.claim(candidate.clone(), snake);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// An enum variant; when two values differ only in case, an all-upper or all-lower one
+/// says so (`HTTP` next to `http` → `HttpUpper`) instead of taking a bare number.
+fn claim_variant(taken: &mut Taken, candidate: String, value: &str) -> String {
+    if taken.0.contains(&candidate) {
+        let has_letters = value.chars().any(|c| c.is_ascii_alphabetic());
+        let case = if has_letters && !value.chars().any(|c| c.is_ascii_lowercase()) {
+            Some("Upper")
+        } else if has_letters && !value.chars().any(|c| c.is_ascii_uppercase()) {
+            Some("Lower")
+        } else {
+            None
+        };
+        if let Some(case) = case {
+            return taken.claim(format!("{candidate}{case}"), false);
+        }
+    }
+    taken.claim(candidate, false)
 }
 
 pub fn assign(model: &Model) -> Names {
     let mut names = Names::default();
-    let mut taken_types = Taken::default();
-    for ty in &model.types {
-        let mut words = ty.hint.clone();
-        if ty.variant > 0 {
-            let file = ty.files.first().map(|&f| model.files[f].as_str()).unwrap_or("");
-            words.push(format!("In{}", type_name(&[file.to_owned()])));
-        }
-        let name = taken_types.claim(type_name(&words), false);
+    let candidates: Vec<(String, bool)> = model
+        .types
+        .iter()
+        .map(|ty| {
+            let mut words = ty.hint.clone();
+            if ty.variant > 0 {
+                let file = ty.files.first().map(|&f| model.files[f].as_str()).unwrap_or("");
+                words.push(format!("In{}", type_name(&[file.to_owned()])));
+            }
+            let candidate = type_name(&words);
+            let exact = ty.variant == 0 && words.len() == 1 && candidate == words[0];
+            (candidate, exact)
+        })
+        .collect();
+    names.types = Taken::default().claim_all(&candidates, false);
+    for name in &names.types {
         if PRELUDE_TYPES.contains(&name.as_str()) {
             names.shadowed.insert(name.clone());
         }
-        names.types.push(name);
     }
 
     let mut taken_modules = Taken::default();
@@ -93,32 +138,38 @@ pub fn assign(model: &Model) -> Names {
     for ty in &model.types {
         let (members, catch_all, additional) = match &ty.kind {
             TypeKind::Struct(def) => {
+                // The catch-all names are promised by the crate docs: reserved first.
                 let mut taken = Taken::default();
-                let fields = def
-                    .fields
-                    .iter()
-                    .map(|f| taken.claim(snake_name(&f.json_name), true))
-                    .collect();
+                let catch_all = taken.claim("unknown_fields".to_owned(), true);
                 let additional = def
                     .additional
                     .as_ref()
                     .map(|_| taken.claim("additional_properties".to_owned(), true));
-                (fields, taken.claim("unknown_fields".to_owned(), true), additional)
+                let candidates: Vec<(String, bool)> = def
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let snake = snake_name(&f.json_name);
+                        let exact = snake == f.json_name;
+                        (snake, exact)
+                    })
+                    .collect();
+                (taken.claim_all(&candidates, true), catch_all, additional)
             }
             TypeKind::Enum(def) => {
                 let mut taken = Taken::default();
+                let catch_all = taken.claim("Unknown".to_owned(), false);
                 let variants = def
                     .values
                     .iter()
-                    .map(|v| {
-                        let base = match v {
-                            EnumValue::String(s) => variant_name(s),
-                            EnumValue::Integer(n) => ident::integer_variant_name(*n),
-                        };
-                        taken.claim(base, false)
+                    .map(|v| match v {
+                        EnumValue::String(s) => claim_variant(&mut taken, variant_name(s), s),
+                        EnumValue::Integer(n) => {
+                            taken.claim(ident::integer_variant_name(*n), false)
+                        }
                     })
                     .collect();
-                (variants, taken.claim("Unknown".to_owned(), false), None)
+                (variants, catch_all, None)
             }
             TypeKind::Alias(_) => (Vec::new(), String::new(), None),
         };
@@ -126,5 +177,6 @@ pub fn assign(model: &Model) -> Names {
         names.catch_all.push(catch_all);
         names.additional.push(additional);
     }
+    names.operations = operations::assign(model);
     names
 }

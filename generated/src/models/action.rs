@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::FunctionRef;
+
 /// 节点操作详情
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Action {

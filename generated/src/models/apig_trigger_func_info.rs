@@ -8,7 +8,9 @@ pub struct ApigTriggerFuncInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_urn: Option<String>,
     /// 调用函数执行方式。
+    ///
     /// - sync:同步执行
+    ///
     /// - async:异步执行
     ///
     /// Allowed values: `sync`, `async`
@@ -27,6 +29,7 @@ pub struct ApigTriggerFuncInfo {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ApigTriggerFuncInfo {
     /// A value with the required properties set and every optional one absent.
     pub fn new(timeout: i32) -> Self {
@@ -39,8 +42,11 @@ impl ApigTriggerFuncInfo {
         }
     }
 }
+
 /// 调用函数执行方式。
+///
 /// - sync:同步执行
+///
 /// - async:异步执行
 ///
 /// Allowed values: `sync`, `async`
@@ -54,6 +60,7 @@ pub enum ApigTriggerFuncInfoInvocationType {
     /// unchanged.
     Unknown(String),
 }
+
 impl ApigTriggerFuncInfoInvocationType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -64,6 +71,7 @@ impl ApigTriggerFuncInfoInvocationType {
         }
     }
 }
+
 impl From<&str> for ApigTriggerFuncInfoInvocationType {
     fn from(value: &str) -> Self {
         match value {
@@ -73,4 +81,5 @@ impl From<&str> for ApigTriggerFuncInfoInvocationType {
         }
     }
 }
+
 crate::runtime::string_enum!(ApigTriggerFuncInfoInvocationType);

@@ -11,6 +11,7 @@ pub struct AsyncInvokeFunctionResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl AsyncInvokeFunctionResponseBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(request_id: String) -> Self {

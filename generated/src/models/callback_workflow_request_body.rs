@@ -23,6 +23,7 @@ pub struct CallbackWorkflowRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl CallbackWorkflowRequestBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(
@@ -37,6 +38,7 @@ impl CallbackWorkflowRequestBody {
         }
     }
 }
+
 /// 执行结果
 ///
 /// Minimum length: `1`
@@ -52,6 +54,7 @@ pub enum CallbackWorkflowRequestBodyResult {
     /// unchanged.
     Unknown(String),
 }
+
 impl CallbackWorkflowRequestBodyResult {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -62,6 +65,7 @@ impl CallbackWorkflowRequestBodyResult {
         }
     }
 }
+
 impl From<&str> for CallbackWorkflowRequestBodyResult {
     fn from(value: &str) -> Self {
         match value {
@@ -71,4 +75,5 @@ impl From<&str> for CallbackWorkflowRequestBodyResult {
         }
     }
 }
+
 crate::runtime::string_enum!(CallbackWorkflowRequestBodyResult);

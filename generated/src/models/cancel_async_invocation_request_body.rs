@@ -6,8 +6,11 @@ pub struct CancelAsyncInvocationRequestBody {
     /// 被停止的请求id
     pub request_id: String,
     /// 停止的类型
+    ///
     /// 支持recursive, force。
+    ///
     /// recursive: 停止正在调用的子函数。
+    ///
     /// force: 直接终止runtime。
     ///
     /// Allowed values: `force`, `recursive`
@@ -19,6 +22,7 @@ pub struct CancelAsyncInvocationRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl CancelAsyncInvocationRequestBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(request_id: String) -> Self {
@@ -29,9 +33,13 @@ impl CancelAsyncInvocationRequestBody {
         }
     }
 }
+
 /// 停止的类型
+///
 /// 支持recursive, force。
+///
 /// recursive: 停止正在调用的子函数。
+///
 /// force: 直接终止runtime。
 ///
 /// Allowed values: `force`, `recursive`
@@ -45,6 +53,7 @@ pub enum CancelAsyncInvocationRequestBodyType {
     /// unchanged.
     Unknown(String),
 }
+
 impl CancelAsyncInvocationRequestBodyType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -55,6 +64,7 @@ impl CancelAsyncInvocationRequestBodyType {
         }
     }
 }
+
 impl From<&str> for CancelAsyncInvocationRequestBodyType {
     fn from(value: &str) -> Self {
         match value {
@@ -64,4 +74,5 @@ impl From<&str> for CancelAsyncInvocationRequestBodyType {
         }
     }
 }
+
 crate::runtime::string_enum!(CancelAsyncInvocationRequestBodyType);

@@ -14,6 +14,7 @@ pub struct CreateEventRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl CreateEventRequestBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(content: String, name: String) -> Self {

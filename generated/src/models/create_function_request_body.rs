@@ -4,6 +4,7 @@
 use super::{
     CustomImage, FuncCode, FuncLogConfig, FuncVpc, MountConfig, NetworkControlConfig,
 };
+
 /// 函数属性结构体。
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateFunctionRequestBody {
@@ -17,11 +18,17 @@ pub struct CreateFunctionRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_filename: Option<String>,
     /// 函数代码类型,取值有5种。
+    ///
     /// inline: UI在线编辑代码。
+    ///
     /// zip: 函数代码为zip包。
+    ///
     /// obs: 函数代码来源于obs存储。
+    ///
     /// jar: 函数代码为jar包,主要针对Java函数。
+    ///
     /// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
+    ///
     /// 创建自定义镜像函数此参数非必填,其他类型函数此参数必填。
     ///
     /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
@@ -61,8 +68,11 @@ pub struct CreateFunctionRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub func_vpc: Option<FuncVpc>,
     /// 函数消耗的显存,只支持自定义运行时与自定义镜像函数配置GPU。
+    ///
     /// 单位MB。
+    ///
     /// 取值范围为:1024、2048、3072、4096、5120、6144、7168、8192、9216、10240、11264、12288、13312、14336、15360、16384。
+    ///
     /// 最小值为1024,最大值为16384。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_memory: Option<i32>,
@@ -70,10 +80,13 @@ pub struct CreateFunctionRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
     /// 函数执行入口
+    ///
     /// 规则:xx.xx,必须包含“. ”;自定义镜像函数handler为“-”
+    ///
     /// 举例:对于node.js函数:myfunction.handler,则表示函数的文件名为myfunction.js,执行的入口函数名为handler。
     pub handler: String,
     /// 函数初始化入口,规则:xx.xx,必须包含“. ”。当配置初始化函数时,此参数必填。
+    ///
     /// 举例:对于node.js函数:myfunction.initializer,则表示函数的文件名为myfunction.js,初始化的入口函数名为initializer。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer_handler: Option<String>,
@@ -89,8 +102,11 @@ pub struct CreateFunctionRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lts_custom_tag: Option<indexmap::IndexMap<String, String>>,
     /// 函数消耗的内存。
+    ///
     /// 单位M。
+    ///
     /// 取值范围为:128、256、512、768、1024、1280、1536、1792、2048、2560、3072、3584、4096。
+    ///
     /// 最小值为128,最大值为4096。
     pub memory_size: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -100,6 +116,7 @@ pub struct CreateFunctionRequestBody {
     /// 函数所属的分组Package,用于用户针对函数的自定义分组。
     pub package: String,
     /// 函数预停止函数的入口,规则:xx.xx,必须包含“. ”。
+    ///
     /// 举例:对于node.js函数:myfunction.pre_stop_handler,则表示函数的文件名为myfunction.js,初始化的入口函数名为pre_stop_handler。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_handler: Option<String>,
@@ -107,31 +124,57 @@ pub struct CreateFunctionRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_timeout: Option<i32>,
     /// FunctionGraph函数的执行环境
+    ///
     /// Java8: Java语言8版本。
+    ///
     /// Java11: Java语言11版本。
+    ///
     /// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
+    ///
     /// Python2.7: Python语言2.7版本。
+    ///
     /// Python3.6: Pyton语言3.6版本。
+    ///
     /// Python3.9: Python语言3.9版本。
+    ///
     /// Python3.10: Python语言3.10版本。
+    ///
     /// Go1.8: Go语言1.8版本。
+    ///
     /// Go1.x: Go语言1.x版本。
+    ///
     /// Node.js6.10: Nodejs语言6.10版本。
+    ///
     /// Node.js8.10: Nodejs语言8.10版本。
+    ///
     /// Node.js10.16: Nodejs语言10.16版本。
+    ///
     /// Node.js12.13: Nodejs语言12.13版本。
+    ///
     /// Node.js14.18: Nodejs语言14.18版本。
+    ///
     /// Node.js16.17: Nodejs语言16.17版本。
+    ///
     /// Node.js18.15: Nodejs语言18.15版本。
+    ///
     /// C#(.NET Core 2.0): C#语言2.0版本。
+    ///
     /// C#(.NET Core 2.1): C#语言2.1版本。
+    ///
     /// C#(.NET Core 3.1): C#语言3.1版本。
+    ///
     /// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
+    ///
     /// Custom: 自定义运行时。
+    ///
     /// PHP7.3: Php语言7.3版本。
+    ///
     /// PHP8.3: Php语言8.3版本。
+    ///
     /// Cangjie1.0:仓颉语言1.0版本。
+    ///
     /// http: HTTP函数。
+    ///
     /// Custom Image: 自定义镜像函数。
     ///
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
@@ -162,6 +205,7 @@ pub struct CreateFunctionRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl CreateFunctionRequestBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(
@@ -214,12 +258,19 @@ impl CreateFunctionRequestBody {
         }
     }
 }
+
 /// 函数代码类型,取值有5种。
+///
 /// inline: UI在线编辑代码。
+///
 /// zip: 函数代码为zip包。
+///
 /// obs: 函数代码来源于obs存储。
+///
 /// jar: 函数代码为jar包,主要针对Java函数。
+///
 /// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
+///
 /// 创建自定义镜像函数此参数非必填,其他类型函数此参数必填。
 ///
 /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
@@ -239,6 +290,7 @@ pub enum CreateFunctionRequestBodyCodeType {
     /// unchanged.
     Unknown(String),
 }
+
 impl CreateFunctionRequestBodyCodeType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -252,6 +304,7 @@ impl CreateFunctionRequestBodyCodeType {
         }
     }
 }
+
 impl From<&str> for CreateFunctionRequestBodyCodeType {
     fn from(value: &str) -> Self {
         match value {
@@ -264,33 +317,61 @@ impl From<&str> for CreateFunctionRequestBodyCodeType {
         }
     }
 }
+
 crate::runtime::string_enum!(CreateFunctionRequestBodyCodeType);
+
 /// FunctionGraph函数的执行环境
+///
 /// Java8: Java语言8版本。
+///
 /// Java11: Java语言11版本。
+///
 /// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
+///
 /// Python2.7: Python语言2.7版本。
+///
 /// Python3.6: Pyton语言3.6版本。
+///
 /// Python3.9: Python语言3.9版本。
+///
 /// Python3.10: Python语言3.10版本。
+///
 /// Go1.8: Go语言1.8版本。
+///
 /// Go1.x: Go语言1.x版本。
+///
 /// Node.js6.10: Nodejs语言6.10版本。
+///
 /// Node.js8.10: Nodejs语言8.10版本。
+///
 /// Node.js10.16: Nodejs语言10.16版本。
+///
 /// Node.js12.13: Nodejs语言12.13版本。
+///
 /// Node.js14.18: Nodejs语言14.18版本。
+///
 /// Node.js16.17: Nodejs语言16.17版本。
+///
 /// Node.js18.15: Nodejs语言18.15版本。
+///
 /// C#(.NET Core 2.0): C#语言2.0版本。
+///
 /// C#(.NET Core 2.1): C#语言2.1版本。
+///
 /// C#(.NET Core 3.1): C#语言3.1版本。
+///
 /// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
+///
 /// Custom: 自定义运行时。
+///
 /// PHP7.3: Php语言7.3版本。
+///
 /// PHP8.3: Php语言8.3版本。
+///
 /// Cangjie1.0:仓颉语言1.0版本。
+///
 /// http: HTTP函数。
+///
 /// Custom Image: 自定义镜像函数。
 ///
 /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
@@ -352,6 +433,7 @@ pub enum CreateFunctionRequestBodyRuntime {
     /// unchanged.
     Unknown(String),
 }
+
 impl CreateFunctionRequestBodyRuntime {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -386,6 +468,7 @@ impl CreateFunctionRequestBodyRuntime {
         }
     }
 }
+
 impl From<&str> for CreateFunctionRequestBodyRuntime {
     fn from(value: &str) -> Self {
         match value {
@@ -419,7 +502,9 @@ impl From<&str> for CreateFunctionRequestBodyRuntime {
         }
     }
 }
+
 crate::runtime::string_enum!(CreateFunctionRequestBodyRuntime);
+
 /// 函数版本;部分局点只支持v1函数,缺省值则为v1
 ///
 /// Default: `v2`
@@ -434,6 +519,7 @@ pub enum CreateFunctionRequestBodyType {
     /// unchanged.
     Unknown(String),
 }
+
 impl CreateFunctionRequestBodyType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -444,6 +530,7 @@ impl CreateFunctionRequestBodyType {
         }
     }
 }
+
 impl From<&str> for CreateFunctionRequestBodyType {
     fn from(value: &str) -> Self {
         match value {
@@ -453,4 +540,5 @@ impl From<&str> for CreateFunctionRequestBodyType {
         }
     }
 }
+
 crate::runtime::string_enum!(CreateFunctionRequestBodyType);

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::TriggerEventDataRequestBody;
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateFunctionTriggerRequestBody {
     pub event_data: TriggerEventDataRequestBody,
@@ -16,13 +17,21 @@ pub struct CreateFunctionTriggerRequestBody {
     /// 触发器类型。
     ///
     /// - TIMER: 定时触发器。
+    ///
     /// - APIG: APIGW触发器。
+    ///
     /// - CTS: 云审计触发器,需要先开通云审计服务。
+    ///
     /// - DDS: 文档数据库触发器,需要开启函数vpc。
+    ///
     /// - DMS: 分布式消息服务触发器,需要配置dms委托。
+    ///
     /// - DIS: 数据接入服务触发器,需要配置dis委托。
+    ///
     /// - LTS: 云审计日志服务触发器,需要配置lts委托。
+    ///
     /// - OBS: 对象存储服务触发器。
+    ///
     /// - KAFKA: 专享版本kafka触发器。
     ///
     /// Allowed values: `TIMER`, `APIG`, `CTS`, `DDS`, `DMS`, `DIS`, `LTS`, `OBS`, `SMN`, `KAFKA`, `RABBITMQ`, `DEDICATEDGATEWAY`, `OPENSOURCEKAFKA`, `APIC`, `GAUSSMONGO`, `EVENTGRID`
@@ -32,6 +41,7 @@ pub struct CreateFunctionTriggerRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl CreateFunctionTriggerRequestBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(
@@ -47,6 +57,7 @@ impl CreateFunctionTriggerRequestBody {
         }
     }
 }
+
 /// 触发器状态,取值为ACTIVE,DISABLED。
 ///
 /// Allowed values: `ACTIVE`, `DISABLED`
@@ -60,6 +71,7 @@ pub enum CreateFunctionTriggerRequestBodyTriggerStatus {
     /// unchanged.
     Unknown(String),
 }
+
 impl CreateFunctionTriggerRequestBodyTriggerStatus {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -70,6 +82,7 @@ impl CreateFunctionTriggerRequestBodyTriggerStatus {
         }
     }
 }
+
 impl From<&str> for CreateFunctionTriggerRequestBodyTriggerStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -79,17 +92,27 @@ impl From<&str> for CreateFunctionTriggerRequestBodyTriggerStatus {
         }
     }
 }
+
 crate::runtime::string_enum!(CreateFunctionTriggerRequestBodyTriggerStatus);
+
 /// 触发器类型。
 ///
 /// - TIMER: 定时触发器。
+///
 /// - APIG: APIGW触发器。
+///
 /// - CTS: 云审计触发器,需要先开通云审计服务。
+///
 /// - DDS: 文档数据库触发器,需要开启函数vpc。
+///
 /// - DMS: 分布式消息服务触发器,需要配置dms委托。
+///
 /// - DIS: 数据接入服务触发器,需要配置dis委托。
+///
 /// - LTS: 云审计日志服务触发器,需要配置lts委托。
+///
 /// - OBS: 对象存储服务触发器。
+///
 /// - KAFKA: 专享版本kafka触发器。
 ///
 /// Allowed values: `TIMER`, `APIG`, `CTS`, `DDS`, `DMS`, `DIS`, `LTS`, `OBS`, `SMN`, `KAFKA`, `RABBITMQ`, `DEDICATEDGATEWAY`, `OPENSOURCEKAFKA`, `APIC`, `GAUSSMONGO`, `EVENTGRID`
@@ -131,6 +154,7 @@ pub enum CreateFunctionTriggerRequestBodyTriggerTypeCode {
     /// unchanged.
     Unknown(String),
 }
+
 impl CreateFunctionTriggerRequestBodyTriggerTypeCode {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -155,6 +179,7 @@ impl CreateFunctionTriggerRequestBodyTriggerTypeCode {
         }
     }
 }
+
 impl From<&str> for CreateFunctionTriggerRequestBodyTriggerTypeCode {
     fn from(value: &str) -> Self {
         match value {
@@ -178,4 +203,5 @@ impl From<&str> for CreateFunctionTriggerRequestBodyTriggerTypeCode {
         }
     }
 }
+
 crate::runtime::string_enum!(CreateFunctionTriggerRequestBodyTriggerTypeCode);

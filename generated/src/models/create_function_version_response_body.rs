@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{Dependency, FuncVpc, FunctionAsyncConfig, MountConfig, StrategyConfig};
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateFunctionVersionResponseBody {
     /// 函数执行委托。可为函数执行单独配置执行委托,这将减小不必要的性能损耗;不单独配置执行委托时,函数执行和函数配置将使用同一委托。
@@ -13,10 +14,15 @@ pub struct CreateFunctionVersionResponseBody {
     /// 函数大小,单位:字节。
     pub code_size: i64,
     /// 函数代码类型,取值有5种。
+    ///
     /// inline: UI在线编辑代码。
+    ///
     /// zip: 函数代码为zip包。
+    ///
     /// obs: 函数代码来源于obs存储。
+    ///
     /// jar: 函数代码为jar包,主要针对Java函数。
+    ///
     /// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
     ///
     /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
@@ -25,7 +31,9 @@ pub struct CreateFunctionVersionResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_url: Option<String>,
     /// 函数占用的cpu资源。
+    ///
     /// 单位为millicore(1 core=1000 millicores)。
+    ///
     /// 取值与MemorySize成比例,默认是128M内存占0.1个核(100 millicores)。
     pub cpu: i32,
     /// 函数依赖代码包列表。
@@ -56,12 +64,15 @@ pub struct CreateFunctionVersionResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_async_config: Option<FunctionAsyncConfig>,
     /// 函数执行入口
+    ///
     /// 规则:xx.xx,必须包含“. ”
+    ///
     /// 举例:对于node.js函数:myfunction.handler,则表示函数的文件名为myfunction.js,执行的入口函数名为handler。
     pub handler: String,
     /// 函数版本的内部标识。
     pub image_name: String,
     /// 函数初始化入口,规则:xx.xx,必须包含“. ”。当配置初始化函数时,此参数必填。
+    ///
     /// 举例:对于node.js函数:myfunction.initializer,则表示函数的文件名为myfunction.js,初始化的入口函数名为initializer。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer_handler: Option<String>,
@@ -80,8 +91,11 @@ pub struct CreateFunctionVersionResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub long_time: Option<bool>,
     /// 函数消耗的内存。
+    ///
     /// 单位M。
+    ///
     /// 取值范围为:128、256、512、768、1024、1280、1536、1792、2048、2560、3072、3584、4096。
+    ///
     /// 最小值为128,最大值为4096。
     pub memory_size: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -91,6 +105,7 @@ pub struct CreateFunctionVersionResponseBody {
     /// 函数所属的分组Package,用于用户针对函数的自定义分组。
     pub package: String,
     /// 函数预停止函数的入口,规则:xx.xx,必须包含“. ”。
+    ///
     /// 举例:对于node.js函数:myfunction.pre_stop_handler,则表示函数的文件名为myfunction.js,初始化的入口函数名为pre_stop_handler。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_handler: Option<String>,
@@ -100,31 +115,57 @@ pub struct CreateFunctionVersionResponseBody {
     /// 租户的project name。
     pub project_name: String,
     /// FunctionGraph函数的执行环境
+    ///
     /// Java8: Java语言8版本。
+    ///
     /// Java11: Java语言11版本。
+    ///
     /// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
+    ///
     /// Python2.7: Python语言2.7版本。
+    ///
     /// Python3.6: Pyton语言3.6版本。
+    ///
     /// Python3.9: Python语言3.9版本。
+    ///
     /// Python3.10: Python语言3.10版本。
+    ///
     /// Go1.8: Go语言1.8版本。
+    ///
     /// Go1.x: Go语言1.x版本。
+    ///
     /// Node.js6.10: Nodejs语言6.10版本。
+    ///
     /// Node.js8.10: Nodejs语言8.10版本。
+    ///
     /// Node.js10.16: Nodejs语言10.16版本。
+    ///
     /// Node.js12.13: Nodejs语言12.13版本。
+    ///
     /// Node.js14.18: Nodejs语言14.18版本。
+    ///
     /// Node.js16.17: Nodejs语言16.17版本。
+    ///
     /// Node.js18.15: Nodejs语言18.15版本。
+    ///
     /// C#(.NET Core 2.0): C#语言2.0版本。
+    ///
     /// C#(.NET Core 2.1): C#语言2.1版本。
+    ///
     /// C#(.NET Core 3.1): C#语言3.1版本。
+    ///
     /// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
+    ///
     /// Custom: 自定义运行时。
+    ///
     /// PHP7.3: Php语言7.3版本。
+    ///
     /// PHP8.3: Php语言8.3版本。
+    ///
     /// Cangjie1.0:仓颉语言1.0版本。
+    ///
     /// http: HTTP函数。
+    ///
     /// Custom Image: 自定义镜像函数。
     ///
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
@@ -155,6 +196,7 @@ pub struct CreateFunctionVersionResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl CreateFunctionVersionResponseBody {
     /// A value with the required properties set and every optional one absent.
     #[allow(clippy::too_many_arguments)]
@@ -222,11 +264,17 @@ impl CreateFunctionVersionResponseBody {
         }
     }
 }
+
 /// 函数代码类型,取值有5种。
+///
 /// inline: UI在线编辑代码。
+///
 /// zip: 函数代码为zip包。
+///
 /// obs: 函数代码来源于obs存储。
+///
 /// jar: 函数代码为jar包,主要针对Java函数。
+///
 /// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
 ///
 /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
@@ -246,6 +294,7 @@ pub enum CreateFunctionVersionResponseBodyCodeType {
     /// unchanged.
     Unknown(String),
 }
+
 impl CreateFunctionVersionResponseBodyCodeType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -259,6 +308,7 @@ impl CreateFunctionVersionResponseBodyCodeType {
         }
     }
 }
+
 impl From<&str> for CreateFunctionVersionResponseBodyCodeType {
     fn from(value: &str) -> Self {
         match value {
@@ -271,33 +321,61 @@ impl From<&str> for CreateFunctionVersionResponseBodyCodeType {
         }
     }
 }
+
 crate::runtime::string_enum!(CreateFunctionVersionResponseBodyCodeType);
+
 /// FunctionGraph函数的执行环境
+///
 /// Java8: Java语言8版本。
+///
 /// Java11: Java语言11版本。
+///
 /// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
+///
 /// Python2.7: Python语言2.7版本。
+///
 /// Python3.6: Pyton语言3.6版本。
+///
 /// Python3.9: Python语言3.9版本。
+///
 /// Python3.10: Python语言3.10版本。
+///
 /// Go1.8: Go语言1.8版本。
+///
 /// Go1.x: Go语言1.x版本。
+///
 /// Node.js6.10: Nodejs语言6.10版本。
+///
 /// Node.js8.10: Nodejs语言8.10版本。
+///
 /// Node.js10.16: Nodejs语言10.16版本。
+///
 /// Node.js12.13: Nodejs语言12.13版本。
+///
 /// Node.js14.18: Nodejs语言14.18版本。
+///
 /// Node.js16.17: Nodejs语言16.17版本。
+///
 /// Node.js18.15: Nodejs语言18.15版本。
+///
 /// C#(.NET Core 2.0): C#语言2.0版本。
+///
 /// C#(.NET Core 2.1): C#语言2.1版本。
+///
 /// C#(.NET Core 3.1): C#语言3.1版本。
+///
 /// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
+///
 /// Custom: 自定义运行时。
+///
 /// PHP7.3: Php语言7.3版本。
+///
 /// PHP8.3: Php语言8.3版本。
+///
 /// Cangjie1.0:仓颉语言1.0版本。
+///
 /// http: HTTP函数。
+///
 /// Custom Image: 自定义镜像函数。
 ///
 /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
@@ -359,6 +437,7 @@ pub enum CreateFunctionVersionResponseBodyRuntime {
     /// unchanged.
     Unknown(String),
 }
+
 impl CreateFunctionVersionResponseBodyRuntime {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -393,6 +472,7 @@ impl CreateFunctionVersionResponseBodyRuntime {
         }
     }
 }
+
 impl From<&str> for CreateFunctionVersionResponseBodyRuntime {
     fn from(value: &str) -> Self {
         match value {
@@ -426,7 +506,9 @@ impl From<&str> for CreateFunctionVersionResponseBodyRuntime {
         }
     }
 }
+
 crate::runtime::string_enum!(CreateFunctionVersionResponseBodyRuntime);
+
 /// v2表示为正式版本,v1为废弃版本。
 ///
 /// Allowed values: `v1`, `v2`
@@ -440,6 +522,7 @@ pub enum CreateFunctionVersionResponseBodyType {
     /// unchanged.
     Unknown(String),
 }
+
 impl CreateFunctionVersionResponseBodyType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -450,6 +533,7 @@ impl CreateFunctionVersionResponseBodyType {
         }
     }
 }
+
 impl From<&str> for CreateFunctionVersionResponseBodyType {
     fn from(value: &str) -> Self {
         match value {
@@ -459,4 +543,5 @@ impl From<&str> for CreateFunctionVersionResponseBodyType {
         }
     }
 }
+
 crate::runtime::string_enum!(CreateFunctionVersionResponseBodyType);

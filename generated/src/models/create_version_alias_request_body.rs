@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::VersionStrategy;
+
 /// 创建别名请求体
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateVersionAliasRequestBody {
@@ -23,6 +24,7 @@ pub struct CreateVersionAliasRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl CreateVersionAliasRequestBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(name: String, version: String) -> Self {

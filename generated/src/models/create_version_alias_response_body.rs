@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::VersionStrategy;
+
 /// 创建别名响应体
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateVersionAliasResponseBody {
@@ -27,6 +28,7 @@ pub struct CreateVersionAliasResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl CreateVersionAliasResponseBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(

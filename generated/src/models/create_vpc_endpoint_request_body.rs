@@ -18,6 +18,7 @@ pub struct CreateVpcEndpointRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl CreateVpcEndpointRequestBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(subnet_id: String, vpc_id: String) -> Self {

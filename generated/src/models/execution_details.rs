@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{NodeExecutionDetail, WorkflowUrn};
+
 /// 函数流执行详细信息
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ExecutionDetails {
@@ -70,6 +71,7 @@ pub struct ExecutionDetails {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 /// 流程实例执行状态
 ///
 /// Minimum length: `1`
@@ -91,6 +93,7 @@ pub enum ExecutionDetailsStatus {
     /// unchanged.
     Unknown(String),
 }
+
 impl ExecutionDetailsStatus {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -104,6 +107,7 @@ impl ExecutionDetailsStatus {
         }
     }
 }
+
 impl From<&str> for ExecutionDetailsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -116,4 +120,5 @@ impl From<&str> for ExecutionDetailsStatus {
         }
     }
 }
+
 crate::runtime::string_enum!(ExecutionDetailsStatus);

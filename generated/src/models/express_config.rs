@@ -5,10 +5,15 @@
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ExpressConfig {
     /// 快速模式相关配置,仅在mode配置为EXPRESS时生效
+    ///
     /// 快速模式下流程的执行日志级别,当前支持:
+    ///
     /// ALL: 记录所有节点的执行日志
+    ///
     /// ERROR:仅记录异常节点执行日志
+    ///
     /// NONE:不记录日志
+    ///
     /// 注意:当配置为ALL和ERROR级别时租户需要开启LTS相关权限
     ///
     /// Minimum length: `1`
@@ -21,11 +26,17 @@ pub struct ExpressConfig {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 /// 快速模式相关配置,仅在mode配置为EXPRESS时生效
+///
 /// 快速模式下流程的执行日志级别,当前支持:
+///
 /// ALL: 记录所有节点的执行日志
+///
 /// ERROR:仅记录异常节点执行日志
+///
 /// NONE:不记录日志
+///
 /// 注意:当配置为ALL和ERROR级别时租户需要开启LTS相关权限
 ///
 /// Minimum length: `1`
@@ -43,6 +54,7 @@ pub enum ExpressConfigLogLevel {
     /// unchanged.
     Unknown(String),
 }
+
 impl ExpressConfigLogLevel {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -54,6 +66,7 @@ impl ExpressConfigLogLevel {
         }
     }
 }
+
 impl From<&str> for ExpressConfigLogLevel {
     fn from(value: &str) -> Self {
         match value {
@@ -64,4 +77,5 @@ impl From<&str> for ExpressConfigLogLevel {
         }
     }
 }
+
 crate::runtime::string_enum!(ExpressConfigLogLevel);

@@ -14,6 +14,7 @@ pub struct FlowExecuteBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl FlowExecuteBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(input: serde_json::Value) -> Self {

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::WorkflowUrn;
+
 /// 函数流执行概要信息
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FlowExecutionBrief {
@@ -55,6 +56,7 @@ pub struct FlowExecutionBrief {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 /// 流程实例执行状态
 ///
 /// Minimum length: `1`
@@ -76,6 +78,7 @@ pub enum FlowExecutionBriefStatus {
     /// unchanged.
     Unknown(String),
 }
+
 impl FlowExecutionBriefStatus {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -89,6 +92,7 @@ impl FlowExecutionBriefStatus {
         }
     }
 }
+
 impl From<&str> for FlowExecutionBriefStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -101,4 +105,5 @@ impl From<&str> for FlowExecutionBriefStatus {
         }
     }
 }
+
 crate::runtime::string_enum!(FlowExecutionBriefStatus);

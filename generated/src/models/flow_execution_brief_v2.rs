@@ -33,6 +33,7 @@ pub struct FlowExecutionBriefV2 {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 /// 函数流执行状态
 ///
 /// Allowed values: `success`, `fail`, `running`, `timeout`, `cancel`, `scheduled`, `recovered`, `retrying`, `stopping`
@@ -60,6 +61,7 @@ pub enum FlowExecutionBriefV2Status {
     /// unchanged.
     Unknown(String),
 }
+
 impl FlowExecutionBriefV2Status {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -77,6 +79,7 @@ impl FlowExecutionBriefV2Status {
         }
     }
 }
+
 impl From<&str> for FlowExecutionBriefV2Status {
     fn from(value: &str) -> Self {
         match value {
@@ -93,4 +96,5 @@ impl From<&str> for FlowExecutionBriefV2Status {
         }
     }
 }
+
 crate::runtime::string_enum!(FlowExecutionBriefV2Status);

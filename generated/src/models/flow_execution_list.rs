@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::FlowExecutionBrief;
+
 /// 函数流执行概要信息列表
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FlowExecutionList {

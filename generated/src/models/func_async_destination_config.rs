@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::FuncDestinationConfig;
+
 /// 函数异步调用目标参数配置。
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FuncAsyncDestinationConfig {

@@ -7,8 +7,11 @@ pub struct FuncDestinationConfig {
     /// 目标类型。
     ///
     /// - OBS:通知到OBS服务。
+    ///
     /// - SMN:通知到SMN服务。
+    ///
     /// - DIS:通知到DIS服务。
+    ///
     /// - FunctionGraph: 通知到函数服务。
     ///
     /// Allowed values: `OBS`, `SMN`, `DIS`, `FunctionGraph`
@@ -17,8 +20,11 @@ pub struct FuncDestinationConfig {
     /// 通知目标服务对应参数,json字符串。
     ///
     /// - OBS:包含bucket桶,对象目录前缀prefix,对象默认expires过期时间\[0~365\]天,0默认不过期。
+    ///
     /// - SMN:包含smn 主题topic_urn。
+    ///
     /// - DIS:包含DIS 通道名stream_name。
+    ///
     /// - FunctionGraph:包含func_urn,函数urn
     #[serde(skip_serializing_if = "Option::is_none")]
     pub param: Option<String>,
@@ -27,11 +33,15 @@ pub struct FuncDestinationConfig {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 /// 目标类型。
 ///
 /// - OBS:通知到OBS服务。
+///
 /// - SMN:通知到SMN服务。
+///
 /// - DIS:通知到DIS服务。
+///
 /// - FunctionGraph: 通知到函数服务。
 ///
 /// Allowed values: `OBS`, `SMN`, `DIS`, `FunctionGraph`
@@ -49,6 +59,7 @@ pub enum FuncDestinationConfigDestination {
     /// unchanged.
     Unknown(String),
 }
+
 impl FuncDestinationConfigDestination {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -61,6 +72,7 @@ impl FuncDestinationConfigDestination {
         }
     }
 }
+
 impl From<&str> for FuncDestinationConfigDestination {
     fn from(value: &str) -> Self {
         match value {
@@ -72,4 +84,5 @@ impl From<&str> for FuncDestinationConfigDestination {
         }
     }
 }
+
 crate::runtime::string_enum!(FuncDestinationConfigDestination);

@@ -18,6 +18,7 @@ pub struct FuncMount {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl FuncMount {
     /// A value with the required properties set and every optional one absent.
     pub fn new(

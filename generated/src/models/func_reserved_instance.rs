@@ -12,6 +12,7 @@ pub struct FuncReservedInstance {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl FuncReservedInstance {
     /// A value with the required properties set and every optional one absent.
     pub fn new(count: i64, func_urn: String) -> Self {

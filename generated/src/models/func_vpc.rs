@@ -37,6 +37,7 @@ pub struct FuncVpc {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl FuncVpc {
     /// A value with the required properties set and every optional one absent.
     pub fn new(subnet_id: String, vpc_id: String) -> Self {

@@ -22,6 +22,7 @@ pub struct Function {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl Function {
     /// A value with the required properties set and every optional one absent.
     pub fn new(name: String, operation: String) -> Self {

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::FuncAsyncDestinationConfig;
+
 /// 函数异步配置返回结构体。
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FunctionAsyncConfig {
@@ -22,6 +23,7 @@ pub struct FunctionAsyncConfig {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl FunctionAsyncConfig {
     /// A value with the required properties set and every optional one absent.
     pub fn new(

@@ -5,9 +5,13 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FunctionRef {
     /// 函数执行时的入参,支持引用constants中的常量
+    ///
     /// 定义方式:参数路径 | 常量值/常量路径
+    ///
     /// 参数路径指输入参数的JsonPath路径,如$.a.b\[0\].c
+    ///
     /// 常量值可以为数字类型,字符串类型(需要用单引号括起来),布尔类型
+    ///
     /// 常量路径为常量的JsonPath路径,但是根节点需要用$CONST表示,示例:$CONST.a.b
     pub arguments: serde_json::Value,
     /// 函数调用模式,目前只支持同步调用
@@ -27,6 +31,7 @@ pub struct FunctionRef {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl FunctionRef {
     /// A value with the required properties set and every optional one absent.
     pub fn new(arguments: serde_json::Value, ref_name: String) -> Self {
@@ -38,6 +43,7 @@ impl FunctionRef {
         }
     }
 }
+
 /// 函数调用模式,目前只支持同步调用
 ///
 /// Minimum length: `1`
@@ -51,6 +57,7 @@ pub enum FunctionRefInvokeMode {
     /// unchanged.
     Unknown(String),
 }
+
 impl FunctionRefInvokeMode {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -60,6 +67,7 @@ impl FunctionRefInvokeMode {
         }
     }
 }
+
 impl From<&str> for FunctionRefInvokeMode {
     fn from(value: &str) -> Self {
         match value {
@@ -68,4 +76,5 @@ impl From<&str> for FunctionRefInvokeMode {
         }
     }
 }
+
 crate::runtime::string_enum!(FunctionRefInvokeMode);

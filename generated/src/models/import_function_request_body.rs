@@ -20,6 +20,7 @@ pub struct ImportFunctionRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ImportFunctionRequestBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{FuncVpc, StrategyConfig};
+
 /// 导出函数返回结构体
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ImportFunctionResponseBody {
@@ -15,10 +16,15 @@ pub struct ImportFunctionResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_size: Option<i64>,
     /// 函数代码类型,取值有5种。
+    ///
     /// inline: UI在线编辑代码。
+    ///
     /// zip: 函数代码为zip包。
+    ///
     /// obs: 函数代码来源于obs存储。
+    ///
     /// jar: 函数代码为jar包,主要针对Java函数。
+    ///
     /// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
     ///
     /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
@@ -28,7 +34,9 @@ pub struct ImportFunctionResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_url: Option<String>,
     /// 函数占用的cpu资源。
+    ///
     /// 单位为millicore(1 core=1000 millicores)。
+    ///
     /// 取值与MemorySize成比例,默认是128M内存占0.1个核(100 millicores)。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
@@ -62,13 +70,18 @@ pub struct ImportFunctionResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub func_vpc: Option<FuncVpc>,
     /// 函数消耗的显存,只支持自定义运行时与自定义镜像函数配置GPU。
+    ///
     /// 单位MB。
+    ///
     /// 取值范围为:1024、2048、3072、4096、5120、6144、7168、8192、9216、10240、11264、12288、13312、14336、15360、16384。
+    ///
     /// 最小值为1024,最大值为16384。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_memory: Option<i32>,
     /// 函数执行入口
+    ///
     /// 规则:xx.xx,必须包含“. ”
+    ///
     /// 举例:对于node.js函数:myfunction.handler,则表示函数的文件名为myfunction.js,执行的入口函数名为handler。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handler: Option<String>,
@@ -76,6 +89,7 @@ pub struct ImportFunctionResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// 函数初始化入口,规则:xx.xx,必须包含“. ”。当配置初始化函数时,此参数必填。
+    ///
     /// 举例:对于node.js函数:myfunction.initializer,则表示函数的文件名为myfunction.js,初始化的入口函数名为initializer。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer_handler: Option<String>,
@@ -86,8 +100,11 @@ pub struct ImportFunctionResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<crate::DateTime>,
     /// 函数消耗的内存。
+    ///
     /// 单位M。
+    ///
     /// 取值范围为:128、256、512、768、1024、1280、1536、1792、2048、2560、3072、3584、4096。
+    ///
     /// 最小值为128,最大值为4096。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_size: Option<i32>,
@@ -98,6 +115,7 @@ pub struct ImportFunctionResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,
     /// 函数预停止函数的入口,规则:xx.xx,必须包含“. ”。
+    ///
     /// 举例:对于node.js函数:myfunction.pre_stop_handler,则表示函数的文件名为myfunction.js,初始化的入口函数名为pre_stop_handler。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_handler: Option<String>,
@@ -108,31 +126,57 @@ pub struct ImportFunctionResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
     /// FunctionGraph函数的执行环境
+    ///
     /// Java8: Java语言8版本。
+    ///
     /// Java11: Java语言11版本。
+    ///
     /// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
+    ///
     /// Python2.7: Python语言2.7版本。
+    ///
     /// Python3.6: Pyton语言3.6版本。
+    ///
     /// Python3.9: Python语言3.9版本。
+    ///
     /// Python3.10: Python语言3.10版本。
+    ///
     /// Go1.8: Go语言1.8版本。
+    ///
     /// Go1.x: Go语言1.x版本。
+    ///
     /// Node.js6.10: Nodejs语言6.10版本。
+    ///
     /// Node.js8.10: Nodejs语言8.10版本。
+    ///
     /// Node.js10.16: Nodejs语言10.16版本。
+    ///
     /// Node.js12.13: Nodejs语言12.13版本。
+    ///
     /// Node.js14.18: Nodejs语言14.18版本。
+    ///
     /// Node.js16.17: Nodejs语言16.17版本。
+    ///
     /// Node.js18.15: Nodejs语言18.15版本。
+    ///
     /// C#(.NET Core 2.0): C#语言2.0版本。
+    ///
     /// C#(.NET Core 2.1): C#语言2.1版本。
+    ///
     /// C#(.NET Core 3.1): C#语言3.1版本。
+    ///
     /// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
+    ///
     /// Custom: 自定义运行时。
+    ///
     /// PHP7.3: Php语言7.3版本。
+    ///
     /// PHP8.3: Php语言8.3版本。
+    ///
     /// Cangjie1.0:仓颉语言1.0版本。
+    ///
     /// http: HTTP函数。
+    ///
     /// Custom Image: 自定义镜像函数。
     ///
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
@@ -160,11 +204,17 @@ pub struct ImportFunctionResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 /// 函数代码类型,取值有5种。
+///
 /// inline: UI在线编辑代码。
+///
 /// zip: 函数代码为zip包。
+///
 /// obs: 函数代码来源于obs存储。
+///
 /// jar: 函数代码为jar包,主要针对Java函数。
+///
 /// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
 ///
 /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
@@ -184,6 +234,7 @@ pub enum ImportFunctionResponseBodyCodeType {
     /// unchanged.
     Unknown(String),
 }
+
 impl ImportFunctionResponseBodyCodeType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -197,6 +248,7 @@ impl ImportFunctionResponseBodyCodeType {
         }
     }
 }
+
 impl From<&str> for ImportFunctionResponseBodyCodeType {
     fn from(value: &str) -> Self {
         match value {
@@ -209,33 +261,61 @@ impl From<&str> for ImportFunctionResponseBodyCodeType {
         }
     }
 }
+
 crate::runtime::string_enum!(ImportFunctionResponseBodyCodeType);
+
 /// FunctionGraph函数的执行环境
+///
 /// Java8: Java语言8版本。
+///
 /// Java11: Java语言11版本。
+///
 /// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
+///
 /// Python2.7: Python语言2.7版本。
+///
 /// Python3.6: Pyton语言3.6版本。
+///
 /// Python3.9: Python语言3.9版本。
+///
 /// Python3.10: Python语言3.10版本。
+///
 /// Go1.8: Go语言1.8版本。
+///
 /// Go1.x: Go语言1.x版本。
+///
 /// Node.js6.10: Nodejs语言6.10版本。
+///
 /// Node.js8.10: Nodejs语言8.10版本。
+///
 /// Node.js10.16: Nodejs语言10.16版本。
+///
 /// Node.js12.13: Nodejs语言12.13版本。
+///
 /// Node.js14.18: Nodejs语言14.18版本。
+///
 /// Node.js16.17: Nodejs语言16.17版本。
+///
 /// Node.js18.15: Nodejs语言18.15版本。
+///
 /// C#(.NET Core 2.0): C#语言2.0版本。
+///
 /// C#(.NET Core 2.1): C#语言2.1版本。
+///
 /// C#(.NET Core 3.1): C#语言3.1版本。
+///
 /// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
+///
 /// Custom: 自定义运行时。
+///
 /// PHP7.3: Php语言7.3版本。
+///
 /// PHP8.3: Php语言8.3版本。
+///
 /// Cangjie1.0:仓颉语言1.0版本。
+///
 /// http: HTTP函数。
+///
 /// Custom Image: 自定义镜像函数。
 ///
 /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
@@ -297,6 +377,7 @@ pub enum ImportFunctionResponseBodyRuntime {
     /// unchanged.
     Unknown(String),
 }
+
 impl ImportFunctionResponseBodyRuntime {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -331,6 +412,7 @@ impl ImportFunctionResponseBodyRuntime {
         }
     }
 }
+
 impl From<&str> for ImportFunctionResponseBodyRuntime {
     fn from(value: &str) -> Self {
         match value {
@@ -364,4 +446,5 @@ impl From<&str> for ImportFunctionResponseBodyRuntime {
         }
     }
 }
+
 crate::runtime::string_enum!(ImportFunctionResponseBodyRuntime);

@@ -2,5 +2,6 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::ListFunctionResult;
+
 /// 函数绑定的servicebridge函数列表。
 pub type ListBridgeFunctionsResponseBody = Vec<ListFunctionResult>;

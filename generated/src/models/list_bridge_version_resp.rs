@@ -2,4 +2,5 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::ServiceBridgeVersion;
+
 pub type ListBridgeVersionResp = Vec<ServiceBridgeVersion>;

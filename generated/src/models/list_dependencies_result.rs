@@ -23,31 +23,57 @@ pub struct ListDependenciesResult {
     /// 依赖包拥有者,public标识为公共依赖包
     pub owner: String,
     /// FunctionGraph函数的执行环境
+    ///
     /// Java8: Java语言8版本。
+    ///
     /// Java11: Java语言11版本。
+    ///
     /// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
+    ///
     /// Python2.7: Python语言2.7版本。
+    ///
     /// Python3.6: Pyton语言3.6版本。
+    ///
     /// Python3.9: Python语言3.9版本。
+    ///
     /// Python3.10: Python语言3.10版本。
+    ///
     /// Go1.8: Go语言1.8版本。
+    ///
     /// Go1.x: Go语言1.x版本。
+    ///
     /// Node.js6.10: Nodejs语言6.10版本。
+    ///
     /// Node.js8.10: Nodejs语言8.10版本。
+    ///
     /// Node.js10.16: Nodejs语言10.16版本。
+    ///
     /// Node.js12.13: Nodejs语言12.13版本。
+    ///
     /// Node.js14.18: Nodejs语言14.18版本。
+    ///
     /// Node.js16.17: Nodejs语言16.17版本。
+    ///
     /// Node.js18.15: Nodejs语言18.15版本。
+    ///
     /// C#(.NET Core 2.0): C#语言2.0版本。
+    ///
     /// C#(.NET Core 2.1): C#语言2.1版本。
+    ///
     /// C#(.NET Core 3.1): C#语言3.1版本。
+    ///
     /// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
+    ///
     /// Custom: 自定义运行时。
+    ///
     /// PHP7.3: Php语言7.3版本。
+    ///
     /// PHP8.3: Php语言8.3版本。
+    ///
     /// Cangjie1.0:仓颉语言1.0版本。
+    ///
     /// http: HTTP函数。
+    ///
     /// Custom Image: 自定义镜像函数。
     ///
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
@@ -62,6 +88,7 @@ pub struct ListDependenciesResult {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ListDependenciesResult {
     /// A value with the required properties set and every optional one absent.
     pub fn new(
@@ -89,32 +116,59 @@ impl ListDependenciesResult {
         }
     }
 }
+
 /// FunctionGraph函数的执行环境
+///
 /// Java8: Java语言8版本。
+///
 /// Java11: Java语言11版本。
+///
 /// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
+///
 /// Python2.7: Python语言2.7版本。
+///
 /// Python3.6: Pyton语言3.6版本。
+///
 /// Python3.9: Python语言3.9版本。
+///
 /// Python3.10: Python语言3.10版本。
+///
 /// Go1.8: Go语言1.8版本。
+///
 /// Go1.x: Go语言1.x版本。
+///
 /// Node.js6.10: Nodejs语言6.10版本。
+///
 /// Node.js8.10: Nodejs语言8.10版本。
+///
 /// Node.js10.16: Nodejs语言10.16版本。
+///
 /// Node.js12.13: Nodejs语言12.13版本。
+///
 /// Node.js14.18: Nodejs语言14.18版本。
+///
 /// Node.js16.17: Nodejs语言16.17版本。
+///
 /// Node.js18.15: Nodejs语言18.15版本。
+///
 /// C#(.NET Core 2.0): C#语言2.0版本。
+///
 /// C#(.NET Core 2.1): C#语言2.1版本。
+///
 /// C#(.NET Core 3.1): C#语言3.1版本。
+///
 /// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
+///
 /// Custom: 自定义运行时。
+///
 /// PHP7.3: Php语言7.3版本。
+///
 /// PHP8.3: Php语言8.3版本。
+///
 /// Cangjie1.0:仓颉语言1.0版本。
+///
 /// http: HTTP函数。
+///
 /// Custom Image: 自定义镜像函数。
 ///
 /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
@@ -176,6 +230,7 @@ pub enum ListDependenciesResultRuntime {
     /// unchanged.
     Unknown(String),
 }
+
 impl ListDependenciesResultRuntime {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -210,6 +265,7 @@ impl ListDependenciesResultRuntime {
         }
     }
 }
+
 impl From<&str> for ListDependenciesResultRuntime {
     fn from(value: &str) -> Self {
         match value {
@@ -243,4 +299,5 @@ impl From<&str> for ListDependenciesResultRuntime {
         }
     }
 }
+
 crate::runtime::string_enum!(ListDependenciesResultRuntime);

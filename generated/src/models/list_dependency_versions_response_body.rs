@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::ListDependencyVersionsResult;
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListDependencyVersionsResponseBody {
     /// 依赖包总数

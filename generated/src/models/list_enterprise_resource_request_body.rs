@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{KvItem, TagItem};
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListEnterpriseResourceRequestBody {
     /// 查询指定action

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::ListEnterpriseResourceResult;
+
 /// 查询企业项目列表返回体
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListEnterpriseResourceResponseBody {

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{KvItem, ListEnterpriseResourceDetail};
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListEnterpriseResourceResult {
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::ListEventsResult;
+
 /// 测试事件列表。
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListEventsResponseBody {

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::FunctionMetric;
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListFunctionAsMetricResponseBody {
     /// 返回函数总数

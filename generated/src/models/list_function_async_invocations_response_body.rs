@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::ListFunctionAsyncInvocationsResult;
+
 /// 异步调用记录列表。
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListFunctionAsyncInvocationsResponseBody {

@@ -20,10 +20,15 @@ pub struct ListFunctionAsyncInvocationsResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<crate::DateTime>,
     /// 异步调用状态,支持5种状态
+    ///
     /// WAIT: 等待
+    ///
     /// RUNNING: 执行中
+    ///
     /// SUCCESS: 执行成功
+    ///
     /// FAIL: 执行失败
+    ///
     /// DISCARD: 请求丢弃
     ///
     /// Allowed values: `WAIT`, `RUNNING`, `SUCCESS`, `FAIL`, `DISCARD`
@@ -34,11 +39,17 @@ pub struct ListFunctionAsyncInvocationsResult {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 /// 异步调用状态,支持5种状态
+///
 /// WAIT: 等待
+///
 /// RUNNING: 执行中
+///
 /// SUCCESS: 执行成功
+///
 /// FAIL: 执行失败
+///
 /// DISCARD: 请求丢弃
 ///
 /// Allowed values: `WAIT`, `RUNNING`, `SUCCESS`, `FAIL`, `DISCARD`
@@ -58,6 +69,7 @@ pub enum ListFunctionAsyncInvocationsResultStatus {
     /// unchanged.
     Unknown(String),
 }
+
 impl ListFunctionAsyncInvocationsResultStatus {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -71,6 +83,7 @@ impl ListFunctionAsyncInvocationsResultStatus {
         }
     }
 }
+
 impl From<&str> for ListFunctionAsyncInvocationsResultStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -83,4 +96,5 @@ impl From<&str> for ListFunctionAsyncInvocationsResultStatus {
         }
     }
 }
+
 crate::runtime::string_enum!(ListFunctionAsyncInvocationsResultStatus);

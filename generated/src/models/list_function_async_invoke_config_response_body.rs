@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{ListFunctionAsyncInvokeConfigResult, PageInfo};
+
 /// 函数异步配置返回结构体。
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListFunctionAsyncInvokeConfigResponseBody {
@@ -17,6 +18,7 @@ pub struct ListFunctionAsyncInvokeConfigResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ListFunctionAsyncInvokeConfigResponseBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(

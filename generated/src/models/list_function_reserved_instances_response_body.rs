@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{FuncReservedInstance, PageInfo};
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListFunctionReservedInstancesResponseBody {
     /// 函数个数
@@ -14,6 +15,7 @@ pub struct ListFunctionReservedInstancesResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ListFunctionReservedInstancesResponseBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(

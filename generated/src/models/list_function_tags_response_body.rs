@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::KvItem;
+
 /// 查询函数标签列表返回体
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListFunctionTagsResponseBody {
@@ -14,6 +15,7 @@ pub struct ListFunctionTagsResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ListFunctionTagsResponseBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(sys_tags: Vec<KvItem>, tags: Vec<KvItem>) -> Self {

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::ShowFunctionTemplateResponseBody;
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListFunctionTemplateResponseBody {
     /// 函数模板列表
@@ -13,6 +14,7 @@ pub struct ListFunctionTemplateResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ListFunctionTemplateResponseBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(

@@ -2,4 +2,5 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::ListFunctionTriggerResult;
+
 pub type ListFunctionTriggersResponseBody = Vec<ListFunctionTriggerResult>;

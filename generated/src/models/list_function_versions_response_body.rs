@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::ListFunctionVersionResult;
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListFunctionVersionsResponseBody {
     /// 版本总数
@@ -15,6 +16,7 @@ pub struct ListFunctionVersionsResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ListFunctionVersionsResponseBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::ListFunctionResult;
+
 /// 函数列表。
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListFunctionsResponseBody {
@@ -16,6 +17,7 @@ pub struct ListFunctionsResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ListFunctionsResponseBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(

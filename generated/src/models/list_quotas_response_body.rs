@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::ListQuotasResult;
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListQuotasResponseBody {
     pub quotas: ListQuotasResult,
@@ -10,6 +11,7 @@ pub struct ListQuotasResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ListQuotasResponseBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(quotas: ListQuotasResult) -> Self {

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::Resources;
+
 /// 配额信息
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListQuotasResult {
@@ -12,6 +13,7 @@ pub struct ListQuotasResult {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ListQuotasResult {
     /// A value with the required properties set and every optional one absent.
     pub fn new(resources: Vec<Resources>) -> Self {

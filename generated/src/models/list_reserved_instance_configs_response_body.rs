@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{PageInfo, ReservedInstanceConfigs};
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListReservedInstanceConfigsResponseBody {
     /// 函数个数

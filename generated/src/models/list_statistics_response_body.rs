@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{ListFunctionStatisticsResponseBody, MonthUsed};
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListStatisticsResponseBody {
     /// 月度调用次数

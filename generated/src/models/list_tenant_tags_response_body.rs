@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::TagItem;
+
 /// 查询租户标签列表返回体
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListTenantTagsResponseBody {
@@ -14,6 +15,7 @@ pub struct ListTenantTagsResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ListTenantTagsResponseBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(sys_tags: Vec<TagItem>, tags: Vec<TagItem>) -> Self {

@@ -23,6 +23,7 @@ pub struct ListVersionAliasResult {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ListVersionAliasResult {
     /// A value with the required properties set and every optional one absent.
     pub fn new(

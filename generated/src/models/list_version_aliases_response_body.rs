@@ -2,5 +2,6 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::ListVersionAliasResult;
+
 /// 函数版本别名列表
 pub type ListVersionAliasesResponseBody = Vec<ListVersionAliasResult>;

@@ -24,6 +24,7 @@ pub struct MetricConfig {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 /// 流量配置类型,当前只支持预留实例使用率一种类型
 ///
 /// Allowed values: `Concurrency`
@@ -35,6 +36,7 @@ pub enum MetricConfigType {
     /// unchanged.
     Unknown(String),
 }
+
 impl MetricConfigType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -44,6 +46,7 @@ impl MetricConfigType {
         }
     }
 }
+
 impl From<&str> for MetricConfigType {
     fn from(value: &str) -> Self {
         match value {
@@ -52,4 +55,5 @@ impl From<&str> for MetricConfigType {
         }
     }
 }
+
 crate::runtime::string_enum!(MetricConfigType);

@@ -4,330 +4,480 @@
 //! Models of the FunctionGraph API: one type per definition of the specs, plus the enums and objects nested in them.
 mod action;
 pub use action::Action;
+
 mod apig_trigger_func_info;
 pub use apig_trigger_func_info::{ApigTriggerFuncInfo, ApigTriggerFuncInfoInvocationType};
+
 mod app_template_resource_detail;
 pub use app_template_resource_detail::AppTemplateResourceDetail;
+
 mod async_invoke_function_request_body;
 pub use async_invoke_function_request_body::AsyncInvokeFunctionRequestBody;
+
 mod async_invoke_function_response_body;
 pub use async_invoke_function_response_body::AsyncInvokeFunctionResponseBody;
+
 mod callback_workflow_request_body;
 pub use callback_workflow_request_body::{
     CallbackWorkflowRequestBody, CallbackWorkflowRequestBodyResult,
 };
+
 mod cancel_async_invocation_request_body;
 pub use cancel_async_invocation_request_body::{
     CancelAsyncInvocationRequestBody, CancelAsyncInvocationRequestBodyType,
 };
+
 mod create_dependency_request_body;
 pub use create_dependency_request_body::{
     CreateDependencyRequestBody, CreateDependencyRequestBodyRuntime,
 };
+
 mod create_dependency_version_response_body;
 pub use create_dependency_version_response_body::{
     CreateDependencyVersionResponseBody, CreateDependencyVersionResponseBodyRuntime,
 };
+
 mod create_event_request_body;
 pub use create_event_request_body::CreateEventRequestBody;
+
 mod create_event_response_body;
 pub use create_event_response_body::CreateEventResponseBody;
+
 mod create_function_app_request_body;
 pub use create_function_app_request_body::CreateFunctionAppRequestBody;
+
 mod create_function_app_response_body;
 pub use create_function_app_response_body::CreateFunctionAppResponseBody;
+
 mod create_function_request_body;
 pub use create_function_request_body::{
     CreateFunctionRequestBody, CreateFunctionRequestBodyCodeType,
     CreateFunctionRequestBodyRuntime, CreateFunctionRequestBodyType,
 };
+
 mod create_function_response_body;
 pub use create_function_response_body::{
     CreateFunctionResponseBody, CreateFunctionResponseBodyCodeType,
     CreateFunctionResponseBodyEphemeralStorage, CreateFunctionResponseBodyRuntime,
     CreateFunctionResponseBodyType,
 };
+
 mod create_function_trigger_request_body;
 pub use create_function_trigger_request_body::{
     CreateFunctionTriggerRequestBody, CreateFunctionTriggerRequestBodyTriggerStatus,
     CreateFunctionTriggerRequestBodyTriggerTypeCode,
 };
+
 mod create_function_trigger_response_body;
 pub use create_function_trigger_response_body::{
     CreateFunctionTriggerResponseBody, CreateFunctionTriggerResponseBodyTriggerStatus,
     CreateFunctionTriggerResponseBodyTriggerTypeCode,
 };
+
 mod create_function_version_request_body;
 pub use create_function_version_request_body::CreateFunctionVersionRequestBody;
+
 mod create_function_version_response_body;
 pub use create_function_version_response_body::{
     CreateFunctionVersionResponseBody, CreateFunctionVersionResponseBodyCodeType,
     CreateFunctionVersionResponseBodyRuntime, CreateFunctionVersionResponseBodyType,
 };
+
 mod create_version_alias_request_body;
 pub use create_version_alias_request_body::CreateVersionAliasRequestBody;
+
 mod create_version_alias_response_body;
 pub use create_version_alias_response_body::CreateVersionAliasResponseBody;
+
 mod create_vpc_endpoint_reponse_body;
 pub use create_vpc_endpoint_reponse_body::CreateVpcEndpointReponseBody;
+
 mod create_vpc_endpoint_request_body;
 pub use create_vpc_endpoint_request_body::CreateVpcEndpointRequestBody;
+
 mod cron_config;
 pub use cron_config::CronConfig;
+
 mod custom_image;
 pub use custom_image::CustomImage;
+
+mod delete_function_trigger_trigger_type_code;
+pub use delete_function_trigger_trigger_type_code::DeleteFunctionTriggerTriggerTypeCode;
+
 mod dependency;
 pub use dependency::{Dependency, DependencyRuntime};
+
 mod error_resp;
 pub use error_resp::ErrorResp;
+
 mod error_rsp400;
 pub use error_rsp400::ErrorRsp400;
+
 mod error_rsp404;
 pub use error_rsp404::ErrorRsp404;
+
 mod error_rsp500;
 pub use error_rsp500::ErrorRsp500;
+
 mod execution_details;
 pub use execution_details::{ExecutionDetails, ExecutionDetailsStatus};
+
 mod express_config;
 pub use express_config::{ExpressConfig, ExpressConfigLogLevel};
+
 mod flow_execute_body;
 pub use flow_execute_body::FlowExecuteBody;
+
 mod flow_execute_response;
 pub use flow_execute_response::FlowExecuteResponse;
+
 mod flow_execution_brief;
 pub use flow_execution_brief::{FlowExecutionBrief, FlowExecutionBriefStatus};
+
 mod flow_execution_brief_v2;
 pub use flow_execution_brief_v2::{FlowExecutionBriefV2, FlowExecutionBriefV2Status};
+
 mod flow_execution_list;
 pub use flow_execution_list::FlowExecutionList;
+
 mod func_async_destination_config;
 pub use func_async_destination_config::FuncAsyncDestinationConfig;
+
 mod func_code;
 pub use func_code::FuncCode;
+
 mod func_destination_config;
 pub use func_destination_config::{
     FuncDestinationConfig, FuncDestinationConfigDestination,
 };
+
 mod func_log_config;
 pub use func_log_config::FuncLogConfig;
+
 mod func_mount;
 pub use func_mount::FuncMount;
+
 mod func_reserved_instance;
 pub use func_reserved_instance::FuncReservedInstance;
+
 mod func_vpc;
 pub use func_vpc::FuncVpc;
+
 mod function;
 pub use function::Function;
+
 mod function_async_config;
 pub use function_async_config::FunctionAsyncConfig;
+
 mod function_metric;
 pub use function_metric::FunctionMetric;
+
 mod function_ref;
 pub use function_ref::{FunctionRef, FunctionRefInvokeMode};
+
 mod import_function_request_body;
 pub use import_function_request_body::ImportFunctionRequestBody;
+
 mod import_function_response_body;
 pub use import_function_response_body::{
     ImportFunctionResponseBody, ImportFunctionResponseBodyCodeType,
     ImportFunctionResponseBodyRuntime,
 };
+
 mod invoke_function_request_body;
 pub use invoke_function_request_body::InvokeFunctionRequestBody;
+
 mod invoke_function_response_body;
 pub use invoke_function_response_body::InvokeFunctionResponseBody;
+
 mod kv_item;
 pub use kv_item::KvItem;
+
 mod list_app_templates_response_body;
 pub use list_app_templates_response_body::ListAppTemplatesResponseBody;
+
 mod list_app_templates_result;
 pub use list_app_templates_result::ListAppTemplatesResult;
+
 mod list_bridge_functions_response_body;
 pub use list_bridge_functions_response_body::ListBridgeFunctionsResponseBody;
+
 mod list_bridge_version_resp;
 pub use list_bridge_version_resp::ListBridgeVersionResp;
+
 mod list_dependencies_response_body;
 pub use list_dependencies_response_body::ListDependenciesResponseBody;
+
 mod list_dependencies_result;
 pub use list_dependencies_result::{
     ListDependenciesResult, ListDependenciesResultRuntime,
 };
+
 mod list_dependency_versions_response_body;
 pub use list_dependency_versions_response_body::ListDependencyVersionsResponseBody;
+
 mod list_dependency_versions_result;
 pub use list_dependency_versions_result::{
     ListDependencyVersionsResult, ListDependencyVersionsResultRuntime,
 };
+
 mod list_enterprise_resource_detail;
 pub use list_enterprise_resource_detail::ListEnterpriseResourceDetail;
+
 mod list_enterprise_resource_request_body;
 pub use list_enterprise_resource_request_body::ListEnterpriseResourceRequestBody;
+
 mod list_enterprise_resource_response_body;
 pub use list_enterprise_resource_response_body::ListEnterpriseResourceResponseBody;
+
 mod list_enterprise_resource_result;
 pub use list_enterprise_resource_result::ListEnterpriseResourceResult;
+
 mod list_events_response_body;
 pub use list_events_response_body::ListEventsResponseBody;
+
 mod list_events_result;
 pub use list_events_result::ListEventsResult;
+
 mod list_function_application_result;
 pub use list_function_application_result::ListFunctionApplicationResult;
+
 mod list_function_applications_response_body;
 pub use list_function_applications_response_body::ListFunctionApplicationsResponseBody;
+
 mod list_function_as_metric_response_body;
 pub use list_function_as_metric_response_body::ListFunctionAsMetricResponseBody;
+
 mod list_function_async_invocations_response_body;
 pub use list_function_async_invocations_response_body::ListFunctionAsyncInvocationsResponseBody;
+
 mod list_function_async_invocations_result;
 pub use list_function_async_invocations_result::{
     ListFunctionAsyncInvocationsResult, ListFunctionAsyncInvocationsResultStatus,
 };
+
 mod list_function_async_invoke_config_response_body;
 pub use list_function_async_invoke_config_response_body::ListFunctionAsyncInvokeConfigResponseBody;
+
 mod list_function_async_invoke_config_result;
 pub use list_function_async_invoke_config_result::ListFunctionAsyncInvokeConfigResult;
+
 mod list_function_reserved_instances_response_body;
 pub use list_function_reserved_instances_response_body::ListFunctionReservedInstancesResponseBody;
+
 mod list_function_result;
 pub use list_function_result::{
     ListFunctionResult, ListFunctionResultCodeType, ListFunctionResultRuntime,
     ListFunctionResultType,
 };
+
 mod list_function_statistics_response_body;
 pub use list_function_statistics_response_body::ListFunctionStatisticsResponseBody;
+
 mod list_function_tags_response_body;
 pub use list_function_tags_response_body::ListFunctionTagsResponseBody;
+
 mod list_function_template_response_body;
 pub use list_function_template_response_body::ListFunctionTemplateResponseBody;
+
 mod list_function_trigger_result;
 pub use list_function_trigger_result::{
     ListFunctionTriggerResult, ListFunctionTriggerResultTriggerStatus,
     ListFunctionTriggerResultTriggerTypeCode,
 };
+
 mod list_function_triggers_response_body;
 pub use list_function_triggers_response_body::ListFunctionTriggersResponseBody;
+
 mod list_function_version_result;
 pub use list_function_version_result::{
     ListFunctionVersionResult, ListFunctionVersionResultCodeType,
     ListFunctionVersionResultRuntime,
 };
+
 mod list_function_versions_response_body;
 pub use list_function_versions_response_body::ListFunctionVersionsResponseBody;
+
 mod list_functions_response_body;
 pub use list_functions_response_body::ListFunctionsResponseBody;
+
 mod list_quotas_response_body;
 pub use list_quotas_response_body::ListQuotasResponseBody;
+
 mod list_quotas_result;
 pub use list_quotas_result::ListQuotasResult;
+
 mod list_reserved_instance_configs_response_body;
 pub use list_reserved_instance_configs_response_body::ListReservedInstanceConfigsResponseBody;
+
+mod list_statistics_filter;
+pub use list_statistics_filter::ListStatisticsFilter;
+
 mod list_statistics_response_body;
 pub use list_statistics_response_body::ListStatisticsResponseBody;
+
 mod list_tenant_tags_response_body;
 pub use list_tenant_tags_response_body::ListTenantTagsResponseBody;
+
 mod list_version_alias_result;
 pub use list_version_alias_result::ListVersionAliasResult;
+
 mod list_version_aliases_response_body;
 pub use list_version_aliases_response_body::ListVersionAliasesResponseBody;
+
+mod list_workflow_executions_status;
+pub use list_workflow_executions_status::ListWorkflowExecutionsStatus;
+
 mod metric_config;
 pub use metric_config::{MetricConfig, MetricConfigType};
+
 mod month_used;
 pub use month_used::MonthUsed;
+
 mod mount_config;
 pub use mount_config::MountConfig;
+
 mod mount_user;
 pub use mount_user::MountUser;
+
 mod network_control_config;
 pub use network_control_config::NetworkControlConfig;
+
 mod node_execution;
 pub use node_execution::{NodeExecution, NodeExecutionStatus};
+
 mod node_execution_detail;
 pub use node_execution_detail::NodeExecutionDetail;
+
 mod obs_trigger_config;
 pub use obs_trigger_config::ObsTriggerConfig;
+
 mod on_error;
 pub use on_error::OnError;
+
 mod operate_error_info;
 pub use operate_error_info::OperateErrorInfo;
+
 mod operate_response;
 pub use operate_response::OperateResponse;
+
 mod operation_state;
 pub use operation_state::{OperationState, OperationStateActionMode, OperationStateType};
+
 mod page_info;
 pub use page_info::PageInfo;
+
 mod query_func_snapshot_response_body;
 pub use query_func_snapshot_response_body::QueryFuncSnapshotResponseBody;
+
 mod repo_info;
 pub use repo_info::RepoInfo;
+
 mod reserved_instance_configs;
 pub use reserved_instance_configs::ReservedInstanceConfigs;
+
 mod resources;
 pub use resources::{Resources, ResourcesType};
+
 mod retry;
 pub use retry::Retry;
+
 mod service_bridge_version;
 pub use service_bridge_version::ServiceBridgeVersion;
+
 mod show_app_template_response_body;
 pub use show_app_template_response_body::ShowAppTemplateResponseBody;
+
 mod show_dependency_version_response_body;
 pub use show_dependency_version_response_body::{
     ShowDependencyVersionResponseBody, ShowDependencyVersionResponseBodyRuntime,
 };
+
 mod show_event_response_body;
 pub use show_event_response_body::ShowEventResponseBody;
+
 mod show_func_reserved_instance_metrics_response_body;
 pub use show_func_reserved_instance_metrics_response_body::ShowFuncReservedInstanceMetricsResponseBody;
+
+mod show_func_snapshot_state_action;
+pub use show_func_snapshot_state_action::ShowFuncSnapshotStateAction;
+
 mod show_function_app_response_body;
 pub use show_function_app_response_body::ShowFunctionAppResponseBody;
+
 mod show_function_async_invoke_config_response_body;
 pub use show_function_async_invoke_config_response_body::ShowFunctionAsyncInvokeConfigResponseBody;
+
 mod show_function_code_response_body;
 pub use show_function_code_response_body::{
     ShowFunctionCodeResponseBody, ShowFunctionCodeResponseBodyCodeType,
     ShowFunctionCodeResponseBodyRuntime,
 };
+
 mod show_function_config_response_body;
 pub use show_function_config_response_body::{
     ShowFunctionConfigResponseBody, ShowFunctionConfigResponseBodyCodeType,
     ShowFunctionConfigResponseBodyEphemeralStorage,
     ShowFunctionConfigResponseBodyRuntime, ShowFunctionConfigResponseBodyType,
 };
+
 mod show_function_metrics_response_body;
 pub use show_function_metrics_response_body::ShowFunctionMetricsResponseBody;
+
 mod show_function_template_response_body;
 pub use show_function_template_response_body::ShowFunctionTemplateResponseBody;
+
 mod show_function_trigger_response_body;
 pub use show_function_trigger_response_body::{
     ShowFunctionTriggerResponseBody, ShowFunctionTriggerResponseBodyTriggerStatus,
     ShowFunctionTriggerResponseBodyTriggerTypeCode,
 };
+
+mod show_function_trigger_trigger_type_code;
+pub use show_function_trigger_trigger_type_code::ShowFunctionTriggerTriggerTypeCode;
+
 mod show_lts_log_details_response_body;
 pub use show_lts_log_details_response_body::ShowLtsLogDetailsResponseBody;
+
 mod show_tracing_response_body;
 pub use show_tracing_response_body::ShowTracingResponseBody;
+
 mod show_version_alias_response_body;
 pub use show_version_alias_response_body::ShowVersionAliasResponseBody;
+
 mod show_workflow_execution_for_page;
 pub use show_workflow_execution_for_page::ShowWorkflowExecutionForPage;
+
 mod sla_reports_value;
 pub use sla_reports_value::SlaReportsValue;
+
 mod stack_resource;
 pub use stack_resource::StackResource;
+
 mod state_data_filter;
 pub use state_data_filter::StateDataFilter;
+
 mod strategy_config;
 pub use strategy_config::StrategyConfig;
+
 mod sync_execute_response;
 pub use sync_execute_response::{SyncExecuteResponse, SyncExecuteResponseStatus};
+
 mod sync_execution_node_error_detail;
 pub use sync_execution_node_error_detail::SyncExecutionNodeErrorDetail;
+
 mod tactics_config;
 pub use tactics_config::TacticsConfig;
+
 mod tag_item;
 pub use tag_item::TagItem;
+
 mod temp_detail;
 pub use temp_detail::TempDetail;
+
 mod trigger;
 pub use trigger::{Trigger, TriggerTriggerType};
+
 mod trigger_event_data_request_body;
 pub use trigger_event_data_request_body::{
     TriggerEventDataRequestBody, TriggerEventDataRequestBodyAuth,
@@ -337,6 +487,7 @@ pub use trigger_event_data_request_body::{
     TriggerEventDataRequestBodyScheduleType,
     TriggerEventDataRequestBodySharditeratorType, TriggerEventDataRequestBodyStatus,
 };
+
 mod trigger_event_data_response_body;
 pub use trigger_event_data_response_body::{
     TriggerEventDataResponseBody, TriggerEventDataResponseBodyAuth,
@@ -346,38 +497,52 @@ pub use trigger_event_data_response_body::{
     TriggerEventDataResponseBodyScheduleType,
     TriggerEventDataResponseBodySharditeratorType, TriggerEventDataResponseBodyStatus,
 };
+
 mod trigger_metadata_list;
 pub use trigger_metadata_list::TriggerMetadataList;
+
 mod update_event_request_body;
 pub use update_event_request_body::UpdateEventRequestBody;
+
 mod update_event_response_body;
 pub use update_event_response_body::UpdateEventResponseBody;
+
+mod update_func_snapshot_action;
+pub use update_func_snapshot_action::UpdateFuncSnapshotAction;
+
 mod update_function_async_invoke_config_request_body;
 pub use update_function_async_invoke_config_request_body::UpdateFunctionAsyncInvokeConfigRequestBody;
+
 mod update_function_async_invoke_config_response_body;
 pub use update_function_async_invoke_config_response_body::UpdateFunctionAsyncInvokeConfigResponseBody;
+
 mod update_function_code_request_body;
 pub use update_function_code_request_body::{
     UpdateFunctionCodeRequestBody, UpdateFunctionCodeRequestBodyCodeType,
 };
+
 mod update_function_code_response_body;
 pub use update_function_code_response_body::{
     UpdateFunctionCodeResponseBody, UpdateFunctionCodeResponseBodyCodeType,
     UpdateFunctionCodeResponseBodyRuntime,
 };
+
 mod update_function_config_request_body;
 pub use update_function_config_request_body::{
     UpdateFunctionConfigRequestBody, UpdateFunctionConfigRequestBodyEphemeralStorage,
     UpdateFunctionConfigRequestBodyRuntime,
 };
+
 mod update_function_config_response_body;
 pub use update_function_config_response_body::{
     UpdateFunctionConfigResponseBody, UpdateFunctionConfigResponseBodyCodeType,
     UpdateFunctionConfigResponseBodyEphemeralStorage,
     UpdateFunctionConfigResponseBodyRuntime, UpdateFunctionConfigResponseBodyType,
 };
+
 mod update_function_max_instance_config_request_body;
 pub use update_function_max_instance_config_request_body::UpdateFunctionMaxInstanceConfigRequestBody;
+
 mod update_function_max_instance_config_response_body;
 pub use update_function_max_instance_config_response_body::{
     UpdateFunctionMaxInstanceConfigResponseBody,
@@ -385,45 +550,66 @@ pub use update_function_max_instance_config_response_body::{
     UpdateFunctionMaxInstanceConfigResponseBodyRuntime,
     UpdateFunctionMaxInstanceConfigResponseBodyType,
 };
+
 mod update_function_reserved_instances_count_request_body;
 pub use update_function_reserved_instances_count_request_body::UpdateFunctionReservedInstancesCountRequestBody;
+
 mod update_function_reserved_instances_response_body;
 pub use update_function_reserved_instances_response_body::UpdateFunctionReservedInstancesResponseBody;
+
 mod update_function_tags_request_body;
 pub use update_function_tags_request_body::UpdateFunctionTagsRequestBody;
+
 mod update_tracing_request_body;
 pub use update_tracing_request_body::UpdateTracingRequestBody;
+
 mod update_trigger_request_body;
 pub use update_trigger_request_body::{
     UpdateTriggerRequestBody, UpdateTriggerRequestBodyTriggerStatus,
 };
+
+mod update_trigger_trigger_type_code;
+pub use update_trigger_trigger_type_code::UpdateTriggerTriggerTypeCode;
+
 mod update_version_alias_request_body;
 pub use update_version_alias_request_body::UpdateVersionAliasRequestBody;
+
 mod update_version_alias_response_body;
 pub use update_version_alias_response_body::UpdateVersionAliasResponseBody;
+
 mod updaterigger_event_data;
 pub use updaterigger_event_data::{
     UpdateriggerEventData, UpdateriggerEventDataPollingUnit,
 };
+
 mod version_strategy;
 pub use version_strategy::{VersionStrategy, VersionStrategyCombineType};
+
 mod version_strategy_rules;
 pub use version_strategy_rules::{
     VersionStrategyRules, VersionStrategyRulesOp, VersionStrategyRulesRuleType,
 };
+
 mod vpc_config;
 pub use vpc_config::VpcConfig;
+
 mod workflow_create_body;
 pub use workflow_create_body::{WorkflowCreateBody, WorkflowCreateBodyMode};
+
 mod workflow_delete_body;
 pub use workflow_delete_body::WorkflowDeleteBody;
+
 mod workflow_info;
 pub use workflow_info::WorkflowInfo;
+
 mod workflow_page_list;
 pub use workflow_page_list::WorkflowPageList;
+
 mod workflow_simple_info;
 pub use workflow_simple_info::WorkflowSimpleInfo;
+
 mod workflow_statistics_resp;
 pub use workflow_statistics_resp::WorkflowStatisticsResp;
+
 mod workflow_urn;
 pub use workflow_urn::WorkflowUrn;

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{FuncMount, MountUser};
+
 /// 函数挂载配置。
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MountConfig {
@@ -13,6 +14,7 @@ pub struct MountConfig {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl MountConfig {
     /// A value with the required properties set and every optional one absent.
     pub fn new(func_mounts: Vec<FuncMount>, mount_user: MountUser) -> Self {

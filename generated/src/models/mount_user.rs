@@ -13,6 +13,7 @@ pub struct MountUser {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl MountUser {
     /// A value with the required properties set and every optional one absent.
     pub fn new(user_group_id: i64, user_id: i64) -> Self {

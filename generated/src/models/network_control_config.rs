@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::VpcConfig;
+
 /// 函数网络配置。
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NetworkControlConfig {

@@ -40,6 +40,7 @@ pub struct NodeExecution {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 /// 流程节点执行状态
 ///
 /// Minimum length: `1`
@@ -61,6 +62,7 @@ pub enum NodeExecutionStatus {
     /// unchanged.
     Unknown(String),
 }
+
 impl NodeExecutionStatus {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -74,6 +76,7 @@ impl NodeExecutionStatus {
         }
     }
 }
+
 impl From<&str> for NodeExecutionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -86,4 +89,5 @@ impl From<&str> for NodeExecutionStatus {
         }
     }
 }
+
 crate::runtime::string_enum!(NodeExecutionStatus);

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::NodeExecution;
+
 /// 函数流节点执行详细信息
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NodeExecutionDetail {

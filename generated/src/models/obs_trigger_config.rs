@@ -29,6 +29,7 @@ pub struct ObsTriggerConfig {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ObsTriggerConfig {
     /// A value with the required properties set and every optional one absent.
     pub fn new(

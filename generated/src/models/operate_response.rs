@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::OperateErrorInfo;
+
 /// 批量执行结果
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OperateResponse {

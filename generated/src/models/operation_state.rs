@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{Action, OnError, StateDataFilter};
+
 /// 函数执行节点信息
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OperationState {
@@ -62,6 +63,7 @@ pub struct OperationState {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl OperationState {
     /// A value with the required properties set and every optional one absent.
     pub fn new(
@@ -87,6 +89,7 @@ impl OperationState {
         }
     }
 }
+
 /// Action执行模式,支持串行,并行两种模式,默认串行
 ///
 /// Minimum length: `1`
@@ -102,6 +105,7 @@ pub enum OperationStateActionMode {
     /// unchanged.
     Unknown(String),
 }
+
 impl OperationStateActionMode {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -112,6 +116,7 @@ impl OperationStateActionMode {
         }
     }
 }
+
 impl From<&str> for OperationStateActionMode {
     fn from(value: &str) -> Self {
         match value {
@@ -121,7 +126,9 @@ impl From<&str> for OperationStateActionMode {
         }
     }
 }
+
 crate::runtime::string_enum!(OperationStateActionMode);
+
 /// 节点类型
 ///
 /// Minimum length: `1`
@@ -139,6 +146,7 @@ pub enum OperationStateType {
     /// unchanged.
     Unknown(String),
 }
+
 impl OperationStateType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -150,6 +158,7 @@ impl OperationStateType {
         }
     }
 }
+
 impl From<&str> for OperationStateType {
     fn from(value: &str) -> Self {
         match value {
@@ -160,4 +169,5 @@ impl From<&str> for OperationStateType {
         }
     }
 }
+
 crate::runtime::string_enum!(OperationStateType);

@@ -14,6 +14,7 @@ pub struct PageInfo {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl PageInfo {
     /// A value with the required properties set and every optional one absent.
     pub fn new(current_count: i64, next_marker: i64, previous_marker: i64) -> Self {

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::TacticsConfig;
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ReservedInstanceConfigs {
     /// 函数URN

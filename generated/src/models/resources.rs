@@ -7,13 +7,21 @@ pub struct Resources {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quota: Option<i64>,
     /// 资源类型。
+    ///
     /// fgs_func_scale_down_timeout:v1版本函数的实例闲置释放时间
+    ///
     /// fgs_func_occurs:v1版本函数为实例数配额, v2版本函数为预留实例配额
+    ///
     /// fgs_func_pat_idle_time:vpc函数的pat闲置释放时间
+    ///
     /// fgs_func_num:用户函数数量配额
+    ///
     /// fgs_func_code_size:用户函数总代码大小配额
+    ///
     /// fgs_workflow_num:用户函数流数量配额
+    ///
     /// fgs_on_demand_instance_limit:v2版本函数单函数最大实例数配额
+    ///
     /// fgs_func_qos_limit 用户函数实例数配额
     ///
     /// Allowed values: `fgs_func_scale_down_timeout`, `fgs_func_occurs`, `fgs_func_pat_idle_time`, `fgs_func_num`, `fgs_func_code_size`, `fgs_workflow_num`, `fgs_on_demand_instance_limit`, `fgs_func_qos_limit`
@@ -31,14 +39,23 @@ pub struct Resources {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 /// 资源类型。
+///
 /// fgs_func_scale_down_timeout:v1版本函数的实例闲置释放时间
+///
 /// fgs_func_occurs:v1版本函数为实例数配额, v2版本函数为预留实例配额
+///
 /// fgs_func_pat_idle_time:vpc函数的pat闲置释放时间
+///
 /// fgs_func_num:用户函数数量配额
+///
 /// fgs_func_code_size:用户函数总代码大小配额
+///
 /// fgs_workflow_num:用户函数流数量配额
+///
 /// fgs_on_demand_instance_limit:v2版本函数单函数最大实例数配额
+///
 /// fgs_func_qos_limit 用户函数实例数配额
 ///
 /// Allowed values: `fgs_func_scale_down_timeout`, `fgs_func_occurs`, `fgs_func_pat_idle_time`, `fgs_func_num`, `fgs_func_code_size`, `fgs_workflow_num`, `fgs_on_demand_instance_limit`, `fgs_func_qos_limit`
@@ -64,6 +81,7 @@ pub enum ResourcesType {
     /// unchanged.
     Unknown(String),
 }
+
 impl ResourcesType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -80,6 +98,7 @@ impl ResourcesType {
         }
     }
 }
+
 impl From<&str> for ResourcesType {
     fn from(value: &str) -> Self {
         match value {
@@ -95,4 +114,5 @@ impl From<&str> for ResourcesType {
         }
     }
 }
+
 crate::runtime::string_enum!(ResourcesType);

@@ -27,6 +27,7 @@ pub struct Retry {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl Retry {
     /// A value with the required properties set and every optional one absent.
     pub fn new(name: String) -> Self {

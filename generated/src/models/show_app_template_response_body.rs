@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::AppTemplateResourceDetail;
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowAppTemplateResponseBody {
     /// 模板使用场景

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{RepoInfo, StackResource};
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowFunctionAppResponseBody {
     /// 调用URL

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::FuncAsyncDestinationConfig;
+
 /// 函数异步配置返回结构体。
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ShowFunctionAsyncInvokeConfigResponseBody {
@@ -30,6 +31,7 @@ pub struct ShowFunctionAsyncInvokeConfigResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ShowFunctionAsyncInvokeConfigResponseBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(

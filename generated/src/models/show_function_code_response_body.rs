@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{Dependency, FuncCode, StrategyConfig};
+
 /// 函数代码属性结构体。
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ShowFunctionCodeResponseBody {
@@ -11,10 +12,15 @@ pub struct ShowFunctionCodeResponseBody {
     /// 函数大小,单位:字节。
     pub code_size: i64,
     /// 函数代码类型,取值有5种。
+    ///
     /// inline: UI在线编辑代码。
+    ///
     /// zip: 函数代码为zip包。
+    ///
     /// obs: 函数代码来源于obs存储。
+    ///
     /// jar: 函数代码为jar包,主要针对Java函数。
+    ///
     /// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
     ///
     /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
@@ -44,31 +50,57 @@ pub struct ShowFunctionCodeResponseBody {
     /// 函数最后一次更新时间。
     pub last_modified: crate::DateTime,
     /// FunctionGraph函数的执行环境
+    ///
     /// Java8: Java语言8版本。
+    ///
     /// Java11: Java语言11版本。
+    ///
     /// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
+    ///
     /// Python2.7: Python语言2.7版本。
+    ///
     /// Python3.6: Pyton语言3.6版本。
+    ///
     /// Python3.9: Python语言3.9版本。
+    ///
     /// Python3.10: Python语言3.10版本。
+    ///
     /// Go1.8: Go语言1.8版本。
+    ///
     /// Go1.x: Go语言1.x版本。
+    ///
     /// Node.js6.10: Nodejs语言6.10版本。
+    ///
     /// Node.js8.10: Nodejs语言8.10版本。
+    ///
     /// Node.js10.16: Nodejs语言10.16版本。
+    ///
     /// Node.js12.13: Nodejs语言12.13版本。
+    ///
     /// Node.js14.18: Nodejs语言14.18版本。
+    ///
     /// Node.js16.17: Nodejs语言16.17版本。
+    ///
     /// Node.js18.15: Nodejs语言18.15版本。
+    ///
     /// C#(.NET Core 2.0): C#语言2.0版本。
+    ///
     /// C#(.NET Core 2.1): C#语言2.1版本。
+    ///
     /// C#(.NET Core 3.1): C#语言3.1版本。
+    ///
     /// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
+    ///
     /// Custom: 自定义运行时。
+    ///
     /// PHP7.3: Php语言7.3版本。
+    ///
     /// PHP8.3: Php语言8.3版本。
+    ///
     /// Cangjie1.0:仓颉语言1.0版本。
+    ///
     /// http: HTTP函数。
+    ///
     /// Custom Image: 自定义镜像函数。
     ///
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
@@ -80,6 +112,7 @@ pub struct ShowFunctionCodeResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ShowFunctionCodeResponseBody {
     /// A value with the required properties set and every optional one absent.
     #[allow(clippy::too_many_arguments)]
@@ -113,11 +146,17 @@ impl ShowFunctionCodeResponseBody {
         }
     }
 }
+
 /// 函数代码类型,取值有5种。
+///
 /// inline: UI在线编辑代码。
+///
 /// zip: 函数代码为zip包。
+///
 /// obs: 函数代码来源于obs存储。
+///
 /// jar: 函数代码为jar包,主要针对Java函数。
+///
 /// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
 ///
 /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
@@ -137,6 +176,7 @@ pub enum ShowFunctionCodeResponseBodyCodeType {
     /// unchanged.
     Unknown(String),
 }
+
 impl ShowFunctionCodeResponseBodyCodeType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -150,6 +190,7 @@ impl ShowFunctionCodeResponseBodyCodeType {
         }
     }
 }
+
 impl From<&str> for ShowFunctionCodeResponseBodyCodeType {
     fn from(value: &str) -> Self {
         match value {
@@ -162,33 +203,61 @@ impl From<&str> for ShowFunctionCodeResponseBodyCodeType {
         }
     }
 }
+
 crate::runtime::string_enum!(ShowFunctionCodeResponseBodyCodeType);
+
 /// FunctionGraph函数的执行环境
+///
 /// Java8: Java语言8版本。
+///
 /// Java11: Java语言11版本。
+///
 /// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
+///
 /// Python2.7: Python语言2.7版本。
+///
 /// Python3.6: Pyton语言3.6版本。
+///
 /// Python3.9: Python语言3.9版本。
+///
 /// Python3.10: Python语言3.10版本。
+///
 /// Go1.8: Go语言1.8版本。
+///
 /// Go1.x: Go语言1.x版本。
+///
 /// Node.js6.10: Nodejs语言6.10版本。
+///
 /// Node.js8.10: Nodejs语言8.10版本。
+///
 /// Node.js10.16: Nodejs语言10.16版本。
+///
 /// Node.js12.13: Nodejs语言12.13版本。
+///
 /// Node.js14.18: Nodejs语言14.18版本。
+///
 /// Node.js16.17: Nodejs语言16.17版本。
+///
 /// Node.js18.15: Nodejs语言18.15版本。
+///
 /// C#(.NET Core 2.0): C#语言2.0版本。
+///
 /// C#(.NET Core 2.1): C#语言2.1版本。
+///
 /// C#(.NET Core 3.1): C#语言3.1版本。
+///
 /// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
+///
 /// Custom: 自定义运行时。
+///
 /// PHP7.3: Php语言7.3版本。
+///
 /// PHP8.3: Php语言8.3版本。
+///
 /// Cangjie1.0:仓颉语言1.0版本。
+///
 /// http: HTTP函数。
+///
 /// Custom Image: 自定义镜像函数。
 ///
 /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
@@ -250,6 +319,7 @@ pub enum ShowFunctionCodeResponseBodyRuntime {
     /// unchanged.
     Unknown(String),
 }
+
 impl ShowFunctionCodeResponseBodyRuntime {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -284,6 +354,7 @@ impl ShowFunctionCodeResponseBodyRuntime {
         }
     }
 }
+
 impl From<&str> for ShowFunctionCodeResponseBodyRuntime {
     fn from(value: &str) -> Self {
         match value {
@@ -317,4 +388,5 @@ impl From<&str> for ShowFunctionCodeResponseBodyRuntime {
         }
     }
 }
+
 crate::runtime::string_enum!(ShowFunctionCodeResponseBodyRuntime);

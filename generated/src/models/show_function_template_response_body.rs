@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{TempDetail, TriggerMetadataList};
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowFunctionTemplateResponseBody {
     /// 代码文件

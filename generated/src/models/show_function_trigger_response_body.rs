@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::TriggerEventDataResponseBody;
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ShowFunctionTriggerResponseBody {
     /// 触发器创建时间。
@@ -14,6 +15,7 @@ pub struct ShowFunctionTriggerResponseBody {
     /// "触发器状态"
     ///
     /// - ACTIVE: 启用状态。
+    ///
     /// - DISABLED: 禁用状态。
     ///
     /// Allowed values: `ACTIVE`, `DISABLED`
@@ -21,14 +23,23 @@ pub struct ShowFunctionTriggerResponseBody {
     /// 触发器类型。
     ///
     /// - TIMER: "定时触发器。"
+    ///
     /// - APIG: "APIG触发器。"
+    ///
     /// - CTS: "云审计服务触发器。"
+    ///
     /// - DDS: "文档数据库服务触发器。"
+    ///
     /// - DMS: "分布式服务触发器。"
+    ///
     /// - DIS: "数据接入服务触发器。"
+    ///
     /// - LTS: "云日志服务触发器。"
+    ///
     /// - OBS: "对象存储触发器。"
+    ///
     /// - SMN: "消息通知服务触发器。"
+    ///
     /// - KAFKA: "专享版消息通知服务触发器。"
     ///
     /// Allowed values: `TIMER`, `APIG`, `CTS`, `DDS`, `DMS`, `DIS`, `LTS`, `OBS`, `SMN`, `KAFKA`, `RABBITMQ`, `DEDICATEDGATEWAY`, `OPENSOURCEKAFKA`, `APIC`, `GAUSSMONGO`, `EVENTGRID`
@@ -38,6 +49,7 @@ pub struct ShowFunctionTriggerResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ShowFunctionTriggerResponseBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(
@@ -59,9 +71,11 @@ impl ShowFunctionTriggerResponseBody {
         }
     }
 }
+
 /// "触发器状态"
 ///
 /// - ACTIVE: 启用状态。
+///
 /// - DISABLED: 禁用状态。
 ///
 /// Allowed values: `ACTIVE`, `DISABLED`
@@ -75,6 +89,7 @@ pub enum ShowFunctionTriggerResponseBodyTriggerStatus {
     /// unchanged.
     Unknown(String),
 }
+
 impl ShowFunctionTriggerResponseBodyTriggerStatus {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -85,6 +100,7 @@ impl ShowFunctionTriggerResponseBodyTriggerStatus {
         }
     }
 }
+
 impl From<&str> for ShowFunctionTriggerResponseBodyTriggerStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -94,18 +110,29 @@ impl From<&str> for ShowFunctionTriggerResponseBodyTriggerStatus {
         }
     }
 }
+
 crate::runtime::string_enum!(ShowFunctionTriggerResponseBodyTriggerStatus);
+
 /// 触发器类型。
 ///
 /// - TIMER: "定时触发器。"
+///
 /// - APIG: "APIG触发器。"
+///
 /// - CTS: "云审计服务触发器。"
+///
 /// - DDS: "文档数据库服务触发器。"
+///
 /// - DMS: "分布式服务触发器。"
+///
 /// - DIS: "数据接入服务触发器。"
+///
 /// - LTS: "云日志服务触发器。"
+///
 /// - OBS: "对象存储触发器。"
+///
 /// - SMN: "消息通知服务触发器。"
+///
 /// - KAFKA: "专享版消息通知服务触发器。"
 ///
 /// Allowed values: `TIMER`, `APIG`, `CTS`, `DDS`, `DMS`, `DIS`, `LTS`, `OBS`, `SMN`, `KAFKA`, `RABBITMQ`, `DEDICATEDGATEWAY`, `OPENSOURCEKAFKA`, `APIC`, `GAUSSMONGO`, `EVENTGRID`
@@ -147,6 +174,7 @@ pub enum ShowFunctionTriggerResponseBodyTriggerTypeCode {
     /// unchanged.
     Unknown(String),
 }
+
 impl ShowFunctionTriggerResponseBodyTriggerTypeCode {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -171,6 +199,7 @@ impl ShowFunctionTriggerResponseBodyTriggerTypeCode {
         }
     }
 }
+
 impl From<&str> for ShowFunctionTriggerResponseBodyTriggerTypeCode {
     fn from(value: &str) -> Self {
         match value {
@@ -194,4 +223,5 @@ impl From<&str> for ShowFunctionTriggerResponseBodyTriggerTypeCode {
         }
     }
 }
+
 crate::runtime::string_enum!(ShowFunctionTriggerResponseBodyTriggerTypeCode);

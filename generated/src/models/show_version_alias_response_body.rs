@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::VersionStrategy;
+
 /// 版本别名结构
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ShowVersionAliasResponseBody {
@@ -27,6 +28,7 @@ pub struct ShowVersionAliasResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl ShowVersionAliasResponseBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(

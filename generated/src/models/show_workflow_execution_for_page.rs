@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::FlowExecutionBriefV2;
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShowWorkflowExecutionForPage {
     /// 函数流返回体信息

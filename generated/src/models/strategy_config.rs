@@ -5,7 +5,9 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StrategyConfig {
     /// 单函数最大实例数,v1取值0和-1,v2取值-1到1000
+    ///
     /// -1代表该函数实例数无限制
+    ///
     /// 0代表该函数被禁用
     pub concurrency: i32,
     /// 单实例并发数,v2版本才支持,取值1到1000
@@ -15,6 +17,7 @@ pub struct StrategyConfig {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl StrategyConfig {
     /// A value with the required properties set and every optional one absent.
     pub fn new(concurrency: i32, concurrent_num: i32) -> Self {

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::SyncExecutionNodeErrorDetail;
+
 /// 函数流同步执行请求Response结构体
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SyncExecuteResponse {
@@ -38,6 +39,7 @@ pub struct SyncExecuteResponse {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl SyncExecuteResponse {
     /// A value with the required properties set and every optional one absent.
     pub fn new(
@@ -59,6 +61,7 @@ impl SyncExecuteResponse {
         }
     }
 }
+
 /// 流程执行最终状态
 ///
 /// Minimum length: `1`
@@ -76,6 +79,7 @@ pub enum SyncExecuteResponseStatus {
     /// unchanged.
     Unknown(String),
 }
+
 impl SyncExecuteResponseStatus {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -87,6 +91,7 @@ impl SyncExecuteResponseStatus {
         }
     }
 }
+
 impl From<&str> for SyncExecuteResponseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -97,4 +102,5 @@ impl From<&str> for SyncExecuteResponseStatus {
         }
     }
 }
+
 crate::runtime::string_enum!(SyncExecuteResponseStatus);

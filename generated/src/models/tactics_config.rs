@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{CronConfig, MetricConfig};
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TacticsConfig {
     /// 定时配置列表

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::ObsTriggerConfig;
+
 /// 触发器结构体
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Trigger {
@@ -20,10 +21,15 @@ pub struct Trigger {
     /// Maximum length: `256`
     pub trigger_name: String,
     /// 触发器类型
+    ///
     /// FLOWTIMER:定时触发器
+    ///
     /// SMN:SMN触发器
+    ///
     /// APIG:APIG触发器(共享版)
+    ///
     /// APIG_DE:APIG触发器(专享版)
+    ///
     /// OBS:OBS触发器
     ///
     /// Minimum length: `1`
@@ -35,6 +41,7 @@ pub struct Trigger {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl Trigger {
     /// A value with the required properties set and every optional one absent.
     pub fn new(trigger_name: String, trigger_type: TriggerTriggerType) -> Self {
@@ -47,11 +54,17 @@ impl Trigger {
         }
     }
 }
+
 /// 触发器类型
+///
 /// FLOWTIMER:定时触发器
+///
 /// SMN:SMN触发器
+///
 /// APIG:APIG触发器(共享版)
+///
 /// APIG_DE:APIG触发器(专享版)
+///
 /// OBS:OBS触发器
 ///
 /// Minimum length: `1`
@@ -73,6 +86,7 @@ pub enum TriggerTriggerType {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerTriggerType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -86,6 +100,7 @@ impl TriggerTriggerType {
         }
     }
 }
+
 impl From<&str> for TriggerTriggerType {
     fn from(value: &str) -> Self {
         match value {
@@ -98,4 +113,5 @@ impl From<&str> for TriggerTriggerType {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerTriggerType);

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::ApigTriggerFuncInfo;
+
 /// 触发器源事件。
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TriggerEventDataRequestBody {
@@ -19,8 +20,11 @@ pub struct TriggerEventDataRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agency: Option<String>,
     /// API的认证方式(APIG触发器参数)。APIG触发器此参数必填。
+    ///
     /// - IAM:IAM认证,只允许IAM用户能访问,安全级别中等
+    ///
     /// - APP:采用Appkey&Appsecret认证,安全级别高,推荐使用
+    ///
     /// - NONE:无认证模式,所有用户均可访问,不推荐使用
     ///
     /// Allowed values: `IAM`, `APP`, `NONE`
@@ -32,9 +36,13 @@ pub struct TriggerEventDataRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backend_type: Option<TriggerEventDataRequestBodyBackendType>,
     /// 批处理大小,单次函数执行处理的最大数据量。DIS、DDS、KAFKA、RABBITMQ触发器此参数必填。
+    ///
     /// - DDS触发器:批处理大小设置1-10,000的范围内
+    ///
     /// - DIS触发器:批处理大小设置1-10,000的范围内
+    ///
     /// - KAFKA触发器:批处理大小设置1-1,000的范围内
+    ///
     /// - RABBITMQ触发器:批处理大小设置1-1,000的范围内
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_size: Option<i32>,
@@ -78,13 +86,21 @@ pub struct TriggerEventDataRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<String>>,
     /// 触发事件(OBS触发器参数)。OBS触发器此参数必填。
+    ///
     /// - ObjectCreated:表示所有创建对象的操作,包含Put、Post、Copy对象以及合并段
+    ///
     /// - Put:使用Put方法上传对象
+    ///
     /// - Post:使用Post方法上传对象
+    ///
     /// - Copy:使用copy方法复制对象
+    ///
     /// - CompleteMultipartUpload:表示合并分段任务
+    ///
     /// - ObjectRemoved:表示删除对象
+    ///
     /// - Delete:指定对象版本号删除对象
+    ///
     /// - DeleteMarkerCreated:不指定对象版本号删除对象
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<String>>,
@@ -100,9 +116,13 @@ pub struct TriggerEventDataRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// 实例id。DDS、KAFKA、RABBITMQ触发器此参数必填。
+    ///
     /// - APIG触发器:apig实例id
+    ///
     /// - DDS触发器:文档数据库实例id
+    ///
     /// - KAFKA触发器:KAFKA实例id
+    ///
     /// - RABBITMQ触发器:RABBITMQ实例id
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
@@ -130,7 +150,9 @@ pub struct TriggerEventDataRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_topic_id: Option<String>,
     /// API的匹配方式(APIG触发器参数)。APIG触发器此参数必填。
+    ///
     /// - SWA:前缀匹配
+    ///
     /// - NORMAL:正常匹配(绝对匹配)
     ///
     /// Allowed values: `SWA`, `NORMAL`
@@ -143,12 +165,16 @@ pub struct TriggerEventDataRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_fetch_bytes: Option<i32>,
     /// - TIMER触发器:触发器名称
+    ///
     /// - APIG触发器:API名称
+    ///
     /// - CTS触发器:通知名称
+    ///
     /// - OBS触发器:事件通知名称,默认值为触发器id
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 自定义操作(CTS触发器参数)。CTS触发器此参数必填。
+    ///
     /// CTS云审计服务类型和操作订阅所需要的事件通知,当CTS云审计服务获取已订阅的操作记录后,通过CTS触发器将采集到的操作记录作为参数传递来调用FunctionGraph函数。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<String>>,
@@ -159,7 +185,9 @@ pub struct TriggerEventDataRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub polling_interval: Option<i32>,
     /// 拉取周期单位(DIS触发器参数)。DIS触发器此参数必填。
+    ///
     /// - s:秒
+    ///
     /// - ms:毫秒
     ///
     /// Allowed values: `s`, `ms`
@@ -185,19 +213,25 @@ pub struct TriggerEventDataRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub req_method: Option<TriggerEventDataRequestBodyReqMethod>,
     /// 定时触发规则(TIMER触发器参数)。TIMER触发器此参数必填。
+    ///
     /// - 触发类型为Rate时对应定时规则
+    ///
     /// - 触发类型为Cron时对应Cron表达式
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<String>,
     /// 定时触发类型(TIMER触发器参数)。TIMER触发器此参数必填
+    ///
     /// - Rate:指定固定频率(分钟、小时、天数)定期调用函数,单位为分钟时,输入值不能超过60;单位为小时时,输入值不能超过24;单位为天时,输入值不能超过30。
+    ///
     /// - Cron:指定Cron表达式定期调用函数
     ///
     /// Allowed values: `Rate`, `Cron`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_type: Option<TriggerEventDataRequestBodyScheduleType>,
     /// 起始位置(DIS触发器参数)。DIS触发器此参数必填。
+    ///
     /// - TRIM_HORIZON:从最早被存储至分区的有效记录开始读取。
+    ///
     /// - LATEST:从分区中的最新记录开始读取,此设置可以保证总是读到分区中最新记录。
     ///
     /// Allowed values: `TRIM_HORIZON`, `LATEST`
@@ -242,17 +276,25 @@ pub struct TriggerEventDataRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_name: Option<String>,
     /// API接口类型(APIG触发器参数)。APIG触发器此参数必填。
+    ///
     /// - 1:公有API
+    ///
     /// - 2:私有API
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<i32>,
     /// 附加信息(TIMER触发器参数)。
+    ///
     /// 当Timer触发器触发函数执行时,执行事件(函数的event参数)为:
+    ///
     /// {"version": "v1.0",
+    ///
     /// "time": "2018-06-01T08:30:00+08:00",
+    ///
     /// "trigger_type": "TIMER",
+    ///
     /// "trigger_name": "Timer_001",
+    ///
     /// "user_event": "您输入的附加信息"}
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_event: Option<String>,
@@ -264,9 +306,13 @@ pub struct TriggerEventDataRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 /// API的认证方式(APIG触发器参数)。APIG触发器此参数必填。
+///
 /// - IAM:IAM认证,只允许IAM用户能访问,安全级别中等
+///
 /// - APP:采用Appkey&Appsecret认证,安全级别高,推荐使用
+///
 /// - NONE:无认证模式,所有用户均可访问,不推荐使用
 ///
 /// Allowed values: `IAM`, `APP`, `NONE`
@@ -282,6 +328,7 @@ pub enum TriggerEventDataRequestBodyAuth {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataRequestBodyAuth {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -293,6 +340,7 @@ impl TriggerEventDataRequestBodyAuth {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataRequestBodyAuth {
     fn from(value: &str) -> Self {
         match value {
@@ -303,7 +351,9 @@ impl From<&str> for TriggerEventDataRequestBodyAuth {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataRequestBodyAuth);
+
 /// API的后端类型(APIG触发器参数)。
 ///
 /// Allowed values: `FUNCTION`
@@ -315,6 +365,7 @@ pub enum TriggerEventDataRequestBodyBackendType {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataRequestBodyBackendType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -324,6 +375,7 @@ impl TriggerEventDataRequestBodyBackendType {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataRequestBodyBackendType {
     fn from(value: &str) -> Self {
         match value {
@@ -332,7 +384,9 @@ impl From<&str> for TriggerEventDataRequestBodyBackendType {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataRequestBodyBackendType);
+
 /// 串行处理数据(DIS触发器参数),如果开启该选项,取一次数据处理完之后才会取下一次数据;否则只要拉取周期到了就会取数据进行处理。DIS触发器此参数必填。
 ///
 /// Allowed values: `true`, `false`
@@ -346,6 +400,7 @@ pub enum TriggerEventDataRequestBodyIsSerial {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataRequestBodyIsSerial {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -356,6 +411,7 @@ impl TriggerEventDataRequestBodyIsSerial {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataRequestBodyIsSerial {
     fn from(value: &str) -> Self {
         match value {
@@ -365,9 +421,13 @@ impl From<&str> for TriggerEventDataRequestBodyIsSerial {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataRequestBodyIsSerial);
+
 /// API的匹配方式(APIG触发器参数)。APIG触发器此参数必填。
+///
 /// - SWA:前缀匹配
+///
 /// - NORMAL:正常匹配(绝对匹配)
 ///
 /// Allowed values: `SWA`, `NORMAL`
@@ -381,6 +441,7 @@ pub enum TriggerEventDataRequestBodyMatchMode {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataRequestBodyMatchMode {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -391,6 +452,7 @@ impl TriggerEventDataRequestBodyMatchMode {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataRequestBodyMatchMode {
     fn from(value: &str) -> Self {
         match value {
@@ -400,9 +462,13 @@ impl From<&str> for TriggerEventDataRequestBodyMatchMode {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataRequestBodyMatchMode);
+
 /// 拉取周期单位(DIS触发器参数)。DIS触发器此参数必填。
+///
 /// - s:秒
+///
 /// - ms:毫秒
 ///
 /// Allowed values: `s`, `ms`
@@ -416,6 +482,7 @@ pub enum TriggerEventDataRequestBodyPollingUnit {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataRequestBodyPollingUnit {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -426,6 +493,7 @@ impl TriggerEventDataRequestBodyPollingUnit {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataRequestBodyPollingUnit {
     fn from(value: &str) -> Self {
         match value {
@@ -435,7 +503,9 @@ impl From<&str> for TriggerEventDataRequestBodyPollingUnit {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataRequestBodyPollingUnit);
+
 /// API的请求协议(APIG触发器参数)。APIG触发器此参数必填。
 ///
 /// Allowed values: `HTTP`, `HTTPS`
@@ -449,6 +519,7 @@ pub enum TriggerEventDataRequestBodyProtocol {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataRequestBodyProtocol {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -459,6 +530,7 @@ impl TriggerEventDataRequestBodyProtocol {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataRequestBodyProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -468,7 +540,9 @@ impl From<&str> for TriggerEventDataRequestBodyProtocol {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataRequestBodyProtocol);
+
 /// API的请求方式(APIG触发器参数)。APIG触发器此参数必填。
 ///
 /// Allowed values: `GET`, `POST`, `PUT`, `DELETE`, `HEAD`, `PATCH`, `OPTIONS`, `ANY`
@@ -494,6 +568,7 @@ pub enum TriggerEventDataRequestBodyReqMethod {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataRequestBodyReqMethod {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -510,6 +585,7 @@ impl TriggerEventDataRequestBodyReqMethod {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataRequestBodyReqMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -525,9 +601,13 @@ impl From<&str> for TriggerEventDataRequestBodyReqMethod {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataRequestBodyReqMethod);
+
 /// 定时触发类型(TIMER触发器参数)。TIMER触发器此参数必填
+///
 /// - Rate:指定固定频率(分钟、小时、天数)定期调用函数,单位为分钟时,输入值不能超过60;单位为小时时,输入值不能超过24;单位为天时,输入值不能超过30。
+///
 /// - Cron:指定Cron表达式定期调用函数
 ///
 /// Allowed values: `Rate`, `Cron`
@@ -541,6 +621,7 @@ pub enum TriggerEventDataRequestBodyScheduleType {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataRequestBodyScheduleType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -551,6 +632,7 @@ impl TriggerEventDataRequestBodyScheduleType {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataRequestBodyScheduleType {
     fn from(value: &str) -> Self {
         match value {
@@ -560,9 +642,13 @@ impl From<&str> for TriggerEventDataRequestBodyScheduleType {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataRequestBodyScheduleType);
+
 /// 起始位置(DIS触发器参数)。DIS触发器此参数必填。
+///
 /// - TRIM_HORIZON:从最早被存储至分区的有效记录开始读取。
+///
 /// - LATEST:从分区中的最新记录开始读取,此设置可以保证总是读到分区中最新记录。
 ///
 /// Allowed values: `TRIM_HORIZON`, `LATEST`
@@ -576,6 +662,7 @@ pub enum TriggerEventDataRequestBodySharditeratorType {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataRequestBodySharditeratorType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -586,6 +673,7 @@ impl TriggerEventDataRequestBodySharditeratorType {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataRequestBodySharditeratorType {
     fn from(value: &str) -> Self {
         match value {
@@ -595,7 +683,9 @@ impl From<&str> for TriggerEventDataRequestBodySharditeratorType {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataRequestBodySharditeratorType);
+
 /// 触发器状态(EVENTGRID触发器参数)。
 ///
 /// Allowed values: `ACTIVE`, `DISABLE`
@@ -609,6 +699,7 @@ pub enum TriggerEventDataRequestBodyStatus {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataRequestBodyStatus {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -619,6 +710,7 @@ impl TriggerEventDataRequestBodyStatus {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataRequestBodyStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -628,4 +720,5 @@ impl From<&str> for TriggerEventDataRequestBodyStatus {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataRequestBodyStatus);

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::ApigTriggerFuncInfo;
+
 /// 触发器源事件。
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TriggerEventDataResponseBody {
@@ -25,8 +26,11 @@ pub struct TriggerEventDataResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub api_name: Option<String>,
     /// API的认证方式(APIG触发器参数)。
+    ///
     /// - IAM:IAM认证,只允许IAM用户能访问,安全级别中等
+    ///
     /// - APP:采用Appkey&Appsecret认证,安全级别高,推荐使用
+    ///
     /// - NONE:无认证模式,所有用户均可访问,不推荐使用
     ///
     /// Allowed values: `IAM`, `APP`, `NONE`
@@ -38,9 +42,13 @@ pub struct TriggerEventDataResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backend_type: Option<TriggerEventDataResponseBodyBackendType>,
     /// 批处理大小,单次函数执行处理的最大数据量。DIS、DDS、KAFKA、RABBITMQ触发器此参数必填。
+    ///
     /// - DDS触发器:批处理大小设置1-10,000的范围内
+    ///
     /// - DIS触发器:批处理大小设置1-10,000的范围内
+    ///
     /// - KAFKA触发器:批处理大小设置1-1,000的范围内
+    ///
     /// - RABBITMQ触发器:批处理大小设置1-1,000的范围内
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_size: Option<i32>,
@@ -87,13 +95,21 @@ pub struct TriggerEventDataResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<String>>,
     /// 触发事件(OBS触发器参数)。
+    ///
     /// - ObjectCreated:表示所有创建对象的操作,包含Put、Post、Copy对象以及合并段
+    ///
     /// - Put:使用Put方法上传对象
+    ///
     /// - Post:使用Post方法上传对象
+    ///
     /// - Copy:使用copy方法复制对象
+    ///
     /// - CompleteMultipartUpload:表示合并分段任务
+    ///
     /// - ObjectRemoved:表示删除对象
+    ///
     /// - Delete:指定对象版本号删除对象
+    ///
     /// - DeleteMarkerCreated:不指定对象版本号删除对象
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<String>>,
@@ -112,9 +128,13 @@ pub struct TriggerEventDataResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_addrs: Option<Vec<String>>,
     /// 实例id。DDS、KAFKA、RABBITMQ触发器此参数必填。
+    ///
     /// - APIG触发器:apig实例id
+    ///
     /// - DDS触发器:文档数据库实例id
+    ///
     /// - KAFKA触发器:KAFKA实例id
+    ///
     /// - RABBITMQ触发器:RABBITMQ实例id
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
@@ -145,7 +165,9 @@ pub struct TriggerEventDataResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_topic_id: Option<String>,
     /// API的匹配方式(APIG触发器参数)。
+    ///
     /// - SWA:前缀匹配
+    ///
     /// - NORMAL:正常匹配(绝对匹配)
     ///
     /// Allowed values: `SWA`, `NORMAL`
@@ -158,8 +180,11 @@ pub struct TriggerEventDataResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_fetch_bytes: Option<i32>,
     /// 文档数据库实例类型(DDS触发器参数)。
+    ///
     /// - Sharding:集群实例
+    ///
     /// - ReplicaSet:副本集实例
+    ///
     /// - Single:单节点实例
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
@@ -167,6 +192,7 @@ pub struct TriggerEventDataResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 自定义操作(CTS触发器参数)。
+    ///
     /// CTS云审计服务类型和操作订阅所需要的事件通知,当CTS云审计服务获取已订阅的操作记录后,通过CTS触发器将采集到的操作记录作为参数传递来调用FunctionGraph函数。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<String>>,
@@ -177,7 +203,9 @@ pub struct TriggerEventDataResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub polling_interval: Option<i32>,
     /// 拉取周期单位(DIS触发器参数)。
+    ///
     /// - s:秒
+    ///
     /// - ms:毫秒
     ///
     /// Allowed values: `s`, `ms`
@@ -206,19 +234,25 @@ pub struct TriggerEventDataResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub roma_app_id: Option<String>,
     /// 定时触发规则(TIMER触发器参数)。
+    ///
     /// - 触发类型为Rate时对应定时规则
+    ///
     /// - 触发类型为Cron时对应Cron表达式
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<String>,
     /// 定时触发类型(TIMER触发器参数)。
+    ///
     /// - Rate:指定固定频率(分钟、小时、天数)定期调用函数,单位为分钟时,输入值不能超过60;单位为小时时,输入值不能超过24;单位为天时,输入值不能超过30。
+    ///
     /// - Cron:指定Cron表达式定期调用函数
     ///
     /// Allowed values: `Rate`, `Cron`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_type: Option<TriggerEventDataResponseBodyScheduleType>,
     /// 起始位置(DIS触发器参数)。
+    ///
     /// - TRIM_HORIZON:从最早被存储至分区的有效记录开始读取。
+    ///
     /// - LATEST:从分区中的最新记录开始读取,此设置可以保证总是读到分区中最新记录。
     ///
     /// Allowed values: `TRIM_HORIZON`, `LATEST`
@@ -266,17 +300,25 @@ pub struct TriggerEventDataResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub triggerid: Option<String>,
     /// API接口类型(APIG触发器参数)。
+    ///
     /// - 1:公有API
+    ///
     /// - 2:私有API
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<i32>,
     /// 附加信息(TIMER触发器参数)。
+    ///
     /// 当Timer触发器触发函数执行时,执行事件(函数的event参数)为:
+    ///
     /// {"version": "v1.0",
+    ///
     /// "time": "2018-06-01T08:30:00+08:00",
+    ///
     /// "trigger_type": "TIMER",
+    ///
     /// "trigger_name": "Timer_001",
+    ///
     /// "user_event": "您输入的附加信息"}
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_event: Option<String>,
@@ -288,9 +330,13 @@ pub struct TriggerEventDataResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 /// API的认证方式(APIG触发器参数)。
+///
 /// - IAM:IAM认证,只允许IAM用户能访问,安全级别中等
+///
 /// - APP:采用Appkey&Appsecret认证,安全级别高,推荐使用
+///
 /// - NONE:无认证模式,所有用户均可访问,不推荐使用
 ///
 /// Allowed values: `IAM`, `APP`, `NONE`
@@ -306,6 +352,7 @@ pub enum TriggerEventDataResponseBodyAuth {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataResponseBodyAuth {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -317,6 +364,7 @@ impl TriggerEventDataResponseBodyAuth {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataResponseBodyAuth {
     fn from(value: &str) -> Self {
         match value {
@@ -327,7 +375,9 @@ impl From<&str> for TriggerEventDataResponseBodyAuth {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataResponseBodyAuth);
+
 /// API的后端类型(APIG触发器参数)。
 ///
 /// Allowed values: `FUNCTION`
@@ -339,6 +389,7 @@ pub enum TriggerEventDataResponseBodyBackendType {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataResponseBodyBackendType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -348,6 +399,7 @@ impl TriggerEventDataResponseBodyBackendType {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataResponseBodyBackendType {
     fn from(value: &str) -> Self {
         match value {
@@ -356,7 +408,9 @@ impl From<&str> for TriggerEventDataResponseBodyBackendType {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataResponseBodyBackendType);
+
 /// 串行处理数据(DIS触发器参数),如果开启该选项,取一次数据处理完之后才会取下一次数据;否则只要拉取周期到了就会取数据进行处理。
 ///
 /// Allowed values: `true`, `false`
@@ -370,6 +424,7 @@ pub enum TriggerEventDataResponseBodyIsSerial {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataResponseBodyIsSerial {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -380,6 +435,7 @@ impl TriggerEventDataResponseBodyIsSerial {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataResponseBodyIsSerial {
     fn from(value: &str) -> Self {
         match value {
@@ -389,9 +445,13 @@ impl From<&str> for TriggerEventDataResponseBodyIsSerial {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataResponseBodyIsSerial);
+
 /// API的匹配方式(APIG触发器参数)。
+///
 /// - SWA:前缀匹配
+///
 /// - NORMAL:正常匹配(绝对匹配)
 ///
 /// Allowed values: `SWA`, `NORMAL`
@@ -405,6 +465,7 @@ pub enum TriggerEventDataResponseBodyMatchMode {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataResponseBodyMatchMode {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -415,6 +476,7 @@ impl TriggerEventDataResponseBodyMatchMode {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataResponseBodyMatchMode {
     fn from(value: &str) -> Self {
         match value {
@@ -424,9 +486,13 @@ impl From<&str> for TriggerEventDataResponseBodyMatchMode {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataResponseBodyMatchMode);
+
 /// 拉取周期单位(DIS触发器参数)。
+///
 /// - s:秒
+///
 /// - ms:毫秒
 ///
 /// Allowed values: `s`, `ms`
@@ -440,6 +506,7 @@ pub enum TriggerEventDataResponseBodyPollingUnit {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataResponseBodyPollingUnit {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -450,6 +517,7 @@ impl TriggerEventDataResponseBodyPollingUnit {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataResponseBodyPollingUnit {
     fn from(value: &str) -> Self {
         match value {
@@ -459,7 +527,9 @@ impl From<&str> for TriggerEventDataResponseBodyPollingUnit {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataResponseBodyPollingUnit);
+
 /// API的请求协议(APIG触发器参数)。
 ///
 /// Allowed values: `HTTP`, `HTTPS`
@@ -473,6 +543,7 @@ pub enum TriggerEventDataResponseBodyProtocol {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataResponseBodyProtocol {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -483,6 +554,7 @@ impl TriggerEventDataResponseBodyProtocol {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataResponseBodyProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -492,7 +564,9 @@ impl From<&str> for TriggerEventDataResponseBodyProtocol {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataResponseBodyProtocol);
+
 /// API的请求方式(APIG触发器参数)。
 ///
 /// Allowed values: `GET`, `POST`, `PUT`, `DELETE`, `HEAD`, `PATCH`, `OPTIONS`, `ANY`
@@ -518,6 +592,7 @@ pub enum TriggerEventDataResponseBodyReqMethod {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataResponseBodyReqMethod {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -534,6 +609,7 @@ impl TriggerEventDataResponseBodyReqMethod {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataResponseBodyReqMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -549,9 +625,13 @@ impl From<&str> for TriggerEventDataResponseBodyReqMethod {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataResponseBodyReqMethod);
+
 /// 定时触发类型(TIMER触发器参数)。
+///
 /// - Rate:指定固定频率(分钟、小时、天数)定期调用函数,单位为分钟时,输入值不能超过60;单位为小时时,输入值不能超过24;单位为天时,输入值不能超过30。
+///
 /// - Cron:指定Cron表达式定期调用函数
 ///
 /// Allowed values: `Rate`, `Cron`
@@ -565,6 +645,7 @@ pub enum TriggerEventDataResponseBodyScheduleType {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataResponseBodyScheduleType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -575,6 +656,7 @@ impl TriggerEventDataResponseBodyScheduleType {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataResponseBodyScheduleType {
     fn from(value: &str) -> Self {
         match value {
@@ -584,9 +666,13 @@ impl From<&str> for TriggerEventDataResponseBodyScheduleType {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataResponseBodyScheduleType);
+
 /// 起始位置(DIS触发器参数)。
+///
 /// - TRIM_HORIZON:从最早被存储至分区的有效记录开始读取。
+///
 /// - LATEST:从分区中的最新记录开始读取,此设置可以保证总是读到分区中最新记录。
 ///
 /// Allowed values: `TRIM_HORIZON`, `LATEST`
@@ -600,6 +686,7 @@ pub enum TriggerEventDataResponseBodySharditeratorType {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataResponseBodySharditeratorType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -610,6 +697,7 @@ impl TriggerEventDataResponseBodySharditeratorType {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataResponseBodySharditeratorType {
     fn from(value: &str) -> Self {
         match value {
@@ -619,7 +707,9 @@ impl From<&str> for TriggerEventDataResponseBodySharditeratorType {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataResponseBodySharditeratorType);
+
 /// 触发器状态(EVENTGRID触发器参数)。
 ///
 /// Allowed values: `ACTIVE`, `DISABLE`
@@ -633,6 +723,7 @@ pub enum TriggerEventDataResponseBodyStatus {
     /// unchanged.
     Unknown(String),
 }
+
 impl TriggerEventDataResponseBodyStatus {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -643,6 +734,7 @@ impl TriggerEventDataResponseBodyStatus {
         }
     }
 }
+
 impl From<&str> for TriggerEventDataResponseBodyStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -652,4 +744,5 @@ impl From<&str> for TriggerEventDataResponseBodyStatus {
         }
     }
 }
+
 crate::runtime::string_enum!(TriggerEventDataResponseBodyStatus);

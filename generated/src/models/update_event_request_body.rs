@@ -10,6 +10,7 @@ pub struct UpdateEventRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl UpdateEventRequestBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(content: String) -> Self {

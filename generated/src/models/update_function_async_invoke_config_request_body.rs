@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::FuncAsyncDestinationConfig;
+
 /// 函数异步配置请求体。
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateFunctionAsyncInvokeConfigRequestBody {

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::FuncCode;
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateFunctionCodeRequestBody {
     /// 用于用户代码加密的kms主秘钥ID。
@@ -11,10 +12,15 @@ pub struct UpdateFunctionCodeRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_filename: Option<String>,
     /// 函数代码类型,取值有5种。
+    ///
     /// inline: UI在线编辑代码。
+    ///
     /// zip: 函数代码为zip包。
+    ///
     /// obs: 函数代码来源于obs存储。
+    ///
     /// jar: 函数代码为jar包,主要针对Java函数。
+    ///
     /// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
     ///
     /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
@@ -31,6 +37,7 @@ pub struct UpdateFunctionCodeRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl UpdateFunctionCodeRequestBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(
@@ -48,11 +55,17 @@ impl UpdateFunctionCodeRequestBody {
         }
     }
 }
+
 /// 函数代码类型,取值有5种。
+///
 /// inline: UI在线编辑代码。
+///
 /// zip: 函数代码为zip包。
+///
 /// obs: 函数代码来源于obs存储。
+///
 /// jar: 函数代码为jar包,主要针对Java函数。
+///
 /// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
 ///
 /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
@@ -72,6 +85,7 @@ pub enum UpdateFunctionCodeRequestBodyCodeType {
     /// unchanged.
     Unknown(String),
 }
+
 impl UpdateFunctionCodeRequestBodyCodeType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -85,6 +99,7 @@ impl UpdateFunctionCodeRequestBodyCodeType {
         }
     }
 }
+
 impl From<&str> for UpdateFunctionCodeRequestBodyCodeType {
     fn from(value: &str) -> Self {
         match value {
@@ -97,4 +112,5 @@ impl From<&str> for UpdateFunctionCodeRequestBodyCodeType {
         }
     }
 }
+
 crate::runtime::string_enum!(UpdateFunctionCodeRequestBodyCodeType);

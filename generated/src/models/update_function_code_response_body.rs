@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{Dependency, FuncCode, StrategyConfig};
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateFunctionCodeResponseBody {
     /// 用于用户代码加密的kms主秘钥ID。
@@ -13,10 +14,15 @@ pub struct UpdateFunctionCodeResponseBody {
     /// 函数大小,单位:字节。
     pub code_size: i64,
     /// 函数代码类型,取值有5种。
+    ///
     /// inline: UI在线编辑代码。
+    ///
     /// zip: 函数代码为zip包。
+    ///
     /// obs: 函数代码来源于obs存储。
+    ///
     /// jar: 函数代码为jar包,主要针对Java函数。
+    ///
     /// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
     ///
     /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
@@ -46,31 +52,57 @@ pub struct UpdateFunctionCodeResponseBody {
     /// 函数最后一次更新时间。
     pub last_modified: crate::DateTime,
     /// FunctionGraph函数的执行环境
+    ///
     /// Java8: Java语言8版本。
+    ///
     /// Java11: Java语言11版本。
+    ///
     /// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
+    ///
     /// Python2.7: Python语言2.7版本。
+    ///
     /// Python3.6: Pyton语言3.6版本。
+    ///
     /// Python3.9: Python语言3.9版本。
+    ///
     /// Python3.10: Python语言3.10版本。
+    ///
     /// Go1.8: Go语言1.8版本。
+    ///
     /// Go1.x: Go语言1.x版本。
+    ///
     /// Node.js6.10: Nodejs语言6.10版本。
+    ///
     /// Node.js8.10: Nodejs语言8.10版本。
+    ///
     /// Node.js10.16: Nodejs语言10.16版本。
+    ///
     /// Node.js12.13: Nodejs语言12.13版本。
+    ///
     /// Node.js14.18: Nodejs语言14.18版本。
+    ///
     /// Node.js16.17: Nodejs语言16.17版本。
+    ///
     /// Node.js18.15: Nodejs语言18.15版本。
+    ///
     /// C#(.NET Core 2.0): C#语言2.0版本。
+    ///
     /// C#(.NET Core 2.1): C#语言2.1版本。
+    ///
     /// C#(.NET Core 3.1): C#语言3.1版本。
+    ///
     /// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
+    ///
     /// Custom: 自定义运行时。
+    ///
     /// PHP7.3: Php语言7.3版本。
+    ///
     /// PHP8.3: Php语言8.3版本。
+    ///
     /// Cangjie1.0:仓颉语言1.0版本。
+    ///
     /// http: HTTP函数。
+    ///
     /// Custom Image: 自定义镜像函数。
     ///
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
@@ -82,6 +114,7 @@ pub struct UpdateFunctionCodeResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl UpdateFunctionCodeResponseBody {
     /// A value with the required properties set and every optional one absent.
     #[allow(clippy::too_many_arguments)]
@@ -116,11 +149,17 @@ impl UpdateFunctionCodeResponseBody {
         }
     }
 }
+
 /// 函数代码类型,取值有5种。
+///
 /// inline: UI在线编辑代码。
+///
 /// zip: 函数代码为zip包。
+///
 /// obs: 函数代码来源于obs存储。
+///
 /// jar: 函数代码为jar包,主要针对Java函数。
+///
 /// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
 ///
 /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
@@ -140,6 +179,7 @@ pub enum UpdateFunctionCodeResponseBodyCodeType {
     /// unchanged.
     Unknown(String),
 }
+
 impl UpdateFunctionCodeResponseBodyCodeType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -153,6 +193,7 @@ impl UpdateFunctionCodeResponseBodyCodeType {
         }
     }
 }
+
 impl From<&str> for UpdateFunctionCodeResponseBodyCodeType {
     fn from(value: &str) -> Self {
         match value {
@@ -165,33 +206,61 @@ impl From<&str> for UpdateFunctionCodeResponseBodyCodeType {
         }
     }
 }
+
 crate::runtime::string_enum!(UpdateFunctionCodeResponseBodyCodeType);
+
 /// FunctionGraph函数的执行环境
+///
 /// Java8: Java语言8版本。
+///
 /// Java11: Java语言11版本。
+///
 /// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
+///
 /// Python2.7: Python语言2.7版本。
+///
 /// Python3.6: Pyton语言3.6版本。
+///
 /// Python3.9: Python语言3.9版本。
+///
 /// Python3.10: Python语言3.10版本。
+///
 /// Go1.8: Go语言1.8版本。
+///
 /// Go1.x: Go语言1.x版本。
+///
 /// Node.js6.10: Nodejs语言6.10版本。
+///
 /// Node.js8.10: Nodejs语言8.10版本。
+///
 /// Node.js10.16: Nodejs语言10.16版本。
+///
 /// Node.js12.13: Nodejs语言12.13版本。
+///
 /// Node.js14.18: Nodejs语言14.18版本。
+///
 /// Node.js16.17: Nodejs语言16.17版本。
+///
 /// Node.js18.15: Nodejs语言18.15版本。
+///
 /// C#(.NET Core 2.0): C#语言2.0版本。
+///
 /// C#(.NET Core 2.1): C#语言2.1版本。
+///
 /// C#(.NET Core 3.1): C#语言3.1版本。
+///
 /// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
+///
 /// Custom: 自定义运行时。
+///
 /// PHP7.3: Php语言7.3版本。
+///
 /// PHP8.3: Php语言8.3版本。
+///
 /// Cangjie1.0:仓颉语言1.0版本。
+///
 /// http: HTTP函数。
+///
 /// Custom Image: 自定义镜像函数。
 ///
 /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
@@ -253,6 +322,7 @@ pub enum UpdateFunctionCodeResponseBodyRuntime {
     /// unchanged.
     Unknown(String),
 }
+
 impl UpdateFunctionCodeResponseBodyRuntime {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -287,6 +357,7 @@ impl UpdateFunctionCodeResponseBodyRuntime {
         }
     }
 }
+
 impl From<&str> for UpdateFunctionCodeResponseBodyRuntime {
     fn from(value: &str) -> Self {
         match value {
@@ -320,4 +391,5 @@ impl From<&str> for UpdateFunctionCodeResponseBodyRuntime {
         }
     }
 }
+
 crate::runtime::string_enum!(UpdateFunctionCodeResponseBodyRuntime);

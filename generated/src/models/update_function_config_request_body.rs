@@ -5,6 +5,7 @@ use super::{
     CustomImage, FuncLogConfig, FuncVpc, MountConfig, NetworkControlConfig,
     StrategyConfig,
 };
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateFunctionConfigRequestBody {
     /// 函数执行委托。可为函数执行单独配置执行委托,这将减小不必要的性能损耗;不单独配置执行委托时,函数执行和函数配置将使用同一委托。
@@ -49,8 +50,11 @@ pub struct UpdateFunctionConfigRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub func_vpc: Option<FuncVpc>,
     /// 函数消耗的显存,只支持自定义运行时与自定义镜像函数配置GPU。
+    ///
     /// 单位MB。
+    ///
     /// 取值范围为:1024、2048、3072、4096、5120、6144、7168、8192、9216、10240、11264、12288、13312、14336、15360、16384。
+    ///
     /// 最小值为1024,最大值为16384。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_memory: Option<i32>,
@@ -58,14 +62,18 @@ pub struct UpdateFunctionConfigRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
     /// 函数执行入口
+    ///
     /// 规则:xx.xx,必须包含“. ”
+    ///
     /// 举例:对于node.js函数:myfunction.handler,则表示函数的文件名为myfunction.js,执行的入口函数名为handler。
     pub handler: String,
     /// 心跳函数函数的入口,规则:xx.xx,必须包含“. ”,只支持JAVA运行时配置。
+    ///
     /// 心跳函数入口需要与函数执行入口在同一文件下。在开启心跳函数配置时,此参数必填。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub heartbeat_handler: Option<String>,
     /// 函数初始化入口,规则:xx.xx,必须包含“. ”。当配置初始化函数时,此参数必填。
+    ///
     /// 举例:对于node.js函数:myfunction.initializer,则表示函数的文件名为myfunction.js,初始化的入口函数名为initializer。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer_handler: Option<String>,
@@ -81,8 +89,11 @@ pub struct UpdateFunctionConfigRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lts_custom_tag: Option<indexmap::IndexMap<String, String>>,
     /// 函数消耗的内存。
+    ///
     /// 单位M。
+    ///
     /// 取值范围为:128、256、512、768、1024、1280、1536、1792、2048、2560、3072、3584、4096。
+    ///
     /// 最小值为128,最大值为4096。
     pub memory_size: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,6 +104,7 @@ pub struct UpdateFunctionConfigRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peering_cidr: Option<String>,
     /// 函数预停止函数的入口,规则:xx.xx,必须包含“. ”。
+    ///
     /// 举例:对于node.js函数:myfunction.pre_stop_handler,则表示函数的文件名为myfunction.js,初始化的入口函数名为pre_stop_handler。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_handler: Option<String>,
@@ -106,31 +118,57 @@ pub struct UpdateFunctionConfigRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restore_hook_timeout: Option<i32>,
     /// FunctionGraph函数的执行环境
+    ///
     /// Java8: Java语言8版本。
+    ///
     /// Java11: Java语言11版本。
+    ///
     /// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
+    ///
     /// Python2.7: Python语言2.7版本。
+    ///
     /// Python3.6: Pyton语言3.6版本。
+    ///
     /// Python3.9: Python语言3.9版本。
+    ///
     /// Python3.10: Python语言3.10版本。
+    ///
     /// Go1.8: Go语言1.8版本。
+    ///
     /// Go1.x: Go语言1.x版本。
+    ///
     /// Node.js6.10: Nodejs语言6.10版本。
+    ///
     /// Node.js8.10: Nodejs语言8.10版本。
+    ///
     /// Node.js10.16: Nodejs语言10.16版本。
+    ///
     /// Node.js12.13: Nodejs语言12.13版本。
+    ///
     /// Node.js14.18: Nodejs语言14.18版本。
+    ///
     /// Node.js16.17: Nodejs语言16.17版本。
+    ///
     /// Node.js18.15: Nodejs语言18.15版本。
+    ///
     /// C#(.NET Core 2.0): C#语言2.0版本。
+    ///
     /// C#(.NET Core 2.1): C#语言2.1版本。
+    ///
     /// C#(.NET Core 3.1): C#语言3.1版本。
+    ///
     /// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
+    ///
     /// Custom: 自定义运行时。
+    ///
     /// PHP7.3: Php语言7.3版本。
+    ///
     /// PHP8.3: Php语言8.3版本。
+    ///
     /// Cangjie1.0:仓颉语言1.0版本。
+    ///
     /// http: HTTP函数。
+    ///
     /// Custom Image: 自定义镜像函数。
     ///
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
@@ -153,6 +191,7 @@ pub struct UpdateFunctionConfigRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl UpdateFunctionConfigRequestBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(
@@ -204,6 +243,7 @@ impl UpdateFunctionConfigRequestBody {
         }
     }
 }
+
 /// 临时存储大小。默认情况下会为函数的/tmp目录分配512MB的空间。您可以通过临时存储设置将函数的/tmp目录大小调整为10G。
 ///
 /// Allowed values: `512`, `10240`
@@ -217,6 +257,7 @@ pub enum UpdateFunctionConfigRequestBodyEphemeralStorage {
     /// unchanged.
     Unknown(i64),
 }
+
 impl UpdateFunctionConfigRequestBodyEphemeralStorage {
     /// The value as it appears in JSON.
     pub fn as_i64(&self) -> i64 {
@@ -227,6 +268,7 @@ impl UpdateFunctionConfigRequestBodyEphemeralStorage {
         }
     }
 }
+
 impl From<i64> for UpdateFunctionConfigRequestBodyEphemeralStorage {
     fn from(value: i64) -> Self {
         match value {
@@ -236,33 +278,61 @@ impl From<i64> for UpdateFunctionConfigRequestBodyEphemeralStorage {
         }
     }
 }
+
 crate::runtime::integer_enum!(UpdateFunctionConfigRequestBodyEphemeralStorage);
+
 /// FunctionGraph函数的执行环境
+///
 /// Java8: Java语言8版本。
+///
 /// Java11: Java语言11版本。
+///
 /// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
+///
 /// Python2.7: Python语言2.7版本。
+///
 /// Python3.6: Pyton语言3.6版本。
+///
 /// Python3.9: Python语言3.9版本。
+///
 /// Python3.10: Python语言3.10版本。
+///
 /// Go1.8: Go语言1.8版本。
+///
 /// Go1.x: Go语言1.x版本。
+///
 /// Node.js6.10: Nodejs语言6.10版本。
+///
 /// Node.js8.10: Nodejs语言8.10版本。
+///
 /// Node.js10.16: Nodejs语言10.16版本。
+///
 /// Node.js12.13: Nodejs语言12.13版本。
+///
 /// Node.js14.18: Nodejs语言14.18版本。
+///
 /// Node.js16.17: Nodejs语言16.17版本。
+///
 /// Node.js18.15: Nodejs语言18.15版本。
+///
 /// C#(.NET Core 2.0): C#语言2.0版本。
+///
 /// C#(.NET Core 2.1): C#语言2.1版本。
+///
 /// C#(.NET Core 3.1): C#语言3.1版本。
+///
 /// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
+///
 /// Custom: 自定义运行时。
+///
 /// PHP7.3: Php语言7.3版本。
+///
 /// PHP8.3: Php语言8.3版本。
+///
 /// Cangjie1.0:仓颉语言1.0版本。
+///
 /// http: HTTP函数。
+///
 /// Custom Image: 自定义镜像函数。
 ///
 /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
@@ -324,6 +394,7 @@ pub enum UpdateFunctionConfigRequestBodyRuntime {
     /// unchanged.
     Unknown(String),
 }
+
 impl UpdateFunctionConfigRequestBodyRuntime {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -358,6 +429,7 @@ impl UpdateFunctionConfigRequestBodyRuntime {
         }
     }
 }
+
 impl From<&str> for UpdateFunctionConfigRequestBodyRuntime {
     fn from(value: &str) -> Self {
         match value {
@@ -391,4 +463,5 @@ impl From<&str> for UpdateFunctionConfigRequestBodyRuntime {
         }
     }
 }
+
 crate::runtime::string_enum!(UpdateFunctionConfigRequestBodyRuntime);

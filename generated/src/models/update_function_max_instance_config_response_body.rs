@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{Dependency, FuncVpc, MountConfig, StrategyConfig};
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateFunctionMaxInstanceConfigResponseBody {
     /// 函数执行委托。可为函数执行单独配置执行委托,这将减小不必要的性能损耗;不单独配置执行委托时,函数执行和函数配置将使用同一委托。
@@ -13,10 +14,15 @@ pub struct UpdateFunctionMaxInstanceConfigResponseBody {
     /// 函数大小,单位:字节。
     pub code_size: i64,
     /// 函数代码类型,取值有5种。
+    ///
     /// inline: UI在线编辑代码。
+    ///
     /// zip: 函数代码为zip包。
+    ///
     /// obs: 函数代码来源于obs存储。
+    ///
     /// jar: 函数代码为jar包,主要针对Java函数。
+    ///
     /// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
     ///
     /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
@@ -25,7 +31,9 @@ pub struct UpdateFunctionMaxInstanceConfigResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_url: Option<String>,
     /// 函数占用的cpu资源。
+    ///
     /// 单位为millicore(1 core=1000 millicores)。
+    ///
     /// 取值与MemorySize成比例,默认是128M内存占0.1个核(100 millicores)。
     pub cpu: i32,
     /// 函数依赖代码包列表。
@@ -63,12 +71,15 @@ pub struct UpdateFunctionMaxInstanceConfigResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub func_vpc: Option<FuncVpc>,
     /// 函数执行入口
+    ///
     /// 规则:xx.xx,必须包含“. ”
+    ///
     /// 举例:对于node.js函数:myfunction.handler,则表示函数的文件名为myfunction.js,执行的入口函数名为handler。
     pub handler: String,
     /// 函数版本的内部标识。
     pub image_name: String,
     /// 函数初始化入口,规则:xx.xx,必须包含“. ”。当配置初始化函数时,此参数必填。
+    ///
     /// 举例:对于node.js函数:myfunction.initializer,则表示函数的文件名为myfunction.js,初始化的入口函数名为initializer。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer_handler: Option<String>,
@@ -93,8 +104,11 @@ pub struct UpdateFunctionMaxInstanceConfigResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub long_time: Option<bool>,
     /// 函数消耗的内存。
+    ///
     /// 单位M。
+    ///
     /// 取值范围为:128、256、512、768、1024、1280、1536、1792、2048、2560、3072、3584、4096。
+    ///
     /// 最小值为128,最大值为4096。
     pub memory_size: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -104,6 +118,7 @@ pub struct UpdateFunctionMaxInstanceConfigResponseBody {
     /// 函数所属的分组Package,用于用户针对函数的自定义分组。
     pub package: String,
     /// 函数预停止函数的入口,规则:xx.xx,必须包含“. ”。
+    ///
     /// 举例:对于node.js函数:myfunction.pre_stop_handler,则表示函数的文件名为myfunction.js,初始化的入口函数名为pre_stop_handler。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_handler: Option<String>,
@@ -113,31 +128,57 @@ pub struct UpdateFunctionMaxInstanceConfigResponseBody {
     /// 租户的project name。
     pub project_name: String,
     /// FunctionGraph函数的执行环境
+    ///
     /// Java8: Java语言8版本。
+    ///
     /// Java11: Java语言11版本。
+    ///
     /// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
+    ///
     /// Python2.7: Python语言2.7版本。
+    ///
     /// Python3.6: Pyton语言3.6版本。
+    ///
     /// Python3.9: Python语言3.9版本。
+    ///
     /// Python3.10: Python语言3.10版本。
+    ///
     /// Go1.8: Go语言1.8版本。
+    ///
     /// Go1.x: Go语言1.x版本。
+    ///
     /// Node.js6.10: Nodejs语言6.10版本。
+    ///
     /// Node.js8.10: Nodejs语言8.10版本。
+    ///
     /// Node.js10.16: Nodejs语言10.16版本。
+    ///
     /// Node.js12.13: Nodejs语言12.13版本。
+    ///
     /// Node.js14.18: Nodejs语言14.18版本。
+    ///
     /// Node.js16.17: Nodejs语言16.17版本。
+    ///
     /// Node.js18.15: Nodejs语言18.15版本。
+    ///
     /// C#(.NET Core 2.0): C#语言2.0版本。
+    ///
     /// C#(.NET Core 2.1): C#语言2.1版本。
+    ///
     /// C#(.NET Core 3.1): C#语言3.1版本。
+    ///
     /// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
+    ///
     /// Custom: 自定义运行时。
+    ///
     /// PHP7.3: Php语言7.3版本。
+    ///
     /// PHP8.3: Php语言8.3版本。
+    ///
     /// Cangjie1.0:仓颉语言1.0版本。
+    ///
     /// http: HTTP函数。
+    ///
     /// Custom Image: 自定义镜像函数。
     ///
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
@@ -153,7 +194,9 @@ pub struct UpdateFunctionMaxInstanceConfigResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<UpdateFunctionMaxInstanceConfigResponseBodyType>,
     /// 用户自定义的name/value信息。
+    ///
     /// 在函数中使用的参数。
+    ///
     /// 举例:如函数要访问某个主机,可以设置自定义参数:Host={host_ip},最多定义20个,总长度不超过4KB。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
@@ -167,6 +210,7 @@ pub struct UpdateFunctionMaxInstanceConfigResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl UpdateFunctionMaxInstanceConfigResponseBody {
     /// A value with the required properties set and every optional one absent.
     #[allow(clippy::too_many_arguments)]
@@ -237,11 +281,17 @@ impl UpdateFunctionMaxInstanceConfigResponseBody {
         }
     }
 }
+
 /// 函数代码类型,取值有5种。
+///
 /// inline: UI在线编辑代码。
+///
 /// zip: 函数代码为zip包。
+///
 /// obs: 函数代码来源于obs存储。
+///
 /// jar: 函数代码为jar包,主要针对Java函数。
+///
 /// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
 ///
 /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
@@ -261,6 +311,7 @@ pub enum UpdateFunctionMaxInstanceConfigResponseBodyCodeType {
     /// unchanged.
     Unknown(String),
 }
+
 impl UpdateFunctionMaxInstanceConfigResponseBodyCodeType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -274,6 +325,7 @@ impl UpdateFunctionMaxInstanceConfigResponseBodyCodeType {
         }
     }
 }
+
 impl From<&str> for UpdateFunctionMaxInstanceConfigResponseBodyCodeType {
     fn from(value: &str) -> Self {
         match value {
@@ -286,33 +338,61 @@ impl From<&str> for UpdateFunctionMaxInstanceConfigResponseBodyCodeType {
         }
     }
 }
+
 crate::runtime::string_enum!(UpdateFunctionMaxInstanceConfigResponseBodyCodeType);
+
 /// FunctionGraph函数的执行环境
+///
 /// Java8: Java语言8版本。
+///
 /// Java11: Java语言11版本。
+///
 /// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
+///
 /// Python2.7: Python语言2.7版本。
+///
 /// Python3.6: Pyton语言3.6版本。
+///
 /// Python3.9: Python语言3.9版本。
+///
 /// Python3.10: Python语言3.10版本。
+///
 /// Go1.8: Go语言1.8版本。
+///
 /// Go1.x: Go语言1.x版本。
+///
 /// Node.js6.10: Nodejs语言6.10版本。
+///
 /// Node.js8.10: Nodejs语言8.10版本。
+///
 /// Node.js10.16: Nodejs语言10.16版本。
+///
 /// Node.js12.13: Nodejs语言12.13版本。
+///
 /// Node.js14.18: Nodejs语言14.18版本。
+///
 /// Node.js16.17: Nodejs语言16.17版本。
+///
 /// Node.js18.15: Nodejs语言18.15版本。
+///
 /// C#(.NET Core 2.0): C#语言2.0版本。
+///
 /// C#(.NET Core 2.1): C#语言2.1版本。
+///
 /// C#(.NET Core 3.1): C#语言3.1版本。
+///
 /// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
+///
 /// Custom: 自定义运行时。
+///
 /// PHP7.3: Php语言7.3版本。
+///
 /// PHP8.3: Php语言8.3版本。
+///
 /// Cangjie1.0:仓颉语言1.0版本。
+///
 /// http: HTTP函数。
+///
 /// Custom Image: 自定义镜像函数。
 ///
 /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
@@ -374,6 +454,7 @@ pub enum UpdateFunctionMaxInstanceConfigResponseBodyRuntime {
     /// unchanged.
     Unknown(String),
 }
+
 impl UpdateFunctionMaxInstanceConfigResponseBodyRuntime {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -408,6 +489,7 @@ impl UpdateFunctionMaxInstanceConfigResponseBodyRuntime {
         }
     }
 }
+
 impl From<&str> for UpdateFunctionMaxInstanceConfigResponseBodyRuntime {
     fn from(value: &str) -> Self {
         match value {
@@ -441,7 +523,9 @@ impl From<&str> for UpdateFunctionMaxInstanceConfigResponseBodyRuntime {
         }
     }
 }
+
 crate::runtime::string_enum!(UpdateFunctionMaxInstanceConfigResponseBodyRuntime);
+
 /// v2表示为正式版本,v1为废弃版本。
 ///
 /// Allowed values: `v1`, `v2`
@@ -455,6 +539,7 @@ pub enum UpdateFunctionMaxInstanceConfigResponseBodyType {
     /// unchanged.
     Unknown(String),
 }
+
 impl UpdateFunctionMaxInstanceConfigResponseBodyType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -465,6 +550,7 @@ impl UpdateFunctionMaxInstanceConfigResponseBodyType {
         }
     }
 }
+
 impl From<&str> for UpdateFunctionMaxInstanceConfigResponseBodyType {
     fn from(value: &str) -> Self {
         match value {
@@ -474,4 +560,5 @@ impl From<&str> for UpdateFunctionMaxInstanceConfigResponseBodyType {
         }
     }
 }
+
 crate::runtime::string_enum!(UpdateFunctionMaxInstanceConfigResponseBodyType);

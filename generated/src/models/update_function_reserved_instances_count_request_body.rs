@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::TacticsConfig;
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateFunctionReservedInstancesCountRequestBody {
     /// 预留实例个数
@@ -16,6 +17,7 @@ pub struct UpdateFunctionReservedInstancesCountRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl UpdateFunctionReservedInstancesCountRequestBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(count: i64) -> Self {

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::KvItem;
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateFunctionTagsRequestBody {
     /// action名称

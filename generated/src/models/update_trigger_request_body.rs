@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::UpdateriggerEventData;
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTriggerRequestBody {
     /// 触发器更新事件
@@ -17,6 +18,7 @@ pub struct UpdateTriggerRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 /// 触发器状态
 ///
 /// Allowed values: `ACTIVE`, `DISABLED`
@@ -30,6 +32,7 @@ pub enum UpdateTriggerRequestBodyTriggerStatus {
     /// unchanged.
     Unknown(String),
 }
+
 impl UpdateTriggerRequestBodyTriggerStatus {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -40,6 +43,7 @@ impl UpdateTriggerRequestBodyTriggerStatus {
         }
     }
 }
+
 impl From<&str> for UpdateTriggerRequestBodyTriggerStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -49,4 +53,5 @@ impl From<&str> for UpdateTriggerRequestBodyTriggerStatus {
         }
     }
 }
+
 crate::runtime::string_enum!(UpdateTriggerRequestBodyTriggerStatus);

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::VersionStrategy;
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateVersionAliasRequestBody {
     /// 指定规则灰度策略信息
@@ -20,6 +21,7 @@ pub struct UpdateVersionAliasRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl UpdateVersionAliasRequestBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(version: String) -> Self {

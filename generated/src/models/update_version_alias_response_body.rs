@@ -22,6 +22,7 @@ pub struct UpdateVersionAliasResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl UpdateVersionAliasResponseBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(

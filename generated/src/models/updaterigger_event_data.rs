@@ -29,6 +29,7 @@ pub struct UpdateriggerEventData {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 /// 拉取周期单位
 ///
 /// Allowed values: `ms`, `s`
@@ -43,6 +44,7 @@ pub enum UpdateriggerEventDataPollingUnit {
     /// unchanged.
     Unknown(String),
 }
+
 impl UpdateriggerEventDataPollingUnit {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -53,6 +55,7 @@ impl UpdateriggerEventDataPollingUnit {
         }
     }
 }
+
 impl From<&str> for UpdateriggerEventDataPollingUnit {
     fn from(value: &str) -> Self {
         match value {
@@ -62,4 +65,5 @@ impl From<&str> for UpdateriggerEventDataPollingUnit {
         }
     }
 }
+
 crate::runtime::string_enum!(UpdateriggerEventDataPollingUnit);

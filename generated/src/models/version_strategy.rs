@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::VersionStrategyRules;
+
 /// 灰度策略信息
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VersionStrategy {
@@ -18,6 +19,7 @@ pub struct VersionStrategy {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 /// 所有规则聚合方式。and:所有规则都满足,or:满足其中一个
 ///
 /// Allowed values: `and`, `or`
@@ -31,6 +33,7 @@ pub enum VersionStrategyCombineType {
     /// unchanged.
     Unknown(String),
 }
+
 impl VersionStrategyCombineType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -41,6 +44,7 @@ impl VersionStrategyCombineType {
         }
     }
 }
+
 impl From<&str> for VersionStrategyCombineType {
     fn from(value: &str) -> Self {
         match value {
@@ -50,4 +54,5 @@ impl From<&str> for VersionStrategyCombineType {
         }
     }
 }
+
 crate::runtime::string_enum!(VersionStrategyCombineType);

@@ -24,6 +24,7 @@ pub struct VersionStrategyRules {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 /// 规则匹配操作符,目前仅需支持 = 或者in。
 ///
 /// Allowed values: `in`, `=`
@@ -37,6 +38,7 @@ pub enum VersionStrategyRulesOp {
     /// unchanged.
     Unknown(String),
 }
+
 impl VersionStrategyRulesOp {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -47,6 +49,7 @@ impl VersionStrategyRulesOp {
         }
     }
 }
+
 impl From<&str> for VersionStrategyRulesOp {
     fn from(value: &str) -> Self {
         match value {
@@ -56,7 +59,9 @@ impl From<&str> for VersionStrategyRulesOp {
         }
     }
 }
+
 crate::runtime::string_enum!(VersionStrategyRulesOp);
+
 /// 参数类型。
 ///
 /// Allowed values: `header`, `cookie`
@@ -70,6 +75,7 @@ pub enum VersionStrategyRulesRuleType {
     /// unchanged.
     Unknown(String),
 }
+
 impl VersionStrategyRulesRuleType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -80,6 +86,7 @@ impl VersionStrategyRulesRuleType {
         }
     }
 }
+
 impl From<&str> for VersionStrategyRulesRuleType {
     fn from(value: &str) -> Self {
         match value {
@@ -89,4 +96,5 @@ impl From<&str> for VersionStrategyRulesRuleType {
         }
     }
 }
+
 crate::runtime::string_enum!(VersionStrategyRulesRuleType);

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{ExpressConfig, Function, OperationState, Retry, Trigger};
+
 /// 创建函数流的body体
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkflowCreateBody {
@@ -34,8 +35,11 @@ pub struct WorkflowCreateBody {
     /// Maximum items: `100`
     pub functions: Vec<Function>,
     /// 函数流模式,当前支持两种模式
+    ///
     /// NORMAL: 标准模式,普通模式面向普通的业务场景,支持长时间任务,支持执行历史持久化和查询,只支持异步调用
+    ///
     /// EXPRESS: 快速模式,快速模式面向业务执行时长较短,需要极致性能的场景,只支持流程执行时长低于5分钟的场景,不支持执行历史持久化,支持同步和异步调用
+    ///
     /// 默认为标准模式
     ///
     /// Default: `NORMAL`
@@ -74,6 +78,7 @@ pub struct WorkflowCreateBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl WorkflowCreateBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(
@@ -101,9 +106,13 @@ impl WorkflowCreateBody {
         }
     }
 }
+
 /// 函数流模式,当前支持两种模式
+///
 /// NORMAL: 标准模式,普通模式面向普通的业务场景,支持长时间任务,支持执行历史持久化和查询,只支持异步调用
+///
 /// EXPRESS: 快速模式,快速模式面向业务执行时长较短,需要极致性能的场景,只支持流程执行时长低于5分钟的场景,不支持执行历史持久化,支持同步和异步调用
+///
 /// 默认为标准模式
 ///
 /// Default: `NORMAL`
@@ -118,6 +127,7 @@ pub enum WorkflowCreateBodyMode {
     /// unchanged.
     Unknown(String),
 }
+
 impl WorkflowCreateBodyMode {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
@@ -128,6 +138,7 @@ impl WorkflowCreateBodyMode {
         }
     }
 }
+
 impl From<&str> for WorkflowCreateBodyMode {
     fn from(value: &str) -> Self {
         match value {
@@ -137,4 +148,5 @@ impl From<&str> for WorkflowCreateBodyMode {
         }
     }
 }
+
 crate::runtime::string_enum!(WorkflowCreateBodyMode);

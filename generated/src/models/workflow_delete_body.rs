@@ -14,6 +14,7 @@ pub struct WorkflowDeleteBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl WorkflowDeleteBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(workflow_urns: Vec<String>) -> Self {

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{WorkflowCreateBody, WorkflowUrn};
+
 /// 函数流详情
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkflowInfo {
@@ -39,6 +40,7 @@ pub struct WorkflowInfo {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl WorkflowInfo {
     /// A value with the required properties set and every optional one absent.
     pub fn new(

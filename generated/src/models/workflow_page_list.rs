@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::WorkflowSimpleInfo;
+
 /// 函数流信息分页返回体
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WorkflowPageList {

@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::WorkflowUrn;
+
 /// 函数流详情
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkflowSimpleInfo {
@@ -43,6 +44,7 @@ pub struct WorkflowSimpleInfo {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
 impl WorkflowSimpleInfo {
     /// A value with the required properties set and every optional one absent.
     #[allow(clippy::too_many_arguments)]

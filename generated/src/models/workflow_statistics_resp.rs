@@ -2,6 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::SlaReportsValue;
+
 /// 函数流指标
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WorkflowStatisticsResp {

@@ -2,9 +2,13 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 函数工作流URN, 格式为:
+///
 /// urn:fss:\<region_id\>:\<project_id\>:workflow:\\\<package\\\>:\<workflow_name\>:\\\<version\\\>
+///
 /// 注意:
+///
 /// package当前只支持default
+///
 /// version当前只支持latest
 ///
 /// Minimum length: `1`

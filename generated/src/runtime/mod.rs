@@ -5,10 +5,24 @@
 //! The generator copies these files verbatim, so every crate it produces carries the
 //! same, separately tested behaviour; only the `models` (and operations) are generated.
 
+pub mod auth;
+mod credentials;
 mod datetime;
+mod endpoint;
 mod error;
 mod open_enum;
+mod operation;
+mod request;
+mod response;
+mod sign_alibaba;
+mod sign_huawei;
 
+pub use credentials::Credentials;
 pub use datetime::{DateTime, DateTimeParseError, ParsedDateTime};
+pub use endpoint::Endpoint;
 pub use error::{ApiError, Error};
+pub use operation::Operation;
+pub use request::{RequestBuilder, ToParam};
+pub use response::{api_error, api_error_raw, header_text, json, request_id};
+#[allow(unused_imports)]
 pub(crate) use open_enum::{integer_enum, string_enum};

@@ -1,0 +1,505 @@
+//! Operations: per operation a request type (with sans-IO `build`/`parse`) and a
+//! response enum with one variant per documented status.
+
+use super::docs::{doc_attrs, lines, text_lines};
+use super::types::{ident, type_tokens_in, Prelude};
+use crate::model::{
+    BodyKind, Docs, Location, Model, Operation, Param, PathPart, ResponseSpec, Role, Status,
+};
+use crate::names::{carried, Names, OperationNames};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+/// One module of `operations/`.
+pub struct OperationModule {
+    pub name: String,
+    pub exports: Vec<String>,
+    pub tokens: TokenStream,
+}
+
+pub fn modules(model: &Model, names: &Names) -> Vec<OperationModule> {
+    let mut out: Vec<OperationModule> = model
+        .operations
+        .iter()
+        .zip(&names.operations)
+        .map(|(op, op_names)| OperationModule {
+            name: op_names.method.clone(),
+            exports: vec![op_names.request.clone(), op_names.response.clone()],
+            tokens: operation_tokens(model, names, op, op_names),
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// The `METHOD /path` line, e.g. `` `POST /v2/{project_id}/fgs/functions` ``.
+pub fn route(op: &Operation) -> String {
+    format!("`{} {}`", op.method, op.path_template())
+}
+
+/// Docs of an operation: summary, description, route.
+pub fn operation_doc_lines(op: &Operation) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut push = |paragraph: Vec<String>| {
+        if paragraph.is_empty() {
+            return;
+        }
+        if !out.is_empty() {
+            out.push(String::new());
+        }
+        out.extend(paragraph);
+    };
+    let summary = op.summary.as_deref().unwrap_or("").trim();
+    push(text_lines(summary));
+    if let Some(description) = &op.description
+        && description.trim() != summary
+    {
+        push(text_lines(description));
+    }
+    let mut route_line = format!("{} (operation `{}`)", route(op), op.id);
+    if op.deprecated {
+        route_line.push_str("; deprecated by the service");
+    }
+    push(vec![route_line]);
+    out
+}
+
+struct Ctx<'a> {
+    names: &'a Names,
+    prelude: Prelude,
+    models: TokenStream,
+}
+
+impl Ctx<'_> {
+    fn ty(&self, ty: &crate::model::TypeRef) -> TokenStream {
+        type_tokens_in(ty, self.names, &self.prelude, Some(&self.models))
+    }
+
+    fn body_ty(&self, kind: &BodyKind) -> TokenStream {
+        match kind {
+            BodyKind::Json(ty) => self.ty(ty),
+            BodyKind::Bytes => quote!(Vec<u8>),
+        }
+    }
+}
+
+fn operation_tokens(model: &Model, names: &Names, op: &Operation, n: &OperationNames) -> TokenStream {
+    let ctx = Ctx {
+        names,
+        prelude: Prelude::plain(),
+        models: quote!(models),
+    };
+    let request = request_tokens(&ctx, op, n);
+    let response = response_tokens(&ctx, op, n);
+    let uses_models = uses_models(model, op);
+    let import = uses_models.then(|| quote!(use crate::models;));
+    quote! {
+        #import
+        #request
+        #response
+    }
+}
+
+fn uses_models(_model: &Model, op: &Operation) -> bool {
+    let named = |ty: &crate::model::TypeRef| {
+        let mut found = Vec::new();
+        super::types::named_in(ty, &mut found);
+        !found.is_empty()
+    };
+    op.params.iter().any(|p| carried(p.role) && named(&p.ty))
+        || matches!(&op.body, Some(b) if matches!(&b.kind, BodyKind::Json(ty) if named(ty)))
+        || op
+            .responses
+            .iter()
+            .any(|r| matches!(&r.body, Some(BodyKind::Json(ty)) if named(ty)))
+}
+
+fn request_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStream {
+    let request = ident(&n.request);
+    let response = ident(&n.response);
+    let docs = doc_attrs(&operation_doc_lines(op));
+
+    let mut fields = Vec::new();
+    let mut new_params = Vec::new();
+    let mut new_inits = Vec::new();
+    let mut setters = Vec::new();
+    let mut push = |field: &str, ty: TokenStream, required: bool, docs: &Docs, wire: &str| {
+        let field_ident = ident(field);
+        let mut doc_lines = lines(docs, &[]);
+        if !wire.is_empty() {
+            if !doc_lines.is_empty() {
+                doc_lines.push(String::new());
+            }
+            doc_lines.push(wire.to_owned());
+        }
+        let field_docs = doc_attrs(&doc_lines);
+        if required {
+            fields.push(quote! { #field_docs pub #field_ident: #ty, });
+            new_params.push(quote!(#field_ident: impl Into<#ty>));
+            new_inits.push(quote!(#field_ident: #field_ident.into()));
+        } else {
+            fields.push(quote! { #field_docs pub #field_ident: Option<#ty>, });
+            new_inits.push(quote!(#field_ident: None));
+            let setter = ident(&format!("with_{field}"));
+            let setter_doc = format!(" Sets `{field}`.");
+            setters.push(quote! {
+                #[doc = #setter_doc]
+                pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                    self.#field_ident = Some(value.into());
+                    self
+                }
+            });
+        }
+    };
+    for (param, field) in op.params.iter().zip(&n.params) {
+        if !carried(param.role) {
+            continue;
+        }
+        let wire = format!("{} parameter `{}`.", location_word(param.location), param.name);
+        push(field, ctx.ty(&param.ty), param.required, &param.docs, &wire);
+    }
+    if let Some(body) = &op.body {
+        let wire = format!("Request body, sent as `{}`.", body.media_type);
+        push(&n.body, ctx.body_ty(&body.kind), body.required, &body.docs, &wire);
+    }
+
+    let many = (new_params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let build = build_tokens(op, n);
+    let parse = parse_tokens(ctx, op, n);
+    let id = &op.id;
+    let method = ident(&op.method);
+    let derive_default = new_params.is_empty().then(|| quote!(Default,));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
+        pub struct #request {
+            #(#fields)*
+        }
+
+        impl #request {
+            /// A request with the required values; optional ones are set with `with_*`.
+            #many
+            pub fn new(#(#new_params),*) -> Self {
+                Self { #(#new_inits),* }
+            }
+
+            #(#setters)*
+        }
+
+        impl crate::runtime::Operation for #request {
+            type Response = #response;
+            const ID: &'static str = #id;
+            const METHOD: http::Method = http::Method::#method;
+
+            fn build(&self, endpoint: &crate::runtime::Endpoint) -> Result<http::Request<Vec<u8>>, crate::Error> {
+                #build
+            }
+
+            fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+                #parse
+            }
+        }
+    }
+}
+
+fn location_word(location: Location) -> &'static str {
+    match location {
+        Location::Path => "Path",
+        Location::Query => "Query",
+        Location::Header => "Header",
+    }
+}
+
+fn build_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
+    let mut steps = Vec::new();
+    for part in &op.path {
+        match part {
+            PathPart::Literal(text) => steps.push(quote!(.literal(#text))),
+            PathPart::Param(i) => {
+                let param = &op.params[*i];
+                let name = &param.name;
+                if param.role == Role::ProjectId {
+                    steps.push(quote!(.project_id_param(#name)));
+                } else {
+                    let field = ident(&n.params[*i]);
+                    steps.push(quote!(.path_param(#name, &self.#field)));
+                }
+            }
+        }
+    }
+    for (param, field) in op.params.iter().zip(&n.params) {
+        let name = &param.name;
+        match (param.location, param.role) {
+            (Location::Path, _) => {}
+            (Location::Header, Role::ProjectId) => steps.push(quote!(.project_id_header(#name))),
+            (_, role) if !carried(role) => {}
+            (Location::Query, _) => steps.push(query_step(param, field)),
+            (Location::Header, _) => {
+                let field = ident(field);
+                steps.push(if param.required {
+                    quote!(.header(#name, &self.#field))
+                } else {
+                    quote!(.header_opt(#name, self.#field.as_ref()))
+                });
+            }
+        }
+    }
+    if let Some(body) = &op.body {
+        let field = ident(&n.body);
+        let media = &body.media_type;
+        let call = match body.kind {
+            BodyKind::Json(_) => quote!(json),
+            BodyKind::Bytes => quote!(bytes),
+        };
+        if body.required {
+            steps.push(quote!(.#call(#media, &self.#field)));
+        } else {
+            // An absent optional body sends nothing.
+            return quote! {
+                let builder = crate::runtime::RequestBuilder::new(Self::METHOD, endpoint) #(#steps)*;
+                match &self.#field {
+                    Some(body) => builder.#call(#media, body).build(),
+                    None => builder.build(),
+                }
+            };
+        }
+    }
+    quote! {
+        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+            #(#steps)*
+            .build()
+    }
+}
+
+fn query_step(param: &Param, field: &str) -> TokenStream {
+    let name = &param.name;
+    let field = ident(field);
+    let is_list = matches!(param.ty, crate::model::TypeRef::Array(_));
+    match (is_list, param.required) {
+        (true, true) => quote!(.query_each(#name, &self.#field)),
+        (true, false) => quote!(.query_each_opt(#name, self.#field.as_ref())),
+        (false, true) => quote!(.query(#name, &self.#field)),
+        (false, false) => quote!(.query_opt(#name, self.#field.as_ref())),
+    }
+}
+
+/// Whether a response of this status carries a body field (204, 304 and 1xx cannot).
+fn has_body(response: &ResponseSpec) -> bool {
+    match response.status {
+        Status::Code(code) => !(code == 204 || code == 304 || code < 200),
+        _ => true,
+    }
+}
+
+fn is_success(status: &Status) -> bool {
+    match status {
+        Status::Code(code) => (200..300).contains(code),
+        Status::Class(class) => *class == 2,
+        Status::Default => false,
+    }
+}
+
+/// Whether the variant records the exact status (ranges and `default` cover several).
+fn keeps_status(status: &Status) -> bool {
+    !matches!(status, Status::Code(_))
+}
+
+fn parse_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStream {
+    let response = ident(&n.response);
+    let mut arms = Vec::new();
+    for ((spec, variant), header_fields) in op.responses.iter().zip(&n.variants).zip(&n.headers) {
+        let variant = ident(variant);
+        let pattern = match spec.status {
+            Status::Code(code) => {
+                let code = Literal::u16_unsuffixed(code);
+                quote!(#code)
+            }
+            Status::Class(class) => {
+                let low = Literal::u16_unsuffixed(class * 100);
+                let high = Literal::u16_unsuffixed(class * 100 + 99);
+                quote!(#low..=#high)
+            }
+            Status::Default => quote!(_),
+        };
+        let mut inits = Vec::new();
+        if keeps_status(&spec.status) {
+            inits.push(quote!(status));
+        }
+        if has_body(spec) {
+            inits.push(match &spec.body {
+                Some(BodyKind::Json(_)) => quote!(body: crate::runtime::json(status.as_u16(), &body)?),
+                _ => quote!(body),
+            });
+        }
+        for (header, field) in spec.headers.iter().zip(header_fields) {
+            let field = ident(field);
+            let name = &header.name;
+            inits.push(quote!(#field: crate::runtime::header_text(&headers, #name)));
+        }
+        inits.push(quote!(headers));
+        arms.push(quote!(#pattern => #response::#variant { #(#inits),* },));
+    }
+    let has_default = op.responses.iter().any(|r| r.status == Status::Default);
+    if !has_default {
+        let undocumented = ident(&n.undocumented);
+        arms.push(quote!(_ => #response::#undocumented { status, headers, body },));
+    }
+    let _ = ctx;
+    quote! {
+        let (parts, body) = response.into_parts();
+        let (status, headers) = (parts.status, parts.headers);
+        Ok(match status.as_u16() {
+            #(#arms)*
+        })
+    }
+}
+
+fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStream {
+    let response = ident(&n.response);
+    let doc = format!(" The responses of `{}`, one variant per documented status.", op.id);
+    let mut variants = Vec::new();
+    let mut status_arms = Vec::new();
+    let mut ok_arms = Vec::new();
+    let successes: Vec<&ResponseSpec> = op.responses.iter().filter(|r| is_success(&r.status)).collect();
+    let ok_type = match successes.as_slice() {
+        [only] if has_body(only) => Some(match &only.body {
+            Some(kind) => ctx.body_ty(kind),
+            None => quote!(Vec<u8>),
+        }),
+        [_] => Some(quote!(())),
+        _ => None,
+    };
+    for ((spec, variant), header_fields) in op.responses.iter().zip(&n.variants).zip(&n.headers) {
+        let variant = ident(variant);
+        let status_text = match spec.status {
+            Status::Code(code) => format!("`{code}`"),
+            Status::Class(class) => format!("`{class}XX`"),
+            Status::Default => "Any other status".to_owned(),
+        };
+        let mut doc_lines = vec![match &spec.docs.description {
+            Some(d) => format!("{status_text}: {}", text_lines(d).join(" ")),
+            None => format!("{status_text}."),
+        }];
+        doc_lines.retain(|l| !l.is_empty());
+        let docs = doc_attrs(&doc_lines);
+        let mut fields = Vec::new();
+        if keeps_status(&spec.status) {
+            fields.push(quote!(status: http::StatusCode));
+        }
+        let body_ty = has_body(spec).then(|| match &spec.body {
+            Some(kind) => ctx.body_ty(kind),
+            None => quote!(Vec<u8>),
+        });
+        if let Some(ty) = &body_ty {
+            let body_doc = match &spec.body {
+                Some(BodyKind::Json(_)) => " The decoded body.",
+                _ => " The body as received.",
+            };
+            fields.push(quote!(#[doc = #body_doc] body: #ty));
+        }
+        for (header, field) in spec.headers.iter().zip(header_fields) {
+            let field = ident(field);
+            let mut header_doc = vec![format!("Header `{}`.", header.name)];
+            if let Some(d) = &header.docs.description {
+                header_doc.extend(text_lines(d));
+            }
+            let header_doc = doc_attrs(&header_doc);
+            fields.push(quote!(#header_doc #field: Option<String>));
+        }
+        fields.push(quote!(#[doc = " Every response header."] headers: http::HeaderMap));
+        variants.push(quote! { #docs #variant { #(#fields),* }, });
+
+        status_arms.push(match spec.status {
+            Status::Code(code) => {
+                let code = Literal::u16_unsuffixed(code);
+                quote!(Self::#variant { .. } => #code,)
+            }
+            _ => quote!(Self::#variant { status, .. } => status.as_u16(),),
+        });
+
+        if ok_type.is_some() {
+            let status_expr = match spec.status {
+                Status::Code(code) => {
+                    let code = Literal::u16_unsuffixed(code);
+                    quote!(#code)
+                }
+                _ => quote!(status.as_u16()),
+            };
+            let status_binding = keeps_status(&spec.status).then(|| quote!(status,));
+            ok_arms.push(if is_success(&spec.status) {
+                if body_ty.is_some() {
+                    quote!(Self::#variant { body, .. } => Ok(body),)
+                } else {
+                    quote!(Self::#variant { .. } => Ok(()),)
+                }
+            } else if matches!(spec.body, Some(BodyKind::Json(_))) && body_ty.is_some() {
+                quote!(Self::#variant { #status_binding body, headers, .. } => Err(crate::runtime::api_error(#status_expr, &headers, &body)),)
+            } else if body_ty.is_some() {
+                quote!(Self::#variant { #status_binding body, headers, .. } => Err(crate::runtime::api_error_raw(#status_expr, &headers, &body)),)
+            } else {
+                quote!(Self::#variant { #status_binding headers, .. } => Err(crate::runtime::api_error_raw(#status_expr, &headers, &[])),)
+            });
+        }
+    }
+    let has_default = op.responses.iter().any(|r| r.status == Status::Default);
+    let mut header_arms: Vec<TokenStream> = n
+        .variants
+        .iter()
+        .map(|v| {
+            let v = ident(v);
+            quote!(Self::#v { headers, .. } => headers,)
+        })
+        .collect();
+    if !has_default {
+        let undocumented = ident(&n.undocumented);
+        variants.push(quote! {
+            /// A status the spec does not document, with the body as received.
+            #undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
+        });
+        status_arms.push(quote!(Self::#undocumented { status, .. } => status.as_u16(),));
+        header_arms.push(quote!(Self::#undocumented { headers, .. } => headers,));
+        ok_arms.push(quote!(Self::#undocumented { status, headers, body } => Err(crate::runtime::api_error_raw(status.as_u16(), &headers, &body)),));
+    }
+    let into_ok = ok_type.map(|ty| {
+        quote! {
+            /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
+            /// the status is not a success.
+            pub fn into_ok(self) -> Result<#ty, crate::Error> {
+                match self {
+                    #(#ok_arms)*
+                }
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #response {
+            #(#variants)*
+        }
+
+        impl #response {
+            /// The HTTP status of the response.
+            pub fn status(&self) -> u16 {
+                match self {
+                    #(#status_arms)*
+                }
+            }
+
+            /// The response headers.
+            pub fn headers(&self) -> &http::HeaderMap {
+                match self {
+                    #(#header_arms)*
+                }
+            }
+
+            /// The request id the service assigned (`X-Request-Id`), for support tickets.
+            pub fn request_id(&self) -> Option<String> {
+                crate::runtime::request_id(self.headers())
+            }
+
+            #into_ok
+        }
+    }
+}

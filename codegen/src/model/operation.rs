@@ -1,0 +1,610 @@
+//! Operations: method, path template, parameters, request body and responses, with
+//! `$ref`s to shared parameters and responses resolved and schemas turned into types.
+
+use super::convert::{Converter, Place};
+use super::{Docs, TypeRef};
+use crate::diag::{child, pointer};
+use crate::read::{self, Header, MediaType, Parameter, Response, Schema, SpecFile, StringList};
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId`, e.g. `CreateFunction` (the file name when the spec has none).
+    pub id: String,
+    /// Index into [`super::Model::files`].
+    pub file: usize,
+    /// JSON pointer of the operation object.
+    pub pointer: String,
+    /// Upper case: `GET`, `POST`, ...
+    pub method: String,
+    /// Path template with the file's `base_path` in front.
+    pub path: Vec<PathPart>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub responses: Vec<ResponseSpec>,
+}
+
+impl Operation {
+    /// The path template as written in the spec, e.g. `/v2/{project_id}/fgs/functions`.
+    pub fn path_template(&self) -> String {
+        self.path
+            .iter()
+            .map(|part| match part {
+                PathPart::Literal(text) => text.clone(),
+                PathPart::Param(i) => format!("{{{}}}", self.params[*i].name),
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    Literal(String),
+    /// Index into [`Operation::params`].
+    Param(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Name on the wire (`function_urn`, `X-Cff-Log-Type`, `marker`).
+    pub name: String,
+    pub location: Location,
+    pub required: bool,
+    pub ty: TypeRef,
+    pub docs: Docs,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+}
+
+/// What fills a parameter: the caller, or the client's configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A value of the request.
+    Value,
+    /// `{project_id}` / `X-Project-Id`: taken from the endpoint.
+    ProjectId,
+    /// Authentication headers (`X-Auth-Token`, ...): set by the credentials.
+    Credentials,
+    /// `Content-Type`: set from the body.
+    ContentType,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// Media type sent as `Content-Type`.
+    pub media_type: String,
+    pub kind: BodyKind,
+    pub required: bool,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    /// JSON of a known type.
+    Json(TypeRef),
+    /// Raw bytes: octet streams, text, XML, forms, or JSON without a schema.
+    Bytes,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseSpec {
+    pub status: Status,
+    pub docs: Docs,
+    pub body: Option<BodyKind>,
+    /// Documented response headers (names as in the spec).
+    pub headers: Vec<ResponseHeader>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Code(u16),
+    /// `2XX`, `4XX`, ...: any status of that class.
+    Class(u16),
+    /// `default`: any other status.
+    Default,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    pub name: String,
+    pub docs: Docs,
+}
+
+/// Header parameters that credentials set; request types do not carry them.
+const CREDENTIAL_HEADERS: &[&str] = &[
+    "x-auth-token",
+    "authorization",
+    "x-sdk-date",
+    "x-security-token",
+];
+
+impl Converter<'_> {
+    pub(super) fn operations_of(&mut self, file: usize) -> Vec<Operation> {
+        let spec = &self.files[file];
+        let mut out = Vec::new();
+        for (path, item) in &spec.document.paths {
+            for (method, op) in item.operations() {
+                let op_pointer = pointer(&["paths", path, method]);
+                let shared = item.parameters.as_deref().unwrap_or(&[]);
+                out.push(self.operation(file, path, method, op, shared, op_pointer));
+            }
+        }
+        out
+    }
+
+    fn operation(
+        &mut self,
+        file: usize,
+        path: &str,
+        method: &str,
+        op: &read::Operation,
+        shared: &[Parameter],
+        op_pointer: String,
+    ) -> Operation {
+        let spec: &SpecFile = &self.files[file];
+        let id = op
+            .operation_id
+            .clone()
+            .filter(|id| !id.trim().is_empty())
+            .unwrap_or_else(|| spec.stem.clone());
+        let consumes = op
+            .consumes
+            .as_ref()
+            .or(spec.document.consumes.as_ref())
+            .and_then(|c| c.first().map(str::to_owned));
+        let mut params: Vec<Param> = Vec::new();
+        let mut body = None;
+        let mut content_type_default = None;
+
+        // Path-level parameters first; an operation's own one with the same name and
+        // location replaces it.
+        let mut all: Vec<(String, &Parameter)> = Vec::new();
+        for (i, p) in shared.iter().enumerate() {
+            all.push((pointer(&["paths", path, "parameters", &i.to_string()]), p));
+        }
+        for (i, p) in op.parameters.iter().enumerate() {
+            all.push((child(&child(&op_pointer, "parameters"), &i.to_string()), p));
+        }
+        let mut resolved: Vec<(String, Parameter)> = Vec::new();
+        for (at, p) in all {
+            let Some((at, p)) = self.resolve_parameter(file, &at, p) else {
+                continue;
+            };
+            resolved.retain(|(_, q)| !(q.name == p.name && q.location == p.location));
+            resolved.push((at, p));
+        }
+
+        for (at, p) in &resolved {
+            let name = p.name.clone().unwrap_or_default();
+            let location = p.location.as_deref().unwrap_or("");
+            match location {
+                "body" => {
+                    let schema = p.schema.clone().unwrap_or_default();
+                    let hint = vec![id.clone(), "RequestBody".to_owned()];
+                    let place = self.op_place(file, child(at, "schema"), &hint);
+                    let media = consumes.clone().unwrap_or_else(|| "application/json".to_owned());
+                    let kind = self.body_kind(&schema, &media, &place);
+                    body = Some(Body {
+                        media_type: media,
+                        kind,
+                        required: p.required.unwrap_or(false),
+                        docs: Docs {
+                            description: p.description.clone(),
+                            notes: Vec::new(),
+                        },
+                    });
+                }
+                "formData" => {
+                    // Form fields are sent as one encoded body built by the caller.
+                    if body.is_none() {
+                        body = Some(Body {
+                            media_type: consumes
+                                .clone()
+                                .unwrap_or_else(|| "multipart/form-data".to_owned()),
+                            kind: BodyKind::Bytes,
+                            required: true,
+                            docs: Docs {
+                                description: Some(
+                                    "The encoded form (fields are described by the spec's \
+                                     formData parameters)."
+                                        .to_owned(),
+                                ),
+                                notes: Vec::new(),
+                            },
+                        });
+                    }
+                }
+                "path" | "query" | "header" => {
+                    let location = match location {
+                        "path" => Location::Path,
+                        "query" => Location::Query,
+                        _ => Location::Header,
+                    };
+                    let role = role_of(&name, location);
+                    if role == Role::ContentType {
+                        content_type_default = p.default.as_ref().and_then(Value::as_str).map(str::to_owned);
+                    }
+                    let schema = parameter_schema(p);
+                    let hint = vec![id.clone(), name.clone()];
+                    let place = self.op_place(file, at.clone(), &hint);
+                    let ty = self.parameter_type(&schema, &place);
+                    let mut docs = Docs::from_schema(&schema);
+                    docs.description = p.description.clone().filter(|d| !d.trim().is_empty());
+                    params.push(Param {
+                        name,
+                        location,
+                        required: p.required.unwrap_or(false) || location == Location::Path,
+                        ty,
+                        docs,
+                        role,
+                    });
+                }
+                other => {
+                    let message = format!("parameter location `{other}` is not supported; parameter skipped");
+                    self.warning(file, &child(at, "in"), message);
+                }
+            }
+        }
+
+        if let Some(request_body) = &op.request_body {
+            let at = child(&op_pointer, "requestBody");
+            if let Some(rb) = self.resolve_request_body(file, &at, request_body) {
+                let hint = vec![id.clone(), "RequestBody".to_owned()];
+                if let Some((media, kind)) = self.content_kind(file, &child(&at, "content"), &rb.content, &hint) {
+                    body = Some(Body {
+                        media_type: media,
+                        kind,
+                        required: rb.required.unwrap_or(false),
+                        docs: Docs {
+                            description: rb.description.clone(),
+                            notes: Vec::new(),
+                        },
+                    });
+                }
+            }
+        }
+        if let (Some(body), Some(default)) = (&mut body, content_type_default)
+            && matches!(body.kind, BodyKind::Json(_))
+            && default.contains("json")
+        {
+            body.media_type = default;
+        }
+
+        let responses = self.responses(file, &op_pointer, op, &id);
+        let path_parts = self.path_parts(file, &op_pointer, &spec_base_path(spec), path, &mut params);
+        Operation {
+            id,
+            file,
+            pointer: op_pointer,
+            method: method.to_ascii_uppercase(),
+            path: path_parts,
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated.unwrap_or(false),
+            params,
+            body,
+            responses,
+        }
+    }
+
+    fn op_place<'h>(&self, file: usize, at: String, hint: &'h [String]) -> Place<'h> {
+        Place {
+            file,
+            pointer: at,
+            hint,
+            parent: None,
+            depth: 0,
+        }
+    }
+
+    /// Parameters are scalars, enums or lists of them on the wire; anything else is
+    /// sent as its text.
+    fn parameter_type(&mut self, schema: &Schema, place: &Place<'_>) -> TypeRef {
+        let ty = self.type_ref(schema, place);
+        let scalar = |t: &TypeRef, this: &Self| match t {
+            TypeRef::Named(id) => this.is_enum(id.0),
+            TypeRef::Any | TypeRef::Map(_) | TypeRef::Array(_) => false,
+            _ => true,
+        };
+        let ok = match &ty {
+            TypeRef::Array(inner) => scalar(inner, self),
+            other => scalar(other, self),
+        };
+        if ok {
+            ty
+        } else {
+            self.warning(
+                place.file,
+                &place.pointer,
+                "parameter of a structured type; it is sent as text".to_owned(),
+            );
+            TypeRef::String
+        }
+    }
+
+    fn body_kind(&mut self, schema: &Schema, media: &str, place: &Place<'_>) -> BodyKind {
+        if !is_json(media) || schema.primary_type() == Some("file") {
+            return BodyKind::Bytes;
+        }
+        BodyKind::Json(self.type_ref(schema, place))
+    }
+
+    /// The body type of an OpenAPI 3.0 `content` map: the first JSON media type with a
+    /// schema, else the first media type as bytes.
+    fn content_kind(
+        &mut self,
+        file: usize,
+        at: &str,
+        content: &indexmap::IndexMap<String, MediaType>,
+        hint: &[String],
+    ) -> Option<(String, BodyKind)> {
+        if let Some((media, entry)) = content.iter().find(|(m, e)| is_json(m) && e.schema.is_some()) {
+            let place = self.op_place(file, child(&child(at, media), "schema"), hint);
+            let schema = entry.schema.clone().unwrap_or_default();
+            let kind = self.body_kind(&schema, media, &place);
+            return Some((media.clone(), kind));
+        }
+        content.keys().next().map(|m| (m.clone(), BodyKind::Bytes))
+    }
+
+    fn responses(&mut self, file: usize, op_pointer: &str, op: &read::Operation, id: &str) -> Vec<ResponseSpec> {
+        let spec = &self.files[file];
+        let produces = op
+            .produces
+            .as_ref()
+            .or(spec.document.produces.as_ref())
+            .and_then(StringList::first)
+            .map(str::to_owned)
+            .unwrap_or_else(|| "application/json".to_owned());
+        let mut out = Vec::new();
+        for (code, response) in &op.responses.by_status {
+            let at = child(&child(op_pointer, "responses"), code);
+            let status = match parse_status(code) {
+                Some(status) => status,
+                None => {
+                    self.warning(file, &at, format!("status `{code}` is not a status code; response skipped"));
+                    continue;
+                }
+            };
+            let Some(response) = self.resolve_response(file, &at, response) else {
+                continue;
+            };
+            let hint = vec![id.to_owned(), "Response".to_owned(), code.clone()];
+            let body = if let Some(schema) = &response.schema {
+                let place = self.op_place(file, child(&at, "schema"), &hint);
+                Some(self.body_kind(schema, &produces, &place))
+            } else if let Some(content) = &response.content {
+                self.content_kind(file, &child(&at, "content"), content, &hint)
+                    .map(|(_, kind)| kind)
+            } else {
+                None
+            };
+            let headers = response
+                .headers
+                .iter()
+                .flatten()
+                .map(|(name, header)| ResponseHeader {
+                    name: name.clone(),
+                    docs: header_docs(header),
+                })
+                .collect();
+            out.push(ResponseSpec {
+                status,
+                docs: Docs {
+                    description: response.description.clone().filter(|d| !d.trim().is_empty()),
+                    notes: Vec::new(),
+                },
+                body,
+                headers,
+            });
+        }
+        out.sort_by(|a, b| a.status.cmp(&b.status));
+        out
+    }
+
+    /// Splits the path template into literals and parameters; every `{name}` must be a
+    /// path parameter, and every path parameter must appear.
+    fn path_parts(
+        &mut self,
+        file: usize,
+        op_pointer: &str,
+        base: &str,
+        path: &str,
+        params: &mut Vec<Param>,
+    ) -> Vec<PathPart> {
+        let full = format!("{}{}", base.trim_end_matches('/'), path);
+        let mut parts = Vec::new();
+        let mut rest = full.as_str();
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                break;
+            };
+            if open > 0 {
+                parts.push(PathPart::Literal(rest[..open].to_owned()));
+            }
+            let name = &rest[open + 1..close];
+            match params.iter().position(|p| p.location == Location::Path && p.name == name) {
+                Some(i) => parts.push(PathPart::Param(i)),
+                None => {
+                    // Undeclared: treat it as a required string parameter and say so.
+                    self.warning(
+                        file,
+                        op_pointer,
+                        format!("path template names `{{{name}}}` but no path parameter declares it; added as a string"),
+                    );
+                    params.push(Param {
+                        name: name.to_owned(),
+                        location: Location::Path,
+                        required: true,
+                        ty: TypeRef::String,
+                        docs: Docs::default(),
+                        role: role_of(name, Location::Path),
+                    });
+                    parts.push(PathPart::Param(params.len() - 1));
+                }
+            }
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(PathPart::Literal(rest.to_owned()));
+        }
+        let unused: Vec<String> = params
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| p.location == Location::Path && !parts.contains(&PathPart::Param(*i)))
+            .map(|(_, p)| p.name.clone())
+            .collect();
+        for name in unused {
+            self.warning(
+                file,
+                op_pointer,
+                format!("path parameter `{name}` does not appear in the path template; it is not sent"),
+            );
+        }
+        parts
+    }
+
+    fn resolve_parameter(&mut self, file: usize, at: &str, p: &Parameter) -> Option<(String, Parameter)> {
+        let Some(reference) = &p.reference else {
+            return Some((at.to_owned(), p.clone()));
+        };
+        let doc = &self.files[file].document;
+        let found = if let Some(name) = reference.strip_prefix("#/parameters/") {
+            doc.parameters.as_ref().and_then(|m| m.get(&unescape(name))).map(|p| (pointer(&["parameters", &unescape(name)]), p))
+        } else if let Some(name) = reference.strip_prefix("#/components/parameters/") {
+            doc.components
+                .as_ref()
+                .and_then(|c| c.parameters.as_ref())
+                .and_then(|m| m.get(&unescape(name)))
+                .map(|p| (pointer(&["components", "parameters", &unescape(name)]), p))
+        } else {
+            None
+        };
+        match found {
+            Some((target, p)) if p.reference.is_none() => Some((target, p.clone())),
+            _ => {
+                self.error(file, &child(at, "$ref"), format!("`$ref` to `{reference}`, which the file does not define as a parameter"));
+                None
+            }
+        }
+    }
+
+    fn resolve_request_body(&mut self, file: usize, at: &str, rb: &read::RequestBody) -> Option<read::RequestBody> {
+        let Some(reference) = &rb.reference else {
+            return Some(rb.clone());
+        };
+        let found = reference.strip_prefix("#/components/requestBodies/").and_then(|name| {
+            self.files[file]
+                .document
+                .components
+                .as_ref()?
+                .request_bodies
+                .as_ref()?
+                .get(&unescape(name))
+                .cloned()
+        });
+        if found.is_none() {
+            self.error(file, &child(at, "$ref"), format!("`$ref` to `{reference}`, which the file does not define as a request body"));
+        }
+        found
+    }
+
+    fn resolve_response(&mut self, file: usize, at: &str, response: &Response) -> Option<Response> {
+        let Some(reference) = &response.reference else {
+            return Some(response.clone());
+        };
+        let doc = &self.files[file].document;
+        let found = if let Some(name) = reference.strip_prefix("#/responses/") {
+            doc.responses.as_ref().and_then(|m| m.get(&unescape(name))).cloned()
+        } else if let Some(name) = reference.strip_prefix("#/components/responses/") {
+            doc.components
+                .as_ref()
+                .and_then(|c| c.responses.as_ref())
+                .and_then(|m| m.get(&unescape(name)))
+                .cloned()
+        } else {
+            None
+        };
+        match found {
+            Some(r) if r.reference.is_none() => Some(r),
+            _ => {
+                self.error(file, &child(at, "$ref"), format!("`$ref` to `{reference}`, which the file does not define as a response"));
+                None
+            }
+        }
+    }
+}
+
+fn role_of(name: &str, location: Location) -> Role {
+    let lower = name.to_ascii_lowercase();
+    match location {
+        Location::Path if lower == "project_id" => Role::ProjectId,
+        Location::Header if lower == "x-project-id" => Role::ProjectId,
+        Location::Header if lower == "content-type" => Role::ContentType,
+        Location::Header if CREDENTIAL_HEADERS.contains(&lower.as_str()) => Role::Credentials,
+        _ => Role::Value,
+    }
+}
+
+/// Swagger 2.0 parameters carry their type inline; OpenAPI 3.0 ones in `schema`.
+fn parameter_schema(p: &Parameter) -> Schema {
+    if let Some(schema) = &p.schema {
+        return schema.clone();
+    }
+    Schema {
+        type_name: p.type_name.clone(),
+        format: p.format.clone(),
+        items: p.items.clone(),
+        enum_values: p.enum_values.clone(),
+        default: p.default.clone(),
+        minimum: p.minimum.clone(),
+        maximum: p.maximum.clone(),
+        min_length: p.min_length.clone(),
+        max_length: p.max_length.clone(),
+        pattern: p.pattern.clone(),
+        ..Schema::default()
+    }
+}
+
+fn header_docs(header: &Header) -> Docs {
+    Docs {
+        description: header.description.clone().filter(|d| !d.trim().is_empty()),
+        notes: Vec::new(),
+    }
+}
+
+fn spec_base_path(spec: &SpecFile) -> String {
+    spec.document.base_path.clone().unwrap_or_default()
+}
+
+fn is_json(media: &str) -> bool {
+    let media = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    media == "application/json" || media.ends_with("+json") || media == "*/*" || media.is_empty()
+}
+
+fn parse_status(code: &str) -> Option<Status> {
+    if code == "default" {
+        return Some(Status::Default);
+    }
+    if let Ok(n) = code.parse::<u16>() {
+        return (100..=599).contains(&n).then_some(Status::Code(n));
+    }
+    let bytes = code.as_bytes();
+    if bytes.len() == 3 && bytes[0].is_ascii_digit() && code[1..].eq_ignore_ascii_case("xx") {
+        return Some(Status::Class(u16::from(bytes[0] - b'0')));
+    }
+    None
+}
+
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}

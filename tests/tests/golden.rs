@@ -1,0 +1,431 @@
+//! Golden-file tests of the generator.
+//!
+//! Each folder `tests/golden/<case>/specs/` holds a few API Explorer spec files showing one
+//! quirk of the catalogue; `tests/golden/<case>/expected/` holds the crate codegen makes of
+//! them (every file except the verbatim `src/runtime/` copies, which are tested where they
+//! are written) and `warnings.txt`, the warnings of the run.
+//!
+//! After an intended change to the generator, refresh the expectations and review the diff:
+//!
+//! ```text
+//! UPDATE_GOLDEN=1 cargo test -p tests --test golden
+//! ```
+//!
+//! `golden_crates_compile` builds every expected crate with `-D warnings` in a scratch
+//! workspace under the system temp folder, so the expectations are known to be real Rust.
+
+use codegen::diag::{Diagnostic, Diagnostics};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+
+/// The command the headers of the expected files tell readers to run.
+const REGENERATE: &str = "UPDATE_GOLDEN=1 cargo test -p tests --test golden";
+
+/// The file holding a case's expected warnings, next to the expected crate files.
+const WARNINGS_FILE: &str = "warnings.txt";
+
+/// Generated files that are not compared: verbatim copies of hand-written code.
+const UNCOMPARED_PREFIX: &str = "src/runtime/";
+
+macro_rules! golden_cases {
+    ($($case:ident),* $(,)?) => {
+        /// Every case folder under `tests/golden/`, in the order their tests are declared.
+        const CASES: &[&str] = &[$(stringify!($case)),*];
+
+        /// One test per case, so that a failure names the quirk that broke.
+        mod case {
+            $(
+                #[test]
+                fn $case() {
+                    super::check_case(stringify!($case));
+                }
+            )*
+        }
+    };
+}
+
+golden_cases!(
+    string_consumes,
+    parameter_refs,
+    open_enums,
+    integer_enum,
+    maps,
+    date_time,
+    keywords,
+    name_collisions,
+    recursion,
+    same_name_definitions,
+    all_of,
+    seed,
+);
+
+/// Serialises access to the `expected/` folders: case tests may rewrite them (with
+/// `UPDATE_GOLDEN=1`) while the compile check copies them.
+static EXPECTED: Mutex<()> = Mutex::new(());
+
+fn lock_expected() -> MutexGuard<'static, ()> {
+    // A panicking test never holds the lock (reports are raised after it is released), but
+    // a poisoned lock must not hide the real failure either.
+    EXPECTED.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate lives inside the workspace")
+        .to_path_buf()
+}
+
+fn case_dir(case: &str) -> PathBuf {
+    workspace_root().join("tests").join("golden").join(case)
+}
+
+fn updating() -> bool {
+    std::env::var("UPDATE_GOLDEN").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// A path relative to the workspace root, with `/` separators, for stable output.
+fn relative(path: &Path) -> String {
+    let root = workspace_root();
+    let path = path.strip_prefix(&root).unwrap_or(path);
+    slash_path(path)
+}
+
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Diagnostics as the CLI shows them, spec paths relative to the workspace root.
+fn diagnostics_text(diags: &Diagnostics) -> String {
+    let mut out = String::new();
+    for d in &diags.0 {
+        let d = Diagnostic {
+            file: PathBuf::from(relative(&d.file)),
+            ..d.clone()
+        };
+        let _ = writeln!(out, "{d}");
+    }
+    out
+}
+
+/// Runs codegen on a case's specs: every file of the crate by relative path.
+fn generate(case: &str) -> Result<BTreeMap<String, String>, String> {
+    let config = codegen::Config {
+        specs: case_dir(case).join("specs"),
+        crate_name: format!("golden_{case}"),
+        specs_label: format!("tests/golden/{case}/specs"),
+        regenerate: REGENERATE.to_owned(),
+    };
+    match codegen::generate(&config) {
+        Ok(generated) => {
+            let mut files: BTreeMap<String, String> = generated
+                .files
+                .files
+                .into_iter()
+                .map(|(path, text)| (slash_path(&path), text))
+                .collect();
+            files.insert(
+                WARNINGS_FILE.to_owned(),
+                diagnostics_text(&generated.warnings),
+            );
+            Ok(files)
+        }
+        Err(codegen::Failure::Spec(diags)) => Err(format!(
+            "codegen rejected the specs of golden case `{case}`:\n{}",
+            diagnostics_text(&diags)
+        )),
+        Err(failure) => Err(format!("codegen failed on golden case `{case}`: {failure}")),
+    }
+}
+
+/// What `expected/` must hold: the generated files minus the runtime copies.
+fn expected_view(mut files: BTreeMap<String, String>) -> BTreeMap<String, String> {
+    files.retain(|path, _| !path.starts_with(UNCOMPARED_PREFIX));
+    files
+}
+
+/// Every file under `dir` by path relative to it; an absent folder is empty.
+fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries = fs::read_dir(&current)
+            .map_err(|e| format!("cannot list {}: {e}", relative(&current)))?;
+        for entry in entries {
+            let path = entry
+                .map_err(|e| format!("cannot list {}: {e}", relative(&current)))?
+                .path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let text = fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", relative(&path)))?;
+            let key = slash_path(path.strip_prefix(dir).unwrap_or(&path));
+            // Tolerate a checkout that turned line ends into CRLF.
+            out.insert(key, text.replace("\r\n", "\n"));
+        }
+    }
+    Ok(out)
+}
+
+/// Differences between the expected and the generated files, one report per file.
+fn compare(
+    expected_dir: &Path,
+    expected: &BTreeMap<String, String>,
+    actual: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (path, text) in actual {
+        let shown = relative(&expected_dir.join(path));
+        match expected.get(path) {
+            None => problems.push(format!(
+                "missing expected file {shown} (codegen produces it)"
+            )),
+            Some(old) if old != text => {
+                let diff = similar::TextDiff::from_lines(old.as_str(), text.as_str())
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("expected {shown}"), &format!("generated {path}"))
+                    .to_string();
+                problems.push(format!(
+                    "{shown} differs from what codegen generates:\n{diff}"
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    for path in expected.keys().filter(|p| !actual.contains_key(*p)) {
+        let shown = relative(&expected_dir.join(path));
+        problems.push(format!(
+            "extra expected file {shown} (codegen no longer produces it)"
+        ));
+    }
+    problems
+}
+
+/// Makes `dir` hold exactly `files`: changed files are rewritten, stale ones deleted.
+fn update(dir: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {
+    let on_disk = read_tree(dir)?;
+    for (path, text) in files {
+        if on_disk.get(path) == Some(text) {
+            continue;
+        }
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", relative(parent)))?;
+        }
+        fs::write(&target, text).map_err(|e| format!("cannot write {}: {e}", relative(&target)))?;
+    }
+    for path in on_disk.keys().filter(|p| !files.contains_key(*p)) {
+        let target = dir.join(path);
+        fs::remove_file(&target)
+            .map_err(|e| format!("cannot delete {}: {e}", relative(&target)))?;
+    }
+    remove_empty_dirs(dir);
+    Ok(())
+}
+
+fn remove_empty_dirs(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            remove_empty_dirs(&path);
+            // Fails, as intended, when the folder still has files.
+            let _ = fs::remove_dir(&path);
+        }
+    }
+}
+
+/// Compares (or, with `UPDATE_GOLDEN=1`, rewrites) one case's expectations. Returns the
+/// problems found; the caller holds the lock.
+fn sync_case(case: &str) -> Vec<String> {
+    let actual = match generate(case) {
+        Ok(files) => expected_view(files),
+        Err(message) => return vec![message],
+    };
+    let expected_dir = case_dir(case).join("expected");
+    if updating() {
+        return match update(&expected_dir, &actual) {
+            Ok(()) => Vec::new(),
+            Err(message) => vec![message],
+        };
+    }
+    match read_tree(&expected_dir) {
+        Ok(expected) => compare(&expected_dir, &expected, &actual),
+        Err(message) => vec![message],
+    }
+}
+
+fn check_case(case: &str) {
+    let problems = {
+        let _guard = lock_expected();
+        sync_case(case)
+    };
+    if !problems.is_empty() {
+        panic!(
+            "golden case `{case}`: {} problem(s)\n\n{}\n\nIf the change is intended, run \
+             `{REGENERATE}` and review the new expectations.",
+            problems.len(),
+            problems.join("\n")
+        );
+    }
+}
+
+#[test]
+fn every_case_folder_has_a_test() {
+    let golden = workspace_root().join("tests").join("golden");
+    let mut folders: Vec<String> = fs::read_dir(&golden)
+        .expect("tests/golden exists")
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    let mut cases: Vec<String> = CASES.iter().map(|c| (*c).to_owned()).collect();
+    cases.sort();
+    assert_eq!(
+        folders, cases,
+        "the folders of tests/golden and the cases of golden_cases! must match"
+    );
+}
+
+/// The manifest of the scratch workspace holding every golden crate.
+fn scratch_manifest() -> String {
+    let members: Vec<String> = CASES.iter().map(|c| format!("    \"{c}\",")).collect();
+    format!(
+        "# Scratch workspace of the golden crates, written by tests/tests/golden.rs.\n\
+         [workspace]\nresolver = \"3\"\nmembers = [\n{}\n]\n",
+        members.join("\n")
+    )
+}
+
+/// Fills `dir` with every case's expected crate plus the runtime codegen copies into it.
+fn write_scratch_workspace(dir: &Path) -> Result<(), String> {
+    if dir.exists() {
+        fs::remove_dir_all(dir).map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
+    }
+    for case in CASES {
+        let expected_dir = case_dir(case).join("expected");
+        let mut files = read_tree(&expected_dir)?;
+        if !files.contains_key("Cargo.toml") {
+            return Err(format!(
+                "{} has no Cargo.toml; run `{REGENERATE}` first",
+                relative(&expected_dir)
+            ));
+        }
+        files.remove(WARNINGS_FILE);
+        let runtime = generate(case)?
+            .into_iter()
+            .filter(|(path, _)| path.starts_with(UNCOMPARED_PREFIX));
+        files.extend(runtime);
+        for (path, text) in files {
+            let target = dir.join(case).join(path);
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent)
+                    .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            }
+            fs::write(&target, text)
+                .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        }
+    }
+    fs::write(dir.join("Cargo.toml"), scratch_manifest())
+        .map_err(|e| format!("cannot write the scratch manifest: {e}"))?;
+    // The main lock file pins the versions the generated crates are known to build with.
+    fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock"))
+        .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
+    Ok(())
+}
+
+/// A scratch folder outside the repository, one per checkout.
+fn scratch_dir() -> PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    workspace_root().hash(&mut hasher);
+    std::env::temp_dir().join(format!("codegen-golden-check-{:016x}", hasher.finish()))
+}
+
+/// Runs a cargo command on the whole scratch workspace with every warning denied; panics
+/// with the compiler's output when it fails.
+fn run_cargo(dir: &Path, command: &str, extra: &[&str]) {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .arg(command)
+        .args(["--quiet", "--offline", "--workspace", "--keep-going"])
+        .args(extra)
+        .current_dir(dir)
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target").join("golden-check"),
+        )
+        .env("RUSTFLAGS", "-Dwarnings")
+        .env("RUSTDOCFLAGS", "-Dwarnings")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTDOCFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTDOCFLAGS")
+        .output()
+        .expect("cargo can be started");
+    if !output.status.success() {
+        panic!(
+            "`cargo {command}` fails on the golden crates (warnings denied; the workspace is \
+             kept in {} for inspection):\n{}{}",
+            dir.display(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn golden_crates_compile() {
+    let started = Instant::now();
+    let dir = scratch_dir();
+    let prepared = {
+        let _guard = lock_expected();
+        // With UPDATE_GOLDEN=1 the case tests may not have run yet: bring every
+        // expectation up to date first so that the new output is what gets compiled.
+        let stale: Vec<String> = if updating() {
+            CASES.iter().flat_map(|case| sync_case(case)).collect()
+        } else {
+            Vec::new()
+        };
+        if stale.is_empty() {
+            write_scratch_workspace(&dir)
+        } else {
+            Err(stale.join("\n"))
+        }
+    };
+    if let Err(message) = prepared {
+        panic!("cannot prepare the golden crates for compiling:\n{message}");
+    }
+
+    // `cargo check` proves the crates compile warning-free; `cargo doc` that the spec text
+    // in doc comments is escaped well enough for rustdoc's lints.
+    run_cargo(&dir, "check", &[]);
+    run_cargo(&dir, "doc", &["--no-deps"]);
+    eprintln!(
+        "golden crates checked and documented in {:.1}s ({})",
+        started.elapsed().as_secs_f64(),
+        dir.display()
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
