@@ -35,6 +35,9 @@ pub struct Config {
     pub specs_label: String,
     /// The command headers tell readers to run to regenerate.
     pub regenerate: String,
+    /// Hand-written files copied verbatim into the crate (examples, say), by path
+    /// relative to this folder; none when `None`.
+    pub extras: Option<PathBuf>,
 }
 
 /// A successful run: the crate's files, and warnings worth showing.
@@ -102,9 +105,29 @@ pub fn generate(config: &Config) -> Result<Generated, Failure> {
         host_template,
         example_region,
     };
-    let files = emit::emit(&model, &names, &info).map_err(Failure::Emit)?;
+    let mut files = emit::emit(&model, &names, &info).map_err(Failure::Emit)?;
+    if let Some(extras) = &config.extras {
+        add_extras(extras, &mut files).map_err(|d| Failure::Spec(Diagnostics(vec![d])))?;
+    }
     Ok(Generated {
         files,
         warnings: diags,
     })
+}
+
+/// Copies the files below `dir` into the crate; a generated file may not be replaced.
+fn add_extras(dir: &std::path::Path, files: &mut CrateFiles) -> Result<(), diag::Diagnostic> {
+    let io = |e: std::io::Error| diag::Diagnostic::error(dir, "", format!("cannot read extras: {e}"));
+    for relative in write::list_files(dir).map_err(io)? {
+        let text = std::fs::read_to_string(dir.join(&relative)).map_err(io)?;
+        if files.files.contains_key(&relative) {
+            return Err(diag::Diagnostic::error(
+                &dir.join(&relative),
+                "",
+                "an extra file would replace a generated one",
+            ));
+        }
+        files.files.insert(relative, text);
+    }
+    Ok(())
 }

@@ -26,6 +26,9 @@ struct Cli {
     /// generated.
     #[arg(long)]
     check: bool,
+    /// Folder of hand-written files (e.g. `examples/`) copied verbatim into the crate.
+    #[arg(long, value_name = "DIR")]
+    extras: Option<PathBuf>,
     /// Do not print warnings.
     #[arg(long, short)]
     quiet: bool,
@@ -58,11 +61,13 @@ fn main() -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     }
     let config = if default_run {
+        let extras = root.join("codegen").join("extras").join("functiongraph");
         Config {
             specs,
             crate_name,
             specs_label: "specs/functiongraph".to_owned(),
             regenerate: "cargo run -p codegen".to_owned(),
+            extras: cli.extras.clone().or_else(|| extras.is_dir().then_some(extras)),
         }
     } else {
         let label = specs.display().to_string();
@@ -71,6 +76,7 @@ fn main() -> ExitCode {
             specs,
             crate_name,
             specs_label: label,
+            extras: cli.extras.clone(),
         }
     };
 

@@ -126,6 +126,7 @@ fn generate(case: &str) -> Result<BTreeMap<String, String>, String> {
         crate_name: format!("golden_{case}"),
         specs_label: format!("tests/golden/{case}/specs"),
         regenerate: REGENERATE.to_owned(),
+        extras: None,
     };
     match codegen::generate(&config) {
         Ok(generated) => {

@@ -3,6 +3,7 @@
 //! Every decision was taken by earlier stages; this stage only spells them out with
 //! `quote`, then formats once with `prettyplease`.
 
+mod client;
 mod crate_files;
 pub mod docs;
 mod models;
@@ -79,6 +80,9 @@ pub fn emit(model: &Model, names: &Names, info: &CrateInfo) -> Result<CrateFiles
     );
     let path = PathBuf::from("src/operations/mod.rs");
     let text = format_rust(&path, operations_mod, &header)?;
+    out.files.insert(path, text);
+    let path = PathBuf::from("src/client.rs");
+    let text = format_rust(&path, client::client_tokens(model, names, &info.service), &header)?;
     out.files.insert(path, text);
     let path = PathBuf::from("src/lib.rs");
     let text = format_rust(&path, crate_files::lib_rs(info), &header)?;
