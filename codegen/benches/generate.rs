@@ -50,6 +50,7 @@ fn measure(folder: &Path) {
         specs_label: folder.display().to_string(),
         regenerate: "cargo bench -p codegen".to_owned(),
         extras: None,
+        overrides: None,
     };
     let files = codegen::read::list_spec_files(folder).map(|f| f.len()).unwrap_or(0);
     let mut times: Vec<Duration> = Vec::with_capacity(RUNS);

@@ -38,6 +38,8 @@ pub struct Config {
     /// Hand-written files copied verbatim into the crate (examples, say), by path
     /// relative to this folder; none when `None`.
     pub extras: Option<PathBuf>,
+    /// Corrections of vendor mistakes (`specs/overrides.json`), applied at read time.
+    pub overrides: Option<PathBuf>,
 }
 
 /// A successful run: the crate's files, and warnings worth showing.
@@ -72,7 +74,11 @@ impl std::fmt::Display for Failure {
 
 /// Runs read → model → names → emit in memory.
 pub fn generate(config: &Config) -> Result<Generated, Failure> {
-    let (files, mut diags) = read::read_dir(&config.specs);
+    let overrides = match &config.overrides {
+        Some(path) => Some(read::Overrides::load(path).map_err(|d| Failure::Spec(Diagnostics(vec![d])))?),
+        None => None,
+    };
+    let (files, mut diags) = read::read_dir(&config.specs, overrides.as_ref());
     // Files that parsed are modelled even when others did not, so that one run reports
     // every problem.
     let (model, model_diags) = model::build(&files);

@@ -26,6 +26,10 @@ struct Cli {
     /// generated.
     #[arg(long)]
     check: bool,
+    /// Corrections of vendor mistakes to apply at read time (default run:
+    /// `specs/overrides.json`).
+    #[arg(long, value_name = "FILE")]
+    overrides: Option<PathBuf>,
     /// Folder of hand-written files (e.g. `examples/`) copied verbatim into the crate.
     #[arg(long, value_name = "DIR")]
     extras: Option<PathBuf>,
@@ -68,6 +72,10 @@ fn main() -> ExitCode {
             specs_label: "specs/functiongraph".to_owned(),
             regenerate: "cargo run -p codegen".to_owned(),
             extras: cli.extras.clone().or_else(|| extras.is_dir().then_some(extras)),
+            overrides: cli
+                .overrides
+                .clone()
+                .or_else(|| Some(root.join("specs").join("overrides.json")).filter(|p| p.is_file())),
         }
     } else {
         let label = specs.display().to_string();
@@ -77,6 +85,7 @@ fn main() -> ExitCode {
             crate_name,
             specs_label: label,
             extras: cli.extras.clone(),
+            overrides: cli.overrides.clone(),
         }
     };
 

@@ -127,6 +127,7 @@ fn generate(case: &str) -> Result<BTreeMap<String, String>, String> {
         specs_label: format!("tests/golden/{case}/specs"),
         regenerate: REGENERATE.to_owned(),
         extras: None,
+        overrides: None,
     };
     match codegen::generate(&config) {
         Ok(generated) => {

@@ -12,14 +12,18 @@ use quote::quote;
 pub const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("auth.rs", include_str!("../../runtime/auth.rs")),
+    ("client.rs", include_str!("../../runtime/client.rs")),
     ("credentials.rs", include_str!("../../runtime/credentials.rs")),
     ("datetime.rs", include_str!("../../runtime/datetime.rs")),
     ("endpoint.rs", include_str!("../../runtime/endpoint.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("nullable.rs", include_str!("../../runtime/nullable.rs")),
+    ("number.rs", include_str!("../../runtime/number.rs")),
     ("open_enum.rs", include_str!("../../runtime/open_enum.rs")),
     ("operation.rs", include_str!("../../runtime/operation.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
+    ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("sign_alibaba.rs", include_str!("../../runtime/sign_alibaba.rs")),
     ("sign_huawei.rs", include_str!("../../runtime/sign_huawei.rs")),
 ];
@@ -63,6 +67,20 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 sha2 = "0.10"
 thiserror = "2"
+# The async client (feature `client`): reqwest on rustls with ring and the Mozilla roots
+# (no OpenSSL, no C build beyond ring), HTTP/1.1 only; tokio for the waits between retries.
+fastrand = {{ version = "2", optional = true }}
+reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls-webpki-roots"], optional = true }}
+tokio = {{ version = "1", default-features = false, features = ["time"], optional = true }}
+
+[features]
+default = ["client"]
+# `Client`: sends operations with reqwest. Without it the crate only builds requests and
+# parses responses (sans-IO), for any HTTP stack.
+client = ["dep:fastrand", "dep:reqwest", "dep:tokio"]
+
+[dev-dependencies]
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 "#,
         label = info.specs_label,
         regenerate = info.regenerate,
@@ -84,6 +102,10 @@ pub fn lib_rs(info: &CrateInfo) -> TokenStream {
         "- [`operations`]: per operation a request type that builds an `http::Request` and"
             .to_owned(),
         "  a response enum with one variant per documented status; no HTTP client needed."
+            .to_owned(),
+        "- `Client` (feature `client`, on by default): one async method per operation, with"
+            .to_owned(),
+        "  signing, timeouts and retries (`RetryPolicy`) on reqwest."
             .to_owned(),
         "- [`Endpoint`], [`Credentials`] (IAM token or AK/SK via [`auth`]), [`Error`].".to_owned(),
         "- [`DateTime`]: `date-time` values, kept as sent and parsed on demand.".to_owned(),
@@ -124,6 +146,11 @@ pub fn lib_rs(info: &CrateInfo) -> TokenStream {
         pub mod runtime;
 
         pub use runtime::{auth, ApiError, Credentials, DateTime, Endpoint, Error, Operation};
+        #[cfg(feature = "client")]
+        pub use runtime::{Client, ClientBuilder, RetryPolicy};
+
+        #[cfg(feature = "client")]
+        mod client;
 
         #endpoint_fn
     }

@@ -130,7 +130,21 @@ fn struct_item(
         let field_docs = doc_attrs(&lines(&field.docs, &[]));
         let json = &field.json_name;
         let rename = (field_name != json).then(|| quote!(#[serde(rename = #json)]));
-        if field.required {
+        // Integral `number` values are written back as integers (see runtime::number);
+        // nullable fields use their own serializer and keep serde's float output.
+        let number = (holds_f64(&field.ty) && !field.nullable)
+            .then(|| quote!(#[serde(serialize_with = "crate::runtime::number::serialize")]));
+        let rename = quote!(#rename #number);
+        if field.required && field.nullable {
+            // Always sent; `None` is `null`.
+            fields.push(quote! {
+                #field_docs
+                #rename
+                pub #field_ident: #option<#ty>,
+            });
+            required_params.push(quote!(#field_ident: #option<#plain>));
+            inits.push(quote!(#field_ident));
+        } else if field.required {
             fields.push(quote! {
                 #field_docs
                 #rename
@@ -142,6 +156,19 @@ fn struct_item(
             } else {
                 quote!(#field_ident)
             });
+        } else if field.nullable {
+            // Outer `None`: absent; `Some(None)`: `null`; `Some(Some(v))`: a value.
+            fields.push(quote! {
+                #field_docs
+                #rename
+                #[serde(
+                    default,
+                    skip_serializing_if = #skip_none,
+                    with = "crate::runtime::nullable"
+                )]
+                pub #field_ident: #option<#option<#ty>>,
+            });
+            inits.push(quote!(#field_ident: None));
         } else {
             fields.push(quote! {
                 #field_docs
@@ -307,5 +334,16 @@ fn integer_enum_item(names: &Names, id: TypeId, def: &EnumDef, docs: TokenStream
         }
 
         crate::runtime::integer_enum!(#name);
+    }
+}
+
+/// Whether a field's type is `f64` directly or through `Vec`/maps (not through a named type,
+/// which handles its own fields).
+fn holds_f64(ty: &crate::model::TypeRef) -> bool {
+    use crate::model::TypeRef;
+    match ty {
+        TypeRef::F64 => true,
+        TypeRef::Array(inner) | TypeRef::Map(inner) => holds_f64(inner),
+        _ => false,
     }
 }

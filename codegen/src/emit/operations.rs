@@ -381,6 +381,10 @@ fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenSt
             None => format!("{status_text}."),
         }];
         doc_lines.retain(|l| !l.is_empty());
+        for note in &spec.docs.notes {
+            doc_lines.push(String::new());
+            doc_lines.push(note.clone());
+        }
         let docs = doc_attrs(&doc_lines);
         let mut fields = Vec::new();
         if keeps_status(&spec.status) {

@@ -297,6 +297,8 @@ impl Converter<'_> {
                     ty,
                     required: required.iter().any(|r| r == name) || prop.required_flag(),
                     boxed: false,
+                    nullable: prop.nullable == Some(true)
+                        || prop.extensions.get("x-nullable") == Some(&Value::Bool(true)),
                     docs,
                 });
             }

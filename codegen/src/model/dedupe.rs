@@ -103,7 +103,13 @@ fn signature(local: &LocalType, class: &[usize], out: &mut String) {
         TypeKind::Struct(def) => {
             out.push_str("S{");
             for field in &def.fields {
-                let _ = write!(out, "{:?}{}:", field.json_name, u8::from(field.required));
+                let _ = write!(
+                    out,
+                    "{:?}{}{}:",
+                    field.json_name,
+                    u8::from(field.required),
+                    u8::from(field.nullable)
+                );
                 ref_signature(&field.ty, class, out);
                 out.push(',');
             }

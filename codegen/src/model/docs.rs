@@ -21,10 +21,13 @@ impl Docs {
             .map(str::trim)
             .filter(|d| !d.is_empty())
             .map(str::to_owned);
-        Self {
-            description,
-            notes: constraint_notes(schema),
+        let mut notes = constraint_notes(schema);
+        if let Some(Value::Array(corrections)) = schema.extensions.get(crate::read::NOTE_KEY) {
+            for c in corrections.iter().filter_map(Value::as_str) {
+                notes.push(format!("Corrected from the vendor's spec: {c}."));
+            }
         }
+        Self { description, notes }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -50,6 +53,9 @@ pub fn constraint_notes(schema: &Schema) -> Vec<String> {
     add("Maximum items", &schema.max_items);
     add("Pattern", &schema.pattern);
     add("Default", &schema.default);
+    if schema.nullable == Some(true) || schema.extensions.get("x-nullable") == Some(&Value::Bool(true)) {
+        notes.push("May be `null`.".to_owned());
+    }
     if let Some(values) = &schema.enum_values {
         let mut list: Vec<String> = Vec::new();
         for value in values.iter().map(literal) {

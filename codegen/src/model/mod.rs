@@ -96,6 +96,9 @@ pub struct Field {
     pub required: bool,
     /// Set by the cycle pass when the field's type contains the struct itself.
     pub boxed: bool,
+    /// The service may send `null` (`nullable: true` or `x-nullable: true`): kept apart
+    /// from an absent value so that it is sent back as `null`.
+    pub nullable: bool,
     pub docs: Docs,
 }
 

@@ -397,11 +397,19 @@ impl Converter<'_> {
                     docs: header_docs(header),
                 })
                 .collect();
+            let notes = match response.extensions.get(crate::read::NOTE_KEY) {
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|c| format!("Corrected from the vendor's spec: {c}."))
+                    .collect(),
+                _ => Vec::new(),
+            };
             out.push(ResponseSpec {
                 status,
                 docs: Docs {
                     description: response.description.clone().filter(|d| !d.trim().is_empty()),
-                    notes: Vec::new(),
+                    notes,
                 },
                 body,
                 headers,

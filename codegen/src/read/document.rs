@@ -198,6 +198,9 @@ pub struct Response {
     pub headers: Option<IndexMap<String, Header>>,
     /// OpenAPI 3.0 bodies by media type.
     pub content: Option<IndexMap<String, MediaType>>,
+    /// `x-*` keys (including notes of applied overrides).
+    #[serde(flatten)]
+    pub extensions: IndexMap<String, Value>,
 }
 
 /// A response header (Swagger 2.0 inline type, OpenAPI 3.0 `schema`).

@@ -5,6 +5,7 @@
 //! files are still read so that one run reports every broken file.
 
 mod document;
+mod overrides;
 mod quirks;
 mod schema;
 
@@ -12,6 +13,7 @@ pub use document::{
     Components, Document, Header, MediaType, Operation, Parameter, PathItem, RequestBody,
     Response, Responses,
 };
+pub use overrides::{Override, Overrides, NOTE_KEY};
 pub use quirks::{AdditionalProperties, Required, StringList};
 pub use schema::Schema;
 
@@ -51,8 +53,9 @@ pub fn list_spec_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(files)
 }
 
-/// Reads every spec file of `dir`. Returns the files that parsed and the problems found.
-pub fn read_dir(dir: &Path) -> (Vec<SpecFile>, Diagnostics) {
+/// Reads every spec file of `dir`, corrected by `overrides`. Returns the files that
+/// parsed and the problems found.
+pub fn read_dir(dir: &Path, overrides: Option<&Overrides>) -> (Vec<SpecFile>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let files = match list_spec_files(dir) {
         Ok(files) => files,
@@ -61,6 +64,8 @@ pub fn read_dir(dir: &Path) -> (Vec<SpecFile>, Diagnostics) {
             return (Vec::new(), diags);
         }
     };
+    let prefix = overrides.map(|o| relative_dir(o.base(), dir)).unwrap_or_default();
+    let mut applied = std::collections::HashSet::new();
     let mut specs = Vec::with_capacity(files.len());
     for path in files {
         let bytes = match std::fs::read(&path) {
@@ -70,12 +75,44 @@ pub fn read_dir(dir: &Path) -> (Vec<SpecFile>, Diagnostics) {
                 continue;
             }
         };
-        match parse_value(&path, &bytes).and_then(|value| parse_document(&path, value)) {
+        let mut value = match parse_value(&path, &bytes) {
+            Ok(value) => value,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        if let Some(overrides) = overrides {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let relative = format!("{prefix}{name}");
+            applied.extend(overrides.apply(&relative, &path, &mut value, &mut diags));
+        }
+        match parse_document(&path, value) {
             Ok(spec) => specs.push(spec),
             Err(d) => diags.push(d),
         }
     }
+    if let Some(overrides) = overrides {
+        for d in overrides.unused(&applied) {
+            diags.push(d);
+        }
+    }
     (specs, diags)
+}
+
+/// `dir` relative to `base`, as a `/`-separated prefix ending in `/` (`functiongraph/`).
+fn relative_dir(base: &Path, dir: &Path) -> String {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let (base, dir) = (canonical(base), canonical(dir));
+    let relative = dir.strip_prefix(&base).map(Path::to_path_buf).unwrap_or_else(|_| {
+        dir.file_name().map(PathBuf::from).unwrap_or_default()
+    });
+    let mut out = String::new();
+    for part in relative.components() {
+        out.push_str(&part.as_os_str().to_string_lossy());
+        out.push('/');
+    }
+    out
 }
 
 /// Parses raw bytes as JSON. Syntax errors have no pointer, so line and column are given.

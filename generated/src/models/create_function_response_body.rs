@@ -5,6 +5,7 @@ use super::{
     CustomImage, Dependency, FuncVpc, MountConfig, NetworkControlConfig, StrategyConfig,
 };
 
+/// Corrected from the vendor's spec: function metadata answers come without `domain_id` (seen in the CreateFunction and UpdateFunctionConfig responses of the vendor's documentation) (correction in `specs/overrides.json`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateFunctionResponseBody {
     /// 是否支持配置临时存储。
@@ -14,8 +15,15 @@ pub struct CreateFunctionResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub apig_route_enable: Option<bool>,
     /// 函数app使用的权限委托名称,需要IAM支持,并在IAM界面创建委托,当函数需要访问其他服务时,必须提供该字段。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_xrole: Option<String>,
+    ///
+    /// May be `null`.
+    /// Corrected from the vendor's spec: function metadata answers send `app_xrole` as `null` when it is not set (correction in `specs/overrides.json`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub app_xrole: Option<Option<String>>,
     /// 用于用户代码加密的kms主秘钥ID。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_encrypt_kms_key_id: Option<String>,
@@ -50,21 +58,36 @@ pub struct CreateFunctionResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_image: Option<CustomImage>,
     /// 依赖id列表
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub depend_list: Option<Vec<String>>,
+    ///
+    /// May be `null`.
+    /// Corrected from the vendor's spec: function metadata answers send `depend_list` as `null` when it is not set (correction in `specs/overrides.json`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub depend_list: Option<Option<Vec<String>>>,
     /// 依赖版本id列表
     #[serde(skip_serializing_if = "Option::is_none")]
     pub depend_version_list: Option<Vec<String>>,
     /// 函数依赖代码包列表。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<Vec<Dependency>>,
+    ///
+    /// May be `null`.
+    /// Corrected from the vendor's spec: function metadata answers send `dependencies` as `null` when it is not set (correction in `specs/overrides.json`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub dependencies: Option<Option<Vec<Dependency>>>,
     /// 函数描述。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 函数代码SHA512 hash值,用于判断函数是否变化。
     pub digest: String,
     /// 域名id。
-    pub domain_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain_id: Option<String>,
     /// 函数配置的需要支持域名解析的内网域名。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_names: Option<String>,
@@ -104,8 +127,14 @@ pub struct CreateFunctionResponseBody {
     pub func_name: String,
     /// 函数的URN(Uniform Resource Name),唯一标识函数。
     pub func_urn: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub func_vpc: Option<FuncVpc>,
+    /// May be `null`.
+    /// Corrected from the vendor's spec: function metadata answers send `func_vpc` as `null` when it is not set (correction in `specs/overrides.json`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub func_vpc: Option<Option<FuncVpc>>,
     /// 函数消耗的显存,只支持自定义运行时与自定义镜像函数配置GPU。
     ///
     /// 单位MB。
@@ -285,7 +314,6 @@ impl CreateFunctionResponseBody {
         code_type: CreateFunctionResponseBodyCodeType,
         cpu: i32,
         digest: String,
-        domain_id: String,
         func_name: String,
         func_urn: String,
         handler: String,
@@ -315,7 +343,7 @@ impl CreateFunctionResponseBody {
             dependencies: None,
             description: None,
             digest,
-            domain_id,
+            domain_id: None,
             domain_names: None,
             enable_auth_in_header: None,
             enable_class_isolation: None,

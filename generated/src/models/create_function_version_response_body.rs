@@ -3,11 +3,19 @@
 
 use super::{Dependency, FuncVpc, FunctionAsyncConfig, MountConfig, StrategyConfig};
 
+/// Corrected from the vendor's spec: function metadata answers come without `domain_id` (seen in the CreateFunction and UpdateFunctionConfig responses of the vendor's documentation) (correction in `specs/overrides.json`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateFunctionVersionResponseBody {
     /// 函数执行委托。可为函数执行单独配置执行委托,这将减小不必要的性能损耗;不单独配置执行委托时,函数执行和函数配置将使用同一委托。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_xrole: Option<String>,
+    ///
+    /// May be `null`.
+    /// Corrected from the vendor's spec: function metadata answers send `app_xrole` as `null` when it is not set (correction in `specs/overrides.json`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub app_xrole: Option<Option<String>>,
     /// 函数的文件名,当CodeType为jar/zip时必须提供该字段,inline和obs不需要提供。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_filename: Option<String>,
@@ -37,15 +45,23 @@ pub struct CreateFunctionVersionResponseBody {
     /// 取值与MemorySize成比例,默认是128M内存占0.1个核(100 millicores)。
     pub cpu: i32,
     /// 函数依赖代码包列表。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<Vec<Dependency>>,
+    ///
+    /// May be `null`.
+    /// Corrected from the vendor's spec: function metadata answers send `dependencies` as `null` when it is not set (correction in `specs/overrides.json`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub dependencies: Option<Option<Vec<Dependency>>>,
     /// 函数描述。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 函数代码SHA512 hash值,用于判断函数是否变化。
     pub digest: String,
     /// 域名id。
-    pub domain_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain_id: Option<String>,
     /// 是否允许动态内存配置
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dynamic_memory: Option<bool>,
@@ -59,8 +75,14 @@ pub struct CreateFunctionVersionResponseBody {
     pub func_name: String,
     /// 函数的URN(Uniform Resource Name),唯一标识函数。
     pub func_urn: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub func_vpc: Option<FuncVpc>,
+    /// May be `null`.
+    /// Corrected from the vendor's spec: function metadata answers send `func_vpc` as `null` when it is not set (correction in `specs/overrides.json`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub func_vpc: Option<Option<FuncVpc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_async_config: Option<FunctionAsyncConfig>,
     /// 函数执行入口
@@ -205,7 +227,6 @@ impl CreateFunctionVersionResponseBody {
         code_type: CreateFunctionVersionResponseBodyCodeType,
         cpu: i32,
         digest: String,
-        domain_id: String,
         func_name: String,
         func_urn: String,
         handler: String,
@@ -229,7 +250,7 @@ impl CreateFunctionVersionResponseBody {
             dependencies: None,
             description: None,
             digest,
-            domain_id,
+            domain_id: None,
             enable_dynamic_memory: None,
             encrypted_user_data: None,
             enterprise_project_id: None,

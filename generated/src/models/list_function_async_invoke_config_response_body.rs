@@ -4,6 +4,8 @@
 use super::{ListFunctionAsyncInvokeConfigResult, PageInfo};
 
 /// 函数异步配置返回结构体。
+///
+/// Corrected from the vendor's spec: list answers come without `count` and `page_info` (the spec's own response example has neither) (correction in `specs/overrides.json`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListFunctionAsyncInvokeConfigResponseBody {
     /// 函数异步配置列表。
@@ -11,8 +13,10 @@ pub struct ListFunctionAsyncInvokeConfigResponseBody {
     /// 列表总数。
     ///
     /// Minimum: `0`
-    pub count: i64,
-    pub page_info: PageInfo,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_info: Option<PageInfo>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
     #[serde(flatten)]
@@ -21,15 +25,11 @@ pub struct ListFunctionAsyncInvokeConfigResponseBody {
 
 impl ListFunctionAsyncInvokeConfigResponseBody {
     /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        async_invoke_configs: Vec<ListFunctionAsyncInvokeConfigResult>,
-        count: i64,
-        page_info: PageInfo,
-    ) -> Self {
+    pub fn new(async_invoke_configs: Vec<ListFunctionAsyncInvokeConfigResult>) -> Self {
         Self {
             async_invoke_configs,
-            count,
-            page_info,
+            count: None,
+            page_info: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
     }

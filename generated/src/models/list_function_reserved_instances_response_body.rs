@@ -3,10 +3,12 @@
 
 use super::{FuncReservedInstance, PageInfo};
 
+/// Corrected from the vendor's spec: list answers come without `count` (the spec's own response example has none) (correction in `specs/overrides.json`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListFunctionReservedInstancesResponseBody {
     /// 函数个数
-    pub count: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
     pub page_info: PageInfo,
     /// 函数预留实例列表
     pub reservedinstances: Vec<FuncReservedInstance>,
@@ -19,12 +21,11 @@ pub struct ListFunctionReservedInstancesResponseBody {
 impl ListFunctionReservedInstancesResponseBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(
-        count: i64,
         page_info: PageInfo,
         reservedinstances: Vec<FuncReservedInstance>,
     ) -> Self {
         Self {
-            count,
+            count: None,
             page_info,
             reservedinstances,
             unknown_fields: indexmap::IndexMap::new(),

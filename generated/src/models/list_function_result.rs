@@ -4,11 +4,20 @@
 use super::StrategyConfig;
 
 /// 函数属性结构体。
+///
+/// Corrected from the vendor's spec: function metadata answers come without `domain_id` (seen in the CreateFunction and UpdateFunctionConfig responses of the vendor's documentation) (correction in `specs/overrides.json`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListFunctionResult {
     /// 函数app使用的权限委托名称,需要IAM支持,并在IAM界面创建委托,当函数需要访问其他服务时,必须提供该字段。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_xrole: Option<String>,
+    ///
+    /// May be `null`.
+    /// Corrected from the vendor's spec: function metadata answers send `app_xrole` as `null` when it is not set (correction in `specs/overrides.json`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub app_xrole: Option<Option<String>>,
     /// 绑定bridge函数的urn列表
     #[serde(rename = "bind_bridge_funcUrns")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -47,7 +56,8 @@ pub struct ListFunctionResult {
     /// 函数代码SHA512 hash值,用于判断函数是否变化。
     pub digest: String,
     /// 域名id。
-    pub domain_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain_id: Option<String>,
     /// 用户自定义的name/value信息,用于需要加密的配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_user_data: Option<String>,
@@ -219,7 +229,6 @@ impl ListFunctionResult {
         code_type: ListFunctionResultCodeType,
         cpu: i32,
         digest: String,
-        domain_id: String,
         func_name: String,
         func_urn: String,
         handler: String,
@@ -243,7 +252,7 @@ impl ListFunctionResult {
             cpu,
             description: None,
             digest,
-            domain_id,
+            domain_id: None,
             encrypted_user_data: None,
             enterprise_project_id: None,
             extend_config: None,

@@ -3,11 +3,19 @@
 
 use super::{CustomImage, FunctionAsyncConfig, StrategyConfig};
 
+/// Corrected from the vendor's spec: function metadata answers come without `domain_id` (seen in the CreateFunction and UpdateFunctionConfig responses of the vendor's documentation) (correction in `specs/overrides.json`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListFunctionVersionResult {
     /// 函数执行委托。可为函数执行单独配置执行委托,这将减小不必要的性能损耗;不单独配置执行委托时,函数执行和函数配置将使用同一委托。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_xrole: Option<String>,
+    ///
+    /// May be `null`.
+    /// Corrected from the vendor's spec: function metadata answers send `app_xrole` as `null` when it is not set (correction in `specs/overrides.json`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub app_xrole: Option<Option<String>>,
     /// 函数的文件名,当CodeType为jar/zip时必须提供该字段,inline和obs不需要提供。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_filename: Option<String>,
@@ -47,7 +55,8 @@ pub struct ListFunctionVersionResult {
     /// 函数代码SHA512 hash值,用于判断函数是否变化。
     pub digest: String,
     /// 域名id。
-    pub domain_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain_id: Option<String>,
     /// 是否允许在请求头中添加鉴权信息
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_auth_in_header: Option<bool>,
@@ -204,7 +213,6 @@ impl ListFunctionVersionResult {
         code_type: ListFunctionVersionResultCodeType,
         cpu: i32,
         digest: String,
-        domain_id: String,
         func_name: String,
         func_urn: String,
         handler: String,
@@ -229,7 +237,7 @@ impl ListFunctionVersionResult {
             cpu,
             custom_image: None,
             digest,
-            domain_id,
+            domain_id: None,
             enable_auth_in_header: None,
             enable_dynamic_memory: None,
             encrypted_user_data: None,

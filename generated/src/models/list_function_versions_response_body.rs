@@ -3,10 +3,12 @@
 
 use super::ListFunctionVersionResult;
 
+/// Corrected from the vendor's spec: list answers come without `count` (the spec's own response example has none) (correction in `specs/overrides.json`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListFunctionVersionsResponseBody {
     /// 版本总数
-    pub count: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
     /// 下一次记录位置
     pub next_marker: i64,
     /// 版本列表
@@ -19,13 +21,9 @@ pub struct ListFunctionVersionsResponseBody {
 
 impl ListFunctionVersionsResponseBody {
     /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        count: i64,
-        next_marker: i64,
-        versions: Vec<ListFunctionVersionResult>,
-    ) -> Self {
+    pub fn new(next_marker: i64, versions: Vec<ListFunctionVersionResult>) -> Self {
         Self {
-            count,
+            count: None,
             next_marker,
             versions,
             unknown_fields: indexmap::IndexMap::new(),

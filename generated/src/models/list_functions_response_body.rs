@@ -4,10 +4,13 @@
 use super::ListFunctionResult;
 
 /// 函数列表。
+///
+/// Corrected from the vendor's spec: list answers come without `count` (the spec's own response example has none) (correction in `specs/overrides.json`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListFunctionsResponseBody {
     /// 满足查询条件的函数总数。
-    pub count: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
     /// 函数列表。
     pub functions: Vec<ListFunctionResult>,
     /// 函数下次记录读取位置。
@@ -20,13 +23,9 @@ pub struct ListFunctionsResponseBody {
 
 impl ListFunctionsResponseBody {
     /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        count: i64,
-        functions: Vec<ListFunctionResult>,
-        next_marker: i32,
-    ) -> Self {
+    pub fn new(functions: Vec<ListFunctionResult>, next_marker: i32) -> Self {
         Self {
-            count,
+            count: None,
             functions,
             next_marker,
             unknown_fields: indexmap::IndexMap::new(),

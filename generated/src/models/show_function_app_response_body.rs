@@ -34,8 +34,14 @@ pub struct ShowFunctionAppResponseBody {
     /// 资源栈名称
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stack_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stack_resources: Option<StackResource>,
+    /// May be `null`.
+    /// Corrected from the vendor's spec: `stack_resources` is `null` when the application has no stack (correction in `specs/overrides.json`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub stack_resources: Option<Option<StackResource>>,
     /// 应用状态
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,

@@ -4,6 +4,8 @@
 use super::{Dependency, FuncCode, StrategyConfig};
 
 /// 函数代码属性结构体。
+///
+/// Corrected from the vendor's spec: function metadata answers come without `domain_id` (seen in the CreateFunction and UpdateFunctionConfig responses of the vendor's documentation) (correction in `specs/overrides.json`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ShowFunctionCodeResponseBody {
     /// 函数的文件名,当CodeType为jar/zip时必须提供该字段,inline和obs不需要提供。
@@ -29,18 +31,33 @@ pub struct ShowFunctionCodeResponseBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_url: Option<String>,
     /// 依赖id列表
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub depend_list: Option<Vec<String>>,
+    ///
+    /// May be `null`.
+    /// Corrected from the vendor's spec: function metadata answers send `depend_list` as `null` when it is not set (correction in `specs/overrides.json`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub depend_list: Option<Option<Vec<String>>>,
     /// 依赖版本id列表
     #[serde(skip_serializing_if = "Option::is_none")]
     pub depend_version_list: Option<Vec<String>>,
     /// 函数依赖代码包列表。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<Vec<Dependency>>,
+    ///
+    /// May be `null`.
+    /// Corrected from the vendor's spec: function metadata answers send `dependencies` as `null` when it is not set (correction in `specs/overrides.json`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub dependencies: Option<Option<Vec<Dependency>>>,
     /// 函数代码SHA512 hash值,用于判断函数是否变化。
     pub digest: String,
     /// 域名id。
-    pub domain_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub func_code: Option<FuncCode>,
     /// 函数名称。
@@ -115,12 +132,10 @@ pub struct ShowFunctionCodeResponseBody {
 
 impl ShowFunctionCodeResponseBody {
     /// A value with the required properties set and every optional one absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         code_size: i64,
         code_type: ShowFunctionCodeResponseBodyCodeType,
         digest: String,
-        domain_id: String,
         func_name: String,
         func_urn: String,
         last_modified: crate::DateTime,
@@ -135,7 +150,7 @@ impl ShowFunctionCodeResponseBody {
             depend_version_list: None,
             dependencies: None,
             digest,
-            domain_id,
+            domain_id: None,
             func_code: None,
             func_name,
             func_urn,

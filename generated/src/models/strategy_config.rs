@@ -2,6 +2,8 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 函数策略配置。
+///
+/// Corrected from the vendor's spec: the service omits `concurrent_num` in `strategy_config` (the examples of CreateFunction and UpdateFunctionConfig responses do) (correction in `specs/overrides.json`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StrategyConfig {
     /// 单函数最大实例数,v1取值0和-1,v2取值-1到1000
@@ -11,7 +13,8 @@ pub struct StrategyConfig {
     /// 0代表该函数被禁用
     pub concurrency: i32,
     /// 单实例并发数,v2版本才支持,取值1到1000
-    pub concurrent_num: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrent_num: Option<i32>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
     #[serde(flatten)]
@@ -20,10 +23,10 @@ pub struct StrategyConfig {
 
 impl StrategyConfig {
     /// A value with the required properties set and every optional one absent.
-    pub fn new(concurrency: i32, concurrent_num: i32) -> Self {
+    pub fn new(concurrency: i32) -> Self {
         Self {
             concurrency,
-            concurrent_num,
+            concurrent_num: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
     }

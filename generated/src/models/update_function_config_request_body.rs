@@ -6,6 +6,7 @@ use super::{
     StrategyConfig,
 };
 
+/// Corrected from the vendor's spec: the function is named by the URN in the path; the vendor's own UpdateFunctionConfig request example sends no `func_name` (correction in `specs/overrides.json`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateFunctionConfigRequestBody {
     /// 函数执行委托。可为函数执行单独配置执行委托,这将减小不必要的性能损耗;不单独配置执行委托时,函数执行和函数配置将使用同一委托。
@@ -46,7 +47,8 @@ pub struct UpdateFunctionConfigRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extend_config: Option<String>,
     /// 函数名称。
-    pub func_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub func_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub func_vpc: Option<FuncVpc>,
     /// 函数消耗的显存,只支持自定义运行时与自定义镜像函数配置GPU。
@@ -195,7 +197,6 @@ pub struct UpdateFunctionConfigRequestBody {
 impl UpdateFunctionConfigRequestBody {
     /// A value with the required properties set and every optional one absent.
     pub fn new(
-        func_name: String,
         handler: String,
         memory_size: i32,
         runtime: UpdateFunctionConfigRequestBodyRuntime,
@@ -214,7 +215,7 @@ impl UpdateFunctionConfigRequestBody {
             enterprise_project_id: None,
             ephemeral_storage: None,
             extend_config: None,
-            func_name,
+            func_name: None,
             func_vpc: None,
             gpu_memory: None,
             gpu_type: None,

@@ -115,6 +115,8 @@ impl crate::runtime::Operation for ShowResInstanceInfoRequest {
 #[allow(clippy::large_enum_variant)]
 pub enum ShowResInstanceInfoResponse {
     /// `200`: ok
+    ///
+    /// Corrected from the vendor's spec: the example's `total_count` stands beside the media type instead of inside the body (correction in `specs/overrides.json`).
     Ok {
         /// The decoded body.
         body: models::ListEnterpriseResourceResponseBody,

@@ -8,6 +8,8 @@
 //! - [`models`]: one type per definition of the specs, with serde support.
 //! - [`operations`]: per operation a request type that builds an `http::Request` and
 //!   a response enum with one variant per documented status; no HTTP client needed.
+//! - `Client` (feature `client`, on by default): one async method per operation, with
+//!   signing, timeouts and retries (`RetryPolicy`) on reqwest.
 //! - [`Endpoint`], [`Credentials`] (IAM token or AK/SK via [`auth`]), [`Error`].
 //! - [`DateTime`]: `date-time` values, kept as sent and parsed on demand.
 //!
@@ -24,6 +26,12 @@ pub mod operations;
 pub mod runtime;
 
 pub use runtime::{auth, ApiError, Credentials, DateTime, Endpoint, Error, Operation};
+
+#[cfg(feature = "client")]
+pub use runtime::{Client, ClientBuilder, RetryPolicy};
+
+#[cfg(feature = "client")]
+mod client;
 
 /// The host of FunctionGraph in a region; `{region}` stands for the region name.
 pub const HOST_TEMPLATE: &str = "functiongraph.{region}.myhuaweicloud.com";

@@ -38,6 +38,7 @@ pub struct UpdateFunctionMaxInstanceConfigRequestBody {
     /// 比例。
     ///
     /// Allowed values: `0.5`, `1.5`
+    #[serde(serialize_with = "crate::runtime::number::serialize")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
     /// Properties the spec does not describe, kept so that they survive a

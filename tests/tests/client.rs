@@ -1,0 +1,878 @@
+//! The async client against a scripted HTTP/1.1 server on 127.0.0.1: what goes on the
+//! wire (method, path, query, headers, body, signature), how answers are parsed, and how
+//! failures, timeouts and retries behave. Nothing leaves the loopback interface.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use functiongraph::auth::{AkSk, huawei};
+use functiongraph::models::{
+    CreateFunctionRequestBody, CreateFunctionRequestBodyRuntime, InvokeFunctionRequestBody,
+    UpdateFunctionConfigRequestBody,
+    UpdateFunctionConfigRequestBodyRuntime,
+};
+use functiongraph::operations::{
+    CreateFunctionRequest, CreateFunctionResponse, DeleteFunctionRequest, DeleteFunctionResponse,
+    InvokeFunctionRequest, ListFunctionsRequest, ListFunctionsResponse, ShowFunctionConfigRequest,
+    ShowFunctionConfigResponse, UpdateFunctionConfigRequest,
+};
+use functiongraph::{Client, Credentials, Endpoint, Error, RetryPolicy};
+use hmac::{Hmac, Mac};
+use percent_encoding::percent_decode_str;
+use sha2::Sha256;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+const URN: &str =
+    "urn:fss:cn-north-4:0123456789abcdef0123456789abcdef:function:default:hello:latest";
+const ENCODED_URN: &str = "urn%3Afss%3Acn-north-4%3A0123456789abcdef0123456789abcdef%3Afunction%3Adefault%3Ahello%3Alatest";
+const ACCESS_KEY: &str = "AKIDEXAMPLE0001";
+const SECRET_KEY: &str = "sk-very-secret-0001";
+const TOKEN: &str = "MIItoken-very-secret-0001";
+const NOT_FOUND: &str = r#"{"error_code":"FSS.1051","error_msg":"Not found the function"}"#;
+const EMPTY_LIST: &str = r#"{"functions":[],"next_marker":0}"#;
+const CREATED: &str = include_str!("../fixtures/seeds/001-create-function-response-200.json");
+
+// ---------------------------------------------------------------------------------------
+// The scripted server
+// ---------------------------------------------------------------------------------------
+
+/// One request as the server read it off the socket.
+#[derive(Debug, Clone)]
+struct Recorded {
+    method: String,
+    /// The request target as sent: path and query, still percent-encoded.
+    target: String,
+    /// Names lower case, in the order received.
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Recorded {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or("")
+    }
+
+    fn query(&self) -> Option<&str> {
+        self.target.split_once('?').map(|(_, q)| q)
+    }
+
+    /// The request as an `http::Request`, to check its signature.
+    fn to_http(&self) -> http::Request<Vec<u8>> {
+        let mut request = http::Request::builder()
+            .method(self.method.as_str())
+            .uri(self.target.as_str())
+            .body(self.body.clone())
+            .expect("the recorded request is valid");
+        for (name, value) in &self.headers {
+            request.headers_mut().append(
+                http::HeaderName::from_bytes(name.as_bytes()).expect("header name"),
+                http::HeaderValue::from_str(value).expect("header value"),
+            );
+        }
+        request
+    }
+}
+
+/// What the server does with the next connection.
+#[derive(Debug, Clone)]
+enum Reply {
+    /// Answers with a status, headers and a body, then closes the connection.
+    Respond {
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: Vec<u8>,
+    },
+    /// Reads the request and never answers.
+    Silence,
+    /// Reads the request and closes the connection without a word.
+    Hang,
+}
+
+fn respond(status: u16, body: &str) -> Reply {
+    let headers = if body.is_empty() {
+        Vec::new()
+    } else {
+        vec![("Content-Type", "application/json".to_owned())]
+    };
+    Reply::Respond {
+        status,
+        headers,
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+fn with_header(reply: Reply, name: &'static str, value: &str) -> Reply {
+    match reply {
+        Reply::Respond {
+            status,
+            mut headers,
+            body,
+        } => {
+            headers.push((name, value.to_owned()));
+            Reply::Respond {
+                status,
+                headers,
+                body,
+            }
+        }
+        other => other,
+    }
+}
+
+/// A server on 127.0.0.1 answering connections with the scripted replies, in order; once
+/// they are used up it answers `599`, so that a surplus request shows in the assertions.
+struct Server {
+    addr: SocketAddr,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+}
+
+impl Server {
+    async fn start(replies: Vec<Reply>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local address");
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let script = Arc::new(Mutex::new(VecDeque::from(replies)));
+        let recorded = Arc::clone(&requests);
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let recorded = Arc::clone(&recorded);
+                let script = Arc::clone(&script);
+                tokio::spawn(async move {
+                    let _ = serve(stream, &recorded, &script).await;
+                });
+            }
+        });
+        Self { addr, requests }
+    }
+
+    fn endpoint(&self) -> Endpoint {
+        Endpoint::new(&format!("http://{}", self.addr))
+            .expect("endpoint")
+            .with_project_id(PROJECT)
+    }
+
+    fn requests(&self) -> Vec<Recorded> {
+        self.requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn only_request(&self) -> Recorded {
+        let requests = self.requests();
+        assert_eq!(requests.len(), 1, "{requests:#?}");
+        requests.into_iter().next().expect("one request")
+    }
+}
+
+/// Reads one request from `stream`, records it and acts on the next reply.
+async fn serve(
+    mut stream: TcpStream,
+    recorded: &Mutex<Vec<Recorded>>,
+    script: &Mutex<VecDeque<Reply>>,
+) -> std::io::Result<()> {
+    let Some(request) = read_request(&mut stream).await? else {
+        return Ok(());
+    };
+    recorded
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(request);
+    let reply = script
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .pop_front()
+        .unwrap_or_else(|| respond(599, "no reply scripted for this request"));
+    match reply {
+        Reply::Respond {
+            status,
+            headers,
+            body,
+        } => {
+            let mut head = format!("HTTP/1.1 {status} Scripted\r\n");
+            for (name, value) in headers {
+                head.push_str(&format!("{name}: {value}\r\n"));
+            }
+            head.push_str(&format!(
+                "Content-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            ));
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(&body).await?;
+            stream.shutdown().await
+        }
+        Reply::Silence => {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            Ok(())
+        }
+        Reply::Hang => Ok(()),
+    }
+}
+
+/// A request head and a `Content-Length` body; `None` when the peer closed first.
+async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Recorded>> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at;
+        }
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8(buffer[..head_end].to_vec()).expect("the head is text");
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().expect("a request line");
+    let mut parts = request_line.split(' ');
+    let method = parts.next().expect("method").to_owned();
+    let target = parts.next().expect("target").to_owned();
+    assert_eq!(parts.next(), Some("HTTP/1.1"), "{request_line}");
+    let headers: Vec<(String, String)> = lines
+        .map(|line| {
+            let (name, value) = line.split_once(':').expect("a header line");
+            (name.to_ascii_lowercase(), value.trim().to_owned())
+        })
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .map_or(0, |(_, v)| v.parse().expect("a content length"));
+    let mut body = buffer[head_end + 4..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Ok(Some(Recorded {
+        method,
+        target,
+        headers,
+        body,
+    }))
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------
+
+/// Retries with waits of at most a few milliseconds.
+fn quick_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_retries: 3,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(5),
+        retry_non_idempotent: false,
+    }
+}
+
+fn client(server: &Server, credentials: Credentials) -> Client {
+    Client::builder(server.endpoint(), credentials)
+        .timeout(Duration::from_secs(5))
+        .retry(quick_retries())
+        .build()
+        .expect("client")
+}
+
+fn create_body() -> CreateFunctionRequestBody {
+    let mut body = CreateFunctionRequestBody::new(
+        "hello".into(),
+        "index.handler".into(),
+        128,
+        "default".into(),
+        CreateFunctionRequestBodyRuntime::Python3_9,
+        3,
+    );
+    body.description = Some("函数 \"hello\"".into());
+    body
+}
+
+/// The parts of an `Authorization: SDK-HMAC-SHA256 Access=.., SignedHeaders=.., Signature=..`.
+struct Authorization {
+    access: String,
+    signed_headers: Vec<String>,
+    signature: String,
+}
+
+fn authorization(request: &Recorded) -> Authorization {
+    let value = request.header("authorization").expect("an Authorization header");
+    let rest = value
+        .strip_prefix("SDK-HMAC-SHA256 ")
+        .unwrap_or_else(|| panic!("unexpected scheme: {value}"));
+    let (mut access, mut signed, mut signature) = (None, None, None);
+    for part in rest.split(", ") {
+        match part.split_once('=') {
+            Some(("Access", v)) => access = Some(v.to_owned()),
+            Some(("SignedHeaders", v)) => signed = Some(v.to_owned()),
+            Some(("Signature", v)) => signature = Some(v.to_owned()),
+            _ => panic!("unexpected part `{part}` in {value}"),
+        }
+    }
+    Authorization {
+        access: access.expect("Access"),
+        signed_headers: signed
+            .expect("SignedHeaders")
+            .split(';')
+            .map(str::to_owned)
+            .collect(),
+        signature: signature.expect("Signature"),
+    }
+}
+
+/// The signature the service computes for what arrived: canonical request from the
+/// received method, target, headers and body, then an HMAC keyed with `secret_key`,
+/// computed here.
+fn server_signature(request: &Recorded, secret_key: &str) -> String {
+    let names: Vec<http::HeaderName> = authorization(request)
+        .signed_headers
+        .iter()
+        .map(|n| http::HeaderName::from_bytes(n.as_bytes()).expect("header name"))
+        .collect();
+    let date = request.header("x-sdk-date").expect("X-Sdk-Date");
+    let canonical = huawei::canonical_request(&request.to_http(), &names).expect("canonical");
+    let to_sign = huawei::string_to_sign(date, &canonical);
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key.as_bytes()).expect("any key length");
+    mac.update(to_sign.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// `X-Sdk-Date` as the signer writes it for `time` (`YYYYMMDDTHHMMSSZ`).
+fn sdk_date(time: SystemTime) -> String {
+    let mut request = http::Request::get("http://127.0.0.1/").body(Vec::new()).expect("request");
+    AkSk::new("a", "b").sign(&mut request, time).expect("signable");
+    request.headers()["x-sdk-date"].to_str().expect("text").to_owned()
+}
+
+/// Checks an AK/SK request as the service would: access key, the headers that must be
+/// signed, a current date, and the signature.
+fn verify_aksk(request: &Recorded) {
+    let auth = authorization(request);
+    assert_eq!(auth.access, ACCESS_KEY);
+    let signed = &auth.signed_headers;
+    for needed in ["host", "x-sdk-date"] {
+        assert!(signed.iter().any(|n| n == needed), "{needed} is not signed: {signed:?}");
+    }
+    if !request.body.is_empty() {
+        assert!(signed.iter().any(|n| n == "content-type"), "{signed:?}");
+    }
+    // The layout has a fixed width, so text order is time order.
+    let date = request.header("x-sdk-date").expect("X-Sdk-Date");
+    let now = SystemTime::now();
+    let window = Duration::from_secs(120);
+    assert!(sdk_date(now - window).as_str() <= date && date <= sdk_date(now + window).as_str());
+    assert_eq!(auth.signature, server_signature(request, SECRET_KEY));
+}
+
+fn assert_decode_error(result: Result<impl std::fmt::Debug, Error>, status: u16, body: &str) {
+    match result {
+        Err(Error::Decode {
+            status: got,
+            body: got_body,
+            ..
+        }) => {
+            assert_eq!(got, status);
+            assert_eq!(String::from_utf8_lossy(&got_body), body);
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// What goes on the wire
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn create_function_sends_method_path_headers_and_json_body() {
+    let server = Server::start(vec![with_header(
+        respond(200, CREATED),
+        "X-Request-Id",
+        "req-create",
+    )])
+    .await;
+    let body = create_body();
+    let response = client(&server, Credentials::token(TOKEN))
+        .create_function(CreateFunctionRequest::new(body.clone()))
+        .await
+        .expect("a response");
+
+    let request = server.only_request();
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.target, format!("/v2/{PROJECT}/fgs/functions"));
+    assert_eq!(request.header("content-type"), Some("application/json"));
+    assert_eq!(request.header("host"), Some(server.addr.to_string().as_str()));
+    let agent = request.header("user-agent").expect("a User-Agent");
+    assert!(agent.starts_with("functiongraph-rust/"), "{agent}");
+    let sent: serde_json::Value = serde_json::from_slice(&request.body).expect("a JSON body");
+    assert_eq!(sent, serde_json::to_value(&body).expect("serializable"));
+    assert_eq!(sent["func_name"], "hello");
+    assert_eq!(sent["runtime"], "Python3.9");
+    assert_eq!(sent["description"], "函数 \"hello\"");
+
+    assert_eq!(response.request_id().as_deref(), Some("req-create"));
+    let expected: serde_json::Value = serde_json::from_str(CREATED).expect("seed JSON");
+    match response {
+        CreateFunctionResponse::Ok { body, .. } => {
+            assert_eq!(body.func_urn, expected["func_urn"].as_str().expect("func_urn"));
+        }
+        other => panic!("expected Ok, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn function_urn_reaches_the_server_as_one_segment() {
+    let server = Server::start(vec![respond(204, "")]).await;
+    let response = client(&server, Credentials::None)
+        .delete_function(DeleteFunctionRequest::new(URN))
+        .await
+        .expect("a response");
+    assert!(matches!(response, DeleteFunctionResponse::NoContent { .. }), "{response:?}");
+
+    let request = server.only_request();
+    assert_eq!(request.method, "DELETE");
+    assert_eq!(request.target, format!("/v2/{PROJECT}/fgs/functions/{ENCODED_URN}"));
+    let segment = request.path().rsplit('/').next().expect("a last segment");
+    assert_eq!(percent_decode_str(segment).decode_utf8().expect("UTF-8"), URN);
+}
+
+#[tokio::test]
+async fn list_functions_sends_its_query() {
+    let server = Server::start(vec![respond(200, EMPTY_LIST)]).await;
+    let response = client(&server, Credentials::None)
+        .list_functions(
+            ListFunctionsRequest::new()
+                .with_marker("40")
+                .with_maxitems("20"),
+        )
+        .await
+        .expect("a response");
+    match response {
+        ListFunctionsResponse::Ok { body, .. } => {
+            assert!(body.functions.is_empty());
+            assert_eq!(body.next_marker, 0);
+        }
+        other => panic!("expected Ok, got {other:?}"),
+    }
+    let request = server.only_request();
+    assert_eq!(request.method, "GET");
+    assert_eq!(request.path(), format!("/v2/{PROJECT}/fgs/functions"));
+    assert_eq!(request.query(), Some("marker=40&maxitems=20"));
+    assert!(request.body.is_empty());
+}
+
+#[tokio::test]
+async fn aksk_signatures_verify_on_the_server() {
+    let server = Server::start(vec![respond(200, EMPTY_LIST), respond(404, NOT_FOUND)]).await;
+    let client = client(&server, Credentials::aksk(ACCESS_KEY, SECRET_KEY));
+    client
+        .list_functions(
+            ListFunctionsRequest::new()
+                .with_maxitems("5")
+                .with_marker("a b+c"),
+        )
+        .await
+        .expect("a response");
+    let mut update = UpdateFunctionConfigRequestBody::new(
+        "index.handler".into(),
+        256,
+        UpdateFunctionConfigRequestBodyRuntime::Python3_9,
+        10,
+    );
+    update.description = Some("näme: ünïcode".into());
+    client
+        .update_function_config(UpdateFunctionConfigRequest::new(URN, update))
+        .await
+        .expect("a response");
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    // The query went out in its canonical form, sorted and percent-encoded.
+    assert_eq!(requests[0].query(), Some("marker=a%20b%2Bc&maxitems=5"));
+    assert_eq!(requests[1].method, "PUT");
+    assert_eq!(
+        requests[1].path(),
+        format!("/v2/{PROJECT}/fgs/functions/{ENCODED_URN}/config")
+    );
+    for request in &requests {
+        assert_eq!(request.header("x-auth-token"), None);
+        verify_aksk(request);
+    }
+    // The check is real: another secret key gives another signature.
+    assert_ne!(
+        authorization(&requests[1]).signature,
+        server_signature(&requests[1], "another-secret")
+    );
+}
+
+#[tokio::test]
+async fn temporary_credentials_send_the_security_token() {
+    let server = Server::start(vec![respond(200, EMPTY_LIST)]).await;
+    let signer = AkSk::new(ACCESS_KEY, SECRET_KEY).with_security_token("security-token-1");
+    client(&server, Credentials::signer(signer))
+        .list_functions(ListFunctionsRequest::new())
+        .await
+        .expect("a response");
+    let request = server.only_request();
+    assert_eq!(request.header("x-security-token"), Some("security-token-1"));
+    verify_aksk(&request);
+}
+
+#[tokio::test]
+async fn token_credentials_send_x_auth_token() {
+    let server = Server::start(vec![respond(200, EMPTY_LIST)]).await;
+    client(&server, Credentials::token(TOKEN))
+        .list_functions(ListFunctionsRequest::new())
+        .await
+        .expect("a response");
+    let request = server.only_request();
+    assert_eq!(request.header("x-auth-token"), Some(TOKEN));
+    assert_eq!(request.header("authorization"), None);
+    assert_eq!(request.header("x-sdk-date"), None);
+}
+
+#[tokio::test]
+async fn header_with_a_line_break_is_refused_before_sending() {
+    let server = Server::start(vec![]).await;
+    let request = InvokeFunctionRequest::new(URN, InvokeFunctionRequestBody::new())
+        .with_x_cff_log_type("tail\r\nX-Injected: yes");
+    let result = client(&server, Credentials::token(TOKEN))
+        .invoke_function(request)
+        .await;
+    assert!(matches!(result, Err(Error::InvalidRequest(_))), "{result:?}");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let server = Server::start(vec![with_header(
+        respond(302, ""),
+        "Location",
+        "http://127.0.0.1:9/elsewhere",
+    )])
+    .await;
+    let response = client(&server, Credentials::token(TOKEN))
+        .show_function_config(ShowFunctionConfigRequest::new(URN))
+        .await
+        .expect("a response");
+    match response {
+        ShowFunctionConfigResponse::Undocumented { status, .. } => assert_eq!(status, 302),
+        other => panic!("expected Undocumented, got {other:?}"),
+    }
+    assert_eq!(server.requests().len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// How answers are parsed
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn documented_and_undocumented_statuses() {
+    let server = Server::start(vec![
+        respond(200, EMPTY_LIST),
+        respond(204, ""),
+        respond(400, r#"{"error_code":"FSS.0400","error_msg":"bad marker"}"#),
+        respond(404, NOT_FOUND),
+        respond(418, "short and stout"),
+    ])
+    .await;
+    let client = client(&server, Credentials::None);
+
+    let ok = client.list_functions(ListFunctionsRequest::new()).await.expect("200");
+    assert!(matches!(ok, ListFunctionsResponse::Ok { .. }), "{ok:?}");
+    let no_content = client
+        .delete_function(DeleteFunctionRequest::new(URN))
+        .await
+        .expect("204");
+    assert!(matches!(no_content, DeleteFunctionResponse::NoContent { .. }));
+    match client
+        .show_function_config(ShowFunctionConfigRequest::new(URN))
+        .await
+        .expect("400")
+    {
+        ShowFunctionConfigResponse::BadRequest { body, .. } => {
+            assert_eq!(body.error_code.as_deref(), Some("FSS.0400"));
+            assert_eq!(body.error_msg.as_deref(), Some("bad marker"));
+        }
+        other => panic!("expected BadRequest, got {other:?}"),
+    }
+    match client
+        .show_function_config(ShowFunctionConfigRequest::new(URN))
+        .await
+        .expect("404")
+    {
+        ShowFunctionConfigResponse::NotFound { body, .. } => {
+            assert_eq!(body.error_code.as_deref(), Some("FSS.1051"));
+        }
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    match client
+        .show_function_config(ShowFunctionConfigRequest::new(URN))
+        .await
+        .expect("418")
+    {
+        ShowFunctionConfigResponse::Undocumented { status, body, .. } => {
+            assert_eq!(status, 418);
+            assert_eq!(body, b"short and stout");
+        }
+        other => panic!("expected Undocumented, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn into_ok_of_a_404_is_an_api_error_with_the_request_id() {
+    let server = Server::start(vec![with_header(
+        respond(404, NOT_FOUND),
+        "X-Request-Id",
+        "7c0f5a0e-req",
+    )])
+    .await;
+    let result = client(&server, Credentials::None)
+        .show_function_config(ShowFunctionConfigRequest::new(URN))
+        .await
+        .and_then(|response| response.into_ok());
+    match result {
+        Err(Error::Api(api)) => {
+            assert_eq!(api.status, 404);
+            assert_eq!(api.code.as_deref(), Some("FSS.1051"));
+            assert_eq!(api.message.as_deref(), Some("Not found the function"));
+            assert_eq!(api.request_id.as_deref(), Some("7c0f5a0e-req"));
+            let shown = Error::Api(api).to_string();
+            assert!(shown.contains("7c0f5a0e-req"), "{shown}");
+        }
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_decode_error_with_the_body() {
+    let server = Server::start(vec![respond(200, r#"{"functions": [}"#)]).await;
+    let result = client(&server, Credentials::None)
+        .list_functions(ListFunctionsRequest::new())
+        .await;
+    assert_decode_error(result, 200, r#"{"functions": [}"#);
+}
+
+#[tokio::test]
+async fn html_500_is_a_decode_error_with_the_html() {
+    let html = "<html><body><h1>500 Internal Server Error</h1></body></html>";
+    let server = Server::start(vec![Reply::Respond {
+        status: 500,
+        headers: vec![("Content-Type", "text/html".to_owned())],
+        body: html.as_bytes().to_vec(),
+    }])
+    .await;
+    let result = client(&server, Credentials::None)
+        .show_function_config(ShowFunctionConfigRequest::new(URN))
+        .await;
+    assert_decode_error(result, 500, html);
+    assert_eq!(server.requests().len(), 1, "500 is not retried");
+}
+
+// ---------------------------------------------------------------------------------------
+// Transport failures, timeouts, retries
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn connection_refused_is_a_transport_error() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    drop(listener);
+    let endpoint = Endpoint::new(&format!("http://{addr}"))
+        .expect("endpoint")
+        .with_project_id(PROJECT);
+    let client = Client::builder(endpoint, Credentials::None)
+        .retry(quick_retries())
+        .build()
+        .expect("client");
+    let result = client.list_functions(ListFunctionsRequest::new()).await;
+    assert!(matches!(result, Err(Error::Transport(_))), "{result:?}");
+}
+
+#[tokio::test]
+async fn a_silent_server_times_out() {
+    let server = Server::start(vec![Reply::Silence]).await;
+    let client = Client::builder(server.endpoint(), Credentials::None)
+        .timeout(Duration::from_millis(300))
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let result = client.list_functions(ListFunctionsRequest::new()).await;
+    let elapsed = started.elapsed();
+    match result {
+        Err(Error::Timeout(limit)) => assert_eq!(limit, Duration::from_millis(300)),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn get_is_retried_after_503_and_a_dropped_connection() {
+    let server = Server::start(vec![respond(503, NOT_FOUND), respond(200, EMPTY_LIST)]).await;
+    let response = client(&server, Credentials::aksk(ACCESS_KEY, SECRET_KEY))
+        .list_functions(ListFunctionsRequest::new())
+        .await
+        .expect("a response");
+    assert!(matches!(response, ListFunctionsResponse::Ok { .. }), "{response:?}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    // Every attempt is signed afresh.
+    for request in &requests {
+        verify_aksk(request);
+    }
+
+    let server = Server::start(vec![Reply::Hang, respond(200, EMPTY_LIST)]).await;
+    let response = client(&server, Credentials::None)
+        .list_functions(ListFunctionsRequest::new())
+        .await
+        .expect("a response");
+    assert!(matches!(response, ListFunctionsResponse::Ok { .. }), "{response:?}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn retries_stop_after_max_retries() {
+    let replies = vec![respond(503, NOT_FOUND); 5];
+    let server = Server::start(replies).await;
+    let response = client(&server, Credentials::None)
+        .delete_function(DeleteFunctionRequest::new(URN))
+        .await
+        .expect("a response");
+    // 503 is not documented for DeleteFunction: the last answer is returned as it came.
+    assert_eq!(response.status(), 503);
+    assert_eq!(server.requests().len(), 4, "one attempt and three retries");
+}
+
+#[tokio::test]
+async fn post_is_not_retried_unless_allowed() {
+    let server = Server::start(vec![respond(503, NOT_FOUND), respond(200, CREATED)]).await;
+    let response = client(&server, Credentials::None)
+        .create_function(CreateFunctionRequest::new(create_body()))
+        .await
+        .expect("a response");
+    assert!(
+        matches!(response, CreateFunctionResponse::ServiceUnavailable { .. }),
+        "{response:?}"
+    );
+    assert_eq!(server.requests().len(), 1);
+
+    let server = Server::start(vec![respond(503, NOT_FOUND), respond(200, CREATED)]).await;
+    let client = Client::builder(server.endpoint(), Credentials::None)
+        .retry(RetryPolicy {
+            retry_non_idempotent: true,
+            ..quick_retries()
+        })
+        .build()
+        .expect("client");
+    let response = client
+        .create_function(CreateFunctionRequest::new(create_body()))
+        .await
+        .expect("a response");
+    assert!(matches!(response, CreateFunctionResponse::Ok { .. }), "{response:?}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].body, requests[1].body);
+}
+
+#[tokio::test]
+async fn retry_after_zero_is_honoured() {
+    // Without the header the wait would be up to 30 s.
+    let server = Server::start(vec![
+        with_header(respond(429, NOT_FOUND), "Retry-After", "0"),
+        with_header(respond(503, NOT_FOUND), "Retry-After", "0"),
+        respond(200, EMPTY_LIST),
+    ])
+    .await;
+    let client = Client::builder(server.endpoint(), Credentials::None)
+        .retry(RetryPolicy {
+            max_retries: 3,
+            initial_backoff: Duration::from_secs(30),
+            max_backoff: Duration::from_secs(30),
+            retry_non_idempotent: false,
+        })
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let response = client
+        .list_functions(ListFunctionsRequest::new())
+        .await
+        .expect("a response");
+    assert!(matches!(response, ListFunctionsResponse::Ok { .. }), "{response:?}");
+    assert_eq!(server.requests().len(), 3);
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn retry_after_is_capped_at_max_backoff() {
+    let server = Server::start(vec![
+        with_header(respond(503, NOT_FOUND), "Retry-After", "3600"),
+        respond(200, EMPTY_LIST),
+    ])
+    .await;
+    let started = Instant::now();
+    client(&server, Credentials::None)
+        .list_functions(ListFunctionsRequest::new())
+        .await
+        .expect("a response");
+    assert_eq!(server.requests().len(), 2);
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+}
+
+// ---------------------------------------------------------------------------------------
+// Secrets stay out of debug output
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn debug_output_shows_no_secret() {
+    let endpoint = Endpoint::new("https://functiongraph.cn-north-4.myhuaweicloud.com")
+        .expect("endpoint")
+        .with_project_id(PROJECT);
+    let secrets = [SECRET_KEY, TOKEN, "security-token-1"];
+    for credentials in [
+        Credentials::token(TOKEN),
+        Credentials::aksk(ACCESS_KEY, SECRET_KEY),
+        Credentials::signer(
+            AkSk::new(ACCESS_KEY, SECRET_KEY).with_security_token("security-token-1"),
+        ),
+    ] {
+        let builder = Client::builder(endpoint.clone(), credentials);
+        let client = builder.clone().build().expect("client");
+        let shown = format!("{builder:?}\n{builder:#?}\n{client:?}\n{client:#?}");
+        assert!(shown.contains("cn-north-4"), "{shown}");
+        for secret in secrets {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+    }
+}
+
+#[test]
+fn clients_and_their_futures_can_move_across_threads() {
+    fn assert_send_sync<T: Send + Sync + Clone>(_: &T) {}
+    fn assert_send<T: Send>(_: &T) {}
+    let endpoint = Endpoint::new("http://127.0.0.1:9").expect("endpoint");
+    let client = Client::new(endpoint, Credentials::token(TOKEN)).expect("client");
+    assert_send_sync(&client);
+    // Created, never polled: nothing is sent.
+    let future = client.create_function(CreateFunctionRequest::new(create_body()));
+    assert_send(&future);
+    let list = ListFunctionsRequest::new();
+    let future = client.send(&list);
+    assert_send(&future);
+}
