@@ -401,33 +401,41 @@ fn write_fails_cleanly_when_the_staging_folder_cannot_be_created() {
     assert_eq!(fs::read_to_string(&blocker).unwrap(), "not a folder");
 }
 
-/// The retired folder's name is taken by a folder with content: the swap fails after the
-/// new crate was staged and the build folder moved; everything must be put back.
+/// A retired crate left by an interrupted run sits where the fallback swap would put the
+/// old crate: it is cleaned up first, and the write then succeeds with nothing left over.
 #[test]
-fn write_fails_cleanly_when_the_swap_fails() {
+fn write_clears_a_retired_crate_left_in_the_way() {
     let tmp = tempfile::tempdir().unwrap();
     let specs = small_specs(tmp.path());
     let out = tmp.path().join("crate");
     lived_in_crate(&specs, &out);
-    let before = snapshot(&out);
     let blocker = tmp
         .path()
         .join(format!(".crate.codegen-old-{}", std::process::id()));
     fs::create_dir_all(&blocker).unwrap();
     fs::write(blocker.join("keep"), "occupied").unwrap();
 
-    let result = write::write(&out, &other_files(&specs));
-    assert!(
-        result.is_err(),
-        "the swap cannot succeed onto a folder with content"
-    );
-    assert_same(&before, &snapshot(&out), "the output folder changed");
-    let left: Vec<String> = leftovers(tmp.path());
-    assert_eq!(
-        left,
-        vec![format!(".crate.codegen-old-{}", std::process::id())],
-        "only the blocker is left"
-    );
+    let files = other_files(&specs);
+    write::write(&out, &files).expect("the leftover is cleared and the write succeeds");
+    assert_eq!(write::check(&out, &files).unwrap(), Vec::new());
+    assert_eq!(leftovers(tmp.path()), Vec::<String>::new(), "nothing left over");
+}
+
+/// A run killed between the two renames of the fallback swap leaves no output folder and
+/// the old crate under its retired name: the next run puts it back before writing.
+#[test]
+fn write_recovers_the_old_crate_after_an_interrupted_swap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = small_specs(tmp.path());
+    let out = tmp.path().join("crate");
+    lived_in_crate(&specs, &out);
+    let retired = tmp.path().join(".crate.codegen-old-4000000003");
+    fs::rename(&out, &retired).unwrap();
+    let files = other_files(&specs);
+    write::write(&out, &files).unwrap();
+    assert_eq!(write::check(&out, &files).unwrap(), Vec::new());
+    assert!(out.join("target").is_dir(), "the recovered crate's build folder is kept");
+    assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
 }
 
 /// Whether permissions stop this process (they do not stop root).
@@ -476,8 +484,6 @@ fn write_fails_cleanly_in_a_read_only_parent() {
 /// but the retired crate cannot be deleted. The call must not report failure once the
 /// new crate is in place, nor leave the old one behind as a hidden sibling.
 #[test]
-#[ignore = "codegen bug: when the retired crate cannot be removed after the swap, write::write \
-            returns Err although the new crate is in place, and leaves `.<name>.codegen-old-<pid>`"]
 fn write_over_a_read_only_crate_is_all_or_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let specs = small_specs(tmp.path());
@@ -515,9 +521,6 @@ fn write_over_a_read_only_crate_is_all_or_nothing() {
 /// as it was, or succeed; the file must not end up renamed to a hidden sibling while the
 /// call reports failure (the CLI then says the output "was left as it was").
 #[test]
-#[ignore = "codegen bug: write::write over an existing file moves the file to \
-            `.<name>.codegen-old-<pid>`, puts the crate in its place, then fails with \
-            `Not a directory` from remove_dir_all"]
 fn write_over_a_file_is_all_or_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let specs = small_specs(tmp.path());
@@ -596,8 +599,6 @@ fn write_leaves_exactly_the_generated_files() {
 /// have other process ids and must not let such folders pile up next to the output
 /// (next to `generated/`, they would show up in `git status`).
 #[test]
-#[ignore = "codegen bug: write::write only ever removes staging/retired folders named with its \
-            own process id, so those of an interrupted earlier run stay forever"]
 fn write_removes_what_an_interrupted_run_left() {
     let tmp = tempfile::tempdir().unwrap();
     let specs = small_specs(tmp.path());

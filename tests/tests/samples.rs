@@ -229,8 +229,6 @@ fn ecs_crate_builds() {
 /// `/definitions/NovaVersionDetail/properties/status/description`) come out as doc comments
 /// with blank lines between their `///` lines, which clippy denies.
 #[test]
-#[ignore = "codegen bug: the emitter puts a blank line after a top-level `/// ...;` doc line \
-            (clippy::empty_line_after_doc_comments)"]
 fn ecs_crate_passes_clippy() {
     build_sample("ECS", "ecs", Gates::Clippy);
 }

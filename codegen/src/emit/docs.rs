@@ -11,11 +11,7 @@ use quote::quote;
 /// `#[doc = "..."]` attributes, one per line.
 pub fn doc_attrs(lines: &[String]) -> TokenStream {
     let attrs = lines.iter().map(|line| {
-        let text = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
+        let text = attr_text(line);
         quote! { #[doc = #text] }
     });
     quote! { #(#attrs)* }
@@ -24,14 +20,30 @@ pub fn doc_attrs(lines: &[String]) -> TokenStream {
 /// `#![doc = "..."]` attributes (module and crate docs), one per line.
 pub fn inner_doc_attrs(lines: &[String]) -> TokenStream {
     let attrs = lines.iter().map(|line| {
-        let text = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
+        let text = attr_text(line);
         quote! { #![doc = #text] }
     });
     quote! { #(#attrs)* }
+}
+
+/// The text of one doc attribute: a leading space, and nothing a `///` comment cannot
+/// hold (line breaks, other control characters, direction overrides rustc rejects).
+fn attr_text(line: &str) -> String {
+    let clean = sanitize(line);
+    if clean.is_empty() {
+        String::new()
+    } else {
+        format!(" {clean}")
+    }
+}
+
+/// Replaces control characters with spaces and drops the Unicode direction controls
+/// (U+202A–U+202E, U+2066–U+2069) that rustc denies in comments and literals.
+pub fn sanitize(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// Lines of a model element's docs: the escaped description, then the notes (written by
@@ -62,7 +74,8 @@ pub fn lines(docs: &Docs, extra: &[String]) -> Vec<String> {
 /// as one run-on paragraph (or as a list swallowing the lines after it).
 pub fn text_lines(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for line in text.lines() {
+    // A lone `\r` (old Mac line ends) breaks lines too.
+    for line in text.split(['\n', '\r']) {
         let escaped = escape_line(line);
         if escaped.is_empty() {
             continue;

@@ -111,7 +111,8 @@ fn space_items(source: &str) -> String {
     let mut previous: Option<&str> = None;
     for line in source.lines() {
         if let Some(prev) = previous {
-            let ends_item = prev == "}" || (prev.ends_with(';') && !prev.starts_with(' '));
+            let comment = prev.starts_with("//");
+            let ends_item = prev == "}" || (prev.ends_with(';') && !prev.starts_with(' ') && !comment);
             let starts_item = !line.starts_with(' ') && !line.is_empty() && !line.starts_with('}');
             let both_uses = prev.starts_with("use ") && line.starts_with("use ");
             let both_mods = prev.starts_with("mod ") && line.starts_with("pub use ");

@@ -58,7 +58,7 @@ fn imports(model: &Model, names: &Names, root: TypeId, members: &[TypeId]) -> To
                     named_in(additional, &mut used);
                 }
             }
-            TypeKind::Alias(ty) => named_in(ty, &mut used),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => named_in(ty, &mut used),
             TypeKind::Enum(_) => {}
         }
     }
@@ -96,6 +96,15 @@ fn type_item(model: &Model, names: &Names, prelude: &Prelude, id: TypeId) -> Tok
         TypeKind::Struct(def) => struct_item(names, prelude, id, def, docs),
         TypeKind::Enum(def) if def.is_integer() => integer_enum_item(names, id, def, docs),
         TypeKind::Enum(def) => string_enum_item(names, prelude, id, def, docs),
+        TypeKind::Newtype(target) => {
+            let target = type_tokens(target, names, prelude);
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
+            }
+        }
         TypeKind::Alias(target) => {
             let target = type_tokens(target, names, prelude);
             quote! {
@@ -247,10 +256,7 @@ fn string_enum_item(
         })
         .collect();
     let variants: Vec<_> = names.members[id.0].iter().map(|v| ident(v)).collect();
-    let variant_docs = values.iter().map(|v| {
-        let text = format!(" {}", crate::model::code_span(v));
-        quote!(#[doc = #text])
-    });
+    let variant_docs = values.iter().map(|v| doc_attrs(&[crate::model::code_span(v)]));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]

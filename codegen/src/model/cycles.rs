@@ -12,7 +12,7 @@ pub(super) fn box_recursive_fields(model: &mut Model) {
         .map(|ty| match &ty.kind {
             TypeKind::Struct(def) => def.fields.iter().filter_map(|f| direct(&f.ty)).collect(),
             TypeKind::Alias(ty) => direct(ty).into_iter().collect(),
-            TypeKind::Enum(_) => Vec::new(),
+            TypeKind::Enum(_) | TypeKind::Newtype(_) => Vec::new(),
         })
         .collect();
     let component = strongly_connected(&edges);
@@ -24,6 +24,59 @@ pub(super) fn box_recursive_fields(model: &mut Model) {
                 }
             }
         }
+    }
+}
+
+/// Type aliases cannot refer to themselves, even through `Vec`. Aliases on a cycle of
+/// aliases that hold an array or map become newtypes (which may); cycles left after that
+/// are plain `$ref` loops with no content, returned as errors.
+pub(super) fn break_alias_cycles(model: &mut Model) -> Vec<TypeId> {
+    loop {
+        let cyclic = cyclic_aliases(model);
+        let mut changed = false;
+        for &i in &cyclic {
+            if let TypeKind::Alias(ty @ (TypeRef::Array(_) | TypeRef::Map(_))) = &model.types[i].kind {
+                model.types[i].kind = TypeKind::Newtype(ty.clone());
+                changed = true;
+            }
+        }
+        if !changed {
+            return cyclic.into_iter().map(TypeId).collect();
+        }
+    }
+}
+
+/// Aliases on a cycle made of aliases only.
+fn cyclic_aliases(model: &Model) -> Vec<usize> {
+    let is_alias = |id: usize| matches!(model.types.get(id).map(|t| &t.kind), Some(TypeKind::Alias(_)));
+    let edges: Vec<Vec<usize>> = model
+        .types
+        .iter()
+        .map(|ty| match &ty.kind {
+            TypeKind::Alias(target) => {
+                let mut named = Vec::new();
+                mentioned(target, &mut named);
+                named.into_iter().filter(|&t| is_alias(t)).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let mut size = vec![0usize; model.types.len()];
+    for &c in &component {
+        size[c] += 1;
+    }
+    (0..model.types.len())
+        .filter(|&i| is_alias(i) && (size[component[i]] > 1 || edges[i].contains(&i)))
+        .collect()
+}
+
+/// Every named type a reference mentions, through containers.
+fn mentioned(ty: &TypeRef, out: &mut Vec<usize>) {
+    match ty {
+        TypeRef::Named(TypeId(id)) => out.push(*id),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => mentioned(inner, out),
+        _ => {}
     }
 }
 

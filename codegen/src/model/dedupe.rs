@@ -122,7 +122,7 @@ fn signature(local: &LocalType, class: &[usize], out: &mut String) {
         TypeKind::Enum(def) => {
             let _ = write!(out, "E{:?}", def.values);
         }
-        TypeKind::Alias(ty) => {
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => {
             out.push_str("A:");
             ref_signature(ty, class, out);
         }
@@ -165,6 +165,7 @@ fn remap_kind(kind: &TypeKind, class: &[usize]) -> TypeKind {
         }),
         TypeKind::Enum(def) => TypeKind::Enum(def.clone()),
         TypeKind::Alias(ty) => TypeKind::Alias(remap_ref(ty, class)),
+        TypeKind::Newtype(ty) => TypeKind::Newtype(remap_ref(ty, class)),
     }
 }
 

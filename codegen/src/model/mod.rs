@@ -80,6 +80,9 @@ pub enum TypeKind {
     Enum(EnumDef),
     /// A definition that is not an object: an array, a map or a primitive.
     Alias(TypeRef),
+    /// An array or map definition that contains itself: a type alias cannot be recursive,
+    /// so it becomes a transparent one-field struct.
+    Newtype(TypeRef),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -141,6 +144,18 @@ pub enum TypeRef {
 pub fn build(files: &[SpecFile]) -> (Model, Diagnostics) {
     let (converted, mut diags) = convert::convert_files(files);
     let mut model = dedupe::merge(files, converted, &mut diags);
+    for id in cycles::break_alias_cycles(&mut model) {
+        let ty = model.get(id);
+        let Some(&file) = ty.files.first() else { continue };
+        diags.push(
+            crate::diag::Diagnostic::error(
+                &files[file].path,
+                ty.pointer.clone(),
+                format!("`{}` is only a reference to itself (directly or through other definitions)", ty.hint.join(".")),
+            )
+            .with_hint("give the definition a type or properties, or correct it in the overrides file"),
+        );
+    }
     cycles::box_recursive_fields(&mut model);
     (model, diags)
 }

@@ -499,7 +499,11 @@ impl Converter<'_> {
         };
         match found {
             Some((target, p)) if p.reference.is_none() => Some((target, p.clone())),
-            _ => {
+            Some(_) => {
+                self.error(file, &child(at, "$ref"), format!("`$ref` to `{reference}`, which is itself a `$ref`; chains of refs are not supported"));
+                None
+            }
+            None => {
                 self.error(file, &child(at, "$ref"), format!("`$ref` to `{reference}`, which the file does not define as a parameter"));
                 None
             }
@@ -520,10 +524,17 @@ impl Converter<'_> {
                 .get(&unescape(name))
                 .cloned()
         });
-        if found.is_none() {
-            self.error(file, &child(at, "$ref"), format!("`$ref` to `{reference}`, which the file does not define as a request body"));
+        match found {
+            Some(body) if body.reference.is_none() => Some(body),
+            Some(_) => {
+                self.error(file, &child(at, "$ref"), format!("`$ref` to `{reference}`, which is itself a `$ref`; chains of refs are not supported"));
+                None
+            }
+            None => {
+                self.error(file, &child(at, "$ref"), format!("`$ref` to `{reference}`, which the file does not define as a request body"));
+                None
+            }
         }
-        found
     }
 
     fn resolve_response(&mut self, file: usize, at: &str, response: &Response) -> Option<Response> {
@@ -544,7 +555,11 @@ impl Converter<'_> {
         };
         match found {
             Some(r) if r.reference.is_none() => Some(r),
-            _ => {
+            Some(_) => {
+                self.error(file, &child(at, "$ref"), format!("`$ref` to `{reference}`, which is itself a `$ref`; chains of refs are not supported"));
+                None
+            }
+            None => {
                 self.error(file, &child(at, "$ref"), format!("`$ref` to `{reference}`, which the file does not define as a response"));
                 None
             }

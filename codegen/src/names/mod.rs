@@ -171,7 +171,7 @@ pub fn assign(model: &Model) -> Names {
                     .collect();
                 (variants, catch_all, None)
             }
-            TypeKind::Alias(_) => (Vec::new(), String::new(), None),
+            TypeKind::Alias(_) | TypeKind::Newtype(_) => (Vec::new(), String::new(), None),
         };
         names.members.push(members);
         names.catch_all.push(catch_all);

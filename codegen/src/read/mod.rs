@@ -115,18 +115,59 @@ fn relative_dir(base: &Path, dir: &Path) -> String {
     out
 }
 
+/// Deepest JSON nesting accepted. Catalogue files nest about 13 levels; the limit keeps
+/// every later stage (all recursive) within a small thread stack.
+pub const MAX_JSON_DEPTH: usize = 48;
+
 /// Parses raw bytes as JSON. Syntax errors have no pointer, so line and column are given.
 pub fn parse_value(path: &Path, bytes: &[u8]) -> Result<Value, Diagnostic> {
-    serde_json::from_slice(bytes).map_err(|e| {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
         Diagnostic::error(path, "", format!("not valid JSON: {e}"))
             .with_hint("API Explorer files are UTF-8 JSON documents")
-    })
+    })?;
+    if let Some(deep) = too_deep(&value) {
+        return Err(Diagnostic::error(
+            path,
+            deep,
+            format!("nested deeper than {MAX_JSON_DEPTH} levels"),
+        )
+        .with_hint("API Explorer specs nest about 13 levels; this file is likely corrupt"));
+    }
+    Ok(value)
+}
+
+/// The pointer of the first value nested deeper than [`MAX_JSON_DEPTH`], found without
+/// recursion.
+fn too_deep(value: &Value) -> Option<String> {
+    let mut pending: Vec<(&Value, String, usize)> = vec![(value, String::new(), 0)];
+    while let Some((v, at, depth)) = pending.pop() {
+        if depth > MAX_JSON_DEPTH {
+            return Some(at);
+        }
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map {
+                    pending.push((child, format!("{at}/{}", escape_token(k)), depth + 1));
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    pending.push((child, format!("{at}/{i}"), depth + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Turns a JSON value into a typed document.
 pub fn parse_document(path: &Path, value: Value) -> Result<SpecFile, Diagnostic> {
     if !value.is_object() {
         return Err(Diagnostic::error(path, "", "the document is not a JSON object"));
+    }
+    if let Some(deep) = too_deep(&value) {
+        return Err(Diagnostic::error(path, deep, format!("nested deeper than {MAX_JSON_DEPTH} levels")));
     }
     let document: Document = serde_path_to_error::deserialize(value).map_err(|e| {
         let pointer = path_to_pointer(e.path());

@@ -81,53 +81,143 @@ pub fn list_files(root: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Replaces the folder `out` with exactly `crate_files`.
+/// Replaces the folder `out` with exactly `crate_files`, all or nothing: on any error the
+/// folder is left as it was (a build folder `target/` inside it is kept either way).
 pub fn write(out: &Path, crate_files: &CrateFiles) -> io::Result<()> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    fs::create_dir_all(&parent)?;
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "output path has no folder name"))?;
-    let staging = parent.join(format!(".{name}.codegen-new-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.codegen-old-{}", std::process::id()));
-    if staging.exists() {
-        fs::remove_dir_all(&staging)?;
+    if out.exists() && !out.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} exists and is not a folder", out.display()),
+        ));
     }
+    fs::create_dir_all(&parent)?;
+    recover_interrupted(&parent, &name, out)?;
+    let staging = parent.join(format!(".{name}.codegen-new-{}", std::process::id()));
     if let Err(e) = fill(&staging, crate_files) {
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
     }
-    // Build output (`target/`) inside the old folder is kept, not regenerated.
-    if out.exists() {
-        for dir in IGNORED_DIRS {
-            let kept = out.join(dir);
-            if kept.is_dir() {
-                fs::rename(&kept, staging.join(dir))?;
-            }
-        }
-        let swapped = fs::rename(out, &retired).and_then(|()| {
-            fs::rename(&staging, out).inspect_err(|_| {
-                let _ = fs::rename(&retired, out);
-            })
+    if !out.exists() {
+        return fs::rename(&staging, out).inspect_err(|_| {
+            let _ = fs::remove_dir_all(&staging);
         });
-        if let Err(e) = swapped {
-            // The old crate is back in place; return its build folder too.
-            for dir in IGNORED_DIRS {
-                let moved = staging.join(dir);
-                if moved.is_dir() {
-                    let _ = fs::rename(&moved, out.join(dir));
-                }
+    }
+    if let Err(e) = ensure_removable(out) {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    // Build output inside the old folder moves along to the new one.
+    let kept: Vec<&str> = IGNORED_DIRS.iter().copied().filter(|d| out.join(d).is_dir()).collect();
+    for (i, dir) in kept.iter().enumerate() {
+        if let Err(e) = fs::rename(out.join(dir), staging.join(dir)) {
+            for back in &kept[..i] {
+                let _ = fs::rename(staging.join(back), out.join(back));
             }
             let _ = fs::remove_dir_all(&staging);
             return Err(e);
         }
-        fs::remove_dir_all(&retired)?;
-    } else {
-        fs::rename(&staging, out)?;
+    }
+    let restore_kept = |from: &Path, to: &Path| {
+        for dir in &kept {
+            let _ = fs::rename(from.join(dir), to.join(dir));
+        }
+    };
+    match swap(&staging, out, &parent, &name) {
+        Ok(retired) => match fs::remove_dir_all(&retired) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                // The old crate cannot be deleted: put it back rather than leave it
+                // hidden beside the new one.
+                if swap(&retired, out, &parent, &name).is_ok() {
+                    restore_kept(&retired, out);
+                    let _ = fs::remove_dir_all(&retired);
+                }
+                Err(e)
+            }
+        },
+        Err(e) => {
+            restore_kept(&staging, out);
+            let _ = fs::remove_dir_all(&staging);
+            Err(e)
+        }
+    }
+}
+
+/// Refuses to start when a folder of the old crate is read-only: its files could not all
+/// be deleted after the swap, and a half-deleted crate could not be put back.
+fn ensure_removable(out: &Path) -> io::Result<()> {
+    let mut pending = vec![out.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        if fs::metadata(&dir)?.permissions().readonly() {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!("{} is read-only, so the old crate could not be removed", dir.display()),
+            ));
+        }
+        for entry in fs::read_dir(&dir)? {
+            let entry = entry?;
+            let skip = dir == out && IGNORED_DIRS.iter().any(|d| entry.file_name() == *d);
+            if entry.file_type()?.is_dir() && !skip {
+                pending.push(entry.path());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Puts `new` in place of `out`; returns where the previous `out` now is. On Linux the two
+/// folders trade places in one atomic step, so `out` never stops existing; elsewhere (or
+/// on file systems without it) two renames are used.
+fn swap(new: &Path, out: &Path, parent: &Path, name: &str) -> io::Result<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        match renameat_with(CWD, new, CWD, out, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(new.to_path_buf()),
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let retired = parent.join(format!(".{name}.codegen-old-{}", std::process::id()));
+    fs::rename(out, &retired)?;
+    if let Err(e) = fs::rename(new, out) {
+        let _ = fs::rename(&retired, out);
+        return Err(e);
+    }
+    Ok(retired)
+}
+
+/// Cleans up after a run that was killed midway: staging folders are deleted; a retired
+/// crate is deleted when the output exists, and put back when the kill came between the
+/// two renames of the fallback swap.
+fn recover_interrupted(parent: &Path, name: &str, out: &Path) -> io::Result<()> {
+    let (new_prefix, old_prefix) = (format!(".{name}.codegen-new-"), format!(".{name}.codegen-old-"));
+    let mut retired = Vec::new();
+    for entry in fs::read_dir(parent)? {
+        let entry = entry?;
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if file_name.starts_with(&new_prefix) {
+            fs::remove_dir_all(entry.path())?;
+        } else if file_name.starts_with(&old_prefix) {
+            retired.push(entry.path());
+        }
+    }
+    retired.sort();
+    if !out.exists()
+        && let Some(last) = retired.pop()
+    {
+        fs::rename(last, out)?;
+    }
+    for path in retired {
+        fs::remove_dir_all(path)?;
     }
     Ok(())
 }

@@ -26,6 +26,12 @@ pub use state::State;
 mod transition;
 pub use transition::Transition;
 
+mod tree_list;
+pub use tree_list::TreeList;
+
+mod tree_map;
+pub use tree_map::TreeMap;
+
 mod tree_node;
 pub use tree_node::TreeNode;
 
