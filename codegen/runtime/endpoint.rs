@@ -35,19 +35,30 @@ impl Endpoint {
         })
     }
 
-    /// The public endpoint of a region, from a host template such as
-    /// `functiongraph.{region}.myhuaweicloud.com`.
-    pub fn from_template(host_template: &str, region: &str) -> Result<Self, Error> {
-        let valid = !region.is_empty()
-            && region
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !valid {
+    /// The public endpoint from a host template such as
+    /// `functiongraph.{region}.myhuaweicloud.com` and values for its `{placeholders}`
+    /// (`[("region", "cn-north-4")]`). Values are host labels: lower-case letters, digits
+    /// and `-` only, so they cannot change the URL's shape.
+    pub fn from_template(host_template: &str, values: &[(&str, &str)]) -> Result<Self, Error> {
+        let mut host = host_template.to_owned();
+        for (name, value) in values {
+            let valid = !value.is_empty()
+                && value
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !valid {
+                return Err(Error::InvalidRequest(format!(
+                    "`{value}` is not a valid {name} (lower-case letters, digits and `-`)"
+                )));
+            }
+            host = host.replace(&format!("{{{name}}}"), value);
+        }
+        if host.contains('{') {
             return Err(Error::InvalidRequest(format!(
-                "`{region}` is not a region name (like `cn-north-4`)"
+                "no value for a placeholder of `{host_template}`"
             )));
         }
-        Self::new(&format!("https://{}", host_template.replace("{region}", region)))
+        Self::new(&format!("https://{host}"))
     }
 
     /// Sets the project id.
@@ -81,10 +92,14 @@ mod tests {
 
     #[test]
     fn regions_and_urls() {
-        let e = Endpoint::from_template("functiongraph.{region}.myhuaweicloud.com", "cn-north-4")
+        let e = Endpoint::from_template("functiongraph.{region}.myhuaweicloud.com", &[("region", "cn-north-4")])
             .expect("valid region");
         assert_eq!(e.base_url(), "https://functiongraph.cn-north-4.myhuaweicloud.com");
-        assert!(Endpoint::from_template("x.{region}.y", "cn/../evil").is_err());
+        assert!(Endpoint::from_template("x.{region}.y", &[("region", "cn/../evil")]).is_err());
+        assert!(Endpoint::from_template("{account_id}.{region}.y", &[("region", "r1")]).is_err());
+        let fc = Endpoint::from_template("{account_id}.{region}.fc.aliyuncs.com", &[("account_id", "123"), ("region", "cn-hangzhou")])
+            .expect("both placeholders");
+        assert_eq!(fc.base_url(), "https://123.cn-hangzhou.fc.aliyuncs.com");
         assert!(Endpoint::new("127.0.0.1:80").is_err());
         assert!(Endpoint::new("not a url").is_err());
         assert_eq!(

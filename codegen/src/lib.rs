@@ -18,6 +18,7 @@ pub mod emit;
 pub mod model;
 pub mod names;
 pub mod read;
+pub mod service;
 pub mod write;
 
 use diag::Diagnostics;
@@ -87,29 +88,38 @@ pub fn generate(config: &Config) -> Result<Generated, Failure> {
         return Err(Failure::Spec(diags));
     }
     let names = names::assign(&model);
-    let service = files
-        .iter()
-        .find_map(|f| f.document.product_short.clone())
+    let settings = service::ServiceConfig::load(&config.specs).map_err(|d| Failure::Spec(Diagnostics(vec![d])))?;
+    let service = settings
+        .service
+        .clone()
+        .or_else(|| files.iter().find_map(|f| f.document.product_short.clone()))
         .unwrap_or_else(|| config.crate_name.clone());
     // `functiongraph.cn-north-4.myhuaweicloud.com` with region `cn-north-4` gives the
     // template `functiongraph.{region}.myhuaweicloud.com`.
-    let (host_template, example_region) = files
+    let derived = files.iter().find_map(|f| {
+        let host = f.document.host.as_deref()?;
+        let region = f.document.region_id.as_deref().filter(|r| !r.is_empty())?;
+        host.contains(region)
+            .then(|| (host.replacen(region, "{region}", 1), region.to_owned()))
+    });
+    let example_region = derived
+        .as_ref()
+        .map_or_else(|| "cn-north-4".to_owned(), |(_, region)| region.clone());
+    let host_template = settings.host_template.clone().or(derived.map(|(t, _)| t));
+    let uses_project_id = model
+        .operations
         .iter()
-        .find_map(|f| {
-            let host = f.document.host.as_deref()?;
-            let region = f.document.region_id.as_deref().filter(|r| !r.is_empty())?;
-            host.contains(region)
-                .then(|| (host.replacen(region, "{region}", 1), region.to_owned()))
-        })
-        .map_or((None, "cn-north-4".to_owned()), |(t, r)| (Some(t), r));
+        .any(|op| op.params.iter().any(|p| p.role == model::Role::ProjectId));
     let info = CrateInfo {
         crate_name: config.crate_name.clone(),
+        vendor: settings.vendor.clone().unwrap_or_else(|| "Huawei Cloud".to_owned()),
         service,
         specs_label: config.specs_label.clone(),
         regenerate: config.regenerate.clone(),
         spec_count: files.len(),
         host_template,
         example_region,
+        uses_project_id,
     };
     let mut files = emit::emit(&model, &names, &info).map_err(Failure::Emit)?;
     if let Some(extras) = &config.extras {

@@ -129,7 +129,11 @@ fn corrected_specs() -> Vec<(PathBuf, Value)> {
     let dir = root().join("specs/functiongraph");
     let overrides = codegen::read::Overrides::load(&root().join("specs/overrides.json"))
         .unwrap_or_else(|d| panic!("{d}"));
-    let mut paths: Vec<PathBuf> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut paths: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
     paths.sort();
     paths
         .into_iter()

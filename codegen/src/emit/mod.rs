@@ -21,6 +21,8 @@ use std::path::PathBuf;
 pub struct CrateInfo {
     /// Cargo package name, e.g. `functiongraph`.
     pub crate_name: String,
+    /// Whose API it is, e.g. `Huawei Cloud`.
+    pub vendor: String,
     /// Service name for docs, e.g. `FunctionGraph`.
     pub service: String,
     /// Where the specs came from, as shown in headers (e.g. `specs/functiongraph`).
@@ -33,6 +35,8 @@ pub struct CrateInfo {
     pub host_template: Option<String>,
     /// A region the specs name, for docs.
     pub example_region: String,
+    /// Whether operations need a project id (`{project_id}`, `X-Project-Id`).
+    pub uses_project_id: bool,
 }
 
 /// The generated crate: file contents by path relative to the crate root.

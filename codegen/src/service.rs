@@ -1,0 +1,96 @@
+//! Per-service settings: `codegen.toml` beside the specs.
+//!
+//! The specs say what the operations are; this file says how the crate presents the
+//! service: whose it is, what to call it, and where it is reached. A second vendor goes
+//! through the same pipeline by configuration alone.
+//!
+//! ```toml
+//! vendor = "Alibaba Cloud"
+//! service = "Function Compute"
+//! host_template = "{account_id}.{region}.fc.aliyuncs.com"
+//! ```
+
+use crate::diag::Diagnostic;
+use serde::Deserialize;
+use std::path::Path;
+
+/// The file name looked for in the spec folder.
+pub const FILE_NAME: &str = "codegen.toml";
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceConfig {
+    /// Whose API it is, e.g. `Huawei Cloud` (the default) or `Alibaba Cloud`.
+    pub vendor: Option<String>,
+    /// The service's name in docs; default: the specs' `product_short`.
+    pub service: Option<String>,
+    /// The host with `{placeholders}` (e.g. `{region}`) that the generated `endpoint`
+    /// function takes as arguments; default: the specs' `host` with its region replaced
+    /// by `{region}`.
+    pub host_template: Option<String>,
+}
+
+impl ServiceConfig {
+    /// Reads `codegen.toml` from the spec folder; the defaults when there is none.
+    pub fn load(specs: &Path) -> Result<Self, Diagnostic> {
+        let path = specs.join(FILE_NAME);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => return Err(Diagnostic::error(&path, "", format!("cannot read: {e}"))),
+        };
+        let config: Self = toml::from_str(&text)
+            .map_err(|e| Diagnostic::error(&path, "", format!("invalid service settings: {e}")))?;
+        if let Some(template) = &config.host_template {
+            for name in placeholders(template) {
+                if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                    return Err(Diagnostic::error(
+                        &path,
+                        "",
+                        format!("`{{{name}}}` in host_template: placeholders are snake_case words"),
+                    ));
+                }
+            }
+        }
+        Ok(config)
+    }
+}
+
+/// The `{names}` of a template, in order, without repeats.
+pub fn placeholders(template: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        let name = rest[open + 1..open + close].to_owned();
+        if !out.contains(&name) {
+            out.push(name);
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_in_order() {
+        assert_eq!(
+            placeholders("{account_id}.{region}.fc.aliyuncs.com"),
+            vec!["account_id".to_owned(), "region".to_owned()]
+        );
+        assert!(placeholders("fixed.example.com").is_empty());
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let dir = std::env::temp_dir().join(format!("codegen-service-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp folder");
+        std::fs::write(dir.join(FILE_NAME), "vendr = \"x\"\n").expect("write");
+        let result = ServiceConfig::load(&dir);
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+        assert!(result.is_err());
+    }
+}
