@@ -21,7 +21,7 @@ fn main() {
     let folders: Vec<PathBuf> = if args.is_empty() {
         let mut defaults = vec![root.join("specs/functiongraph")];
         for sample in ["ECS", "VPN"] {
-            let dir = root.join("../shared/specs/samples").join(sample);
+            let dir = root.join("tests/samples").join(sample);
             if dir.is_dir() {
                 defaults.push(dir);
             }

@@ -1,6 +1,8 @@
 //! `codegen`: regenerate `generated/` from `specs/functiongraph/`, check it for drift, or
 //! generate a crate for any folder of specs.
 
+#![forbid(unsafe_code)]
+
 use clap::Parser;
 use codegen::{generate, write, Config, Failure};
 use std::path::{Path, PathBuf};

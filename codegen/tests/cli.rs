@@ -139,3 +139,59 @@ fn usage_errors_exit_with_2() {
     ]);
     assert_eq!(bad_name.status.code(), Some(2));
 }
+
+#[test]
+fn stale_and_malformed_overrides_are_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = spec_folder(tmp.path());
+    let out = tmp.path().join("crate");
+    let overrides = tmp.path().join("overrides.json");
+    let run = || {
+        codegen(&[
+            "--specs",
+            specs.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--overrides",
+            overrides.to_str().unwrap(),
+            "--quiet",
+        ])
+    };
+
+    // The vendor's value changed: the correction no longer fits.
+    let changed = serde_json::json!({"overrides": [{
+        "files": "specs/*.json",
+        "pointer": "/definitions/StrategyConfig/required",
+        "expect": ["concurrency", "something_else"],
+        "set": ["concurrency"],
+        "reason": "r",
+        "evidence": "e"
+    }]});
+    fs::write(&overrides, serde_json::to_vec(&changed).unwrap()).unwrap();
+    let output = run();
+    assert_eq!(output.status.code(), Some(1));
+    let report = stderr(&output);
+    assert!(report.contains("at /definitions/StrategyConfig/required"), "{report}");
+    assert!(report.contains("expects"), "{report}");
+
+    // The pointer matches no file at all.
+    let stale = serde_json::json!({"overrides": [{
+        "files": "specs/*.json",
+        "pointer": "/definitions/NoSuchDefinition/required",
+        "expect": ["x"],
+        "set": [],
+        "reason": "r",
+        "evidence": "e"
+    }]});
+    fs::write(&overrides, serde_json::to_vec(&stale).unwrap()).unwrap();
+    let output = run();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("matches no spec"), "{}", stderr(&output));
+
+    // A typo in the overrides file itself.
+    fs::write(&overrides, br#"{"overrides": [{"file": "x"}]}"#).unwrap();
+    let output = run();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("invalid overrides file"), "{}", stderr(&output));
+    assert!(!out.exists(), "nothing is written when the overrides are wrong");
+}

@@ -223,6 +223,9 @@ impl Converter<'_> {
                         });
                     }
                 }
+                "path" | "query" | "header" if name.is_empty() => {
+                    self.error(file, at, "parameter without a `name`; it cannot be sent".to_owned());
+                }
                 "path" | "query" | "header" => {
                     let location = match location {
                         "path" => Location::Path,
