@@ -1,10 +1,10 @@
-//! The async client against a scripted HTTP/1.1 server on 127.0.0.1: what goes on the
-//! wire (method, path, query, headers, body, signature), how answers are parsed, and how
-//! failures, timeouts and retries behave. Nothing leaves the loopback interface.
+//! The async client against a scripted HTTP/1.1 server on 127.0.0.1 (`support`): what
+//! goes on the wire (method, path, query, headers, body, signature), how answers are
+//! parsed, and how failures, timeouts and retries behave. Nothing leaves the loopback
+//! interface.
 
-use std::collections::VecDeque;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+mod support;
+
 use std::time::{Duration, Instant, SystemTime};
 
 use functiongraph::auth::{AkSk, huawei};
@@ -22,8 +22,8 @@ use functiongraph::{Client, Credentials, Endpoint, Error, RetryPolicy};
 use hmac::{Hmac, Mac};
 use percent_encoding::percent_decode_str;
 use sha2::Sha256;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use support::{Recorded, Reply, Server, respond, with_header};
+use tokio::net::TcpListener;
 
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 const URN: &str =
@@ -35,237 +35,6 @@ const TOKEN: &str = "MIItoken-very-secret-0001";
 const NOT_FOUND: &str = r#"{"error_code":"FSS.1051","error_msg":"Not found the function"}"#;
 const EMPTY_LIST: &str = r#"{"functions":[],"next_marker":0}"#;
 const CREATED: &str = include_str!("../fixtures/seeds/001-create-function-response-200.json");
-
-// ---------------------------------------------------------------------------------------
-// The scripted server
-// ---------------------------------------------------------------------------------------
-
-/// One request as the server read it off the socket.
-#[derive(Debug, Clone)]
-struct Recorded {
-    method: String,
-    /// The request target as sent: path and query, still percent-encoded.
-    target: String,
-    /// Names lower case, in the order received.
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Recorded {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn path(&self) -> &str {
-        self.target.split('?').next().unwrap_or("")
-    }
-
-    fn query(&self) -> Option<&str> {
-        self.target.split_once('?').map(|(_, q)| q)
-    }
-
-    /// The request as an `http::Request`, to check its signature.
-    fn to_http(&self) -> http::Request<Vec<u8>> {
-        let mut request = http::Request::builder()
-            .method(self.method.as_str())
-            .uri(self.target.as_str())
-            .body(self.body.clone())
-            .expect("the recorded request is valid");
-        for (name, value) in &self.headers {
-            request.headers_mut().append(
-                http::HeaderName::from_bytes(name.as_bytes()).expect("header name"),
-                http::HeaderValue::from_str(value).expect("header value"),
-            );
-        }
-        request
-    }
-}
-
-/// What the server does with the next connection.
-#[derive(Debug, Clone)]
-enum Reply {
-    /// Answers with a status, headers and a body, then closes the connection.
-    Respond {
-        status: u16,
-        headers: Vec<(&'static str, String)>,
-        body: Vec<u8>,
-    },
-    /// Reads the request and never answers.
-    Silence,
-    /// Reads the request and closes the connection without a word.
-    Hang,
-}
-
-fn respond(status: u16, body: &str) -> Reply {
-    let headers = if body.is_empty() {
-        Vec::new()
-    } else {
-        vec![("Content-Type", "application/json".to_owned())]
-    };
-    Reply::Respond {
-        status,
-        headers,
-        body: body.as_bytes().to_vec(),
-    }
-}
-
-fn with_header(reply: Reply, name: &'static str, value: &str) -> Reply {
-    match reply {
-        Reply::Respond {
-            status,
-            mut headers,
-            body,
-        } => {
-            headers.push((name, value.to_owned()));
-            Reply::Respond {
-                status,
-                headers,
-                body,
-            }
-        }
-        other => other,
-    }
-}
-
-/// A server on 127.0.0.1 answering connections with the scripted replies, in order; once
-/// they are used up it answers `599`, so that a surplus request shows in the assertions.
-struct Server {
-    addr: SocketAddr,
-    requests: Arc<Mutex<Vec<Recorded>>>,
-}
-
-impl Server {
-    async fn start(replies: Vec<Reply>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local address");
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let script = Arc::new(Mutex::new(VecDeque::from(replies)));
-        let recorded = Arc::clone(&requests);
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let recorded = Arc::clone(&recorded);
-                let script = Arc::clone(&script);
-                tokio::spawn(async move {
-                    let _ = serve(stream, &recorded, &script).await;
-                });
-            }
-        });
-        Self { addr, requests }
-    }
-
-    fn endpoint(&self) -> Endpoint {
-        Endpoint::new(&format!("http://{}", self.addr))
-            .expect("endpoint")
-            .with_project_id(PROJECT)
-    }
-
-    fn requests(&self) -> Vec<Recorded> {
-        self.requests
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    fn only_request(&self) -> Recorded {
-        let requests = self.requests();
-        assert_eq!(requests.len(), 1, "{requests:#?}");
-        requests.into_iter().next().expect("one request")
-    }
-}
-
-/// Reads one request from `stream`, records it and acts on the next reply.
-async fn serve(
-    mut stream: TcpStream,
-    recorded: &Mutex<Vec<Recorded>>,
-    script: &Mutex<VecDeque<Reply>>,
-) -> std::io::Result<()> {
-    let Some(request) = read_request(&mut stream).await? else {
-        return Ok(());
-    };
-    recorded
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .push(request);
-    let reply = script
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .pop_front()
-        .unwrap_or_else(|| respond(599, "no reply scripted for this request"));
-    match reply {
-        Reply::Respond {
-            status,
-            headers,
-            body,
-        } => {
-            let mut head = format!("HTTP/1.1 {status} Scripted\r\n");
-            for (name, value) in headers {
-                head.push_str(&format!("{name}: {value}\r\n"));
-            }
-            head.push_str(&format!(
-                "Content-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            ));
-            stream.write_all(head.as_bytes()).await?;
-            stream.write_all(&body).await?;
-            stream.shutdown().await
-        }
-        Reply::Silence => {
-            tokio::time::sleep(Duration::from_secs(30)).await;
-            Ok(())
-        }
-        Reply::Hang => Ok(()),
-    }
-}
-
-/// A request head and a `Content-Length` body; `None` when the peer closed first.
-async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Recorded>> {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at;
-        }
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(None);
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8(buffer[..head_end].to_vec()).expect("the head is text");
-    let mut lines = head.split("\r\n");
-    let request_line = lines.next().expect("a request line");
-    let mut parts = request_line.split(' ');
-    let method = parts.next().expect("method").to_owned();
-    let target = parts.next().expect("target").to_owned();
-    assert_eq!(parts.next(), Some("HTTP/1.1"), "{request_line}");
-    let headers: Vec<(String, String)> = lines
-        .map(|line| {
-            let (name, value) = line.split_once(':').expect("a header line");
-            (name.to_ascii_lowercase(), value.trim().to_owned())
-        })
-        .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(n, _)| n == "content-length")
-        .map_or(0, |(_, v)| v.parse().expect("a content length"));
-    let mut body = buffer[head_end + 4..].to_vec();
-    while body.len() < length {
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            break;
-        }
-        body.extend_from_slice(&chunk[..n]);
-    }
-    Ok(Some(Recorded {
-        method,
-        target,
-        headers,
-        body,
-    }))
-}
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -281,8 +50,15 @@ fn quick_retries() -> RetryPolicy {
     }
 }
 
+/// The server's address as a FunctionGraph endpoint for `PROJECT`.
+fn endpoint(server: &Server) -> Endpoint {
+    Endpoint::new(&server.base_url())
+        .expect("endpoint")
+        .with_project_id(PROJECT)
+}
+
 fn client(server: &Server, credentials: Credentials) -> Client {
-    Client::builder(server.endpoint(), credentials)
+    Client::builder(endpoint(server), credentials)
         .timeout(Duration::from_secs(5))
         .retry(quick_retries())
         .build()
@@ -706,7 +482,7 @@ async fn connection_refused_is_a_transport_error() {
 #[tokio::test]
 async fn a_silent_server_times_out() {
     let server = Server::start(vec![Reply::Silence]).await;
-    let client = Client::builder(server.endpoint(), Credentials::None)
+    let client = Client::builder(endpoint(&server), Credentials::None)
         .timeout(Duration::from_millis(300))
         .retry(RetryPolicy::none())
         .build()
@@ -774,7 +550,7 @@ async fn post_is_not_retried_unless_allowed() {
     assert_eq!(server.requests().len(), 1);
 
     let server = Server::start(vec![respond(503, NOT_FOUND), respond(200, CREATED)]).await;
-    let client = Client::builder(server.endpoint(), Credentials::None)
+    let client = Client::builder(endpoint(&server), Credentials::None)
         .retry(RetryPolicy {
             retry_non_idempotent: true,
             ..quick_retries()
@@ -800,7 +576,7 @@ async fn retry_after_zero_is_honoured() {
         respond(200, EMPTY_LIST),
     ])
     .await;
-    let client = Client::builder(server.endpoint(), Credentials::None)
+    let client = Client::builder(endpoint(&server), Credentials::None)
         .retry(RetryPolicy {
             max_retries: 3,
             initial_backoff: Duration::from_secs(30),

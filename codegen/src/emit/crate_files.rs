@@ -125,7 +125,8 @@ pub fn lib_rs(info: &CrateInfo) -> TokenStream {
             .to_owned(),
         "  signing, timeouts and retries (`RetryPolicy`) on reqwest."
             .to_owned(),
-        "- [`Endpoint`], [`Credentials`] (IAM token or AK/SK via [`auth`]), [`Error`].".to_owned(),
+        "- [`Endpoint`], [`Credentials`] (a token, or a request signer from [`auth`]), [`Error`]."
+            .to_owned(),
         "- [`DateTime`]: `date-time` values, kept as sent and parsed on demand.".to_owned(),
         String::new(),
         "Every enum is open: values the spec does not list are kept in an `Unknown` variant,"

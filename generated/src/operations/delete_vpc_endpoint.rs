@@ -112,7 +112,8 @@ impl DeleteVpcEndpointResponse {
             Self::Undocumented { headers, .. } => headers,
         }
     }
-    /// The request id the service assigned (`X-Request-Id`), for support tickets.
+    /// The request id the service assigned (`X-Request-Id`, or the vendor's own
+    /// header such as `X-Cff-Request-Id`), for support tickets.
     pub fn request_id(&self) -> Option<String> {
         crate::runtime::request_id(self.headers())
     }

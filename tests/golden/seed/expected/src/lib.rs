@@ -10,7 +10,7 @@
 //!   a response enum with one variant per documented status; no HTTP client needed.
 //! - `Client` (feature `client`, on by default): one async method per operation, with
 //!   signing, timeouts and retries (`RetryPolicy`) on reqwest.
-//! - [`Endpoint`], [`Credentials`] (IAM token or AK/SK via [`auth`]), [`Error`].
+//! - [`Endpoint`], [`Credentials`] (a token, or a request signer from [`auth`]), [`Error`].
 //! - [`DateTime`]: `date-time` values, kept as sent and parsed on demand.
 //!
 //! Every enum is open: values the spec does not list are kept in an `Unknown` variant,
