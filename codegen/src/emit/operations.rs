@@ -25,7 +25,7 @@ pub fn modules(model: &Model, names: &Names) -> Vec<OperationModule> {
         .map(|(op, op_names)| OperationModule {
             name: op_names.method.clone(),
             exports: vec![op_names.request.clone(), op_names.response.clone()],
-            tokens: operation_tokens(model, names, op, op_names),
+            tokens: operation_tokens(names, op, op_names),
         })
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -83,7 +83,7 @@ impl Ctx<'_> {
     }
 }
 
-fn operation_tokens(model: &Model, names: &Names, op: &Operation, n: &OperationNames) -> TokenStream {
+fn operation_tokens(names: &Names, op: &Operation, n: &OperationNames) -> TokenStream {
     let ctx = Ctx {
         names,
         prelude: Prelude::plain(),
@@ -91,7 +91,7 @@ fn operation_tokens(model: &Model, names: &Names, op: &Operation, n: &OperationN
     };
     let request = request_tokens(&ctx, op, n);
     let response = response_tokens(&ctx, op, n);
-    let uses_models = uses_models(model, op);
+    let uses_models = uses_models(op);
     let import = uses_models.then(|| quote!(use crate::models;));
     quote! {
         #import
@@ -100,7 +100,7 @@ fn operation_tokens(model: &Model, names: &Names, op: &Operation, n: &OperationN
     }
 }
 
-fn uses_models(_model: &Model, op: &Operation) -> bool {
+fn uses_models(op: &Operation) -> bool {
     let named = |ty: &crate::model::TypeRef| {
         let mut found = Vec::new();
         super::types::named_in(ty, &mut found);
@@ -165,7 +165,7 @@ fn request_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStr
 
     let many = (new_params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let build = build_tokens(op, n);
-    let parse = parse_tokens(ctx, op, n);
+    let parse = parse_tokens(op, n);
     let id = &op.id;
     let method = ident(&op.method);
     let derive_default = new_params.is_empty().then(|| quote!(Default,));
@@ -304,7 +304,7 @@ fn keeps_status(status: &Status) -> bool {
     !matches!(status, Status::Code(_))
 }
 
-fn parse_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStream {
+fn parse_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
     let response = ident(&n.response);
     let mut arms = Vec::new();
     for ((spec, variant), header_fields) in op.responses.iter().zip(&n.variants).zip(&n.headers) {
@@ -344,7 +344,6 @@ fn parse_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStrea
         let undocumented = ident(&n.undocumented);
         arms.push(quote!(_ => #response::#undocumented { status, headers, body },));
     }
-    let _ = ctx;
     quote! {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
