@@ -10,20 +10,12 @@ use quote::quote;
 
 /// `#[doc = "..."]` attributes, one per line.
 pub fn doc_attrs(lines: &[String]) -> TokenStream {
-    let attrs = lines.iter().map(|line| {
-        let text = attr_text(line);
-        quote! { #[doc = #text] }
-    });
-    quote! { #(#attrs)* }
+    lines.iter().map(|line| attr_text(line)).map(|text| quote! { #[doc = #text] }).collect()
 }
 
 /// `#![doc = "..."]` attributes (module and crate docs), one per line.
 pub fn inner_doc_attrs(lines: &[String]) -> TokenStream {
-    let attrs = lines.iter().map(|line| {
-        let text = attr_text(line);
-        quote! { #![doc = #text] }
-    });
-    quote! { #(#attrs)* }
+    lines.iter().map(|line| attr_text(line)).map(|text| quote! { #![doc = #text] }).collect()
 }
 
 /// The text of one doc attribute: a leading space, and nothing a `///` comment cannot

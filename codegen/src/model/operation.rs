@@ -500,17 +500,8 @@ impl Converter<'_> {
         } else {
             None
         };
-        match found {
-            Some((target, p)) if p.reference.is_none() => Some((target, p.clone())),
-            Some(_) => {
-                self.error(file, &child(at, "$ref"), format!("`$ref` to `{reference}`, which is itself a `$ref`; chains of refs are not supported"));
-                None
-            }
-            None => {
-                self.error(file, &child(at, "$ref"), format!("`$ref` to `{reference}`, which the file does not define as a parameter"));
-                None
-            }
-        }
+        let found = found.map(|(target, p)| (target, p.clone()));
+        self.ref_target(file, at, reference, found, |(_, p)| p.reference.is_some(), "a parameter")
     }
 
     fn resolve_request_body(&mut self, file: usize, at: &str, rb: &read::RequestBody) -> Option<read::RequestBody> {
@@ -527,17 +518,7 @@ impl Converter<'_> {
                 .get(&unescape(name))
                 .cloned()
         });
-        match found {
-            Some(body) if body.reference.is_none() => Some(body),
-            Some(_) => {
-                self.error(file, &child(at, "$ref"), format!("`$ref` to `{reference}`, which is itself a `$ref`; chains of refs are not supported"));
-                None
-            }
-            None => {
-                self.error(file, &child(at, "$ref"), format!("`$ref` to `{reference}`, which the file does not define as a request body"));
-                None
-            }
-        }
+        self.ref_target(file, at, reference, found, |b| b.reference.is_some(), "a request body")
     }
 
     fn resolve_response(&mut self, file: usize, at: &str, response: &Response) -> Option<Response> {
@@ -556,17 +537,27 @@ impl Converter<'_> {
         } else {
             None
         };
-        match found {
-            Some(r) if r.reference.is_none() => Some(r),
-            Some(_) => {
-                self.error(file, &child(at, "$ref"), format!("`$ref` to `{reference}`, which is itself a `$ref`; chains of refs are not supported"));
-                None
-            }
-            None => {
-                self.error(file, &child(at, "$ref"), format!("`$ref` to `{reference}`, which the file does not define as a response"));
-                None
-            }
-        }
+        self.ref_target(file, at, reference, found, |r| r.reference.is_some(), "a response")
+    }
+
+    /// The target of a `$ref` found at `at`, or an error: a missing target, or one that
+    /// is itself a `$ref` (chains are not followed, so loops cannot arise).
+    fn ref_target<T>(
+        &mut self,
+        file: usize,
+        at: &str,
+        reference: &str,
+        found: Option<T>,
+        is_ref: impl Fn(&T) -> bool,
+        kind: &str,
+    ) -> Option<T> {
+        let message = match &found {
+            Some(target) if !is_ref(target) => return found,
+            Some(_) => format!("`$ref` to `{reference}`, which is itself a `$ref`; chains of refs are not supported"),
+            None => format!("`$ref` to `{reference}`, which the file does not define as {kind}"),
+        };
+        self.error(file, &child(at, "$ref"), message);
+        None
     }
 }
 
