@@ -26,7 +26,7 @@ use emit::{CrateFiles, CrateInfo, EmitError};
 use std::path::PathBuf;
 
 /// What to generate.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     /// Folder of `*.json` spec files, one operation each.
     pub specs: PathBuf,
@@ -41,6 +41,92 @@ pub struct Config {
     pub extras: Option<PathBuf>,
     /// Corrections of vendor mistakes (`specs/overrides.json`), applied at read time.
     pub overrides: Option<PathBuf>,
+    /// How the generated `Cargo.toml` finds the runtime crate: the keys of a dependency
+    /// table, e.g. `path = "../codegen/runtime"` or `git = "URL", rev = "REV"`. Empty:
+    /// this source tree's runtime by absolute path (see [`runtime_path_dependency`] for
+    /// a relative one).
+    pub runtime: String,
+}
+
+/// The folder of the runtime crate that generated crates depend on.
+pub const RUNTIME_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/runtime");
+
+/// A dependency on this source tree's runtime crate by a path relative to `crate_dir`
+/// (the generated crate's folder, which need not exist yet), for [`Config::runtime`].
+/// Falls back to the absolute path when no relative one exists (another drive).
+pub fn runtime_path_dependency(crate_dir: &std::path::Path) -> String {
+    let runtime = std::path::Path::new(RUNTIME_DIR);
+    let path = relative_path(crate_dir, runtime).unwrap_or_else(|| runtime.to_path_buf());
+    format!("path = {}", toml_quote(&path.to_string_lossy().replace('\\', "/")))
+}
+
+/// The path from folder `from` to `to`, both made absolute first (`from` need not exist:
+/// its longest existing ancestor is resolved and the rest appended).
+fn relative_path(from: &std::path::Path, to: &std::path::Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let absolute = |path: &std::path::Path| -> Option<PathBuf> {
+        let path = std::path::absolute(path).ok()?;
+        let mut existing = path.as_path();
+        let mut rest = Vec::new();
+        while existing.canonicalize().is_err() {
+            rest.push(existing.file_name()?.to_owned());
+            existing = existing.parent()?;
+        }
+        let mut resolved = existing.canonicalize().ok()?;
+        for part in rest.iter().rev() {
+            if part == ".." {
+                resolved.pop();
+            } else {
+                resolved.push(part);
+            }
+        }
+        Some(resolved)
+    };
+    let (from, to) = (absolute(from)?, absolute(to)?);
+    let from: Vec<Component<'_>> = from.components().collect();
+    let to: Vec<Component<'_>> = to.components().collect();
+    if from.first() != to.first() {
+        return None;
+    }
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for part in &to[common..] {
+        out.push(part.as_os_str());
+    }
+    Some(if out.as_os_str().is_empty() { PathBuf::from(".") } else { out })
+}
+
+/// Checks the keys of a dependency table given for [`Config::runtime`].
+pub fn check_runtime_dependency(spec: &str) -> Result<(), String> {
+    const KEYS: &[&str] = &["path", "git", "rev", "tag", "branch", "version", "registry", "package"];
+    let table: toml::Table = toml::from_str(&format!("dep = {{ {spec} }}"))
+        .map_err(|e| format!("`{spec}` is not the inside of a TOML inline table: {e}"))?;
+    let Some(toml::Value::Table(dep)) = table.get("dep") else {
+        return Err(format!("`{spec}` is not the inside of a TOML inline table"));
+    };
+    if let Some(key) = dep.keys().find(|k| !KEYS.contains(&k.as_str())) {
+        return Err(format!("`{key}` is not a dependency key codegen sets for the runtime (one of {})", KEYS.join(", ")));
+    }
+    if !["path", "git", "version"].iter().any(|k| dep.contains_key(*k)) {
+        return Err(format!("`{spec}` names no `path`, `git` or `version`"));
+    }
+    Ok(())
+}
+
+/// A TOML basic string.
+fn toml_quote(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '"' => vec!['\\', '"'],
+            '\\' => vec!['\\', '\\'],
+            c => vec![c],
+        })
+        .collect();
+    format!("\"{escaped}\"")
 }
 
 /// A successful run: the crate's files, and warnings worth showing.
@@ -106,6 +192,13 @@ pub fn generate(config: &Config) -> Result<Generated, Failure> {
         .as_ref()
         .map_or_else(|| "cn-north-4".to_owned(), |(_, region)| region.clone());
     let host_template = settings.host_template.clone().or(derived.map(|(t, _)| t));
+    let runtime_dependency = if config.runtime.trim().is_empty() {
+        format!("path = {}", toml_quote(RUNTIME_DIR))
+    } else {
+        check_runtime_dependency(&config.runtime)
+            .map_err(|message| Failure::Spec(Diagnostics(vec![diag::Diagnostic::error(&config.specs, "", message)])))?;
+        config.runtime.trim().to_owned()
+    };
     let uses_project_id = model
         .operations
         .iter()
@@ -120,6 +213,15 @@ pub fn generate(config: &Config) -> Result<Generated, Failure> {
         host_template,
         example_region,
         uses_project_id,
+        runtime_dependency,
+        vendor_module: settings.runtime_vendor.clone().unwrap_or_else(|| "huawei".to_owned()),
+        left_out: Vec::new(),
+        dev_dependencies: settings
+            .dev_dependencies
+            .iter()
+            .flatten()
+            .map(|(name, value)| format!("{name} = {value}"))
+            .collect(),
     };
     let mut files = emit::emit(&model, &names, &info).map_err(Failure::Emit)?;
     if let Some(extras) = &config.extras {

@@ -35,6 +35,12 @@ struct Cli {
     /// Folder of hand-written files (e.g. `examples/`) copied verbatim into the crate.
     #[arg(long, value_name = "DIR")]
     extras: Option<PathBuf>,
+    /// How the generated Cargo.toml finds the runtime crate: the keys of a dependency
+    /// table, e.g. `git = "https://example.com/codegen.git", rev = "1a2b3c"` or
+    /// `version = "0.1"` (default: a path to this source tree's `codegen/runtime`,
+    /// relative to the output folder).
+    #[arg(long, value_name = "KEYS")]
+    runtime_dep: Option<String>,
     /// Do not print warnings.
     #[arg(long, short)]
     quiet: bool,
@@ -66,6 +72,16 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     }
+    let runtime = match &cli.runtime_dep {
+        Some(spec) => {
+            if let Err(message) = codegen::check_runtime_dependency(spec) {
+                eprintln!("error: --runtime-dep: {message}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+            spec.clone()
+        }
+        None => codegen::runtime_path_dependency(&out),
+    };
     let config = if default_run {
         let extras = root.join("codegen").join("extras").join("functiongraph");
         Config {
@@ -78,6 +94,7 @@ fn main() -> ExitCode {
                 .overrides
                 .clone()
                 .or_else(|| Some(root.join("specs").join("overrides.json")).filter(|p| p.is_file())),
+            runtime,
         }
     } else {
         let label = specs.display().to_string();
@@ -88,6 +105,7 @@ fn main() -> ExitCode {
             specs_label: label,
             extras: cli.extras.clone(),
             overrides: cli.overrides.clone(),
+            runtime,
         }
     };
 

@@ -8,6 +8,7 @@
 //! vendor = "Alibaba Cloud"
 //! service = "Function Compute"
 //! host_template = "{account_id}.{region}.fc.aliyuncs.com"
+//! runtime_vendor = "alibaba"
 //! ```
 
 use crate::diag::Diagnostic;
@@ -17,7 +18,7 @@ use std::path::Path;
 /// The file name looked for in the spec folder.
 pub const FILE_NAME: &str = "codegen.toml";
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceConfig {
     /// Whose API it is, e.g. `Huawei Cloud` (the default) or `Alibaba Cloud`.
@@ -28,7 +29,17 @@ pub struct ServiceConfig {
     /// function takes as arguments; default: the specs' `host` with its region replaced
     /// by `{region}`.
     pub host_template: Option<String>,
+    /// The runtime's vendor module (and cargo feature) the crate uses for signing and
+    /// for reading answers: `huawei` (the default) or `alibaba`.
+    pub runtime_vendor: Option<String>,
+    /// Extra `[dev-dependencies]` of the crate, for its hand-written examples
+    /// (`base64 = "0.22"`).
+    #[serde(rename = "dev-dependencies")]
+    pub dev_dependencies: Option<toml::Table>,
 }
+
+/// The vendor modules of the runtime crate.
+pub const RUNTIME_VENDORS: &[&str] = &["huawei", "alibaba"];
 
 impl ServiceConfig {
     /// Reads `codegen.toml` from the spec folder; the defaults when there is none.
@@ -51,6 +62,15 @@ impl ServiceConfig {
                     ));
                 }
             }
+        }
+        if let Some(vendor) = &config.runtime_vendor
+            && !RUNTIME_VENDORS.contains(&vendor.as_str())
+        {
+            return Err(Diagnostic::error(
+                &path,
+                "",
+                format!("runtime_vendor `{vendor}` is not one of {}", RUNTIME_VENDORS.join(", ")),
+            ));
         }
         Ok(config)
     }

@@ -1,4 +1,5 @@
-//! `src/client.rs`: one async method per operation on the runtime's `Client`.
+//! `src/client.rs`: the service's `Client`, the runtime's client plus one async method per
+//! operation.
 
 use super::docs::{doc_attrs, inner_doc_attrs};
 use super::operations::operation_doc_lines;
@@ -26,12 +27,51 @@ pub fn client_tokens(model: &Model, names: &Names, service: &str) -> TokenStream
             }
         }
     });
+    let client_doc = doc_attrs(&[
+        format!("A client of the {service} API: one async method per operation."),
+        String::new(),
+        "Made from a [`ClientConfig`](crate::ClientConfig) (credentials, connection pool,".to_owned(),
+        "timeouts, retries) that clients of other services can share, and this service's".to_owned(),
+        "[`Endpoint`](crate::Endpoint). Cloning is cheap.".to_owned(),
+    ]);
     quote! {
         #module_docs
         use crate::operations;
 
-        impl crate::Client {
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            inner: codegen_runtime::Client,
+        }
+
+        impl Client {
+            /// A client sending to `endpoint` with the shared `config`.
+            pub fn new(config: &crate::ClientConfig, endpoint: crate::Endpoint) -> Self {
+                Self { inner: codegen_runtime::Client::new(config, endpoint) }
+            }
+
+            /// Where requests go.
+            pub fn endpoint(&self) -> &crate::Endpoint {
+                self.inner.endpoint()
+            }
+
+            /// The shared configuration.
+            pub fn config(&self) -> &crate::ClientConfig {
+                self.inner.config()
+            }
+
+            /// Sends any [`Operation`](crate::Operation) and parses its answer.
+            pub async fn send<O: crate::Operation>(&self, operation: &O) -> Result<O::Response, crate::Error> {
+                self.inner.send(operation).await
+            }
+
             #(#methods)*
+        }
+
+        impl From<codegen_runtime::Client> for Client {
+            fn from(inner: codegen_runtime::Client) -> Self {
+                Self { inner }
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 //! `quote`, then formats once with `prettyplease`.
 
 mod client;
-mod crate_files;
+pub mod crate_files;
 pub mod docs;
 mod models;
 pub mod operations;
@@ -37,6 +37,14 @@ pub struct CrateInfo {
     pub example_region: String,
     /// Whether operations need a project id (`{project_id}`, `X-Project-Id`).
     pub uses_project_id: bool,
+    /// The keys of the runtime dependency's table (`path = "../codegen/runtime"`).
+    pub runtime_dependency: String,
+    /// The runtime's vendor module and feature: `huawei`, `alibaba`.
+    pub vendor_module: String,
+    /// What of the specs was left out or degraded, one line each, for the crate docs.
+    pub left_out: Vec<String>,
+    /// Extra `[dev-dependencies]` lines (`base64 = "0.22"`).
+    pub dev_dependencies: Vec<String>,
 }
 
 /// The generated crate: file contents by path relative to the crate root.
@@ -91,10 +99,6 @@ pub fn emit(model: &Model, names: &Names, info: &CrateInfo) -> Result<CrateFiles
     let path = PathBuf::from("src/lib.rs");
     let text = format_rust(&path, crate_files::lib_rs(info), &header)?;
     out.files.insert(path, text);
-    for (name, source) in crate_files::RUNTIME {
-        let path = PathBuf::from(format!("src/runtime/{name}"));
-        out.files.insert(path, crate_files::runtime_copy(name, source));
-    }
     out.files
         .insert(PathBuf::from("Cargo.toml"), crate_files::cargo_toml(info));
     Ok(out)

@@ -139,10 +139,10 @@ fn struct_item(
         let field_docs = doc_attrs(&lines(&field.docs, &[]));
         let json = &field.json_name;
         let rename = (field_name != json).then(|| quote!(#[serde(rename = #json)]));
-        // Integral `number` values are written back as integers (see runtime::number);
-        // nullable fields use their own serializer and keep serde's float output.
-        let number = (holds_f64(&field.ty) && !field.nullable)
-            .then(|| quote!(#[serde(serialize_with = "crate::runtime::number::serialize")]));
+        // Integral `number` values are written back as integers (see the runtime's
+        // `number`); it handles the `Option<Option<_>>` of nullable fields too.
+        let number = holds_f64(&field.ty)
+            .then(|| quote!(#[serde(serialize_with = "codegen_runtime::__private::number::serialize")]));
         let rename = quote!(#rename #number);
         if field.required && field.nullable {
             // Always sent; `None` is `null`.
@@ -167,14 +167,15 @@ fn struct_item(
             });
         } else if field.nullable {
             // Outer `None`: absent; `Some(None)`: `null`; `Some(Some(v))`: a value.
+            let nullable = if holds_f64(&field.ty) {
+                quote!(#[serde(default, skip_serializing_if = #skip_none, deserialize_with = "codegen_runtime::__private::nullable::deserialize")])
+            } else {
+                quote!(#[serde(default, skip_serializing_if = #skip_none, with = "codegen_runtime::__private::nullable")])
+            };
             fields.push(quote! {
                 #field_docs
                 #rename
-                #[serde(
-                    default,
-                    skip_serializing_if = #skip_none,
-                    with = "crate::runtime::nullable"
-                )]
+                #nullable
                 pub #field_ident: #option<#option<#ty>>,
             });
             inits.push(quote!(#field_ident: None));
@@ -264,7 +265,7 @@ fn string_enum_item(
             #( #variant_docs #variants, )*
             /// A value the spec does not list, kept as received so that it is sent back
             /// unchanged.
-            #unknown(#string),
+            #unknown(crate::UnknownValue<#string>),
         }
 
         impl #name {
@@ -272,7 +273,7 @@ fn string_enum_item(
             pub fn as_str(&self) -> &str {
                 match self {
                     #( Self::#variants => #values, )*
-                    Self::#unknown(value) => value,
+                    Self::#unknown(value) => value.as_str(),
                 }
             }
         }
@@ -281,12 +282,12 @@ fn string_enum_item(
             fn from(value: &str) -> Self {
                 match value {
                     #( #values => Self::#variants, )*
-                    other => Self::#unknown(other.into()),
+                    other => Self::#unknown(crate::UnknownValue::__new(other.into())),
                 }
             }
         }
 
-        crate::runtime::string_enum!(#name);
+        codegen_runtime::string_enum!(#name);
     }
 }
 
@@ -317,7 +318,7 @@ fn integer_enum_item(names: &Names, id: TypeId, def: &EnumDef, docs: TokenStream
             #( #variant_docs #variants, )*
             /// A value the spec does not list, kept as received so that it is sent back
             /// unchanged.
-            #unknown(i64),
+            #unknown(crate::UnknownValue<i64>),
         }
 
         impl #name {
@@ -325,7 +326,7 @@ fn integer_enum_item(names: &Names, id: TypeId, def: &EnumDef, docs: TokenStream
             pub fn as_i64(&self) -> i64 {
                 match self {
                     #( Self::#variants => #values, )*
-                    Self::#unknown(value) => *value,
+                    Self::#unknown(value) => *value.get(),
                 }
             }
         }
@@ -334,12 +335,12 @@ fn integer_enum_item(names: &Names, id: TypeId, def: &EnumDef, docs: TokenStream
             fn from(value: i64) -> Self {
                 match value {
                     #( #values => Self::#variants, )*
-                    other => Self::#unknown(other),
+                    other => Self::#unknown(crate::UnknownValue::__new(other)),
                 }
             }
         }
 
-        crate::runtime::integer_enum!(#name);
+        codegen_runtime::integer_enum!(#name);
     }
 }
 

@@ -100,6 +100,7 @@ fn operation_tokens(names: &Names, op: &Operation, n: &OperationNames) -> TokenS
     }
 }
 
+/// Whether the module names a model in code (error bodies are only named in docs).
 fn uses_models(op: &Operation) -> bool {
     let named = |ty: &crate::model::TypeRef| {
         let mut found = Vec::new();
@@ -108,10 +109,9 @@ fn uses_models(op: &Operation) -> bool {
     };
     op.params.iter().any(|p| carried(p.role) && named(&p.ty))
         || matches!(&op.body, Some(b) if matches!(&b.kind, BodyKind::Json(ty) if named(ty)))
-        || op
-            .responses
-            .iter()
-            .any(|r| matches!(&r.body, Some(BodyKind::Json(ty)) if named(ty)))
+        || op.responses.iter().any(|r| {
+            is_success(&r.status) && has_body(r) && matches!(&r.body, Some(BodyKind::Json(ty)) if named(ty))
+        })
 }
 
 fn request_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStream {
@@ -186,12 +186,12 @@ fn request_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStr
             #(#setters)*
         }
 
-        impl crate::runtime::Operation for #request {
+        impl crate::Operation for #request {
             type Response = #response;
             const ID: &'static str = #id;
             const METHOD: http::Method = http::Method::#method;
 
-            fn build(&self, endpoint: &crate::runtime::Endpoint) -> Result<http::Request<Vec<u8>>, crate::Error> {
+            fn build(&self, endpoint: &crate::Endpoint) -> Result<http::Request<Vec<u8>>, crate::Error> {
                 #build
             }
 
@@ -244,6 +244,9 @@ fn build_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
             }
         }
     }
+    if let Some(content_type) = &op.bodiless_content_type {
+        steps.push(quote!(.content_type(#content_type)));
+    }
     if let Some(body) = &op.body {
         let field = ident(&n.body);
         let media = &body.media_type;
@@ -256,7 +259,7 @@ fn build_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
         } else {
             // An absent optional body sends nothing.
             return quote! {
-                let builder = crate::runtime::RequestBuilder::new(Self::METHOD, endpoint) #(#steps)*;
+                let builder = codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint) #(#steps)*;
                 match &self.#field {
                     Some(body) => builder.#call(#media, body).build(),
                     None => builder.build(),
@@ -265,7 +268,7 @@ fn build_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
         }
     }
     quote! {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             #(#steps)*
             .build()
     }
@@ -321,20 +324,29 @@ fn parse_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
             }
             Status::Default => quote!(_),
         };
+        if !is_success(&spec.status) {
+            // Whatever an error answer holds, it is kept as received.
+            arms.push(quote! {
+                #pattern => #response::#variant(codegen_runtime::__private::api_error(crate::VENDOR, status, headers, body)),
+            });
+            continue;
+        }
         let mut inits = Vec::new();
         if keeps_status(&spec.status) {
             inits.push(quote!(status));
         }
         if has_body(spec) {
             inits.push(match &spec.body {
-                Some(BodyKind::Json(_)) => quote!(body: crate::runtime::json(status.as_u16(), &body)?),
+                Some(BodyKind::Json(_)) => {
+                    quote!(body: codegen_runtime::__private::decode(crate::VENDOR, status, &headers, &body)?)
+                }
                 _ => quote!(body),
             });
         }
         for (header, field) in spec.headers.iter().zip(header_fields) {
             let field = ident(field);
             let name = &header.name;
-            inits.push(quote!(#field: crate::runtime::header_text(&headers, #name)));
+            inits.push(quote!(#field: codegen_runtime::__private::header_text(&headers, #name)));
         }
         inits.push(quote!(headers));
         arms.push(quote!(#pattern => #response::#variant { #(#inits),* },));
@@ -353,11 +365,20 @@ fn parse_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
     }
 }
 
+/// `crate::models::Name` for a body that is one named model, for doc links.
+fn model_path(ctx: &Ctx<'_>, kind: &BodyKind) -> Option<String> {
+    match kind {
+        BodyKind::Json(crate::model::TypeRef::Named(id)) => Some(format!("crate::models::{}", ctx.names.ty(*id))),
+        _ => None,
+    }
+}
+
 fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStream {
     let response = ident(&n.response);
     let doc = format!(" The responses of `{}`, one variant per documented status.", op.id);
     let mut variants = Vec::new();
     let mut status_arms = Vec::new();
+    let mut header_arms = Vec::new();
     let mut ok_arms = Vec::new();
     let successes: Vec<&ResponseSpec> = op.responses.iter().filter(|r| is_success(&r.status)).collect();
     let ok_type = match successes.as_slice() {
@@ -383,6 +404,29 @@ fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenSt
         for note in &spec.docs.notes {
             doc_lines.push(String::new());
             doc_lines.push(note.clone());
+        }
+        if !is_success(&spec.status) {
+            // An error answer: kept as received, whatever its body holds.
+            doc_lines.push(String::new());
+            let documented = spec.body.as_ref().filter(|_| has_body(spec));
+            doc_lines.push(match documented.and_then(|kind| model_path(ctx, kind)) {
+                Some(path) => format!(
+                    "The body is documented as [`{}`]({path}); read it with \
+                     [`ApiError::decode`](crate::ApiError::decode).",
+                    path.trim_start_matches("crate::")
+                ),
+                None => "The body is kept as received in [`ApiError::body`](crate::ApiError::body).".to_owned(),
+            });
+            if !spec.headers.is_empty() {
+                let names: Vec<String> = spec.headers.iter().map(|h| format!("`{}`", h.name)).collect();
+                doc_lines.push(format!("Documented headers: {}.", names.join(", ")));
+            }
+            let docs = doc_attrs(&doc_lines);
+            variants.push(quote! { #docs #variant(crate::ApiError), });
+            status_arms.push(quote!(Self::#variant(error) => error.status,));
+            header_arms.push(quote!(Self::#variant(error) => &error.headers,));
+            ok_arms.push(quote!(Self::#variant(error) => Err(error.into()),));
+            continue;
         }
         let docs = doc_attrs(&doc_lines);
         let mut fields = Vec::new();
@@ -419,40 +463,14 @@ fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenSt
             }
             _ => quote!(Self::#variant { status, .. } => status.as_u16(),),
         });
-
-        if ok_type.is_some() {
-            let status_expr = match spec.status {
-                Status::Code(code) => {
-                    let code = Literal::u16_unsuffixed(code);
-                    quote!(#code)
-                }
-                _ => quote!(status.as_u16()),
-            };
-            let status_binding = keeps_status(&spec.status).then(|| quote!(status,));
-            ok_arms.push(if is_success(&spec.status) {
-                if body_ty.is_some() {
-                    quote!(Self::#variant { body, .. } => Ok(body),)
-                } else {
-                    quote!(Self::#variant { .. } => Ok(()),)
-                }
-            } else if matches!(spec.body, Some(BodyKind::Json(_))) && body_ty.is_some() {
-                quote!(Self::#variant { #status_binding body, headers, .. } => Err(crate::runtime::api_error(#status_expr, &headers, &body)),)
-            } else if body_ty.is_some() {
-                quote!(Self::#variant { #status_binding body, headers, .. } => Err(crate::runtime::api_error_raw(#status_expr, &headers, &body)),)
-            } else {
-                quote!(Self::#variant { #status_binding headers, .. } => Err(crate::runtime::api_error_raw(#status_expr, &headers, &[])),)
-            });
-        }
+        header_arms.push(quote!(Self::#variant { headers, .. } => headers,));
+        ok_arms.push(if body_ty.is_some() {
+            quote!(Self::#variant { body, .. } => Ok(body),)
+        } else {
+            quote!(Self::#variant { .. } => Ok(()),)
+        });
     }
     let has_default = op.responses.iter().any(|r| r.status == Status::Default);
-    let mut header_arms: Vec<TokenStream> = n
-        .variants
-        .iter()
-        .map(|v| {
-            let v = ident(v);
-            quote!(Self::#v { headers, .. } => headers,)
-        })
-        .collect();
     if !has_default {
         let undocumented = ident(&n.undocumented);
         variants.push(quote! {
@@ -461,12 +479,16 @@ fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenSt
         });
         status_arms.push(quote!(Self::#undocumented { status, .. } => status.as_u16(),));
         header_arms.push(quote!(Self::#undocumented { headers, .. } => headers,));
-        ok_arms.push(quote!(Self::#undocumented { status, headers, body } => Err(crate::runtime::api_error_raw(status.as_u16(), &headers, &body)),));
+        ok_arms.push(quote! {
+            Self::#undocumented { status, headers, body } => {
+                Err(codegen_runtime::__private::api_error(crate::VENDOR, status, headers, body).into())
+            }
+        });
     }
     let into_ok = ok_type.map(|ty| {
         quote! {
             /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
-            /// the status is not a success.
+            /// the status is not a documented success.
             pub fn into_ok(self) -> Result<#ty, crate::Error> {
                 match self {
                     #(#ok_arms)*
@@ -498,9 +520,9 @@ fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenSt
             }
 
             /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-            /// header such as `X-Cff-Request-Id`), for support tickets.
+            /// header), for support tickets.
             pub fn request_id(&self) -> Option<String> {
-                crate::runtime::request_id(self.headers())
+                crate::VENDOR.request_id(self.headers())
             }
 
             #into_ok

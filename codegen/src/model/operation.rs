@@ -24,6 +24,9 @@ pub struct Operation {
     pub deprecated: bool,
     pub params: Vec<Param>,
     pub body: Option<Body>,
+    /// The declared `Content-Type` of a `POST`, `PUT` or `PATCH` that has no body: sent
+    /// anyway, as Huawei's SDKs send it.
+    pub bodiless_content_type: Option<String>,
     pub responses: Vec<ResponseSpec>,
 }
 
@@ -282,19 +285,23 @@ impl Converter<'_> {
             body.media_type = default;
         }
 
+        let method = method.to_ascii_uppercase();
+        let bodiless_content_type = consumes
+            .filter(|_| body.is_none() && matches!(method.as_str(), "POST" | "PUT" | "PATCH"));
         let responses = self.responses(file, &op_pointer, op, &id);
         let path_parts = self.path_parts(file, &op_pointer, &spec_base_path(spec), path, &mut params);
         Operation {
             id,
             file,
             pointer: op_pointer,
-            method: method.to_ascii_uppercase(),
+            method,
             path: path_parts,
             summary: op.summary.clone(),
             description: op.description.clone(),
             deprecated: op.deprecated.unwrap_or(false),
             params,
             body,
+            bodiless_content_type,
             responses,
         }
     }

@@ -58,7 +58,7 @@ pub enum ApigTriggerFuncInfoInvocationType {
     Async,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ApigTriggerFuncInfoInvocationType {
@@ -67,7 +67,7 @@ impl ApigTriggerFuncInfoInvocationType {
         match self {
             Self::Sync => "sync",
             Self::Async => "async",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -77,9 +77,9 @@ impl From<&str> for ApigTriggerFuncInfoInvocationType {
         match value {
             "sync" => Self::Sync,
             "async" => Self::Async,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ApigTriggerFuncInfoInvocationType);
+codegen_runtime::string_enum!(ApigTriggerFuncInfoInvocationType);

@@ -52,7 +52,7 @@ pub enum CallbackWorkflowRequestBodyResult {
     Fail,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CallbackWorkflowRequestBodyResult {
@@ -61,7 +61,7 @@ impl CallbackWorkflowRequestBodyResult {
         match self {
             Self::Success => "success",
             Self::Fail => "fail",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -71,9 +71,9 @@ impl From<&str> for CallbackWorkflowRequestBodyResult {
         match value {
             "success" => Self::Success,
             "fail" => Self::Fail,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CallbackWorkflowRequestBodyResult);
+codegen_runtime::string_enum!(CallbackWorkflowRequestBodyResult);

@@ -51,7 +51,7 @@ pub enum CancelAsyncInvocationRequestBodyType {
     Recursive,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CancelAsyncInvocationRequestBodyType {
@@ -60,7 +60,7 @@ impl CancelAsyncInvocationRequestBodyType {
         match self {
             Self::Force => "force",
             Self::Recursive => "recursive",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -70,9 +70,9 @@ impl From<&str> for CancelAsyncInvocationRequestBodyType {
         match value {
             "force" => Self::Force,
             "recursive" => Self::Recursive,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CancelAsyncInvocationRequestBodyType);
+codegen_runtime::string_enum!(CancelAsyncInvocationRequestBodyType);

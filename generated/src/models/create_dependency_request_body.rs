@@ -208,7 +208,7 @@ pub enum CreateDependencyRequestBodyRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CreateDependencyRequestBodyRuntime {
@@ -241,7 +241,7 @@ impl CreateDependencyRequestBodyRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -275,9 +275,9 @@ impl From<&str> for CreateDependencyRequestBodyRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CreateDependencyRequestBodyRuntime);
+codegen_runtime::string_enum!(CreateDependencyRequestBodyRuntime);

@@ -233,7 +233,7 @@ pub enum CreateDependencyVersionResponseBodyRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CreateDependencyVersionResponseBodyRuntime {
@@ -266,7 +266,7 @@ impl CreateDependencyVersionResponseBodyRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -300,9 +300,9 @@ impl From<&str> for CreateDependencyVersionResponseBodyRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CreateDependencyVersionResponseBodyRuntime);
+codegen_runtime::string_enum!(CreateDependencyVersionResponseBodyRuntime);

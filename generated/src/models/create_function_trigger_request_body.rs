@@ -69,7 +69,7 @@ pub enum CreateFunctionTriggerRequestBodyTriggerStatus {
     Disabled,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CreateFunctionTriggerRequestBodyTriggerStatus {
@@ -78,7 +78,7 @@ impl CreateFunctionTriggerRequestBodyTriggerStatus {
         match self {
             Self::Active => "ACTIVE",
             Self::Disabled => "DISABLED",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -88,12 +88,12 @@ impl From<&str> for CreateFunctionTriggerRequestBodyTriggerStatus {
         match value {
             "ACTIVE" => Self::Active,
             "DISABLED" => Self::Disabled,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CreateFunctionTriggerRequestBodyTriggerStatus);
+codegen_runtime::string_enum!(CreateFunctionTriggerRequestBodyTriggerStatus);
 
 /// 触发器类型。
 ///
@@ -152,7 +152,7 @@ pub enum CreateFunctionTriggerRequestBodyTriggerTypeCode {
     Eventgrid,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CreateFunctionTriggerRequestBodyTriggerTypeCode {
@@ -175,7 +175,7 @@ impl CreateFunctionTriggerRequestBodyTriggerTypeCode {
             Self::Apic => "APIC",
             Self::Gaussmongo => "GAUSSMONGO",
             Self::Eventgrid => "EVENTGRID",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -199,9 +199,9 @@ impl From<&str> for CreateFunctionTriggerRequestBodyTriggerTypeCode {
             "APIC" => Self::Apic,
             "GAUSSMONGO" => Self::Gaussmongo,
             "EVENTGRID" => Self::Eventgrid,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CreateFunctionTriggerRequestBodyTriggerTypeCode);
+codegen_runtime::string_enum!(CreateFunctionTriggerRequestBodyTriggerTypeCode);

@@ -13,7 +13,7 @@ pub struct CreateFunctionVersionResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub app_xrole: Option<Option<String>>,
     /// 函数的文件名,当CodeType为jar/zip时必须提供该字段,inline和obs不需要提供。
@@ -51,7 +51,7 @@ pub struct CreateFunctionVersionResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub dependencies: Option<Option<Vec<Dependency>>>,
     /// 函数描述。
@@ -80,7 +80,7 @@ pub struct CreateFunctionVersionResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub func_vpc: Option<Option<FuncVpc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -313,7 +313,7 @@ pub enum CreateFunctionVersionResponseBodyCodeType {
     CustomImageSwr,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CreateFunctionVersionResponseBodyCodeType {
@@ -325,7 +325,7 @@ impl CreateFunctionVersionResponseBodyCodeType {
             Self::Obs => "obs",
             Self::Jar => "jar",
             Self::CustomImageSwr => "Custom-Image-Swr",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -338,12 +338,12 @@ impl From<&str> for CreateFunctionVersionResponseBodyCodeType {
             "obs" => Self::Obs,
             "jar" => Self::Jar,
             "Custom-Image-Swr" => Self::CustomImageSwr,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CreateFunctionVersionResponseBodyCodeType);
+codegen_runtime::string_enum!(CreateFunctionVersionResponseBodyCodeType);
 
 /// FunctionGraph函数的执行环境
 ///
@@ -456,7 +456,7 @@ pub enum CreateFunctionVersionResponseBodyRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CreateFunctionVersionResponseBodyRuntime {
@@ -489,7 +489,7 @@ impl CreateFunctionVersionResponseBodyRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -523,12 +523,12 @@ impl From<&str> for CreateFunctionVersionResponseBodyRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CreateFunctionVersionResponseBodyRuntime);
+codegen_runtime::string_enum!(CreateFunctionVersionResponseBodyRuntime);
 
 /// v2表示为正式版本,v1为废弃版本。
 ///
@@ -541,7 +541,7 @@ pub enum CreateFunctionVersionResponseBodyType {
     V2,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CreateFunctionVersionResponseBodyType {
@@ -550,7 +550,7 @@ impl CreateFunctionVersionResponseBodyType {
         match self {
             Self::V1 => "v1",
             Self::V2 => "v2",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -560,9 +560,9 @@ impl From<&str> for CreateFunctionVersionResponseBodyType {
         match value {
             "v1" => Self::V1,
             "v2" => Self::V2,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CreateFunctionVersionResponseBodyType);
+codegen_runtime::string_enum!(CreateFunctionVersionResponseBodyType);

@@ -40,7 +40,7 @@ pub enum DeleteFunctionTriggerTriggerTypeCode {
     Iotda,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl DeleteFunctionTriggerTriggerTypeCode {
@@ -64,7 +64,7 @@ impl DeleteFunctionTriggerTriggerTypeCode {
             Self::Gaussmongo => "GAUSSMONGO",
             Self::Eventgrid => "EVENTGRID",
             Self::Iotda => "IOTDA",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -89,9 +89,9 @@ impl From<&str> for DeleteFunctionTriggerTriggerTypeCode {
             "GAUSSMONGO" => Self::Gaussmongo,
             "EVENTGRID" => Self::Eventgrid,
             "IOTDA" => Self::Iotda,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(DeleteFunctionTriggerTriggerTypeCode);
+codegen_runtime::string_enum!(DeleteFunctionTriggerTriggerTypeCode);

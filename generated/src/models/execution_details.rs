@@ -91,7 +91,7 @@ pub enum ExecutionDetailsStatus {
     Cancel,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ExecutionDetailsStatus {
@@ -103,7 +103,7 @@ impl ExecutionDetailsStatus {
             Self::Running => "running",
             Self::Timeout => "timeout",
             Self::Cancel => "cancel",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -116,9 +116,9 @@ impl From<&str> for ExecutionDetailsStatus {
             "running" => Self::Running,
             "timeout" => Self::Timeout,
             "cancel" => Self::Cancel,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ExecutionDetailsStatus);
+codegen_runtime::string_enum!(ExecutionDetailsStatus);

@@ -52,7 +52,7 @@ pub enum ExpressConfigLogLevel {
     None,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ExpressConfigLogLevel {
@@ -62,7 +62,7 @@ impl ExpressConfigLogLevel {
             Self::All => "ALL",
             Self::Error => "ERROR",
             Self::None => "NONE",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -73,9 +73,9 @@ impl From<&str> for ExpressConfigLogLevel {
             "ALL" => Self::All,
             "ERROR" => Self::Error,
             "NONE" => Self::None,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ExpressConfigLogLevel);
+codegen_runtime::string_enum!(ExpressConfigLogLevel);

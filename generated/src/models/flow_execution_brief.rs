@@ -76,7 +76,7 @@ pub enum FlowExecutionBriefStatus {
     Cancel,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl FlowExecutionBriefStatus {
@@ -88,7 +88,7 @@ impl FlowExecutionBriefStatus {
             Self::Running => "running",
             Self::Timeout => "timeout",
             Self::Cancel => "cancel",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -101,9 +101,9 @@ impl From<&str> for FlowExecutionBriefStatus {
             "running" => Self::Running,
             "timeout" => Self::Timeout,
             "cancel" => Self::Cancel,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(FlowExecutionBriefStatus);
+codegen_runtime::string_enum!(FlowExecutionBriefStatus);

@@ -59,7 +59,7 @@ pub enum FlowExecutionBriefV2Status {
     Stopping,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl FlowExecutionBriefV2Status {
@@ -75,7 +75,7 @@ impl FlowExecutionBriefV2Status {
             Self::Recovered => "recovered",
             Self::Retrying => "retrying",
             Self::Stopping => "stopping",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -92,9 +92,9 @@ impl From<&str> for FlowExecutionBriefV2Status {
             "recovered" => Self::Recovered,
             "retrying" => Self::Retrying,
             "stopping" => Self::Stopping,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(FlowExecutionBriefV2Status);
+codegen_runtime::string_enum!(FlowExecutionBriefV2Status);

@@ -57,7 +57,7 @@ pub enum FuncDestinationConfigDestination {
     FunctionGraph,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl FuncDestinationConfigDestination {
@@ -68,7 +68,7 @@ impl FuncDestinationConfigDestination {
             Self::Smn => "SMN",
             Self::Dis => "DIS",
             Self::FunctionGraph => "FunctionGraph",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -80,9 +80,9 @@ impl From<&str> for FuncDestinationConfigDestination {
             "SMN" => Self::Smn,
             "DIS" => Self::Dis,
             "FunctionGraph" => Self::FunctionGraph,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(FuncDestinationConfigDestination);
+codegen_runtime::string_enum!(FuncDestinationConfigDestination);

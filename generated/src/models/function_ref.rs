@@ -55,7 +55,7 @@ pub enum FunctionRefInvokeMode {
     Synchronize,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl FunctionRefInvokeMode {
@@ -63,7 +63,7 @@ impl FunctionRefInvokeMode {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Synchronize => "synchronize",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -72,9 +72,9 @@ impl From<&str> for FunctionRefInvokeMode {
     fn from(value: &str) -> Self {
         match value {
             "synchronize" => Self::Synchronize,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(FunctionRefInvokeMode);
+codegen_runtime::string_enum!(FunctionRefInvokeMode);

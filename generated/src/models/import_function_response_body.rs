@@ -232,7 +232,7 @@ pub enum ImportFunctionResponseBodyCodeType {
     CustomImageSwr,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ImportFunctionResponseBodyCodeType {
@@ -244,7 +244,7 @@ impl ImportFunctionResponseBodyCodeType {
             Self::Obs => "obs",
             Self::Jar => "jar",
             Self::CustomImageSwr => "Custom-Image-Swr",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -257,12 +257,12 @@ impl From<&str> for ImportFunctionResponseBodyCodeType {
             "obs" => Self::Obs,
             "jar" => Self::Jar,
             "Custom-Image-Swr" => Self::CustomImageSwr,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ImportFunctionResponseBodyCodeType);
+codegen_runtime::string_enum!(ImportFunctionResponseBodyCodeType);
 
 /// FunctionGraph函数的执行环境
 ///
@@ -375,7 +375,7 @@ pub enum ImportFunctionResponseBodyRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ImportFunctionResponseBodyRuntime {
@@ -408,7 +408,7 @@ impl ImportFunctionResponseBodyRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -442,9 +442,9 @@ impl From<&str> for ImportFunctionResponseBodyRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ImportFunctionResponseBodyRuntime);
+codegen_runtime::string_enum!(ImportFunctionResponseBodyRuntime);

@@ -228,7 +228,7 @@ pub enum ListDependenciesResultRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ListDependenciesResultRuntime {
@@ -261,7 +261,7 @@ impl ListDependenciesResultRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -295,9 +295,9 @@ impl From<&str> for ListDependenciesResultRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ListDependenciesResultRuntime);
+codegen_runtime::string_enum!(ListDependenciesResultRuntime);

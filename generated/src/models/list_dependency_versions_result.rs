@@ -236,7 +236,7 @@ pub enum ListDependencyVersionsResultRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ListDependencyVersionsResultRuntime {
@@ -269,7 +269,7 @@ impl ListDependencyVersionsResultRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -303,9 +303,9 @@ impl From<&str> for ListDependencyVersionsResultRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ListDependencyVersionsResultRuntime);
+codegen_runtime::string_enum!(ListDependencyVersionsResultRuntime);

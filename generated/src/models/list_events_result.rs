@@ -8,7 +8,7 @@ pub struct ListEventsResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// 上次修改的时间。
-    #[serde(serialize_with = "crate::runtime::number::serialize")]
+    #[serde(serialize_with = "codegen_runtime::__private::number::serialize")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<f64>,
     /// 测试事件名称。

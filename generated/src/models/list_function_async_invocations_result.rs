@@ -67,7 +67,7 @@ pub enum ListFunctionAsyncInvocationsResultStatus {
     Discard,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ListFunctionAsyncInvocationsResultStatus {
@@ -79,7 +79,7 @@ impl ListFunctionAsyncInvocationsResultStatus {
             Self::Success => "SUCCESS",
             Self::Fail => "FAIL",
             Self::Discard => "DISCARD",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -92,9 +92,9 @@ impl From<&str> for ListFunctionAsyncInvocationsResultStatus {
             "SUCCESS" => Self::Success,
             "FAIL" => Self::Fail,
             "DISCARD" => Self::Discard,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ListFunctionAsyncInvocationsResultStatus);
+codegen_runtime::string_enum!(ListFunctionAsyncInvocationsResultStatus);

@@ -15,7 +15,7 @@ pub struct ListFunctionResult {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub app_xrole: Option<Option<String>>,
     /// 绑定bridge函数的urn列表
@@ -316,7 +316,7 @@ pub enum ListFunctionResultCodeType {
     CustomImageSwr,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ListFunctionResultCodeType {
@@ -328,7 +328,7 @@ impl ListFunctionResultCodeType {
             Self::Obs => "obs",
             Self::Jar => "jar",
             Self::CustomImageSwr => "Custom-Image-Swr",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -341,12 +341,12 @@ impl From<&str> for ListFunctionResultCodeType {
             "obs" => Self::Obs,
             "jar" => Self::Jar,
             "Custom-Image-Swr" => Self::CustomImageSwr,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ListFunctionResultCodeType);
+codegen_runtime::string_enum!(ListFunctionResultCodeType);
 
 /// FunctionGraph函数的执行环境
 ///
@@ -459,7 +459,7 @@ pub enum ListFunctionResultRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ListFunctionResultRuntime {
@@ -492,7 +492,7 @@ impl ListFunctionResultRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -526,12 +526,12 @@ impl From<&str> for ListFunctionResultRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ListFunctionResultRuntime);
+codegen_runtime::string_enum!(ListFunctionResultRuntime);
 
 /// v2表示为正式版本,v1为废弃版本。
 ///
@@ -544,7 +544,7 @@ pub enum ListFunctionResultType {
     V2,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ListFunctionResultType {
@@ -553,7 +553,7 @@ impl ListFunctionResultType {
         match self {
             Self::V1 => "v1",
             Self::V2 => "v2",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -563,9 +563,9 @@ impl From<&str> for ListFunctionResultType {
         match value {
             "v1" => Self::V1,
             "v2" => Self::V2,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ListFunctionResultType);
+codegen_runtime::string_enum!(ListFunctionResultType);

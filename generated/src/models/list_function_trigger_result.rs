@@ -87,7 +87,7 @@ pub enum ListFunctionTriggerResultTriggerStatus {
     Disabled,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ListFunctionTriggerResultTriggerStatus {
@@ -96,7 +96,7 @@ impl ListFunctionTriggerResultTriggerStatus {
         match self {
             Self::Active => "ACTIVE",
             Self::Disabled => "DISABLED",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -106,12 +106,12 @@ impl From<&str> for ListFunctionTriggerResultTriggerStatus {
         match value {
             "ACTIVE" => Self::Active,
             "DISABLED" => Self::Disabled,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ListFunctionTriggerResultTriggerStatus);
+codegen_runtime::string_enum!(ListFunctionTriggerResultTriggerStatus);
 
 /// 触发器类型。
 ///
@@ -172,7 +172,7 @@ pub enum ListFunctionTriggerResultTriggerTypeCode {
     Eventgrid,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ListFunctionTriggerResultTriggerTypeCode {
@@ -195,7 +195,7 @@ impl ListFunctionTriggerResultTriggerTypeCode {
             Self::Apic => "APIC",
             Self::Gaussmongo => "GAUSSMONGO",
             Self::Eventgrid => "EVENTGRID",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -219,9 +219,9 @@ impl From<&str> for ListFunctionTriggerResultTriggerTypeCode {
             "APIC" => Self::Apic,
             "GAUSSMONGO" => Self::Gaussmongo,
             "EVENTGRID" => Self::Eventgrid,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ListFunctionTriggerResultTriggerTypeCode);
+codegen_runtime::string_enum!(ListFunctionTriggerResultTriggerTypeCode);

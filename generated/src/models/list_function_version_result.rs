@@ -13,7 +13,7 @@ pub struct ListFunctionVersionResult {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub app_xrole: Option<Option<String>>,
     /// 函数的文件名,当CodeType为jar/zip时必须提供该字段,inline和obs不需要提供。
@@ -299,7 +299,7 @@ pub enum ListFunctionVersionResultCodeType {
     CustomImageSwr,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ListFunctionVersionResultCodeType {
@@ -311,7 +311,7 @@ impl ListFunctionVersionResultCodeType {
             Self::Obs => "obs",
             Self::Jar => "jar",
             Self::CustomImageSwr => "Custom-Image-Swr",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -324,12 +324,12 @@ impl From<&str> for ListFunctionVersionResultCodeType {
             "obs" => Self::Obs,
             "jar" => Self::Jar,
             "Custom-Image-Swr" => Self::CustomImageSwr,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ListFunctionVersionResultCodeType);
+codegen_runtime::string_enum!(ListFunctionVersionResultCodeType);
 
 /// FunctionGraph函数的执行环境
 ///
@@ -442,7 +442,7 @@ pub enum ListFunctionVersionResultRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ListFunctionVersionResultRuntime {
@@ -475,7 +475,7 @@ impl ListFunctionVersionResultRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -509,9 +509,9 @@ impl From<&str> for ListFunctionVersionResultRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ListFunctionVersionResultRuntime);
+codegen_runtime::string_enum!(ListFunctionVersionResultRuntime);

@@ -10,7 +10,7 @@ pub enum ListStatisticsFilter {
     MonthlyReport,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ListStatisticsFilter {
@@ -19,7 +19,7 @@ impl ListStatisticsFilter {
         match self {
             Self::MonitorData => "monitor_data",
             Self::MonthlyReport => "monthly_report",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -29,9 +29,9 @@ impl From<&str> for ListStatisticsFilter {
         match value {
             "monitor_data" => Self::MonitorData,
             "monthly_report" => Self::MonthlyReport,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ListStatisticsFilter);
+codegen_runtime::string_enum!(ListStatisticsFilter);

@@ -18,7 +18,7 @@ pub enum ListWorkflowExecutionsStatus {
     Cancel,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ListWorkflowExecutionsStatus {
@@ -30,7 +30,7 @@ impl ListWorkflowExecutionsStatus {
             Self::Running => "running",
             Self::Timeout => "timeout",
             Self::Cancel => "cancel",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -43,9 +43,9 @@ impl From<&str> for ListWorkflowExecutionsStatus {
             "running" => Self::Running,
             "timeout" => Self::Timeout,
             "cancel" => Self::Cancel,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ListWorkflowExecutionsStatus);
+codegen_runtime::string_enum!(ListWorkflowExecutionsStatus);

@@ -34,7 +34,7 @@ pub enum MetricConfigType {
     Concurrency,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl MetricConfigType {
@@ -42,7 +42,7 @@ impl MetricConfigType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Concurrency => "Concurrency",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -51,9 +51,9 @@ impl From<&str> for MetricConfigType {
     fn from(value: &str) -> Self {
         match value {
             "Concurrency" => Self::Concurrency,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(MetricConfigType);
+codegen_runtime::string_enum!(MetricConfigType);

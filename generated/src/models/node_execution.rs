@@ -60,7 +60,7 @@ pub enum NodeExecutionStatus {
     Cancel,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl NodeExecutionStatus {
@@ -72,7 +72,7 @@ impl NodeExecutionStatus {
             Self::Running => "running",
             Self::Timeout => "timeout",
             Self::Cancel => "cancel",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -85,9 +85,9 @@ impl From<&str> for NodeExecutionStatus {
             "running" => Self::Running,
             "timeout" => Self::Timeout,
             "cancel" => Self::Cancel,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(NodeExecutionStatus);
+codegen_runtime::string_enum!(NodeExecutionStatus);

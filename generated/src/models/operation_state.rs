@@ -103,7 +103,7 @@ pub enum OperationStateActionMode {
     Parallel,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl OperationStateActionMode {
@@ -112,7 +112,7 @@ impl OperationStateActionMode {
         match self {
             Self::Sequential => "sequential",
             Self::Parallel => "parallel",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -122,12 +122,12 @@ impl From<&str> for OperationStateActionMode {
         match value {
             "sequential" => Self::Sequential,
             "parallel" => Self::Parallel,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(OperationStateActionMode);
+codegen_runtime::string_enum!(OperationStateActionMode);
 
 /// 节点类型
 ///
@@ -144,7 +144,7 @@ pub enum OperationStateType {
     End,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl OperationStateType {
@@ -154,7 +154,7 @@ impl OperationStateType {
             Self::Operation => "Operation",
             Self::Sleep => "Sleep",
             Self::End => "End",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -165,9 +165,9 @@ impl From<&str> for OperationStateType {
             "Operation" => Self::Operation,
             "Sleep" => Self::Sleep,
             "End" => Self::End,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(OperationStateType);
+codegen_runtime::string_enum!(OperationStateType);

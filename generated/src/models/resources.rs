@@ -79,7 +79,7 @@ pub enum ResourcesType {
     FgsFuncQosLimit,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ResourcesType {
@@ -94,7 +94,7 @@ impl ResourcesType {
             Self::FgsWorkflowNum => "fgs_workflow_num",
             Self::FgsOnDemandInstanceLimit => "fgs_on_demand_instance_limit",
             Self::FgsFuncQosLimit => "fgs_func_qos_limit",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -110,9 +110,9 @@ impl From<&str> for ResourcesType {
             "fgs_workflow_num" => Self::FgsWorkflowNum,
             "fgs_on_demand_instance_limit" => Self::FgsOnDemandInstanceLimit,
             "fgs_func_qos_limit" => Self::FgsFuncQosLimit,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ResourcesType);
+codegen_runtime::string_enum!(ResourcesType);

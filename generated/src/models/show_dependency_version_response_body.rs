@@ -241,7 +241,7 @@ pub enum ShowDependencyVersionResponseBodyRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ShowDependencyVersionResponseBodyRuntime {
@@ -274,7 +274,7 @@ impl ShowDependencyVersionResponseBodyRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -308,9 +308,9 @@ impl From<&str> for ShowDependencyVersionResponseBodyRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ShowDependencyVersionResponseBodyRuntime);
+codegen_runtime::string_enum!(ShowDependencyVersionResponseBodyRuntime);

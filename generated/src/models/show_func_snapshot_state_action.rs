@@ -10,7 +10,7 @@ pub enum ShowFuncSnapshotStateAction {
     EnableSnapshot,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ShowFuncSnapshotStateAction {
@@ -19,7 +19,7 @@ impl ShowFuncSnapshotStateAction {
         match self {
             Self::State => "state",
             Self::EnableSnapshot => "enableSnapshot",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -29,9 +29,9 @@ impl From<&str> for ShowFuncSnapshotStateAction {
         match value {
             "state" => Self::State,
             "enableSnapshot" => Self::EnableSnapshot,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ShowFuncSnapshotStateAction);
+codegen_runtime::string_enum!(ShowFuncSnapshotStateAction);

@@ -39,7 +39,7 @@ pub struct ShowFunctionAppResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub stack_resources: Option<Option<StackResource>>,
     /// 应用状态

@@ -37,7 +37,7 @@ pub struct ShowFunctionCodeResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub depend_list: Option<Option<Vec<String>>>,
     /// 依赖版本id列表
@@ -50,7 +50,7 @@ pub struct ShowFunctionCodeResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub dependencies: Option<Option<Vec<Dependency>>>,
     /// 函数代码SHA512 hash值,用于判断函数是否变化。
@@ -189,7 +189,7 @@ pub enum ShowFunctionCodeResponseBodyCodeType {
     CustomImageSwr,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ShowFunctionCodeResponseBodyCodeType {
@@ -201,7 +201,7 @@ impl ShowFunctionCodeResponseBodyCodeType {
             Self::Obs => "obs",
             Self::Jar => "jar",
             Self::CustomImageSwr => "Custom-Image-Swr",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -214,12 +214,12 @@ impl From<&str> for ShowFunctionCodeResponseBodyCodeType {
             "obs" => Self::Obs,
             "jar" => Self::Jar,
             "Custom-Image-Swr" => Self::CustomImageSwr,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ShowFunctionCodeResponseBodyCodeType);
+codegen_runtime::string_enum!(ShowFunctionCodeResponseBodyCodeType);
 
 /// FunctionGraph函数的执行环境
 ///
@@ -332,7 +332,7 @@ pub enum ShowFunctionCodeResponseBodyRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ShowFunctionCodeResponseBodyRuntime {
@@ -365,7 +365,7 @@ impl ShowFunctionCodeResponseBodyRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -399,9 +399,9 @@ impl From<&str> for ShowFunctionCodeResponseBodyRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ShowFunctionCodeResponseBodyRuntime);
+codegen_runtime::string_enum!(ShowFunctionCodeResponseBodyRuntime);

@@ -21,7 +21,7 @@ pub struct ShowFunctionConfigResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub app_xrole: Option<Option<String>>,
     /// 用于用户代码加密的kms主秘钥ID。
@@ -64,7 +64,7 @@ pub struct ShowFunctionConfigResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub depend_list: Option<Option<Vec<String>>>,
     /// 依赖版本id列表
@@ -77,7 +77,7 @@ pub struct ShowFunctionConfigResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub dependencies: Option<Option<Vec<Dependency>>>,
     /// 函数描述。
@@ -126,7 +126,7 @@ pub struct ShowFunctionConfigResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub func_vpc: Option<Option<FuncVpc>>,
     /// 函数消耗的显存,只支持自定义运行时与自定义镜像函数配置GPU。
@@ -419,7 +419,7 @@ pub enum ShowFunctionConfigResponseBodyCodeType {
     CustomImageSwr,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ShowFunctionConfigResponseBodyCodeType {
@@ -431,7 +431,7 @@ impl ShowFunctionConfigResponseBodyCodeType {
             Self::Obs => "obs",
             Self::Jar => "jar",
             Self::CustomImageSwr => "Custom-Image-Swr",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -444,12 +444,12 @@ impl From<&str> for ShowFunctionConfigResponseBodyCodeType {
             "obs" => Self::Obs,
             "jar" => Self::Jar,
             "Custom-Image-Swr" => Self::CustomImageSwr,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ShowFunctionConfigResponseBodyCodeType);
+codegen_runtime::string_enum!(ShowFunctionConfigResponseBodyCodeType);
 
 /// 临时存储大小。默认情况下会为函数的/tmp目录分配512MB的空间。您可以通过临时存储设置将函数的/tmp目录大小调整为10G。
 ///
@@ -462,7 +462,7 @@ pub enum ShowFunctionConfigResponseBodyEphemeralStorage {
     V10240,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(i64),
+    Unknown(crate::UnknownValue<i64>),
 }
 
 impl ShowFunctionConfigResponseBodyEphemeralStorage {
@@ -471,7 +471,7 @@ impl ShowFunctionConfigResponseBodyEphemeralStorage {
         match self {
             Self::V512 => 512,
             Self::V10240 => 10240,
-            Self::Unknown(value) => *value,
+            Self::Unknown(value) => *value.get(),
         }
     }
 }
@@ -481,12 +481,12 @@ impl From<i64> for ShowFunctionConfigResponseBodyEphemeralStorage {
         match value {
             512 => Self::V512,
             10240 => Self::V10240,
-            other => Self::Unknown(other),
+            other => Self::Unknown(crate::UnknownValue::__new(other)),
         }
     }
 }
 
-crate::runtime::integer_enum!(ShowFunctionConfigResponseBodyEphemeralStorage);
+codegen_runtime::integer_enum!(ShowFunctionConfigResponseBodyEphemeralStorage);
 
 /// FunctionGraph函数的执行环境
 ///
@@ -599,7 +599,7 @@ pub enum ShowFunctionConfigResponseBodyRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ShowFunctionConfigResponseBodyRuntime {
@@ -632,7 +632,7 @@ impl ShowFunctionConfigResponseBodyRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -666,12 +666,12 @@ impl From<&str> for ShowFunctionConfigResponseBodyRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ShowFunctionConfigResponseBodyRuntime);
+codegen_runtime::string_enum!(ShowFunctionConfigResponseBodyRuntime);
 
 /// v2表示为正式版本,v1为废弃版本。
 ///
@@ -684,7 +684,7 @@ pub enum ShowFunctionConfigResponseBodyType {
     V2,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ShowFunctionConfigResponseBodyType {
@@ -693,7 +693,7 @@ impl ShowFunctionConfigResponseBodyType {
         match self {
             Self::V1 => "v1",
             Self::V2 => "v2",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -703,9 +703,9 @@ impl From<&str> for ShowFunctionConfigResponseBodyType {
         match value {
             "v1" => Self::V1,
             "v2" => Self::V2,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ShowFunctionConfigResponseBodyType);
+codegen_runtime::string_enum!(ShowFunctionConfigResponseBodyType);

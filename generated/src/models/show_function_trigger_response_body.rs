@@ -87,7 +87,7 @@ pub enum ShowFunctionTriggerResponseBodyTriggerStatus {
     Disabled,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ShowFunctionTriggerResponseBodyTriggerStatus {
@@ -96,7 +96,7 @@ impl ShowFunctionTriggerResponseBodyTriggerStatus {
         match self {
             Self::Active => "ACTIVE",
             Self::Disabled => "DISABLED",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -106,12 +106,12 @@ impl From<&str> for ShowFunctionTriggerResponseBodyTriggerStatus {
         match value {
             "ACTIVE" => Self::Active,
             "DISABLED" => Self::Disabled,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ShowFunctionTriggerResponseBodyTriggerStatus);
+codegen_runtime::string_enum!(ShowFunctionTriggerResponseBodyTriggerStatus);
 
 /// 触发器类型。
 ///
@@ -172,7 +172,7 @@ pub enum ShowFunctionTriggerResponseBodyTriggerTypeCode {
     Eventgrid,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ShowFunctionTriggerResponseBodyTriggerTypeCode {
@@ -195,7 +195,7 @@ impl ShowFunctionTriggerResponseBodyTriggerTypeCode {
             Self::Apic => "APIC",
             Self::Gaussmongo => "GAUSSMONGO",
             Self::Eventgrid => "EVENTGRID",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -219,9 +219,9 @@ impl From<&str> for ShowFunctionTriggerResponseBodyTriggerTypeCode {
             "APIC" => Self::Apic,
             "GAUSSMONGO" => Self::Gaussmongo,
             "EVENTGRID" => Self::Eventgrid,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ShowFunctionTriggerResponseBodyTriggerTypeCode);
+codegen_runtime::string_enum!(ShowFunctionTriggerResponseBodyTriggerTypeCode);

@@ -40,7 +40,7 @@ pub enum ShowFunctionTriggerTriggerTypeCode {
     Iotda,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ShowFunctionTriggerTriggerTypeCode {
@@ -64,7 +64,7 @@ impl ShowFunctionTriggerTriggerTypeCode {
             Self::Gaussmongo => "GAUSSMONGO",
             Self::Eventgrid => "EVENTGRID",
             Self::Iotda => "IOTDA",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -89,9 +89,9 @@ impl From<&str> for ShowFunctionTriggerTriggerTypeCode {
             "GAUSSMONGO" => Self::Gaussmongo,
             "EVENTGRID" => Self::Eventgrid,
             "IOTDA" => Self::Iotda,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ShowFunctionTriggerTriggerTypeCode);
+codegen_runtime::string_enum!(ShowFunctionTriggerTriggerTypeCode);

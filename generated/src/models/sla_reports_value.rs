@@ -7,7 +7,7 @@ pub struct SlaReportsValue {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// 值
-    #[serde(serialize_with = "crate::runtime::number::serialize")]
+    #[serde(serialize_with = "codegen_runtime::__private::number::serialize")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
     /// Properties the spec does not describe, kept so that they survive a

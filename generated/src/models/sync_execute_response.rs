@@ -77,7 +77,7 @@ pub enum SyncExecuteResponseStatus {
     Timeout,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl SyncExecuteResponseStatus {
@@ -87,7 +87,7 @@ impl SyncExecuteResponseStatus {
             Self::Success => "success",
             Self::Fail => "fail",
             Self::Timeout => "timeout",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -98,9 +98,9 @@ impl From<&str> for SyncExecuteResponseStatus {
             "success" => Self::Success,
             "fail" => Self::Fail,
             "timeout" => Self::Timeout,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(SyncExecuteResponseStatus);
+codegen_runtime::string_enum!(SyncExecuteResponseStatus);

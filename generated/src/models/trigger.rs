@@ -84,7 +84,7 @@ pub enum TriggerTriggerType {
     Obs,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerTriggerType {
@@ -96,7 +96,7 @@ impl TriggerTriggerType {
             Self::Apig => "APIG",
             Self::ApigDe => "APIG_DE",
             Self::Obs => "OBS",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -109,9 +109,9 @@ impl From<&str> for TriggerTriggerType {
             "APIG" => Self::Apig,
             "APIG_DE" => Self::ApigDe,
             "OBS" => Self::Obs,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerTriggerType);
+codegen_runtime::string_enum!(TriggerTriggerType);

@@ -326,7 +326,7 @@ pub enum TriggerEventDataRequestBodyAuth {
     None,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataRequestBodyAuth {
@@ -336,7 +336,7 @@ impl TriggerEventDataRequestBodyAuth {
             Self::Iam => "IAM",
             Self::App => "APP",
             Self::None => "NONE",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -347,12 +347,12 @@ impl From<&str> for TriggerEventDataRequestBodyAuth {
             "IAM" => Self::Iam,
             "APP" => Self::App,
             "NONE" => Self::None,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataRequestBodyAuth);
+codegen_runtime::string_enum!(TriggerEventDataRequestBodyAuth);
 
 /// API的后端类型(APIG触发器参数)。
 ///
@@ -363,7 +363,7 @@ pub enum TriggerEventDataRequestBodyBackendType {
     Function,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataRequestBodyBackendType {
@@ -371,7 +371,7 @@ impl TriggerEventDataRequestBodyBackendType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Function => "FUNCTION",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -380,12 +380,12 @@ impl From<&str> for TriggerEventDataRequestBodyBackendType {
     fn from(value: &str) -> Self {
         match value {
             "FUNCTION" => Self::Function,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataRequestBodyBackendType);
+codegen_runtime::string_enum!(TriggerEventDataRequestBodyBackendType);
 
 /// 串行处理数据(DIS触发器参数),如果开启该选项,取一次数据处理完之后才会取下一次数据;否则只要拉取周期到了就会取数据进行处理。DIS触发器此参数必填。
 ///
@@ -398,7 +398,7 @@ pub enum TriggerEventDataRequestBodyIsSerial {
     False,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataRequestBodyIsSerial {
@@ -407,7 +407,7 @@ impl TriggerEventDataRequestBodyIsSerial {
         match self {
             Self::True => "true",
             Self::False => "false",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -417,12 +417,12 @@ impl From<&str> for TriggerEventDataRequestBodyIsSerial {
         match value {
             "true" => Self::True,
             "false" => Self::False,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataRequestBodyIsSerial);
+codegen_runtime::string_enum!(TriggerEventDataRequestBodyIsSerial);
 
 /// API的匹配方式(APIG触发器参数)。APIG触发器此参数必填。
 ///
@@ -439,7 +439,7 @@ pub enum TriggerEventDataRequestBodyMatchMode {
     Normal,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataRequestBodyMatchMode {
@@ -448,7 +448,7 @@ impl TriggerEventDataRequestBodyMatchMode {
         match self {
             Self::Swa => "SWA",
             Self::Normal => "NORMAL",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -458,12 +458,12 @@ impl From<&str> for TriggerEventDataRequestBodyMatchMode {
         match value {
             "SWA" => Self::Swa,
             "NORMAL" => Self::Normal,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataRequestBodyMatchMode);
+codegen_runtime::string_enum!(TriggerEventDataRequestBodyMatchMode);
 
 /// 拉取周期单位(DIS触发器参数)。DIS触发器此参数必填。
 ///
@@ -480,7 +480,7 @@ pub enum TriggerEventDataRequestBodyPollingUnit {
     Ms,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataRequestBodyPollingUnit {
@@ -489,7 +489,7 @@ impl TriggerEventDataRequestBodyPollingUnit {
         match self {
             Self::S => "s",
             Self::Ms => "ms",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -499,12 +499,12 @@ impl From<&str> for TriggerEventDataRequestBodyPollingUnit {
         match value {
             "s" => Self::S,
             "ms" => Self::Ms,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataRequestBodyPollingUnit);
+codegen_runtime::string_enum!(TriggerEventDataRequestBodyPollingUnit);
 
 /// API的请求协议(APIG触发器参数)。APIG触发器此参数必填。
 ///
@@ -517,7 +517,7 @@ pub enum TriggerEventDataRequestBodyProtocol {
     Https,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataRequestBodyProtocol {
@@ -526,7 +526,7 @@ impl TriggerEventDataRequestBodyProtocol {
         match self {
             Self::Http => "HTTP",
             Self::Https => "HTTPS",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -536,12 +536,12 @@ impl From<&str> for TriggerEventDataRequestBodyProtocol {
         match value {
             "HTTP" => Self::Http,
             "HTTPS" => Self::Https,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataRequestBodyProtocol);
+codegen_runtime::string_enum!(TriggerEventDataRequestBodyProtocol);
 
 /// API的请求方式(APIG触发器参数)。APIG触发器此参数必填。
 ///
@@ -566,7 +566,7 @@ pub enum TriggerEventDataRequestBodyReqMethod {
     Any,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataRequestBodyReqMethod {
@@ -581,7 +581,7 @@ impl TriggerEventDataRequestBodyReqMethod {
             Self::Patch => "PATCH",
             Self::Options => "OPTIONS",
             Self::Any => "ANY",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -597,12 +597,12 @@ impl From<&str> for TriggerEventDataRequestBodyReqMethod {
             "PATCH" => Self::Patch,
             "OPTIONS" => Self::Options,
             "ANY" => Self::Any,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataRequestBodyReqMethod);
+codegen_runtime::string_enum!(TriggerEventDataRequestBodyReqMethod);
 
 /// 定时触发类型(TIMER触发器参数)。TIMER触发器此参数必填
 ///
@@ -619,7 +619,7 @@ pub enum TriggerEventDataRequestBodyScheduleType {
     Cron,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataRequestBodyScheduleType {
@@ -628,7 +628,7 @@ impl TriggerEventDataRequestBodyScheduleType {
         match self {
             Self::Rate => "Rate",
             Self::Cron => "Cron",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -638,12 +638,12 @@ impl From<&str> for TriggerEventDataRequestBodyScheduleType {
         match value {
             "Rate" => Self::Rate,
             "Cron" => Self::Cron,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataRequestBodyScheduleType);
+codegen_runtime::string_enum!(TriggerEventDataRequestBodyScheduleType);
 
 /// 起始位置(DIS触发器参数)。DIS触发器此参数必填。
 ///
@@ -660,7 +660,7 @@ pub enum TriggerEventDataRequestBodySharditeratorType {
     Latest,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataRequestBodySharditeratorType {
@@ -669,7 +669,7 @@ impl TriggerEventDataRequestBodySharditeratorType {
         match self {
             Self::TrimHorizon => "TRIM_HORIZON",
             Self::Latest => "LATEST",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -679,12 +679,12 @@ impl From<&str> for TriggerEventDataRequestBodySharditeratorType {
         match value {
             "TRIM_HORIZON" => Self::TrimHorizon,
             "LATEST" => Self::Latest,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataRequestBodySharditeratorType);
+codegen_runtime::string_enum!(TriggerEventDataRequestBodySharditeratorType);
 
 /// 触发器状态(EVENTGRID触发器参数)。
 ///
@@ -697,7 +697,7 @@ pub enum TriggerEventDataRequestBodyStatus {
     Disable,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataRequestBodyStatus {
@@ -706,7 +706,7 @@ impl TriggerEventDataRequestBodyStatus {
         match self {
             Self::Active => "ACTIVE",
             Self::Disable => "DISABLE",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -716,9 +716,9 @@ impl From<&str> for TriggerEventDataRequestBodyStatus {
         match value {
             "ACTIVE" => Self::Active,
             "DISABLE" => Self::Disable,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataRequestBodyStatus);
+codegen_runtime::string_enum!(TriggerEventDataRequestBodyStatus);

@@ -350,7 +350,7 @@ pub enum TriggerEventDataResponseBodyAuth {
     None,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataResponseBodyAuth {
@@ -360,7 +360,7 @@ impl TriggerEventDataResponseBodyAuth {
             Self::Iam => "IAM",
             Self::App => "APP",
             Self::None => "NONE",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -371,12 +371,12 @@ impl From<&str> for TriggerEventDataResponseBodyAuth {
             "IAM" => Self::Iam,
             "APP" => Self::App,
             "NONE" => Self::None,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataResponseBodyAuth);
+codegen_runtime::string_enum!(TriggerEventDataResponseBodyAuth);
 
 /// API的后端类型(APIG触发器参数)。
 ///
@@ -387,7 +387,7 @@ pub enum TriggerEventDataResponseBodyBackendType {
     Function,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataResponseBodyBackendType {
@@ -395,7 +395,7 @@ impl TriggerEventDataResponseBodyBackendType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Function => "FUNCTION",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -404,12 +404,12 @@ impl From<&str> for TriggerEventDataResponseBodyBackendType {
     fn from(value: &str) -> Self {
         match value {
             "FUNCTION" => Self::Function,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataResponseBodyBackendType);
+codegen_runtime::string_enum!(TriggerEventDataResponseBodyBackendType);
 
 /// 串行处理数据(DIS触发器参数),如果开启该选项,取一次数据处理完之后才会取下一次数据;否则只要拉取周期到了就会取数据进行处理。
 ///
@@ -422,7 +422,7 @@ pub enum TriggerEventDataResponseBodyIsSerial {
     False,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataResponseBodyIsSerial {
@@ -431,7 +431,7 @@ impl TriggerEventDataResponseBodyIsSerial {
         match self {
             Self::True => "true",
             Self::False => "false",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -441,12 +441,12 @@ impl From<&str> for TriggerEventDataResponseBodyIsSerial {
         match value {
             "true" => Self::True,
             "false" => Self::False,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataResponseBodyIsSerial);
+codegen_runtime::string_enum!(TriggerEventDataResponseBodyIsSerial);
 
 /// API的匹配方式(APIG触发器参数)。
 ///
@@ -463,7 +463,7 @@ pub enum TriggerEventDataResponseBodyMatchMode {
     Normal,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataResponseBodyMatchMode {
@@ -472,7 +472,7 @@ impl TriggerEventDataResponseBodyMatchMode {
         match self {
             Self::Swa => "SWA",
             Self::Normal => "NORMAL",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -482,12 +482,12 @@ impl From<&str> for TriggerEventDataResponseBodyMatchMode {
         match value {
             "SWA" => Self::Swa,
             "NORMAL" => Self::Normal,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataResponseBodyMatchMode);
+codegen_runtime::string_enum!(TriggerEventDataResponseBodyMatchMode);
 
 /// 拉取周期单位(DIS触发器参数)。
 ///
@@ -504,7 +504,7 @@ pub enum TriggerEventDataResponseBodyPollingUnit {
     Ms,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataResponseBodyPollingUnit {
@@ -513,7 +513,7 @@ impl TriggerEventDataResponseBodyPollingUnit {
         match self {
             Self::S => "s",
             Self::Ms => "ms",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -523,12 +523,12 @@ impl From<&str> for TriggerEventDataResponseBodyPollingUnit {
         match value {
             "s" => Self::S,
             "ms" => Self::Ms,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataResponseBodyPollingUnit);
+codegen_runtime::string_enum!(TriggerEventDataResponseBodyPollingUnit);
 
 /// API的请求协议(APIG触发器参数)。
 ///
@@ -541,7 +541,7 @@ pub enum TriggerEventDataResponseBodyProtocol {
     Https,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataResponseBodyProtocol {
@@ -550,7 +550,7 @@ impl TriggerEventDataResponseBodyProtocol {
         match self {
             Self::Http => "HTTP",
             Self::Https => "HTTPS",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -560,12 +560,12 @@ impl From<&str> for TriggerEventDataResponseBodyProtocol {
         match value {
             "HTTP" => Self::Http,
             "HTTPS" => Self::Https,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataResponseBodyProtocol);
+codegen_runtime::string_enum!(TriggerEventDataResponseBodyProtocol);
 
 /// API的请求方式(APIG触发器参数)。
 ///
@@ -590,7 +590,7 @@ pub enum TriggerEventDataResponseBodyReqMethod {
     Any,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataResponseBodyReqMethod {
@@ -605,7 +605,7 @@ impl TriggerEventDataResponseBodyReqMethod {
             Self::Patch => "PATCH",
             Self::Options => "OPTIONS",
             Self::Any => "ANY",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -621,12 +621,12 @@ impl From<&str> for TriggerEventDataResponseBodyReqMethod {
             "PATCH" => Self::Patch,
             "OPTIONS" => Self::Options,
             "ANY" => Self::Any,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataResponseBodyReqMethod);
+codegen_runtime::string_enum!(TriggerEventDataResponseBodyReqMethod);
 
 /// 定时触发类型(TIMER触发器参数)。
 ///
@@ -643,7 +643,7 @@ pub enum TriggerEventDataResponseBodyScheduleType {
     Cron,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataResponseBodyScheduleType {
@@ -652,7 +652,7 @@ impl TriggerEventDataResponseBodyScheduleType {
         match self {
             Self::Rate => "Rate",
             Self::Cron => "Cron",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -662,12 +662,12 @@ impl From<&str> for TriggerEventDataResponseBodyScheduleType {
         match value {
             "Rate" => Self::Rate,
             "Cron" => Self::Cron,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataResponseBodyScheduleType);
+codegen_runtime::string_enum!(TriggerEventDataResponseBodyScheduleType);
 
 /// 起始位置(DIS触发器参数)。
 ///
@@ -684,7 +684,7 @@ pub enum TriggerEventDataResponseBodySharditeratorType {
     Latest,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataResponseBodySharditeratorType {
@@ -693,7 +693,7 @@ impl TriggerEventDataResponseBodySharditeratorType {
         match self {
             Self::TrimHorizon => "TRIM_HORIZON",
             Self::Latest => "LATEST",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -703,12 +703,12 @@ impl From<&str> for TriggerEventDataResponseBodySharditeratorType {
         match value {
             "TRIM_HORIZON" => Self::TrimHorizon,
             "LATEST" => Self::Latest,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataResponseBodySharditeratorType);
+codegen_runtime::string_enum!(TriggerEventDataResponseBodySharditeratorType);
 
 /// 触发器状态(EVENTGRID触发器参数)。
 ///
@@ -721,7 +721,7 @@ pub enum TriggerEventDataResponseBodyStatus {
     Disable,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TriggerEventDataResponseBodyStatus {
@@ -730,7 +730,7 @@ impl TriggerEventDataResponseBodyStatus {
         match self {
             Self::Active => "ACTIVE",
             Self::Disable => "DISABLE",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -740,9 +740,9 @@ impl From<&str> for TriggerEventDataResponseBodyStatus {
         match value {
             "ACTIVE" => Self::Active,
             "DISABLE" => Self::Disable,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TriggerEventDataResponseBodyStatus);
+codegen_runtime::string_enum!(TriggerEventDataResponseBodyStatus);

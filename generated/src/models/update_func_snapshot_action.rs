@@ -10,7 +10,7 @@ pub enum UpdateFuncSnapshotAction {
     Disable,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl UpdateFuncSnapshotAction {
@@ -19,7 +19,7 @@ impl UpdateFuncSnapshotAction {
         match self {
             Self::Enable => "enable",
             Self::Disable => "disable",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -29,9 +29,9 @@ impl From<&str> for UpdateFuncSnapshotAction {
         match value {
             "enable" => Self::Enable,
             "disable" => Self::Disable,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(UpdateFuncSnapshotAction);
+codegen_runtime::string_enum!(UpdateFuncSnapshotAction);

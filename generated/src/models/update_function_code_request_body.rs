@@ -83,7 +83,7 @@ pub enum UpdateFunctionCodeRequestBodyCodeType {
     CustomImageSwr,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl UpdateFunctionCodeRequestBodyCodeType {
@@ -95,7 +95,7 @@ impl UpdateFunctionCodeRequestBodyCodeType {
             Self::Obs => "obs",
             Self::Jar => "jar",
             Self::CustomImageSwr => "Custom-Image-Swr",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -108,9 +108,9 @@ impl From<&str> for UpdateFunctionCodeRequestBodyCodeType {
             "obs" => Self::Obs,
             "jar" => Self::Jar,
             "Custom-Image-Swr" => Self::CustomImageSwr,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(UpdateFunctionCodeRequestBodyCodeType);
+codegen_runtime::string_enum!(UpdateFunctionCodeRequestBodyCodeType);

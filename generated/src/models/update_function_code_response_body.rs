@@ -38,7 +38,7 @@ pub struct UpdateFunctionCodeResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub depend_list: Option<Option<Vec<String>>>,
     /// 依赖版本id列表
@@ -51,7 +51,7 @@ pub struct UpdateFunctionCodeResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub dependencies: Option<Option<Vec<Dependency>>>,
     /// 函数代码SHA512 hash值,用于判断函数是否变化。
@@ -191,7 +191,7 @@ pub enum UpdateFunctionCodeResponseBodyCodeType {
     CustomImageSwr,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl UpdateFunctionCodeResponseBodyCodeType {
@@ -203,7 +203,7 @@ impl UpdateFunctionCodeResponseBodyCodeType {
             Self::Obs => "obs",
             Self::Jar => "jar",
             Self::CustomImageSwr => "Custom-Image-Swr",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -216,12 +216,12 @@ impl From<&str> for UpdateFunctionCodeResponseBodyCodeType {
             "obs" => Self::Obs,
             "jar" => Self::Jar,
             "Custom-Image-Swr" => Self::CustomImageSwr,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(UpdateFunctionCodeResponseBodyCodeType);
+codegen_runtime::string_enum!(UpdateFunctionCodeResponseBodyCodeType);
 
 /// FunctionGraph函数的执行环境
 ///
@@ -334,7 +334,7 @@ pub enum UpdateFunctionCodeResponseBodyRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl UpdateFunctionCodeResponseBodyRuntime {
@@ -367,7 +367,7 @@ impl UpdateFunctionCodeResponseBodyRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -401,9 +401,9 @@ impl From<&str> for UpdateFunctionCodeResponseBodyRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(UpdateFunctionCodeResponseBodyRuntime);
+codegen_runtime::string_enum!(UpdateFunctionCodeResponseBodyRuntime);

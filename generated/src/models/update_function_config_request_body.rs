@@ -256,7 +256,7 @@ pub enum UpdateFunctionConfigRequestBodyEphemeralStorage {
     V10240,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(i64),
+    Unknown(crate::UnknownValue<i64>),
 }
 
 impl UpdateFunctionConfigRequestBodyEphemeralStorage {
@@ -265,7 +265,7 @@ impl UpdateFunctionConfigRequestBodyEphemeralStorage {
         match self {
             Self::V512 => 512,
             Self::V10240 => 10240,
-            Self::Unknown(value) => *value,
+            Self::Unknown(value) => *value.get(),
         }
     }
 }
@@ -275,12 +275,12 @@ impl From<i64> for UpdateFunctionConfigRequestBodyEphemeralStorage {
         match value {
             512 => Self::V512,
             10240 => Self::V10240,
-            other => Self::Unknown(other),
+            other => Self::Unknown(crate::UnknownValue::__new(other)),
         }
     }
 }
 
-crate::runtime::integer_enum!(UpdateFunctionConfigRequestBodyEphemeralStorage);
+codegen_runtime::integer_enum!(UpdateFunctionConfigRequestBodyEphemeralStorage);
 
 /// FunctionGraph函数的执行环境
 ///
@@ -393,7 +393,7 @@ pub enum UpdateFunctionConfigRequestBodyRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl UpdateFunctionConfigRequestBodyRuntime {
@@ -426,7 +426,7 @@ impl UpdateFunctionConfigRequestBodyRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -460,9 +460,9 @@ impl From<&str> for UpdateFunctionConfigRequestBodyRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(UpdateFunctionConfigRequestBodyRuntime);
+codegen_runtime::string_enum!(UpdateFunctionConfigRequestBodyRuntime);

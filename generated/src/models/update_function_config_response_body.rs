@@ -13,7 +13,7 @@ pub struct UpdateFunctionConfigResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub app_xrole: Option<Option<String>>,
     /// 函数的文件名,当CodeType为jar/zip时必须提供该字段,inline和obs不需要提供。
@@ -53,7 +53,7 @@ pub struct UpdateFunctionConfigResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub dependencies: Option<Option<Vec<Dependency>>>,
     /// 函数描述。
@@ -102,7 +102,7 @@ pub struct UpdateFunctionConfigResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub func_vpc: Option<Option<FuncVpc>>,
     /// 函数消耗的显存,只支持自定义运行时与自定义镜像函数配置GPU。
@@ -373,7 +373,7 @@ pub enum UpdateFunctionConfigResponseBodyCodeType {
     CustomImageSwr,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl UpdateFunctionConfigResponseBodyCodeType {
@@ -385,7 +385,7 @@ impl UpdateFunctionConfigResponseBodyCodeType {
             Self::Obs => "obs",
             Self::Jar => "jar",
             Self::CustomImageSwr => "Custom-Image-Swr",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -398,12 +398,12 @@ impl From<&str> for UpdateFunctionConfigResponseBodyCodeType {
             "obs" => Self::Obs,
             "jar" => Self::Jar,
             "Custom-Image-Swr" => Self::CustomImageSwr,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(UpdateFunctionConfigResponseBodyCodeType);
+codegen_runtime::string_enum!(UpdateFunctionConfigResponseBodyCodeType);
 
 /// 临时存储大小。默认情况下会为函数的/tmp目录分配512MB的空间。您可以通过临时存储设置将函数的/tmp目录大小调整为10G。
 ///
@@ -416,7 +416,7 @@ pub enum UpdateFunctionConfigResponseBodyEphemeralStorage {
     V10240,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(i64),
+    Unknown(crate::UnknownValue<i64>),
 }
 
 impl UpdateFunctionConfigResponseBodyEphemeralStorage {
@@ -425,7 +425,7 @@ impl UpdateFunctionConfigResponseBodyEphemeralStorage {
         match self {
             Self::V512 => 512,
             Self::V10240 => 10240,
-            Self::Unknown(value) => *value,
+            Self::Unknown(value) => *value.get(),
         }
     }
 }
@@ -435,12 +435,12 @@ impl From<i64> for UpdateFunctionConfigResponseBodyEphemeralStorage {
         match value {
             512 => Self::V512,
             10240 => Self::V10240,
-            other => Self::Unknown(other),
+            other => Self::Unknown(crate::UnknownValue::__new(other)),
         }
     }
 }
 
-crate::runtime::integer_enum!(UpdateFunctionConfigResponseBodyEphemeralStorage);
+codegen_runtime::integer_enum!(UpdateFunctionConfigResponseBodyEphemeralStorage);
 
 /// FunctionGraph函数的执行环境
 ///
@@ -553,7 +553,7 @@ pub enum UpdateFunctionConfigResponseBodyRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl UpdateFunctionConfigResponseBodyRuntime {
@@ -586,7 +586,7 @@ impl UpdateFunctionConfigResponseBodyRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -620,12 +620,12 @@ impl From<&str> for UpdateFunctionConfigResponseBodyRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(UpdateFunctionConfigResponseBodyRuntime);
+codegen_runtime::string_enum!(UpdateFunctionConfigResponseBodyRuntime);
 
 /// v2表示为正式版本,v1为废弃版本。
 ///
@@ -638,7 +638,7 @@ pub enum UpdateFunctionConfigResponseBodyType {
     V2,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl UpdateFunctionConfigResponseBodyType {
@@ -647,7 +647,7 @@ impl UpdateFunctionConfigResponseBodyType {
         match self {
             Self::V1 => "v1",
             Self::V2 => "v2",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -657,9 +657,9 @@ impl From<&str> for UpdateFunctionConfigResponseBodyType {
         match value {
             "v1" => Self::V1,
             "v2" => Self::V2,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(UpdateFunctionConfigResponseBodyType);
+codegen_runtime::string_enum!(UpdateFunctionConfigResponseBodyType);

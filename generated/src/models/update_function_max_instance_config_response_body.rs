@@ -13,7 +13,7 @@ pub struct UpdateFunctionMaxInstanceConfigResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub app_xrole: Option<Option<String>>,
     /// 函数的文件名,当CodeType为jar/zip时必须提供该字段,inline和obs不需要提供。
@@ -51,7 +51,7 @@ pub struct UpdateFunctionMaxInstanceConfigResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub dependencies: Option<Option<Vec<Dependency>>>,
     /// 函数描述。
@@ -89,7 +89,7 @@ pub struct UpdateFunctionMaxInstanceConfigResponseBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "codegen_runtime::__private::nullable"
     )]
     pub func_vpc: Option<Option<FuncVpc>>,
     /// 函数执行入口
@@ -330,7 +330,7 @@ pub enum UpdateFunctionMaxInstanceConfigResponseBodyCodeType {
     CustomImageSwr,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl UpdateFunctionMaxInstanceConfigResponseBodyCodeType {
@@ -342,7 +342,7 @@ impl UpdateFunctionMaxInstanceConfigResponseBodyCodeType {
             Self::Obs => "obs",
             Self::Jar => "jar",
             Self::CustomImageSwr => "Custom-Image-Swr",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -355,12 +355,12 @@ impl From<&str> for UpdateFunctionMaxInstanceConfigResponseBodyCodeType {
             "obs" => Self::Obs,
             "jar" => Self::Jar,
             "Custom-Image-Swr" => Self::CustomImageSwr,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(UpdateFunctionMaxInstanceConfigResponseBodyCodeType);
+codegen_runtime::string_enum!(UpdateFunctionMaxInstanceConfigResponseBodyCodeType);
 
 /// FunctionGraph函数的执行环境
 ///
@@ -473,7 +473,7 @@ pub enum UpdateFunctionMaxInstanceConfigResponseBodyRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl UpdateFunctionMaxInstanceConfigResponseBodyRuntime {
@@ -506,7 +506,7 @@ impl UpdateFunctionMaxInstanceConfigResponseBodyRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -540,12 +540,12 @@ impl From<&str> for UpdateFunctionMaxInstanceConfigResponseBodyRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(UpdateFunctionMaxInstanceConfigResponseBodyRuntime);
+codegen_runtime::string_enum!(UpdateFunctionMaxInstanceConfigResponseBodyRuntime);
 
 /// v2表示为正式版本,v1为废弃版本。
 ///
@@ -558,7 +558,7 @@ pub enum UpdateFunctionMaxInstanceConfigResponseBodyType {
     V2,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl UpdateFunctionMaxInstanceConfigResponseBodyType {
@@ -567,7 +567,7 @@ impl UpdateFunctionMaxInstanceConfigResponseBodyType {
         match self {
             Self::V1 => "v1",
             Self::V2 => "v2",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -577,9 +577,9 @@ impl From<&str> for UpdateFunctionMaxInstanceConfigResponseBodyType {
         match value {
             "v1" => Self::V1,
             "v2" => Self::V2,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(UpdateFunctionMaxInstanceConfigResponseBodyType);
+codegen_runtime::string_enum!(UpdateFunctionMaxInstanceConfigResponseBodyType);

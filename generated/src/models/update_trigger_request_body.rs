@@ -30,7 +30,7 @@ pub enum UpdateTriggerRequestBodyTriggerStatus {
     Disabled,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl UpdateTriggerRequestBodyTriggerStatus {
@@ -39,7 +39,7 @@ impl UpdateTriggerRequestBodyTriggerStatus {
         match self {
             Self::Active => "ACTIVE",
             Self::Disabled => "DISABLED",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -49,9 +49,9 @@ impl From<&str> for UpdateTriggerRequestBodyTriggerStatus {
         match value {
             "ACTIVE" => Self::Active,
             "DISABLED" => Self::Disabled,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(UpdateTriggerRequestBodyTriggerStatus);
+codegen_runtime::string_enum!(UpdateTriggerRequestBodyTriggerStatus);

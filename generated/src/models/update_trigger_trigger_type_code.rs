@@ -40,7 +40,7 @@ pub enum UpdateTriggerTriggerTypeCode {
     Iotda,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl UpdateTriggerTriggerTypeCode {
@@ -64,7 +64,7 @@ impl UpdateTriggerTriggerTypeCode {
             Self::Gaussmongo => "GAUSSMONGO",
             Self::Eventgrid => "EVENTGRID",
             Self::Iotda => "IOTDA",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -89,9 +89,9 @@ impl From<&str> for UpdateTriggerTriggerTypeCode {
             "GAUSSMONGO" => Self::Gaussmongo,
             "EVENTGRID" => Self::Eventgrid,
             "IOTDA" => Self::Iotda,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(UpdateTriggerTriggerTypeCode);
+codegen_runtime::string_enum!(UpdateTriggerTriggerTypeCode);

@@ -42,7 +42,7 @@ pub enum UpdateriggerEventDataPollingUnit {
     S,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl UpdateriggerEventDataPollingUnit {
@@ -51,7 +51,7 @@ impl UpdateriggerEventDataPollingUnit {
         match self {
             Self::Ms => "ms",
             Self::S => "s",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -61,9 +61,9 @@ impl From<&str> for UpdateriggerEventDataPollingUnit {
         match value {
             "ms" => Self::Ms,
             "s" => Self::S,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(UpdateriggerEventDataPollingUnit);
+codegen_runtime::string_enum!(UpdateriggerEventDataPollingUnit);

@@ -31,7 +31,7 @@ pub enum VersionStrategyCombineType {
     Or,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl VersionStrategyCombineType {
@@ -40,7 +40,7 @@ impl VersionStrategyCombineType {
         match self {
             Self::And => "and",
             Self::Or => "or",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -50,9 +50,9 @@ impl From<&str> for VersionStrategyCombineType {
         match value {
             "and" => Self::And,
             "or" => Self::Or,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(VersionStrategyCombineType);
+codegen_runtime::string_enum!(VersionStrategyCombineType);

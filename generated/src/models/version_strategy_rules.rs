@@ -36,7 +36,7 @@ pub enum VersionStrategyRulesOp {
     Equals,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl VersionStrategyRulesOp {
@@ -45,7 +45,7 @@ impl VersionStrategyRulesOp {
         match self {
             Self::In => "in",
             Self::Equals => "=",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -55,12 +55,12 @@ impl From<&str> for VersionStrategyRulesOp {
         match value {
             "in" => Self::In,
             "=" => Self::Equals,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(VersionStrategyRulesOp);
+codegen_runtime::string_enum!(VersionStrategyRulesOp);
 
 /// 参数类型。
 ///
@@ -73,7 +73,7 @@ pub enum VersionStrategyRulesRuleType {
     Cookie,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl VersionStrategyRulesRuleType {
@@ -82,7 +82,7 @@ impl VersionStrategyRulesRuleType {
         match self {
             Self::Header => "header",
             Self::Cookie => "cookie",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -92,9 +92,9 @@ impl From<&str> for VersionStrategyRulesRuleType {
         match value {
             "header" => Self::Header,
             "cookie" => Self::Cookie,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(VersionStrategyRulesRuleType);
+codegen_runtime::string_enum!(VersionStrategyRulesRuleType);

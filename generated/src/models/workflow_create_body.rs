@@ -125,7 +125,7 @@ pub enum WorkflowCreateBodyMode {
     Express,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl WorkflowCreateBodyMode {
@@ -134,7 +134,7 @@ impl WorkflowCreateBodyMode {
         match self {
             Self::Normal => "NORMAL",
             Self::Express => "EXPRESS",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -144,9 +144,9 @@ impl From<&str> for WorkflowCreateBodyMode {
         match value {
             "NORMAL" => Self::Normal,
             "EXPRESS" => Self::Express,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(WorkflowCreateBodyMode);
+codegen_runtime::string_enum!(WorkflowCreateBodyMode);

@@ -15,18 +15,19 @@ impl EnableAsyncStatusLogRequest {
     }
 }
 
-impl crate::runtime::Operation for EnableAsyncStatusLogRequest {
+impl crate::Operation for EnableAsyncStatusLogRequest {
     type Response = EnableAsyncStatusLogResponse;
     const ID: &'static str = "EnableAsyncStatusLog";
     const METHOD: http::Method = http::Method::POST;
     fn build(
         &self,
-        endpoint: &crate::runtime::Endpoint,
+        endpoint: &crate::Endpoint,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
             .literal("/fgs/functions/enable-async-status-logs")
+            .content_type("application/json")
             .build()
     }
     fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
@@ -83,17 +84,25 @@ impl EnableAsyncStatusLogResponse {
         }
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-    /// header such as `X-Cff-Request-Id`), for support tickets.
+    /// header), for support tickets.
     pub fn request_id(&self) -> Option<String> {
-        crate::runtime::request_id(self.headers())
+        crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
-    /// the status is not a success.
+    /// the status is not a documented success.
     pub fn into_ok(self) -> Result<Vec<u8>, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),
             Self::Undocumented { status, headers, body } => {
-                Err(crate::runtime::api_error_raw(status.as_u16(), &headers, &body))
+                Err(
+                    codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        )
+                        .into(),
+                )
             }
         }
     }

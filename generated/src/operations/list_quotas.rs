@@ -15,15 +15,15 @@ impl ListQuotasRequest {
     }
 }
 
-impl crate::runtime::Operation for ListQuotasRequest {
+impl crate::Operation for ListQuotasRequest {
     type Response = ListQuotasResponse;
     const ID: &'static str = "ListQuotas";
     const METHOD: http::Method = http::Method::GET;
     fn build(
         &self,
-        endpoint: &crate::runtime::Endpoint,
+        endpoint: &crate::Endpoint,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
             .literal("/fgs/quotas")
@@ -36,33 +36,54 @@ impl crate::runtime::Operation for ListQuotasRequest {
             match status.as_u16() {
                 200 => {
                     ListQuotasResponse::Ok {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
+                        body: codegen_runtime::__private::decode(
+                            crate::VENDOR,
+                            status,
+                            &headers,
+                            &body,
+                        )?,
                         headers,
                     }
                 }
                 400 => {
-                    ListQuotasResponse::BadRequest {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    ListQuotasResponse::BadRequest(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 401 => {
-                    ListQuotasResponse::Unauthorized {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    ListQuotasResponse::Unauthorized(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 403 => {
-                    ListQuotasResponse::Forbidden {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    ListQuotasResponse::Forbidden(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 500 => {
-                    ListQuotasResponse::InternalServerError {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    ListQuotasResponse::InternalServerError(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 _ => {
                     ListQuotasResponse::Undocumented {
@@ -88,33 +109,21 @@ pub enum ListQuotasResponse {
         headers: http::HeaderMap,
     },
     /// `400`: Bad Request 请求错误。
-    BadRequest {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    BadRequest(crate::ApiError),
     /// `401`: Unauthorized 鉴权失败。
-    Unauthorized {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    Unauthorized(crate::ApiError),
     /// `403`: Forbidden 没有操作权限。
-    Forbidden {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    Forbidden(crate::ApiError),
     /// `500`: Internal Server Error 服务内部错误。
-    InternalServerError {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    InternalServerError(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
 }
@@ -124,10 +133,10 @@ impl ListQuotasResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
-            Self::BadRequest { .. } => 400,
-            Self::Unauthorized { .. } => 401,
-            Self::Forbidden { .. } => 403,
-            Self::InternalServerError { .. } => 500,
+            Self::BadRequest(error) => error.status,
+            Self::Unauthorized(error) => error.status,
+            Self::Forbidden(error) => error.status,
+            Self::InternalServerError(error) => error.status,
             Self::Undocumented { status, .. } => status.as_u16(),
         }
     }
@@ -135,37 +144,37 @@ impl ListQuotasResponse {
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
-            Self::BadRequest { headers, .. } => headers,
-            Self::Unauthorized { headers, .. } => headers,
-            Self::Forbidden { headers, .. } => headers,
-            Self::InternalServerError { headers, .. } => headers,
+            Self::BadRequest(error) => &error.headers,
+            Self::Unauthorized(error) => &error.headers,
+            Self::Forbidden(error) => &error.headers,
+            Self::InternalServerError(error) => &error.headers,
             Self::Undocumented { headers, .. } => headers,
         }
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-    /// header such as `X-Cff-Request-Id`), for support tickets.
+    /// header), for support tickets.
     pub fn request_id(&self) -> Option<String> {
-        crate::runtime::request_id(self.headers())
+        crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
-    /// the status is not a success.
+    /// the status is not a documented success.
     pub fn into_ok(self) -> Result<models::ListQuotasResponseBody, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),
-            Self::BadRequest { body, headers, .. } => {
-                Err(crate::runtime::api_error(400, &headers, &body))
-            }
-            Self::Unauthorized { body, headers, .. } => {
-                Err(crate::runtime::api_error(401, &headers, &body))
-            }
-            Self::Forbidden { body, headers, .. } => {
-                Err(crate::runtime::api_error(403, &headers, &body))
-            }
-            Self::InternalServerError { body, headers, .. } => {
-                Err(crate::runtime::api_error(500, &headers, &body))
-            }
+            Self::BadRequest(error) => Err(error.into()),
+            Self::Unauthorized(error) => Err(error.into()),
+            Self::Forbidden(error) => Err(error.into()),
+            Self::InternalServerError(error) => Err(error.into()),
             Self::Undocumented { status, headers, body } => {
-                Err(crate::runtime::api_error_raw(status.as_u16(), &headers, &body))
+                Err(
+                    codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        )
+                        .into(),
+                )
             }
         }
     }

@@ -63,15 +63,15 @@ impl ShowFuncReservedInstanceMetricsRequest {
     }
 }
 
-impl crate::runtime::Operation for ShowFuncReservedInstanceMetricsRequest {
+impl crate::Operation for ShowFuncReservedInstanceMetricsRequest {
     type Response = ShowFuncReservedInstanceMetricsResponse;
     const ID: &'static str = "ShowFuncReservedInstanceMetrics";
     const METHOD: http::Method = http::Method::GET;
     fn build(
         &self,
-        endpoint: &crate::runtime::Endpoint,
+        endpoint: &crate::Endpoint,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
             .literal("/fgs/functions/")
@@ -88,15 +88,24 @@ impl crate::runtime::Operation for ShowFuncReservedInstanceMetricsRequest {
             match status.as_u16() {
                 200 => {
                     ShowFuncReservedInstanceMetricsResponse::Ok {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
+                        body: codegen_runtime::__private::decode(
+                            crate::VENDOR,
+                            status,
+                            &headers,
+                            &body,
+                        )?,
                         headers,
                     }
                 }
                 500 => {
-                    ShowFuncReservedInstanceMetricsResponse::InternalServerError {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    ShowFuncReservedInstanceMetricsResponse::InternalServerError(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 _ => {
                     ShowFuncReservedInstanceMetricsResponse::Undocumented {
@@ -122,12 +131,9 @@ pub enum ShowFuncReservedInstanceMetricsResponse {
         headers: http::HeaderMap,
     },
     /// `500`: Internal Server Error 服务内部错误。
-    InternalServerError {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    InternalServerError(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
 }
@@ -137,7 +143,7 @@ impl ShowFuncReservedInstanceMetricsResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
-            Self::InternalServerError { .. } => 500,
+            Self::InternalServerError(error) => error.status,
             Self::Undocumented { status, .. } => status.as_u16(),
         }
     }
@@ -145,27 +151,33 @@ impl ShowFuncReservedInstanceMetricsResponse {
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
-            Self::InternalServerError { headers, .. } => headers,
+            Self::InternalServerError(error) => &error.headers,
             Self::Undocumented { headers, .. } => headers,
         }
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-    /// header such as `X-Cff-Request-Id`), for support tickets.
+    /// header), for support tickets.
     pub fn request_id(&self) -> Option<String> {
-        crate::runtime::request_id(self.headers())
+        crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
-    /// the status is not a success.
+    /// the status is not a documented success.
     pub fn into_ok(
         self,
     ) -> Result<models::ShowFuncReservedInstanceMetricsResponseBody, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),
-            Self::InternalServerError { body, headers, .. } => {
-                Err(crate::runtime::api_error(500, &headers, &body))
-            }
+            Self::InternalServerError(error) => Err(error.into()),
             Self::Undocumented { status, headers, body } => {
-                Err(crate::runtime::api_error_raw(status.as_u16(), &headers, &body))
+                Err(
+                    codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        )
+                        .into(),
+                )
             }
         }
     }

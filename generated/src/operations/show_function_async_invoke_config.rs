@@ -25,15 +25,15 @@ impl ShowFunctionAsyncInvokeConfigRequest {
     }
 }
 
-impl crate::runtime::Operation for ShowFunctionAsyncInvokeConfigRequest {
+impl crate::Operation for ShowFunctionAsyncInvokeConfigRequest {
     type Response = ShowFunctionAsyncInvokeConfigResponse;
     const ID: &'static str = "ShowFunctionAsyncInvokeConfig";
     const METHOD: http::Method = http::Method::GET;
     fn build(
         &self,
-        endpoint: &crate::runtime::Endpoint,
+        endpoint: &crate::Endpoint,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
             .literal("/fgs/functions/")
@@ -48,15 +48,24 @@ impl crate::runtime::Operation for ShowFunctionAsyncInvokeConfigRequest {
             match status.as_u16() {
                 200 => {
                     ShowFunctionAsyncInvokeConfigResponse::Ok {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
+                        body: codegen_runtime::__private::decode(
+                            crate::VENDOR,
+                            status,
+                            &headers,
+                            &body,
+                        )?,
                         headers,
                     }
                 }
                 404 => {
-                    ShowFunctionAsyncInvokeConfigResponse::NotFound {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    ShowFunctionAsyncInvokeConfigResponse::NotFound(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 _ => {
                     ShowFunctionAsyncInvokeConfigResponse::Undocumented {
@@ -82,12 +91,9 @@ pub enum ShowFunctionAsyncInvokeConfigResponse {
         headers: http::HeaderMap,
     },
     /// `404`: Not Found
-    NotFound {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    NotFound(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
 }
@@ -97,7 +103,7 @@ impl ShowFunctionAsyncInvokeConfigResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
-            Self::NotFound { .. } => 404,
+            Self::NotFound(error) => error.status,
             Self::Undocumented { status, .. } => status.as_u16(),
         }
     }
@@ -105,27 +111,33 @@ impl ShowFunctionAsyncInvokeConfigResponse {
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
-            Self::NotFound { headers, .. } => headers,
+            Self::NotFound(error) => &error.headers,
             Self::Undocumented { headers, .. } => headers,
         }
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-    /// header such as `X-Cff-Request-Id`), for support tickets.
+    /// header), for support tickets.
     pub fn request_id(&self) -> Option<String> {
-        crate::runtime::request_id(self.headers())
+        crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
-    /// the status is not a success.
+    /// the status is not a documented success.
     pub fn into_ok(
         self,
     ) -> Result<models::ShowFunctionAsyncInvokeConfigResponseBody, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),
-            Self::NotFound { body, headers, .. } => {
-                Err(crate::runtime::api_error(404, &headers, &body))
-            }
+            Self::NotFound(error) => Err(error.into()),
             Self::Undocumented { status, headers, body } => {
-                Err(crate::runtime::api_error_raw(status.as_u16(), &headers, &body))
+                Err(
+                    codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        )
+                        .into(),
+                )
             }
         }
     }

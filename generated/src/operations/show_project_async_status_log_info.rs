@@ -15,15 +15,15 @@ impl ShowProjectAsyncStatusLogInfoRequest {
     }
 }
 
-impl crate::runtime::Operation for ShowProjectAsyncStatusLogInfoRequest {
+impl crate::Operation for ShowProjectAsyncStatusLogInfoRequest {
     type Response = ShowProjectAsyncStatusLogInfoResponse;
     const ID: &'static str = "ShowProjectAsyncStatusLogInfo";
     const METHOD: http::Method = http::Method::GET;
     fn build(
         &self,
-        endpoint: &crate::runtime::Endpoint,
+        endpoint: &crate::Endpoint,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
             .literal("/fgs/functions/async-status-log-detail")
@@ -36,15 +36,24 @@ impl crate::runtime::Operation for ShowProjectAsyncStatusLogInfoRequest {
             match status.as_u16() {
                 200 => {
                     ShowProjectAsyncStatusLogInfoResponse::Ok {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
+                        body: codegen_runtime::__private::decode(
+                            crate::VENDOR,
+                            status,
+                            &headers,
+                            &body,
+                        )?,
                         headers,
                     }
                 }
                 401 => {
-                    ShowProjectAsyncStatusLogInfoResponse::Unauthorized {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    ShowProjectAsyncStatusLogInfoResponse::Unauthorized(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 _ => {
                     ShowProjectAsyncStatusLogInfoResponse::Undocumented {
@@ -70,12 +79,9 @@ pub enum ShowProjectAsyncStatusLogInfoResponse {
         headers: http::HeaderMap,
     },
     /// `401`: FORBIDDEN
-    Unauthorized {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    Unauthorized(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
 }
@@ -85,7 +91,7 @@ impl ShowProjectAsyncStatusLogInfoResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
-            Self::Unauthorized { .. } => 401,
+            Self::Unauthorized(error) => error.status,
             Self::Undocumented { status, .. } => status.as_u16(),
         }
     }
@@ -93,25 +99,31 @@ impl ShowProjectAsyncStatusLogInfoResponse {
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
-            Self::Unauthorized { headers, .. } => headers,
+            Self::Unauthorized(error) => &error.headers,
             Self::Undocumented { headers, .. } => headers,
         }
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-    /// header such as `X-Cff-Request-Id`), for support tickets.
+    /// header), for support tickets.
     pub fn request_id(&self) -> Option<String> {
-        crate::runtime::request_id(self.headers())
+        crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
-    /// the status is not a success.
+    /// the status is not a documented success.
     pub fn into_ok(self) -> Result<models::ShowLtsLogDetailsResponseBody, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),
-            Self::Unauthorized { body, headers, .. } => {
-                Err(crate::runtime::api_error(401, &headers, &body))
-            }
+            Self::Unauthorized(error) => Err(error.into()),
             Self::Undocumented { status, headers, body } => {
-                Err(crate::runtime::api_error_raw(status.as_u16(), &headers, &body))
+                Err(
+                    codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        )
+                        .into(),
+                )
             }
         }
     }

@@ -64,15 +64,15 @@ impl ShowWorkFlowMetricRequest {
     }
 }
 
-impl crate::runtime::Operation for ShowWorkFlowMetricRequest {
+impl crate::Operation for ShowWorkFlowMetricRequest {
     type Response = ShowWorkFlowMetricResponse;
     const ID: &'static str = "ShowWorkFlowMetric";
     const METHOD: http::Method = http::Method::GET;
     fn build(
         &self,
-        endpoint: &crate::runtime::Endpoint,
+        endpoint: &crate::Endpoint,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
             .literal("/fgs/workflow-statistic/")
@@ -89,21 +89,34 @@ impl crate::runtime::Operation for ShowWorkFlowMetricRequest {
             match status.as_u16() {
                 200 => {
                     ShowWorkFlowMetricResponse::Ok {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
+                        body: codegen_runtime::__private::decode(
+                            crate::VENDOR,
+                            status,
+                            &headers,
+                            &body,
+                        )?,
                         headers,
                     }
                 }
                 400 => {
-                    ShowWorkFlowMetricResponse::BadRequest {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    ShowWorkFlowMetricResponse::BadRequest(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 500 => {
-                    ShowWorkFlowMetricResponse::InternalServerError {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    ShowWorkFlowMetricResponse::InternalServerError(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 _ => {
                     ShowWorkFlowMetricResponse::Undocumented {
@@ -129,19 +142,13 @@ pub enum ShowWorkFlowMetricResponse {
         headers: http::HeaderMap,
     },
     /// `400`: Bad Request
-    BadRequest {
-        /// The decoded body.
-        body: models::ErrorRsp400,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorRsp400`](crate::models::ErrorRsp400); read it with [`ApiError::decode`](crate::ApiError::decode).
+    BadRequest(crate::ApiError),
     /// `500`: Internal Server Error
-    InternalServerError {
-        /// The decoded body.
-        body: models::ErrorRsp500,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorRsp500`](crate::models::ErrorRsp500); read it with [`ApiError::decode`](crate::ApiError::decode).
+    InternalServerError(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
 }
@@ -151,8 +158,8 @@ impl ShowWorkFlowMetricResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
-            Self::BadRequest { .. } => 400,
-            Self::InternalServerError { .. } => 500,
+            Self::BadRequest(error) => error.status,
+            Self::InternalServerError(error) => error.status,
             Self::Undocumented { status, .. } => status.as_u16(),
         }
     }
@@ -160,29 +167,33 @@ impl ShowWorkFlowMetricResponse {
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
-            Self::BadRequest { headers, .. } => headers,
-            Self::InternalServerError { headers, .. } => headers,
+            Self::BadRequest(error) => &error.headers,
+            Self::InternalServerError(error) => &error.headers,
             Self::Undocumented { headers, .. } => headers,
         }
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-    /// header such as `X-Cff-Request-Id`), for support tickets.
+    /// header), for support tickets.
     pub fn request_id(&self) -> Option<String> {
-        crate::runtime::request_id(self.headers())
+        crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
-    /// the status is not a success.
+    /// the status is not a documented success.
     pub fn into_ok(self) -> Result<models::WorkflowStatisticsResp, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),
-            Self::BadRequest { body, headers, .. } => {
-                Err(crate::runtime::api_error(400, &headers, &body))
-            }
-            Self::InternalServerError { body, headers, .. } => {
-                Err(crate::runtime::api_error(500, &headers, &body))
-            }
+            Self::BadRequest(error) => Err(error.into()),
+            Self::InternalServerError(error) => Err(error.into()),
             Self::Undocumented { status, headers, body } => {
-                Err(crate::runtime::api_error_raw(status.as_u16(), &headers, &body))
+                Err(
+                    codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        )
+                        .into(),
+                )
             }
         }
     }

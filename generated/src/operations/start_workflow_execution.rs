@@ -69,15 +69,15 @@ impl StartWorkflowExecutionRequest {
     }
 }
 
-impl crate::runtime::Operation for StartWorkflowExecutionRequest {
+impl crate::Operation for StartWorkflowExecutionRequest {
     type Response = StartWorkflowExecutionResponse;
     const ID: &'static str = "StartWorkflowExecution";
     const METHOD: http::Method = http::Method::POST;
     fn build(
         &self,
-        endpoint: &crate::runtime::Endpoint,
+        endpoint: &crate::Endpoint,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
             .literal("/fgs/workflows/")
@@ -99,27 +99,44 @@ impl crate::runtime::Operation for StartWorkflowExecutionRequest {
             match status.as_u16() {
                 200 => {
                     StartWorkflowExecutionResponse::Ok {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
+                        body: codegen_runtime::__private::decode(
+                            crate::VENDOR,
+                            status,
+                            &headers,
+                            &body,
+                        )?,
                         headers,
                     }
                 }
                 400 => {
-                    StartWorkflowExecutionResponse::BadRequest {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    StartWorkflowExecutionResponse::BadRequest(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 404 => {
-                    StartWorkflowExecutionResponse::NotFound {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    StartWorkflowExecutionResponse::NotFound(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 500 => {
-                    StartWorkflowExecutionResponse::InternalServerError {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    StartWorkflowExecutionResponse::InternalServerError(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 _ => {
                     StartWorkflowExecutionResponse::Undocumented {
@@ -145,26 +162,17 @@ pub enum StartWorkflowExecutionResponse {
         headers: http::HeaderMap,
     },
     /// `400`: Bad Request
-    BadRequest {
-        /// The decoded body.
-        body: models::ErrorRsp400,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorRsp400`](crate::models::ErrorRsp400); read it with [`ApiError::decode`](crate::ApiError::decode).
+    BadRequest(crate::ApiError),
     /// `404`: Bad Request
-    NotFound {
-        /// The decoded body.
-        body: models::ErrorRsp404,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorRsp404`](crate::models::ErrorRsp404); read it with [`ApiError::decode`](crate::ApiError::decode).
+    NotFound(crate::ApiError),
     /// `500`: Internal Server Error
-    InternalServerError {
-        /// The decoded body.
-        body: models::ErrorRsp500,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorRsp500`](crate::models::ErrorRsp500); read it with [`ApiError::decode`](crate::ApiError::decode).
+    InternalServerError(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
 }
@@ -174,9 +182,9 @@ impl StartWorkflowExecutionResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
-            Self::BadRequest { .. } => 400,
-            Self::NotFound { .. } => 404,
-            Self::InternalServerError { .. } => 500,
+            Self::BadRequest(error) => error.status,
+            Self::NotFound(error) => error.status,
+            Self::InternalServerError(error) => error.status,
             Self::Undocumented { status, .. } => status.as_u16(),
         }
     }
@@ -184,33 +192,35 @@ impl StartWorkflowExecutionResponse {
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
-            Self::BadRequest { headers, .. } => headers,
-            Self::NotFound { headers, .. } => headers,
-            Self::InternalServerError { headers, .. } => headers,
+            Self::BadRequest(error) => &error.headers,
+            Self::NotFound(error) => &error.headers,
+            Self::InternalServerError(error) => &error.headers,
             Self::Undocumented { headers, .. } => headers,
         }
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-    /// header such as `X-Cff-Request-Id`), for support tickets.
+    /// header), for support tickets.
     pub fn request_id(&self) -> Option<String> {
-        crate::runtime::request_id(self.headers())
+        crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
-    /// the status is not a success.
+    /// the status is not a documented success.
     pub fn into_ok(self) -> Result<models::FlowExecuteResponse, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),
-            Self::BadRequest { body, headers, .. } => {
-                Err(crate::runtime::api_error(400, &headers, &body))
-            }
-            Self::NotFound { body, headers, .. } => {
-                Err(crate::runtime::api_error(404, &headers, &body))
-            }
-            Self::InternalServerError { body, headers, .. } => {
-                Err(crate::runtime::api_error(500, &headers, &body))
-            }
+            Self::BadRequest(error) => Err(error.into()),
+            Self::NotFound(error) => Err(error.into()),
+            Self::InternalServerError(error) => Err(error.into()),
             Self::Undocumented { status, headers, body } => {
-                Err(crate::runtime::api_error_raw(status.as_u16(), &headers, &body))
+                Err(
+                    codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        )
+                        .into(),
+                )
             }
         }
     }

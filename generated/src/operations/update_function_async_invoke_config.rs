@@ -33,15 +33,15 @@ impl UpdateFunctionAsyncInvokeConfigRequest {
     }
 }
 
-impl crate::runtime::Operation for UpdateFunctionAsyncInvokeConfigRequest {
+impl crate::Operation for UpdateFunctionAsyncInvokeConfigRequest {
     type Response = UpdateFunctionAsyncInvokeConfigResponse;
     const ID: &'static str = "UpdateFunctionAsyncInvokeConfig";
     const METHOD: http::Method = http::Method::PUT;
     fn build(
         &self,
-        endpoint: &crate::runtime::Endpoint,
+        endpoint: &crate::Endpoint,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
             .literal("/fgs/functions/")
@@ -57,21 +57,34 @@ impl crate::runtime::Operation for UpdateFunctionAsyncInvokeConfigRequest {
             match status.as_u16() {
                 200 => {
                     UpdateFunctionAsyncInvokeConfigResponse::Ok {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
+                        body: codegen_runtime::__private::decode(
+                            crate::VENDOR,
+                            status,
+                            &headers,
+                            &body,
+                        )?,
                         headers,
                     }
                 }
                 400 => {
-                    UpdateFunctionAsyncInvokeConfigResponse::BadRequest {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    UpdateFunctionAsyncInvokeConfigResponse::BadRequest(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 404 => {
-                    UpdateFunctionAsyncInvokeConfigResponse::NotFound {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    UpdateFunctionAsyncInvokeConfigResponse::NotFound(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 _ => {
                     UpdateFunctionAsyncInvokeConfigResponse::Undocumented {
@@ -97,19 +110,13 @@ pub enum UpdateFunctionAsyncInvokeConfigResponse {
         headers: http::HeaderMap,
     },
     /// `400`: Bad Request
-    BadRequest {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    BadRequest(crate::ApiError),
     /// `404`: Not Found
-    NotFound {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    NotFound(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
 }
@@ -119,8 +126,8 @@ impl UpdateFunctionAsyncInvokeConfigResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
-            Self::BadRequest { .. } => 400,
-            Self::NotFound { .. } => 404,
+            Self::BadRequest(error) => error.status,
+            Self::NotFound(error) => error.status,
             Self::Undocumented { status, .. } => status.as_u16(),
         }
     }
@@ -128,31 +135,35 @@ impl UpdateFunctionAsyncInvokeConfigResponse {
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
-            Self::BadRequest { headers, .. } => headers,
-            Self::NotFound { headers, .. } => headers,
+            Self::BadRequest(error) => &error.headers,
+            Self::NotFound(error) => &error.headers,
             Self::Undocumented { headers, .. } => headers,
         }
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-    /// header such as `X-Cff-Request-Id`), for support tickets.
+    /// header), for support tickets.
     pub fn request_id(&self) -> Option<String> {
-        crate::runtime::request_id(self.headers())
+        crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
-    /// the status is not a success.
+    /// the status is not a documented success.
     pub fn into_ok(
         self,
     ) -> Result<models::UpdateFunctionAsyncInvokeConfigResponseBody, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),
-            Self::BadRequest { body, headers, .. } => {
-                Err(crate::runtime::api_error(400, &headers, &body))
-            }
-            Self::NotFound { body, headers, .. } => {
-                Err(crate::runtime::api_error(404, &headers, &body))
-            }
+            Self::BadRequest(error) => Err(error.into()),
+            Self::NotFound(error) => Err(error.into()),
             Self::Undocumented { status, headers, body } => {
-                Err(crate::runtime::api_error_raw(status.as_u16(), &headers, &body))
+                Err(
+                    codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        )
+                        .into(),
+                )
             }
         }
     }

@@ -36,7 +36,7 @@ mod demo {
         CreateFunctionRequest, DeleteFunctionRequest, InvokeFunctionRequest,
         ShowFunctionConfigRequest, UpdateFunctionConfigRequest,
     };
-    use functiongraph::{Client, Credentials, Error, RetryPolicy};
+    use functiongraph::{Client, ClientConfig, Credentials, Error, RetryPolicy};
     use std::process::ExitCode;
     use std::time::Duration;
 
@@ -73,7 +73,7 @@ mod demo {
             (_, _, Some(token)) => Credentials::token(token),
             _ => {
                 missing.push("HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (or HUAWEICLOUD_SDK_TOKEN)");
-                Credentials::None
+                Credentials::none()
             }
         };
         if missing.is_empty() {
@@ -104,14 +104,15 @@ mod demo {
                 return ExitCode::from(2);
             }
         };
-        let client = functiongraph::endpoint(&settings.region, &settings.project_id).and_then(
-            |endpoint| {
-                Client::builder(endpoint, settings.credentials)
-                    .timeout(Duration::from_secs(60))
-                    .retry(RetryPolicy::default())
-                    .build()
-            },
-        );
+        // One configuration (credentials, connection pool, retries) serves every service.
+        let config = ClientConfig::builder(settings.credentials)
+            .timeout(Duration::from_secs(60))
+            .retry(RetryPolicy::default())
+            .build();
+        let client = config.and_then(|config| {
+            let endpoint = functiongraph::endpoint(&settings.region, &settings.project_id)?;
+            Ok(Client::new(&config, endpoint))
+        });
         let client = match client {
             Ok(client) => client,
             Err(error) => {

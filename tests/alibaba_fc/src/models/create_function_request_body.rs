@@ -35,7 +35,7 @@ pub struct CreateFunctionRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_size: Option<i32>,
     /// vCPUs of each instance, in steps of 0.05.
-    #[serde(serialize_with = "crate::runtime::number::serialize")]
+    #[serde(serialize_with = "codegen_runtime::__private::number::serialize")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<f64>,
     /// Disk space of each instance, in MB: 512 or 10240.

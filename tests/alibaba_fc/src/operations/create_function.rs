@@ -43,15 +43,15 @@ impl CreateFunctionRequest {
     }
 }
 
-impl crate::runtime::Operation for CreateFunctionRequest {
+impl crate::Operation for CreateFunctionRequest {
     type Response = CreateFunctionResponse;
     const ID: &'static str = "CreateFunction";
     const METHOD: http::Method = http::Method::POST;
     fn build(
         &self,
-        endpoint: &crate::runtime::Endpoint,
+        endpoint: &crate::Endpoint,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/2016-08-15/services/")
             .path_param("serviceName", &self.service_name)
             .literal("/functions")
@@ -66,9 +66,14 @@ impl crate::runtime::Operation for CreateFunctionRequest {
             match status.as_u16() {
                 200 => {
                     CreateFunctionResponse::Ok {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        e_tag: crate::runtime::header_text(&headers, "ETag"),
-                        x_fc_request_id: crate::runtime::header_text(
+                        body: codegen_runtime::__private::decode(
+                            crate::VENDOR,
+                            status,
+                            &headers,
+                            &body,
+                        )?,
+                        e_tag: codegen_runtime::__private::header_text(&headers, "ETag"),
+                        x_fc_request_id: codegen_runtime::__private::header_text(
                             &headers,
                             "X-Fc-Request-Id",
                         ),
@@ -76,34 +81,54 @@ impl crate::runtime::Operation for CreateFunctionRequest {
                     }
                 }
                 400 => {
-                    CreateFunctionResponse::BadRequest {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    CreateFunctionResponse::BadRequest(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 403 => {
-                    CreateFunctionResponse::Forbidden {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    CreateFunctionResponse::Forbidden(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 404 => {
-                    CreateFunctionResponse::NotFound {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    CreateFunctionResponse::NotFound(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 409 => {
-                    CreateFunctionResponse::Conflict {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    CreateFunctionResponse::Conflict(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 500 => {
-                    CreateFunctionResponse::InternalServerError {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    CreateFunctionResponse::InternalServerError(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 _ => {
                     CreateFunctionResponse::Undocumented {
@@ -135,40 +160,25 @@ pub enum CreateFunctionResponse {
         headers: http::HeaderMap,
     },
     /// `400`: The request is malformed or a parameter is invalid (\`InvalidArgument\`, \`MissingRequiredHeader\`, ...).
-    BadRequest {
-        /// The decoded body.
-        body: models::ErrorResponse,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResponse`](crate::models::ErrorResponse); read it with [`ApiError::decode`](crate::ApiError::decode).
+    BadRequest(crate::ApiError),
     /// `403`: The caller is not allowed, or the signature or AccessKey is wrong (\`AccessDenied\`, \`SignatureNotMatch\`, \`InvalidAccessKeyID\`).
-    Forbidden {
-        /// The decoded body.
-        body: models::ErrorResponse,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResponse`](crate::models::ErrorResponse); read it with [`ApiError::decode`](crate::ApiError::decode).
+    Forbidden(crate::ApiError),
     /// `404`: The service or the function does not exist (\`ServiceNotFound\`, \`FunctionNotFound\`).
-    NotFound {
-        /// The decoded body.
-        body: models::ErrorResponse,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResponse`](crate::models::ErrorResponse); read it with [`ApiError::decode`](crate::ApiError::decode).
+    NotFound(crate::ApiError),
     /// `409`: A function with this name already exists in the service (\`FunctionAlreadyExists\`).
-    Conflict {
-        /// The decoded body.
-        body: models::ErrorResponse,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResponse`](crate::models::ErrorResponse); read it with [`ApiError::decode`](crate::ApiError::decode).
+    Conflict(crate::ApiError),
     /// `500`: Internal error of the service; the request may be retried.
-    InternalServerError {
-        /// The decoded body.
-        body: models::ErrorResponse,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResponse`](crate::models::ErrorResponse); read it with [`ApiError::decode`](crate::ApiError::decode).
+    InternalServerError(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
 }
@@ -178,11 +188,11 @@ impl CreateFunctionResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
-            Self::BadRequest { .. } => 400,
-            Self::Forbidden { .. } => 403,
-            Self::NotFound { .. } => 404,
-            Self::Conflict { .. } => 409,
-            Self::InternalServerError { .. } => 500,
+            Self::BadRequest(error) => error.status,
+            Self::Forbidden(error) => error.status,
+            Self::NotFound(error) => error.status,
+            Self::Conflict(error) => error.status,
+            Self::InternalServerError(error) => error.status,
             Self::Undocumented { status, .. } => status.as_u16(),
         }
     }
@@ -190,41 +200,39 @@ impl CreateFunctionResponse {
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
-            Self::BadRequest { headers, .. } => headers,
-            Self::Forbidden { headers, .. } => headers,
-            Self::NotFound { headers, .. } => headers,
-            Self::Conflict { headers, .. } => headers,
-            Self::InternalServerError { headers, .. } => headers,
+            Self::BadRequest(error) => &error.headers,
+            Self::Forbidden(error) => &error.headers,
+            Self::NotFound(error) => &error.headers,
+            Self::Conflict(error) => &error.headers,
+            Self::InternalServerError(error) => &error.headers,
             Self::Undocumented { headers, .. } => headers,
         }
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-    /// header such as `X-Cff-Request-Id`), for support tickets.
+    /// header), for support tickets.
     pub fn request_id(&self) -> Option<String> {
-        crate::runtime::request_id(self.headers())
+        crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
-    /// the status is not a success.
+    /// the status is not a documented success.
     pub fn into_ok(self) -> Result<models::FunctionResponse, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),
-            Self::BadRequest { body, headers, .. } => {
-                Err(crate::runtime::api_error(400, &headers, &body))
-            }
-            Self::Forbidden { body, headers, .. } => {
-                Err(crate::runtime::api_error(403, &headers, &body))
-            }
-            Self::NotFound { body, headers, .. } => {
-                Err(crate::runtime::api_error(404, &headers, &body))
-            }
-            Self::Conflict { body, headers, .. } => {
-                Err(crate::runtime::api_error(409, &headers, &body))
-            }
-            Self::InternalServerError { body, headers, .. } => {
-                Err(crate::runtime::api_error(500, &headers, &body))
-            }
+            Self::BadRequest(error) => Err(error.into()),
+            Self::Forbidden(error) => Err(error.into()),
+            Self::NotFound(error) => Err(error.into()),
+            Self::Conflict(error) => Err(error.into()),
+            Self::InternalServerError(error) => Err(error.into()),
             Self::Undocumented { status, headers, body } => {
-                Err(crate::runtime::api_error_raw(status.as_u16(), &headers, &body))
+                Err(
+                    codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        )
+                        .into(),
+                )
             }
         }
     }

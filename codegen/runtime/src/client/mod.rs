@@ -1,0 +1,450 @@
+//! The async client (feature `client`): builds, signs, sends (with timeouts and retries)
+//! and parses operations, on `reqwest` with rustls.
+//!
+//! One [`ClientConfig`] holds what every service shares: the credentials, the HTTP client
+//! with its connection pool, the retry policy, the timeouts and the `User-Agent`. A
+//! [`Client`] is that configuration plus one service's [`Endpoint`]; the generated crates
+//! wrap it in their own `Client` type, which adds one method per operation.
+//!
+//! Requests go only to the configured endpoint: redirects are not followed, so a token or
+//! signature never travels to another host. The client logs nothing.
+
+mod retry;
+
+pub use retry::RetryPolicy;
+
+use crate::{Credentials, Endpoint, Error, Operation};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// How long establishing a connection may take unless
+/// [`ClientConfigBuilder::connect_timeout`] says otherwise.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The `User-Agent` unless [`ClientConfigBuilder::user_agent`] says otherwise.
+const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// Where signing times come from.
+type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// What every service's client shares: credentials, one HTTP client (one connection
+/// pool), retries, timeouts and the `User-Agent`.
+///
+/// Cheap to clone; clones share everything. Make one per program and the client of each
+/// service from it:
+///
+/// ```
+/// use codegen_runtime::{Client, ClientConfig, Credentials, Endpoint, RetryPolicy};
+/// use std::time::Duration;
+///
+/// let config = ClientConfig::builder(Credentials::none())
+///     .timeout(Duration::from_secs(30))
+///     .retry(RetryPolicy { max_retries: 5, ..RetryPolicy::default() })
+///     .build()?;
+/// let functions = Client::new(&config, Endpoint::new("https://functiongraph.cn-north-4.myhuaweicloud.com")?);
+/// let servers = Client::new(&config, Endpoint::new("https://ecs.cn-north-4.myhuaweicloud.com")?);
+/// assert!(functions.config().same_pool(servers.config()));
+/// # Ok::<(), codegen_runtime::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct ClientConfig {
+    inner: Arc<Shared>,
+}
+
+struct Shared {
+    http: reqwest::Client,
+    credentials: Credentials,
+    settings: Settings,
+    clock: Clock,
+}
+
+/// Configures a [`ClientConfig`]; from [`ClientConfig::builder`].
+#[derive(Clone)]
+pub struct ClientConfigBuilder {
+    credentials: Credentials,
+    settings: Settings,
+    clock: Option<Clock>,
+    http: Option<reqwest::Client>,
+}
+
+/// What a builder sets; shown by `Debug` (nothing secret in here).
+#[derive(Debug, Clone)]
+struct Settings {
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    user_agent: String,
+    retry: RetryPolicy,
+}
+
+impl ClientConfig {
+    /// A configuration with the defaults: no overall timeout, a 10 s connect timeout,
+    /// [`RetryPolicy::default`] and a `User-Agent` naming this runtime.
+    pub fn new(credentials: Credentials) -> Result<Self, Error> {
+        Self::builder(credentials).build()
+    }
+
+    /// A builder to set timeouts, retries and the `User-Agent`.
+    pub fn builder(credentials: Credentials) -> ClientConfigBuilder {
+        ClientConfigBuilder {
+            credentials,
+            settings: Settings {
+                timeout: None,
+                connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+                user_agent: DEFAULT_USER_AGENT.to_owned(),
+                retry: RetryPolicy::default(),
+            },
+            clock: None,
+            http: None,
+        }
+    }
+
+    /// The credentials applied to every request.
+    pub fn credentials(&self) -> &Credentials {
+        &self.inner.credentials
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.settings.retry
+    }
+
+    /// Whether two configurations share one HTTP client, and so one connection pool.
+    pub fn same_pool(&self, other: &ClientConfig) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl ClientConfigBuilder {
+    /// Limit for a whole attempt: connecting, sending and reading the full response.
+    /// None by default; a synchronous invocation lasts as long as the function runs.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.settings.timeout = Some(timeout);
+        self
+    }
+
+    /// Limit for establishing a connection (10 s by default).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The `User-Agent` header; by default this runtime's name and version.
+    pub fn user_agent(mut self, user_agent: &str) -> Self {
+        user_agent.clone_into(&mut self.settings.user_agent);
+        self
+    }
+
+    /// Which failures are retried and how long to wait; [`RetryPolicy::none`] sends once.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.settings.retry = policy;
+        self
+    }
+
+    /// Where signing times come from (the system clock by default): a clock that runs
+    /// ahead or behind the service's can be corrected here, and tests can drive it.
+    pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Sends with this `reqwest::Client` (its proxies, certificates and pool) instead of
+    /// building one; the timeout, connect timeout and `User-Agent` set here are then not
+    /// applied, and it should not follow redirects.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// The configuration. Fails with [`Error::InvalidRequest`] when the `User-Agent` is
+    /// not a valid header value, and with [`Error::Transport`] when the TLS setup fails.
+    pub fn build(self) -> Result<ClientConfig, Error> {
+        let http = match self.http {
+            Some(http) => http,
+            None => build_http(&self.settings)?,
+        };
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemTime::now));
+        Ok(ClientConfig {
+            inner: Arc::new(Shared {
+                http,
+                credentials: self.credentials,
+                settings: self.settings,
+                clock,
+            }),
+        })
+    }
+}
+
+fn build_http(settings: &Settings) -> Result<reqwest::Client, Error> {
+    let user_agent = http::HeaderValue::from_str(&settings.user_agent)
+        .map_err(|_| Error::InvalidRequest("the user agent is not a valid header value".to_owned()))?;
+    let mut http = reqwest::Client::builder()
+        .user_agent(user_agent)
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some(timeout) = settings.timeout {
+        http = http.timeout(timeout);
+    }
+    if let Some(timeout) = settings.connect_timeout {
+        http = http.connect_timeout(timeout);
+    }
+    http.build().map_err(|e| Error::Transport(Box::new(e)))
+}
+
+/// Sends operations to one endpoint with a shared [`ClientConfig`].
+///
+/// Its futures run on a Tokio runtime with the time driver (as `#[tokio::main]` sets up)
+/// and are `Send`. Cloning is cheap. The generated crates' `Client`s wrap it and add one
+/// method per operation; [`send`](Self::send) takes any [`Operation`].
+#[derive(Clone)]
+pub struct Client {
+    config: ClientConfig,
+    endpoint: Endpoint,
+}
+
+impl Client {
+    /// A client of the service at `endpoint`, sharing `config` (and its connection pool)
+    /// with every other client made from it.
+    pub fn new(config: &ClientConfig, endpoint: Endpoint) -> Self {
+        Self {
+            config: config.clone(),
+            endpoint,
+        }
+    }
+
+    /// Where requests go.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// The shared configuration.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// Sends `operation` and parses the answer into its response enum.
+    ///
+    /// Each attempt builds the request afresh and applies the credentials as of the
+    /// clock's now, so a retried request carries a new signature date. Transport failures
+    /// and timeouts of the last attempt are returned as [`Error::Transport`] and
+    /// [`Error::Timeout`]; every answer, error statuses included, is given to
+    /// [`Operation::parse`] (use the response's `into_ok()` to turn error statuses into
+    /// [`Error::Api`]).
+    pub async fn send<O: Operation>(&self, operation: &O) -> Result<O::Response, Error> {
+        let request = operation.build(&self.endpoint)?;
+        O::parse(self.execute(request, O::is_idempotent()).await?)
+    }
+
+    /// Signs and sends a built request, retrying per the policy (`idempotent` says
+    /// whether a failure after sending may be retried), and reads the whole answer.
+    ///
+    /// Not generic, so its state machine is compiled once for all operations.
+    pub async fn execute(
+        &self,
+        request: http::Request<Vec<u8>>,
+        idempotent: bool,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
+        let policy = &self.config.inner.settings.retry;
+        let may_retry = idempotent || policy.retry_non_idempotent;
+        let mut retries = 0;
+        loop {
+            let outcome = self.attempt(copy_request(&request)).await;
+            // `Some(retry_after)` when this outcome is worth another attempt.
+            let retry_after = match &outcome {
+                Ok(response) if retry::retryable_status(response.status().as_u16()) => {
+                    Some(retry::retry_after(response.headers(), SystemTime::now()))
+                }
+                Err(Error::Transport(_) | Error::Timeout(_)) => Some(None),
+                _ => None,
+            };
+            match retry_after {
+                Some(retry_after) if may_retry && retries < policy.max_retries => {
+                    let wait = policy.backoff(retries, retry_after, fastrand::f64());
+                    drop(outcome);
+                    tokio::time::sleep(wait).await;
+                    retries += 1;
+                }
+                _ => return outcome,
+            }
+        }
+    }
+
+    /// One attempt: sign as of now, send, read the whole body.
+    async fn attempt(&self, mut request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error> {
+        let shared = &self.config.inner;
+        shared.credentials.apply(&mut request, (shared.clock)())?;
+        let request = into_reqwest(request)?;
+        let mut response = shared
+            .http
+            .execute(request)
+            .await
+            .map_err(|e| shared.transport_error(e))?;
+        let (status, version) = (response.status(), response.version());
+        let headers = std::mem::take(response.headers_mut());
+        let body = response.bytes().await.map_err(|e| shared.transport_error(e))?;
+        let mut collected = http::Response::new(body.to_vec());
+        *collected.status_mut() = status;
+        *collected.version_mut() = version;
+        *collected.headers_mut() = headers;
+        Ok(collected)
+    }
+}
+
+/// The unsigned request again, for one more attempt (`http::Request` is not `Clone`).
+fn copy_request(request: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
+    let mut copy = http::Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    copy
+}
+
+impl Shared {
+    /// A `reqwest` failure as [`Error::Timeout`] (with the limit that was hit) or
+    /// [`Error::Transport`].
+    fn transport_error(&self, error: reqwest::Error) -> Error {
+        if error.is_timeout() {
+            let Settings {
+                timeout,
+                connect_timeout,
+                ..
+            } = self.settings;
+            let limit = if error.is_connect() {
+                connect_timeout.or(timeout)
+            } else {
+                timeout.or(connect_timeout)
+            };
+            if let Some(limit) = limit {
+                return Error::Timeout(limit);
+            }
+        }
+        Error::Transport(Box::new(error))
+    }
+}
+
+/// Converts a built request, refusing one whose URL `reqwest` would send differently (a
+/// path segment `.` or `..` would be resolved away, and the signature would not match).
+fn into_reqwest(request: http::Request<Vec<u8>>) -> Result<reqwest::Request, Error> {
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().map(str::to_owned);
+    let converted = reqwest::Request::try_from(request)
+        .map_err(|e| Error::InvalidRequest(format!("the request URL cannot be sent: {e}")))?;
+    let url = converted.url();
+    if url.path() != path || url.query() != query.as_deref() {
+        return Err(Error::InvalidRequest(format!(
+            "the request path `{path}` would be sent as `{}` (a path parameter `.` or `..`?)",
+            url.path()
+        )));
+    }
+    Ok(converted)
+}
+
+/// Shows the kind of credentials (secrets redacted) and the settings.
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_fields(f.debug_struct("ClientConfig"), &self.inner.credentials, &self.inner.settings).finish()
+    }
+}
+
+/// Shows the kind of credentials (secrets redacted) and the settings.
+impl fmt::Debug for ClientConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_fields(f.debug_struct("ClientConfigBuilder"), &self.credentials, &self.settings).finish()
+    }
+}
+
+/// Shows the endpoint and the configuration (secrets redacted).
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.endpoint)
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+fn debug_fields<'a, 'b>(
+    mut s: fmt::DebugStruct<'a, 'b>,
+    credentials: &Credentials,
+    settings: &Settings,
+) -> fmt::DebugStruct<'a, 'b> {
+    // `Credentials`' own `Debug` redacts tokens and secret keys.
+    s.field("credentials", credentials)
+        .field("timeout", &settings.timeout)
+        .field("connect_timeout", &settings.connect_timeout)
+        .field("user_agent", &settings.user_agent)
+        .field("retry", &settings.retry);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::Signer;
+
+    fn endpoint() -> Endpoint {
+        Endpoint::new("http://127.0.0.1:9").expect("url").with_project_id("p1")
+    }
+
+    /// A signer with a secret, as the vendor signers have.
+    #[derive(Clone)]
+    struct Secretive;
+
+    impl fmt::Debug for Secretive {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("Secretive(<redacted>)")
+        }
+    }
+
+    impl Signer for Secretive {
+        fn sign(&self, _request: &mut http::Request<Vec<u8>>, _time: SystemTime) -> Result<(), Error> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn debug_shows_settings_but_no_secret() {
+        let builder = ClientConfig::builder(Credentials::signer(Secretive)).timeout(Duration::from_secs(3));
+        let shown = format!("{builder:?}");
+        let config = builder.build().expect("config");
+        let client = Client::new(&config, endpoint());
+        let shown_client = format!("{client:?} {client:#?}");
+        for text in [&shown, &shown_client] {
+            assert!(text.contains("3s"), "{text}");
+            assert!(text.contains("Secretive(<redacted>)"), "{text}");
+        }
+        assert!(shown_client.contains("127.0.0.1:9"), "{shown_client}");
+    }
+
+    #[test]
+    fn default_user_agent_names_the_runtime() {
+        let builder = ClientConfig::builder(Credentials::none());
+        assert!(builder.settings.user_agent.starts_with("codegen-runtime/"));
+        let bad = builder.user_agent("a\r\nb").build();
+        assert!(matches!(bad, Err(Error::InvalidRequest(_))));
+    }
+
+    #[test]
+    fn clients_of_one_config_share_it() {
+        let config = ClientConfig::new(Credentials::none()).expect("config");
+        let a = Client::new(&config, endpoint());
+        let b = Client::new(&config, Endpoint::new("http://127.0.0.1:10").expect("url"));
+        assert!(a.config().same_pool(b.config()));
+        let other = ClientConfig::new(Credentials::none()).expect("config");
+        assert!(!a.config().same_pool(&other));
+    }
+
+    #[test]
+    fn dot_segments_are_refused() {
+        for path in ["/v2/../x", "/v2/./x"] {
+            let request = http::Request::get(format!("http://127.0.0.1:9{path}"))
+                .body(Vec::new())
+                .expect("request");
+            assert!(matches!(into_reqwest(request), Err(Error::InvalidRequest(_))), "{path}");
+        }
+        let fine = http::Request::get("http://127.0.0.1:9/v2/a%3Ab?x=1%202")
+            .body(Vec::new())
+            .expect("request");
+        assert!(into_reqwest(fine).is_ok());
+    }
+}

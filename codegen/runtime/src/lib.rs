@@ -1,0 +1,84 @@
+//! The runtime shared by every API crate that codegen generates.
+//!
+//! A generated crate (FunctionGraph, ECS, ...) holds its models, its operations and the
+//! client methods of its service; everything else lives here, once, so that several
+//! services in one program share one [`Credentials`], one [`Error`], one [`Endpoint`] and,
+//! with the `client` feature, one connection pool ([`ClientConfig`]). Generated crates
+//! re-export these types at their root, so `functiongraph::Error` and `ecs::Error` are the
+//! same type and `?` works across services.
+//!
+//! - [`Operation`]: what every generated request type implements. `build` gives an
+//!   [`http::Request`], `parse` a typed response; no I/O in either, so any HTTP stack can
+//!   drive them.
+//! - [`Credentials`] and [`auth::Signer`]: how requests prove who sends them.
+//! - [`Endpoint`]: where requests go, and the project they act for.
+//! - [`Error`], [`ApiError`], [`DecodeError`]: what can go wrong, with the request id and
+//!   the body as received.
+//! - [`DateTime`]: `date-time` values, kept as sent and parsed on demand.
+//! - [`UnknownValue`]: the catch-all of every generated (open) enum.
+//!
+//! Vendor-specific code sits in one module per vendor, each behind its cargo feature, and
+//! a generated crate enables only its own vendor's:
+//!
+//! | feature | module | what |
+//! | --- | --- | --- |
+//! | `huawei` | `huawei` | `SDK-HMAC-SHA256` signing (`AkSk`), IAM tokens, Huawei error bodies |
+//! | `alibaba` | `alibaba` | Function Compute 2.0 signing (`FcAccessKey`), Alibaba error bodies |
+//! | `client` | — | [`ClientConfig`] and [`Client`]: reqwest with timeouts and retries |
+//!
+//! ```
+//! use codegen_runtime::{Endpoint, Operation};
+//!
+//! // A request type as codegen generates it, written by hand.
+//! struct Ping;
+//! impl Operation for Ping {
+//!     type Response = u16;
+//!     const ID: &'static str = "Ping";
+//!     const METHOD: http::Method = http::Method::GET;
+//!     fn build(&self, endpoint: &Endpoint) -> Result<http::Request<Vec<u8>>, codegen_runtime::Error> {
+//!         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
+//!             .literal("/ping")
+//!             .build()
+//!     }
+//!     fn parse(response: http::Response<Vec<u8>>) -> Result<u16, codegen_runtime::Error> {
+//!         Ok(response.status().as_u16())
+//!     }
+//! }
+//!
+//! let endpoint = Endpoint::new("https://example.com")?;
+//! let request = Ping.build(&endpoint)?;
+//! assert_eq!(request.uri(), "https://example.com/ping");
+//! # Ok::<(), codegen_runtime::Error>(())
+//! ```
+
+#![forbid(unsafe_code)]
+
+pub mod auth;
+mod credentials;
+mod datetime;
+mod endpoint;
+mod error;
+mod operation;
+mod unknown;
+pub mod vendor;
+
+#[cfg(feature = "client")]
+mod client;
+
+#[cfg(feature = "alibaba")]
+pub mod alibaba;
+#[cfg(feature = "huawei")]
+pub mod huawei;
+
+#[doc(hidden)]
+#[path = "private/mod.rs"]
+pub mod __private;
+
+#[cfg(feature = "client")]
+pub use client::{Client, ClientConfig, ClientConfigBuilder, RetryPolicy};
+pub use credentials::Credentials;
+pub use datetime::{DateTime, DateTimeParseError, ParsedDateTime};
+pub use endpoint::Endpoint;
+pub use error::{ApiError, DecodeError, Error};
+pub use operation::Operation;
+pub use unknown::UnknownValue;

@@ -1,0 +1,16 @@
+//! What generated code calls and users should not: request building, response decoding,
+//! serde helpers and the macros behind open enums. Not part of the stable API; it changes
+//! with the generator.
+
+mod open_enum;
+mod request;
+mod response;
+
+pub mod nullable;
+pub mod number;
+
+pub use request::{RequestBuilder, ToParam};
+pub use response::{api_error, decode, header_text};
+
+/// Re-exported so that the open-enum macros reach serde through this crate.
+pub use serde;

@@ -1,0 +1,340 @@
+//! Sans-IO request building: a request value and an endpoint in, an
+//! `http::Request<Vec<u8>>` out, no HTTP client involved.
+//!
+//! Every caller-supplied value is checked or encoded here, so a bad value comes back as
+//! [`Error::InvalidRequest`] and can never change the request's shape: a path parameter
+//! is exactly one path segment, a query value never adds a parameter, a header value
+//! never adds a header.
+
+use crate::{DateTime, Endpoint, Error};
+use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// Everything but RFC 3986 unreserved characters is encoded, in paths and queries alike
+/// (the form Huawei's signer canonicalises to).
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// A value sent as a path, query or header parameter.
+pub trait ToParam {
+    /// The text on the wire, before encoding.
+    fn to_param(&self) -> String;
+}
+
+impl ToParam for String {
+    fn to_param(&self) -> String {
+        self.clone()
+    }
+}
+
+impl ToParam for str {
+    fn to_param(&self) -> String {
+        self.to_owned()
+    }
+}
+
+impl ToParam for bool {
+    /// `true`/`false`, lower case.
+    fn to_param(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl ToParam for DateTime {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+macro_rules! display_param {
+    ($($t:ty),*) => {$(
+        impl ToParam for $t {
+            fn to_param(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+display_param!(i32, i64, u32, u64, f64);
+
+/// Lists in paths and headers: elements joined with `,` (the `simple` style).
+impl<T: ToParam> ToParam for [T] {
+    fn to_param(&self) -> String {
+        self.iter().map(ToParam::to_param).collect::<Vec<_>>().join(",")
+    }
+}
+
+impl<T: ToParam> ToParam for Vec<T> {
+    fn to_param(&self) -> String {
+        self.as_slice().to_param()
+    }
+}
+
+impl<T: ToParam + ?Sized> ToParam for &T {
+    fn to_param(&self) -> String {
+        (**self).to_param()
+    }
+}
+
+/// Builds one request; the first invalid value is kept and returned by [`build`](Self::build).
+#[derive(Debug)]
+pub struct RequestBuilder<'e> {
+    method: http::Method,
+    endpoint: &'e Endpoint,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: http::HeaderMap,
+    body: Vec<u8>,
+    error: Option<Error>,
+}
+
+impl<'e> RequestBuilder<'e> {
+    pub fn new(method: http::Method, endpoint: &'e Endpoint) -> Self {
+        Self {
+            method,
+            endpoint,
+            path: String::new(),
+            query: Vec::new(),
+            headers: http::HeaderMap::new(),
+            body: Vec::new(),
+            error: None,
+        }
+    }
+
+    fn fail(&mut self, message: String) {
+        if self.error.is_none() {
+            self.error = Some(Error::InvalidRequest(message));
+        }
+    }
+
+    /// A literal part of the path template, as written in the spec.
+    pub fn literal(mut self, text: &str) -> Self {
+        self.path.push_str(text);
+        self
+    }
+
+    /// A path parameter: encoded so that it stays one segment (`/`, `?`, `#`, spaces
+    /// and `:` included). Empty values, `.` and `..` are refused: they would change the
+    /// route, and a server that normalizes paths would act on the parent resource.
+    pub fn path_param(mut self, name: &str, value: &(impl ToParam + ?Sized)) -> Self {
+        let text = value.to_param();
+        if text.is_empty() {
+            self.fail(format!("path parameter `{name}` is empty"));
+        } else if text == "." || text == ".." {
+            self.fail(format!("path parameter `{name}` is `{text}`, which would name another resource"));
+        }
+        self.path.extend(utf8_percent_encode(&text, COMPONENT));
+        self
+    }
+
+    /// `{project_id}`, from the endpoint.
+    pub fn project_id_param(self, name: &str) -> Self {
+        match self.endpoint.project_id() {
+            Some(id) => {
+                let id = id.to_owned();
+                self.path_param(name, id.as_str())
+            }
+            None => {
+                let mut this = self;
+                this.fail(format!(
+                    "`{name}` is needed but the endpoint has no project id (Endpoint::with_project_id)"
+                ));
+                this
+            }
+        }
+    }
+
+    /// `X-Project-Id`, from the endpoint (left out when the endpoint has none).
+    pub fn project_id_header(self, name: &str) -> Self {
+        match self.endpoint.project_id() {
+            Some(id) => {
+                let id = id.to_owned();
+                self.header(name, id.as_str())
+            }
+            None => self,
+        }
+    }
+
+    pub fn query(mut self, name: &str, value: &(impl ToParam + ?Sized)) -> Self {
+        self.query.push((name.to_owned(), value.to_param()));
+        self
+    }
+
+    pub fn query_opt<T: ToParam>(self, name: &str, value: Option<&T>) -> Self {
+        match value {
+            Some(v) => self.query(name, v),
+            None => self,
+        }
+    }
+
+    /// An array parameter: one `name=value` pair per element.
+    pub fn query_each<T: ToParam>(mut self, name: &str, values: &[T]) -> Self {
+        for value in values {
+            self = self.query(name, value);
+        }
+        self
+    }
+
+    pub fn query_each_opt<T: ToParam>(self, name: &str, values: Option<&Vec<T>>) -> Self {
+        match values {
+            Some(values) => self.query_each(name, values),
+            None => self,
+        }
+    }
+
+    /// A header; values with control characters (CR, LF, ...) are refused.
+    pub fn header(mut self, name: &str, value: &(impl ToParam + ?Sized)) -> Self {
+        let text = value.to_param();
+        let name_ok = HeaderName::from_bytes(name.as_bytes());
+        let value_ok = HeaderValue::from_str(&text);
+        match (name_ok, value_ok) {
+            (Ok(n), Ok(v)) => {
+                self.headers.append(n, v);
+            }
+            (Err(_), _) => self.fail(format!("`{name}` is not a valid header name")),
+            (_, Err(_)) => self.fail(format!(
+                "header `{name}` has a value with a line break or other control character"
+            )),
+        }
+        self
+    }
+
+    pub fn header_opt<T: ToParam>(self, name: &str, value: Option<&T>) -> Self {
+        match value {
+            Some(v) => self.header(name, v),
+            None => self,
+        }
+    }
+
+    /// A JSON body, with its `Content-Type`.
+    pub fn json<T: serde::Serialize + ?Sized>(mut self, content_type: &str, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = bytes;
+                self.set_content_type(content_type);
+            }
+            Err(e) => self.fail(format!("the body cannot be serialized: {e}")),
+        }
+        self
+    }
+
+    /// The `Content-Type` an operation declares although it sends no body, as Huawei's
+    /// SDKs send it.
+    pub fn content_type(mut self, content_type: &str) -> Self {
+        self.set_content_type(content_type);
+        self
+    }
+
+    /// A body sent as is.
+    pub fn bytes(mut self, content_type: &str, body: &[u8]) -> Self {
+        self.body = body.to_vec();
+        self.set_content_type(content_type);
+        self
+    }
+
+    fn set_content_type(&mut self, content_type: &str) {
+        match HeaderValue::from_str(content_type) {
+            Ok(v) => {
+                self.headers.insert(CONTENT_TYPE, v);
+            }
+            Err(_) => self.fail(format!("`{content_type}` is not a valid content type")),
+        }
+    }
+
+    pub fn build(self) -> Result<http::Request<Vec<u8>>, Error> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let mut url = format!("{}{}", self.endpoint.base_url(), self.path);
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.extend(utf8_percent_encode(name, COMPONENT));
+            url.push('=');
+            url.extend(utf8_percent_encode(value, COMPONENT));
+        }
+        let mut request = http::Request::builder()
+            .method(self.method)
+            .uri(url.as_str())
+            .body(self.body)
+            .map_err(|e| Error::InvalidRequest(format!("`{url}` is not a valid request URL: {e}")))?;
+        *request.headers_mut() = self.headers;
+        Ok(request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn endpoint() -> Endpoint {
+        Endpoint::new("https://fg.example.com").expect("url").with_project_id("p1")
+    }
+
+    #[test]
+    fn path_values_stay_one_segment() {
+        let e = endpoint();
+        let urn = "urn:fss:cn-north-4:p1:function:default:hello:latest";
+        let request = RequestBuilder::new(http::Method::GET, &e)
+            .literal("/v2/")
+            .project_id_param("project_id")
+            .literal("/fgs/functions/")
+            .path_param("function_urn", urn)
+            .literal("/config")
+            .build()
+            .expect("valid");
+        assert_eq!(
+            request.uri().path(),
+            "/v2/p1/fgs/functions/urn%3Afss%3Acn-north-4%3Ap1%3Afunction%3Adefault%3Ahello%3Alatest/config"
+        );
+        let evil = RequestBuilder::new(http::Method::GET, &e)
+            .literal("/f/")
+            .path_param("name", "a/b?c=d#e f")
+            .build()
+            .expect("valid");
+        assert_eq!(evil.uri().path(), "/f/a%2Fb%3Fc%3Dd%23e%20f");
+        assert_eq!(evil.uri().query(), None);
+    }
+
+    #[test]
+    fn query_and_headers() {
+        let e = endpoint();
+        let request = RequestBuilder::new(http::Method::GET, &e)
+            .literal("/x")
+            .query("flag", &true)
+            .query_each("tag", &["a b".to_owned(), "c&d".to_owned()])
+            .query_opt::<String>("absent", None)
+            .header("X-Trace", "t-1")
+            .build()
+            .expect("valid");
+        assert_eq!(request.uri().query(), Some("flag=true&tag=a%20b&tag=c%26d"));
+        assert_eq!(request.headers()["x-trace"], "t-1");
+    }
+
+    #[test]
+    fn bad_values_are_errors() {
+        let e = endpoint();
+        let crlf = RequestBuilder::new(http::Method::GET, &e)
+            .header("X-Evil", "a\r\nInjected: yes")
+            .build();
+        assert!(matches!(crlf, Err(Error::InvalidRequest(_))));
+        for value in ["", ".", ".."] {
+            let refused = RequestBuilder::new(http::Method::GET, &e)
+                .literal("/v2/functions/")
+                .path_param("id", value)
+                .build();
+            assert!(matches!(refused, Err(Error::InvalidRequest(_))), "{value:?}");
+        }
+        for value in ["...", ".hidden", "a..b"] {
+            let fine = RequestBuilder::new(http::Method::GET, &e).path_param("id", value).build();
+            assert!(fine.is_ok(), "{value:?}");
+        }
+        let no_project = Endpoint::new("https://x.example.com").expect("url");
+        let missing = RequestBuilder::new(http::Method::GET, &no_project)
+            .project_id_param("project_id")
+            .build();
+        assert!(matches!(missing, Err(Error::InvalidRequest(_))));
+    }
+}
