@@ -18,9 +18,14 @@ struct Cli {
     /// Folder of spec files (`*.json`, one operation each).
     #[arg(long, value_name = "DIR", requires = "out")]
     specs: Option<PathBuf>,
-    /// Folder to write the crate to; it is replaced as a whole.
+    /// Folder to write the crate to; it is replaced as a whole, but only if codegen wrote it
+    /// or it is empty (see `--force`). A symbolic link is followed: its target is written.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Replace the `--out` folder even if codegen did not write it (its Cargo.toml lacks
+    /// codegen's header); everything in it but `target/` is deleted.
+    #[arg(long)]
+    force: bool,
     /// Package name of the generated crate (default: the spec folder's name in snake_case).
     #[arg(long, value_name = "NAME")]
     crate_name: Option<String>,
@@ -146,10 +151,19 @@ fn main() -> ExitCode {
             }
         };
     }
-    match write::write(&out, &generated.files) {
+    let options = write::WriteOptions { force: cli.force };
+    match write::write_with(&out, &generated.files, options) {
         Ok(()) => {
             eprintln!("wrote {} files to {}", generated.files.files.len(), out.display());
             ExitCode::SUCCESS
+        }
+        Err(e) if e.get_ref().is_some_and(|inner| inner.is::<write::NotGenerated>()) => {
+            eprintln!(
+                "error: refusing to replace {}: {e}; it was left as it was. Pass --force to \
+                 replace it (everything in it but target/ is deleted)",
+                out.display()
+            );
+            ExitCode::from(EXIT_FAILURE)
         }
         Err(e) => {
             eprintln!("error: cannot write {}: {e}; it was left as it was", out.display());

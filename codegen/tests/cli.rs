@@ -1,4 +1,5 @@
-//! The command line as a user meets it: regenerate, `--check`, broken specs, bad arguments.
+//! The command line as a user meets it: regenerate, `--check`, broken specs, bad arguments,
+//! an `--out` that is not codegen's.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -194,4 +195,70 @@ fn stale_and_malformed_overrides_are_errors() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("invalid overrides file"), "{}", stderr(&output));
     assert!(!out.exists(), "nothing is written when the overrides are wrong");
+}
+
+/// `--out` pointed at a project by mistake: refused with status 1, a message naming the
+/// folder and `--force`, and the folder untouched; `--force` replaces it.
+#[test]
+fn out_folder_codegen_did_not_write_is_refused_unless_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = spec_folder(tmp.path());
+    let out = tmp.path().join("my-project");
+    fs::create_dir_all(out.join("src")).unwrap();
+    fs::write(out.join("Cargo.toml"), "[package]\nname = \"mine\"\n").unwrap();
+    fs::write(out.join("src/main.rs"), "fn main() {}\n").unwrap();
+    let before = snapshot(&out);
+    let (specs, out_s) = (specs.to_str().unwrap(), out.to_str().unwrap());
+    let args = ["--specs", specs, "--out", out_s, "--crate-name", "fg", "--quiet"];
+
+    let refused = codegen(&args);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    let report = stderr(&refused);
+    assert!(report.contains(out_s), "{report}");
+    assert!(report.contains("--force"), "{report}");
+    assert!(!report.contains("panicked"), "{report}");
+    assert_eq!(snapshot(&out), before, "the refused folder changed");
+
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let output = codegen(&forced);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.starts_with(codegen::write::GENERATED_MARK), "{manifest:.80}");
+    assert!(!out.join("src/main.rs").exists(), "forced: the old files are gone");
+    // Now codegen's: later runs need no force.
+    assert!(codegen(&args).status.success());
+}
+
+#[test]
+fn empty_out_folder_is_written_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = spec_folder(tmp.path());
+    let out = tmp.path().join("empty");
+    fs::create_dir(&out).unwrap();
+    let (specs, out_s) = (specs.to_str().unwrap(), out.to_str().unwrap());
+    let output = codegen(&["--specs", specs, "--out", out_s, "--quiet"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(out.join("Cargo.toml").is_file());
+}
+
+/// A symbolic link as `--out`: the folder it points to is written, the link stays.
+#[test]
+fn symlinked_out_writes_the_target() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = spec_folder(tmp.path());
+    let target = tmp.path().join("crates/fg");
+    let link = tmp.path().join("fg");
+    std::os::unix::fs::symlink("crates/fg", &link).unwrap();
+    let args = ["--specs", specs.to_str().unwrap(), "--out", link.to_str().unwrap(), "--quiet"];
+    for run in ["creates", "replaces"] {
+        let output = codegen(&args);
+        assert!(output.status.success(), "{run}: {}", stderr(&output));
+        assert_eq!(fs::read_link(&link).unwrap(), Path::new("crates/fg"), "{run}: the link stays");
+        assert!(fs::symlink_metadata(&target).unwrap().is_dir(), "{run}");
+        assert!(target.join("Cargo.toml").is_file(), "{run}");
+    }
+    let mut check = args.to_vec();
+    check.push("--check");
+    assert!(codegen(&check).status.success(), "the link's target is what was written");
 }

@@ -6,16 +6,24 @@
 //! - a failed run leaves an existing output folder exactly as it was, whether generation
 //!   fails (a broken spec) or writing does (`write::write` cannot stage or swap);
 //! - after `write::write` the folder holds exactly the generated files (plus the build's
-//!   `target/`), and no staging or retired sibling is left behind;
-//! - one run reports every broken file.
+//!   `target/`), and no staging or retired sibling (nor lock file) is left behind;
+//! - one run reports every broken file;
+//! - only a folder codegen wrote, or an empty one, is replaced unless forced; a regular
+//!   file never is; a symbolic link is followed and stays;
+//! - runs writing to one folder at once take turns: each succeeds, the folder ends up as
+//!   exactly one of their crates, and no run removes another's staging folder.
 
 use codegen::diag::Diagnostic;
 use codegen::emit::CrateFiles;
 use codegen::{Config, Failure, Generated, generate, write};
 use std::collections::BTreeMap;
 use std::fs;
+use std::io;
+use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Arc, Barrier};
+use std::thread;
 use std::time::{Duration, SystemTime};
 
 fn repo() -> PathBuf {
@@ -87,7 +95,8 @@ fn as_bytes(files: &CrateFiles) -> BTreeMap<PathBuf, Vec<u8>> {
         .collect()
 }
 
-/// Names of the staging and retired folders `write::write` leaves next to `out`, if any.
+/// Names of the staging and retired folders and lock files `write::write` leaves next to
+/// `out`, if any.
 fn leftovers(parent: &Path) -> Vec<String> {
     fs::read_dir(parent)
         .expect("readable parent")
@@ -97,7 +106,11 @@ fn leftovers(parent: &Path) -> Vec<String> {
                 .to_string_lossy()
                 .into_owned()
         })
-        .filter(|name| name.contains(".codegen-new-") || name.contains(".codegen-old-"))
+        .filter(|name| {
+            [".codegen-new-", ".codegen-old-", ".codegen-lock"]
+                .iter()
+                .any(|mark| name.contains(mark))
+        })
         .collect()
 }
 
@@ -418,7 +431,11 @@ fn write_clears_a_retired_crate_left_in_the_way() {
     let files = other_files(&specs);
     write::write(&out, &files).expect("the leftover is cleared and the write succeeds");
     assert_eq!(write::check(&out, &files).unwrap(), Vec::new());
-    assert_eq!(leftovers(tmp.path()), Vec::<String>::new(), "nothing left over");
+    assert_eq!(
+        leftovers(tmp.path()),
+        Vec::<String>::new(),
+        "nothing left over"
+    );
 }
 
 /// A run killed between the two renames of the fallback swap leaves no output folder and
@@ -434,16 +451,11 @@ fn write_recovers_the_old_crate_after_an_interrupted_swap() {
     let files = other_files(&specs);
     write::write(&out, &files).unwrap();
     assert_eq!(write::check(&out, &files).unwrap(), Vec::new());
-    assert!(out.join("target").is_dir(), "the recovered crate's build folder is kept");
+    assert!(
+        out.join("target").is_dir(),
+        "the recovered crate's build folder is kept"
+    );
     assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
-}
-
-/// Whether permissions stop this process (they do not stop root).
-fn permissions_apply(read_only: &Path) -> bool {
-    let probe = read_only.join("probe");
-    let blocked = fs::write(&probe, "x").is_err();
-    let _ = fs::remove_file(&probe);
-    blocked
 }
 
 fn set_mode(path: &Path, mode: u32) {
@@ -451,92 +463,109 @@ fn set_mode(path: &Path, mode: u32) {
     fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
 }
 
-/// The parent of the output folder is read-only: nothing can be staged next to it.
-#[test]
-fn write_fails_cleanly_in_a_read_only_parent() {
-    let tmp = tempfile::tempdir().unwrap();
-    let specs = small_specs(tmp.path());
-    let parent = tmp.path().join("parent");
-    let out = parent.join("crate");
-    lived_in_crate(&specs, &out);
-    let before = snapshot(&out);
-    let files = other_files(&specs);
-
-    set_mode(&parent, 0o555);
-    if !permissions_apply(&parent) {
-        set_mode(&parent, 0o755);
-        eprintln!("skipped: permissions do not apply to this user (root?)");
-        return;
+/// Writes `files` into the new folder `dir` by hand (not through `write::write`).
+fn put_files(dir: &Path, files: &CrateFiles) {
+    for (path, text) in &files.files {
+        let target = dir.join(path);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::write(target, text).unwrap();
     }
-    let result = write::write(&out, &files);
-    let after = snapshot(&out);
-    let left = leftovers(&parent);
-    set_mode(&parent, 0o755);
-    assert!(
-        result.is_err(),
-        "writing into a read-only folder cannot succeed"
-    );
-    assert_same(&before, &after, "the output folder changed");
-    assert!(left.is_empty(), "left behind: {left:?}");
 }
 
-/// The old crate's files are read-only (as a checkout can make them): the swap succeeds
-/// but the retired crate cannot be deleted. The call must not report failure once the
-/// new crate is in place, nor leave the old one behind as a hidden sibling.
+/// Nothing can be created next to the output: its name is so long that the staging
+/// folder's name exceeds the file system's limit of 255 bytes (which binds root too),
+/// while the lock file's name just fits. The old crate must stay as it was.
 #[test]
-fn write_over_a_read_only_crate_is_all_or_nothing() {
+fn write_fails_cleanly_when_nothing_can_be_staged_beside_the_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = small_specs(tmp.path());
+    // `.NAME.codegen-lock` is 255 bytes long; `.NAME.codegen-new-PID` is longer.
+    let name = "c".repeat(255 - ".".len() - ".codegen-lock".len());
+    let out = tmp.path().join(&name);
+    put_files(&out, &generate_ok(&specs).files);
+    fs::create_dir_all(out.join("target/debug")).unwrap();
+    fs::write(out.join("target/debug/artifact"), b"build output").unwrap();
+    let before = snapshot(&out);
+
+    let error = write::write(&out, &other_files(&specs))
+        .expect_err("the staging folder's name is too long to be created");
+    assert!(
+        error.to_string().contains("too long"),
+        "ENAMETOOLONG expected, got {error}"
+    );
+    assert_same(&before, &snapshot(&out), "the output folder changed");
+    assert_eq!(leftovers(tmp.path()), Vec::<String>::new(), "left behind");
+}
+
+/// A folder on the way to the output is a regular file: the output cannot be created
+/// (root included), and the file stays as it was.
+#[test]
+fn write_fails_cleanly_when_a_parent_is_a_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = small_specs(tmp.path());
+    let file = tmp.path().join("notes");
+    fs::write(&file, "a file where a folder would be").unwrap();
+    let files = generate_ok(&specs).files;
+    for out in [file.join("crate"), file.join("deeper/crate")] {
+        write::write(&out, &files).expect_err("no folder can be made inside a file");
+        assert_eq!(
+            fs::read_to_string(&file).unwrap(),
+            "a file where a folder would be"
+        );
+    }
+    assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
+}
+
+/// A folder of the old crate is read-only (as a checkout can make it): its files might not
+/// all be deletable after the swap, and a half-deleted crate could not be put back, so the
+/// write is refused before anything moves. The mode bits decide, for root as for anyone.
+#[test]
+fn write_refuses_a_read_only_crate_and_leaves_it_as_it_was() {
     let tmp = tempfile::tempdir().unwrap();
     let specs = small_specs(tmp.path());
     let out = tmp.path().join("crate");
-    write::write(&out, &generate_ok(&specs).files).unwrap();
-    let before = snapshot(&out);
+    lived_in_crate(&specs, &out);
     let files = other_files(&specs);
-    set_mode(&out, 0o555);
-    if !permissions_apply(&out) {
-        set_mode(&out, 0o755);
-        eprintln!("skipped: permissions do not apply to this user (root?)");
-        return;
+    for read_only in [out.clone(), out.join("src")] {
+        let before = snapshot(&out);
+        set_mode(&read_only, 0o555);
+        let result = write::write(&out, &files);
+        let after = snapshot(&out);
+        let left = leftovers(tmp.path());
+        set_mode(&read_only, 0o755);
+        let error = result.expect_err("a read-only crate is not replaced");
+        assert_eq!(error.kind(), io::ErrorKind::PermissionDenied, "{error}");
+        assert!(
+            error.to_string().contains(&read_only.display().to_string()),
+            "{error}"
+        );
+        assert_same(&before, &after, "the output folder changed");
+        assert!(left.is_empty(), "left behind: {left:?}");
     }
-    let result = write::write(&out, &files);
-    let after = snapshot(&out);
-    let left = leftovers(tmp.path());
-    for dir in [out.clone()]
-        .into_iter()
-        .chain(left.iter().map(|n| tmp.path().join(n)))
-    {
-        set_mode(&dir, 0o755);
-    }
-    match result {
-        Ok(()) => assert_same(&as_bytes(&files), &after, "the new crate was written"),
-        Err(e) => assert_same(
-            &before,
-            &after,
-            &format!("write failed ({e}) but the folder changed"),
-        ),
-    }
-    assert!(left.is_empty(), "left behind: {left:?}");
+    write::write(&out, &files).expect("writable again");
+    assert_eq!(write::check(&out, &files).unwrap(), Vec::new());
 }
 
-/// `--out` names an existing regular file. Writing must either refuse and leave the file
-/// as it was, or succeed; the file must not end up renamed to a hidden sibling while the
-/// call reports failure (the CLI then says the output "was left as it was").
+/// `--out` names an existing regular file (directly or through a symbolic link): it is
+/// refused, forced or not, and the file and link stay as they were.
 #[test]
-fn write_over_a_file_is_all_or_nothing() {
+fn write_refuses_to_replace_a_file() {
     let tmp = tempfile::tempdir().unwrap();
     let specs = small_specs(tmp.path());
     let out = tmp.path().join("crate");
     fs::write(&out, "a file the user keeps").unwrap();
+    let link = tmp.path().join("link");
+    symlink("crate", &link).unwrap();
     let files = generate_ok(&specs).files;
 
-    match write::write(&out, &files) {
-        Ok(()) => assert_same(&as_bytes(&files), &snapshot(&out), "the crate was written"),
-        Err(e) => {
-            assert!(
-                out.is_file(),
-                "write failed ({e}) but {} is no longer the file",
-                out.display()
-            );
+    for target in [&out, &link] {
+        for force in [false, true] {
+            let error = write::write_with(target, &files, write::WriteOptions { force })
+                .expect_err("a file is not a crate folder");
+            assert_eq!(error.kind(), io::ErrorKind::AlreadyExists, "{error}");
+            assert!(error.to_string().contains("is not a folder"), "{error}");
             assert_eq!(fs::read_to_string(&out).unwrap(), "a file the user keeps");
+            assert_eq!(fs::read_link(&link).unwrap(), Path::new("crate"));
         }
     }
     assert_eq!(
@@ -655,4 +684,417 @@ fn every_broken_file_gets_its_own_diagnostic() {
         broken.len(),
         "only the broken files are reported: {diags}"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// (f) Only codegen's folders are replaced
+
+/// The writer recognises its folders by the first line of `Cargo.toml`: every manifest
+/// codegen emits, and the committed one, must begin with that mark.
+#[test]
+fn every_generated_manifest_begins_with_the_mark() {
+    for specs in [functiongraph(), ecs(), vpn()] {
+        let files = generate_ok(&specs).files;
+        let manifest = &files.files[Path::new("Cargo.toml")];
+        assert!(
+            manifest.starts_with(write::GENERATED_MARK),
+            "{}: {manifest:.80}",
+            specs.display()
+        );
+    }
+    let committed = fs::read_to_string(repo().join("generated/Cargo.toml")).unwrap();
+    assert!(
+        committed.starts_with(write::GENERATED_MARK),
+        "{committed:.80}"
+    );
+}
+
+/// Folders a user could point `--out` at by mistake.
+fn not_codegens(dir: &Path) -> Vec<(&'static str, PathBuf)> {
+    let cases: [(&str, &[(&str, &str)]); 5] = [
+        (
+            "a project",
+            &[
+                ("Cargo.toml", "[package]\nname = \"mine\"\n"),
+                ("src/main.rs", "fn main() {}\n"),
+                ("target/debug/mine", "build output"),
+            ],
+        ),
+        (
+            "no manifest",
+            &[("README.md", "notes\n"), ("target/x", "build output")],
+        ),
+        (
+            "the mark not first",
+            &[(
+                "Cargo.toml",
+                "\n# @generated by codegen from specs/x.\n[package]\n",
+            )],
+        ),
+        (
+            "only a hidden folder",
+            &[(".git/HEAD", "ref: refs/heads/main\n")],
+        ),
+        (
+            "a file called target",
+            &[("target", "not the build folder\n")],
+        ),
+    ];
+    cases
+        .iter()
+        .enumerate()
+        .map(|(i, (label, files))| {
+            let folder = dir.join(format!("user{i}"));
+            fs::create_dir_all(&folder).unwrap();
+            for (path, text) in *files {
+                let path = folder.join(path);
+                fs::create_dir_all(path.parent().unwrap()).unwrap();
+                fs::write(path, text).unwrap();
+            }
+            (*label, folder)
+        })
+        .collect()
+}
+
+#[test]
+fn write_refuses_a_folder_codegen_did_not_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = small_specs(tmp.path());
+    let files = generate_ok(&specs).files;
+    for (label, out) in not_codegens(tmp.path()) {
+        let before = snapshot(&out);
+        let error = write::write(&out, &files).expect_err(label);
+        let refusal = error
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<write::NotGenerated>())
+            .unwrap_or_else(|| panic!("{label}: not a NotGenerated error: {error}"));
+        assert_eq!(refusal.0, out, "{label}");
+        assert!(
+            error.to_string().contains(&out.display().to_string()),
+            "{label}: {error}"
+        );
+        assert_same(
+            &before,
+            &snapshot(&out),
+            &format!("{label}: the folder changed"),
+        );
+        assert_eq!(leftovers(tmp.path()), Vec::<String>::new(), "{label}");
+    }
+}
+
+#[test]
+fn forced_write_replaces_any_folder_but_keeps_its_build_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = small_specs(tmp.path());
+    let files = generate_ok(&specs).files;
+    for (label, out) in not_codegens(tmp.path()) {
+        let build = out
+            .join("target")
+            .is_dir()
+            .then(|| snapshot(&out.join("target")));
+        write::write_with(&out, &files, write::WriteOptions { force: true }).expect(label);
+        assert_eq!(write::check(&out, &files).unwrap(), Vec::new(), "{label}");
+        if let Some(build) = build {
+            assert_same(&build, &snapshot(&out.join("target")), label);
+        }
+        assert_eq!(leftovers(tmp.path()), Vec::<String>::new(), "{label}");
+    }
+}
+
+/// Nothing would be lost: an empty folder, or one holding only the build folder (which is
+/// kept), is replaced without force.
+#[test]
+fn write_replaces_an_empty_folder_and_one_with_only_target() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = small_specs(tmp.path());
+    let files = generate_ok(&specs).files;
+    let empty = tmp.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    write::write(&empty, &files).unwrap();
+    assert_same(
+        &as_bytes(&files),
+        &snapshot(&empty),
+        "the empty folder was not filled",
+    );
+
+    let built = tmp.path().join("built");
+    fs::create_dir_all(built.join("target/debug")).unwrap();
+    fs::write(built.join("target/debug/artifact"), b"build output").unwrap();
+    write::write(&built, &files).unwrap();
+    let mut expected = as_bytes(&files);
+    expected.insert("target/debug/artifact".into(), b"build output".to_vec());
+    assert_same(
+        &expected,
+        &snapshot(&built),
+        "target/ is kept and the crate written",
+    );
+    assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
+}
+
+// ---------------------------------------------------------------------------------------
+// (g) A symbolic link at the output is followed
+
+#[test]
+fn write_follows_a_symlinked_output_and_keeps_the_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = small_specs(tmp.path());
+    let real = tmp.path().join("real/crate");
+    lived_in_crate(&specs, &real);
+    let build = snapshot(&real.join("target"));
+    fs::create_dir_all(tmp.path().join("links")).unwrap();
+    // A relative link (resolved from its own folder), and an absolute link to that link.
+    let link = tmp.path().join("links/crate");
+    symlink("../real/crate", &link).unwrap();
+    let chain = tmp.path().join("chain");
+    symlink(&link, &chain).unwrap();
+
+    for (i, through) in [&link, &chain].into_iter().enumerate() {
+        let mut files = other_files(&specs);
+        files
+            .files
+            .insert(format!("round{i}.txt").into(), "x\n".into());
+        write::write(through, &files).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_link(&link).unwrap(), Path::new("../real/crate"));
+        assert_eq!(fs::read_link(&chain).unwrap(), link);
+        assert!(
+            fs::symlink_metadata(&real).unwrap().is_dir(),
+            "the target is a real folder"
+        );
+        assert_eq!(
+            write::check(&real, &files).unwrap(),
+            Vec::new(),
+            "the target was written"
+        );
+        assert_same(
+            &build,
+            &snapshot(&real.join("target")),
+            "the target's build folder is kept",
+        );
+        for folder in ["", "real", "links"] {
+            assert_eq!(
+                leftovers(&tmp.path().join(folder)),
+                Vec::<String>::new(),
+                "{folder}"
+            );
+        }
+    }
+}
+
+#[test]
+fn write_through_a_dangling_link_creates_its_target() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = small_specs(tmp.path());
+    let link = tmp.path().join("link");
+    symlink("not/yet/crate", &link).unwrap();
+    let files = generate_ok(&specs).files;
+    write::write(&link, &files).unwrap();
+    assert_eq!(fs::read_link(&link).unwrap(), Path::new("not/yet/crate"));
+    assert_same(
+        &as_bytes(&files),
+        &snapshot(&tmp.path().join("not/yet/crate")),
+        "target",
+    );
+    assert_eq!(leftovers(&tmp.path().join("not/yet")), Vec::<String>::new());
+}
+
+/// A link to a folder codegen did not write is refused like the folder itself, and a loop
+/// of links is an error, not a hang.
+#[test]
+fn write_through_a_link_checks_the_target() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = small_specs(tmp.path());
+    let files = generate_ok(&specs).files;
+    let (_, project) = not_codegens(tmp.path()).remove(0);
+    let link = tmp.path().join("link");
+    symlink(&project, &link).unwrap();
+    let before = snapshot(&project);
+    let error = write::write(&link, &files).expect_err("the target is a user's project");
+    assert!(
+        error
+            .get_ref()
+            .is_some_and(|e| e.is::<write::NotGenerated>()),
+        "{error}"
+    );
+    assert_same(&before, &snapshot(&project), "the project changed");
+    assert_eq!(fs::read_link(&link).unwrap(), project);
+
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    symlink(&b, &a).unwrap();
+    symlink(&a, &b).unwrap();
+    write::write(&a, &files).expect_err("a loop of links leads nowhere");
+    assert_eq!(fs::read_link(&a).unwrap(), b);
+    assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
+}
+
+// ---------------------------------------------------------------------------------------
+// (h) Runs writing to one folder at once take turns
+
+/// `specs`' crate with every file marked by `tag`, so that crates of different runs differ.
+fn tagged_files(specs: &Path, tag: &str) -> CrateFiles {
+    let mut files = generate_ok(specs).files;
+    for text in files.files.values_mut() {
+        text.push_str(&format!("// {tag}\n"));
+    }
+    files
+}
+
+/// Threads of one process share its id, and so would share staging names without the
+/// lock.
+#[test]
+fn concurrent_writers_in_one_process_take_turns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = small_specs(tmp.path());
+    let crates: Vec<CrateFiles> = ["a", "b", "c"]
+        .iter()
+        .map(|t| tagged_files(&specs, t))
+        .collect();
+    let out = tmp.path().join("shared/crate");
+    for round in 0..8 {
+        let start = Arc::new(Barrier::new(crates.len()));
+        let writers: Vec<_> = crates
+            .iter()
+            .cloned()
+            .map(|files| {
+                let (out, start) = (out.clone(), Arc::clone(&start));
+                thread::spawn(move || {
+                    start.wait();
+                    write::write(&out, &files)
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer
+                .join()
+                .expect("no panic")
+                .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        }
+        let result = snapshot(&out);
+        assert!(
+            crates.iter().any(|files| as_bytes(files) == result),
+            "round {round}: the folder is not exactly one of the crates"
+        );
+        assert_eq!(
+            leftovers(&tmp.path().join("shared")),
+            Vec::<String>::new(),
+            "round {round}"
+        );
+    }
+}
+
+/// Processes start at different moments, so some open the lock file after its holder
+/// deleted it on release: they must wait for the next one, not run alongside it.
+#[test]
+fn concurrent_cli_runs_take_turns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = small_specs(tmp.path());
+    let names = ["first", "second", "third", "fourth"];
+    let args = |name: &str, out: &Path| {
+        vec![
+            "--specs".to_owned(),
+            specs.display().to_string(),
+            "--out".to_owned(),
+            out.display().to_string(),
+            "--crate-name".to_owned(),
+            name.to_owned(),
+            "--quiet".to_owned(),
+        ]
+    };
+    // Each crate written alone, for reference.
+    let expected: Vec<_> = names
+        .iter()
+        .map(|name| {
+            let out = tmp.path().join("alone").join(name);
+            let args = args(name, &out);
+            let output = codegen(&args.iter().map(String::as_str).collect::<Vec<_>>());
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            snapshot(&out)
+        })
+        .collect();
+    let out = tmp.path().join("shared/crate");
+    for round in 0..6 {
+        let runs: Vec<_> = names
+            .iter()
+            .map(|name| {
+                Command::new(env!("CARGO_BIN_EXE_codegen"))
+                    .args(args(name, &out))
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("the codegen binary runs")
+            })
+            .collect();
+        for run in runs {
+            let output = run.wait_with_output().unwrap();
+            assert!(
+                output.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let result = snapshot(&out);
+        assert!(
+            expected.contains(&result),
+            "round {round}: the folder is not exactly one of the crates"
+        );
+        assert_eq!(
+            leftovers(&tmp.path().join("shared")),
+            Vec::<String>::new(),
+            "round {round}"
+        );
+    }
+}
+
+/// A run that finds another run's staging folder while that run is alive (it holds the
+/// lock) must wait, not delete it; once the owner is gone it is a leftover and goes.
+#[cfg(target_os = "linux")]
+#[test]
+fn cleanup_spares_the_staging_folder_of_a_live_run() {
+    use rustix::fs::{FlockOperation, flock};
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = small_specs(tmp.path());
+    let out = tmp.path().join("crate");
+    lived_in_crate(&specs, &out);
+
+    // Another run, midway: it holds the lock and is filling its staging folder.
+    let lock = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(tmp.path().join(".crate.codegen-lock"))
+        .unwrap();
+    flock(&lock, FlockOperation::LockExclusive).unwrap();
+    let live = tmp.path().join(".crate.codegen-new-4000000004");
+    fs::create_dir_all(live.join("src")).unwrap();
+    fs::write(live.join("src/lib.rs"), "// being written\n").unwrap();
+
+    let files = other_files(&specs);
+    let writer = thread::spawn({
+        let (out, files) = (out.clone(), files.clone());
+        move || write::write(&out, &files)
+    });
+    thread::sleep(Duration::from_millis(500));
+    assert!(
+        !writer.is_finished(),
+        "the second run waits for the live one"
+    );
+    assert_eq!(
+        fs::read_to_string(live.join("src/lib.rs")).unwrap(),
+        "// being written\n",
+        "the live run's staging folder is untouched"
+    );
+
+    // The other run dies: its lock goes with it, and its folder is a leftover now.
+    drop(lock);
+    writer.join().expect("no panic").unwrap();
+    assert_eq!(write::check(&out, &files).unwrap(), Vec::new());
+    assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
 }
