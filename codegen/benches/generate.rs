@@ -51,6 +51,7 @@ fn measure(folder: &Path) {
         regenerate: "cargo bench -p codegen".to_owned(),
         extras: None,
         overrides: None,
+        runtime: String::new(),
     };
     let files = codegen::read::list_spec_files(folder).map(|f| f.len()).unwrap_or(0);
     let mut times: Vec<Duration> = Vec::with_capacity(RUNS);

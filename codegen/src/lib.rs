@@ -13,6 +13,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod build;
 pub mod diag;
 pub mod emit;
 pub mod model;
@@ -161,6 +162,27 @@ impl std::fmt::Display for Failure {
 
 /// Runs read → model → names → emit in memory.
 pub fn generate(config: &Config) -> Result<Generated, Failure> {
+    let prepared = prepare(config)?;
+    let mut files = emit::emit(&prepared.model, &prepared.names, &prepared.info).map_err(Failure::Emit)?;
+    if let Some(extras) = &config.extras {
+        add_extras(extras, &mut files).map_err(|d| Failure::Spec(Diagnostics(vec![d])))?;
+    }
+    Ok(Generated {
+        files,
+        warnings: prepared.warnings,
+    })
+}
+
+/// The stages before emitting: the model, its names and how the crate presents it.
+pub(crate) struct Prepared {
+    pub model: model::Model,
+    pub names: names::Names,
+    pub info: CrateInfo,
+    pub warnings: Diagnostics,
+}
+
+/// Runs read → model → names and gathers the crate's settings.
+pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
     let overrides = match &config.overrides {
         Some(path) => Some(read::Overrides::load(path).map_err(|d| Failure::Spec(Diagnostics(vec![d])))?),
         None => None,
@@ -223,12 +245,10 @@ pub fn generate(config: &Config) -> Result<Generated, Failure> {
             .map(|(name, value)| format!("{name} = {value}"))
             .collect(),
     };
-    let mut files = emit::emit(&model, &names, &info).map_err(Failure::Emit)?;
-    if let Some(extras) = &config.extras {
-        add_extras(extras, &mut files).map_err(|d| Failure::Spec(Diagnostics(vec![d])))?;
-    }
-    Ok(Generated {
-        files,
+    Ok(Prepared {
+        model,
+        names,
+        info,
         warnings: diags,
     })
 }

@@ -65,13 +65,13 @@ fn check_names_modified_missing_and_extra_files() {
     let out = Path::new(out);
     let lib = out.join("src/lib.rs");
     fs::write(&lib, fs::read_to_string(&lib).unwrap() + "\n// edited\n").unwrap();
-    fs::remove_file(out.join("src/runtime/datetime.rs")).unwrap();
+    fs::remove_file(out.join("src/client.rs")).unwrap();
     fs::write(out.join("src/notes.rs"), "// stray\n").unwrap();
     let drifted = codegen(&check);
     assert_eq!(drifted.status.code(), Some(1));
     let report = stderr(&drifted);
     assert!(report.contains("modified: src/lib.rs"), "{report}");
-    assert!(report.contains("missing:  src/runtime/datetime.rs"), "{report}");
+    assert!(report.contains("missing:  src/client.rs"), "{report}");
     assert!(report.contains("extra:    src/notes.rs"), "{report}");
 }
 

@@ -51,6 +51,7 @@ fn config(specs: &Path) -> Config {
         regenerate: "codegen --specs specs/sample --out <DIR> --crate-name sample".into(),
         extras: None,
         overrides: None,
+        runtime: String::new(),
     }
 }
 

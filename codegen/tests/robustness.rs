@@ -1101,6 +1101,7 @@ fn check_generate(
         regenerate: "codegen".into(),
         extras: None,
         overrides: None,
+        runtime: String::new(),
     };
     let result = catch_unwind(AssertUnwindSafe(|| generate(&config)));
     let generated = matches!(result, Ok(Ok(_)));
@@ -1384,6 +1385,7 @@ fn generate_one(doc: &Value) -> Result<codegen::Generated, Failure> {
         regenerate: "codegen".into(),
         extras: None,
         overrides: None,
+        runtime: String::new(),
     })
 }
 
@@ -1552,6 +1554,7 @@ fn nested_arrays_on_a_spawned_threads_stack(test: &str, stage: &str, depth: usiz
                         regenerate: "codegen".into(),
                         extras: None,
                         overrides: None,
+                        runtime: String::new(),
                     })),
                 }
             })

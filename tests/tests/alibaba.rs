@@ -18,7 +18,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use alibaba_fc::auth::FcAccessKey;
+use alibaba_fc::alibaba::FcAccessKey;
 use alibaba_fc::models::{
     self, CreateFunctionRequestBody, CustomContainerConfig, UpdateFunctionRequestBody,
 };
@@ -26,7 +26,7 @@ use alibaba_fc::operations::{
     CreateFunctionRequest, CreateFunctionResponse, DeleteFunctionRequest, DeleteFunctionResponse,
     GetFunctionRequest, GetFunctionResponse, UpdateFunctionRequest, UpdateFunctionResponse,
 };
-use alibaba_fc::{Client, Credentials, Endpoint, Error, RetryPolicy};
+use alibaba_fc::{Client, ClientConfig, Credentials, Endpoint, Error, RetryPolicy};
 use hmac::{Hmac, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde::Serialize;
@@ -82,6 +82,7 @@ fn generate() -> codegen::Generated {
         regenerate: REGENERATE.to_owned(),
         extras: None,
         overrides: None,
+        runtime: r#"path = "../../codegen/runtime""#.to_owned(),
     };
     codegen::generate(&config)
         .unwrap_or_else(|failure| panic!("codegen fails on specs/alibaba-fc:\n{failure}"))
@@ -608,7 +609,7 @@ async fn fc_server(replies: Vec<Reply>) -> Server {
 
 fn fc_client(server: &Server, credentials: Credentials) -> Client {
     let endpoint = Endpoint::new(&server.base_url()).expect("endpoint");
-    Client::builder(endpoint, credentials)
+    let config = ClientConfig::builder(credentials)
         .timeout(Duration::from_secs(5))
         .retry(RetryPolicy {
             max_retries: 2,
@@ -617,7 +618,8 @@ fn fc_client(server: &Server, credentials: Credentials) -> Client {
             retry_non_idempotent: false,
         })
         .build()
-        .expect("client")
+        .expect("config");
+    Client::new(&config, endpoint)
 }
 
 fn signed() -> Credentials {
@@ -685,7 +687,7 @@ fn the_server_check_reproduces_alibabas_reference_signatures() {
 }
 
 /// The checks every request of these tests must pass: signed with the FC scheme, with a
-/// date and the crate's user agent.
+/// date and the runtime's user agent.
 fn assert_signed(request: &Recorded) {
     let authorization = request.header("authorization").expect("Authorization");
     assert!(
@@ -696,7 +698,7 @@ fn assert_signed(request: &Recorded) {
     assert!(date.ends_with(" GMT") && date.len() == 29, "{date}");
     assert_eq!(check_fc_signature(request), Ok(()));
     let agent = request.header("user-agent").expect("User-Agent");
-    assert!(agent.starts_with("alibaba_fc-rust/"), "{agent}");
+    assert!(agent.starts_with("codegen-runtime/"), "{agent}");
 }
 
 fn function_reply() -> Reply {
@@ -879,10 +881,10 @@ async fn update_function_sends_put_with_if_match_and_a_partial_body() {
     }
     // A documented error status: 412 for a stale If-Match.
     match client.update_function(request).await.expect("a response") {
-        UpdateFunctionResponse::PreconditionFailed { body, .. } => {
-            assert_eq!(body.error_code.as_deref(), Some("PreconditionFailed"));
+        UpdateFunctionResponse::PreconditionFailed(error) => {
+            assert_eq!(error.code.as_deref(), Some("PreconditionFailed"));
             assert_eq!(
-                body.error_message.as_deref(),
+                error.message.as_deref(),
                 Some("the function was modified")
             );
         }
@@ -938,8 +940,8 @@ async fn delete_function_204_and_404() {
         .await
         .expect("a response");
     match &response {
-        DeleteFunctionResponse::NotFound { body, .. } => {
-            assert_eq!(body.error_code.as_deref(), Some("FunctionNotFound"));
+        DeleteFunctionResponse::NotFound(error) => {
+            assert_eq!(error.code.as_deref(), Some("FunctionNotFound"));
         }
         other => panic!("expected NotFound, got {other:?}"),
     }
@@ -976,8 +978,8 @@ async fn a_wrong_secret_is_refused_with_403_and_an_api_error() {
         .await
         .expect("a response");
     match &response {
-        GetFunctionResponse::Forbidden { body, .. } => {
-            assert_eq!(body.error_code.as_deref(), Some("SignatureNotMatch"));
+        GetFunctionResponse::Forbidden(error) => {
+            assert_eq!(error.code.as_deref(), Some("SignatureNotMatch"));
         }
         other => panic!("expected Forbidden, got {other:?}"),
     }
@@ -1012,7 +1014,7 @@ async fn a_wrong_secret_is_refused_with_403_and_an_api_error() {
 
     // Unsigned, and with another access key id: refused too.
     let server = fc_server(vec![function_reply()]).await;
-    let result = fc_client(&server, Credentials::None)
+    let result = fc_client(&server, Credentials::none())
         .create_function(CreateFunctionRequest::new(SERVICE, create_body()))
         .await
         .and_then(|response| response.into_ok());

@@ -7,7 +7,7 @@ mod support;
 
 use std::time::{Duration, Instant, SystemTime};
 
-use functiongraph::auth::{AkSk, huawei};
+use functiongraph::huawei::AkSk;
 use functiongraph::models::{
     CreateFunctionRequestBody, CreateFunctionRequestBodyRuntime, InvokeFunctionRequestBody,
     UpdateFunctionConfigRequestBody,
@@ -18,9 +18,9 @@ use functiongraph::operations::{
     InvokeFunctionRequest, ListFunctionsRequest, ListFunctionsResponse, ShowFunctionConfigRequest,
     ShowFunctionConfigResponse, UpdateFunctionConfigRequest,
 };
-use functiongraph::{Client, Credentials, Endpoint, Error, RetryPolicy};
+use functiongraph::{Client, ClientConfig, ClientConfigBuilder, Credentials, Endpoint, Error, RetryPolicy};
 use hmac::{Hmac, Mac};
-use percent_encoding::percent_decode_str;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use sha2::Sha256;
 use support::{Recorded, Reply, Server, respond, with_header};
 use tokio::net::TcpListener;
@@ -58,11 +58,15 @@ fn endpoint(server: &Server) -> Endpoint {
 }
 
 fn client(server: &Server, credentials: Credentials) -> Client {
-    Client::builder(endpoint(server), credentials)
+    let config = ClientConfig::builder(credentials)
         .timeout(Duration::from_secs(5))
-        .retry(quick_retries())
-        .build()
-        .expect("client")
+        .retry(quick_retries());
+    client_with(endpoint(server), config)
+}
+
+/// A client of `endpoint` with the configuration `builder` describes.
+fn client_with(endpoint: Endpoint, builder: ClientConfigBuilder) -> Client {
+    Client::new(&builder.build().expect("config"), endpoint)
 }
 
 fn create_body() -> CreateFunctionRequestBody {
@@ -110,18 +114,52 @@ fn authorization(request: &Recorded) -> Authorization {
     }
 }
 
-/// The signature the service computes for what arrived: canonical request from the
-/// received method, target, headers and body, then an HMAC keyed with `secret_key`,
-/// computed here.
+/// What the service's canonical form leaves unencoded (RFC 3986 unreserved).
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// Decodes then encodes a URI component the canonical way.
+fn canonical_component(raw: &str) -> String {
+    let decoded: Vec<u8> = percent_decode_str(raw).collect();
+    utf8_percent_encode(&String::from_utf8(decoded).expect("UTF-8"), UNRESERVED).to_string()
+}
+
+/// The signature the service computes for what arrived, written here from the
+/// algorithm's description (not with the library's helpers): the canonical request from
+/// the received method, path, query, signed headers and body, its SHA-256 in the string
+/// to sign, and an HMAC keyed with `secret_key`.
 fn server_signature(request: &Recorded, secret_key: &str) -> String {
-    let names: Vec<http::HeaderName> = authorization(request)
-        .signed_headers
-        .iter()
-        .map(|n| http::HeaderName::from_bytes(n.as_bytes()).expect("header name"))
+    use sha2::Digest;
+    let signed = authorization(request).signed_headers;
+    let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
+    let mut uri: String = path.split('/').map(canonical_component).collect::<Vec<_>>().join("/");
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    let mut pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let (key, value) = item.split_once('=').unwrap_or((item, ""));
+            (canonical_component(key), canonical_component(value))
+        })
         .collect();
+    pairs.sort();
+    let query = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+    let headers: String = signed
+        .iter()
+        .map(|name| format!("{name}:{}\n", request.header(name).expect("a signed header arrived").trim()))
+        .collect();
+    let canonical = [
+        request.method.clone(),
+        uri,
+        query,
+        headers,
+        signed.join(";"),
+        hex::encode(Sha256::digest(&request.body)),
+    ]
+    .join("\n");
     let date = request.header("x-sdk-date").expect("X-Sdk-Date");
-    let canonical = huawei::canonical_request(&request.to_http(), &names).expect("canonical");
-    let to_sign = huawei::string_to_sign(date, &canonical);
+    let to_sign = format!("SDK-HMAC-SHA256\n{date}\n{}", hex::encode(Sha256::digest(canonical.as_bytes())));
     let mut mac = Hmac::<Sha256>::new_from_slice(secret_key.as_bytes()).expect("any key length");
     mac.update(to_sign.as_bytes());
     hex::encode(mac.finalize().into_bytes())
@@ -156,13 +194,9 @@ fn verify_aksk(request: &Recorded) {
 
 fn assert_decode_error(result: Result<impl std::fmt::Debug, Error>, status: u16, body: &str) {
     match result {
-        Err(Error::Decode {
-            status: got,
-            body: got_body,
-            ..
-        }) => {
-            assert_eq!(got, status);
-            assert_eq!(String::from_utf8_lossy(&got_body), body);
+        Err(Error::Decode(error)) => {
+            assert_eq!(error.status, status);
+            assert_eq!(String::from_utf8_lossy(&error.body), body);
         }
         other => panic!("expected a decode error, got {other:?}"),
     }
@@ -192,7 +226,7 @@ async fn create_function_sends_method_path_headers_and_json_body() {
     assert_eq!(request.header("content-type"), Some("application/json"));
     assert_eq!(request.header("host"), Some(server.addr.to_string().as_str()));
     let agent = request.header("user-agent").expect("a User-Agent");
-    assert!(agent.starts_with("functiongraph-rust/"), "{agent}");
+    assert!(agent.starts_with("codegen-runtime/"), "{agent}");
     let sent: serde_json::Value = serde_json::from_slice(&request.body).expect("a JSON body");
     assert_eq!(sent, serde_json::to_value(&body).expect("serializable"));
     assert_eq!(sent["func_name"], "hello");
@@ -212,7 +246,7 @@ async fn create_function_sends_method_path_headers_and_json_body() {
 #[tokio::test]
 async fn function_urn_reaches_the_server_as_one_segment() {
     let server = Server::start(vec![respond(204, "")]).await;
-    let response = client(&server, Credentials::None)
+    let response = client(&server, Credentials::none())
         .delete_function(DeleteFunctionRequest::new(URN))
         .await
         .expect("a response");
@@ -228,7 +262,7 @@ async fn function_urn_reaches_the_server_as_one_segment() {
 #[tokio::test]
 async fn list_functions_sends_its_query() {
     let server = Server::start(vec![respond(200, EMPTY_LIST)]).await;
-    let response = client(&server, Credentials::None)
+    let response = client(&server, Credentials::none())
         .list_functions(
             ListFunctionsRequest::new()
                 .with_marker("40")
@@ -366,7 +400,7 @@ async fn documented_and_undocumented_statuses() {
         respond(418, "short and stout"),
     ])
     .await;
-    let client = client(&server, Credentials::None);
+    let client = client(&server, Credentials::none());
 
     let ok = client.list_functions(ListFunctionsRequest::new()).await.expect("200");
     assert!(matches!(ok, ListFunctionsResponse::Ok { .. }), "{ok:?}");
@@ -380,9 +414,11 @@ async fn documented_and_undocumented_statuses() {
         .await
         .expect("400")
     {
-        ShowFunctionConfigResponse::BadRequest { body, .. } => {
+        ShowFunctionConfigResponse::BadRequest(error) => {
+            let body: functiongraph::models::ErrorResp = error.decode().expect("the documented body");
             assert_eq!(body.error_code.as_deref(), Some("FSS.0400"));
             assert_eq!(body.error_msg.as_deref(), Some("bad marker"));
+            assert_eq!(error.code.as_deref(), Some("FSS.0400"));
         }
         other => panic!("expected BadRequest, got {other:?}"),
     }
@@ -391,8 +427,9 @@ async fn documented_and_undocumented_statuses() {
         .await
         .expect("404")
     {
-        ShowFunctionConfigResponse::NotFound { body, .. } => {
-            assert_eq!(body.error_code.as_deref(), Some("FSS.1051"));
+        ShowFunctionConfigResponse::NotFound(error) => {
+            assert_eq!(error.code.as_deref(), Some("FSS.1051"));
+            assert_eq!(error.body, NOT_FOUND.as_bytes());
         }
         other => panic!("expected NotFound, got {other:?}"),
     }
@@ -417,7 +454,7 @@ async fn into_ok_of_a_404_is_an_api_error_with_the_request_id() {
         "7c0f5a0e-req",
     )])
     .await;
-    let result = client(&server, Credentials::None)
+    let result = client(&server, Credentials::none())
         .show_function_config(ShowFunctionConfigRequest::new(URN))
         .await
         .and_then(|response| response.into_ok());
@@ -437,26 +474,68 @@ async fn into_ok_of_a_404_is_an_api_error_with_the_request_id() {
 #[tokio::test]
 async fn malformed_json_is_a_decode_error_with_the_body() {
     let server = Server::start(vec![respond(200, r#"{"functions": [}"#)]).await;
-    let result = client(&server, Credentials::None)
+    let result = client(&server, Credentials::none())
         .list_functions(ListFunctionsRequest::new())
         .await;
     assert_decode_error(result, 200, r#"{"functions": [}"#);
 }
 
 #[tokio::test]
-async fn html_500_is_a_decode_error_with_the_html() {
+async fn documented_error_statuses_keep_any_body_and_the_request_id() {
     let html = "<html><body><h1>500 Internal Server Error</h1></body></html>";
-    let server = Server::start(vec![Reply::Respond {
+    let html_reply = Reply::Respond {
         status: 500,
-        headers: vec![("Content-Type", "text/html".to_owned())],
+        headers: vec![
+            ("Content-Type", "text/html".to_owned()),
+            ("X-Request-Id", "req-html".to_owned()),
+        ],
         body: html.as_bytes().to_vec(),
-    }])
+    };
+    let server = Server::start(vec![
+        html_reply,
+        with_header(respond(404, ""), "X-Request-Id", "req-empty"),
+        with_header(respond(404, r#"{"error_code": 404}"#), "X-Request-Id", "req-number"),
+    ])
     .await;
-    let result = client(&server, Credentials::None)
+    let client = client(&server, Credentials::none());
+    let expected = [(500, html, "req-html", None), (404, "", "req-empty", None), (404, r#"{"error_code": 404}"#, "req-number", Some("404"))];
+    for (status, body, request_id, code) in expected {
+        let result = client
+            .show_function_config(ShowFunctionConfigRequest::new(URN))
+            .await
+            .and_then(|response| response.into_ok());
+        match result {
+            Err(Error::Api(api)) => {
+                assert_eq!(api.status, status);
+                assert_eq!(api.body, body.as_bytes(), "the body exactly as received");
+                assert_eq!(api.request_id.as_deref(), Some(request_id));
+                assert_eq!(api.headers["x-request-id"], request_id);
+                assert_eq!(api.code.as_deref(), code);
+            }
+            other => panic!("expected an API error for {status} {body:?}, got {other:?}"),
+        }
+    }
+    assert_eq!(server.requests().len(), 3, "500 is not retried");
+}
+
+#[tokio::test]
+async fn a_success_body_of_the_wrong_shape_names_the_field() {
+    let body = r#"{"func_urn":"u","func_name":7}"#;
+    let server = Server::start(vec![with_header(respond(200, body), "X-Request-Id", "req-shape")]).await;
+    let result = client(&server, Credentials::none())
         .show_function_config(ShowFunctionConfigRequest::new(URN))
         .await;
-    assert_decode_error(result, 500, html);
-    assert_eq!(server.requests().len(), 1, "500 is not retried");
+    match result {
+        Err(Error::Decode(error)) => {
+            assert_eq!(error.status, 200);
+            assert_eq!(error.path.as_deref(), Some("func_name"));
+            assert!(error.message.starts_with("invalid type: integer `7`, expected a string"), "{}", error.message);
+            assert_eq!(error.request_id.as_deref(), Some("req-shape"));
+            assert_eq!(error.headers["x-request-id"], "req-shape");
+            assert_eq!(error.body, body.as_bytes());
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -471,10 +550,11 @@ async fn connection_refused_is_a_transport_error() {
     let endpoint = Endpoint::new(&format!("http://{addr}"))
         .expect("endpoint")
         .with_project_id(PROJECT);
-    let client = Client::builder(endpoint, Credentials::None)
-        .retry(quick_retries())
-        .build()
-        .expect("client");
+    let client = client_with(
+    endpoint,
+    ClientConfig::builder(Credentials::none())
+        .retry(quick_retries()),
+);
     let result = client.list_functions(ListFunctionsRequest::new()).await;
     assert!(matches!(result, Err(Error::Transport(_))), "{result:?}");
 }
@@ -482,11 +562,12 @@ async fn connection_refused_is_a_transport_error() {
 #[tokio::test]
 async fn a_silent_server_times_out() {
     let server = Server::start(vec![Reply::Silence]).await;
-    let client = Client::builder(endpoint(&server), Credentials::None)
+    let client = client_with(
+    endpoint(&server),
+    ClientConfig::builder(Credentials::none())
         .timeout(Duration::from_millis(300))
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("client");
+        .retry(RetryPolicy::none()),
+);
     let started = Instant::now();
     let result = client.list_functions(ListFunctionsRequest::new()).await;
     let elapsed = started.elapsed();
@@ -515,7 +596,7 @@ async fn get_is_retried_after_503_and_a_dropped_connection() {
     }
 
     let server = Server::start(vec![Reply::Hang, respond(200, EMPTY_LIST)]).await;
-    let response = client(&server, Credentials::None)
+    let response = client(&server, Credentials::none())
         .list_functions(ListFunctionsRequest::new())
         .await
         .expect("a response");
@@ -524,10 +605,37 @@ async fn get_is_retried_after_503_and_a_dropped_connection() {
 }
 
 #[tokio::test]
+async fn every_attempt_is_signed_afresh_with_the_time_of_that_attempt() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let server = Server::start(vec![respond(503, NOT_FOUND), respond(503, NOT_FOUND), respond(200, EMPTY_LIST)]).await;
+    // Each reading of the clock is an hour after the previous one.
+    let readings = AtomicU64::new(0);
+    let start = SystemTime::now();
+    let clock = move || start + Duration::from_secs(3600 * readings.fetch_add(1, Ordering::SeqCst));
+    let config = ClientConfig::builder(Credentials::aksk(ACCESS_KEY, SECRET_KEY))
+        .retry(quick_retries())
+        .clock(clock);
+    client_with(endpoint(&server), config)
+        .list_functions(ListFunctionsRequest::new())
+        .await
+        .expect("a response");
+    let requests = server.requests();
+    let dates: Vec<&str> = requests.iter().map(|r| r.header("x-sdk-date").expect("X-Sdk-Date")).collect();
+    let expected: Vec<String> = (0..3).map(|hour| sdk_date(start + Duration::from_secs(3600 * hour))).collect();
+    assert_eq!(dates, expected, "one date per attempt, from the clock at that attempt");
+    let signatures: Vec<String> = requests.iter().map(|r| authorization(r).signature).collect();
+    assert!(signatures[0] != signatures[1] && signatures[1] != signatures[2], "{signatures:?}");
+    for request in &requests {
+        let auth = authorization(request);
+        assert_eq!(auth.signature, server_signature(request, SECRET_KEY));
+    }
+}
+
+#[tokio::test]
 async fn retries_stop_after_max_retries() {
     let replies = vec![respond(503, NOT_FOUND); 5];
     let server = Server::start(replies).await;
-    let response = client(&server, Credentials::None)
+    let response = client(&server, Credentials::none())
         .delete_function(DeleteFunctionRequest::new(URN))
         .await
         .expect("a response");
@@ -539,7 +647,7 @@ async fn retries_stop_after_max_retries() {
 #[tokio::test]
 async fn post_is_not_retried_unless_allowed() {
     let server = Server::start(vec![respond(503, NOT_FOUND), respond(200, CREATED)]).await;
-    let response = client(&server, Credentials::None)
+    let response = client(&server, Credentials::none())
         .create_function(CreateFunctionRequest::new(create_body()))
         .await
         .expect("a response");
@@ -550,13 +658,14 @@ async fn post_is_not_retried_unless_allowed() {
     assert_eq!(server.requests().len(), 1);
 
     let server = Server::start(vec![respond(503, NOT_FOUND), respond(200, CREATED)]).await;
-    let client = Client::builder(endpoint(&server), Credentials::None)
+    let client = client_with(
+    endpoint(&server),
+    ClientConfig::builder(Credentials::none())
         .retry(RetryPolicy {
             retry_non_idempotent: true,
             ..quick_retries()
-        })
-        .build()
-        .expect("client");
+        }),
+);
     let response = client
         .create_function(CreateFunctionRequest::new(create_body()))
         .await
@@ -576,15 +685,16 @@ async fn retry_after_zero_is_honoured() {
         respond(200, EMPTY_LIST),
     ])
     .await;
-    let client = Client::builder(endpoint(&server), Credentials::None)
+    let client = client_with(
+    endpoint(&server),
+    ClientConfig::builder(Credentials::none())
         .retry(RetryPolicy {
             max_retries: 3,
             initial_backoff: Duration::from_secs(30),
             max_backoff: Duration::from_secs(30),
             retry_non_idempotent: false,
-        })
-        .build()
-        .expect("client");
+        }),
+);
     let started = Instant::now();
     let response = client
         .list_functions(ListFunctionsRequest::new())
@@ -603,7 +713,7 @@ async fn retry_after_is_capped_at_max_backoff() {
     ])
     .await;
     let started = Instant::now();
-    client(&server, Credentials::None)
+    client(&server, Credentials::none())
         .list_functions(ListFunctionsRequest::new())
         .await
         .expect("a response");
@@ -628,9 +738,10 @@ fn debug_output_shows_no_secret() {
             AkSk::new(ACCESS_KEY, SECRET_KEY).with_security_token("security-token-1"),
         ),
     ] {
-        let builder = Client::builder(endpoint.clone(), credentials);
-        let client = builder.clone().build().expect("client");
-        let shown = format!("{builder:?}\n{builder:#?}\n{client:?}\n{client:#?}");
+        let builder = ClientConfig::builder(credentials);
+        let config = builder.clone().build().expect("config");
+        let client = Client::new(&config, endpoint.clone());
+        let shown = format!("{builder:?}\n{builder:#?}\n{config:?}\n{client:?}\n{client:#?}");
         assert!(shown.contains("cn-north-4"), "{shown}");
         for secret in secrets {
             assert!(!shown.contains(secret), "{secret} in {shown}");
@@ -643,7 +754,8 @@ fn clients_and_their_futures_can_move_across_threads() {
     fn assert_send_sync<T: Send + Sync + Clone>(_: &T) {}
     fn assert_send<T: Send>(_: &T) {}
     let endpoint = Endpoint::new("http://127.0.0.1:9").expect("endpoint");
-    let client = Client::new(endpoint, Credentials::token(TOKEN)).expect("client");
+    let config = ClientConfig::new(Credentials::token(TOKEN)).expect("config");
+    let client = Client::new(&config, endpoint);
     assert_send_sync(&client);
     // Created, never polled: nothing is sent.
     let future = client.create_function(CreateFunctionRequest::new(create_body()));

@@ -2,8 +2,8 @@
 //!
 //! Each folder `tests/golden/<case>/specs/` holds a few API Explorer spec files showing one
 //! quirk of the catalogue; `tests/golden/<case>/expected/` holds the crate codegen makes of
-//! them (every file except the verbatim `src/runtime/` copies, which are tested where they
-//! are written) and `warnings.txt`, the warnings of the run.
+//! them (every file; the runtime crate is a dependency, tested on its own) and
+//! `warnings.txt`, the warnings of the run.
 //!
 //! After an intended change to the generator, refresh the expectations and review the diff:
 //!
@@ -29,8 +29,8 @@ const REGENERATE: &str = "UPDATE_GOLDEN=1 cargo test -p tests --test golden";
 /// The file holding a case's expected warnings, next to the expected crate files.
 const WARNINGS_FILE: &str = "warnings.txt";
 
-/// Generated files that are not compared: verbatim copies of hand-written code.
-const UNCOMPARED_PREFIX: &str = "src/runtime/";
+/// How the expected crates name the runtime: by its path from `tests/golden/<case>/expected`.
+const RUNTIME_DEPENDENCY: &str = r#"path = "../../../../codegen/runtime""#;
 
 macro_rules! golden_cases {
     ($($case:ident),* $(,)?) => {
@@ -128,6 +128,7 @@ fn generate(case: &str) -> Result<BTreeMap<String, String>, String> {
         regenerate: REGENERATE.to_owned(),
         extras: None,
         overrides: None,
+        runtime: RUNTIME_DEPENDENCY.to_owned(),
     };
     match codegen::generate(&config) {
         Ok(generated) => {
@@ -149,12 +150,6 @@ fn generate(case: &str) -> Result<BTreeMap<String, String>, String> {
         )),
         Err(failure) => Err(format!("codegen failed on golden case `{case}`: {failure}")),
     }
-}
-
-/// What `expected/` must hold: the generated files minus the runtime copies.
-fn expected_view(mut files: BTreeMap<String, String>) -> BTreeMap<String, String> {
-    files.retain(|path, _| !path.starts_with(UNCOMPARED_PREFIX));
-    files
 }
 
 /// Every file under `dir` by path relative to it; an absent folder is empty.
@@ -261,7 +256,7 @@ fn remove_empty_dirs(dir: &Path) {
 /// problems found; the caller holds the lock.
 fn sync_case(case: &str) -> Vec<String> {
     let actual = match generate(case) {
-        Ok(files) => expected_view(files),
+        Ok(files) => files,
         Err(message) => return vec![message],
     };
     let expected_dir = case_dir(case).join("expected");
@@ -320,7 +315,7 @@ fn scratch_manifest() -> String {
     )
 }
 
-/// Fills `dir` with every case's expected crate plus the runtime codegen copies into it.
+/// Fills `dir` with every case's expected crate.
 fn write_scratch_workspace(dir: &Path) -> Result<(), String> {
     if dir.exists() {
         fs::remove_dir_all(dir).map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
@@ -335,10 +330,11 @@ fn write_scratch_workspace(dir: &Path) -> Result<(), String> {
             ));
         }
         files.remove(WARNINGS_FILE);
-        let runtime = generate(case)?
-            .into_iter()
-            .filter(|(path, _)| path.starts_with(UNCOMPARED_PREFIX));
-        files.extend(runtime);
+        // The scratch copy lives elsewhere: it names the runtime by absolute path.
+        if let Some(manifest) = files.get_mut("Cargo.toml") {
+            let absolute = format!("path = {:?}", codegen::RUNTIME_DIR);
+            *manifest = manifest.replace(RUNTIME_DEPENDENCY, &absolute);
+        }
         for (path, text) in files {
             let target = dir.join(case).join(path);
             if let Some(parent) = target.parent() {

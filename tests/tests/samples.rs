@@ -68,6 +68,7 @@ fn generate_sample(service: &str, crate_name: &str) -> Generated {
         specs_label: label,
         extras: None,
         overrides: None,
+        runtime: String::new(),
     };
     match generate(&config) {
         Ok(generated) => generated,

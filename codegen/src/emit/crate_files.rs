@@ -139,9 +139,9 @@ pub enum ClientGate {
 /// `src/lib.rs` of a generated crate.
 pub fn lib_rs(info: &CrateInfo) -> TokenStream {
     let docs = inner_doc_attrs(&crate_doc_lines(info));
-    let items = root_items(info, ClientGate::Feature, &|name: &str| {
+    let items = root_items(info, ClientGate::Feature, &|name: &str, vis: TokenStream| {
         let module = ident(name);
-        quote!(mod #module;)
+        quote!(#vis mod #module;)
     });
     quote! {
         #docs
@@ -156,7 +156,7 @@ pub fn lib_rs(info: &CrateInfo) -> TokenStream {
 /// path under `src_dir`, since a `mod` in an included file resolves next to the
 /// including file.
 pub fn included_root(info: &CrateInfo, src_dir: &std::path::Path, client: ClientGate) -> TokenStream {
-    root_items(info, client, &|name: &str| {
+    root_items(info, client, &|name: &str, vis: TokenStream| {
         let module = ident(name);
         let file = if name == "client" {
             src_dir.join("client.rs")
@@ -164,23 +164,23 @@ pub fn included_root(info: &CrateInfo, src_dir: &std::path::Path, client: Client
             src_dir.join(name).join("mod.rs")
         };
         let path = file.to_string_lossy().into_owned();
-        quote!(#[path = #path] mod #module;)
+        quote!(#[path = #path] #vis mod #module;)
     })
 }
 
 /// The items of the root module: the modules, the runtime's re-exports, the vendor and
-/// the endpoint function. `module` declares one module by name.
-fn root_items(info: &CrateInfo, client: ClientGate, module: &dyn Fn(&str) -> TokenStream) -> TokenStream {
+/// the endpoint function. `module` declares one module by name and visibility.
+fn root_items(info: &CrateInfo, client: ClientGate, module: &dyn Fn(&str, TokenStream) -> TokenStream) -> TokenStream {
     let endpoint_fn = info.host_template.as_ref().map(|template| endpoint_fn(info, template));
-    let models = module("models");
-    let operations = module("operations");
+    let models = module("models", quote!(pub));
+    let operations = module("operations", quote!(pub));
     let vendor = ident(&info.vendor_module);
     let gate = match client {
         ClientGate::Feature => quote!(#[cfg(feature = "client")]),
         _ => TokenStream::new(),
     };
     let client_items = (client != ClientGate::Never).then(|| {
-        let client_mod = module("client");
+        let client_mod = module("client", TokenStream::new());
         quote! {
             #gate
             #client_mod
@@ -191,8 +191,8 @@ fn root_items(info: &CrateInfo, client: ClientGate, module: &dyn Fn(&str) -> Tok
         }
     });
     quote! {
-        pub #models
-        pub #operations
+        #models
+        #operations
         #client_items
 
         pub use codegen_runtime::{auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Error, Operation, UnknownValue};

@@ -8,6 +8,7 @@ pub mod crate_files;
 pub mod docs;
 mod models;
 pub mod operations;
+mod rebase;
 mod types;
 
 use crate::model::Model;
@@ -61,27 +62,66 @@ pub struct EmitError {
 }
 
 pub fn emit(model: &Model, names: &Names, info: &CrateInfo) -> Result<CrateFiles, EmitError> {
-    let mut out = CrateFiles::default();
     let header = crate_files::header(info);
+    let mut out = CrateFiles::default();
+    for (path, tokens) in source_files(model, names, info) {
+        let path = PathBuf::from("src").join(path);
+        let text = format_rust(&path, tokens, &header)?;
+        out.files.insert(path, text);
+    }
+    let path = PathBuf::from("src/lib.rs");
+    let text = format_rust(&path, crate_files::lib_rs(info), &header)?;
+    out.files.insert(path, text);
+    out.files
+        .insert(PathBuf::from("Cargo.toml"), crate_files::cargo_toml(info));
+    Ok(out)
+}
+
+/// The modules of a service for `include!` into another crate (the build-script mode):
+/// `<name>.rs`, the root to include at `crate::<module_path>`, and the folder `<name>/`
+/// with the module files, all to be written to `out_dir`.
+pub fn emit_module(
+    model: &Model,
+    names: &Names,
+    info: &CrateInfo,
+    out_dir: &std::path::Path,
+    name: &str,
+    module_path: &str,
+    client: crate_files::ClientGate,
+) -> Result<CrateFiles, EmitError> {
+    let header = crate_files::header(info);
+    let mut out = CrateFiles::default();
+    for (path, tokens) in source_files(model, names, info) {
+        if client == crate_files::ClientGate::Never && path == std::path::Path::new("client.rs") {
+            continue;
+        }
+        let path = PathBuf::from(name).join(path);
+        let text = format_rust(&path, rebase::rebase(tokens, module_path), &header)?;
+        out.files.insert(path, text);
+    }
+    let root = crate_files::included_root(info, &out_dir.join(name), client);
+    let path = PathBuf::from(format!("{name}.rs"));
+    let text = format_rust(&path, rebase::rebase(root, module_path), &header)?;
+    out.files.insert(path, text);
+    Ok(out)
+}
+
+/// Models, operations and the client, by path relative to the crate's `src/`.
+fn source_files(model: &Model, names: &Names, info: &CrateInfo) -> Vec<(PathBuf, TokenStream)> {
+    let mut out = Vec::new();
     let modules = models::modules(model, names);
     for module in &modules {
-        let path = PathBuf::from(format!("src/models/{}.rs", module.name));
-        let text = format_rust(&path, module.tokens.clone(), &header)?;
-        out.files.insert(path, text);
+        out.push((PathBuf::from(format!("models/{}.rs", module.name)), module.tokens.clone()));
     }
-    let path = PathBuf::from("src/models/mod.rs");
-    let text = format_rust(&path, crate_files::models_mod(&modules, names, info), &header)?;
-    out.files.insert(path, text);
+    out.push((PathBuf::from("models/mod.rs"), crate_files::models_mod(&modules, names, info)));
     let operation_modules = operations::modules(model, names);
-    for module in &operation_modules {
-        let path = PathBuf::from(format!("src/operations/{}.rs", module.name));
-        let text = format_rust(&path, module.tokens.clone(), &header)?;
-        out.files.insert(path, text);
-    }
     let index: Vec<(String, Vec<String>)> = operation_modules
         .iter()
         .map(|m| (m.name.clone(), m.exports.clone()))
         .collect();
+    for module in operation_modules {
+        out.push((PathBuf::from(format!("operations/{}.rs", module.name)), module.tokens));
+    }
     let operations_mod = crate_files::module_index(
         format!(
             "Operations of the {} API: per operation a request type implementing \
@@ -90,18 +130,9 @@ pub fn emit(model: &Model, names: &Names, info: &CrateInfo) -> Result<CrateFiles
         ),
         &index,
     );
-    let path = PathBuf::from("src/operations/mod.rs");
-    let text = format_rust(&path, operations_mod, &header)?;
-    out.files.insert(path, text);
-    let path = PathBuf::from("src/client.rs");
-    let text = format_rust(&path, client::client_tokens(model, names, &info.service), &header)?;
-    out.files.insert(path, text);
-    let path = PathBuf::from("src/lib.rs");
-    let text = format_rust(&path, crate_files::lib_rs(info), &header)?;
-    out.files.insert(path, text);
-    out.files
-        .insert(PathBuf::from("Cargo.toml"), crate_files::cargo_toml(info));
-    Ok(out)
+    out.push((PathBuf::from("operations/mod.rs"), operations_mod));
+    out.push((PathBuf::from("client.rs"), client::client_tokens(model, names, &info.service)));
+    out
 }
 
 /// Parses tokens as a Rust file and pretty-prints them under the header comment.

@@ -123,7 +123,7 @@ pub fn write(out: &Path, crate_files: &CrateFiles) -> io::Result<()> {
     write_with(out, crate_files, WriteOptions::default())
 }
 
-/// [`write`], with `options`. A folder that is neither empty (a `target/` aside, which is
+/// [`write()`], with `options`. A folder that is neither empty (a `target/` aside, which is
 /// kept anyway) nor written by codegen is refused with a [`NotGenerated`] error unless
 /// `options.force`; a regular file is always refused. When `out` is a symbolic link, the
 /// folder it points to is written and the link stays.

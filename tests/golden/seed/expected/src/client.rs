@@ -4,7 +4,38 @@
 //! One async method per operation of the FunctionGraph API on [`Client`](crate::Client).
 use crate::operations;
 
-impl crate::Client {
+/// A client of the FunctionGraph API: one async method per operation.
+///
+/// Made from a [`ClientConfig`](crate::ClientConfig) (credentials, connection pool,
+/// timeouts, retries) that clients of other services can share, and this service's
+/// [`Endpoint`](crate::Endpoint). Cloning is cheap.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: codegen_runtime::Client,
+}
+
+impl Client {
+    /// A client sending to `endpoint` with the shared `config`.
+    pub fn new(config: &crate::ClientConfig, endpoint: crate::Endpoint) -> Self {
+        Self {
+            inner: codegen_runtime::Client::new(config, endpoint),
+        }
+    }
+    /// Where requests go.
+    pub fn endpoint(&self) -> &crate::Endpoint {
+        self.inner.endpoint()
+    }
+    /// The shared configuration.
+    pub fn config(&self) -> &crate::ClientConfig {
+        self.inner.config()
+    }
+    /// Sends any [`Operation`](crate::Operation) and parses its answer.
+    pub async fn send<O: crate::Operation>(
+        &self,
+        operation: &O,
+    ) -> Result<O::Response, crate::Error> {
+        self.inner.send(operation).await
+    }
     /// 创建函数
     ///
     /// 创建指定的函数。
@@ -15,5 +46,11 @@ impl crate::Client {
         request: operations::CreateFunctionRequest,
     ) -> Result<operations::CreateFunctionResponse, crate::Error> {
         self.send(&request).await
+    }
+}
+
+impl From<codegen_runtime::Client> for Client {
+    fn from(inner: codegen_runtime::Client) -> Self {
+        Self { inner }
     }
 }

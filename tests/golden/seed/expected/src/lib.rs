@@ -8,9 +8,11 @@
 //! - [`models`]: one type per definition of the specs, with serde support.
 //! - [`operations`]: per operation a request type that builds an `http::Request` and
 //!   a response enum with one variant per documented status; no HTTP client needed.
-//! - `Client` (feature `client`, on by default): one async method per operation, with
-//!   signing, timeouts and retries (`RetryPolicy`) on reqwest.
-//! - [`Endpoint`], [`Credentials`] (a token, or a request signer from [`auth`]), [`Error`].
+//! - `Client` (feature `client`, on by default): one async method per operation, made
+//!   from a `ClientConfig` that every service's client can share (credentials, one
+//!   connection pool, timeouts and retries).
+//! - [`Endpoint`], [`Credentials`] (signers in [`huawei`]), [`Error`]: the shared runtime's
+//!   types, the same in every generated crate.
 //! - [`DateTime`]: `date-time` values, kept as sent and parsed on demand.
 //!
 //! Every enum is open: values the spec does not list are kept in an `Unknown` variant,
@@ -23,15 +25,24 @@ pub mod models;
 
 pub mod operations;
 
-pub mod runtime;
-
-pub use runtime::{auth, ApiError, Credentials, DateTime, Endpoint, Error, Operation};
-
-#[cfg(feature = "client")]
-pub use runtime::{Client, ClientBuilder, RetryPolicy};
-
 #[cfg(feature = "client")]
 mod client;
+
+#[cfg(feature = "client")]
+pub use client::Client;
+
+#[cfg(feature = "client")]
+pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, RetryPolicy};
+
+pub use codegen_runtime::{
+    auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Error, Operation,
+    UnknownValue,
+};
+
+pub use codegen_runtime::huawei;
+
+/// How this service's answers carry request ids and error details.
+pub(crate) const VENDOR: &codegen_runtime::vendor::Vendor = &codegen_runtime::huawei::VENDOR;
 
 /// The host of FunctionGraph; `{name}` parts are filled by [`endpoint`].
 pub const HOST_TEMPLATE: &str = "functiongraph.{region}.myhuaweicloud.com";

@@ -57,7 +57,7 @@ pub enum ShowFunctionTemplateResponseBodyCodeType {
     Zip,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl ShowFunctionTemplateResponseBodyCodeType {
@@ -66,7 +66,7 @@ impl ShowFunctionTemplateResponseBodyCodeType {
         match self {
             Self::Inline => "inline",
             Self::Zip => "zip",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -76,9 +76,9 @@ impl From<&str> for ShowFunctionTemplateResponseBodyCodeType {
         match value {
             "inline" => Self::Inline,
             "zip" => Self::Zip,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ShowFunctionTemplateResponseBodyCodeType);
+codegen_runtime::string_enum!(ShowFunctionTemplateResponseBodyCodeType);

@@ -52,7 +52,7 @@ pub enum TemplateBaseRuntime {
     NodeJs16_17,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TemplateBaseRuntime {
@@ -61,7 +61,7 @@ impl TemplateBaseRuntime {
         match self {
             Self::Python3_9 => "Python3.9",
             Self::NodeJs16_17 => "Node.js16.17",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -71,12 +71,12 @@ impl From<&str> for TemplateBaseRuntime {
         match value {
             "Python3.9" => Self::Python3_9,
             "Node.js16.17" => Self::NodeJs16_17,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TemplateBaseRuntime);
+codegen_runtime::string_enum!(TemplateBaseRuntime);
 
 /// 代码类型, 由 ShowFunctionTemplateResponseBody 继承。
 ///
@@ -89,7 +89,7 @@ pub enum TemplateBaseCodeType {
     Zip,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl TemplateBaseCodeType {
@@ -98,7 +98,7 @@ impl TemplateBaseCodeType {
         match self {
             Self::Inline => "inline",
             Self::Zip => "zip",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -108,9 +108,9 @@ impl From<&str> for TemplateBaseCodeType {
         match value {
             "inline" => Self::Inline,
             "zip" => Self::Zip,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(TemplateBaseCodeType);
+codegen_runtime::string_enum!(TemplateBaseCodeType);

@@ -23,15 +23,15 @@ impl ListFunctionAsyncInvocationsRequest {
     }
 }
 
-impl crate::runtime::Operation for ListFunctionAsyncInvocationsRequest {
+impl crate::Operation for ListFunctionAsyncInvocationsRequest {
     type Response = ListFunctionAsyncInvocationsResponse;
     const ID: &'static str = "ListFunctionAsyncInvocations";
     const METHOD: http::Method = http::Method::GET;
     fn build(
         &self,
-        endpoint: &crate::runtime::Endpoint,
+        endpoint: &crate::Endpoint,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
             .literal("/fgs/functions/")
@@ -46,7 +46,12 @@ impl crate::runtime::Operation for ListFunctionAsyncInvocationsRequest {
             match status.as_u16() {
                 200 => {
                     ListFunctionAsyncInvocationsResponse::Ok {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
+                        body: codegen_runtime::__private::decode(
+                            crate::VENDOR,
+                            status,
+                            &headers,
+                            &body,
+                        )?,
                         headers,
                     }
                 }
@@ -93,19 +98,27 @@ impl ListFunctionAsyncInvocationsResponse {
         }
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-    /// header such as `X-Cff-Request-Id`), for support tickets.
+    /// header), for support tickets.
     pub fn request_id(&self) -> Option<String> {
-        crate::runtime::request_id(self.headers())
+        crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
-    /// the status is not a success.
+    /// the status is not a documented success.
     pub fn into_ok(
         self,
     ) -> Result<models::ListFunctionAsyncInvocationsResult, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),
             Self::Undocumented { status, headers, body } => {
-                Err(crate::runtime::api_error_raw(status.as_u16(), &headers, &body))
+                Err(
+                    codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        )
+                        .into(),
+                )
             }
         }
     }

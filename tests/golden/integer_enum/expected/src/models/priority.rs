@@ -16,7 +16,7 @@ pub enum Priority {
     V10,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(i64),
+    Unknown(crate::UnknownValue<i64>),
 }
 
 impl Priority {
@@ -27,7 +27,7 @@ impl Priority {
             Self::V2 => 2,
             Self::V3 => 3,
             Self::V10 => 10,
-            Self::Unknown(value) => *value,
+            Self::Unknown(value) => *value.get(),
         }
     }
 }
@@ -39,9 +39,9 @@ impl From<i64> for Priority {
             2 => Self::V2,
             3 => Self::V3,
             10 => Self::V10,
-            other => Self::Unknown(other),
+            other => Self::Unknown(crate::UnknownValue::__new(other)),
         }
     }
 }
 
-crate::runtime::integer_enum!(Priority);
+codegen_runtime::integer_enum!(Priority);

@@ -38,7 +38,7 @@ pub struct UpdateFunctionMaxInstanceConfigRequestBody {
     /// 比例。
     ///
     /// Allowed values: `0.5`, `1.5`
-    #[serde(serialize_with = "crate::runtime::number::serialize")]
+    #[serde(serialize_with = "codegen_runtime::__private::number::serialize")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
     /// Properties the spec does not describe, kept so that they survive a
@@ -77,7 +77,7 @@ pub enum UpdateFunctionMaxInstanceConfigRequestBodyLogLevel {
     V2,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(i64),
+    Unknown(crate::UnknownValue<i64>),
 }
 
 impl UpdateFunctionMaxInstanceConfigRequestBodyLogLevel {
@@ -87,7 +87,7 @@ impl UpdateFunctionMaxInstanceConfigRequestBodyLogLevel {
             Self::V0 => 0,
             Self::V1 => 1,
             Self::V2 => 2,
-            Self::Unknown(value) => *value,
+            Self::Unknown(value) => *value.get(),
         }
     }
 }
@@ -98,12 +98,12 @@ impl From<i64> for UpdateFunctionMaxInstanceConfigRequestBodyLogLevel {
             0 => Self::V0,
             1 => Self::V1,
             2 => Self::V2,
-            other => Self::Unknown(other),
+            other => Self::Unknown(crate::UnknownValue::__new(other)),
         }
     }
 }
 
-crate::runtime::integer_enum!(UpdateFunctionMaxInstanceConfigRequestBodyLogLevel);
+codegen_runtime::integer_enum!(UpdateFunctionMaxInstanceConfigRequestBodyLogLevel);
 
 /// 时区偏移(小时)。
 ///
@@ -120,7 +120,7 @@ pub enum UpdateFunctionMaxInstanceConfigRequestBodyOffset {
     V8,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(i64),
+    Unknown(crate::UnknownValue<i64>),
 }
 
 impl UpdateFunctionMaxInstanceConfigRequestBodyOffset {
@@ -131,7 +131,7 @@ impl UpdateFunctionMaxInstanceConfigRequestBodyOffset {
             Self::V0 => 0,
             Self::V1 => 1,
             Self::V8 => 8,
-            Self::Unknown(value) => *value,
+            Self::Unknown(value) => *value.get(),
         }
     }
 }
@@ -143,12 +143,12 @@ impl From<i64> for UpdateFunctionMaxInstanceConfigRequestBodyOffset {
             0 => Self::V0,
             1 => Self::V1,
             8 => Self::V8,
-            other => Self::Unknown(other),
+            other => Self::Unknown(crate::UnknownValue::__new(other)),
         }
     }
 }
 
-crate::runtime::integer_enum!(UpdateFunctionMaxInstanceConfigRequestBodyOffset);
+codegen_runtime::integer_enum!(UpdateFunctionMaxInstanceConfigRequestBodyOffset);
 
 /// Allowed values: `0`, `1`, `3`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -161,7 +161,7 @@ pub enum UpdateFunctionMaxInstanceConfigRequestBodyRetryCountsItem {
     V3,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(i64),
+    Unknown(crate::UnknownValue<i64>),
 }
 
 impl UpdateFunctionMaxInstanceConfigRequestBodyRetryCountsItem {
@@ -171,7 +171,7 @@ impl UpdateFunctionMaxInstanceConfigRequestBodyRetryCountsItem {
             Self::V0 => 0,
             Self::V1 => 1,
             Self::V3 => 3,
-            Self::Unknown(value) => *value,
+            Self::Unknown(value) => *value.get(),
         }
     }
 }
@@ -182,12 +182,14 @@ impl From<i64> for UpdateFunctionMaxInstanceConfigRequestBodyRetryCountsItem {
             0 => Self::V0,
             1 => Self::V1,
             3 => Self::V3,
-            other => Self::Unknown(other),
+            other => Self::Unknown(crate::UnknownValue::__new(other)),
         }
     }
 }
 
-crate::runtime::integer_enum!(UpdateFunctionMaxInstanceConfigRequestBodyRetryCountsItem);
+codegen_runtime::integer_enum!(
+    UpdateFunctionMaxInstanceConfigRequestBodyRetryCountsItem
+);
 
 /// 字符串形式的数字。
 ///
@@ -200,7 +202,7 @@ pub enum UpdateFunctionMaxInstanceConfigRequestBodyVersionFlag {
     V2,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl UpdateFunctionMaxInstanceConfigRequestBodyVersionFlag {
@@ -209,7 +211,7 @@ impl UpdateFunctionMaxInstanceConfigRequestBodyVersionFlag {
         match self {
             Self::V1 => "1",
             Self::V2 => "2",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -219,9 +221,9 @@ impl From<&str> for UpdateFunctionMaxInstanceConfigRequestBodyVersionFlag {
         match value {
             "1" => Self::V1,
             "2" => Self::V2,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(UpdateFunctionMaxInstanceConfigRequestBodyVersionFlag);
+codegen_runtime::string_enum!(UpdateFunctionMaxInstanceConfigRequestBodyVersionFlag);

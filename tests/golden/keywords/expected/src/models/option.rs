@@ -26,7 +26,7 @@ pub enum OptionKind {
     Value,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(::std::string::String),
+    Unknown(crate::UnknownValue<::std::string::String>),
 }
 
 impl OptionKind {
@@ -35,7 +35,7 @@ impl OptionKind {
         match self {
             Self::Flag => "flag",
             Self::Value => "value",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -45,9 +45,9 @@ impl From<&str> for OptionKind {
         match value {
             "flag" => Self::Flag,
             "value" => Self::Value,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(OptionKind);
+codegen_runtime::string_enum!(OptionKind);

@@ -46,7 +46,7 @@ pub enum ResultStatus {
     Failed,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(::std::string::String),
+    Unknown(crate::UnknownValue<::std::string::String>),
 }
 
 impl ResultStatus {
@@ -55,7 +55,7 @@ impl ResultStatus {
         match self {
             Self::Success => "success",
             Self::Failed => "failed",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -65,12 +65,12 @@ impl From<&str> for ResultStatus {
         match value {
             "success" => Self::Success,
             "failed" => Self::Failed,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(ResultStatus);
+codegen_runtime::string_enum!(ResultStatus);
 
 /// 结果码。
 ///
@@ -83,7 +83,7 @@ pub enum ResultCode {
     V1,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(i64),
+    Unknown(crate::UnknownValue<i64>),
 }
 
 impl ResultCode {
@@ -92,7 +92,7 @@ impl ResultCode {
         match self {
             Self::V0 => 0,
             Self::V1 => 1,
-            Self::Unknown(value) => *value,
+            Self::Unknown(value) => *value.get(),
         }
     }
 }
@@ -102,9 +102,9 @@ impl From<i64> for ResultCode {
         match value {
             0 => Self::V0,
             1 => Self::V1,
-            other => Self::Unknown(other),
+            other => Self::Unknown(crate::UnknownValue::__new(other)),
         }
     }
 }
 
-crate::runtime::integer_enum!(ResultCode);
+codegen_runtime::integer_enum!(ResultCode);

@@ -23,15 +23,15 @@ impl CreateFunctionAppRequest {
     }
 }
 
-impl crate::runtime::Operation for CreateFunctionAppRequest {
+impl crate::Operation for CreateFunctionAppRequest {
     type Response = CreateFunctionAppResponse;
     const ID: &'static str = "CreateFunctionApp";
     const METHOD: http::Method = http::Method::POST;
     fn build(
         &self,
-        endpoint: &crate::runtime::Endpoint,
+        endpoint: &crate::Endpoint,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
             .literal("/fgs/applications")
@@ -77,8 +77,8 @@ impl CreateFunctionAppResponse {
         }
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-    /// header such as `X-Cff-Request-Id`), for support tickets.
+    /// header), for support tickets.
     pub fn request_id(&self) -> Option<String> {
-        crate::runtime::request_id(self.headers())
+        crate::VENDOR.request_id(self.headers())
     }
 }

@@ -80,7 +80,7 @@ pub enum UpdateFunctionConfigRequestBodyRuntime2 {
     Java11,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl UpdateFunctionConfigRequestBodyRuntime2 {
@@ -89,7 +89,7 @@ impl UpdateFunctionConfigRequestBodyRuntime2 {
         match self {
             Self::Python3_9 => "Python3.9",
             Self::Java11 => "Java11",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -99,12 +99,12 @@ impl From<&str> for UpdateFunctionConfigRequestBodyRuntime2 {
         match value {
             "Python3.9" => Self::Python3_9,
             "Java11" => Self::Java11,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(UpdateFunctionConfigRequestBodyRuntime2);
+codegen_runtime::string_enum!(UpdateFunctionConfigRequestBodyRuntime2);
 
 /// 内联对象, 名称与定义 UpdateFunctionConfigRequestBodyStrategy 冲突。
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

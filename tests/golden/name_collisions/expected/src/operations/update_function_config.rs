@@ -31,15 +31,15 @@ impl UpdateFunctionConfigRequest {
     }
 }
 
-impl crate::runtime::Operation for UpdateFunctionConfigRequest {
+impl crate::Operation for UpdateFunctionConfigRequest {
     type Response = UpdateFunctionConfigResponse;
     const ID: &'static str = "UpdateFunctionConfig";
     const METHOD: http::Method = http::Method::PUT;
     fn build(
         &self,
-        endpoint: &crate::runtime::Endpoint,
+        endpoint: &crate::Endpoint,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
             .literal("/fgs/functions/")
@@ -87,8 +87,8 @@ impl UpdateFunctionConfigResponse {
         }
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-    /// header such as `X-Cff-Request-Id`), for support tickets.
+    /// header), for support tickets.
     pub fn request_id(&self) -> Option<String> {
-        crate::runtime::request_id(self.headers())
+        crate::VENDOR.request_id(self.headers())
     }
 }

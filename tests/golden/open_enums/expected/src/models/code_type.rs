@@ -26,7 +26,7 @@ pub enum CodeType {
     CustomImageSwr,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CodeType {
@@ -38,7 +38,7 @@ impl CodeType {
             Self::Obs => "obs",
             Self::Jar => "jar",
             Self::CustomImageSwr => "Custom-Image-Swr",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -51,9 +51,9 @@ impl From<&str> for CodeType {
             "obs" => Self::Obs,
             "jar" => Self::Jar,
             "Custom-Image-Swr" => Self::CustomImageSwr,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CodeType);
+codegen_runtime::string_enum!(CodeType);

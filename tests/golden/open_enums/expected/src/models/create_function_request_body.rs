@@ -90,7 +90,7 @@ pub enum CreateFunctionRequestBodyRuntime {
     Minus1,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CreateFunctionRequestBodyRuntime {
@@ -115,7 +115,7 @@ impl CreateFunctionRequestBodyRuntime {
             Self::U662f => "是",
             Self::V2_0 => "2.0",
             Self::Minus1 => "-1",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -141,12 +141,12 @@ impl From<&str> for CreateFunctionRequestBodyRuntime {
             "是" => Self::U662f,
             "2.0" => Self::V2_0,
             "-1" => Self::Minus1,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CreateFunctionRequestBodyRuntime);
+codegen_runtime::string_enum!(CreateFunctionRequestBodyRuntime);
 
 /// Allowed values: `http`, `https`, `grpc`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -159,7 +159,7 @@ pub enum CreateFunctionRequestBodyProtocolsItem {
     Grpc,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CreateFunctionRequestBodyProtocolsItem {
@@ -169,7 +169,7 @@ impl CreateFunctionRequestBodyProtocolsItem {
             Self::Http => "http",
             Self::Https => "https",
             Self::Grpc => "grpc",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -180,9 +180,9 @@ impl From<&str> for CreateFunctionRequestBodyProtocolsItem {
             "http" => Self::Http,
             "https" => Self::Https,
             "grpc" => Self::Grpc,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CreateFunctionRequestBodyProtocolsItem);
+codegen_runtime::string_enum!(CreateFunctionRequestBodyProtocolsItem);

@@ -23,15 +23,15 @@ impl CreateFunctionRequest {
     }
 }
 
-impl crate::runtime::Operation for CreateFunctionRequest {
+impl crate::Operation for CreateFunctionRequest {
     type Response = CreateFunctionResponse;
     const ID: &'static str = "CreateFunction";
     const METHOD: http::Method = http::Method::POST;
     fn build(
         &self,
-        endpoint: &crate::runtime::Endpoint,
+        endpoint: &crate::Endpoint,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
             .literal("/fgs/functions")
@@ -77,8 +77,8 @@ impl CreateFunctionResponse {
         }
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-    /// header such as `X-Cff-Request-Id`), for support tickets.
+    /// header), for support tickets.
     pub fn request_id(&self) -> Option<String> {
-        crate::runtime::request_id(self.headers())
+        crate::VENDOR.request_id(self.headers())
     }
 }

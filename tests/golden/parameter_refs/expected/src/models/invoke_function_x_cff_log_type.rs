@@ -10,7 +10,7 @@ pub enum InvokeFunctionXCffLogType {
     Empty,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl InvokeFunctionXCffLogType {
@@ -19,7 +19,7 @@ impl InvokeFunctionXCffLogType {
         match self {
             Self::Tail => "tail",
             Self::Empty => "",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -29,9 +29,9 @@ impl From<&str> for InvokeFunctionXCffLogType {
         match value {
             "tail" => Self::Tail,
             "" => Self::Empty,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(InvokeFunctionXCffLogType);
+codegen_runtime::string_enum!(InvokeFunctionXCffLogType);

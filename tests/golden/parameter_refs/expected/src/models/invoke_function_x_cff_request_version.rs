@@ -10,7 +10,7 @@ pub enum InvokeFunctionXCffRequestVersion {
     V1,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl InvokeFunctionXCffRequestVersion {
@@ -19,7 +19,7 @@ impl InvokeFunctionXCffRequestVersion {
         match self {
             Self::V0 => "v0",
             Self::V1 => "v1",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -29,9 +29,9 @@ impl From<&str> for InvokeFunctionXCffRequestVersion {
         match value {
             "v0" => Self::V0,
             "v1" => Self::V1,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(InvokeFunctionXCffRequestVersion);
+codegen_runtime::string_enum!(InvokeFunctionXCffRequestVersion);

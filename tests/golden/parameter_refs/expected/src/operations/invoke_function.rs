@@ -61,15 +61,15 @@ impl InvokeFunctionRequest {
     }
 }
 
-impl crate::runtime::Operation for InvokeFunctionRequest {
+impl crate::Operation for InvokeFunctionRequest {
     type Response = InvokeFunctionResponse;
     const ID: &'static str = "InvokeFunction";
     const METHOD: http::Method = http::Method::POST;
     fn build(
         &self,
-        endpoint: &crate::runtime::Endpoint,
+        endpoint: &crate::Endpoint,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
             .literal("/fgs/functions/")
@@ -87,15 +87,24 @@ impl crate::runtime::Operation for InvokeFunctionRequest {
             match status.as_u16() {
                 200 => {
                     InvokeFunctionResponse::Ok {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
+                        body: codegen_runtime::__private::decode(
+                            crate::VENDOR,
+                            status,
+                            &headers,
+                            &body,
+                        )?,
                         headers,
                     }
                 }
                 400 => {
-                    InvokeFunctionResponse::BadRequest {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    InvokeFunctionResponse::BadRequest(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 _ => {
                     InvokeFunctionResponse::Undocumented {
@@ -121,12 +130,9 @@ pub enum InvokeFunctionResponse {
         headers: http::HeaderMap,
     },
     /// `400`: Bad Request 请求错误。
-    BadRequest {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    BadRequest(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
 }
@@ -136,7 +142,7 @@ impl InvokeFunctionResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
-            Self::BadRequest { .. } => 400,
+            Self::BadRequest(error) => error.status,
             Self::Undocumented { status, .. } => status.as_u16(),
         }
     }
@@ -144,25 +150,31 @@ impl InvokeFunctionResponse {
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
-            Self::BadRequest { headers, .. } => headers,
+            Self::BadRequest(error) => &error.headers,
             Self::Undocumented { headers, .. } => headers,
         }
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-    /// header such as `X-Cff-Request-Id`), for support tickets.
+    /// header), for support tickets.
     pub fn request_id(&self) -> Option<String> {
-        crate::runtime::request_id(self.headers())
+        crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
-    /// the status is not a success.
+    /// the status is not a documented success.
     pub fn into_ok(self) -> Result<models::InvokeFunctionResponseBody, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),
-            Self::BadRequest { body, headers, .. } => {
-                Err(crate::runtime::api_error(400, &headers, &body))
-            }
+            Self::BadRequest(error) => Err(error.into()),
             Self::Undocumented { status, headers, body } => {
-                Err(crate::runtime::api_error_raw(status.as_u16(), &headers, &body))
+                Err(
+                    codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        )
+                        .into(),
+                )
             }
         }
     }

@@ -42,7 +42,7 @@ pub enum FuncVpcMode {
     Dedicated,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl FuncVpcMode {
@@ -51,7 +51,7 @@ impl FuncVpcMode {
         match self {
             Self::Shared => "shared",
             Self::Dedicated => "dedicated",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -61,9 +61,9 @@ impl From<&str> for FuncVpcMode {
         match value {
             "shared" => Self::Shared,
             "dedicated" => Self::Dedicated,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(FuncVpcMode);
+codegen_runtime::string_enum!(FuncVpcMode);

@@ -23,15 +23,15 @@ impl CreateFunctionRequest {
     }
 }
 
-impl crate::runtime::Operation for CreateFunctionRequest {
+impl crate::Operation for CreateFunctionRequest {
     type Response = CreateFunctionResponse;
     const ID: &'static str = "CreateFunction";
     const METHOD: http::Method = http::Method::POST;
     fn build(
         &self,
-        endpoint: &crate::runtime::Endpoint,
+        endpoint: &crate::Endpoint,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
             .literal("/fgs/functions")
@@ -44,10 +44,14 @@ impl crate::runtime::Operation for CreateFunctionRequest {
         Ok(
             match status.as_u16() {
                 400 => {
-                    CreateFunctionResponse::BadRequest {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    CreateFunctionResponse::BadRequest(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 _ => {
                     CreateFunctionResponse::Undocumented {
@@ -66,12 +70,9 @@ impl crate::runtime::Operation for CreateFunctionRequest {
 #[allow(clippy::large_enum_variant)]
 pub enum CreateFunctionResponse {
     /// `400`: Bad Request 请求错误。
-    BadRequest {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    BadRequest(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
 }
@@ -80,20 +81,20 @@ impl CreateFunctionResponse {
     /// The HTTP status of the response.
     pub fn status(&self) -> u16 {
         match self {
-            Self::BadRequest { .. } => 400,
+            Self::BadRequest(error) => error.status,
             Self::Undocumented { status, .. } => status.as_u16(),
         }
     }
     /// The response headers.
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
-            Self::BadRequest { headers, .. } => headers,
+            Self::BadRequest(error) => &error.headers,
             Self::Undocumented { headers, .. } => headers,
         }
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-    /// header such as `X-Cff-Request-Id`), for support tickets.
+    /// header), for support tickets.
     pub fn request_id(&self) -> Option<String> {
-        crate::runtime::request_id(self.headers())
+        crate::VENDOR.request_id(self.headers())
     }
 }

@@ -31,15 +31,15 @@ impl UpdateFunctionConfigRequest {
     }
 }
 
-impl crate::runtime::Operation for UpdateFunctionConfigRequest {
+impl crate::Operation for UpdateFunctionConfigRequest {
     type Response = UpdateFunctionConfigResponse;
     const ID: &'static str = "UpdateFunctionConfig";
     const METHOD: http::Method = http::Method::PUT;
     fn build(
         &self,
-        endpoint: &crate::runtime::Endpoint,
+        endpoint: &crate::Endpoint,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
             .literal("/fgs/functions/")
@@ -54,10 +54,14 @@ impl crate::runtime::Operation for UpdateFunctionConfigRequest {
         Ok(
             match status.as_u16() {
                 400 => {
-                    UpdateFunctionConfigResponse::BadRequest {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    UpdateFunctionConfigResponse::BadRequest(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 _ => {
                     UpdateFunctionConfigResponse::Undocumented {
@@ -76,12 +80,9 @@ impl crate::runtime::Operation for UpdateFunctionConfigRequest {
 #[allow(clippy::large_enum_variant)]
 pub enum UpdateFunctionConfigResponse {
     /// `400`: Bad Request 请求错误。
-    BadRequest {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    BadRequest(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
 }
@@ -90,20 +91,20 @@ impl UpdateFunctionConfigResponse {
     /// The HTTP status of the response.
     pub fn status(&self) -> u16 {
         match self {
-            Self::BadRequest { .. } => 400,
+            Self::BadRequest(error) => error.status,
             Self::Undocumented { status, .. } => status.as_u16(),
         }
     }
     /// The response headers.
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
-            Self::BadRequest { headers, .. } => headers,
+            Self::BadRequest(error) => &error.headers,
             Self::Undocumented { headers, .. } => headers,
         }
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-    /// header such as `X-Cff-Request-Id`), for support tickets.
+    /// header), for support tickets.
     pub fn request_id(&self) -> Option<String> {
-        crate::runtime::request_id(self.headers())
+        crate::VENDOR.request_id(self.headers())
     }
 }

@@ -266,7 +266,7 @@ pub enum CreateFunctionRequestBodyCodeType {
     CustomImageSwr,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CreateFunctionRequestBodyCodeType {
@@ -278,7 +278,7 @@ impl CreateFunctionRequestBodyCodeType {
             Self::Obs => "obs",
             Self::Jar => "jar",
             Self::CustomImageSwr => "Custom-Image-Swr",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -291,12 +291,12 @@ impl From<&str> for CreateFunctionRequestBodyCodeType {
             "obs" => Self::Obs,
             "jar" => Self::Jar,
             "Custom-Image-Swr" => Self::CustomImageSwr,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CreateFunctionRequestBodyCodeType);
+codegen_runtime::string_enum!(CreateFunctionRequestBodyCodeType);
 
 /// FunctionGraph函数的执行环境
 ///
@@ -405,7 +405,7 @@ pub enum CreateFunctionRequestBodyRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CreateFunctionRequestBodyRuntime {
@@ -437,7 +437,7 @@ impl CreateFunctionRequestBodyRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -470,12 +470,12 @@ impl From<&str> for CreateFunctionRequestBodyRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CreateFunctionRequestBodyRuntime);
+codegen_runtime::string_enum!(CreateFunctionRequestBodyRuntime);
 
 /// 函数版本;部分局点只支持v1函数,缺省值则为v1
 ///
@@ -489,7 +489,7 @@ pub enum CreateFunctionRequestBodyType {
     V2,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CreateFunctionRequestBodyType {
@@ -498,7 +498,7 @@ impl CreateFunctionRequestBodyType {
         match self {
             Self::V1 => "v1",
             Self::V2 => "v2",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -508,9 +508,9 @@ impl From<&str> for CreateFunctionRequestBodyType {
         match value {
             "v1" => Self::V1,
             "v2" => Self::V2,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CreateFunctionRequestBodyType);
+codegen_runtime::string_enum!(CreateFunctionRequestBodyType);

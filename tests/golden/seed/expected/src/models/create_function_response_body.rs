@@ -381,7 +381,7 @@ pub enum CreateFunctionResponseBodyCodeType {
     CustomImageSwr,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CreateFunctionResponseBodyCodeType {
@@ -393,7 +393,7 @@ impl CreateFunctionResponseBodyCodeType {
             Self::Obs => "obs",
             Self::Jar => "jar",
             Self::CustomImageSwr => "Custom-Image-Swr",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -406,12 +406,12 @@ impl From<&str> for CreateFunctionResponseBodyCodeType {
             "obs" => Self::Obs,
             "jar" => Self::Jar,
             "Custom-Image-Swr" => Self::CustomImageSwr,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CreateFunctionResponseBodyCodeType);
+codegen_runtime::string_enum!(CreateFunctionResponseBodyCodeType);
 
 /// 临时存储大小。默认情况下会为函数的/tmp目录分配512MB的空间。您可以通过临时存储设置将函数的/tmp目录大小调整为10G。
 ///
@@ -424,7 +424,7 @@ pub enum CreateFunctionResponseBodyEphemeralStorage {
     V10240,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(i64),
+    Unknown(crate::UnknownValue<i64>),
 }
 
 impl CreateFunctionResponseBodyEphemeralStorage {
@@ -433,7 +433,7 @@ impl CreateFunctionResponseBodyEphemeralStorage {
         match self {
             Self::V512 => 512,
             Self::V10240 => 10240,
-            Self::Unknown(value) => *value,
+            Self::Unknown(value) => *value.get(),
         }
     }
 }
@@ -443,12 +443,12 @@ impl From<i64> for CreateFunctionResponseBodyEphemeralStorage {
         match value {
             512 => Self::V512,
             10240 => Self::V10240,
-            other => Self::Unknown(other),
+            other => Self::Unknown(crate::UnknownValue::__new(other)),
         }
     }
 }
 
-crate::runtime::integer_enum!(CreateFunctionResponseBodyEphemeralStorage);
+codegen_runtime::integer_enum!(CreateFunctionResponseBodyEphemeralStorage);
 
 /// FunctionGraph函数的执行环境
 ///
@@ -557,7 +557,7 @@ pub enum CreateFunctionResponseBodyRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CreateFunctionResponseBodyRuntime {
@@ -589,7 +589,7 @@ impl CreateFunctionResponseBodyRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -622,12 +622,12 @@ impl From<&str> for CreateFunctionResponseBodyRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CreateFunctionResponseBodyRuntime);
+codegen_runtime::string_enum!(CreateFunctionResponseBodyRuntime);
 
 /// v2表示为正式版本,v1为废弃版本。
 ///
@@ -640,7 +640,7 @@ pub enum CreateFunctionResponseBodyType {
     V2,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl CreateFunctionResponseBodyType {
@@ -649,7 +649,7 @@ impl CreateFunctionResponseBodyType {
         match self {
             Self::V1 => "v1",
             Self::V2 => "v2",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -659,9 +659,9 @@ impl From<&str> for CreateFunctionResponseBodyType {
         match value {
             "v1" => Self::V1,
             "v2" => Self::V2,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(CreateFunctionResponseBodyType);
+codegen_runtime::string_enum!(CreateFunctionResponseBodyType);

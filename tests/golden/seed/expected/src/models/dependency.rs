@@ -227,7 +227,7 @@ pub enum DependencyRuntime {
     CustomImage,
     /// A value the spec does not list, kept as received so that it is sent back
     /// unchanged.
-    Unknown(String),
+    Unknown(crate::UnknownValue<String>),
 }
 
 impl DependencyRuntime {
@@ -259,7 +259,7 @@ impl DependencyRuntime {
             Self::Cangjie1_0 => "Cangjie1.0",
             Self::Http => "http",
             Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -292,9 +292,9 @@ impl From<&str> for DependencyRuntime {
             "Cangjie1.0" => Self::Cangjie1_0,
             "http" => Self::Http,
             "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(other.into()),
+            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
         }
     }
 }
 
-crate::runtime::string_enum!(DependencyRuntime);
+codegen_runtime::string_enum!(DependencyRuntime);

@@ -23,15 +23,15 @@ impl CreateFunctionRequest {
     }
 }
 
-impl crate::runtime::Operation for CreateFunctionRequest {
+impl crate::Operation for CreateFunctionRequest {
     type Response = CreateFunctionResponse;
     const ID: &'static str = "CreateFunction";
     const METHOD: http::Method = http::Method::POST;
     fn build(
         &self,
-        endpoint: &crate::runtime::Endpoint,
+        endpoint: &crate::Endpoint,
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
-        crate::runtime::RequestBuilder::new(Self::METHOD, endpoint)
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
             .literal("/fgs/functions")
@@ -45,45 +45,74 @@ impl crate::runtime::Operation for CreateFunctionRequest {
             match status.as_u16() {
                 200 => {
                     CreateFunctionResponse::Ok {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
+                        body: codegen_runtime::__private::decode(
+                            crate::VENDOR,
+                            status,
+                            &headers,
+                            &body,
+                        )?,
                         headers,
                     }
                 }
                 400 => {
-                    CreateFunctionResponse::BadRequest {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    CreateFunctionResponse::BadRequest(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 401 => {
-                    CreateFunctionResponse::Unauthorized {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    CreateFunctionResponse::Unauthorized(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 403 => {
-                    CreateFunctionResponse::Forbidden {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    CreateFunctionResponse::Forbidden(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 404 => {
-                    CreateFunctionResponse::NotFound {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    CreateFunctionResponse::NotFound(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 500 => {
-                    CreateFunctionResponse::InternalServerError {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    CreateFunctionResponse::InternalServerError(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 503 => {
-                    CreateFunctionResponse::ServiceUnavailable {
-                        body: crate::runtime::json(status.as_u16(), &body)?,
-                        headers,
-                    }
+                    CreateFunctionResponse::ServiceUnavailable(
+                        codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        ),
+                    )
                 }
                 _ => {
                     CreateFunctionResponse::Undocumented {
@@ -109,47 +138,29 @@ pub enum CreateFunctionResponse {
         headers: http::HeaderMap,
     },
     /// `400`: Bad Request 请求错误。
-    BadRequest {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    BadRequest(crate::ApiError),
     /// `401`: Unauthorized 鉴权失败。
-    Unauthorized {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    Unauthorized(crate::ApiError),
     /// `403`: Forbidden 没有操作权限。
-    Forbidden {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    Forbidden(crate::ApiError),
     /// `404`: Not Found 找不到资源。
-    NotFound {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    NotFound(crate::ApiError),
     /// `500`: Internal Server Error 服务内部错误。
-    InternalServerError {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    InternalServerError(crate::ApiError),
     /// `503`: Service Unavailable 服务不可用
-    ServiceUnavailable {
-        /// The decoded body.
-        body: models::ErrorResp,
-        /// Every response header.
-        headers: http::HeaderMap,
-    },
+    ///
+    /// The body is documented as [`models::ErrorResp`](crate::models::ErrorResp); read it with [`ApiError::decode`](crate::ApiError::decode).
+    ServiceUnavailable(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
 }
@@ -159,12 +170,12 @@ impl CreateFunctionResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
-            Self::BadRequest { .. } => 400,
-            Self::Unauthorized { .. } => 401,
-            Self::Forbidden { .. } => 403,
-            Self::NotFound { .. } => 404,
-            Self::InternalServerError { .. } => 500,
-            Self::ServiceUnavailable { .. } => 503,
+            Self::BadRequest(error) => error.status,
+            Self::Unauthorized(error) => error.status,
+            Self::Forbidden(error) => error.status,
+            Self::NotFound(error) => error.status,
+            Self::InternalServerError(error) => error.status,
+            Self::ServiceUnavailable(error) => error.status,
             Self::Undocumented { status, .. } => status.as_u16(),
         }
     }
@@ -172,45 +183,41 @@ impl CreateFunctionResponse {
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
-            Self::BadRequest { headers, .. } => headers,
-            Self::Unauthorized { headers, .. } => headers,
-            Self::Forbidden { headers, .. } => headers,
-            Self::NotFound { headers, .. } => headers,
-            Self::InternalServerError { headers, .. } => headers,
-            Self::ServiceUnavailable { headers, .. } => headers,
+            Self::BadRequest(error) => &error.headers,
+            Self::Unauthorized(error) => &error.headers,
+            Self::Forbidden(error) => &error.headers,
+            Self::NotFound(error) => &error.headers,
+            Self::InternalServerError(error) => &error.headers,
+            Self::ServiceUnavailable(error) => &error.headers,
             Self::Undocumented { headers, .. } => headers,
         }
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
-    /// header such as `X-Cff-Request-Id`), for support tickets.
+    /// header), for support tickets.
     pub fn request_id(&self) -> Option<String> {
-        crate::runtime::request_id(self.headers())
+        crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
-    /// the status is not a success.
+    /// the status is not a documented success.
     pub fn into_ok(self) -> Result<models::CreateFunctionResponseBody, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),
-            Self::BadRequest { body, headers, .. } => {
-                Err(crate::runtime::api_error(400, &headers, &body))
-            }
-            Self::Unauthorized { body, headers, .. } => {
-                Err(crate::runtime::api_error(401, &headers, &body))
-            }
-            Self::Forbidden { body, headers, .. } => {
-                Err(crate::runtime::api_error(403, &headers, &body))
-            }
-            Self::NotFound { body, headers, .. } => {
-                Err(crate::runtime::api_error(404, &headers, &body))
-            }
-            Self::InternalServerError { body, headers, .. } => {
-                Err(crate::runtime::api_error(500, &headers, &body))
-            }
-            Self::ServiceUnavailable { body, headers, .. } => {
-                Err(crate::runtime::api_error(503, &headers, &body))
-            }
+            Self::BadRequest(error) => Err(error.into()),
+            Self::Unauthorized(error) => Err(error.into()),
+            Self::Forbidden(error) => Err(error.into()),
+            Self::NotFound(error) => Err(error.into()),
+            Self::InternalServerError(error) => Err(error.into()),
+            Self::ServiceUnavailable(error) => Err(error.into()),
             Self::Undocumented { status, headers, body } => {
-                Err(crate::runtime::api_error_raw(status.as_u16(), &headers, &body))
+                Err(
+                    codegen_runtime::__private::api_error(
+                            crate::VENDOR,
+                            status,
+                            headers,
+                            body,
+                        )
+                        .into(),
+                )
             }
         }
     }

@@ -1,0 +1,32 @@
+//! Generates two services into `OUT_DIR` with codegen's library, as any crate can:
+//! FunctionGraph (models and operations only) and four ECS operations (with a client).
+//! Their spec warnings are known (see `cargo run -p codegen`), so they are not repeated.
+
+use std::path::Path;
+
+/// The ECS operations of the slice, from the vendored sample specs.
+const ECS_OPERATIONS: &[&str] = &["ShowServer.json", "ListServersDetails.json", "ListFlavors.json", "DeleteServers.json"];
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    codegen::build::Module::new(root.join("specs/functiongraph"), "functiongraph")
+        .overrides(root.join("specs/overrides.json"))
+        .client(false)
+        .quiet()
+        .generate()
+        .unwrap_or_else(|failure| panic!("{failure}"));
+
+    // A folder of specs is what codegen reads: copy the slice into one.
+    let out_dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
+    let slice = Path::new(&out_dir).join("ecs-specs");
+    std::fs::create_dir_all(&slice).expect("OUT_DIR is writable");
+    for name in ECS_OPERATIONS {
+        let from = root.join("tests/samples/ECS").join(name);
+        println!("cargo::rerun-if-changed={}", from.display());
+        std::fs::copy(&from, slice.join(name)).expect("the sample spec exists");
+    }
+    codegen::build::Module::new(&slice, "ecs")
+        .quiet()
+        .generate()
+        .unwrap_or_else(|failure| panic!("{failure}"));
+}

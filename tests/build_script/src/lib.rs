@@ -1,0 +1,12 @@
+//! Two services generated at build time by `build.rs` with codegen's library, and
+//! included here: the modules need only the runtime crate (and serde, http, indexmap).
+
+/// FunctionGraph's models and operations (no client), from `specs/functiongraph`.
+pub mod functiongraph {
+    include!(concat!(env!("OUT_DIR"), "/functiongraph.rs"));
+}
+
+/// Four ECS operations with their client, from `tests/samples/ECS`.
+pub mod ecs {
+    include!(concat!(env!("OUT_DIR"), "/ecs.rs"));
+}
