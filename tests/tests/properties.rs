@@ -120,6 +120,22 @@ proptest! {
         round_trip(&value)?;
     }
 
+    /// Equal exactly when the wire values are: a listed value never lands in `Unknown`,
+    /// whichever way it comes in.
+    #[test]
+    fn open_enums_are_equal_exactly_when_their_values_are(a in runtime(), b in runtime()) {
+        prop_assert_eq!(a == b, a.as_str() == b.as_str());
+        let parsed: CreateFunctionRequestBodyRuntime = a.as_str().parse().expect("infallible");
+        let loaded: CreateFunctionRequestBodyRuntime =
+            serde_json::from_value(Value::String(a.as_str().to_owned())).expect("any string loads");
+        prop_assert_eq!(&parsed, &a);
+        prop_assert_eq!(&loaded, &a);
+        if let CreateFunctionRequestBodyRuntime::Unknown(other) = &a {
+            prop_assert!(CreateFunctionRequestBodyRuntime::from(other.as_str()) == a);
+            prop_assert!(!["Python3.9", "C#(.NET Core 2.0)", "Custom Image"].contains(&other.as_str()));
+        }
+    }
+
     #[test]
     fn date_times_keep_any_text(raw in text()) {
         let value = DateTime::new(raw.clone());

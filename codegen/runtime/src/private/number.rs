@@ -77,6 +77,25 @@ mod tests {
         one: Option<f64>,
     }
 
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Nullable {
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "super::serialize",
+            deserialize_with = "crate::__private::nullable::deserialize"
+        )]
+        value: Option<Option<f64>>,
+    }
+
+    #[test]
+    fn nullable_numbers_keep_integers_null_and_absence() {
+        for text in [r#"{"value":950}"#, r#"{"value":0.25}"#, r#"{"value":null}"#, r#"{}"#] {
+            let probe: Nullable = serde_json::from_str(text).expect("loads");
+            assert_eq!(serde_json::to_string(&probe).expect("serializes"), text);
+        }
+    }
+
     #[test]
     fn integers_stay_integers() {
         let text = r#"{"values":[-1,950,0.5,1e300],"one":1597374286}"#;
