@@ -10,7 +10,7 @@
 //!     .unwrap_or_else(|failure| panic!("{failure}"));
 //! ```
 //!
-//! ```ignore
+//! ```text
 //! // src/lib.rs: the module path matches `Module::new`'s name (or `module_path`).
 //! pub mod functiongraph {
 //!     include!(concat!(env!("OUT_DIR"), "/functiongraph.rs"));

@@ -764,3 +764,37 @@ fn clients_and_their_futures_can_move_across_threads() {
     let future = client.send(&list);
     assert_send(&future);
 }
+
+// ---------------------------------------------------------------------------------------
+// Requests built without sending (sans-IO)
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn bodiless_posts_and_puts_send_the_declared_content_type() {
+    use functiongraph::Operation;
+    use functiongraph::operations::{EnableLtsLogsRequest, StopWorkFlowRequest};
+    let endpoint = Endpoint::new("https://functiongraph.cn-north-4.myhuaweicloud.com")
+        .expect("endpoint")
+        .with_project_id(PROJECT);
+    for request in [
+        EnableLtsLogsRequest::new().build(&endpoint).expect("request"),
+        StopWorkFlowRequest::new("wf-1", "ex-1").build(&endpoint).expect("request"),
+    ] {
+        assert_eq!(request.headers()["content-type"], "application/json", "{}", request.uri());
+        assert!(request.body().is_empty());
+    }
+    let get = ShowFunctionConfigRequest::new(URN).build(&endpoint).expect("request");
+    assert!(get.headers().get("content-type").is_none(), "a GET declares none");
+}
+
+#[test]
+fn dot_segments_in_path_parameters_are_refused_by_build() {
+    use functiongraph::Operation;
+    let endpoint = Endpoint::new("https://functiongraph.cn-north-4.myhuaweicloud.com")
+        .expect("endpoint")
+        .with_project_id(PROJECT);
+    for value in [".", ".."] {
+        let built = ShowFunctionConfigRequest::new(value).build(&endpoint);
+        assert!(matches!(built, Err(Error::InvalidRequest(_))), "{value:?}: {built:?}");
+    }
+}
