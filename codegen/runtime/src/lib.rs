@@ -57,6 +57,7 @@ pub mod auth;
 mod credentials;
 mod datetime;
 mod endpoint;
+mod env;
 mod error;
 mod operation;
 mod unknown;
@@ -76,9 +77,10 @@ pub mod __private;
 
 #[cfg(feature = "client")]
 pub use client::{Client, ClientConfig, ClientConfigBuilder, RetryPolicy};
-pub use credentials::Credentials;
+pub use credentials::{BoxFuture, Credentials, CredentialsProvider};
 pub use datetime::{DateTime, DateTimeParseError, ParsedDateTime};
 pub use endpoint::Endpoint;
+pub use env::Env;
 pub use error::{ApiError, DecodeError, Error};
 pub use operation::Operation;
 pub use unknown::UnknownValue;
