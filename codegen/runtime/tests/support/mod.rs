@@ -209,3 +209,51 @@ pub async fn closed_port() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     listener.local_addr().expect("address")
 }
+
+/// A fresh folder under cargo's temporary folder for integration tests, removed when
+/// dropped.
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    pub fn new() -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!("runtime-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+        let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+        std::fs::create_dir_all(&path).expect("temporary folder");
+        Self(path)
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    /// Writes `text` to `relative` (creating folders) and returns the full path.
+    pub fn write(&self, relative: &str, text: &str) -> std::path::PathBuf {
+        let path = self.0.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("folder");
+        }
+        std::fs::write(&path, text).expect("write");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// An ISO date-time `seconds` from now, as the metadata service writes `expires_at`.
+pub fn expires_in(seconds: f64) -> String {
+    let at = std::time::SystemTime::now() + Duration::from_secs_f64(seconds);
+    let at: chrono::DateTime<chrono::Utc> = at.into();
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// A metadata service answer.
+pub fn security_key(access: &str, expires_at: &str) -> String {
+    format!(
+        r#"{{"credential":{{"access":"{access}","secret":"secret-of-{access}","securitytoken":"token-of-{access}","expires_at":"{expires_at}"}}}}"#
+    )
+}
