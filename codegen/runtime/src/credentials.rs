@@ -35,9 +35,8 @@ pub trait CredentialsProvider: fmt::Debug + Send + Sync {
 /// Credentials applied to every request: nothing, a request signer, or a
 /// [`CredentialsProvider`] that refreshes its signer.
 ///
-/// Cheap to clone (everything is shared). Each vendor's module adds its constructors
-/// (`Credentials::aksk` and `Credentials::token` for Huawei Cloud, plus credential sources
-/// that find them in the environment); any [`Signer`] works through
+/// Cheap to clone (everything is shared). Each vendor's module adds its constructors and
+/// the sources that find credentials in the environment; any [`Signer`] works through
 /// [`Credentials::signer`] and any provider through [`Credentials::provider`]. `Debug`
 /// never shows a secret.
 #[derive(Clone, Default)]

@@ -13,7 +13,7 @@ use std::net::IpAddr;
 
 /// A service endpoint: a base URL (scheme, host, optional port and path prefix), the
 /// project id that fills `{project_id}` in paths and the `X-Project-Id` header, and headers
-/// sent with every request (such as the `X-Domain-Id` of global services).
+/// sent with every request (such as the account id header of a vendor's global services).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Endpoint {
     /// Without a trailing `/`.
@@ -23,9 +23,8 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// Any `https://` base URL (`https://functiongraph.cn-north-4.myhuaweicloud.com`, a
-    /// private cloud's gateway), or an `http://` one on this machine
-    /// (`http://127.0.0.1:8080` in tests).
+    /// Any `https://` base URL (a service's public endpoint, a private cloud's gateway),
+    /// or an `http://` one on this machine (`http://127.0.0.1:8080` in tests).
     ///
     /// Refuses a plain `http://` URL whose host is not a loopback address or `localhost`:
     /// use [`new_insecure`](Self::new_insecure) when a network really has no TLS.
@@ -197,10 +196,10 @@ mod tests {
     #[test]
     fn endpoint_headers_are_checked_and_redacted_in_debug() {
         let e = Endpoint::new("https://iam.example.com")
-            .and_then(|e| e.with_header("X-Domain-Id", "d1"))
+            .and_then(|e| e.with_header("X-Tenant-Id", "d1"))
             .and_then(|e| e.with_header("X-Auth-Token", "secret-token"))
             .expect("valid headers");
-        assert_eq!(e.headers()["x-domain-id"], "d1");
+        assert_eq!(e.headers()["x-tenant-id"], "d1");
         let shown = format!("{e:?}");
         assert!(shown.contains("d1") && !shown.contains("secret-token"), "{shown}");
         assert!(Endpoint::new("https://x").expect("url").with_header("X-A", "a\nb").is_err());

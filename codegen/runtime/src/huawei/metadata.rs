@@ -8,9 +8,9 @@
 //!    `{"credential": {"access", "secret", "securitytoken", "expires_at"}}`.
 //!
 //! The credentials are kept and fetched again before they expire: 40 minutes before (or
-//! half their lifetime before, when they last less than 80 minutes), by one request while
-//! the others keep signing with the credentials held. Only when those have expired do
-//! requests wait, all for the same single fetch.
+//! half their lifetime before, when they last less than 80 minutes), in the background
+//! while requests keep signing with the credentials held. Only when those have expired
+//! (or are within a minute of it) do requests wait, all for the same single fetch.
 
 use super::AkSk;
 use crate::auth::Signer;
@@ -69,8 +69,8 @@ struct Inner {
     http: reqwest::Client,
     /// The credentials held, read without waiting.
     current: RwLock<Option<Held>>,
-    /// Held by the one request that fetches; guards the session token.
-    fetching: tokio::sync::Mutex<Session>,
+    /// Held by the one fetch under way; guards the session token.
+    fetching: Arc<tokio::sync::Mutex<Session>>,
 }
 
 /// Credentials held, and when to fetch them again.
@@ -78,7 +78,7 @@ struct Inner {
 struct Held {
     signer: Arc<dyn Signer>,
     access_key: String,
-    /// From then on, one request fetches new credentials while the others use these.
+    /// From then on, new credentials are fetched in the background while these are used.
     refresh_at: SystemTime,
     /// From then on, requests wait for new credentials.
     usable_until: SystemTime,
@@ -140,7 +140,7 @@ impl MetadataProvider {
                 base: base_url.trim_end_matches('/').to_owned(),
                 http,
                 current: RwLock::new(None),
-                fetching: tokio::sync::Mutex::new(Session::default()),
+                fetching: Arc::new(tokio::sync::Mutex::new(Session::default())),
             }),
         })
     }
@@ -160,35 +160,26 @@ impl Inner {
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(held);
     }
 
-    async fn signer(&self) -> Result<Arc<dyn Signer>, Error> {
+    /// The signer to use now; `this` is shared with a background refresh.
+    async fn signer(this: &Arc<Inner>) -> Result<Arc<dyn Signer>, Error> {
         let now = SystemTime::now();
-        let held = self.held();
+        let held = this.held();
         if let Some(held) = held.as_ref().filter(|h| now < h.refresh_at) {
             return Ok(Arc::clone(&held.signer));
         }
         if let Some(held) = held.filter(|h| now < h.usable_until) {
-            // Due, not expired: one request refreshes, the others go on with these.
-            let Ok(mut session) = self.fetching.try_lock() else {
-                return Ok(held.signer);
-            };
-            if let Some(newer) = self.held().filter(|h| SystemTime::now() < h.refresh_at) {
-                return Ok(newer.signer);
+            // Due, not expired: refresh in the background unless that is under way, and
+            // sign with these meanwhile.
+            if let Ok(session) = Arc::clone(&this.fetching).try_lock_owned() {
+                let inner = Arc::clone(this);
+                tokio::spawn(async move { inner.refresh_early(session).await });
             }
-            return match self.fetch(&mut session).await {
-                Ok(signer) => Ok(signer),
-                Err(_) => {
-                    // Keep signing with what is held; try again a little later.
-                    let mut retry = held.clone();
-                    retry.refresh_at = (SystemTime::now() + RETRY_REFRESH_AFTER).min(held.usable_until);
-                    self.hold(retry);
-                    Ok(held.signer)
-                }
-            };
+            return Ok(held.signer);
         }
         // Nothing usable: wait for the one fetch.
         let waiting_since = Instant::now();
-        let mut session = self.fetching.lock().await;
-        if let Some(newer) = self.held().filter(|h| SystemTime::now() < h.usable_until) {
+        let mut session = this.fetching.lock().await;
+        if let Some(newer) = this.held().filter(|h| SystemTime::now() < h.usable_until) {
             return Ok(newer.signer);
         }
         if let Some((at, reason)) = &session.last_failure {
@@ -197,7 +188,25 @@ impl Inner {
                 return Err(Error::Credentials(reason.clone()));
             }
         }
-        self.fetch(&mut session).await
+        this.fetch(&mut session).await
+    }
+
+    /// Fetches new credentials before those held expire; after a failure, those held are
+    /// used a little longer before the next try.
+    async fn refresh_early(&self, mut session: tokio::sync::OwnedMutexGuard<Session>) {
+        if self.held().is_some_and(|h| SystemTime::now() < h.refresh_at) {
+            return;
+        }
+        if let Err(error) = self.fetch(&mut session).await {
+            #[cfg(feature = "tracing")]
+            tracing::warn!(%error, "refreshing metadata credentials failed; using the current ones");
+            #[cfg(not(feature = "tracing"))]
+            let _ = error;
+            if let Some(mut held) = self.held() {
+                held.refresh_at = (SystemTime::now() + RETRY_REFRESH_AFTER).min(held.usable_until);
+                self.hold(held);
+            }
+        }
     }
 
     /// Fetches and holds new credentials; the caller holds the fetching lock.
@@ -321,7 +330,7 @@ impl Inner {
 
 impl CredentialsProvider for MetadataProvider {
     fn signer(&self) -> BoxFuture<'_, Result<Arc<dyn Signer>, Error>> {
-        Box::pin(self.inner.signer())
+        Box::pin(Inner::signer(&self.inner))
     }
 
     fn fresh_signer(&self) -> Option<Arc<dyn Signer>> {

@@ -347,14 +347,14 @@ mod tests {
 
     #[test]
     fn endpoint_headers_go_with_every_request_unless_set() {
-        let e = endpoint().with_header("X-Domain-Id", "d1").expect("header");
+        let e = endpoint().with_header("X-Tenant-Id", "d1").expect("header");
         let plain = RequestBuilder::new(http::Method::GET, &e).build().expect("valid");
-        assert_eq!(plain.headers()["x-domain-id"], "d1");
+        assert_eq!(plain.headers()["x-tenant-id"], "d1");
         let own = RequestBuilder::new(http::Method::GET, &e)
-            .header("X-Domain-Id", "d2")
+            .header("X-Tenant-Id", "d2")
             .build()
             .expect("valid");
-        assert_eq!(own.headers().get_all("x-domain-id").iter().count(), 1);
-        assert_eq!(own.headers()["x-domain-id"], "d2");
+        assert_eq!(own.headers().get_all("x-tenant-id").iter().count(), 1);
+        assert_eq!(own.headers()["x-tenant-id"], "d2");
     }
 }
