@@ -161,31 +161,39 @@ async fn https_goes_through_an_explicit_proxy_with_connect() {
     assert!(seen[0].header("proxy-authorization").is_some());
 }
 
-/// A self-signed root made for these tests.
-const ROOT_PEM: &str = "-----BEGIN CERTIFICATE-----
-MIIBfzCCASWgAwIBAgIUA2Pnrjbi9DfihMqvhasDsNRdWGEwCgYIKoZIzj0EAwIw
-FDESMBAGA1UEAwwJdGVzdCByb290MCAXDTI2MTIwMjA3MTczOFoYDzIxMjYxMTA4
-MDcxNzM4WjAUMRIwEAYDVQQDDAl0ZXN0IHJvb3QwWTATBgcqhkjOPQIBBggqhkjO
-PQMBBwNCAARGqa6HsZlvztDk+cohCUKk+LjnwuiZrJ+GxSvSVriPIe59c9QGFwdz
-TP/jKHhznPQABfoL91CqnpwPNIlyTMj9o1MwUTAdBgNVHQ4EFgQU+uj5MAGxZxaq
-S1idmXTCDbFW0YgwHwYDVR0jBBgwFoAU+uj5MAGxZxaqS1idmXTCDbFW0YgwDwYD
-VR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiEAgQccxkNBV9e2XMJE9sfG
-w083imvy2rsvNkCHaf96/YQCIDZoMle04kcQuH/XbVVNXZaVr9aChrGpWDnm/ioh
-nWX0
------END CERTIFICATE-----
-";
-
 #[test]
 fn root_certificates_are_checked_when_building() {
-    let config = builder().root_certificate_pem(ROOT_PEM).build();
+    let config = builder().root_certificate_pem(support::TEST_ROOT_PEM).build();
     assert!(config.is_ok(), "{config:?}");
     let only_private = builder()
-        .root_certificate_pem(ROOT_PEM.as_bytes().to_vec())
+        .root_certificate_pem(support::TEST_ROOT_PEM.as_bytes().to_vec())
         .built_in_root_certificates(false)
         .build();
     assert!(only_private.is_ok());
     let garbage = builder().root_certificate_pem("not a certificate").build();
     assert!(matches!(garbage, Err(Error::InvalidRequest(m)) if m.contains("no certificate")));
+}
+
+#[tokio::test]
+async fn a_private_root_certificate_is_trusted_when_added() {
+    let server = Server::start_tls(|_, _| Reply::json(200, "{}")).await;
+    let url = format!("https://127.0.0.1:{}", server.addr().port());
+    let send = |config: ClientConfig| {
+        let url = url.clone();
+        async move {
+            let client = Client::new(&config, Endpoint::new(&url).expect("endpoint"));
+            client.execute(request(http::Method::GET, &format!("{url}/x")), true).await
+        }
+    };
+    let unknown = send(builder().retry(RetryPolicy::none()).build().expect("config")).await;
+    assert!(matches!(unknown, Err(Error::Transport(_))), "an unknown root is refused: {unknown:?}");
+    let trusted = builder()
+        .root_certificate_pem(support::TEST_ROOT_PEM)
+        .built_in_root_certificates(false)
+        .build()
+        .expect("config");
+    assert_eq!(send(trusted).await.expect("answered").status(), 200);
+    assert_eq!(server.count(), 1, "only the trusted connection got through");
 }
 
 #[test]

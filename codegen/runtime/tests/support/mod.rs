@@ -7,8 +7,8 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
 
 /// A request as the server received it.
 #[derive(Debug, Clone)]
@@ -92,6 +92,19 @@ pub struct Server {
 impl Server {
     /// Serves every request with `handler(request, index)`, `index` counting from 0.
     pub async fn start(handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static) -> Self {
+        Self::start_with(None, handler).await
+    }
+
+    /// Like [`start`](Self::start), over TLS with the test server certificate of
+    /// `fixtures/tls` (for `127.0.0.1` and `localhost`, signed by `fixtures/tls/ca.pem`).
+    pub async fn start_tls(handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static) -> Self {
+        Self::start_with(Some(tls_acceptor()), handler).await
+    }
+
+    async fn start_with(
+        tls: Option<tokio_rustls::TlsAcceptor>,
+        handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local address");
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -104,8 +117,16 @@ impl Server {
                     return;
                 };
                 let (handler, recorded, count) = (Arc::clone(&handler), Arc::clone(&recorded), Arc::clone(&count));
+                let tls = tls.clone();
                 tokio::spawn(async move {
-                    serve(stream, handler, recorded, count).await;
+                    match tls {
+                        None => serve(stream, handler, recorded, count).await,
+                        Some(tls) => {
+                            if let Ok(stream) = tls.accept(stream).await {
+                                serve(stream, handler, recorded, count).await;
+                            }
+                        }
+                    }
                 });
             }
         });
@@ -137,8 +158,8 @@ impl Drop for Server {
     }
 }
 
-async fn serve(
-    mut stream: TcpStream,
+async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
     handler: Arc<Handler>,
     recorded: Arc<Mutex<Vec<Recorded>>>,
     count: Arc<AtomicUsize>,
@@ -162,7 +183,7 @@ async fn serve(
     let _ = stream.shutdown().await;
 }
 
-async fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
+async fn read_request<S: AsyncRead + Unpin>(stream: &mut S) -> Option<Recorded> {
     let mut data = Vec::new();
     let mut buffer = [0u8; 4096];
     let head_end = loop {
@@ -202,6 +223,25 @@ async fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
         headers,
         body,
     })
+}
+
+/// The root that signed the test server certificate (PEM).
+pub const TEST_ROOT_PEM: &str = include_str!("../fixtures/tls/ca.pem");
+
+fn tls_acceptor() -> tokio_rustls::TlsAcceptor {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certificate = CertificateDer::from_pem_slice(include_bytes!("../fixtures/tls/server.pem")).expect("certificate");
+    let key = PrivateKeyDer::from_pem_slice(include_bytes!("../fixtures/tls/server.key")).expect("key");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("protocols")
+        .with_no_client_auth()
+        .with_single_cert(vec![certificate], key)
+        .expect("server certificate");
+    tokio_rustls::TlsAcceptor::from(Arc::new(config))
 }
 
 /// A local port with nothing listening on it (connections are refused).
