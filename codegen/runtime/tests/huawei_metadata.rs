@@ -168,6 +168,7 @@ async fn malformed_or_failed_answers_are_clear_errors() {
         (Reply::json(200, r#"{"credential":{"access":"A","secret":"S","expires_at":"tomorrow"}}"#), "not a date-time"),
         (Reply::text(500, "internal error"), "answered 500"),
         (Reply::text(401, "Please configure Cloud Service Agency first"), "no agency"),
+        (Reply::json(200, security_key("AK", "2001-01-01T00:00:00.000000Z")), "expired at 2001-01-01"),
     ] {
         let server = Server::start(move |r, _| {
             if r.path() == TOKEN_PATH { Reply::status(404) } else { reply.clone() }

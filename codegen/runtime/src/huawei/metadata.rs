@@ -211,7 +211,18 @@ impl Inner {
 
     /// Fetches and holds new credentials; the caller holds the fetching lock.
     async fn fetch(&self, session: &mut Session) -> Result<Arc<dyn Signer>, Error> {
-        let result = self.fetch_credentials(session).await;
+        let now = SystemTime::now();
+        let result = self.fetch_credentials(session).await.and_then(|fetched| {
+            if fetched.expires_at <= now {
+                return Err(Error::Credentials(format!(
+                    "the metadata service at {} gave credentials that expired at {} (is this \
+                     machine's clock right?)",
+                    self.base,
+                    chrono::DateTime::<chrono::Utc>::from(fetched.expires_at).to_rfc3339()
+                )));
+            }
+            Ok(fetched)
+        });
         match result {
             Ok(fetched) => {
                 session.last_failure = None;
