@@ -1,19 +1,58 @@
-//! How requests prove who sends them.
+//! How requests prove who sends them: nothing, a fixed signer, or a provider whose signer
+//! changes over time (temporary credentials that expire and are fetched again).
 
 use crate::Error;
 use crate::auth::Signer;
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-/// Credentials applied to every request: nothing, or a request signer.
+/// A boxed future that can move between threads, as [`CredentialsProvider`] returns.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A source of signers that change over time, such as temporary credentials fetched from
+/// a metadata service and fetched again before they expire.
 ///
-/// Cheap to clone (the signer is shared). Each vendor's module adds its constructors
-/// (`Credentials::aksk` and `Credentials::token` for Huawei Cloud); any [`Signer`] works
-/// through [`Credentials::signer`]. `Debug` never shows a secret.
+/// Implementations keep the current signer, refresh it when it is due (one refresh at a
+/// time, however many requests wait), and never block a request on a refresh that is not
+/// due yet. Their `Debug` output never shows a secret.
+pub trait CredentialsProvider: fmt::Debug + Send + Sync {
+    /// The signer to use now, refreshed first when the one held has expired or is about
+    /// to. Fails with [`Error::Credentials`] when no usable credentials can be had.
+    fn signer(&self) -> BoxFuture<'_, Result<Arc<dyn Signer>, Error>>;
+
+    /// The signer held now when it can be used without refreshing first; `None` when a
+    /// refresh is due or nothing has been fetched yet. Never waits and does no I/O; used
+    /// by the synchronous [`Credentials::apply`]. `None` unless implemented.
+    fn fresh_signer(&self) -> Option<Arc<dyn Signer>> {
+        None
+    }
+}
+
+/// Credentials applied to every request: nothing, a request signer, or a
+/// [`CredentialsProvider`] that refreshes its signer.
+///
+/// Cheap to clone (everything is shared). Each vendor's module adds its constructors and
+/// the sources that find credentials in the environment; any [`Signer`] works through
+/// [`Credentials::signer`] and any provider through [`Credentials::provider`]. `Debug`
+/// never shows a secret.
 #[derive(Clone, Default)]
 pub struct Credentials {
-    signer: Option<Arc<dyn Signer>>,
+    source: Source,
+    /// Values looked up on behalf of these credentials (ids of the account they belong
+    /// to), shared by clones.
+    lookups: Arc<Lookups>,
+}
+
+#[derive(Clone, Default)]
+enum Source {
+    #[default]
+    None,
+    Signer(Arc<dyn Signer>),
+    Provider(Arc<dyn CredentialsProvider>),
 }
 
 impl Credentials {
@@ -24,27 +63,96 @@ impl Credentials {
 
     /// Any signer, e.g. `AkSk::new(ak, sk).with_security_token(token)`.
     pub fn signer(signer: impl Signer + 'static) -> Self {
-        Self {
-            signer: Some(Arc::new(signer)),
-        }
+        Self::shared(Arc::new(signer))
     }
 
     /// A signer already shared elsewhere.
     pub fn shared(signer: Arc<dyn Signer>) -> Self {
-        Self { signer: Some(signer) }
+        Self {
+            source: Source::Signer(signer),
+            lookups: Arc::default(),
+        }
+    }
+
+    /// Credentials that refresh themselves, e.g. temporary keys from a metadata service.
+    pub fn provider(provider: impl CredentialsProvider + 'static) -> Self {
+        Self::shared_provider(Arc::new(provider))
+    }
+
+    /// A provider already shared elsewhere.
+    pub fn shared_provider(provider: Arc<dyn CredentialsProvider>) -> Self {
+        Self {
+            source: Source::Provider(provider),
+            lookups: Arc::default(),
+        }
     }
 
     /// Whether requests go unauthenticated.
     pub fn is_none(&self) -> bool {
-        self.signer.is_none()
+        matches!(self.source, Source::None)
     }
 
-    /// Authenticates the request as of `time` (its date header, when the scheme has one).
-    pub fn apply(&self, request: &mut http::Request<Vec<u8>>, time: SystemTime) -> Result<(), Error> {
-        match &self.signer {
+    /// Whether these credentials come from a [`CredentialsProvider`] (and so may need an
+    /// asynchronous refresh before signing).
+    pub fn is_refreshing(&self) -> bool {
+        matches!(self.source, Source::Provider(_))
+    }
+
+    /// The signer to use now (`None` for [`Credentials::none`]), refreshing a provider's
+    /// first when it is due.
+    pub async fn resolve(&self) -> Result<Option<Arc<dyn Signer>>, Error> {
+        match &self.source {
+            Source::None => Ok(None),
+            Source::Signer(signer) => Ok(Some(Arc::clone(signer))),
+            Source::Provider(provider) => provider.signer().await.map(Some),
+        }
+    }
+
+    /// Authenticates the request as of `time` (its date header, when the scheme has one),
+    /// refreshing a provider's credentials first when they are due. What
+    /// [`Client`](crate::Client) uses; works with every kind of credentials.
+    pub async fn apply_async(
+        &self,
+        request: &mut http::Request<Vec<u8>>,
+        time: SystemTime,
+    ) -> Result<(), Error> {
+        match self.resolve().await? {
             None => Ok(()),
             Some(signer) => signer.sign(request, time),
         }
+    }
+
+    /// Authenticates the request as of `time` (its date header, when the scheme has one),
+    /// without waiting.
+    ///
+    /// For a [`CredentialsProvider`] this signs with the credentials it holds when they
+    /// are fresh ([`CredentialsProvider::fresh_signer`]), and otherwise fails with
+    /// [`Error::Credentials`] rather than block: use [`apply_async`](Self::apply_async),
+    /// which refreshes them.
+    pub fn apply(&self, request: &mut http::Request<Vec<u8>>, time: SystemTime) -> Result<(), Error> {
+        match &self.source {
+            Source::None => Ok(()),
+            Source::Signer(signer) => signer.sign(request, time),
+            Source::Provider(provider) => match provider.fresh_signer() {
+                Some(signer) => signer.sign(request, time),
+                None => Err(Error::Credentials(format!(
+                    "{provider:?} has no fresh credentials yet and refreshing them needs \
+                     Credentials::apply_async"
+                ))),
+            },
+        }
+    }
+
+    /// A value remembered by [`remember`](Self::remember) under `key`, if any.
+    #[allow(dead_code, reason = "used by the vendor modules' id lookups, with the client feature")]
+    pub(crate) fn remembered(&self, key: &str) -> Option<String> {
+        self.lookups.get(key)
+    }
+
+    /// Remembers a value looked up with these credentials (and their clones).
+    #[allow(dead_code, reason = "used by the vendor modules' id lookups, with the client feature")]
+    pub(crate) fn remember(&self, key: &str, value: &str) {
+        self.lookups.insert(key, value);
     }
 }
 
@@ -56,11 +164,29 @@ impl<S: Signer + 'static> From<S> for Credentials {
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.signer {
-            None => f.write_str("Credentials(None)"),
-            // Signers' own `Debug` redacts their secrets.
-            Some(signer) => f.debug_tuple("Credentials").field(signer).finish(),
+        // Signers' and providers' own `Debug` redacts their secrets.
+        match &self.source {
+            Source::None => f.write_str("Credentials(None)"),
+            Source::Signer(signer) => f.debug_tuple("Credentials").field(signer).finish(),
+            Source::Provider(provider) => f.debug_tuple("Credentials").field(provider).finish(),
         }
+    }
+}
+
+/// Looked-up values by key; never secrets (project and account ids).
+#[derive(Default)]
+struct Lookups(Mutex<HashMap<String, String>>);
+
+impl Lookups {
+    fn get(&self, key: &str) -> Option<String> {
+        // A panic elsewhere while holding the lock leaves a map that is still valid.
+        let values = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        values.get(key).cloned()
+    }
+
+    fn insert(&self, key: &str, value: &str) {
+        let mut values = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        values.insert(key.to_owned(), value.to_owned());
     }
 }
 
@@ -86,5 +212,53 @@ mod tests {
         Credentials::from(Stamp).apply(&mut request, SystemTime::now()).unwrap();
         assert_eq!(request.headers()["x-stamp"], "1");
         assert!(Credentials::none().is_none() && !Credentials::signer(Stamp).is_none());
+    }
+
+    /// Hands out `Stamp` only after a refresh, and counts refreshes.
+    #[derive(Debug, Default)]
+    struct Refreshing {
+        refreshed: std::sync::atomic::AtomicUsize,
+    }
+
+    impl CredentialsProvider for Refreshing {
+        fn signer(&self) -> BoxFuture<'_, Result<Arc<dyn Signer>, Error>> {
+            Box::pin(async move {
+                self.refreshed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Ok(Arc::new(Stamp) as Arc<dyn Signer>)
+            })
+        }
+    }
+
+    /// Polls a future that never waits on anything (no runtime needed).
+    fn ready<F: Future>(future: F) -> F::Output {
+        let mut future = std::pin::pin!(future);
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        match future.as_mut().poll(&mut context) {
+            std::task::Poll::Ready(output) => output,
+            std::task::Poll::Pending => panic!("the future waited"),
+        }
+    }
+
+    #[test]
+    fn a_provider_signs_asynchronously_and_sync_apply_says_why_not() {
+        let provider = Arc::new(Refreshing::default());
+        let credentials = Credentials::shared_provider(provider.clone());
+        assert!(credentials.is_refreshing() && !credentials.is_none());
+        let mut request = http::Request::new(Vec::new());
+        let refused = credentials.apply(&mut request, SystemTime::now()).unwrap_err();
+        assert!(matches!(&refused, Error::Credentials(m) if m.contains("apply_async")), "{refused}");
+        ready(credentials.apply_async(&mut request, SystemTime::now())).unwrap();
+        assert_eq!(request.headers()["x-stamp"], "1");
+        assert_eq!(provider.refreshed.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert!(ready(Credentials::none().resolve()).unwrap().is_none());
+    }
+
+    #[test]
+    fn lookups_are_shared_by_clones_only() {
+        let credentials = Credentials::signer(Stamp);
+        let clone = credentials.clone();
+        credentials.remember("project", "p1");
+        assert_eq!(clone.remembered("project").as_deref(), Some("p1"));
+        assert_eq!(Credentials::signer(Stamp).remembered("project"), None);
     }
 }

@@ -1,40 +1,80 @@
-//! Where requests go: a base URL and the project they act for.
+//! Where requests go: a base URL, the project they act for, and headers every request to
+//! it carries.
+//!
+//! Endpoints are `https://` unless the host is this machine (`127.0.0.1`, `[::1]`,
+//! `localhost`): a plain `http://` endpoint elsewhere would send tokens and signatures
+//! across the network unencrypted, so it takes an explicit [`Endpoint::new_insecure`].
 
 use crate::Error;
+use crate::auth::redact_headers;
+use http::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
+use std::net::IpAddr;
 
-/// A service endpoint: a base URL (scheme, host, optional port and path prefix) and the
-/// project id that fills `{project_id}` in paths and the `X-Project-Id` header.
+/// A service endpoint: a base URL (scheme, host, optional port and path prefix), the
+/// project id that fills `{project_id}` in paths and the `X-Project-Id` header, and headers
+/// sent with every request (such as the account id header of a vendor's global services).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Endpoint {
     /// Without a trailing `/`.
     base: String,
     project_id: Option<String>,
+    headers: HeaderMap,
 }
 
 impl Endpoint {
-    /// Any base URL: `https://functiongraph.cn-north-4.myhuaweicloud.com`, a private
-    /// cloud's gateway, or `http://127.0.0.1:8080` in tests.
+    /// Any `https://` base URL (a service's public endpoint, a private cloud's gateway),
+    /// or an `http://` one on this machine (`http://127.0.0.1:8080` in tests).
+    ///
+    /// Refuses a plain `http://` URL whose host is not a loopback address or `localhost`:
+    /// use [`new_insecure`](Self::new_insecure) when a network really has no TLS.
     pub fn new(base_url: &str) -> Result<Self, Error> {
+        Self::parse(base_url, false)
+    }
+
+    /// Like [`new`](Self::new), but also accepts plain `http://` to any host. Requests,
+    /// their signatures and tokens then cross the network unencrypted, readable and
+    /// replayable by anyone on the way: only for networks that are trusted end to end.
+    pub fn new_insecure(base_url: &str) -> Result<Self, Error> {
+        Self::parse(base_url, true)
+    }
+
+    fn parse(base_url: &str, allow_http: bool) -> Result<Self, Error> {
         let uri: http::Uri = base_url
             .parse()
             .map_err(|e| Error::InvalidRequest(format!("endpoint `{base_url}` is not a URL: {e}")))?;
-        if uri.scheme().is_none() || uri.authority().is_none() {
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
             return Err(Error::InvalidRequest(format!(
                 "endpoint `{base_url}` needs a scheme and a host, like `https://host`"
             )));
-        }
+        };
         if uri.query().is_some() {
             return Err(Error::InvalidRequest(format!(
                 "endpoint `{base_url}` must not have a query"
             )));
         }
+        match scheme {
+            "https" => {}
+            "http" if allow_http || is_loopback(authority.host()) => {}
+            "http" => {
+                return Err(Error::InvalidRequest(format!(
+                    "endpoint `{base_url}` is plain http to another machine: requests and their \
+                     credentials would cross the network unencrypted; use https, or \
+                     Endpoint::new_insecure if this network is trusted"
+                )));
+            }
+            other => {
+                return Err(Error::InvalidRequest(format!(
+                    "endpoint `{base_url}` has scheme `{other}`; only https (and http) are supported"
+                )));
+            }
+        }
         Ok(Self {
             base: base_url.trim_end_matches('/').to_owned(),
             project_id: None,
+            headers: HeaderMap::new(),
         })
     }
-
     /// The public endpoint from a host template such as
     /// `functiongraph.{region}.myhuaweicloud.com` and values for its `{placeholders}`
     /// (`[("region", "cn-north-4")]`). Values are host labels: lower-case letters, digits
@@ -67,8 +107,30 @@ impl Endpoint {
         self
     }
 
+    /// The project id, if set.
     pub fn project_id(&self) -> Option<&str> {
         self.project_id.as_deref()
+    }
+
+    /// Adds a header that every request to this endpoint carries (and that signing
+    /// covers), replacing an earlier value of the same name; a request that sets the
+    /// header itself keeps its own value. Fails when the name or value is not valid in
+    /// a header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Result<Self, Error> {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::InvalidRequest(format!("`{name}` is not a valid header name")))?;
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            Error::InvalidRequest(format!(
+                "the value for header `{name}` has a line break or other control character"
+            ))
+        })?;
+        self.headers.insert(name, value);
+        Ok(self)
+    }
+
+    /// The headers every request to this endpoint carries.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
     }
 
     /// The base URL, without a trailing `/`.
@@ -77,13 +139,22 @@ impl Endpoint {
     }
 }
 
+/// Shows the URL, the project id and the headers (credential-like values redacted).
 impl fmt::Debug for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Endpoint")
             .field("base_url", &self.base)
             .field("project_id", &self.project_id)
+            .field("headers", &redact_headers(&self.headers))
             .finish()
     }
+}
+
+/// Whether `host` (as in a URL: IPv6 in brackets) is this machine: a loopback address or
+/// `localhost`.
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost") || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -106,5 +177,32 @@ mod tests {
             Endpoint::new("http://127.0.0.1:8080/").expect("url").base_url(),
             "http://127.0.0.1:8080"
         );
+    }
+
+    #[test]
+    fn plain_http_only_to_this_machine_unless_asked() {
+        for local in ["http://127.0.0.1:1", "http://127.8.9.10", "http://[::1]:80/x", "http://LOCALHOST:3000"] {
+            assert!(Endpoint::new(local).is_ok(), "{local}");
+        }
+        for remote in ["http://example.com", "http://10.0.0.1:80", "http://[2001:db8::1]", "http://localhost.example.com"] {
+            let refused = Endpoint::new(remote).expect_err(remote);
+            assert!(refused.to_string().contains("new_insecure"), "{refused}");
+            assert!(Endpoint::new_insecure(remote).is_ok(), "{remote}");
+        }
+        assert!(Endpoint::new("ftp://example.com").is_err());
+        assert!(Endpoint::new_insecure("ftp://example.com").is_err());
+    }
+
+    #[test]
+    fn endpoint_headers_are_checked_and_redacted_in_debug() {
+        let e = Endpoint::new("https://iam.example.com")
+            .and_then(|e| e.with_header("X-Tenant-Id", "d1"))
+            .and_then(|e| e.with_header("X-Auth-Token", "secret-token"))
+            .expect("valid headers");
+        assert_eq!(e.headers()["x-tenant-id"], "d1");
+        let shown = format!("{e:?}");
+        assert!(shown.contains("d1") && !shown.contains("secret-token"), "{shown}");
+        assert!(Endpoint::new("https://x").expect("url").with_header("X-A", "a\nb").is_err());
+        assert!(Endpoint::new("https://x").expect("url").with_header("bad name", "a").is_err());
     }
 }

@@ -71,6 +71,7 @@ impl From<DecodeError> for Error {
 #[error("API error {status}{}{}{}", code_part(.code), message_part(.message), request_part(.request_id))]
 #[non_exhaustive]
 pub struct ApiError {
+    /// The HTTP status of the answer.
     pub status: u16,
     /// The service's error code, e.g. `FSS.0401`, when the body names one.
     pub code: Option<String>,
@@ -115,6 +116,7 @@ impl ApiError {
 )]
 #[non_exhaustive]
 pub struct DecodeError {
+    /// The HTTP status of the answer.
     pub status: u16,
     /// Where in the body decoding failed (`func_vpc.subnet_id`, `functions[3].runtime`);
     /// `None` at the top level.

@@ -10,8 +10,12 @@
 //! - [`Operation`]: what every generated request type implements. `build` gives an
 //!   [`http::Request`], `parse` a typed response; no I/O in either, so any HTTP stack can
 //!   drive them.
-//! - [`Credentials`] and [`auth::Signer`]: how requests prove who sends them.
-//! - [`Endpoint`]: where requests go, and the project they act for.
+//! - [`Credentials`], [`auth::Signer`] and [`CredentialsProvider`]: how requests prove
+//!   who sends them, with fixed keys or temporary ones that refresh themselves.
+//! - [`Endpoint`]: where requests go (`https://`, or plain `http://` only to this machine
+//!   unless asked for), the project they act for, and headers every request carries.
+//! - [`Env`]: where settings read from environment variables come from (the process's,
+//!   or a set given in code).
 //! - [`Error`], [`ApiError`], [`DecodeError`]: what can go wrong, with the request id and
 //!   the body as received.
 //! - [`DateTime`]: `date-time` values, kept as sent and parsed on demand.
@@ -22,9 +26,10 @@
 //!
 //! | feature | module | what |
 //! | --- | --- | --- |
-//! | `huawei` | `huawei` | `SDK-HMAC-SHA256` signing (`AkSk`), IAM tokens, Huawei error bodies |
+//! | `huawei` | `huawei` | `SDK-HMAC-SHA256` signing (`AkSk`), IAM tokens, credentials from the environment, the profile file and (with `client`) the metadata service, project and domain ids, endpoint overrides, Huawei error bodies |
 //! | `alibaba` | `alibaba` | Function Compute 2.0 signing (`FcAccessKey`), Alibaba error bodies |
-//! | `client` | — | [`ClientConfig`] and [`Client`]: reqwest with timeouts and retries |
+//! | `client` | — | [`ClientConfig`] and [`Client`]: reqwest with timeouts, retries, proxies and extra root certificates |
+//! | `tracing` | — | one `tracing` span per operation (level info) and per attempt (level debug) of the client |
 //!
 //! ```
 //! use codegen_runtime::{Endpoint, Operation};
@@ -52,11 +57,13 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod auth;
 mod credentials;
 mod datetime;
 mod endpoint;
+mod env;
 mod error;
 mod operation;
 mod unknown;
@@ -76,9 +83,10 @@ pub mod __private;
 
 #[cfg(feature = "client")]
 pub use client::{Client, ClientConfig, ClientConfigBuilder, RetryPolicy};
-pub use credentials::Credentials;
+pub use credentials::{BoxFuture, Credentials, CredentialsProvider};
 pub use datetime::{DateTime, DateTimeParseError, ParsedDateTime};
 pub use endpoint::Endpoint;
+pub use env::Env;
 pub use error::{ApiError, DecodeError, Error};
 pub use operation::Operation;
 pub use unknown::UnknownValue;

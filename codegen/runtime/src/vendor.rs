@@ -62,8 +62,11 @@ impl Vendor {
 /// What [`Vendor::error_details`] found in an error body.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ErrorDetails {
+    /// The error code.
     pub code: Option<String>,
+    /// The error message.
     pub message: Option<String>,
+    /// The request id.
     pub request_id: Option<String>,
 }
 

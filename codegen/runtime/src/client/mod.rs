@@ -2,25 +2,37 @@
 //! and parses operations, on `reqwest` with rustls.
 //!
 //! One [`ClientConfig`] holds what every service shares: the credentials, the HTTP client
-//! with its connection pool, the retry policy, the timeouts and the `User-Agent`. A
-//! [`Client`] is that configuration plus one service's [`Endpoint`]; the generated crates
-//! wrap it in their own `Client` type, which adds one method per operation.
+//! with its connection pool, proxies and trusted certificates, the retry policy, the
+//! timeouts and the `User-Agent`. A [`Client`] is that configuration plus one service's
+//! [`Endpoint`]; the generated crates wrap it in their own `Client` type, which adds one
+//! method per operation.
 //!
 //! Requests go only to the configured endpoint: redirects are not followed, so a token or
-//! signature never travels to another host. The client logs nothing.
+//! signature never travels to another host. The client logs nothing; with the `tracing`
+//! feature it opens one span per operation and one per attempt (operation id, method,
+//! attempt number, status, request id, duration; never a header, a body or a secret).
 
+mod proxy;
 mod retry;
+mod trace;
 
 pub use retry::RetryPolicy;
 
-use crate::{Credentials, Endpoint, Error, Operation};
+use crate::{Credentials, Endpoint, Env, Error, Operation};
+use proxy::{ProxySource, Proxies};
+use retry::Retry;
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
+use trace::OperationTrace;
 
 /// How long establishing a connection may take unless
 /// [`ClientConfigBuilder::connect_timeout`] says otherwise.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long the server may stay silent (no bytes) unless
+/// [`ClientConfigBuilder::read_timeout`] says otherwise.
+const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The `User-Agent` unless [`ClientConfigBuilder::user_agent`] says otherwise.
 const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
@@ -68,31 +80,53 @@ pub struct ClientConfigBuilder {
     http: Option<reqwest::Client>,
 }
 
-/// What a builder sets; shown by `Debug` (nothing secret in here).
+/// What a builder sets; shown by `Debug` (nothing secret: proxy passwords are redacted).
 #[derive(Debug, Clone)]
 struct Settings {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
     user_agent: String,
     retry: RetryPolicy,
+    proxy: ProxySource,
+    no_proxy: Option<String>,
+    /// PEM bundles of added root certificates.
+    root_certificates: Vec<Pem>,
+    built_in_roots: bool,
+}
+
+/// A PEM bundle; `Debug` shows its size only.
+#[derive(Clone)]
+struct Pem(Vec<u8>);
+
+impl fmt::Debug for Pem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<PEM, {} bytes>", self.0.len())
+    }
 }
 
 impl ClientConfig {
-    /// A configuration with the defaults: no overall timeout, a 10 s connect timeout,
-    /// [`RetryPolicy::default`] and a `User-Agent` naming this runtime.
+    /// A configuration with the defaults: no overall timeout, a 10 s connect timeout, a
+    /// 5 min read timeout, [`RetryPolicy::default`], proxies from the environment and a
+    /// `User-Agent` naming this runtime.
     pub fn new(credentials: Credentials) -> Result<Self, Error> {
         Self::builder(credentials).build()
     }
 
-    /// A builder to set timeouts, retries and the `User-Agent`.
+    /// A builder to set timeouts, retries, proxies, certificates and the `User-Agent`.
     pub fn builder(credentials: Credentials) -> ClientConfigBuilder {
         ClientConfigBuilder {
             credentials,
             settings: Settings {
                 timeout: None,
                 connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+                read_timeout: Some(DEFAULT_READ_TIMEOUT),
                 user_agent: DEFAULT_USER_AGENT.to_owned(),
                 retry: RetryPolicy::default(),
+                proxy: ProxySource::Env(Env::process()),
+                no_proxy: None,
+                root_certificates: Vec::new(),
+                built_in_roots: true,
             },
             clock: None,
             http: None,
@@ -117,7 +151,9 @@ impl ClientConfig {
 
 impl ClientConfigBuilder {
     /// Limit for a whole attempt: connecting, sending and reading the full response.
-    /// None by default; a synchronous invocation lasts as long as the function runs.
+    /// None by default, so that a long synchronous invocation can last as long as the
+    /// function runs; the [read timeout](Self::read_timeout) still ends a call whose
+    /// server has gone silent.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.settings.timeout = Some(timeout);
         self
@@ -126,6 +162,16 @@ impl ClientConfigBuilder {
     /// Limit for establishing a connection (10 s by default).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.settings.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Limit for the server's silence: how long the client waits for the next bytes of
+    /// the answer (5 min by default). It restarts with every bytes received, so a large
+    /// or slow answer is fine as long as something arrives, and a call whose server never
+    /// answers ends with [`Error::Timeout`] instead of hanging forever. Raise it for
+    /// synchronous invocations that may run longer than that before the first byte.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.read_timeout = Some(timeout);
         self
     }
 
@@ -141,6 +187,55 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Sends every request (`https://` and `http://`) through this proxy, e.g.
+    /// `http://proxy.example.com:3128` or `http://user:password@proxy:3128`, instead of
+    /// the one the environment names. Its password never shows in `Debug` or errors.
+    pub fn proxy(mut self, url: &str) -> Self {
+        self.settings.proxy = ProxySource::Url(url.to_owned());
+        self
+    }
+
+    /// Hosts that bypass the proxy, in `NO_PROXY` syntax (comma-separated host names,
+    /// which also match their subdomains, IP addresses or ranges such as
+    /// `10.0.0.0/8`, or `*`); replaces `NO_PROXY`.
+    pub fn no_proxy(mut self, hosts: &str) -> Self {
+        self.settings.no_proxy = Some(hosts.to_owned());
+        self
+    }
+
+    /// Reads the proxies from `env` instead of the process's environment:
+    /// `HTTPS_PROXY` for `https://` URLs, `HTTP_PROXY` for `http://` ones, `ALL_PROXY`
+    /// for both when those are unset, and `NO_PROXY` for exceptions (each in lower or
+    /// upper case, lower first; upper-case `HTTP_PROXY` is ignored in a CGI program).
+    /// This is the default, with the process's environment read when the configuration
+    /// is built.
+    pub fn proxy_from_env(mut self, env: Env) -> Self {
+        self.settings.proxy = ProxySource::Env(env);
+        self
+    }
+
+    /// Connects directly, whatever the environment says about proxies.
+    pub fn without_proxy(mut self) -> Self {
+        self.settings.proxy = ProxySource::Direct;
+        self
+    }
+
+    /// Also trusts the certificates of this PEM bundle as roots, e.g. the certificate
+    /// authority of a private cloud's gateway. May be called more than once; the bundle
+    /// is checked when the configuration is built.
+    pub fn root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.settings.root_certificates.push(Pem(pem.into()));
+        self
+    }
+
+    /// Whether the built-in roots (the Mozilla list) are trusted too (the default); with
+    /// `false` only the certificates of [`root_certificate_pem`](Self::root_certificate_pem)
+    /// are.
+    pub fn built_in_root_certificates(mut self, trusted: bool) -> Self {
+        self.settings.built_in_roots = trusted;
+        self
+    }
+
     /// Where signing times come from (the system clock by default): a clock that runs
     /// ahead or behind the service's can be corrected here, and tests can drive it.
     pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
@@ -148,16 +243,17 @@ impl ClientConfigBuilder {
         self
     }
 
-    /// Sends with this `reqwest::Client` (its proxies, certificates and pool) instead of
-    /// building one; the timeout, connect timeout and `User-Agent` set here are then not
-    /// applied, and it should not follow redirects.
+    /// Sends with this `reqwest::Client` instead of building one; the timeouts, proxies,
+    /// certificates and `User-Agent` set here are then not applied (set them on that
+    /// client), and it should not follow redirects.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
     }
 
     /// The configuration. Fails with [`Error::InvalidRequest`] when the `User-Agent` is
-    /// not a valid header value, and with [`Error::Transport`] when the TLS setup fails.
+    /// not a valid header value, a proxy URL is not usable or a root certificate bundle
+    /// holds no certificate, and with [`Error::Transport`] when the TLS setup fails.
     pub fn build(self) -> Result<ClientConfig, Error> {
         let http = match self.http {
             Some(http) => http,
@@ -187,6 +283,25 @@ fn build_http(settings: &Settings) -> Result<reqwest::Client, Error> {
     if let Some(timeout) = settings.connect_timeout {
         http = http.connect_timeout(timeout);
     }
+    if let Some(timeout) = settings.read_timeout {
+        http = http.read_timeout(timeout);
+    }
+    http = Proxies::resolve(&settings.proxy, settings.no_proxy.as_deref()).apply(http)?;
+    for (index, Pem(pem)) in settings.root_certificates.iter().enumerate() {
+        let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+            Error::InvalidRequest(format!("root certificate bundle {} is not PEM: {e}", index + 1))
+        })?;
+        if certificates.is_empty() {
+            return Err(Error::InvalidRequest(format!(
+                "root certificate bundle {} holds no certificate",
+                index + 1
+            )));
+        }
+        for certificate in certificates {
+            http = http.add_root_certificate(certificate);
+        }
+    }
+    http = http.tls_built_in_root_certs(settings.built_in_roots);
     http.build().map_err(|e| Error::Transport(Box::new(e)))
 }
 
@@ -199,6 +314,12 @@ fn build_http(settings: &Settings) -> Result<reqwest::Client, Error> {
 pub struct Client {
     config: ClientConfig,
     endpoint: Endpoint,
+}
+
+/// A failed attempt, and whether any of the request may have reached the server.
+struct Failure {
+    error: Error,
+    sent: bool,
 }
 
 impl Client {
@@ -224,63 +345,92 @@ impl Client {
     /// Sends `operation` and parses the answer into its response enum.
     ///
     /// Each attempt builds the request afresh and applies the credentials as of the
-    /// clock's now, so a retried request carries a new signature date. Transport failures
-    /// and timeouts of the last attempt are returned as [`Error::Transport`] and
-    /// [`Error::Timeout`]; every answer, error statuses included, is given to
-    /// [`Operation::parse`] (use the response's `into_ok()` to turn error statuses into
-    /// [`Error::Api`]).
+    /// clock's now (refreshing temporary credentials first when they are due), so a
+    /// retried request carries a new signature date. Transport failures and timeouts of
+    /// the last attempt are returned as [`Error::Transport`] and [`Error::Timeout`];
+    /// every answer, error statuses included, is given to [`Operation::parse`] (use the
+    /// response's `into_ok()` to turn error statuses into [`Error::Api`]).
     pub async fn send<O: Operation>(&self, operation: &O) -> Result<O::Response, Error> {
         let request = operation.build(&self.endpoint)?;
-        O::parse(self.execute(request, O::is_idempotent()).await?)
+        O::parse(self.execute_named(request, O::is_idempotent(), O::ID).await?)
     }
 
     /// Signs and sends a built request, retrying per the policy (`idempotent` says
     /// whether a failure after sending may be retried), and reads the whole answer.
-    ///
-    /// Not generic, so its state machine is compiled once for all operations.
     pub async fn execute(
         &self,
         request: http::Request<Vec<u8>>,
         idempotent: bool,
     ) -> Result<http::Response<Vec<u8>>, Error> {
-        let policy = &self.config.inner.settings.retry;
-        let may_retry = idempotent || policy.retry_non_idempotent;
-        let mut retries = 0;
-        loop {
-            let outcome = self.attempt(copy_request(&request)).await;
-            // `Some(retry_after)` when this outcome is worth another attempt.
-            let retry_after = match &outcome {
-                Ok(response) if retry::retryable_status(response.status().as_u16()) => {
-                    Some(retry::retry_after(response.headers(), SystemTime::now()))
-                }
-                Err(Error::Transport(_) | Error::Timeout(_)) => Some(None),
-                _ => None,
-            };
-            match retry_after {
-                Some(retry_after) if may_retry && retries < policy.max_retries => {
+        self.execute_named(request, idempotent, "").await
+    }
+
+    /// [`execute`](Self::execute) for the operation `operation_id` (named in traces).
+    ///
+    /// Not generic, so its state machine is compiled once for all operations.
+    async fn execute_named(
+        &self,
+        request: http::Request<Vec<u8>>,
+        idempotent: bool,
+        operation_id: &str,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
+        let trace = OperationTrace::start(operation_id, request.method());
+        trace
+            .run(async {
+                let policy = &self.config.inner.settings.retry;
+                let mut retries = 0;
+                loop {
+                    let attempt_trace = trace.attempt(retries + 1);
+                    let outcome = attempt_trace.run(self.attempt(copy_request(&request))).await;
+                    let retry = match &outcome {
+                        Ok(response) => Retry::for_status(response.status().as_u16()),
+                        Err(Failure {
+                            error: Error::Transport(_) | Error::Timeout(_),
+                            sent,
+                        }) => Retry::for_failure(*sent),
+                        Err(_) => Retry::Never,
+                    };
+                    let outcome = outcome.map_err(|failure| failure.error);
+                    if !retry.allows(idempotent, policy) || retries >= policy.max_retries {
+                        attempt_trace.finish(&outcome, None);
+                        trace.finish(retries + 1, &outcome);
+                        return outcome;
+                    }
+                    let retry_after = match &outcome {
+                        Ok(response) => retry::retry_after(response.headers(), SystemTime::now()),
+                        Err(_) => None,
+                    };
                     let wait = policy.backoff(retries, retry_after, fastrand::f64());
+                    attempt_trace.finish(&outcome, Some(wait));
                     drop(outcome);
                     tokio::time::sleep(wait).await;
                     retries += 1;
                 }
-                _ => return outcome,
-            }
-        }
+            })
+            .await
     }
 
     /// One attempt: sign as of now, send, read the whole body.
-    async fn attempt(&self, mut request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error> {
+    async fn attempt(&self, mut request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Failure> {
         let shared = &self.config.inner;
-        shared.credentials.apply(&mut request, (shared.clock)())?;
-        let request = into_reqwest(request)?;
-        let mut response = shared
-            .http
-            .execute(request)
-            .await
-            .map_err(|e| shared.transport_error(e))?;
+        let unsent = |error| Failure { error, sent: false };
+        let signer = shared.credentials.resolve().await.map_err(unsent)?;
+        if let Some(signer) = signer {
+            signer.sign(&mut request, (shared.clock)()).map_err(unsent)?;
+        }
+        let request = into_reqwest(request).map_err(unsent)?;
+        let start = Instant::now();
+        let mut response = shared.http.execute(request).await.map_err(|e| Failure {
+            // A failure to connect sent nothing; any later one may have sent it all.
+            sent: !e.is_connect(),
+            error: shared.transport_error(e, start),
+        })?;
         let (status, version) = (response.status(), response.version());
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(|e| shared.transport_error(e))?;
+        let body = response.bytes().await.map_err(|e| Failure {
+            sent: true,
+            error: shared.transport_error(e, start),
+        })?;
         let mut collected = http::Response::new(body.to_vec());
         *collected.status_mut() = status;
         *collected.version_mut() = version;
@@ -300,25 +450,31 @@ fn copy_request(request: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
 }
 
 impl Shared {
-    /// A `reqwest` failure as [`Error::Timeout`] (with the limit that was hit) or
-    /// [`Error::Transport`].
-    fn transport_error(&self, error: reqwest::Error) -> Error {
+    /// A `reqwest` failure of an attempt that began at `start`, as [`Error::Timeout`]
+    /// (with the limit that was hit) or [`Error::Transport`].
+    fn transport_error(&self, error: reqwest::Error, start: Instant) -> Error {
         if error.is_timeout() {
-            let Settings {
-                timeout,
-                connect_timeout,
-                ..
-            } = self.settings;
-            let limit = if error.is_connect() {
-                connect_timeout.or(timeout)
-            } else {
-                timeout.or(connect_timeout)
-            };
-            if let Some(limit) = limit {
+            if let Some(limit) = self.settings.timeout_hit(error.is_connect(), start.elapsed()) {
                 return Error::Timeout(limit);
             }
         }
         Error::Transport(Box::new(error))
+    }
+}
+
+impl Settings {
+    /// Which limit a timeout after `elapsed` was: the connect timeout for a connection
+    /// that was not made, else the overall timeout when that much time has passed, else
+    /// the read timeout.
+    fn timeout_hit(&self, connecting: bool, elapsed: Duration) -> Option<Duration> {
+        if connecting {
+            return self.connect_timeout.or(self.timeout);
+        }
+        match (self.timeout, self.read_timeout) {
+            (Some(total), _) if elapsed >= total => Some(total),
+            (_, Some(read)) => Some(read),
+            (total, None) => total.or(self.connect_timeout),
+        }
     }
 }
 
@@ -369,11 +525,7 @@ fn debug_fields<'a, 'b>(
     settings: &Settings,
 ) -> fmt::DebugStruct<'a, 'b> {
     // `Credentials`' own `Debug` redacts tokens and secret keys.
-    s.field("credentials", credentials)
-        .field("timeout", &settings.timeout)
-        .field("connect_timeout", &settings.connect_timeout)
-        .field("user_agent", &settings.user_agent)
-        .field("retry", &settings.retry);
+    s.field("credentials", credentials).field("settings", settings);
     s
 }
 

@@ -8,10 +8,14 @@ use std::time::{Duration, SystemTime};
 
 /// Which failed attempts are sent again, how often, and how long to wait in between.
 ///
-/// An attempt is retried when it failed on the way (connection error, timeout) or was
-/// answered `429`, `502`, `503` or `504`, and the operation is idempotent (not `POST` or
-/// `PATCH`, see [`Operation::is_idempotent`](crate::Operation::is_idempotent)) or
-/// [`retry_non_idempotent`](Self::retry_non_idempotent) is set.
+/// Retried for every method, `POST` included, because the server did not act on them:
+/// answers `429 Too Many Requests`, and failures to connect (nothing was sent).
+///
+/// Retried only when the operation is idempotent (not `POST` or `PATCH`, see
+/// [`Operation::is_idempotent`](crate::Operation::is_idempotent)) or
+/// [`retry_non_idempotent`](Self::retry_non_idempotent) is set, because the request may
+/// have taken effect: answers `502`, `503` and `504`, and failures after the request was
+/// sent (a connection reset, a timeout). Other answers, `500` included, are never retried.
 ///
 /// Waits grow exponentially from [`initial_backoff`](Self::initial_backoff) up to
 /// [`max_backoff`](Self::max_backoff), with full jitter: before retry `n` (from 0) the
@@ -29,8 +33,8 @@ pub struct RetryPolicy {
     pub initial_backoff: Duration,
     /// Upper bound of every wait, `Retry-After` included (10 s by default).
     pub max_backoff: Duration,
-    /// Also retry operations that are not idempotent (`POST`, `PATCH`); off by default,
-    /// because a request that timed out may still have taken effect.
+    /// Also retry operations that are not idempotent (`POST`, `PATCH`) after failures
+    /// that may have taken effect (`502`, `503`, `504`, a timeout); off by default.
     pub retry_non_idempotent: bool,
 }
 
@@ -75,10 +79,42 @@ impl RetryPolicy {
     }
 }
 
-/// Whether an answer with this status is worth sending again: too many requests, or a
-/// gateway or service that is briefly unavailable.
-pub(crate) fn retryable_status(status: u16) -> bool {
-    matches!(status, 429 | 502 | 503 | 504)
+/// Which methods a failed attempt may be sent again for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Retry {
+    /// Not worth sending again.
+    Never,
+    /// The server did not act on the request: safe for every method.
+    Always,
+    /// The request may have taken effect: only for idempotent operations.
+    IfIdempotent,
+}
+
+impl Retry {
+    /// For an answer with this status: too many requests (refused before acting), or a
+    /// gateway or service that is briefly unavailable.
+    pub(crate) fn for_status(status: u16) -> Self {
+        match status {
+            429 => Retry::Always,
+            502..=504 => Retry::IfIdempotent,
+            _ => Retry::Never,
+        }
+    }
+
+    /// For a failure on the way: `sent` says whether any of the request may have reached
+    /// the server (false when connecting failed).
+    pub(crate) fn for_failure(sent: bool) -> Self {
+        if sent { Retry::IfIdempotent } else { Retry::Always }
+    }
+
+    /// Whether this allows another attempt of an operation (`idempotent`) under `policy`.
+    pub(crate) fn allows(self, idempotent: bool, policy: &RetryPolicy) -> bool {
+        match self {
+            Retry::Never => false,
+            Retry::Always => true,
+            Retry::IfIdempotent => idempotent || policy.retry_non_idempotent,
+        }
+    }
 }
 
 /// The wait a `Retry-After` header asks for, as of `now`: delay seconds, or an HTTP date
@@ -177,13 +213,23 @@ mod tests {
     }
 
     #[test]
-    fn retryable_statuses() {
-        for status in [429, 502, 503, 504] {
-            assert!(retryable_status(status), "{status}");
+    fn which_failures_are_retried_for_which_methods() {
+        let p = policy();
+        assert_eq!(Retry::for_status(429), Retry::Always);
+        for status in [502, 503, 504] {
+            assert_eq!(Retry::for_status(status), Retry::IfIdempotent, "{status}");
         }
         for status in [200, 204, 400, 401, 404, 409, 500, 501] {
-            assert!(!retryable_status(status), "{status}");
+            assert_eq!(Retry::for_status(status), Retry::Never, "{status}");
         }
+        assert_eq!(Retry::for_failure(false), Retry::Always);
+        assert_eq!(Retry::for_failure(true), Retry::IfIdempotent);
+        assert!(Retry::Always.allows(false, &p));
+        assert!(!Retry::IfIdempotent.allows(false, &p));
+        assert!(Retry::IfIdempotent.allows(true, &p));
+        let eager = RetryPolicy { retry_non_idempotent: true, ..policy() };
+        assert!(Retry::IfIdempotent.allows(false, &eager));
+        assert!(!Retry::Never.allows(true, &eager));
     }
 
     fn headers(value: &str) -> http::HeaderMap {

@@ -1,5 +1,7 @@
-//! Huawei Cloud (feature `huawei`): `SDK-HMAC-SHA256` signing, IAM tokens, and the shape
-//! of Huawei's answers.
+//! Huawei Cloud (feature `huawei`): `SDK-HMAC-SHA256` signing, IAM tokens, credential
+//! sources, project and domain ids, endpoint overrides, and the shape of Huawei's answers.
+//!
+//! Credentials can be given in code:
 //!
 //! ```
 //! use codegen_runtime::Credentials;
@@ -10,9 +12,70 @@
 //! let token = Credentials::token("MIIT...");
 //! assert!(!format!("{permanent:?}{temporary:?}{token:?}").contains("SK\""));
 //! ```
+//!
+//! or found where the official SDKs look, with the same variable and file names:
+//!
+//! | source | what |
+//! | --- | --- |
+//! | [`env_credentials`] | `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, optional `HUAWEICLOUD_SDK_SECURITY_TOKEN`, `HUAWEICLOUD_SDK_PROJECT_ID`, `HUAWEICLOUD_SDK_DOMAIN_ID` |
+//! | [`profile_credentials`] | `~/.huaweicloud/credentials` or the file `HUAWEICLOUD_SDK_CREDENTIALS_FILE` names: section `basic` or `global` |
+//! | `MetadataProvider` (feature `client`) | the metadata service of an ECS or BMS server: temporary keys, refreshed before they expire |
+//! | [`CredentialChain`] | the three above, in that order |
+//!
+//! Project-level services need a project id per region and global services a domain id;
+//! when no source gives them, they are looked up at IAM once and remembered (feature
+//! `client`: `resolve_project_id`, `resolve_domain_id`, `Account::project_id_for`).
+//! [`endpoint_for`] gives a service's endpoint, honouring the official overrides
+//! (`HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>`, `~/.huaweicloud/regions.yaml`).
+//!
+//! A program that runs on a laptop with a profile file and on a cloud server with an
+//! agency, unchanged:
+//!
+//! ```no_run
+//! # #[cfg(feature = "client")]
+//! # async fn run() -> Result<(), codegen_runtime::Error> {
+//! use codegen_runtime::huawei::{self, CredentialChain};
+//! use codegen_runtime::{Client, ClientConfig};
+//!
+//! let region = "cn-north-4";
+//! // Environment variables, then the profile file, then the metadata service.
+//! let account = CredentialChain::basic().resolve().await?;
+//! let config = ClientConfig::new(account.credentials.clone())?;
+//! // The profile's project id, or the one IAM lists for the region.
+//! let project_id = account.project_id_for(&config, region).await?;
+//! let endpoint = huawei::endpoint_for("FunctionGraph", region, "functiongraph.{region}.myhuaweicloud.com")?
+//!     .with_project_id(project_id);
+//! let functions = Client::new(&config, endpoint);
+//! # let _ = functions;
+//! # Ok(())
+//! # }
+//! ```
 
+mod account;
+mod chain;
+mod env;
+mod iam;
+mod ini;
+#[cfg(feature = "client")]
+mod metadata;
+mod profile;
+mod regions;
+mod regions_yaml;
 mod sign;
 
+pub use account::{Account, CredentialType};
+pub use chain::CredentialChain;
+pub use env::{ENV_AK, ENV_DOMAIN_ID, ENV_PROJECT_ID, ENV_SECURITY_TOKEN, ENV_SK, env_credentials};
+#[cfg(feature = "client")]
+pub use iam::{resolve_domain_id, resolve_domain_id_at, resolve_project_id, resolve_project_id_at};
+pub use iam::{ENV_IAM_ENDPOINT, X_DOMAIN_ID, iam_endpoint, with_domain_id};
+#[cfg(feature = "client")]
+pub use metadata::{METADATA_ENDPOINT, MetadataProvider};
+pub use profile::{ENV_CREDENTIALS_FILE, profile_credentials, profile_file_credentials, profile_path};
+pub use regions::{
+    ENV_REGION_PREFIX, ENV_REGIONS_FILE, endpoint_for, endpoint_for_env, endpoint_in_file, region_variable,
+    regions_file_path,
+};
 pub use sign::{
     ALGORITHM, AkSk, canonical_query, canonical_request, canonical_uri, signed_headers,
     string_to_sign,
@@ -20,7 +83,7 @@ pub use sign::{
 
 use crate::auth::{self, Signer};
 use crate::vendor::Vendor;
-use crate::{Credentials, Error};
+use crate::{Credentials, Endpoint, Error};
 use std::fmt;
 use std::time::SystemTime;
 
@@ -51,6 +114,16 @@ impl Credentials {
     }
 }
 
+/// An endpoint from a setting (a variable, a file), which may leave out `https://`.
+pub(crate) fn endpoint_from_setting(url: &str) -> Result<Endpoint, Error> {
+    let url = url.trim();
+    if url.contains("://") {
+        Endpoint::new(url)
+    } else {
+        Endpoint::new(&format!("https://{url}"))
+    }
+}
+
 /// An IAM token, sent as `X-Auth-Token` instead of a signature. `Debug` hides it.
 #[derive(Clone)]
 pub struct IamToken {
@@ -58,6 +131,7 @@ pub struct IamToken {
 }
 
 impl IamToken {
+    /// A token as IAM returned it (`X-Subject-Token`).
     pub fn new(token: impl Into<String>) -> Self {
         Self { token: token.into() }
     }

@@ -260,7 +260,14 @@ impl<'e> RequestBuilder<'e> {
             .uri(url.as_str())
             .body(self.body)
             .map_err(|e| Error::InvalidRequest(format!("`{url}` is not a valid request URL: {e}")))?;
-        *request.headers_mut() = self.headers;
+        let mut headers = self.headers;
+        // The endpoint's own headers, unless the operation set the same header itself.
+        for (name, value) in self.endpoint.headers() {
+            if !headers.contains_key(name) {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
+        *request.headers_mut() = headers;
         Ok(request)
     }
 }
@@ -336,5 +343,18 @@ mod tests {
             .project_id_param("project_id")
             .build();
         assert!(matches!(missing, Err(Error::InvalidRequest(_))));
+    }
+
+    #[test]
+    fn endpoint_headers_go_with_every_request_unless_set() {
+        let e = endpoint().with_header("X-Tenant-Id", "d1").expect("header");
+        let plain = RequestBuilder::new(http::Method::GET, &e).build().expect("valid");
+        assert_eq!(plain.headers()["x-tenant-id"], "d1");
+        let own = RequestBuilder::new(http::Method::GET, &e)
+            .header("X-Tenant-Id", "d2")
+            .build()
+            .expect("valid");
+        assert_eq!(own.headers().get_all("x-tenant-id").iter().count(), 1);
+        assert_eq!(own.headers()["x-tenant-id"], "d2");
     }
 }

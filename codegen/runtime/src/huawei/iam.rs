@@ -1,0 +1,251 @@
+//! Project and domain ids looked up at IAM when they are not given, as the official SDKs
+//! do (the lookups need the `client` feature; finding the IAM endpoint does not).
+//!
+//! - project id: signed `GET {iam}/v3/projects?name={region}`, which must list exactly
+//!   one project;
+//! - domain (account) id: signed `GET {iam}/v3/auth/domains`.
+//!
+//! Each answer is remembered with the credentials (and their clones) for the IAM endpoint
+//! and region, so a program looks each id up once; concurrent first lookups wait for one
+//! another instead of asking twice.
+
+use super::{Account, endpoint_from_setting};
+use crate::{Endpoint, Env, Error};
+
+#[cfg(feature = "client")]
+use crate::{Client, ClientConfig};
+
+/// The variable naming the IAM endpoint (a URL), as in the official SDKs.
+pub const ENV_IAM_ENDPOINT: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
+
+/// The header global services read the domain id from.
+pub const X_DOMAIN_ID: &str = "X-Domain-Id";
+
+/// The IAM endpoint for `region`: the URL in `HUAWEICLOUD_SDK_IAM_ENDPOINT` when set, else
+/// `https://iam.{region}.myhuaweicloud.com`.
+pub fn iam_endpoint(env: &Env, region: &str) -> Result<Endpoint, Error> {
+    match env.get(ENV_IAM_ENDPOINT) {
+        Some(url) => endpoint_from_setting(&url),
+        None => Endpoint::from_template("iam.{region}.myhuaweicloud.com", &[("region", region)]),
+    }
+}
+
+/// `endpoint` for a global service acting for `domain_id`: its requests carry
+/// `X-Domain-Id`.
+pub fn with_domain_id(endpoint: Endpoint, domain_id: &str) -> Result<Endpoint, Error> {
+    endpoint.with_header(X_DOMAIN_ID, domain_id)
+}
+
+impl Account {
+    /// The IAM endpoint to look this account's ids up at: its own (`iam_endpoint` of the
+    /// profile file), else the one of [`iam_endpoint`].
+    pub fn iam_endpoint_for(&self, env: &Env, region: &str) -> Result<Endpoint, Error> {
+        match &self.iam_endpoint {
+            Some(url) => endpoint_from_setting(url),
+            None => iam_endpoint(env, region),
+        }
+    }
+
+    /// The project id for `region`: the account's own when it has one, else looked up
+    /// at IAM ([`resolve_project_id_at`], at [`iam_endpoint_for`](Self::iam_endpoint_for)
+    /// with the process's environment) with the credentials of `config`.
+    #[cfg(feature = "client")]
+    pub async fn project_id_for(&self, config: &ClientConfig, region: &str) -> Result<String, Error> {
+        if let Some(id) = &self.project_id {
+            return Ok(id.clone());
+        }
+        resolve_project_id_at(config, &self.iam_endpoint_for(&Env::process(), region)?, region).await
+    }
+
+    /// The domain id: the account's own when it has one, else looked up at IAM
+    /// ([`resolve_domain_id_at`], at [`iam_endpoint_for`](Self::iam_endpoint_for) of
+    /// `region` with the process's environment) with the credentials of `config`.
+    #[cfg(feature = "client")]
+    pub async fn domain_id_for(&self, config: &ClientConfig, region: &str) -> Result<String, Error> {
+        if let Some(id) = &self.domain_id {
+            return Ok(id.clone());
+        }
+        resolve_domain_id_at(config, &self.iam_endpoint_for(&Env::process(), region)?).await
+    }
+}
+
+/// The id of the project named `region`, looked up at the IAM endpoint of the process's
+/// environment ([`iam_endpoint`]) with the credentials of `config`.
+#[cfg(feature = "client")]
+pub async fn resolve_project_id(config: &ClientConfig, region: &str) -> Result<String, Error> {
+    resolve_project_id_at(config, &iam_endpoint(&Env::process(), region)?, region).await
+}
+
+/// The id of the project named `region`, looked up at `iam` with the credentials of
+/// `config` (signed `GET /v3/projects?name={region}`), or remembered from an earlier
+/// lookup.
+///
+/// Fails with [`Error::Credentials`] when IAM refuses (the message has its answer) or
+/// lists no project or several projects of that name (give the project id then), and
+/// with [`Error::Transport`] or [`Error::Timeout`] when IAM cannot be reached.
+#[cfg(feature = "client")]
+pub async fn resolve_project_id_at(config: &ClientConfig, iam: &Endpoint, region: &str) -> Result<String, Error> {
+    let key = format!("project_id {} {region}", iam.base_url());
+    lookup::remembered_or(config, &key, async {
+        let (answer, trace) = lookup::get(config, iam, "/v3/projects", &[("name", region)], "project id").await?;
+        let ids = lookup::ids(&answer, "projects", &trace)?;
+        match ids.as_slice() {
+            [id] => Ok(id.clone()),
+            [] => Err(Error::Credentials(format!(
+                "IAM at {} has no project named `{region}` for these credentials{trace}; create \
+                 one, or give the project id (HUAWEICLOUD_SDK_PROJECT_ID, project_id in the profile \
+                 file, or Endpoint::with_project_id)",
+                iam.base_url()
+            ))),
+            several => Err(Error::Credentials(format!(
+                "IAM at {} has {} projects named `{region}` ({}){trace}; give the one to use \
+                 (HUAWEICLOUD_SDK_PROJECT_ID, project_id in the profile file, or \
+                 Endpoint::with_project_id)",
+                iam.base_url(),
+                several.len(),
+                several.join(", ")
+            ))),
+        }
+    })
+    .await
+}
+
+/// The domain (account) id of the credentials of `config`, looked up at the IAM endpoint
+/// of the process's environment for `region` ([`iam_endpoint`]).
+#[cfg(feature = "client")]
+pub async fn resolve_domain_id(config: &ClientConfig, region: &str) -> Result<String, Error> {
+    resolve_domain_id_at(config, &iam_endpoint(&Env::process(), region)?).await
+}
+
+/// The domain (account) id of the credentials of `config`, looked up at `iam` (signed
+/// `GET /v3/auth/domains`; the first domain listed, as the official SDKs take), or
+/// remembered from an earlier lookup.
+///
+/// Fails with [`Error::Credentials`] when IAM refuses or lists no domain (the
+/// credentials may lack the permission to read it: give the domain id then), and with
+/// [`Error::Transport`] or [`Error::Timeout`] when IAM cannot be reached.
+#[cfg(feature = "client")]
+pub async fn resolve_domain_id_at(config: &ClientConfig, iam: &Endpoint) -> Result<String, Error> {
+    let key = format!("domain_id {}", iam.base_url());
+    lookup::remembered_or(config, &key, async {
+        let (answer, trace) = lookup::get(config, iam, "/v3/auth/domains", &[], "domain id").await?;
+        let ids = lookup::ids(&answer, "domains", &trace)?;
+        ids.into_iter().next().ok_or_else(|| {
+            Error::Credentials(format!(
+                "IAM at {} lists no domain for these credentials{trace}; they may lack the \
+                 permission to read it: give the domain id (HUAWEICLOUD_SDK_DOMAIN_ID, domain_id \
+                 in the profile file)",
+                iam.base_url()
+            ))
+        })
+    })
+    .await
+}
+
+#[cfg(feature = "client")]
+mod lookup {
+    use super::super::VENDOR;
+    use super::*;
+    use crate::ApiError;
+    use std::future::Future;
+
+    /// One lookup at a time in the whole program: they are rare, and a second one for
+    /// the same id then finds the first one's answer.
+    static LOOKUPS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+    /// The value remembered under `key` with the credentials of `config`, else the
+    /// one `lookup` finds, remembered.
+    pub(super) async fn remembered_or(
+        config: &ClientConfig,
+        key: &str,
+        lookup: impl Future<Output = Result<String, Error>>,
+    ) -> Result<String, Error> {
+        let credentials = config.credentials();
+        if let Some(id) = credentials.remembered(key) {
+            return Ok(id);
+        }
+        let _one_at_a_time = LOOKUPS.lock().await;
+        if let Some(id) = credentials.remembered(key) {
+            return Ok(id);
+        }
+        let id = lookup.await?;
+        credentials.remember(key, &id);
+        Ok(id)
+    }
+
+    /// Sends a signed `GET` to IAM; its body and, for messages, its trace id
+    /// (` (X-IAM-Trace-Id ...)`, or nothing).
+    pub(super) async fn get(
+        config: &ClientConfig,
+        iam: &Endpoint,
+        path: &str,
+        query: &[(&str, &str)],
+        what: &str,
+    ) -> Result<(Vec<u8>, String), Error> {
+        let mut builder = crate::__private::RequestBuilder::new(http::Method::GET, iam).literal(path);
+        for (name, value) in query {
+            builder = builder.query(name, *value);
+        }
+        let response = Client::new(config, iam.clone()).execute(builder.build()?, true).await?;
+        let trace = crate::__private::header_text(response.headers(), "x-iam-trace-id")
+            .map(|id| format!(" (X-IAM-Trace-Id {id})"))
+            .unwrap_or_default();
+        let status = response.status();
+        let (parts, body) = response.into_parts();
+        if !status.is_success() {
+            let refused = ApiError::from_response(&VENDOR, status.as_u16(), parts.headers, body);
+            return Err(Error::Credentials(format!(
+                "IAM at {} refused to tell the {what}: {refused}",
+                iam.base_url()
+            )));
+        }
+        Ok((body, trace))
+    }
+
+    /// The `id` of each member of the list `list` in an IAM answer.
+    pub(super) fn ids(answer: &[u8], list: &str, trace: &str) -> Result<Vec<String>, Error> {
+        #[derive(serde::Deserialize)]
+        struct Item {
+            id: String,
+        }
+        let parsed: serde_json::Value = serde_json::from_slice(answer)
+            .map_err(|e| Error::Credentials(format!("IAM's answer{trace} is not JSON: {e}")))?;
+        let items = parsed.get(list).cloned().unwrap_or(serde_json::Value::Null);
+        let items: Vec<Item> = serde_json::from_value(items)
+            .map_err(|e| Error::Credentials(format!("IAM's answer{trace} has no list of {list} with ids: {e}")))?;
+        Ok(items.into_iter().map(|item| item.id).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iam_endpoint_from_the_variable_the_profile_or_the_region() {
+        let none = Env::from_pairs::<&str, &str>([]);
+        assert_eq!(
+            iam_endpoint(&none, "cn-north-4").expect("endpoint").base_url(),
+            "https://iam.cn-north-4.myhuaweicloud.com"
+        );
+        let named = Env::from_pairs([(ENV_IAM_ENDPOINT, "iam.private.example.com")]);
+        assert_eq!(
+            iam_endpoint(&named, "cn-north-4").expect("endpoint").base_url(),
+            "https://iam.private.example.com"
+        );
+        let account = Account::new(crate::Credentials::none()).with_iam_endpoint("https://iam.profile.example.com/");
+        assert_eq!(
+            account.iam_endpoint_for(&named, "r").expect("endpoint").base_url(),
+            "https://iam.profile.example.com"
+        );
+        let insecure = Env::from_pairs([(ENV_IAM_ENDPOINT, "http://iam.example.com")]);
+        assert!(iam_endpoint(&insecure, "r").is_err(), "plain http to another host");
+    }
+
+    #[test]
+    fn global_endpoints_carry_the_domain_id() {
+        let endpoint = Endpoint::new("https://iam.example.com").expect("url");
+        let global = with_domain_id(endpoint, "d-1").expect("header");
+        assert_eq!(global.headers()["x-domain-id"], "d-1");
+    }
+}

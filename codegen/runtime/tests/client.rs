@@ -1,0 +1,206 @@
+//! The client against local fake servers: which failures are retried for which methods,
+//! proxies from the environment or from settings, the read timeout, root certificates.
+
+mod support;
+
+use codegen_runtime::auth::Signer;
+use codegen_runtime::{Client, ClientConfig, ClientConfigBuilder, Credentials, Endpoint, Env, Error, RetryPolicy};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime};
+use support::{Reply, Server};
+
+/// Counts signatures: one per attempt, including attempts that never reach a server.
+#[derive(Debug, Default)]
+struct CountingSigner(AtomicUsize);
+
+impl Signer for CountingSigner {
+    fn sign(&self, _request: &mut http::Request<Vec<u8>>, _time: SystemTime) -> Result<(), Error> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+fn quick_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_retries: 2,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(5),
+        retry_non_idempotent: false,
+    }
+}
+
+fn builder() -> ClientConfigBuilder {
+    builder_with(Credentials::none())
+}
+
+fn builder_with(credentials: Credentials) -> ClientConfigBuilder {
+    ClientConfig::builder(credentials)
+        .retry(quick_retries())
+        .without_proxy()
+}
+
+fn request(method: http::Method, url: &str) -> http::Request<Vec<u8>> {
+    http::Request::builder()
+        .method(method)
+        .uri(url)
+        .body(b"{}".to_vec())
+        .expect("request")
+}
+
+#[tokio::test]
+async fn a_post_is_retried_after_429() {
+    let server = Server::start(|_, index| {
+        if index == 0 { Reply::status(429).header("retry-after", "0") } else { Reply::json(201, "{}") }
+    })
+    .await;
+    let config = builder().build().expect("config");
+    let client = Client::new(&config, Endpoint::new(&server.url()).expect("endpoint"));
+    let response = client
+        .execute(request(http::Method::POST, &format!("{}/v2/functions", server.url())), false)
+        .await
+        .expect("answered");
+    assert_eq!(response.status(), 201);
+    assert_eq!(server.count(), 2);
+    assert!(server.requests().iter().all(|r| r.method == "POST" && r.body == b"{}"));
+}
+
+#[tokio::test]
+async fn a_post_is_retried_when_the_connection_is_refused() {
+    let closed = support::closed_port().await;
+    let signer = Arc::new(CountingSigner::default());
+    let config = builder_with(Credentials::shared(signer.clone())).build().expect("config");
+    let client = Client::new(&config, Endpoint::new(&format!("http://{closed}")).expect("endpoint"));
+    let result = client
+        .execute(request(http::Method::POST, &format!("http://{closed}/x")), false)
+        .await;
+    assert!(matches!(result, Err(Error::Transport(_))), "{result:?}");
+    assert_eq!(signer.0.load(Ordering::SeqCst), 3, "the first attempt and two retries");
+}
+
+#[tokio::test]
+async fn a_post_is_not_retried_after_500_or_503_but_a_get_is_after_503() {
+    let server = Server::start(|r, _| Reply::status(if r.path() == "/500" { 500 } else { 503 })).await;
+    let config = builder().build().expect("config");
+    let client = Client::new(&config, Endpoint::new(&server.url()).expect("endpoint"));
+    for path in ["/500", "/503"] {
+        let response = client
+            .execute(request(http::Method::POST, &format!("{}{path}", server.url())), false)
+            .await
+            .expect("answered");
+        assert_ne!(response.status(), 200);
+    }
+    assert_eq!(server.count(), 2, "one attempt each");
+    let response = client
+        .execute(request(http::Method::GET, &format!("{}/503", server.url())), true)
+        .await
+        .expect("answered");
+    assert_eq!(response.status(), 503);
+    assert_eq!(server.count(), 5, "a GET is tried three times");
+    let get_500 = client.execute(request(http::Method::GET, &format!("{}/500", server.url())), true).await;
+    assert_eq!(get_500.expect("answered").status(), 500);
+    assert_eq!(server.count(), 6, "500 is never retried");
+}
+
+#[tokio::test]
+async fn a_silent_server_ends_in_the_read_timeout() {
+    let server = Server::start(|_, _| Reply::status(200).after(Duration::from_secs(5))).await;
+    let config = builder()
+        .retry(RetryPolicy::none())
+        .read_timeout(Duration::from_millis(200))
+        .build()
+        .expect("config");
+    let client = Client::new(&config, Endpoint::new(&server.url()).expect("endpoint"));
+    let started = std::time::Instant::now();
+    let result = client.execute(request(http::Method::GET, &format!("{}/slow", server.url())), true).await;
+    assert!(matches!(result, Err(Error::Timeout(limit)) if limit == Duration::from_millis(200)), "{result:?}");
+    assert!(started.elapsed() < Duration::from_secs(4));
+}
+
+#[tokio::test]
+async fn http_proxy_from_the_environment_and_no_proxy() {
+    let proxy = Server::start(|_, _| Reply::text(200, "via proxy")).await;
+    let env = Env::from_pairs([("HTTP_PROXY", proxy.url())]);
+    let config = builder().proxy_from_env(env).retry(RetryPolicy::none()).build().expect("config");
+    // Nothing listens on 127.0.0.2:9: only the proxy can answer.
+    let target = "http://127.0.0.2:9";
+    let client = Client::new(&config, Endpoint::new(target).expect("endpoint"));
+    let response = client
+        .execute(request(http::Method::GET, &format!("{target}/p?q=1")), true)
+        .await
+        .expect("answered by the proxy");
+    assert_eq!(response.body(), b"via proxy");
+    assert_eq!(proxy.requests()[0].target, "http://127.0.0.2:9/p?q=1");
+
+    let env = Env::from_pairs([("HTTP_PROXY", proxy.url()), ("NO_PROXY", "127.0.0.2".to_owned())]);
+    let direct = builder().proxy_from_env(env).retry(RetryPolicy::none()).build().expect("config");
+    let result = Client::new(&direct, Endpoint::new(target).expect("endpoint"))
+        .execute(request(http::Method::GET, &format!("{target}/p")), true)
+        .await;
+    assert!(matches!(result, Err(Error::Transport(_))), "{result:?}");
+    assert_eq!(proxy.count(), 1, "NO_PROXY bypassed the proxy");
+}
+
+#[tokio::test]
+async fn https_goes_through_an_explicit_proxy_with_connect() {
+    let proxy = Server::start(|_, _| Reply::status(403)).await;
+    let config = builder()
+        .proxy(&format!("http://user:pass-word@{}", proxy.addr()))
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("config");
+    assert!(!format!("{config:?}").contains("pass-word"));
+    let target = "https://gateway.invalid";
+    let result = Client::new(&config, Endpoint::new(target).expect("endpoint"))
+        .execute(request(http::Method::GET, &format!("{target}/x")), true)
+        .await;
+    assert!(result.is_err());
+    let seen = proxy.requests();
+    assert_eq!(seen[0].method, "CONNECT");
+    assert_eq!(seen[0].target, "gateway.invalid:443");
+    assert!(seen[0].header("proxy-authorization").is_some());
+}
+
+#[test]
+fn root_certificates_are_checked_when_building() {
+    let config = builder().root_certificate_pem(support::TEST_ROOT_PEM).build();
+    assert!(config.is_ok(), "{config:?}");
+    let only_private = builder()
+        .root_certificate_pem(support::TEST_ROOT_PEM.as_bytes().to_vec())
+        .built_in_root_certificates(false)
+        .build();
+    assert!(only_private.is_ok());
+    let garbage = builder().root_certificate_pem("not a certificate").build();
+    assert!(matches!(garbage, Err(Error::InvalidRequest(m)) if m.contains("no certificate")));
+}
+
+#[tokio::test]
+async fn a_private_root_certificate_is_trusted_when_added() {
+    let server = Server::start_tls(|_, _| Reply::json(200, "{}")).await;
+    let url = format!("https://127.0.0.1:{}", server.addr().port());
+    let send = |config: ClientConfig| {
+        let url = url.clone();
+        async move {
+            let client = Client::new(&config, Endpoint::new(&url).expect("endpoint"));
+            client.execute(request(http::Method::GET, &format!("{url}/x")), true).await
+        }
+    };
+    let unknown = send(builder().retry(RetryPolicy::none()).build().expect("config")).await;
+    assert!(matches!(unknown, Err(Error::Transport(_))), "an unknown root is refused: {unknown:?}");
+    let trusted = builder()
+        .root_certificate_pem(support::TEST_ROOT_PEM)
+        .built_in_root_certificates(false)
+        .build()
+        .expect("config");
+    assert_eq!(send(trusted).await.expect("answered").status(), 200);
+    assert_eq!(server.count(), 1, "only the trusted connection got through");
+}
+
+#[test]
+fn an_unusable_proxy_is_an_error_without_its_password() {
+    let result = builder().proxy("http://user:pass-word@[bad").build();
+    match result {
+        Err(Error::InvalidRequest(message)) => assert!(!message.contains("pass-word"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+}

@@ -1,0 +1,132 @@
+//! Project and domain id lookups against a fake IAM on 127.0.0.1.
+
+mod support;
+
+use codegen_runtime::huawei::{self, Account, CredentialType};
+use codegen_runtime::{Client, ClientConfig, Credentials, Endpoint, Error, RetryPolicy};
+use support::{Reply, Server, TempDir};
+
+fn config() -> ClientConfig {
+    ClientConfig::builder(Credentials::aksk("IAM_AK", "iam-sk"))
+        .retry(RetryPolicy::none())
+        .without_proxy()
+        .build()
+        .expect("config")
+}
+
+/// A fake IAM listing `projects` for any region and `domains`, both JSON arrays.
+async fn iam(projects: &'static str, domains: &'static str) -> Server {
+    Server::start(move |r, _| match r.path() {
+        "/v3/projects" => Reply::json(200, format!(r#"{{"projects":{projects}}}"#)).header("x-iam-trace-id", "trace-1"),
+        "/v3/auth/domains" => Reply::json(200, format!(r#"{{"domains":{domains}}}"#)),
+        _ => Reply::status(404),
+    })
+    .await
+}
+
+fn endpoint(server: &Server) -> Endpoint {
+    Endpoint::new(&server.url()).expect("endpoint")
+}
+
+#[tokio::test]
+async fn one_project_is_looked_up_signed_and_remembered() {
+    let server = iam(r#"[{"id":"p-1","name":"cn-north-4"}]"#, "[]").await;
+    let config = config();
+    let id = huawei::resolve_project_id_at(&config, &endpoint(&server), "cn-north-4").await.expect("found");
+    assert_eq!(id, "p-1");
+    let seen = &server.requests()[0];
+    assert_eq!((seen.method.as_str(), seen.target.as_str()), ("GET", "/v3/projects?name=cn-north-4"));
+    assert!(seen.header("authorization").expect("signed").starts_with("SDK-HMAC-SHA256 Access=IAM_AK,"));
+    // Remembered with the credentials, clones of the configuration included.
+    let again = huawei::resolve_project_id_at(&config.clone(), &endpoint(&server), "cn-north-4").await;
+    assert_eq!(again.expect("remembered"), "p-1");
+    assert_eq!(server.count(), 1);
+    // Other regions and other credentials are looked up.
+    huawei::resolve_project_id_at(&config, &endpoint(&server), "cn-east-3").await.expect("found");
+    huawei::resolve_project_id_at(&self::config(), &endpoint(&server), "cn-north-4").await.expect("found");
+    assert_eq!(server.count(), 3);
+}
+
+#[tokio::test]
+async fn concurrent_first_lookups_ask_once() {
+    let server = iam(r#"[{"id":"p-9"}]"#, "[]").await;
+    let config = config();
+    let lookups: Vec<_> = (0..10)
+        .map(|_| {
+            let (config, endpoint) = (config.clone(), endpoint(&server));
+            tokio::spawn(async move { huawei::resolve_project_id_at(&config, &endpoint, "r1").await })
+        })
+        .collect();
+    for lookup in lookups {
+        assert_eq!(lookup.await.expect("task").expect("found"), "p-9");
+    }
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
+async fn no_project_or_several_are_clear_errors() {
+    let none = iam("[]", "[]").await;
+    let error = huawei::resolve_project_id_at(&config(), &endpoint(&none), "cn-north-4").await.unwrap_err();
+    let message = error.to_string();
+    assert!(matches!(error, Error::Credentials(_)), "{error:?}");
+    assert!(message.contains("no project named `cn-north-4`") && message.contains("X-IAM-Trace-Id trace-1"), "{message}");
+    assert!(message.contains("HUAWEICLOUD_SDK_PROJECT_ID"), "{message}");
+
+    let two = iam(r#"[{"id":"p-1"},{"id":"p-2"}]"#, "[]").await;
+    let error = huawei::resolve_project_id_at(&config(), &endpoint(&two), "cn-north-4").await.unwrap_err();
+    assert!(error.to_string().contains("2 projects named `cn-north-4` (p-1, p-2)"), "{error}");
+}
+
+#[tokio::test]
+async fn refusals_and_odd_answers_are_clear_errors() {
+    let refusing = Server::start(|_, _| {
+        Reply::json(403, r#"{"error":{"code":"IAM.0002","message":"no permission"}}"#)
+    })
+    .await;
+    let error = huawei::resolve_project_id_at(&config(), &endpoint(&refusing), "r").await.unwrap_err();
+    assert!(error.to_string().contains("refused to tell the project id: API error 403 IAM.0002: no permission"), "{error}");
+    let odd = Server::start(|_, _| Reply::json(200, r#"{"projects":"none"}"#)).await;
+    let error = huawei::resolve_project_id_at(&config(), &endpoint(&odd), "r").await.unwrap_err();
+    assert!(error.to_string().contains("no list of projects"), "{error}");
+}
+
+#[tokio::test]
+async fn domain_id_is_looked_up_and_sent_by_global_endpoints() {
+    let server = iam("[]", r#"[{"id":"d-1","name":"account"}]"#).await;
+    let config = config();
+    let domain = huawei::resolve_domain_id_at(&config, &endpoint(&server)).await.expect("found");
+    assert_eq!(domain, "d-1");
+    assert_eq!(server.requests()[0].target, "/v3/auth/domains");
+
+    let service = Server::start(|_, _| Reply::json(200, "{}")).await;
+    let global = huawei::with_domain_id(endpoint(&service), &domain).expect("endpoint");
+    let request = codegen_runtime::__private::RequestBuilder::new(http::Method::GET, &global)
+        .literal("/v3/things")
+        .build()
+        .expect("request");
+    Client::new(&config, global.clone()).execute(request, true).await.expect("answered");
+    let seen = &service.requests()[0];
+    assert_eq!(seen.header("x-domain-id"), Some("d-1"));
+    assert!(seen.header("authorization").expect("signed").contains("x-domain-id"), "the header is signed");
+
+    let empty = iam("[]", "[]").await;
+    let error = huawei::resolve_domain_id_at(&config, &endpoint(&empty)).await.unwrap_err();
+    assert!(error.to_string().contains("lists no domain"), "{error}");
+}
+
+#[tokio::test]
+async fn a_profile_without_project_id_looks_it_up_at_its_iam_endpoint() {
+    let server = iam(r#"[{"id":"p-from-iam"}]"#, "[]").await;
+    let dir = TempDir::new();
+    let with = dir.write("with", "[basic]\nak = A\nsk = S\nproject_id = p-own\n");
+    let own = huawei::profile_file_credentials(&with, CredentialType::Basic).expect("profile");
+    let config = ClientConfig::new(own.credentials.clone()).expect("config");
+    assert_eq!(own.project_id_for(&config, "r1").await.expect("own"), "p-own");
+    assert_eq!(server.count(), 0);
+
+    let without = dir.write("without", &format!("[basic]\nak = A\nsk = S\niam_endpoint = {}\n", server.url()));
+    let account: Account = huawei::profile_file_credentials(&without, CredentialType::Basic).expect("profile");
+    let config = ClientConfig::builder(account.credentials.clone()).without_proxy().build().expect("config");
+    assert_eq!(account.project_id_for(&config, "r1").await.expect("looked up"), "p-from-iam");
+    assert_eq!(server.requests()[0].target, "/v3/projects?name=r1");
+}
