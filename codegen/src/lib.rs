@@ -197,6 +197,10 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
     }
     let names = names::assign(&model);
     let settings = service::ServiceConfig::load(&config.specs).map_err(|d| Failure::Spec(Diagnostics(vec![d])))?;
+    let mut model = model;
+    if settings.array_query.unwrap_or_default() == service::ArrayQuery::Repeat {
+        model::repeat_array_queries(&mut model);
+    }
     let service = settings
         .service
         .clone()

@@ -9,6 +9,7 @@
 //! service = "Function Compute"
 //! host_template = "{account_id}.{region}.fc.aliyuncs.com"
 //! runtime_vendor = "alibaba"
+//! array_query = "spec"
 //! ```
 
 use crate::diag::Diagnostic;
@@ -32,10 +33,26 @@ pub struct ServiceConfig {
     /// The runtime's vendor module (and cargo feature) the crate uses for signing and
     /// for reading answers: `huawei` (the default) or `alibaba`.
     pub runtime_vendor: Option<String>,
+    /// How array query parameters are sent: `repeat` (the default) sends one `name=value`
+    /// pair per element whatever the spec declares, as Huawei's SDKs do; `spec` sends
+    /// what the spec declares (`collectionFormat`, or OpenAPI 3.0 `style`/`explode`), for
+    /// a service that really wants `a=1,2`.
+    pub array_query: Option<ArrayQuery>,
     /// Extra `[dev-dependencies]` of the crate, for its hand-written examples
     /// (`base64 = "0.22"`).
     #[serde(rename = "dev-dependencies")]
     pub dev_dependencies: Option<toml::Table>,
+}
+
+/// The `array_query` setting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArrayQuery {
+    /// One pair per element (`a=1&a=2`), whatever the spec declares.
+    #[default]
+    Repeat,
+    /// As the spec declares.
+    Spec,
 }
 
 /// The vendor modules of the runtime crate.
@@ -102,6 +119,15 @@ mod tests {
             vec!["account_id".to_owned(), "region".to_owned()]
         );
         assert!(placeholders("fixed.example.com").is_empty());
+    }
+
+    #[test]
+    fn array_query_is_repeat_or_spec() {
+        let spec: ServiceConfig = toml::from_str("array_query = \"spec\"").expect("valid");
+        assert_eq!(spec.array_query, Some(ArrayQuery::Spec));
+        let repeat: ServiceConfig = toml::from_str("array_query = \"repeat\"").expect("valid");
+        assert_eq!(repeat.array_query, Some(ArrayQuery::Repeat));
+        assert!(toml::from_str::<ServiceConfig>("array_query = \"csv\"").is_err());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! A [`Signer`] adds the authentication headers to a fully built [`http::Request`], so
 //! request building stays independent of credentials and of any HTTP client. Each
-//! vendor's schemes live in that vendor's module (`huawei::AkSk`, `alibaba::FcAccessKey`),
+//! vendor's schemes live in that vendor's module (behind the vendor's cargo feature),
 //! with their intermediate steps public, so that a signature the server rejects can be
 //! compared with another implementation step by step.
 //!

@@ -39,6 +39,11 @@ pub trait CredentialsProvider: fmt::Debug + Send + Sync {
 /// the sources that find credentials in the environment; any [`Signer`] works through
 /// [`Credentials::signer`] and any provider through [`Credentials::provider`]. `Debug`
 /// never shows a secret.
+///
+/// A request that already carries an `Authorization` header is sent as it is, unsigned:
+/// its operation authenticates it itself (such as an exchange of an identity provider's
+/// token for the vendor's own, whose spec declares the header), and a signature would
+/// overwrite what the caller set.
 #[derive(Clone, Default)]
 pub struct Credentials {
     source: Source,
@@ -61,7 +66,7 @@ impl Credentials {
         Self::default()
     }
 
-    /// Any signer, e.g. `AkSk::new(ak, sk).with_security_token(token)`.
+    /// Any signer, such as a vendor module's key pair signer.
     pub fn signer(signer: impl Signer + 'static) -> Self {
         Self::shared(Arc::new(signer))
     }
@@ -116,6 +121,9 @@ impl Credentials {
         request: &mut http::Request<Vec<u8>>,
         time: SystemTime,
     ) -> Result<(), Error> {
+        if authenticates_itself(request) {
+            return Ok(());
+        }
         match self.resolve().await? {
             None => Ok(()),
             Some(signer) => signer.sign(request, time),
@@ -130,6 +138,9 @@ impl Credentials {
     /// [`Error::Credentials`] rather than block: use [`apply_async`](Self::apply_async),
     /// which refreshes them.
     pub fn apply(&self, request: &mut http::Request<Vec<u8>>, time: SystemTime) -> Result<(), Error> {
+        if authenticates_itself(request) {
+            return Ok(());
+        }
         match &self.source {
             Source::None => Ok(()),
             Source::Signer(signer) => signer.sign(request, time),
@@ -154,6 +165,11 @@ impl Credentials {
     pub(crate) fn remember(&self, key: &str, value: &str) {
         self.lookups.insert(key, value);
     }
+}
+
+/// Whether the request carries its own `Authorization`, which signing must not replace.
+pub(crate) fn authenticates_itself(request: &http::Request<Vec<u8>>) -> bool {
+    request.headers().contains_key(http::header::AUTHORIZATION)
 }
 
 impl<S: Signer + 'static> From<S> for Credentials {
@@ -251,6 +267,16 @@ mod tests {
         assert_eq!(request.headers()["x-stamp"], "1");
         assert_eq!(provider.refreshed.load(std::sync::atomic::Ordering::SeqCst), 1);
         assert!(ready(Credentials::none().resolve()).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_request_with_its_own_authorization_is_not_signed() {
+        let mut request = http::Request::new(Vec::new());
+        request.headers_mut().insert("authorization", http::HeaderValue::from_static("Bearer id-token"));
+        Credentials::from(Stamp).apply(&mut request, SystemTime::now()).unwrap();
+        ready(Credentials::from(Stamp).apply_async(&mut request, SystemTime::now())).unwrap();
+        assert!(!request.headers().contains_key("x-stamp"));
+        assert_eq!(request.headers()["authorization"], "Bearer id-token");
     }
 
     #[test]

@@ -75,9 +75,8 @@ impl Endpoint {
             headers: HeaderMap::new(),
         })
     }
-    /// The public endpoint from a host template such as
-    /// `functiongraph.{region}.myhuaweicloud.com` and values for its `{placeholders}`
-    /// (`[("region", "cn-north-4")]`). Values are host labels: lower-case letters, digits
+    /// The public endpoint from a host template such as `api.{region}.example.com` and
+    /// values for its `{placeholders}` (`[("region", "eu-west-1")]`). Values are host labels: lower-case letters, digits
     /// and `-` only, so they cannot change the URL's shape.
     pub fn from_template(host_template: &str, values: &[(&str, &str)]) -> Result<Self, Error> {
         let mut host = host_template.to_owned();

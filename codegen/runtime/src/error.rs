@@ -16,7 +16,7 @@ pub enum Error {
     /// break, a path parameter that is empty or `..`, a URL that does not parse, ...
     #[error("invalid request: {0}")]
     InvalidRequest(String),
-    /// Credentials could not be found or refreshed (see the `huawei` module's providers).
+    /// Credentials could not be found or refreshed (a provider failed, or a source had none).
     #[error("credentials: {0}")]
     Credentials(String),
     /// The request could not be sent or the response not received.

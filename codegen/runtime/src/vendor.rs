@@ -8,7 +8,7 @@
 /// How a vendor's responses carry the request id and error details.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Vendor {
-    /// The vendor's name, for docs and messages (`Huawei Cloud`).
+    /// The vendor's name, for docs and messages.
     pub name: &'static str,
     /// Response headers that carry the request id, most specific first (lower case).
     pub request_id_headers: &'static [&'static str],

@@ -2,6 +2,7 @@
 //! operation.
 
 use super::docs::{doc_attrs, inner_doc_attrs};
+use super::CrateInfo;
 use super::operations::operation_doc_lines;
 use super::types::ident;
 use crate::model::Model;
@@ -9,7 +10,8 @@ use crate::names::Names;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn client_tokens(model: &Model, names: &Names, service: &str) -> TokenStream {
+pub fn client_tokens(model: &Model, names: &Names, info: &CrateInfo) -> TokenStream {
+    let service = info.service.as_str();
     let module_docs = inner_doc_attrs(&[format!(
         "One async method per operation of the {service} API on [`Client`](crate::Client)."
     )]);
@@ -34,6 +36,7 @@ pub fn client_tokens(model: &Model, names: &Names, service: &str) -> TokenStream
         "timeouts, retries) that clients of other services can share, and this service's".to_owned(),
         "[`Endpoint`](crate::Endpoint). Cloning is cheap.".to_owned(),
     ]);
+    let from_account = has_service(info).then(|| from_account(info));
     quote! {
         #module_docs
         use crate::operations;
@@ -65,6 +68,8 @@ pub fn client_tokens(model: &Model, names: &Names, service: &str) -> TokenStream
                 self.inner.send(operation).await
             }
 
+            #from_account
+
             #(#methods)*
         }
 
@@ -72,6 +77,43 @@ pub fn client_tokens(model: &Model, names: &Names, service: &str) -> TokenStream
             fn from(inner: codegen_runtime::Client) -> Self {
                 Self { inner }
             }
+        }
+    }
+}
+
+/// Whether the crate has a `SERVICE` (see `crate_files::override_name`).
+fn has_service(info: &CrateInfo) -> bool {
+    let Some(template) = &info.host_template else { return false };
+    super::crate_files::override_name(info, &crate::service::placeholders(template)).is_some()
+}
+
+/// `Client::from_account`: the endpoint with overrides and the ids of the service's scope.
+fn from_account(info: &CrateInfo) -> TokenStream {
+    let ids = if info.uses_project_id {
+        ["the account's project id, or the one IAM lists for `region` (looked up once", "per region and remembered with the credentials)."]
+    } else {
+        ["the account's domain id (sent as `X-Domain-Id`), or the one IAM tells (looked", "up once and remembered with the credentials)."]
+    };
+    let docs = doc_attrs(&[
+        format!("A client of {} in `region` for `account` (credentials found by", info.service),
+        "[`huawei::CredentialChain`](crate::huawei::CredentialChain), or given in code),".to_owned(),
+        "sending with `config`: the endpoint honours the overrides (see".to_owned(),
+        "[`endpoint`](crate::endpoint)), with".to_owned(),
+        ids[0].to_owned(),
+        ids[1].to_owned(),
+        String::new(),
+        "Fails when an override is not a usable URL or the id cannot be looked up (the".to_owned(),
+        "[`Error::Credentials`](crate::Error::Credentials) says why).".to_owned(),
+    ]);
+    quote! {
+        #docs
+        pub async fn from_account(
+            config: &crate::ClientConfig,
+            account: &crate::huawei::Account,
+            region: &str,
+        ) -> Result<Self, crate::Error> {
+            let endpoint = crate::SERVICE.endpoint_for_account(config, account, region).await?;
+            Ok(Self::new(config, endpoint))
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The crate's frame: manifest, `lib.rs` and `models/mod.rs`.
 
-use super::docs::{inner_doc_attrs, sanitize};
+use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
 use super::models::ModelModule;
 use super::types::ident;
 use super::CrateInfo;
@@ -108,9 +108,27 @@ fn crate_doc_lines(info: &CrateInfo) -> Vec<String> {
             .to_owned(),
         "sends survives a round trip unchanged.".to_owned(),
     ];
-    if info.host_template.is_some() {
-        doc_lines.push(String::new());
-        doc_lines.push("[`endpoint`] gives the service's public endpoint.".to_owned());
+    let placeholders = info.host_template.as_deref().map(crate::service::placeholders);
+    match placeholders.as_deref().map(|p| override_name(info, p)) {
+        Some(Some(name)) => {
+            doc_lines.push(String::new());
+            doc_lines.extend([
+                "[`endpoint`] gives the service's endpoint, honouring the official overrides".to_owned(),
+                format!("(`HUAWEICLOUD_SDK_REGION_{}_<REGION>`, `~/.huaweicloud/regions.yaml`), and", name.to_uppercase()),
+                "`Client::from_account` a client for credentials that".to_owned(),
+                "[`huawei::CredentialChain`] found (environment, profile file, metadata service),".to_owned(),
+                if info.uses_project_id {
+                    "the project id looked up at IAM when none is given.".to_owned()
+                } else {
+                    "the domain id looked up at IAM when none is given (a global service).".to_owned()
+                },
+            ]);
+        }
+        Some(None) => {
+            doc_lines.push(String::new());
+            doc_lines.push("[`endpoint`] gives the service's public endpoint.".to_owned());
+        }
+        None => {}
     }
     if !info.left_out.is_empty() {
         doc_lines.push(String::new());
@@ -206,7 +224,8 @@ fn root_items(info: &CrateInfo, client: ClientGate, module: &dyn Fn(&str, TokenS
 }
 
 /// `HOST_TEMPLATE` and `endpoint(...)`: one argument per `{placeholder}` of the template,
-/// plus the project id when operations need one.
+/// plus the project id when operations need one. A Huawei service whose host varies by
+/// region only also gets `SERVICE`, and its `endpoint` honours the official overrides.
 fn endpoint_fn(info: &CrateInfo, template: &str) -> TokenStream {
     let placeholders = crate::service::placeholders(template);
     let doc = format!(
@@ -220,26 +239,72 @@ fn endpoint_fn(info: &CrateInfo, template: &str) -> TokenStream {
         params.push(quote!(#arg: &str));
         pairs.push(quote!((#name, #arg)));
     }
-    let with_project = info.uses_project_id.then(|| quote!(.map(|e| e.with_project_id(project_id))));
     if info.uses_project_id {
         params.push(quote!(project_id: &str));
     }
     let args: Vec<String> = placeholders.iter().map(|p| format!("`{p}`")).collect();
-    let fn_doc = format!(
-        " The public endpoint of {} for {}{}.",
-        info.service,
-        if args.is_empty() { "its fixed host".to_owned() } else { args.join(", ") },
-        if info.uses_project_id { ", acting for `project_id`" } else { "" }
-    );
+    let acting = if info.uses_project_id { ", acting for `project_id`" } else { "" };
+    let Some(name) = override_name(info, &placeholders) else {
+        let with_project = info.uses_project_id.then(|| quote!(.map(|e| e.with_project_id(project_id))));
+        let fn_doc = format!(
+            " The public endpoint of {} for {}{acting}.",
+            info.service,
+            if args.is_empty() { "its fixed host".to_owned() } else { args.join(", ") },
+        );
+        return quote! {
+            #[doc = #doc]
+            pub const HOST_TEMPLATE: &str = #template;
+
+            #[doc = #fn_doc]
+            pub fn endpoint(#(#params),*) -> Result<Endpoint, Error> {
+                Endpoint::from_template(HOST_TEMPLATE, &[#(#pairs),*]) #with_project
+            }
+        };
+    };
+    let (scope, scope_doc) = if info.uses_project_id {
+        (quote!(Project), "a project of one region (its id fills `{project_id}` in paths and `X-Project-Id`).")
+    } else {
+        (quote!(Global), "the whole account (requests carry its domain id in `X-Domain-Id`).")
+    };
+    let service_doc = doc_attrs(&[
+        format!("{} as the runtime sees it: the name of its endpoint overrides, its host,", info.service),
+        "and whom its requests act for:".to_owned(),
+        scope_doc.to_owned(),
+    ]);
+    let variable = format!("HUAWEICLOUD_SDK_REGION_{}_<REGION>", name.to_uppercase());
+    let with_project = info
+        .uses_project_id
+        .then(|| quote!(.and_then(|e| huawei::with_project_id(e, project_id))));
+    let fn_doc = doc_attrs(&[
+        format!("The endpoint of {} for {}{acting}:", info.service, args.join(", ")),
+        format!("the URL in `{variable}` when set, else the regions file's entry"),
+        format!("for `{name}`, else the public one (see [`huawei::endpoint_for`])."),
+    ]);
     quote! {
         #[doc = #doc]
         pub const HOST_TEMPLATE: &str = #template;
 
-        #[doc = #fn_doc]
+        #service_doc
+        pub const SERVICE: huawei::Service = huawei::Service {
+            name: #name,
+            host_template: HOST_TEMPLATE,
+            scope: huawei::Scope::#scope,
+        };
+
+        #fn_doc
         pub fn endpoint(#(#params),*) -> Result<Endpoint, Error> {
-            Endpoint::from_template(HOST_TEMPLATE, &[#(#pairs),*]) #with_project
+            SERVICE.endpoint(region) #with_project
         }
     }
+}
+
+/// The service name of the endpoint overrides (letters and digits of the service's name,
+/// as the official SDKs spell it: `FunctionGraph`, `ECS`), for a Huawei service whose host
+/// has exactly one placeholder, `{region}`; `None` otherwise.
+pub fn override_name(info: &CrateInfo, placeholders: &[String]) -> Option<String> {
+    let by_region = placeholders == ["region"];
+    let name: String = info.service.chars().filter(char::is_ascii_alphanumeric).collect();
+    (info.vendor_module == "huawei" && by_region && !name.is_empty()).then_some(name)
 }
 
 /// `mod x; pub use x::{...};` for each module, under module docs.

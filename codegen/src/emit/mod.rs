@@ -131,7 +131,7 @@ fn source_files(model: &Model, names: &Names, info: &CrateInfo) -> Vec<(PathBuf,
         &index,
     );
     out.push((PathBuf::from("operations/mod.rs"), operations_mod));
-    out.push((PathBuf::from("client.rs"), client::client_tokens(model, names, &info.service)));
+    out.push((PathBuf::from("client.rs"), client::client_tokens(model, names, info)));
     out
 }
 

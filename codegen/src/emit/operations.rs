@@ -278,6 +278,13 @@ fn query_step(param: &Param, field: &str) -> TokenStream {
     let name = &param.name;
     let field = ident(field);
     let is_list = matches!(param.ty, crate::model::TypeRef::Array(_));
+    if let (true, crate::model::ArrayFormat::Joined(separator)) = (is_list, param.array_format) {
+        return if param.required {
+            quote!(.query_joined(#name, &self.#field, #separator))
+        } else {
+            quote!(.query_joined_opt(#name, self.#field.as_ref(), #separator))
+        };
+    }
     match (is_list, param.required) {
         (true, true) => quote!(.query_each(#name, &self.#field)),
         (true, false) => quote!(.query_each_opt(#name, self.#field.as_ref())),

@@ -12,8 +12,8 @@ mod operation;
 
 pub use docs::{code_span, Docs};
 pub use operation::{
-    Body, BodyKind, Location, Operation, Param, PathPart, ResponseHeader, ResponseSpec, Role,
-    Status,
+    ArrayFormat, Body, BodyKind, Location, Operation, Param, PathPart, ResponseHeader, ResponseSpec,
+    Role, Status,
 };
 
 use crate::diag::Diagnostics;
@@ -158,4 +158,15 @@ pub fn build(files: &[SpecFile]) -> (Model, Diagnostics) {
     }
     cycles::box_recursive_fields(&mut model);
     (model, diags)
+}
+
+/// Sends every array query parameter as repeated keys (`a=1&a=2`), whatever its spec
+/// declares: what Huawei's SDKs send (their core turns each `collectionFormat` into
+/// repeated keys), and the default of the `array_query` service setting.
+pub fn repeat_array_queries(model: &mut Model) {
+    for op in &mut model.operations {
+        for param in &mut op.params {
+            param.array_format = ArrayFormat::Repeat;
+        }
+    }
 }

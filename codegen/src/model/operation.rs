@@ -59,6 +59,22 @@ pub struct Param {
     pub ty: TypeRef,
     pub docs: Docs,
     pub role: Role,
+    /// How an array query value goes on the wire: as the spec declares it, until the
+    /// service's `array_query` setting decides (see [`ArrayFormat`]).
+    pub array_format: ArrayFormat,
+}
+
+/// How the elements of an array query parameter are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ArrayFormat {
+    /// One pair per element, `a=1&a=2`: `collectionFormat: multi`, OpenAPI 3.0 `form`
+    /// with `explode: true` (its default), and what Huawei's SDKs send for every format.
+    #[default]
+    Repeat,
+    /// One pair, elements joined by the separator: `,` for `csv` (Swagger 2.0's default)
+    /// and OpenAPI 3.0 `explode: false`, ` ` for `ssv` and `spaceDelimited`, `\t` for
+    /// `tsv`, `|` for `pipes` and `pipeDelimited`.
+    Joined(&'static str),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,13 +138,10 @@ pub struct ResponseHeader {
     pub docs: Docs,
 }
 
-/// Header parameters that credentials set; request types do not carry them.
-const CREDENTIAL_HEADERS: &[&str] = &[
-    "x-auth-token",
-    "authorization",
-    "x-sdk-date",
-    "x-security-token",
-];
+/// Header parameters that credentials set; request types do not carry them. A declared
+/// `Authorization` is carried: operations that declare it authenticate with it (an
+/// identity provider's token), and the runtime leaves requests that carry it unsigned.
+const CREDENTIAL_HEADERS: &[&str] = &["x-auth-token", "x-sdk-date", "x-security-token"];
 
 impl Converter<'_> {
     pub(super) fn operations_of(&mut self, file: usize) -> Vec<Operation> {
@@ -252,6 +265,7 @@ impl Converter<'_> {
                         ty,
                         docs,
                         role,
+                        array_format: declared_array_format(p),
                     });
                 }
                 other => {
@@ -466,6 +480,7 @@ impl Converter<'_> {
                         ty: TypeRef::String,
                         docs: Docs::default(),
                         role: role_of(name, Location::Path),
+                        array_format: ArrayFormat::Repeat,
                     });
                     parts.push(PathPart::Param(params.len() - 1));
                 }
@@ -474,6 +489,17 @@ impl Converter<'_> {
         }
         if !rest.is_empty() {
             parts.push(PathPart::Literal(rest.to_owned()));
+        }
+        // `projects/{project_id}` names the project acted on (IAM's `/v3/projects/{project_id}`):
+        // the caller's value, not the endpoint's.
+        for (at, part) in parts.iter().enumerate() {
+            if let PathPart::Param(i) = part
+                && params[*i].role == Role::ProjectId
+                && at > 0
+                && matches!(&parts[at - 1], PathPart::Literal(text) if names_a_project(text))
+            {
+                params[*i].role = Role::Value;
+            }
         }
         let unused: Vec<String> = params
             .iter()
@@ -566,6 +592,35 @@ impl Converter<'_> {
         self.error(file, &child(at, "$ref"), message);
         None
     }
+}
+
+/// Whether the path text before a `{project_id}` ends in a collection of projects
+/// (`/projects/`, `/project/`), so that the parameter names a project rather than scopes
+/// the request.
+fn names_a_project(before: &str) -> bool {
+    let segment = before.strip_suffix('/').unwrap_or(before).rsplit('/').next().unwrap_or("");
+    segment.eq_ignore_ascii_case("projects") || segment.eq_ignore_ascii_case("project")
+}
+
+/// The array format a parameter declares: Swagger 2.0 `collectionFormat` (default `csv`),
+/// or OpenAPI 3.0 `style`/`explode` (a parameter with a `schema`; default `form`, exploded).
+fn declared_array_format(p: &Parameter) -> ArrayFormat {
+    let joined = |format: &str| match format {
+        "multi" => Some(ArrayFormat::Repeat),
+        "csv" => Some(ArrayFormat::Joined(",")),
+        "ssv" | "spaceDelimited" => Some(ArrayFormat::Joined(" ")),
+        "tsv" => Some(ArrayFormat::Joined("\t")),
+        "pipes" | "pipeDelimited" => Some(ArrayFormat::Joined("|")),
+        _ => None,
+    };
+    if p.schema.is_some() {
+        return match (p.style.as_deref().unwrap_or("form"), p.explode) {
+            ("form", Some(false)) => ArrayFormat::Joined(","),
+            ("spaceDelimited" | "pipeDelimited", _) => joined(p.style.as_deref().unwrap_or("")).unwrap_or_default(),
+            _ => ArrayFormat::Repeat,
+        };
+    }
+    joined(p.collection_format.as_deref().unwrap_or("csv")).unwrap_or(ArrayFormat::Joined(","))
 }
 
 fn role_of(name: &str, location: Location) -> Role {

@@ -54,8 +54,8 @@ type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 ///     .timeout(Duration::from_secs(30))
 ///     .retry(RetryPolicy { max_retries: 5, ..RetryPolicy::default() })
 ///     .build()?;
-/// let functions = Client::new(&config, Endpoint::new("https://functiongraph.cn-north-4.myhuaweicloud.com")?);
-/// let servers = Client::new(&config, Endpoint::new("https://ecs.cn-north-4.myhuaweicloud.com")?);
+/// let functions = Client::new(&config, Endpoint::new("https://functions.eu-west-1.example.com")?);
+/// let servers = Client::new(&config, Endpoint::new("https://servers.eu-west-1.example.com")?);
 /// assert!(functions.config().same_pool(servers.config()));
 /// # Ok::<(), codegen_runtime::Error>(())
 /// ```
@@ -414,7 +414,9 @@ impl Client {
     async fn attempt(&self, mut request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Failure> {
         let shared = &self.config.inner;
         let unsent = |error| Failure { error, sent: false };
-        let signer = shared.credentials.resolve().await.map_err(unsent)?;
+        // A request with its own `Authorization` goes unsigned (see `Credentials`).
+        let own = crate::credentials::authenticates_itself(&request);
+        let signer = if own { None } else { shared.credentials.resolve().await.map_err(unsent)? };
         if let Some(signer) = signer {
             signer.sign(&mut request, (shared.clock)()).map_err(unsent)?;
         }

@@ -26,25 +26,31 @@
 //! when no source gives them, they are looked up at IAM once and remembered (feature
 //! `client`: `resolve_project_id`, `resolve_domain_id`, `Account::project_id_for`).
 //! [`endpoint_for`] gives a service's endpoint, honouring the official overrides
-//! (`HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>`, `~/.huaweicloud/regions.yaml`).
+//! (`HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>`, `~/.huaweicloud/regions.yaml`), and a
+//! [`Service`] (each generated crate has one, `SERVICE`) puts both together: the
+//! endpoint with the ids its [`Scope`] needs.
 //!
 //! A program that runs on a laptop with a profile file and on a cloud server with an
-//! agency, unchanged:
+//! agency, unchanged (a generated crate's `Client::from_account` does the same):
 //!
 //! ```no_run
 //! # #[cfg(feature = "client")]
 //! # async fn run() -> Result<(), codegen_runtime::Error> {
-//! use codegen_runtime::huawei::{self, CredentialChain};
+//! use codegen_runtime::huawei::{CredentialChain, Scope, Service};
 //! use codegen_runtime::{Client, ClientConfig};
 //!
+//! const FUNCTIONS: Service = Service {
+//!     name: "FunctionGraph",
+//!     host_template: "functiongraph.{region}.myhuaweicloud.com",
+//!     scope: Scope::Project,
+//! };
 //! let region = "cn-north-4";
 //! // Environment variables, then the profile file, then the metadata service.
 //! let account = CredentialChain::basic().resolve().await?;
 //! let config = ClientConfig::new(account.credentials.clone())?;
-//! // The profile's project id, or the one IAM lists for the region.
-//! let project_id = account.project_id_for(&config, region).await?;
-//! let endpoint = huawei::endpoint_for("FunctionGraph", region, "functiongraph.{region}.myhuaweicloud.com")?
-//!     .with_project_id(project_id);
+//! // The overrides' endpoint, with the profile's project id or the one IAM lists for
+//! // the region.
+//! let endpoint = FUNCTIONS.endpoint_for_account(&config, &account, region).await?;
 //! let functions = Client::new(&config, endpoint);
 //! # let _ = functions;
 //! # Ok(())
@@ -61,6 +67,7 @@ mod metadata;
 mod profile;
 mod regions;
 mod regions_yaml;
+mod service;
 mod sign;
 
 pub use account::{Account, CredentialType};
@@ -76,6 +83,7 @@ pub use regions::{
     ENV_REGION_PREFIX, ENV_REGIONS_FILE, endpoint_for, endpoint_for_env, endpoint_in_file, region_variable,
     regions_file_path,
 };
+pub use service::{Scope, Service, X_PROJECT_ID, with_project_id};
 pub use sign::{
     ALGORITHM, AkSk, canonical_query, canonical_request, canonical_uri, signed_headers,
     string_to_sign,
