@@ -61,8 +61,9 @@ pub const SERVICE: huawei::Service = huawei::Service {
 };
 
 /// The endpoint of FunctionGraph for `region`, acting for `project_id`:
-/// the URL in `HUAWEICLOUD_SDK_REGION_FUNCTIONGRAPH_<REGION>` when set, else the regions file's entry
-/// for `FunctionGraph`, else the public one (see [`huawei::endpoint_for`]).
+/// the URL in `HUAWEICLOUD_SDK_REGION_FUNCTIONGRAPH_<REGION>` when set,
+/// else the regions file's entry for `FunctionGraph`, else the public one
+/// (see [`huawei::endpoint_for`]).
 pub fn endpoint(region: &str, project_id: &str) -> Result<Endpoint, Error> {
     SERVICE.endpoint(region).and_then(|e| huawei::with_project_id(e, project_id))
 }

@@ -62,6 +62,9 @@ golden_cases!(
     same_name_definitions,
     all_of,
     seed,
+    iam_global,
+    array_formats,
+    array_formats_spec,
 );
 
 /// Serialises access to the `expected/` folders: case tests may rewrite them (with

@@ -277,8 +277,9 @@ fn endpoint_fn(info: &CrateInfo, template: &str) -> TokenStream {
         .then(|| quote!(.and_then(|e| huawei::with_project_id(e, project_id))));
     let fn_doc = doc_attrs(&[
         format!("The endpoint of {} for {}{acting}:", info.service, args.join(", ")),
-        format!("the URL in `{variable}` when set, else the regions file's entry"),
-        format!("for `{name}`, else the public one (see [`huawei::endpoint_for`])."),
+        format!("the URL in `{variable}` when set,"),
+        format!("else the regions file's entry for `{name}`, else the public one"),
+        "(see [`huawei::endpoint_for`]).".to_owned(),
     ]);
     quote! {
         #[doc = #doc]
