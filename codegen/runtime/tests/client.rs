@@ -204,3 +204,17 @@ fn an_unusable_proxy_is_an_error_without_its_password() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_request_with_its_own_authorization_goes_unsigned() {
+    let server = Server::start(|_, _| Reply::json(201, "{}")).await;
+    let signer = Arc::new(CountingSigner::default());
+    let config = builder_with(Credentials::shared(signer.clone())).build().expect("config");
+    let client = Client::new(&config, Endpoint::new(&server.url()).expect("endpoint"));
+    let mut own = request(http::Method::POST, &format!("{}/v3/auth", server.url()));
+    own.headers_mut().insert("authorization", http::HeaderValue::from_static("Bearer id-token"));
+    client.execute(own, false).await.expect("answered");
+    client.execute(request(http::Method::POST, &format!("{}/v3/other", server.url())), false).await.expect("answered");
+    assert_eq!(signer.0.load(Ordering::SeqCst), 1, "only the request without Authorization is signed");
+    assert_eq!(server.requests()[0].header("authorization"), Some("Bearer id-token"));
+}

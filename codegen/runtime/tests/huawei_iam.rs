@@ -130,3 +130,24 @@ async fn a_profile_without_project_id_looks_it_up_at_its_iam_endpoint() {
     assert_eq!(account.project_id_for(&config, "r1").await.expect("looked up"), "p-from-iam");
     assert_eq!(server.requests()[0].target, "/v3/projects?name=r1");
 }
+
+#[tokio::test]
+async fn services_get_the_ids_of_their_scope() {
+    use codegen_runtime::huawei::{Scope, Service};
+    let server = iam(r#"[{"id":"p-7"}]"#, r#"[{"id":"d-7"}]"#).await;
+    let account = Account::new(Credentials::aksk("AK", "SK")).with_iam_endpoint(server.url());
+    let config = ClientConfig::builder(account.credentials.clone()).without_proxy().build().expect("config");
+    let service = |scope| Service { name: "Test", host_template: "test.{region}.example.com", scope };
+
+    let global = service(Scope::Global).endpoint_for_account(&config, &account, "r1").await.expect("endpoint");
+    assert_eq!(global.base_url(), "https://test.r1.example.com");
+    assert_eq!(global.headers()["x-domain-id"], "d-7");
+    assert_eq!((global.project_id(), global.headers().get("x-project-id")), (None, None));
+
+    let project = service(Scope::Project).endpoint_for_account(&config, &account, "r1").await.expect("endpoint");
+    assert_eq!(project.project_id(), Some("p-7"));
+    assert_eq!(project.headers()["x-project-id"], "p-7");
+    assert_eq!(project.headers().get("x-domain-id"), None);
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(targets, ["/v3/auth/domains", "/v3/projects?name=r1"]);
+}
