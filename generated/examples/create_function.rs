@@ -1,11 +1,19 @@
 //! The life of a function: create it, read and update its configuration, invoke it, and
 //! delete it again.
 //!
+//! It finds everything where Huawei's official SDKs look, so it runs unchanged on a laptop
+//! with a profile file, in a CI job with variables, and on a cloud server with an agency:
+//!
 //! ```sh
 //! export HUAWEICLOUD_SDK_REGION=cn-north-4
-//! export HUAWEICLOUD_SDK_PROJECT_ID=<project id of that region>
-//! export HUAWEICLOUD_SDK_AK=<access key> HUAWEICLOUD_SDK_SK=<secret key>
-//! # or, instead of AK/SK, an IAM token:  export HUAWEICLOUD_SDK_TOKEN=<X-Subject-Token>
+//! # Credentials: the first of
+//! #   HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary keys),
+//! #   ~/.huaweicloud/credentials (or the file HUAWEICLOUD_SDK_CREDENTIALS_FILE names), section [basic],
+//! #   the metadata service of the ECS server it runs on,
+//! # or an IAM token instead: HUAWEICLOUD_SDK_TOKEN=<X-Subject-Token>.
+//! # The project id: HUAWEICLOUD_SDK_PROJECT_ID, else project_id in the profile, else IAM's.
+//! # The endpoint: HUAWEICLOUD_SDK_REGION_FUNCTIONGRAPH_CN_NORTH_4, else ~/.huaweicloud/regions.yaml,
+//! # else the public one.
 //! cargo run -p functiongraph --example create_function
 //! ```
 //!
@@ -27,6 +35,7 @@ fn main() {
 #[cfg(feature = "client")]
 mod demo {
     use base64::Engine as _;
+    use functiongraph::huawei::{Account, CredentialChain};
     use functiongraph::models::{
         CreateFunctionRequestBody, CreateFunctionRequestBodyCodeType,
         CreateFunctionRequestBodyRuntime, FuncCode, InvokeFunctionRequestBody,
@@ -46,45 +55,36 @@ mod demo {
         def handler(event, context):\n    \
         return {'statusCode': 200, 'body': json.dumps({'hello': event.get('name', 'world')})}\n";
 
-    /// The settings read from the environment.
-    struct Settings {
-        region: String,
-        project_id: String,
-        credentials: Credentials,
+    fn var(name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
     }
 
-    fn settings() -> Result<Settings, String> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let mut missing = Vec::new();
-        let mut need = |name: &'static str| {
-            var(name).unwrap_or_else(|| {
-                missing.push(name);
-                String::new()
-            })
+    /// The credentials: an IAM token when `HUAWEICLOUD_SDK_TOKEN` is set, else the first
+    /// source of the default chain that has some; with `HUAWEICLOUD_SDK_PROJECT_ID` as
+    /// the project id when set.
+    async fn account() -> Result<Account, Error> {
+        let account = match var("HUAWEICLOUD_SDK_TOKEN") {
+            Some(token) => Account::new(Credentials::token(token)),
+            None => CredentialChain::basic().resolve().await?,
         };
-        let region = need("HUAWEICLOUD_SDK_REGION");
-        let project_id = need("HUAWEICLOUD_SDK_PROJECT_ID");
-        let credentials = match (
-            var("HUAWEICLOUD_SDK_AK"),
-            var("HUAWEICLOUD_SDK_SK"),
-            var("HUAWEICLOUD_SDK_TOKEN"),
-        ) {
-            (Some(ak), Some(sk), _) => Credentials::aksk(ak, sk),
-            (_, _, Some(token)) => Credentials::token(token),
-            _ => {
-                missing.push("HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (or HUAWEICLOUD_SDK_TOKEN)");
-                Credentials::none()
-            }
-        };
-        if missing.is_empty() {
-            Ok(Settings {
-                region,
-                project_id,
-                credentials,
-            })
-        } else {
-            Err(format!("set {}", missing.join(", ")))
-        }
+        Ok(match var("HUAWEICLOUD_SDK_PROJECT_ID") {
+            Some(project_id) => account.with_project_id(project_id),
+            None => account,
+        })
+    }
+
+    /// The client: one configuration (credentials, connection pool, retries) that every
+    /// service could share, and FunctionGraph's endpoint in `region` for the account.
+    async fn client(region: &str) -> Result<Client, Error> {
+        let account = account().await?;
+        println!("credentials from {}", account.source);
+        let config = ClientConfig::builder(account.credentials.clone())
+            .timeout(Duration::from_secs(60))
+            .retry(RetryPolicy::default())
+            .build()?;
+        let client = Client::from_account(&config, &account, region).await?;
+        println!("sending to {}", client.endpoint().base_url());
+        Ok(client)
     }
 
     /// Prints a failed step, with the request id when the service answered.
@@ -97,23 +97,11 @@ mod demo {
     }
 
     pub async fn main() -> ExitCode {
-        let settings = match settings() {
-            Ok(settings) => settings,
-            Err(message) => {
-                eprintln!("{message}; see the top of examples/create_function.rs");
-                return ExitCode::from(2);
-            }
+        let Some(region) = var("HUAWEICLOUD_SDK_REGION") else {
+            eprintln!("set HUAWEICLOUD_SDK_REGION; see the top of examples/create_function.rs");
+            return ExitCode::from(2);
         };
-        // One configuration (credentials, connection pool, retries) serves every service.
-        let config = ClientConfig::builder(settings.credentials)
-            .timeout(Duration::from_secs(60))
-            .retry(RetryPolicy::default())
-            .build();
-        let client = config.and_then(|config| {
-            let endpoint = functiongraph::endpoint(&settings.region, &settings.project_id)?;
-            Ok(Client::new(&config, endpoint))
-        });
-        let client = match client {
+        let client = match client(&region).await {
             Ok(client) => client,
             Err(error) => {
                 report("setting up the client", &error);
