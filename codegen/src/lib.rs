@@ -239,6 +239,10 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
         host_template,
         example_region,
         uses_project_id,
+        project_scope: match settings.scope {
+            Some(scope) => scope == service::Scope::Project,
+            None => uses_project_id,
+        },
         runtime_dependency,
         vendor_module: settings.runtime_vendor.clone().unwrap_or_else(|| "huawei".to_owned()),
         left_out: Vec::new(),

@@ -38,10 +38,26 @@ pub struct ServiceConfig {
     /// what the spec declares (`collectionFormat`, or OpenAPI 3.0 `style`/`explode`), for
     /// a service that really wants `a=1,2`.
     pub array_query: Option<ArrayQuery>,
+    /// Whom the service's requests act for (`SERVICE` and `Client::from_account` of a
+    /// Huawei crate): `project` (a project id in paths and `X-Project-Id`) or `global`
+    /// (the domain id in `X-Domain-Id`). Default: `project` when a path is scoped by
+    /// `{project_id}`, else `global`; set it for a regional service whose paths carry no
+    /// project id.
+    pub scope: Option<Scope>,
     /// Extra `[dev-dependencies]` of the crate, for its hand-written examples
     /// (`base64 = "0.22"`).
     #[serde(rename = "dev-dependencies")]
     pub dev_dependencies: Option<toml::Table>,
+}
+
+/// The `scope` setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// A project of one region.
+    Project,
+    /// The whole account.
+    Global,
 }
 
 /// The `array_query` setting.
@@ -128,6 +144,9 @@ mod tests {
         let repeat: ServiceConfig = toml::from_str("array_query = \"repeat\"").expect("valid");
         assert_eq!(repeat.array_query, Some(ArrayQuery::Repeat));
         assert!(toml::from_str::<ServiceConfig>("array_query = \"csv\"").is_err());
+        let global: ServiceConfig = toml::from_str("scope = \"global\"").expect("valid");
+        assert_eq!(global.scope, Some(Scope::Global));
+        assert!(toml::from_str::<ServiceConfig>("scope = \"region\"").is_err());
     }
 
     #[test]

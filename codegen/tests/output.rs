@@ -1099,3 +1099,22 @@ fn cleanup_spares_the_staging_folder_of_a_live_run() {
     assert_eq!(write::check(&out, &files).unwrap(), Vec::new());
     assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
 }
+
+/// `lib.rs` of the crate generated from `specs` with `settings` as its `codegen.toml`.
+fn lib_rs_with_settings(specs: &Path, settings: &str) -> String {
+    fs::write(specs.join("codegen.toml"), settings).unwrap();
+    let generated = generate_ok(specs);
+    generated.files.files[Path::new("src/lib.rs")].clone()
+}
+
+#[test]
+fn the_scope_comes_from_the_paths_unless_the_settings_say_otherwise() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = small_specs(tmp.path());
+    let derived = lib_rs_with_settings(&specs, "");
+    assert!(derived.contains("scope: huawei::Scope::Project"), "{derived}");
+    let global = lib_rs_with_settings(&specs, "scope = \"global\"\n");
+    assert!(global.contains("scope: huawei::Scope::Global"), "{global}");
+    // The endpoint function still takes the project id its paths need.
+    assert!(global.contains("pub fn endpoint(region: &str, project_id: &str)"), "{global}");
+}

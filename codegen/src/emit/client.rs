@@ -89,7 +89,7 @@ fn has_service(info: &CrateInfo) -> bool {
 
 /// `Client::from_account`: the endpoint with overrides and the ids of the service's scope.
 fn from_account(info: &CrateInfo) -> TokenStream {
-    let ids = if info.uses_project_id {
+    let ids = if info.project_scope {
         ["the account's project id, or the one IAM lists for `region` (looked up once", "per region and remembered with the credentials)."]
     } else {
         ["the account's domain id (sent as `X-Domain-Id`), or the one IAM tells (looked", "up once and remembered with the credentials)."]

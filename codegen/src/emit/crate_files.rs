@@ -117,7 +117,7 @@ fn crate_doc_lines(info: &CrateInfo) -> Vec<String> {
                 format!("(`HUAWEICLOUD_SDK_REGION_{}_<REGION>`, `~/.huaweicloud/regions.yaml`), and", name.to_uppercase()),
                 "`Client::from_account` a client for credentials that".to_owned(),
                 "[`huawei::CredentialChain`] found (environment, profile file, metadata service),".to_owned(),
-                if info.uses_project_id {
+                if info.project_scope {
                     "the project id looked up at IAM when none is given.".to_owned()
                 } else {
                     "the domain id looked up at IAM when none is given (a global service).".to_owned()
@@ -261,7 +261,7 @@ fn endpoint_fn(info: &CrateInfo, template: &str) -> TokenStream {
             }
         };
     };
-    let (scope, scope_doc) = if info.uses_project_id {
+    let (scope, scope_doc) = if info.project_scope {
         (quote!(Project), "a project of one region (its id fills `{project_id}` in paths and `X-Project-Id`).")
     } else {
         (quote!(Global), "the whole account (requests carry its domain id in `X-Domain-Id`).")

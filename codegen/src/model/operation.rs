@@ -687,3 +687,39 @@ fn parse_status(code: &str) -> Option<Status> {
 fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_project_id_after_projects_names_a_project() {
+        for before in ["/v3/projects/", "/v3.0/OS-AGENCY/projects/", "/api/v3/Projects/", "/v1/project/"] {
+            assert!(names_a_project(before), "{before}");
+        }
+        for before in ["/v2/", "/", "/v2/kafka/", "/autoscaling-api/v1/", "/v1/myprojects/"] {
+            assert!(!names_a_project(before), "{before}");
+        }
+    }
+
+    #[test]
+    fn declared_array_formats() {
+        let swagger = |format: Option<&str>| Parameter {
+            collection_format: format.map(str::to_owned),
+            ..Parameter::default()
+        };
+        assert_eq!(declared_array_format(&swagger(None)), ArrayFormat::Joined(","));
+        assert_eq!(declared_array_format(&swagger(Some("multi"))), ArrayFormat::Repeat);
+        assert_eq!(declared_array_format(&swagger(Some("pipes"))), ArrayFormat::Joined("|"));
+        assert_eq!(declared_array_format(&swagger(Some("tsv"))), ArrayFormat::Joined("\t"));
+        let openapi = |style: Option<&str>, explode: Option<bool>| Parameter {
+            schema: Some(Schema::default()),
+            style: style.map(str::to_owned),
+            explode,
+            ..Parameter::default()
+        };
+        assert_eq!(declared_array_format(&openapi(None, None)), ArrayFormat::Repeat);
+        assert_eq!(declared_array_format(&openapi(Some("form"), Some(false))), ArrayFormat::Joined(","));
+        assert_eq!(declared_array_format(&openapi(Some("spaceDelimited"), Some(false))), ArrayFormat::Joined(" "));
+    }
+}
