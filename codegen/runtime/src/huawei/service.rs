@@ -1,11 +1,11 @@
 //! A service as a generated crate describes it (its name, public host and scope), and
 //! the endpoint of its client: overrides honoured, ids filled in as the official SDKs do.
 
-use super::{Account, endpoint_for};
+use super::endpoint_for;
 use crate::{Endpoint, Error};
 
 #[cfg(feature = "client")]
-use crate::ClientConfig;
+use {super::Account, crate::ClientConfig};
 
 /// The header project-level requests carry the project id in, as the official SDKs send it.
 pub const X_PROJECT_ID: &str = "X-Project-Id";
