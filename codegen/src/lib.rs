@@ -195,12 +195,18 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
     if diags.has_errors() {
         return Err(Failure::Spec(diags));
     }
-    let names = names::assign(&model);
     let settings = service::ServiceConfig::load(&config.specs).map_err(|d| Failure::Spec(Diagnostics(vec![d])))?;
     let mut model = model;
     if settings.array_query.unwrap_or_default() == service::ArrayQuery::Repeat {
         model::repeat_array_queries(&mut model);
     }
+    match settings.project_id_in_path.unwrap_or_default() {
+        service::ProjectIdInPath::Auto => {}
+        service::ProjectIdInPath::Endpoint => model::project_ids_in_paths(&mut model, model::Role::ProjectId),
+        service::ProjectIdInPath::Request => model::project_ids_in_paths(&mut model, model::Role::Value),
+    }
+    // Names come after the settings' decisions: which parameters a request carries.
+    let names = names::assign(&model);
     let service = settings
         .service
         .clone()

@@ -44,10 +44,28 @@ pub struct ServiceConfig {
     /// `{project_id}`, else `global`; set it for a regional service whose paths carry no
     /// project id.
     pub scope: Option<Scope>,
+    /// Who fills `{project_id}` path parameters: `auto` (the default: the endpoint, except
+    /// right after a `projects` segment, where the parameter names the project acted on),
+    /// `endpoint` (always, as for CCE's `/api/v3/projects/{project_id}/clusters`), or
+    /// `request` (never: an id of the service's own projects, as in CodeArts Repo).
+    pub project_id_in_path: Option<ProjectIdInPath>,
     /// Extra `[dev-dependencies]` of the crate, for its hand-written examples
     /// (`base64 = "0.22"`).
     #[serde(rename = "dev-dependencies")]
     pub dev_dependencies: Option<toml::Table>,
+}
+
+/// The `project_id_in_path` setting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProjectIdInPath {
+    /// The endpoint's, unless it follows a `projects` segment.
+    #[default]
+    Auto,
+    /// Always the endpoint's.
+    Endpoint,
+    /// Always a field of the request.
+    Request,
 }
 
 /// The `scope` setting.
@@ -147,6 +165,8 @@ mod tests {
         let global: ServiceConfig = toml::from_str("scope = \"global\"").expect("valid");
         assert_eq!(global.scope, Some(Scope::Global));
         assert!(toml::from_str::<ServiceConfig>("scope = \"region\"").is_err());
+        let request: ServiceConfig = toml::from_str("project_id_in_path = \"request\"").expect("valid");
+        assert_eq!(request.project_id_in_path, Some(ProjectIdInPath::Request));
     }
 
     #[test]

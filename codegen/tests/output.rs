@@ -1118,3 +1118,26 @@ fn the_scope_comes_from_the_paths_unless_the_settings_say_otherwise() {
     // The endpoint function still takes the project id its paths need.
     assert!(global.contains("pub fn endpoint(region: &str, project_id: &str)"), "{global}");
 }
+
+#[test]
+fn project_ids_in_paths_follow_the_setting() {
+    let operation = |specs: &Path, settings: &str, file: &str| {
+        fs::write(specs.join("codegen.toml"), settings).unwrap();
+        generate_ok(specs).files.files[Path::new("src/operations").join(file).as_path()].clone()
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let functions = small_specs(tmp.path());
+    let scoped = operation(&functions, "", "list_functions.rs");
+    assert!(scoped.contains(".project_id_param(\"project_id\")"), "{scoped}");
+    let own = operation(&functions, "project_id_in_path = \"request\"\n", "list_functions.rs");
+    assert!(own.contains("pub project_id: String") && own.contains(".path_param(\"project_id\""), "{own}");
+
+    let iam = tmp.path().join("iam");
+    fs::create_dir_all(&iam).unwrap();
+    let show = "KeystoneShowProject.json";
+    fs::copy(repo().join("tests/golden/iam_global/specs").join(show), iam.join(show)).unwrap();
+    let named = operation(&iam, "", "keystone_show_project.rs");
+    assert!(named.contains(".path_param(\"project_id\""), "{named}");
+    let filled = operation(&iam, "project_id_in_path = \"endpoint\"\n", "keystone_show_project.rs");
+    assert!(filled.contains(".project_id_param(\"project_id\")") && !filled.contains("pub project_id"), "{filled}");
+}

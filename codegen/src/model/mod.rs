@@ -170,3 +170,16 @@ pub fn repeat_array_queries(model: &mut Model) {
         }
     }
 }
+
+/// Gives every `{project_id}` path parameter `role`: the endpoint's
+/// ([`Role::ProjectId`]) or the request's ([`Role::Value`]), whatever its position (the
+/// `project_id_in_path` service setting).
+pub fn project_ids_in_paths(model: &mut Model, role: Role) {
+    for op in &mut model.operations {
+        for param in &mut op.params {
+            if param.location == Location::Path && param.name.eq_ignore_ascii_case("project_id") {
+                param.role = role;
+            }
+        }
+    }
+}
