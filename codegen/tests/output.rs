@@ -52,6 +52,7 @@ fn config(specs: &Path) -> Config {
         extras: None,
         overrides: None,
         runtime: String::new(),
+        strict: false,
     }
 }
 

@@ -1102,6 +1102,7 @@ fn check_generate(
         extras: None,
         overrides: None,
         runtime: String::new(),
+        strict: false,
     };
     let result = catch_unwind(AssertUnwindSafe(|| generate(&config)));
     let generated = matches!(result, Ok(Ok(_)));
@@ -1386,6 +1387,7 @@ fn generate_one(doc: &Value) -> Result<codegen::Generated, Failure> {
         extras: None,
         overrides: None,
         runtime: String::new(),
+        strict: false,
     })
 }
 
@@ -1555,6 +1557,7 @@ fn nested_arrays_on_a_spawned_threads_stack(test: &str, stage: &str, depth: usiz
                         extras: None,
                         overrides: None,
                         runtime: String::new(),
+                        strict: false,
                     })),
                 }
             })

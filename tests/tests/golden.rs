@@ -129,6 +129,7 @@ fn generate(case: &str) -> Result<BTreeMap<String, String>, String> {
         extras: None,
         overrides: None,
         runtime: RUNTIME_DEPENDENCY.to_owned(),
+        strict: false,
     };
     match codegen::generate(&config) {
         Ok(generated) => {
