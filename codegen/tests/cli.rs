@@ -94,10 +94,13 @@ fn broken_spec_names_file_and_pointer_and_leaves_output_untouched() {
     let text = fs::read_to_string(&list).unwrap();
     fs::write(&list, text.replacen("#/definitions/StrategyConfig", "#/definitions/Missing", 1)).unwrap();
 
-    let output = codegen(&args);
+    // Both degrade by default; `--strict` makes them errors.
+    let strict: Vec<&str> = args.iter().copied().chain(["--strict"]).collect();
+    let output = codegen(&strict);
     assert_eq!(output.status.code(), Some(1));
     let report = stderr(&output);
-    assert!(report.contains("CreateFunction.json at /definitions/FuncVpc/properties"), "{report}");
+    assert!(report.contains("CreateFunction.json at /definitions/FuncVpc: schema cannot be read"), "{report}");
+    assert!(report.contains("(at /definitions/FuncVpc/properties)"), "{report}");
     assert!(report.contains("ListFunctions.json at /definitions/"), "{report}");
     assert!(report.contains("#/definitions/Missing"), "{report}");
     assert!(!report.contains("panicked"), "{report}");

@@ -165,12 +165,17 @@ fn too_deep(value: &Value) -> Option<String> {
     None
 }
 
-/// Whether a file holds no operation: the catalogue's placeholder string `"{}"`, an empty
-/// object, or a document without `paths`.
+/// Whether a file holds nothing to generate: the catalogue's placeholder string `"{}"`, an
+/// empty object, or a document without `paths` (nor definitions that would make types).
 pub fn is_empty_document(value: &Value) -> bool {
+    let blank = |key: &str, map: &serde_json::Map<String, Value>| match map.get(key) {
+        None | Some(Value::Null) => true,
+        Some(Value::Object(inner)) => inner.is_empty(),
+        Some(_) => false,
+    };
     match value {
         Value::String(text) => text.trim().trim_matches(|c| c == '{' || c == '}').trim().is_empty(),
-        Value::Object(map) => map.get("paths").is_none_or(|paths| paths.as_object().is_some_and(|p| p.is_empty())),
+        Value::Object(map) => ["paths", "definitions", "components"].iter().all(|key| blank(key, map)),
         _ => false,
     }
 }
@@ -198,7 +203,8 @@ pub fn parse_document_lenient(path: &Path, mut value: Value) -> Result<SpecFile,
         let Some(slot) = value.pointer_mut(&at) else {
             return Err(error);
         };
-        *slot = serde_json::json!({ UNREADABLE_KEY: error.message });
+        let why = format!("{} (at {})", error.message, error.pointer);
+        *slot = serde_json::json!({ UNREADABLE_KEY: why });
     }
     parse_document(path, value)
 }
