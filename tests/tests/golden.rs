@@ -62,6 +62,12 @@ golden_cases!(
     same_name_definitions,
     all_of,
     seed,
+    empty_documents,
+    response_refs,
+    dangling_refs,
+    vendor_types,
+    no_content,
+    oas3_parameter_refs,
 );
 
 /// Serialises access to the `expected/` folders: case tests may rewrite them (with

@@ -366,10 +366,7 @@ impl Converter<'_> {
         }
         let message = match target {
             Some(name) => format!("`$ref` to `{reference}`, but the file defines no `{name}`"),
-            None => format!(
-                "`$ref` to `{reference}`, which the file does not define (understood: \
-                 `#/definitions/`, `#/components/schemas/`, `#/responses/`, `#/parameters/`)"
-            ),
+            None => format!("`$ref` to `{reference}`, which the file does not define"),
         };
         self.degrade(place.file, &child(&place.pointer, "$ref"), message);
         TypeRef::Any
