@@ -108,7 +108,7 @@ fn cut_at_word(name: &str, max: usize) -> String {
         .char_indices()
         .filter(|&(i, c)| i > 0 && i <= max && c.is_ascii_uppercase())
         .map(|(i, _)| i)
-        .last();
+        .next_back();
     match cut {
         Some(i) => name[..i].to_owned(),
         None => name.to_owned(),
