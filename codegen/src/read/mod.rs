@@ -193,7 +193,7 @@ const MAX_UNREADABLE: usize = 32;
 /// only that schema is lost.
 pub fn parse_document_lenient(path: &Path, mut value: Value) -> Result<SpecFile, Diagnostic> {
     for _ in 0..MAX_UNREADABLE {
-        let error = match parse_document(path, value.clone()) {
+        let error = match parse_document_ref(path, &value) {
             Ok(spec) => return Ok(spec),
             Err(error) => error,
         };
@@ -206,7 +206,7 @@ pub fn parse_document_lenient(path: &Path, mut value: Value) -> Result<SpecFile,
         let why = format!("{} (at {})", error.message, error.pointer);
         *slot = serde_json::json!({ UNREADABLE_KEY: why });
     }
-    parse_document(path, value)
+    parse_document_ref(path, &value)
 }
 
 /// The pointer of the innermost schema containing `pointer` (itself included), judged by
@@ -226,10 +226,15 @@ fn enclosing_schema(pointer: &str) -> Option<String> {
 
 /// Turns a JSON value into a typed document.
 pub fn parse_document(path: &Path, value: Value) -> Result<SpecFile, Diagnostic> {
+    parse_document_ref(path, &value)
+}
+
+/// [`parse_document`] without consuming the value, so that it can be retried.
+fn parse_document_ref(path: &Path, value: &Value) -> Result<SpecFile, Diagnostic> {
     if !value.is_object() {
         return Err(Diagnostic::error(path, "", "the document is not a JSON object"));
     }
-    if let Some(deep) = too_deep(&value) {
+    if let Some(deep) = too_deep(value) {
         return Err(Diagnostic::error(path, deep, format!("nested deeper than {MAX_JSON_DEPTH} levels")));
     }
     let document: Document = serde_path_to_error::deserialize(value).map_err(|e| {
