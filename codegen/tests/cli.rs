@@ -105,6 +105,15 @@ fn broken_spec_names_file_and_pointer_and_leaves_output_untouched() {
     assert!(report.contains("#/definitions/Missing"), "{report}");
     assert!(!report.contains("panicked"), "{report}");
     assert_eq!(snapshot(&out), before, "output folder changed after a failed run");
+
+    // Without `--strict` both parts degrade to raw JSON, with warnings, and the rest is written.
+    let verbose: Vec<&str> = args.iter().copied().filter(|a| *a != "--quiet").collect();
+    let degraded = codegen(&verbose);
+    let report = stderr(&degraded);
+    assert!(degraded.status.success(), "{report}");
+    assert!(report.contains("warning: ") && report.contains("kept as raw JSON"), "{report}");
+    let lib = fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(lib.contains("# Left out or degraded"), "{lib}");
 }
 
 #[test]
