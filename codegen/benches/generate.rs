@@ -52,6 +52,7 @@ fn measure(folder: &Path) {
         extras: None,
         overrides: None,
         runtime: String::new(),
+        strict: false,
     };
     let files = codegen::read::list_spec_files(folder).map(|f| f.len()).unwrap_or(0);
     let mut times: Vec<Duration> = Vec::with_capacity(RUNS);

@@ -106,6 +106,7 @@ impl Module {
             extras: None,
             overrides: self.overrides.clone(),
             runtime: String::new(),
+            strict: false,
         };
         let prepared = crate::prepare(&config)?;
         let gate = if self.client { ClientGate::Always } else { ClientGate::Never };

@@ -137,3 +137,60 @@ pub fn pointer(tokens: &[&str]) -> String {
 pub fn child(parent: &str, token: &str) -> String {
     format!("{parent}/{}", escape_token(token))
 }
+
+/// A part of the specs that could not be read and what became of it instead of failing
+/// the run: the smallest enclosing piece degrades. With `--strict` each one is an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Degradation {
+    /// The spec file.
+    pub file: PathBuf,
+    /// JSON pointer of the part that could not be read.
+    pub pointer: String,
+    /// Why it could not be read.
+    pub problem: String,
+    pub outcome: Outcome,
+}
+
+/// What became of a part of the specs that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Its value is kept as raw JSON (`serde_json::Value`): a property, an item, a
+    /// response body.
+    RawJson,
+    /// The operation (by `operationId`) is not generated: its request cannot be typed.
+    LeftOut(String),
+}
+
+impl Degradation {
+    /// The problem as a diagnostic: a warning, or an error when `strict`.
+    pub fn diagnostic(&self, strict: bool) -> Diagnostic {
+        let message = format!("{}; {}", self.problem, self.outcome_text());
+        if strict {
+            Diagnostic::error(&self.file, self.pointer.clone(), message)
+                .with_hint("without --strict, codegen degrades this part and generates the rest")
+        } else {
+            Diagnostic::warning(&self.file, self.pointer.clone(), message)
+        }
+    }
+
+    fn outcome_text(&self) -> String {
+        match &self.outcome {
+            Outcome::RawJson => "kept as raw JSON".to_owned(),
+            Outcome::LeftOut(operation) => format!("operation `{operation}` left out"),
+        }
+    }
+
+    /// One Markdown line for the generated crate's docs: file name, pointer and outcome
+    /// (the folder is left out so that the output does not depend on where specs live).
+    pub fn note(&self) -> String {
+        let file = self.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let outcome = match &self.outcome {
+            Outcome::RawJson => "kept as raw JSON (`serde_json::Value`)".to_owned(),
+            Outcome::LeftOut(operation) => {
+                format!("operation {} left out", crate::model::code_span(operation))
+            }
+        };
+        let at = if self.pointer.is_empty() { "/" } else { self.pointer.as_str() };
+        format!("{} at {}: {outcome}", crate::model::code_span(&file), crate::model::code_span(at))
+    }
+}

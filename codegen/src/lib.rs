@@ -10,6 +10,12 @@
 //!
 //! Problems in specs are [`diag::Diagnostic`]s carrying the file and JSON pointer; the
 //! pipeline never panics on input and writes nothing when a spec has an error.
+//!
+//! Some problems are confined to one piece of one file: a `$ref` that points nowhere, a
+//! schema that cannot be read. By default the smallest enclosing piece degrades (a
+//! property or response body becomes raw JSON, an operation whose request cannot be typed
+//! is left out), each is a warning, and the crate's docs list them; with
+//! [`Config::strict`] each is an error instead. [`Generated`] counts them.
 
 #![forbid(unsafe_code)]
 
@@ -47,6 +53,9 @@ pub struct Config {
     /// this source tree's runtime by absolute path (see [`runtime_path_dependency`] for
     /// a relative one).
     pub runtime: String,
+    /// Refuse to degrade: a part of the specs that cannot be read is an error instead of
+    /// raw JSON or a left-out operation (`--strict`; this repository's own runs use it).
+    pub strict: bool,
 }
 
 /// The folder of the runtime crate that generated crates depend on.
@@ -130,11 +139,34 @@ fn toml_quote(text: &str) -> String {
     format!("\"{escaped}\"")
 }
 
-/// A successful run: the crate's files, and warnings worth showing.
+/// A successful run: the crate's files, warnings worth showing, and how much of the
+/// specs made it into the crate.
 #[derive(Debug, Clone)]
 pub struct Generated {
     pub files: CrateFiles,
     pub warnings: Diagnostics,
+    /// Operations generated.
+    pub operations: usize,
+    /// Parts kept as raw JSON because they could not be read (always empty when strict).
+    pub degraded: Vec<diag::Degradation>,
+    /// Parts that left their operation out (one or more per left-out operation; always
+    /// empty when strict).
+    pub left_out: Vec<diag::Degradation>,
+}
+
+impl Generated {
+    /// The operations left out, by `operationId`, each once, in spec order.
+    pub fn left_out_operations(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for d in &self.left_out {
+            if let diag::Outcome::LeftOut(id) = &d.outcome
+                && !out.contains(&id.as_str())
+            {
+                out.push(id);
+            }
+        }
+        out
+    }
 }
 
 /// Why a run produced nothing.
@@ -167,9 +199,16 @@ pub fn generate(config: &Config) -> Result<Generated, Failure> {
     if let Some(extras) = &config.extras {
         add_extras(extras, &mut files).map_err(|d| Failure::Spec(Diagnostics(vec![d])))?;
     }
+    let (left_out, degraded) = prepared
+        .degraded
+        .into_iter()
+        .partition(|d| matches!(d.outcome, diag::Outcome::LeftOut(_)));
     Ok(Generated {
         files,
         warnings: prepared.warnings,
+        operations: prepared.model.operations.len(),
+        degraded,
+        left_out,
     })
 }
 
@@ -179,6 +218,8 @@ pub(crate) struct Prepared {
     pub names: names::Names,
     pub info: CrateInfo,
     pub warnings: Diagnostics,
+    /// Parts of the specs degraded instead of failing the run (empty when strict).
+    pub degraded: Vec<diag::Degradation>,
 }
 
 /// Runs read → model → names and gathers the crate's settings.
@@ -190,8 +231,17 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
     let (files, mut diags) = read::read_dir(&config.specs, overrides.as_ref());
     // Files that parsed are modelled even when others did not, so that one run reports
     // every problem.
-    let (model, model_diags) = model::build(&files);
+    let (model, model_diags, degraded) = model::build(&files);
     diags.extend(model_diags);
+    for d in &degraded {
+        diags.push(d.diagnostic(config.strict));
+    }
+    if model.operations.is_empty() && !diags.has_errors() {
+        diags.push(
+            diag::Diagnostic::error(&config.specs, "", "no operations in these specs")
+                .with_hint("every file is empty or left out; see the warnings above"),
+        );
+    }
     if diags.has_errors() {
         return Err(Failure::Spec(diags));
     }
@@ -251,7 +301,7 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
         },
         runtime_dependency,
         vendor_module: settings.runtime_vendor.clone().unwrap_or_else(|| "huawei".to_owned()),
-        left_out: Vec::new(),
+        left_out: degraded.iter().map(diag::Degradation::note).collect(),
         dev_dependencies: settings
             .dev_dependencies
             .iter()
@@ -264,6 +314,7 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
         names,
         info,
         warnings: diags,
+        degraded,
     })
 }
 

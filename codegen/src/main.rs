@@ -46,6 +46,11 @@ struct Cli {
     /// relative to the output folder).
     #[arg(long, value_name = "KEYS")]
     runtime_dep: Option<String>,
+    /// Fail (exit 1, output untouched) on any part of the specs that cannot be read,
+    /// instead of degrading it to raw JSON or leaving its operation out. The default run
+    /// (no `--specs`) is always strict.
+    #[arg(long)]
+    strict: bool,
     /// Do not print warnings.
     #[arg(long, short)]
     quiet: bool,
@@ -100,6 +105,7 @@ fn main() -> ExitCode {
                 .clone()
                 .or_else(|| Some(root.join("specs").join("overrides.json")).filter(|p| p.is_file())),
             runtime,
+            strict: true,
         }
     } else {
         let label = specs.display().to_string();
@@ -111,6 +117,7 @@ fn main() -> ExitCode {
             extras: cli.extras.clone(),
             overrides: cli.overrides.clone(),
             runtime,
+            strict: cli.strict,
         }
     };
 

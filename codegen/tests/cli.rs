@@ -94,14 +94,26 @@ fn broken_spec_names_file_and_pointer_and_leaves_output_untouched() {
     let text = fs::read_to_string(&list).unwrap();
     fs::write(&list, text.replacen("#/definitions/StrategyConfig", "#/definitions/Missing", 1)).unwrap();
 
-    let output = codegen(&args);
+    // Both degrade by default; `--strict` makes them errors.
+    let strict: Vec<&str> = args.iter().copied().chain(["--strict"]).collect();
+    let output = codegen(&strict);
     assert_eq!(output.status.code(), Some(1));
     let report = stderr(&output);
-    assert!(report.contains("CreateFunction.json at /definitions/FuncVpc/properties"), "{report}");
+    assert!(report.contains("CreateFunction.json at /definitions/FuncVpc: schema cannot be read"), "{report}");
+    assert!(report.contains("(at /definitions/FuncVpc/properties)"), "{report}");
     assert!(report.contains("ListFunctions.json at /definitions/"), "{report}");
     assert!(report.contains("#/definitions/Missing"), "{report}");
     assert!(!report.contains("panicked"), "{report}");
     assert_eq!(snapshot(&out), before, "output folder changed after a failed run");
+
+    // Without `--strict` both parts degrade to raw JSON, with warnings, and the rest is written.
+    let verbose: Vec<&str> = args.iter().copied().filter(|a| *a != "--quiet").collect();
+    let degraded = codegen(&verbose);
+    let report = stderr(&degraded);
+    assert!(degraded.status.success(), "{report}");
+    assert!(report.contains("warning: ") && report.contains("kept as raw JSON"), "{report}");
+    let lib = fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(lib.contains("# Left out or degraded"), "{lib}");
 }
 
 #[test]

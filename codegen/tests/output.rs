@@ -52,6 +52,7 @@ fn config(specs: &Path) -> Config {
         extras: None,
         overrides: None,
         runtime: String::new(),
+        strict: false,
     }
 }
 
@@ -375,7 +376,8 @@ fn library_run_with_a_broken_spec_writes_nothing() {
         b"{\"definitions\": {\"A\": {\"properties\": []}}}",
     )
     .unwrap();
-    match generate(&config(&specs)) {
+    let strict = Config { strict: true, ..config(&specs) };
+    match generate(&strict) {
         Err(Failure::Spec(diags)) => assert!(diags.has_errors()),
         Err(other) => panic!("expected a spec error, got {other}"),
         Ok(_) => panic!("a broken spec must fail the run"),
@@ -657,7 +659,8 @@ fn every_broken_file_gets_its_own_diagnostic() {
     let specs = small_specs(tmp.path());
     let broken: [(&str, &[u8], &str); 4] = [
         ("NotJson.json", b"{\"paths\": {", ""),
-        ("WrongType.json", b"{\"definitions\": {\"A\": {\"properties\": \"x\"}}}", "/definitions/A/properties"),
+        // The schema that cannot be read is named; the message has the exact place.
+        ("WrongType.json", b"{\"definitions\": {\"A\": {\"properties\": \"x\"}}}", "/definitions/A"),
         (
             "Dangling.json",
             b"{\"definitions\": {\"A\": {\"properties\": {\"b\": {\"$ref\": \"#/definitions/Nope\"}}}}}",
@@ -668,7 +671,7 @@ fn every_broken_file_gets_its_own_diagnostic() {
     for (name, bytes, _) in &broken {
         fs::write(specs.join(name), bytes).unwrap();
     }
-    let diags = match generate(&config(&specs)) {
+    let diags = match generate(&Config { strict: true, ..config(&specs) }) {
         Err(Failure::Spec(diags)) => diags,
         Err(other) => panic!("expected spec errors, got {other}"),
         Ok(_) => panic!("broken specs must fail the run"),

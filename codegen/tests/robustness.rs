@@ -1102,6 +1102,7 @@ fn check_generate(
         extras: None,
         overrides: None,
         runtime: String::new(),
+        strict: false,
     };
     let result = catch_unwind(AssertUnwindSafe(|| generate(&config)));
     let generated = matches!(result, Ok(Ok(_)));
@@ -1386,6 +1387,7 @@ fn generate_one(doc: &Value) -> Result<codegen::Generated, Failure> {
         extras: None,
         overrides: None,
         runtime: String::new(),
+        strict: false,
     })
 }
 
@@ -1555,6 +1557,7 @@ fn nested_arrays_on_a_spawned_threads_stack(test: &str, stage: &str, depth: usiz
                         extras: None,
                         overrides: None,
                         runtime: String::new(),
+                        strict: false,
                     })),
                 }
             })
@@ -1724,8 +1727,9 @@ fn alias_cycles_are_rejected_or_made_valid() {
 }
 
 /// OpenAPI 3.0: an operation's `requestBody` refers to a request body that refers to
-/// itself. Shared parameters and responses that do this are reported as errors; a request
-/// body must be too, not silently dropped from the operation.
+/// itself. Shared parameters and responses that do this are reported; a request body must
+/// be too, not silently dropped from the operation (the operation is left out, and the
+/// file holds no other, so the run fails).
 #[test]
 fn self_referencing_request_body_is_reported() {
     let seed = Seed::load(
@@ -1744,7 +1748,7 @@ fn self_referencing_request_body_is_reported() {
     );
     match generate_one(&doc) {
         Err(Failure::Spec(diags)) => assert!(
-            diags.errors().any(|d| d.pointer.contains("requestBod")),
+            diags.0.iter().any(|d| d.pointer.contains("requestBod") && d.message.contains("left out")),
             "rejected, but not for the request body:\n{diags}"
         ),
         Err(Failure::Emit(e)) => panic!("emitter error: {}", e.message),
@@ -1752,5 +1756,140 @@ fn self_referencing_request_body_is_reported() {
             "generated without any diagnostic about the request body; warnings:\n{}",
             generated.warnings
         ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Degrading: what cannot be read costs only the smallest piece that holds it
+
+fn golden_specs(case: &str) -> PathBuf {
+    repo().join("tests/golden").join(case).join("specs")
+}
+
+fn config_for(specs: &Path, strict: bool) -> Config {
+    Config {
+        specs: specs.to_path_buf(),
+        crate_name: "probe".into(),
+        specs_label: "specs/probe".into(),
+        regenerate: "codegen".into(),
+        extras: None,
+        overrides: None,
+        runtime: String::new(),
+        strict,
+    }
+}
+
+fn lib_rs(generated: &codegen::Generated) -> &str {
+    generated
+        .files
+        .files
+        .get(Path::new("src/lib.rs"))
+        .map(String::as_str)
+        .expect("a lib.rs")
+}
+
+/// Dangling refs in error bodies and in models, and a schema that cannot be read (files
+/// of LTS, SA, MAS and CAE): raw JSON by default, listed in the crate docs and counted;
+/// each an error with `strict`.
+#[test]
+fn unreadable_parts_degrade_unless_strict() {
+    let specs = golden_specs("dangling_refs");
+    let generated = generate(&config_for(&specs, false)).expect("degrades instead of failing");
+    assert_eq!(generated.operations, 4);
+    assert!(generated.left_out.is_empty(), "{:?}", generated.left_out);
+    let pointers: Vec<&str> = generated.degraded.iter().map(|d| d.pointer.as_str()).collect();
+    assert_eq!(pointers.len(), 7, "{pointers:#?}");
+    assert!(pointers.contains(&"/definitions/Agency/properties/metadata/properties/enum"));
+    assert!(pointers.contains(&"/definitions/FailStrategy/properties/actions/items/$ref"));
+    assert!(pointers.iter().any(|p| p.ends_with("/delete/responses/400/schema/$ref")));
+    let docs = lib_rs(&generated);
+    assert!(docs.contains("# Left out or degraded"), "{docs}");
+    for file in ["CreateAgency.json", "ShowMonitor.json", "DeleteConsumerGroup.json", "DeleteDataobjectRelation.json"] {
+        assert!(docs.contains(&format!("`{file}` at `/")), "{file} not listed:\n{docs}");
+    }
+    for degraded in &generated.degraded {
+        let warned = generated.warnings.warnings().any(|w| w.file == degraded.file && w.pointer == degraded.pointer);
+        assert!(warned, "no warning for {degraded:?}");
+    }
+
+    let Err(Failure::Spec(diags)) = generate(&config_for(&specs, true)) else {
+        panic!("strict must refuse to degrade");
+    };
+    let errors: Vec<&Diagnostic> = diags.errors().collect();
+    assert_eq!(errors.len(), 7, "{diags}");
+    for degraded in &generated.degraded {
+        assert!(
+            errors.iter().any(|e| e.file == degraded.file && e.pointer == degraded.pointer),
+            "strict run does not report {degraded:?}"
+        );
+    }
+}
+
+/// A spec with three operations: one fine, one whose body is a ref to nothing, one with a
+/// shared parameter that the file does not define.
+fn spec_with_untypable_requests() -> Value {
+    let mut doc = probe_spec("probe", json!(["on", "off"]));
+    doc["paths"]["/v1/probes"] = json!({
+        "post": {
+            "operationId": "CreateProbe",
+            "parameters": [{"in": "body", "name": "body", "required": true, "schema": {"$ref": "#/definitions/Missing"}}],
+            "responses": {"201": {"description": "created", "schema": {"$ref": "#/definitions/Probe"}}}
+        },
+        "get": {
+            "operationId": "ListProbes",
+            "parameters": [{"$ref": "#/parameters/missing_limit"}],
+            "responses": {"200": {"description": "listed"}}
+        }
+    });
+    doc
+}
+
+#[test]
+fn an_operation_whose_request_cannot_be_typed_is_left_out() {
+    let generated = generate_one(&spec_with_untypable_requests()).expect("the other operation is generated");
+    assert_eq!(generated.operations, 1);
+    assert_eq!(generated.left_out_operations(), ["ListProbes", "CreateProbe"], "in path and method order");
+    assert!(generated.degraded.is_empty(), "{:?}", generated.degraded);
+    let files = &generated.files.files;
+    assert!(files.contains_key(Path::new("src/operations/show_probe.rs")));
+    assert!(!files.contains_key(Path::new("src/operations/create_probe.rs")));
+    assert!(!files.contains_key(Path::new("src/operations/list_probes.rs")));
+    let docs = lib_rs(&generated);
+    assert!(docs.contains("operation `CreateProbe` left out"), "{docs}");
+    assert!(docs.contains("operation `ListProbes` left out"), "{docs}");
+    let warning = generated
+        .warnings
+        .warnings()
+        .find(|w| w.message.contains("ListProbes"))
+        .expect("a warning for the left-out operation");
+    assert_eq!(warning.pointer, "/paths/~1v1~1probes/get/parameters/0/$ref");
+
+    let tmp = tempfile::tempdir().expect("temp folder");
+    fs::write(tmp.path().join("ShowProbe.json"), to_bytes(&spec_with_untypable_requests())).expect("spec written");
+    let Err(Failure::Spec(diags)) = generate(&config_for(tmp.path(), true)) else {
+        panic!("strict must refuse to leave operations out");
+    };
+    assert_eq!(diags.errors().count(), 2, "{diags}");
+}
+
+#[test]
+fn empty_documents_are_skipped_and_a_folder_of_only_them_is_an_error() {
+    let tmp = tempfile::tempdir().expect("temp folder");
+    fs::write(tmp.path().join("EnableDns.json"), b"\"{}\"").expect("written");
+    fs::write(tmp.path().join("Nothing.json"), b"{}").expect("written");
+    let Err(Failure::Spec(diags)) = generate(&config_for(tmp.path(), false)) else {
+        panic!("a folder of empty documents has nothing to generate");
+    };
+    let errors: Vec<&Diagnostic> = diags.errors().collect();
+    assert_eq!(errors.len(), 1, "{diags}");
+    assert_eq!(errors[0].message, "no operations in these specs");
+    assert_eq!(errors[0].file, tmp.path());
+
+    fs::write(tmp.path().join("ShowProbe.json"), to_bytes(&probe_spec("probe", json!(["on"])))).expect("written");
+    let generated = generate(&config_for(tmp.path(), true)).expect("the good file generates, even when strict");
+    assert_eq!(generated.operations, 1);
+    for name in ["EnableDns.json", "Nothing.json"] {
+        let skipped = generated.warnings.warnings().any(|w| w.file == tmp.path().join(name) && w.message.contains("empty document"));
+        assert!(skipped, "{name} is not reported:\n{}", generated.warnings);
     }
 }

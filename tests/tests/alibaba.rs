@@ -83,6 +83,7 @@ fn generate() -> codegen::Generated {
         extras: None,
         overrides: None,
         runtime: r#"path = "../../codegen/runtime""#.to_owned(),
+        strict: true,
     };
     codegen::generate(&config)
         .unwrap_or_else(|failure| panic!("codegen fails on specs/alibaba-fc:\n{failure}"))

@@ -69,6 +69,7 @@ fn generate_sample(service: &str, crate_name: &str) -> Generated {
         extras: None,
         overrides: None,
         runtime: String::new(),
+        strict: true,
     };
     match generate(&config) {
         Ok(generated) => generated,

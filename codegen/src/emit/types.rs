@@ -64,8 +64,12 @@ pub fn type_tokens_in(
 ) -> TokenStream {
     match ty {
         TypeRef::String => prelude.string.clone(),
+        TypeRef::I8 => quote!(i8),
+        TypeRef::I16 => quote!(i16),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
+        TypeRef::U32 => quote!(u32),
+        TypeRef::U64 => quote!(u64),
         TypeRef::F64 => quote!(f64),
         TypeRef::Bool => quote!(bool),
         TypeRef::DateTime => quote!(crate::DateTime),

@@ -8,7 +8,7 @@
 use super::docs::Docs;
 use super::operation::Operation;
 use super::{EnumDef, EnumValue, Field, StructDef, TypeId, TypeKind, TypeRef};
-use crate::diag::{child, pointer, Diagnostic, Diagnostics};
+use crate::diag::{child, pointer, Degradation, Diagnostic, Diagnostics, Outcome};
 use crate::read::{AdditionalProperties, Schema, SpecFile};
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -36,12 +36,14 @@ pub(super) struct Converted {
     pub operations: Vec<Operation>,
 }
 
-pub(super) fn convert_files(files: &[SpecFile]) -> (Converted, Diagnostics) {
+/// The converted files, the problems found, and the parts that degraded.
+pub(super) fn convert_files(files: &[SpecFile]) -> (Converted, Diagnostics, Vec<Degradation>) {
     let mut converter = Converter {
         files,
         locals: Vec::new(),
         definitions: HashMap::new(),
         diags: Diagnostics::default(),
+        degraded: Vec::new(),
     };
     // Phase 1: an id for every definition.
     let mut pending = Vec::new();
@@ -78,7 +80,7 @@ pub(super) fn convert_files(files: &[SpecFile]) -> (Converted, Diagnostics) {
         locals: converter.locals,
         operations,
     };
-    (converted, converter.diags)
+    (converted, converter.diags, converter.degraded)
 }
 
 /// `(section path, name, schema)` of every named schema of a file: Swagger 2.0
@@ -99,6 +101,8 @@ pub(super) struct Converter<'a> {
     pub locals: Vec<LocalType>,
     definitions: HashMap<(usize, String), usize>,
     diags: Diagnostics,
+    /// Parts that could not be read, in the order found.
+    pub degraded: Vec<Degradation>,
 }
 
 /// Where a schema sits: its file, pointer, the words to name inline types by, and the
@@ -135,6 +139,17 @@ impl Converter<'_> {
     pub(super) fn warning(&mut self, file: usize, pointer: &str, message: String) {
         self.diags
             .push(Diagnostic::warning(&self.files[file].path, pointer, message));
+    }
+
+    /// Records a part that could not be read; its value becomes raw JSON (the caller
+    /// returns [`TypeRef::Any`]).
+    pub(super) fn degrade(&mut self, file: usize, pointer: &str, problem: String) {
+        self.degraded.push(Degradation {
+            file: self.files[file].path.clone(),
+            pointer: pointer.to_owned(),
+            problem,
+            outcome: Outcome::RawJson,
+        });
     }
 
     /// The kind of a named definition: a struct, an enum, or an alias of another type.
@@ -206,6 +221,10 @@ impl Converter<'_> {
 
     /// Arrays, maps and primitives (anything that is not a named or inline type).
     fn type_ref_of_body(&mut self, schema: &Schema, place: &Place<'_>) -> TypeRef {
+        if let Some(why) = schema.unreadable() {
+            self.degrade(place.file, &place.pointer, format!("schema cannot be read: {why}"));
+            return TypeRef::Any;
+        }
         if let Some(reference) = &schema.reference {
             return self.resolve_ref(reference, place);
         }
@@ -229,8 +248,12 @@ impl Converter<'_> {
                 _ => TypeRef::String,
             },
             Some("integer") => match schema.format.as_deref() {
+                Some("int8") => TypeRef::I8,
+                Some("int16") => TypeRef::I16,
                 Some("int32") => TypeRef::I32,
-                Some("int64") | None => TypeRef::I64,
+                Some("uint32") => TypeRef::U32,
+                Some("uint64") => TypeRef::U64,
+                Some("int64" | "long" | "integer") | None => TypeRef::I64,
                 Some(other) => {
                     let other = other.to_owned();
                     self.warning(
@@ -325,22 +348,41 @@ impl Converter<'_> {
         TypeRef::Named(TypeId(id))
     }
 
+    /// A schema `$ref`: a definition of the file, or the schema of a response or
+    /// parameter the file defines. A ref that points nowhere degrades to raw JSON.
     fn resolve_ref(&mut self, reference: &str, place: &Place<'_>) -> TypeRef {
         let target = definition_name(reference);
-        match target.clone().and_then(|name| self.definitions.get(&(place.file, name)).copied()) {
-            Some(id) => TypeRef::Named(TypeId(id)),
-            None => {
-                let message = match target {
-                    Some(name) => format!("`$ref` to `{reference}`, but the file defines no `{name}`"),
-                    None => format!(
-                        "unsupported `$ref` `{reference}`: only `#/definitions/<name>` and \
-                         `#/components/schemas/<name>` are understood"
-                    ),
-                };
-                self.error(place.file, &child(&place.pointer, "$ref"), message);
-                TypeRef::Any
-            }
+        if let Some(id) = target.clone().and_then(|name| self.definitions.get(&(place.file, name)).copied()) {
+            return TypeRef::Named(TypeId(id));
         }
+        if let Some(schema) = self.shared_schema(place.file, reference)
+            && place.depth <= MAX_DEPTH
+        {
+            let deeper = Place {
+                depth: place.depth + 1,
+                ..place.clone()
+            };
+            return self.type_ref(&schema, &deeper);
+        }
+        let message = match target {
+            Some(name) => format!("`$ref` to `{reference}`, but the file defines no `{name}`"),
+            None => format!("`$ref` to `{reference}`, which the file does not define"),
+        };
+        self.degrade(place.file, &child(&place.pointer, "$ref"), message);
+        TypeRef::Any
+    }
+
+    /// The schema of a Swagger 2.0 `#/responses/<name>` or `#/parameters/<name>` the file
+    /// defines, for a `$ref` found where a schema belongs.
+    fn shared_schema(&self, file: usize, reference: &str) -> Option<Schema> {
+        let doc = &self.files[file].document;
+        let unescape = |name: &str| name.replace("~1", "/").replace("~0", "~");
+        if let Some(name) = reference.strip_prefix("#/responses/") {
+            return doc.responses.as_ref()?.get(&unescape(name))?.schema.clone();
+        }
+        let name = reference.strip_prefix("#/parameters/")?;
+        let parameter = doc.parameters.as_ref()?.get(&unescape(name))?;
+        Some(super::operation::parameter_schema(parameter))
     }
 
     /// Merges `allOf` parts into one object schema, refs resolved within the file.
@@ -423,7 +465,23 @@ impl Converter<'_> {
         }
     }
 
-    fn lookup_schema(&self, file: usize, reference: &str) -> Option<&Schema> {
+    /// A named type that only renames another (an alias definition such as a string
+    /// `UUID32Def`) as the type it renames; anything else unchanged.
+    pub(super) fn aliased(&self, ty: TypeRef) -> TypeRef {
+        let mut ty = ty;
+        for _ in 0..MAX_DEPTH {
+            match &ty {
+                TypeRef::Named(TypeId(id)) => match self.locals.get(*id).map(|l| &l.kind) {
+                    Some(TypeKind::Alias(inner)) if *inner != TypeRef::Any => ty = inner.clone(),
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        ty
+    }
+
+    pub(super) fn lookup_schema(&self, file: usize, reference: &str) -> Option<&Schema> {
         let name = definition_name(reference)?;
         let doc = &self.files[file].document;
         doc.definitions
@@ -496,10 +554,13 @@ fn is_object_like(schema: &Schema) -> bool {
 }
 
 /// `#/definitions/Foo` and `#/components/schemas/Foo` → `Foo` (pointer escapes undone).
+/// The catalogue also writes `definitions/Foo` without the leading `#/`.
 fn definition_name(reference: &str) -> Option<String> {
+    let reference = reference.strip_prefix('#').unwrap_or(reference);
+    let reference = reference.strip_prefix('/').unwrap_or(reference);
     let rest = reference
-        .strip_prefix("#/definitions/")
-        .or_else(|| reference.strip_prefix("#/components/schemas/"))?;
+        .strip_prefix("definitions/")
+        .or_else(|| reference.strip_prefix("components/schemas/"))?;
     if rest.is_empty() || rest.contains('/') {
         return None;
     }

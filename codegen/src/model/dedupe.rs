@@ -224,7 +224,7 @@ fn rank_variants(files: &[SpecFile], types: &mut [TypeDef], diags: &mut Diagnost
                 )
                 .with_hint(
                     "the shape used by most files keeps the name; each other one is named \
-                     after the first file that uses it",
+                     after the operation it mainly belongs to",
                 ),
             );
         }

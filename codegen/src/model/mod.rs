@@ -16,7 +16,7 @@ pub use operation::{
     Role, Status,
 };
 
-use crate::diag::Diagnostics;
+use crate::diag::{Degradation, Diagnostics};
 use crate::read::SpecFile;
 
 /// Index of a type in [`Model::types`]; stable for a given set of specs.
@@ -126,8 +126,12 @@ pub enum EnumValue {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeRef {
     String,
+    I8,
+    I16,
     I32,
     I64,
+    U32,
+    U64,
     F64,
     Bool,
     /// `format: date-time`: text kept as sent, parsed on demand.
@@ -140,9 +144,10 @@ pub enum TypeRef {
     Named(TypeId),
 }
 
-/// Builds the model of a set of spec files.
-pub fn build(files: &[SpecFile]) -> (Model, Diagnostics) {
-    let (converted, mut diags) = convert::convert_files(files);
+/// Builds the model of a set of spec files: the model, the problems found, and the parts
+/// of the specs that could not be read and were degraded (raw JSON, operation left out).
+pub fn build(files: &[SpecFile]) -> (Model, Diagnostics, Vec<Degradation>) {
+    let (converted, mut diags, degraded) = convert::convert_files(files);
     let mut model = dedupe::merge(files, converted, &mut diags);
     for id in cycles::break_alias_cycles(&mut model) {
         let ty = model.get(id);
@@ -157,7 +162,7 @@ pub fn build(files: &[SpecFile]) -> (Model, Diagnostics) {
         );
     }
     cycles::box_recursive_fields(&mut model);
-    (model, diags)
+    (model, diags, degraded)
 }
 
 /// Sends every array query parameter as repeated keys (`a=1&a=2`), whatever its spec

@@ -151,7 +151,7 @@ impl Converter<'_> {
             for (method, op) in item.operations() {
                 let op_pointer = pointer(&["paths", path, method]);
                 let shared = item.parameters.as_deref().unwrap_or(&[]);
-                out.push(self.operation(file, path, method, op, shared, op_pointer));
+                out.extend(self.operation(file, path, method, op, shared, op_pointer));
             }
         }
         out
@@ -165,8 +165,11 @@ impl Converter<'_> {
         op: &read::Operation,
         shared: &[Parameter],
         op_pointer: String,
-    ) -> Operation {
+    ) -> Option<Operation> {
         let spec: &SpecFile = &self.files[file];
+        // A request part that cannot be typed leaves the whole operation out.
+        let degraded_before = self.degraded.len();
+        let mut untyped = false;
         let id = op
             .operation_id
             .clone()
@@ -193,6 +196,7 @@ impl Converter<'_> {
         let mut resolved: Vec<(String, Parameter)> = Vec::new();
         for (at, p) in all {
             let Some((at, p)) = self.resolve_parameter(file, &at, p) else {
+                untyped = true;
                 continue;
             };
             resolved.retain(|(_, q)| !(q.name == p.name && q.location == p.location));
@@ -208,7 +212,9 @@ impl Converter<'_> {
                     let hint = vec![id.clone(), "RequestBody".to_owned()];
                     let place = self.op_place(file, child(at, "schema"), &hint);
                     let media = consumes.clone().unwrap_or_else(|| "application/json".to_owned());
+                    let before = self.degraded.len();
                     let kind = self.body_kind(&schema, &media, &place);
+                    untyped |= self.degraded.len() > before && kind == BodyKind::Json(TypeRef::Any);
                     body = Some(Body {
                         media_type: media,
                         kind,
@@ -255,7 +261,9 @@ impl Converter<'_> {
                     let schema = parameter_schema(p);
                     let hint = vec![id.clone(), name.clone()];
                     let place = self.op_place(file, at.clone(), &hint);
+                    let before = self.degraded.len();
                     let ty = self.parameter_type(&schema, &place);
+                    untyped |= self.degraded.len() > before;
                     let mut docs = Docs::from_schema(&schema);
                     docs.description = p.description.clone().filter(|d| !d.trim().is_empty());
                     params.push(Param {
@@ -277,9 +285,15 @@ impl Converter<'_> {
 
         if let Some(request_body) = &op.request_body {
             let at = child(&op_pointer, "requestBody");
-            if let Some(rb) = self.resolve_request_body(file, &at, request_body) {
+            let resolved = self.resolve_request_body(file, &at, request_body);
+            untyped |= resolved.is_none();
+            if let Some(rb) = resolved {
                 let hint = vec![id.clone(), "RequestBody".to_owned()];
-                if let Some((media, kind)) = self.content_kind(file, &child(&at, "content"), &rb.content, &hint) {
+                let before = self.degraded.len();
+                let content = self.content_kind(file, &child(&at, "content"), &rb.content, &hint);
+                untyped |= self.degraded.len() > before
+                    && matches!(&content, Some((_, BodyKind::Json(TypeRef::Any))));
+                if let Some((media, kind)) = content {
                     body = Some(Body {
                         media_type: media,
                         kind,
@@ -299,12 +313,18 @@ impl Converter<'_> {
             body.media_type = default;
         }
 
+        if untyped {
+            for degradation in &mut self.degraded[degraded_before..] {
+                degradation.outcome = crate::diag::Outcome::LeftOut(id.clone());
+            }
+            return None;
+        }
         let method = method.to_ascii_uppercase();
         let bodiless_content_type = consumes
             .filter(|_| body.is_none() && matches!(method.as_str(), "POST" | "PUT" | "PATCH"));
         let responses = self.responses(file, &op_pointer, op, &id);
         let path_parts = self.path_parts(file, &op_pointer, &spec_base_path(spec), path, &mut params);
-        Operation {
+        Some(Operation {
             id,
             file,
             pointer: op_pointer,
@@ -317,7 +337,7 @@ impl Converter<'_> {
             body,
             bodiless_content_type,
             responses,
-        }
+        })
     }
 
     fn op_place<'h>(&self, file: usize, at: String, hint: &'h [String]) -> Place<'h> {
@@ -333,7 +353,10 @@ impl Converter<'_> {
     /// Parameters are scalars, enums or lists of them on the wire; anything else is
     /// sent as its text.
     fn parameter_type(&mut self, schema: &Schema, place: &Place<'_>) -> TypeRef {
-        let ty = self.type_ref(schema, place);
+        let ty = match self.type_ref(schema, place) {
+            TypeRef::Array(item) => TypeRef::Array(Box::new(self.aliased(*item))),
+            other => self.aliased(other),
+        };
         let scalar = |t: &TypeRef, this: &Self| match t {
             TypeRef::Named(id) => this.is_enum(id.0),
             TypeRef::Any | TypeRef::Map(_) | TypeRef::Array(_) => false,
@@ -561,6 +584,15 @@ impl Converter<'_> {
         let doc = &self.files[file].document;
         let found = if let Some(name) = reference.strip_prefix("#/responses/") {
             doc.responses.as_ref().and_then(|m| m.get(&unescape(name))).cloned()
+        } else if self.lookup_schema(file, reference).is_some() {
+            // The catalogue also points a response at a definition: that is its body.
+            Some(Response {
+                schema: Some(Schema {
+                    reference: Some(reference.clone()),
+                    ..Schema::default()
+                }),
+                ..Response::default()
+            })
         } else if let Some(name) = reference.strip_prefix("#/components/responses/") {
             doc.components
                 .as_ref()
@@ -570,11 +602,16 @@ impl Converter<'_> {
         } else {
             None
         };
-        self.ref_target(file, at, reference, found, |r| r.reference.is_some(), "a response")
+        let response = self.ref_target(file, at, reference, found, |r| r.reference.is_some(), "a response");
+        // A response that points nowhere still has a status; its body is raw JSON.
+        Some(response.unwrap_or_else(|| Response {
+            schema: Some(Schema::default()),
+            ..Response::default()
+        }))
     }
 
-    /// The target of a `$ref` found at `at`, or an error: a missing target, or one that
-    /// is itself a `$ref` (chains are not followed, so loops cannot arise).
+    /// The target of a `$ref` found at `at`, or a degradation: a missing target, or one
+    /// that is itself a `$ref` (chains are not followed, so loops cannot arise).
     fn ref_target<T>(
         &mut self,
         file: usize,
@@ -589,7 +626,7 @@ impl Converter<'_> {
             Some(_) => format!("`$ref` to `{reference}`, which is itself a `$ref`; chains of refs are not supported"),
             None => format!("`$ref` to `{reference}`, which the file does not define as {kind}"),
         };
-        self.error(file, &child(at, "$ref"), message);
+        self.degrade(file, &child(at, "$ref"), message);
         None
     }
 }
@@ -635,7 +672,7 @@ fn role_of(name: &str, location: Location) -> Role {
 }
 
 /// Swagger 2.0 parameters carry their type inline; OpenAPI 3.0 ones in `schema`.
-fn parameter_schema(p: &Parameter) -> Schema {
+pub(super) fn parameter_schema(p: &Parameter) -> Schema {
     if let Some(schema) = &p.schema {
         return schema.clone();
     }

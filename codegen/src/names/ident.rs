@@ -78,8 +78,52 @@ pub fn integer_variant_name(value: i64) -> String {
     }
 }
 
+/// Words whose capitals do not start new words, as the catalogue spells them, and the
+/// spelling that makes the case converter keep them whole (`DDoS` → `ddos`, not `d_do_s`).
+const MIXED_CASE_WORDS: &[(&str, &str)] = &[
+    ("DDoS", "Ddos"),
+    ("IPv4", "Ipv4"),
+    ("IPv6", "Ipv6"),
+    ("OAuth", "Oauth"),
+    ("GiB", "Gib"),
+    ("MiB", "Mib"),
+    ("KiB", "Kib"),
+    ("TiB", "Tib"),
+];
+
+/// Rewrites acronyms the case converter would split: the words above, and plural
+/// acronyms (`IPs`, `VPCs` → `Ips`, `Vpcs`: an upper-case run, then `s`, then no
+/// lower-case letter).
+fn keep_acronyms(word: &str) -> String {
+    let mut text = word.to_owned();
+    for (from, to) in MIXED_CASE_WORDS {
+        if text.contains(from) {
+            text = text.replace(from, to);
+        }
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let run = chars[i..].iter().take_while(|c| c.is_ascii_uppercase()).count();
+        let plural = run >= 2
+            && chars.get(i + run) == Some(&'s')
+            && !chars.get(i + run + 1).is_some_and(char::is_ascii_lowercase);
+        if plural {
+            out.push(chars[i]);
+            out.extend(chars[i + 1..i + run].iter().map(char::to_ascii_lowercase));
+            i += run;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 /// A `snake_case` field or module name; keywords get a trailing `_`.
 pub fn snake_name(word: &str) -> String {
+    let word = keep_acronyms(word);
     let mut ascii = String::new();
     for c in word.chars() {
         if c.is_ascii() {
@@ -205,6 +249,22 @@ mod tests {
         assert_eq!(snake_name("X-Auth-Token"), "x_auth_token");
         assert_eq!(snake_name(""), "field");
         assert_eq!(snake_name("2fa"), "n2fa");
+    }
+
+    #[test]
+    fn common_acronyms_stay_whole() {
+        assert_eq!(snake_name("ListDDoSFlow"), "list_ddos_flow");
+        assert_eq!(snake_name("IPv6SubnetCreateRequest"), "ipv6_subnet_create_request");
+        assert_eq!(snake_name("ListDomainIPs"), "list_domain_ips");
+        assert_eq!(snake_name("ListVPCsByTag"), "list_vpcs_by_tag");
+        assert_eq!(snake_name("OAuthToken"), "oauth_token");
+        assert_eq!(snake_name("sizeInGiB"), "size_in_gib");
+        // Unchanged: ordinary acronyms and plurals of words.
+        assert_eq!(snake_name("HTTPServer"), "http_server");
+        assert_eq!(snake_name("IDs"), "ids");
+        assert_eq!(snake_name("ServerIDsList"), "server_ids_list");
+        assert_eq!(snake_name("funcName"), "func_name");
+        assert_eq!(snake_name("ALLs"), "alls");
     }
 
     #[test]

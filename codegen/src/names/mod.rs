@@ -5,6 +5,7 @@
 
 mod ident;
 mod operations;
+mod variants;
 
 pub use ident::{is_keyword, snake_name, type_name, variant_name};
 pub use operations::{carried, OperationNames};
@@ -105,17 +106,15 @@ fn claim_variant(taken: &mut Taken, candidate: String, value: &str) -> String {
 
 pub fn assign(model: &Model) -> Names {
     let mut names = Names::default();
+    let naming_files = variants::naming_files(model);
     let candidates: Vec<(String, bool)> = model
         .types
         .iter()
-        .map(|ty| {
-            let mut words = ty.hint.clone();
-            if ty.variant > 0 {
-                let file = ty.files.first().map(|&f| model.files[f].as_str()).unwrap_or("");
-                words.push(format!("In{}", type_name(&[file.to_owned()])));
-            }
-            let candidate = type_name(&words);
-            let exact = ty.variant == 0 && words.len() == 1 && candidate == words[0];
+        .zip(&naming_files)
+        .map(|(ty, file)| {
+            let file = file.map(|f| model.files[f].as_str()).or((ty.variant > 0).then_some(""));
+            let candidate = variants::bounded_type_name(&ty.hint, file);
+            let exact = ty.variant == 0 && ty.hint.len() == 1 && candidate == ty.hint[0];
             (candidate, exact)
         })
         .collect();

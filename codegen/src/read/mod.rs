@@ -87,7 +87,11 @@ pub fn read_dir(dir: &Path, overrides: Option<&Overrides>) -> (Vec<SpecFile>, Di
             let relative = format!("{prefix}{name}");
             applied.extend(overrides.apply(&relative, &path, &mut value, &mut diags));
         }
-        match parse_document(&path, value) {
+        if is_empty_document(&value) {
+            diags.push(Diagnostic::warning(&path, "", "empty document (no `paths`): skipped"));
+            continue;
+        }
+        match parse_document_lenient(&path, value) {
             Ok(spec) => specs.push(spec),
             Err(d) => diags.push(d),
         }
@@ -161,12 +165,76 @@ fn too_deep(value: &Value) -> Option<String> {
     None
 }
 
+/// Whether a file holds nothing to generate: the catalogue's placeholder string `"{}"`, an
+/// empty object, or a document without `paths` (nor definitions that would make types).
+pub fn is_empty_document(value: &Value) -> bool {
+    let blank = |key: &str, map: &serde_json::Map<String, Value>| match map.get(key) {
+        None | Some(Value::Null) => true,
+        Some(Value::Object(inner)) => inner.is_empty(),
+        Some(_) => false,
+    };
+    match value {
+        Value::String(text) => text.trim().trim_matches(|c| c == '{' || c == '}').trim().is_empty(),
+        Value::Object(map) => ["paths", "definitions", "components"].iter().all(|key| blank(key, map)),
+        _ => false,
+    }
+}
+
+/// The key that marks a schema the reader could not understand; its value says why. The
+/// model stage turns such a schema into raw JSON and reports it as degraded.
+pub const UNREADABLE_KEY: &str = "x-codegen-unreadable";
+
+/// Most schemas one file may have replaced by [`UNREADABLE_KEY`] markers before the file
+/// as a whole counts as unreadable.
+const MAX_UNREADABLE: usize = 32;
+
+/// [`parse_document`], but a schema whose shape does not fit (CAE's `Agency` has an
+/// `enum` list among its `properties`) is replaced by a marker instead of failing the file:
+/// only that schema is lost.
+pub fn parse_document_lenient(path: &Path, mut value: Value) -> Result<SpecFile, Diagnostic> {
+    for _ in 0..MAX_UNREADABLE {
+        let error = match parse_document_ref(path, &value) {
+            Ok(spec) => return Ok(spec),
+            Err(error) => error,
+        };
+        let Some(at) = enclosing_schema(&error.pointer) else {
+            return Err(error);
+        };
+        let Some(slot) = value.pointer_mut(&at) else {
+            return Err(error);
+        };
+        let why = format!("{} (at {})", error.message, error.pointer);
+        *slot = serde_json::json!({ UNREADABLE_KEY: why });
+    }
+    parse_document_ref(path, &value)
+}
+
+/// The pointer of the innermost schema containing `pointer` (itself included), judged by
+/// the keys that hold schemas in Swagger 2.0 and OpenAPI 3.0.
+fn enclosing_schema(pointer: &str) -> Option<String> {
+    let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
+    (1..=tokens.len()).rev().find_map(|end| {
+        let last = tokens[end - 1];
+        let parent = end.checked_sub(2).map(|i| tokens[i]);
+        let is_schema = matches!(last, "schema" | "items" | "additionalProperties")
+            || matches!(parent, Some("properties" | "allOf" | "oneOf" | "anyOf"))
+            || (end == 2 && parent == Some("definitions"))
+            || (end == 3 && parent == Some("schemas") && tokens[0] == "components");
+        is_schema.then(|| format!("/{}", tokens[..end].join("/")))
+    })
+}
+
 /// Turns a JSON value into a typed document.
 pub fn parse_document(path: &Path, value: Value) -> Result<SpecFile, Diagnostic> {
+    parse_document_ref(path, &value)
+}
+
+/// [`parse_document`] without consuming the value, so that it can be retried.
+fn parse_document_ref(path: &Path, value: &Value) -> Result<SpecFile, Diagnostic> {
     if !value.is_object() {
         return Err(Diagnostic::error(path, "", "the document is not a JSON object"));
     }
-    if let Some(deep) = too_deep(&value) {
+    if let Some(deep) = too_deep(value) {
         return Err(Diagnostic::error(path, deep, format!("nested deeper than {MAX_JSON_DEPTH} levels")));
     }
     let document: Document = serde_path_to_error::deserialize(value).map_err(|e| {

@@ -47,11 +47,20 @@ pub struct Schema {
 }
 
 impl Schema {
-    /// The first type name that is not `null`, if any.
+    /// The first type name that is not `null`, if any, with the catalogue's other
+    /// spellings of the standard names normalised (`long`, `Integer` → `integer`, ...).
     pub fn primary_type(&self) -> Option<&str> {
-        self.type_name
+        let name = self
+            .type_name
             .as_ref()
-            .and_then(|t| t.iter().find(|name| *name != "null"))
+            .and_then(|t| t.iter().find(|name| *name != "null"))?;
+        Some(standard_type_name(name).unwrap_or(name))
+    }
+
+    /// The schema that the reader could not understand, replaced by a marker (see
+    /// [`super::UNREADABLE_KEY`]): why it could not be read.
+    pub fn unreadable(&self) -> Option<&str> {
+        self.extensions.get(super::UNREADABLE_KEY).and_then(Value::as_str)
     }
 
     /// Property names listed as required on this (object) schema.
@@ -65,5 +74,50 @@ impl Schema {
     /// `required: true` written on a property schema itself.
     pub fn required_flag(&self) -> bool {
         matches!(self.required, Some(Required::Flag(true)))
+    }
+}
+
+/// The standard JSON Schema type a vendor spelling stands for: the catalogue writes
+/// `long`, `int`, `Integer`, `Bigint`, `double`, `float`, `Object`, `String`, `bool`, ...
+fn standard_type_name(name: &str) -> Option<&'static str> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "integer" | "int" | "long" | "bigint" | "int32" | "int64" => "integer",
+        "number" | "double" | "float" => "number",
+        "string" | "str" => "string",
+        "boolean" | "bool" => "boolean",
+        "object" => "object",
+        "array" => "array",
+        "file" => "file",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(name: &str) -> Schema {
+        Schema {
+            type_name: Some(StringList(vec![name.to_owned()])),
+            ..Schema::default()
+        }
+    }
+
+    #[test]
+    fn vendor_type_spellings_are_standard_types() {
+        for (vendor, standard) in [
+            ("long", "integer"),
+            ("int", "integer"),
+            ("Integer", "integer"),
+            ("Bigint", "integer"),
+            ("double", "number"),
+            ("float", "number"),
+            ("Object", "object"),
+            ("String", "string"),
+            ("integer", "integer"),
+            ("custom", "custom"),
+        ] {
+            assert_eq!(typed(vendor).primary_type(), Some(standard), "{vendor}");
+        }
     }
 }
