@@ -4,6 +4,7 @@
 //! spec word yields a valid identifier, and collisions get numbered suffixes.
 
 mod ident;
+mod inline;
 mod operations;
 
 pub use ident::{is_keyword, snake_name, type_name, variant_name};
@@ -105,7 +106,7 @@ fn claim_variant(taken: &mut Taken, candidate: String, value: &str) -> String {
 
 pub fn assign(model: &Model) -> Names {
     let mut names = Names::default();
-    let candidates: Vec<(String, bool)> = model
+    let mut candidates: Vec<(String, bool)> = model
         .types
         .iter()
         .map(|ty| {
@@ -119,6 +120,7 @@ pub fn assign(model: &Model) -> Names {
             (candidate, exact)
         })
         .collect();
+    inline::prefer_property_names(model, &mut candidates);
     names.types = Taken::default().claim_all(&candidates, false);
     for name in &names.types {
         if PRELUDE_TYPES.contains(&name.as_str()) {

@@ -58,23 +58,23 @@ impl ListAppTemplatesRequest {
         }
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
     /// Sets `maxitems`.
-    pub fn with_maxitems(mut self, value: impl Into<String>) -> Self {
-        self.maxitems = Some(value.into());
+    pub fn with_maxitems(mut self, value: impl ToString) -> Self {
+        self.maxitems = Some(value.to_string());
         self
     }
     /// Sets `runtime`.
-    pub fn with_runtime(mut self, value: impl Into<String>) -> Self {
-        self.runtime = Some(value.into());
+    pub fn with_runtime(mut self, value: impl ToString) -> Self {
+        self.runtime = Some(value.to_string());
         self
     }
     /// Sets `category`.
-    pub fn with_category(mut self, value: impl Into<String>) -> Self {
-        self.category = Some(value.into());
+    pub fn with_category(mut self, value: impl ToString) -> Self {
+        self.category = Some(value.to_string());
         self
     }
     /// Sets `x_language`.

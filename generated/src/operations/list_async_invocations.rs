@@ -76,23 +76,23 @@ impl ListAsyncInvocationsRequest {
         }
     }
     /// Sets `request_id`.
-    pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
+    pub fn with_request_id(mut self, value: impl ToString) -> Self {
+        self.request_id = Some(value.to_string());
         self
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
     /// Sets `limit`.
-    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
+    pub fn with_limit(mut self, value: impl ToString) -> Self {
+        self.limit = Some(value.to_string());
         self
     }
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
+    pub fn with_status(mut self, value: impl ToString) -> Self {
+        self.status = Some(value.to_string());
         self
     }
     /// Sets `query_begin_time`.

@@ -29,8 +29,8 @@ impl ListBridgeFunctionsRequest {
         }
     }
     /// Sets `type_`.
-    pub fn with_type_(mut self, value: impl Into<String>) -> Self {
-        self.type_ = Some(value.into());
+    pub fn with_type_(mut self, value: impl ToString) -> Self {
+        self.type_ = Some(value.to_string());
         self
     }
 }

@@ -16,8 +16,8 @@ pub struct ListBridgeVersionsRequest {
 
 impl ListBridgeVersionsRequest {
     /// A request with the required values; optional ones are set with `with_*`.
-    pub fn new(type_: impl Into<String>) -> Self {
-        Self { type_: type_.into() }
+    pub fn new(type_: impl ToString) -> Self {
+        Self { type_: type_.to_string() }
     }
 }
 

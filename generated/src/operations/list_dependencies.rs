@@ -90,38 +90,38 @@ impl ListDependenciesRequest {
         }
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
     /// Sets `maxitems`.
-    pub fn with_maxitems(mut self, value: impl Into<String>) -> Self {
-        self.maxitems = Some(value.into());
+    pub fn with_maxitems(mut self, value: impl ToString) -> Self {
+        self.maxitems = Some(value.to_string());
         self
     }
     /// Sets `ispublic`.
-    pub fn with_ispublic(mut self, value: impl Into<String>) -> Self {
-        self.ispublic = Some(value.into());
+    pub fn with_ispublic(mut self, value: impl ToString) -> Self {
+        self.ispublic = Some(value.to_string());
         self
     }
     /// Sets `dependency_type`.
-    pub fn with_dependency_type(mut self, value: impl Into<String>) -> Self {
-        self.dependency_type = Some(value.into());
+    pub fn with_dependency_type(mut self, value: impl ToString) -> Self {
+        self.dependency_type = Some(value.to_string());
         self
     }
     /// Sets `runtime`.
-    pub fn with_runtime(mut self, value: impl Into<String>) -> Self {
-        self.runtime = Some(value.into());
+    pub fn with_runtime(mut self, value: impl ToString) -> Self {
+        self.runtime = Some(value.to_string());
         self
     }
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
+    pub fn with_name(mut self, value: impl ToString) -> Self {
+        self.name = Some(value.to_string());
         self
     }
     /// Sets `limit`.
-    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
+    pub fn with_limit(mut self, value: impl ToString) -> Self {
+        self.limit = Some(value.to_string());
         self
     }
 }

@@ -32,13 +32,13 @@ impl ListDependencyVersionRequest {
         }
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
     /// Sets `maxitems`.
-    pub fn with_maxitems(mut self, value: impl Into<String>) -> Self {
-        self.maxitems = Some(value.into());
+    pub fn with_maxitems(mut self, value: impl ToString) -> Self {
+        self.maxitems = Some(value.to_string());
         self
     }
 }

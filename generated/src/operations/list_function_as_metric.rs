@@ -41,23 +41,23 @@ impl ListFunctionAsMetricRequest {
         }
     }
     /// Sets `type_`.
-    pub fn with_type_(mut self, value: impl Into<String>) -> Self {
-        self.type_ = Some(value.into());
+    pub fn with_type_(mut self, value: impl ToString) -> Self {
+        self.type_ = Some(value.to_string());
         self
     }
     /// Sets `start_time`.
-    pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
-        self.start_time = Some(value.into());
+    pub fn with_start_time(mut self, value: impl ToString) -> Self {
+        self.start_time = Some(value.to_string());
         self
     }
     /// Sets `end_time`.
-    pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
-        self.end_time = Some(value.into());
+    pub fn with_end_time(mut self, value: impl ToString) -> Self {
+        self.end_time = Some(value.to_string());
         self
     }
     /// Sets `limit`.
-    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
+    pub fn with_limit(mut self, value: impl ToString) -> Self {
+        self.limit = Some(value.to_string());
         self
     }
 }

@@ -44,18 +44,18 @@ impl ListFunctionReservedInstancesRequest {
         }
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
     /// Sets `limit`.
-    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
+    pub fn with_limit(mut self, value: impl ToString) -> Self {
+        self.limit = Some(value.to_string());
         self
     }
     /// Sets `urn`.
-    pub fn with_urn(mut self, value: impl Into<String>) -> Self {
-        self.urn = Some(value.into());
+    pub fn with_urn(mut self, value: impl ToString) -> Self {
+        self.urn = Some(value.to_string());
         self
     }
 }

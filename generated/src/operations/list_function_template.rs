@@ -51,33 +51,33 @@ impl ListFunctionTemplateRequest {
         }
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
     /// Sets `maxitems`.
-    pub fn with_maxitems(mut self, value: impl Into<String>) -> Self {
-        self.maxitems = Some(value.into());
+    pub fn with_maxitems(mut self, value: impl ToString) -> Self {
+        self.maxitems = Some(value.to_string());
         self
     }
     /// Sets `ispublic`.
-    pub fn with_ispublic(mut self, value: impl Into<String>) -> Self {
-        self.ispublic = Some(value.into());
+    pub fn with_ispublic(mut self, value: impl ToString) -> Self {
+        self.ispublic = Some(value.to_string());
         self
     }
     /// Sets `runtime`.
-    pub fn with_runtime(mut self, value: impl Into<String>) -> Self {
-        self.runtime = Some(value.into());
+    pub fn with_runtime(mut self, value: impl ToString) -> Self {
+        self.runtime = Some(value.to_string());
         self
     }
     /// Sets `scene`.
-    pub fn with_scene(mut self, value: impl Into<String>) -> Self {
-        self.scene = Some(value.into());
+    pub fn with_scene(mut self, value: impl ToString) -> Self {
+        self.scene = Some(value.to_string());
         self
     }
     /// Sets `service`.
-    pub fn with_service(mut self, value: impl Into<String>) -> Self {
-        self.service = Some(value.into());
+    pub fn with_service(mut self, value: impl ToString) -> Self {
+        self.service = Some(value.to_string());
         self
     }
 }

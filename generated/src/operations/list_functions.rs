@@ -43,23 +43,23 @@ impl ListFunctionsRequest {
         }
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
     /// Sets `maxitems`.
-    pub fn with_maxitems(mut self, value: impl Into<String>) -> Self {
-        self.maxitems = Some(value.into());
+    pub fn with_maxitems(mut self, value: impl ToString) -> Self {
+        self.maxitems = Some(value.to_string());
         self
     }
     /// Sets `package_name`.
-    pub fn with_package_name(mut self, value: impl Into<String>) -> Self {
-        self.package_name = Some(value.into());
+    pub fn with_package_name(mut self, value: impl ToString) -> Self {
+        self.package_name = Some(value.to_string());
         self
     }
     /// Sets `func_name`.
-    pub fn with_func_name(mut self, value: impl Into<String>) -> Self {
-        self.func_name = Some(value.into());
+    pub fn with_func_name(mut self, value: impl ToString) -> Self {
+        self.func_name = Some(value.to_string());
         self
     }
 }

@@ -40,18 +40,18 @@ impl ListReservedInstanceConfigsRequest {
         }
     }
     /// Sets `function_urn`.
-    pub fn with_function_urn(mut self, value: impl Into<String>) -> Self {
-        self.function_urn = Some(value.into());
+    pub fn with_function_urn(mut self, value: impl ToString) -> Self {
+        self.function_urn = Some(value.to_string());
         self
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
     /// Sets `limit`.
-    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
+    pub fn with_limit(mut self, value: impl ToString) -> Self {
+        self.limit = Some(value.to_string());
         self
     }
 }

@@ -72,23 +72,23 @@ impl ListStatisticsRequest {
         }
     }
     /// Sets `period`.
-    pub fn with_period(mut self, value: impl Into<String>) -> Self {
-        self.period = Some(value.into());
+    pub fn with_period(mut self, value: impl ToString) -> Self {
+        self.period = Some(value.to_string());
         self
     }
     /// Sets `option`.
-    pub fn with_option(mut self, value: impl Into<String>) -> Self {
-        self.option = Some(value.into());
+    pub fn with_option(mut self, value: impl ToString) -> Self {
+        self.option = Some(value.to_string());
         self
     }
     /// Sets `limit`.
-    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
+    pub fn with_limit(mut self, value: impl ToString) -> Self {
+        self.limit = Some(value.to_string());
         self
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
 }

@@ -57,8 +57,8 @@ impl ListWorkflowRequest {
         }
     }
     /// Sets `workflow_name`.
-    pub fn with_workflow_name(mut self, value: impl Into<String>) -> Self {
-        self.workflow_name = Some(value.into());
+    pub fn with_workflow_name(mut self, value: impl ToString) -> Self {
+        self.workflow_name = Some(value.to_string());
         self
     }
     /// Sets `limit`.
@@ -72,13 +72,13 @@ impl ListWorkflowRequest {
         self
     }
     /// Sets `enterprise_project`.
-    pub fn with_enterprise_project(mut self, value: impl Into<String>) -> Self {
-        self.enterprise_project = Some(value.into());
+    pub fn with_enterprise_project(mut self, value: impl ToString) -> Self {
+        self.enterprise_project = Some(value.to_string());
         self
     }
     /// Sets `mode`.
-    pub fn with_mode(mut self, value: impl Into<String>) -> Self {
-        self.mode = Some(value.into());
+    pub fn with_mode(mut self, value: impl ToString) -> Self {
+        self.mode = Some(value.to_string());
         self
     }
 }

@@ -48,18 +48,18 @@ impl ShowWorkFlowMetricRequest {
         }
     }
     /// Sets `period`.
-    pub fn with_period(mut self, value: impl Into<String>) -> Self {
-        self.period = Some(value.into());
+    pub fn with_period(mut self, value: impl ToString) -> Self {
+        self.period = Some(value.to_string());
         self
     }
     /// Sets `start_time`.
-    pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
-        self.start_time = Some(value.into());
+    pub fn with_start_time(mut self, value: impl ToString) -> Self {
+        self.start_time = Some(value.to_string());
         self
     }
     /// Sets `end_time`.
-    pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
-        self.end_time = Some(value.into());
+    pub fn with_end_time(mut self, value: impl ToString) -> Self {
+        self.end_time = Some(value.to_string());
         self
     }
 }

@@ -54,13 +54,13 @@ impl ShowWorkflowExecutionForPageRequest {
         }
     }
     /// Sets `start_time`.
-    pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
-        self.start_time = Some(value.into());
+    pub fn with_start_time(mut self, value: impl ToString) -> Self {
+        self.start_time = Some(value.to_string());
         self
     }
     /// Sets `end_time`.
-    pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
-        self.end_time = Some(value.into());
+    pub fn with_end_time(mut self, value: impl ToString) -> Self {
+        self.end_time = Some(value.to_string());
         self
     }
 }

@@ -2,6 +2,7 @@
 //! serde helpers and the macros behind open enums. Not part of the stable API; it changes
 //! with the generator.
 
+mod model;
 mod open_enum;
 mod request;
 mod response;
@@ -9,6 +10,7 @@ mod response;
 pub mod nullable;
 pub mod number;
 
+pub use model::missing_field;
 pub use request::{RequestBuilder, ToParam};
 pub use response::{api_error, decode, header_text};
 
