@@ -271,8 +271,10 @@ fn struct_item(
             "A builder with a setter per property;".to_owned(),
             format!("[`build`]({builder_name}::build) fails naming the first required one left unset."),
         ]);
+        // `#[inline]` here and on `build`: compiled only in crates that use them.
         quote! {
             #doc
+            #[inline]
             pub fn builder() -> #builder_name {
                 #builder_name::default()
             }
@@ -383,6 +385,7 @@ impl Builder {
 
                 /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
                 /// naming the first required property that was not set.
+                #[inline]
                 pub fn build(self) -> #result<#name, crate::Error> {
                     const TYPE: &str = #type_name;
                     Ok(#name {

@@ -576,6 +576,7 @@ fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenSt
         quote! {
             /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
             /// the status is not a documented success.
+            #[inline]
             pub fn into_ok(self) -> Result<#ty, crate::Error> {
                 match self {
                     #(#ok_arms)*
@@ -592,7 +593,10 @@ fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenSt
         }
 
         impl #response {
+            // `#[inline]`: these accessors are compiled only in crates that call them.
+
             /// The HTTP status of the response.
+            #[inline]
             pub fn status(&self) -> u16 {
                 match self {
                     #(#status_arms)*
@@ -600,6 +604,7 @@ fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenSt
             }
 
             /// The response headers.
+            #[inline]
             pub fn headers(&self) -> &http::HeaderMap {
                 match self {
                     #(#header_arms)*
@@ -608,6 +613,7 @@ fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenSt
 
             /// The request id the service assigned (`X-Request-Id`, or the vendor's own
             /// header), for support tickets.
+            #[inline]
             pub fn request_id(&self) -> Option<String> {
                 crate::VENDOR.request_id(self.headers())
             }

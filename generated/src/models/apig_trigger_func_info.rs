@@ -44,6 +44,7 @@ impl ApigTriggerFuncInfo {
     }
     /// A builder with a setter per property;
     /// [`build`](ApigTriggerFuncInfoBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ApigTriggerFuncInfoBuilder {
         ApigTriggerFuncInfoBuilder::default()
     }
@@ -102,6 +103,7 @@ impl ApigTriggerFuncInfoBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ApigTriggerFuncInfo, crate::Error> {
         const TYPE: &str = "ApigTriggerFuncInfo";
         Ok(ApigTriggerFuncInfo {

@@ -23,6 +23,7 @@ impl AsyncInvokeFunctionResponseBody {
     }
     /// A builder with a setter per property;
     /// [`build`](AsyncInvokeFunctionResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> AsyncInvokeFunctionResponseBodyBuilder {
         AsyncInvokeFunctionResponseBodyBuilder::default()
     }
@@ -42,6 +43,7 @@ impl AsyncInvokeFunctionResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<AsyncInvokeFunctionResponseBody, crate::Error> {
         const TYPE: &str = "AsyncInvokeFunctionResponseBody";
         Ok(AsyncInvokeFunctionResponseBody {

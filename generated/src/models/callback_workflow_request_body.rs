@@ -40,6 +40,7 @@ impl CallbackWorkflowRequestBody {
     }
     /// A builder with a setter per property;
     /// [`build`](CallbackWorkflowRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> CallbackWorkflowRequestBodyBuilder {
         CallbackWorkflowRequestBodyBuilder::default()
     }
@@ -79,6 +80,7 @@ impl CallbackWorkflowRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<CallbackWorkflowRequestBody, crate::Error> {
         const TYPE: &str = "CallbackWorkflowRequestBody";
         Ok(CallbackWorkflowRequestBody {

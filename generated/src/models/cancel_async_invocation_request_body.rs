@@ -35,6 +35,7 @@ impl CancelAsyncInvocationRequestBody {
     }
     /// A builder with a setter per property;
     /// [`build`](CancelAsyncInvocationRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> CancelAsyncInvocationRequestBodyBuilder {
         CancelAsyncInvocationRequestBodyBuilder::default()
     }
@@ -71,6 +72,7 @@ impl CancelAsyncInvocationRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<CancelAsyncInvocationRequestBody, crate::Error> {
         const TYPE: &str = "CancelAsyncInvocationRequestBody";
         Ok(CancelAsyncInvocationRequestBody {

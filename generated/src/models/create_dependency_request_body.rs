@@ -83,6 +83,7 @@ pub struct CreateDependencyRequestBody {
 impl CreateDependencyRequestBody {
     /// A builder with a setter per property;
     /// [`build`](CreateDependencyRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> CreateDependencyRequestBodyBuilder {
         CreateDependencyRequestBodyBuilder::default()
     }
@@ -147,6 +148,7 @@ impl CreateDependencyRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<CreateDependencyRequestBody, crate::Error> {
         const TYPE: &str = "CreateDependencyRequestBody";
         Ok(CreateDependencyRequestBody {

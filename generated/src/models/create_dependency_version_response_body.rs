@@ -98,6 +98,7 @@ pub struct CreateDependencyVersionResponseBody {
 impl CreateDependencyVersionResponseBody {
     /// A builder with a setter per property;
     /// [`build`](CreateDependencyVersionResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> CreateDependencyVersionResponseBodyBuilder {
         CreateDependencyVersionResponseBodyBuilder::default()
     }
@@ -208,6 +209,7 @@ impl CreateDependencyVersionResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<CreateDependencyVersionResponseBody, crate::Error> {
         const TYPE: &str = "CreateDependencyVersionResponseBody";
         Ok(CreateDependencyVersionResponseBody {

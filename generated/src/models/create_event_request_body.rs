@@ -27,6 +27,7 @@ impl CreateEventRequestBody {
     }
     /// A builder with a setter per property;
     /// [`build`](CreateEventRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> CreateEventRequestBodyBuilder {
         CreateEventRequestBodyBuilder::default()
     }
@@ -52,6 +53,7 @@ impl CreateEventRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<CreateEventRequestBody, crate::Error> {
         const TYPE: &str = "CreateEventRequestBody";
         Ok(CreateEventRequestBody {

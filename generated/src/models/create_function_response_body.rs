@@ -310,6 +310,7 @@ pub struct CreateFunctionResponseBody {
 impl CreateFunctionResponseBody {
     /// A builder with a setter per property;
     /// [`build`](CreateFunctionResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> CreateFunctionResponseBodyBuilder {
         CreateFunctionResponseBodyBuilder::default()
     }
@@ -948,6 +949,7 @@ impl CreateFunctionResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<CreateFunctionResponseBody, crate::Error> {
         const TYPE: &str = "CreateFunctionResponseBody";
         Ok(CreateFunctionResponseBody {

@@ -59,6 +59,7 @@ impl CreateFunctionTriggerRequestBody {
     }
     /// A builder with a setter per property;
     /// [`build`](CreateFunctionTriggerRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> CreateFunctionTriggerRequestBodyBuilder {
         CreateFunctionTriggerRequestBodyBuilder::default()
     }
@@ -106,6 +107,7 @@ impl CreateFunctionTriggerRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<CreateFunctionTriggerRequestBody, crate::Error> {
         const TYPE: &str = "CreateFunctionTriggerRequestBody";
         Ok(CreateFunctionTriggerRequestBody {

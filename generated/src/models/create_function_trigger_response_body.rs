@@ -53,6 +53,7 @@ pub struct CreateFunctionTriggerResponseBody {
 impl CreateFunctionTriggerResponseBody {
     /// A builder with a setter per property;
     /// [`build`](CreateFunctionTriggerResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> CreateFunctionTriggerResponseBodyBuilder {
         CreateFunctionTriggerResponseBodyBuilder::default()
     }
@@ -102,6 +103,7 @@ impl CreateFunctionTriggerResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<CreateFunctionTriggerResponseBody, crate::Error> {
         const TYPE: &str = "CreateFunctionTriggerResponseBody";
         Ok(CreateFunctionTriggerResponseBody {

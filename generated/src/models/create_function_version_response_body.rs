@@ -225,6 +225,7 @@ pub struct CreateFunctionVersionResponseBody {
 impl CreateFunctionVersionResponseBody {
     /// A builder with a setter per property;
     /// [`build`](CreateFunctionVersionResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> CreateFunctionVersionResponseBodyBuilder {
         CreateFunctionVersionResponseBodyBuilder::default()
     }
@@ -604,6 +605,7 @@ impl CreateFunctionVersionResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<CreateFunctionVersionResponseBody, crate::Error> {
         const TYPE: &str = "CreateFunctionVersionResponseBody";
         Ok(CreateFunctionVersionResponseBody {

@@ -40,6 +40,7 @@ impl CreateVersionAliasRequestBody {
     }
     /// A builder with a setter per property;
     /// [`build`](CreateVersionAliasRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> CreateVersionAliasRequestBodyBuilder {
         CreateVersionAliasRequestBodyBuilder::default()
     }
@@ -110,6 +111,7 @@ impl CreateVersionAliasRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<CreateVersionAliasRequestBody, crate::Error> {
         const TYPE: &str = "CreateVersionAliasRequestBody";
         Ok(CreateVersionAliasRequestBody {

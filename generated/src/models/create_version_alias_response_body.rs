@@ -32,6 +32,7 @@ pub struct CreateVersionAliasResponseBody {
 impl CreateVersionAliasResponseBody {
     /// A builder with a setter per property;
     /// [`build`](CreateVersionAliasResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> CreateVersionAliasResponseBodyBuilder {
         CreateVersionAliasResponseBodyBuilder::default()
     }
@@ -114,6 +115,7 @@ impl CreateVersionAliasResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<CreateVersionAliasResponseBody, crate::Error> {
         const TYPE: &str = "CreateVersionAliasResponseBody";
         Ok(CreateVersionAliasResponseBody {

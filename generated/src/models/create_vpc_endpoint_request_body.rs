@@ -33,6 +33,7 @@ impl CreateVpcEndpointRequestBody {
     }
     /// A builder with a setter per property;
     /// [`build`](CreateVpcEndpointRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> CreateVpcEndpointRequestBodyBuilder {
         CreateVpcEndpointRequestBodyBuilder::default()
     }
@@ -80,6 +81,7 @@ impl CreateVpcEndpointRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<CreateVpcEndpointRequestBody, crate::Error> {
         const TYPE: &str = "CreateVpcEndpointRequestBody";
         Ok(CreateVpcEndpointRequestBody {

@@ -98,6 +98,7 @@ pub struct Dependency {
 impl Dependency {
     /// A builder with a setter per property;
     /// [`build`](DependencyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> DependencyBuilder {
         DependencyBuilder::default()
     }
@@ -208,6 +209,7 @@ impl DependencyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<Dependency, crate::Error> {
         const TYPE: &str = "Dependency";
         Ok(Dependency {

@@ -27,6 +27,7 @@ impl FlowExecuteBody {
     }
     /// A builder with a setter per property;
     /// [`build`](FlowExecuteBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> FlowExecuteBodyBuilder {
         FlowExecuteBodyBuilder::default()
     }
@@ -57,6 +58,7 @@ impl FlowExecuteBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<FlowExecuteBody, crate::Error> {
         const TYPE: &str = "FlowExecuteBody";
         Ok(FlowExecuteBody {

@@ -22,6 +22,7 @@ pub struct FuncMount {
 impl FuncMount {
     /// A builder with a setter per property;
     /// [`build`](FuncMountBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> FuncMountBuilder {
         FuncMountBuilder::default()
     }
@@ -64,6 +65,7 @@ impl FuncMountBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<FuncMount, crate::Error> {
         const TYPE: &str = "FuncMount";
         Ok(FuncMount {

@@ -25,6 +25,7 @@ impl FuncReservedInstance {
     }
     /// A builder with a setter per property;
     /// [`build`](FuncReservedInstanceBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> FuncReservedInstanceBuilder {
         FuncReservedInstanceBuilder::default()
     }
@@ -50,6 +51,7 @@ impl FuncReservedInstanceBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<FuncReservedInstance, crate::Error> {
         const TYPE: &str = "FuncReservedInstance";
         Ok(FuncReservedInstance {

@@ -58,6 +58,7 @@ impl FuncVpc {
     }
     /// A builder with a setter per property;
     /// [`build`](FuncVpcBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> FuncVpcBuilder {
         FuncVpcBuilder::default()
     }
@@ -171,6 +172,7 @@ impl FuncVpcBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<FuncVpc, crate::Error> {
         const TYPE: &str = "FuncVpc";
         Ok(FuncVpc {

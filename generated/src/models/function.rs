@@ -36,6 +36,7 @@ impl Function {
     }
     /// A builder with a setter per property;
     /// [`build`](FunctionBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> FunctionBuilder {
         FunctionBuilder::default()
     }
@@ -72,6 +73,7 @@ impl FunctionBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<Function, crate::Error> {
         const TYPE: &str = "Function";
         Ok(Function {

@@ -27,6 +27,7 @@ pub struct FunctionAsyncConfig {
 impl FunctionAsyncConfig {
     /// A builder with a setter per property;
     /// [`build`](FunctionAsyncConfigBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> FunctionAsyncConfigBuilder {
         FunctionAsyncConfigBuilder::default()
     }
@@ -83,6 +84,7 @@ impl FunctionAsyncConfigBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<FunctionAsyncConfig, crate::Error> {
         const TYPE: &str = "FunctionAsyncConfig";
         Ok(FunctionAsyncConfig {

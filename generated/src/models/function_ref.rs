@@ -48,6 +48,7 @@ impl FunctionRef {
     }
     /// A builder with a setter per property;
     /// [`build`](FunctionRefBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> FunctionRefBuilder {
         FunctionRefBuilder::default()
     }
@@ -84,6 +85,7 @@ impl FunctionRefBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<FunctionRef, crate::Error> {
         const TYPE: &str = "FunctionRef";
         Ok(FunctionRef {

@@ -24,6 +24,7 @@ pub struct ImportFunctionRequestBody {
 impl ImportFunctionRequestBody {
     /// A builder with a setter per property;
     /// [`build`](ImportFunctionRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ImportFunctionRequestBodyBuilder {
         ImportFunctionRequestBodyBuilder::default()
     }
@@ -72,6 +73,7 @@ impl ImportFunctionRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ImportFunctionRequestBody, crate::Error> {
         const TYPE: &str = "ImportFunctionRequestBody";
         Ok(ImportFunctionRequestBody {

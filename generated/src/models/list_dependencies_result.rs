@@ -94,6 +94,7 @@ pub struct ListDependenciesResult {
 impl ListDependenciesResult {
     /// A builder with a setter per property;
     /// [`build`](ListDependenciesResultBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListDependenciesResultBuilder {
         ListDependenciesResultBuilder::default()
     }
@@ -193,6 +194,7 @@ impl ListDependenciesResultBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ListDependenciesResult, crate::Error> {
         const TYPE: &str = "ListDependenciesResult";
         Ok(ListDependenciesResult {

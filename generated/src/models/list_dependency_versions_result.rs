@@ -100,6 +100,7 @@ pub struct ListDependencyVersionsResult {
 impl ListDependencyVersionsResult {
     /// A builder with a setter per property;
     /// [`build`](ListDependencyVersionsResultBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListDependencyVersionsResultBuilder {
         ListDependencyVersionsResultBuilder::default()
     }
@@ -221,6 +222,7 @@ impl ListDependencyVersionsResultBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ListDependencyVersionsResult, crate::Error> {
         const TYPE: &str = "ListDependencyVersionsResult";
         Ok(ListDependencyVersionsResult {

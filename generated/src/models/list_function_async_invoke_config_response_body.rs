@@ -38,6 +38,7 @@ impl ListFunctionAsyncInvokeConfigResponseBody {
     }
     /// A builder with a setter per property;
     /// [`build`](ListFunctionAsyncInvokeConfigResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListFunctionAsyncInvokeConfigResponseBodyBuilder {
         ListFunctionAsyncInvokeConfigResponseBodyBuilder::default()
     }
@@ -82,6 +83,7 @@ impl ListFunctionAsyncInvokeConfigResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<ListFunctionAsyncInvokeConfigResponseBody, crate::Error> {

@@ -35,6 +35,7 @@ pub struct ListFunctionAsyncInvokeConfigResult {
 impl ListFunctionAsyncInvokeConfigResult {
     /// A builder with a setter per property;
     /// [`build`](ListFunctionAsyncInvokeConfigResultBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListFunctionAsyncInvokeConfigResultBuilder {
         ListFunctionAsyncInvokeConfigResultBuilder::default()
     }
@@ -108,6 +109,7 @@ impl ListFunctionAsyncInvokeConfigResultBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ListFunctionAsyncInvokeConfigResult, crate::Error> {
         const TYPE: &str = "ListFunctionAsyncInvokeConfigResult";
         Ok(ListFunctionAsyncInvokeConfigResult {

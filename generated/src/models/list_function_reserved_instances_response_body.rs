@@ -34,6 +34,7 @@ impl ListFunctionReservedInstancesResponseBody {
     }
     /// A builder with a setter per property;
     /// [`build`](ListFunctionReservedInstancesResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListFunctionReservedInstancesResponseBodyBuilder {
         ListFunctionReservedInstancesResponseBodyBuilder::default()
     }
@@ -73,6 +74,7 @@ impl ListFunctionReservedInstancesResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<ListFunctionReservedInstancesResponseBody, crate::Error> {

@@ -224,6 +224,7 @@ pub struct ListFunctionResult {
 impl ListFunctionResult {
     /// A builder with a setter per property;
     /// [`build`](ListFunctionResultBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListFunctionResultBuilder {
         ListFunctionResultBuilder::default()
     }
@@ -608,6 +609,7 @@ impl ListFunctionResultBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ListFunctionResult, crate::Error> {
         const TYPE: &str = "ListFunctionResult";
         Ok(ListFunctionResult {

@@ -28,6 +28,7 @@ impl ListFunctionTagsResponseBody {
     }
     /// A builder with a setter per property;
     /// [`build`](ListFunctionTagsResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListFunctionTagsResponseBodyBuilder {
         ListFunctionTagsResponseBodyBuilder::default()
     }
@@ -53,6 +54,7 @@ impl ListFunctionTagsResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ListFunctionTagsResponseBody, crate::Error> {
         const TYPE: &str = "ListFunctionTagsResponseBody";
         Ok(ListFunctionTagsResponseBody {

@@ -30,6 +30,7 @@ impl ListFunctionTemplateResponseBody {
     }
     /// A builder with a setter per property;
     /// [`build`](ListFunctionTemplateResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListFunctionTemplateResponseBodyBuilder {
         ListFunctionTemplateResponseBodyBuilder::default()
     }
@@ -58,6 +59,7 @@ impl ListFunctionTemplateResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ListFunctionTemplateResponseBody, crate::Error> {
         const TYPE: &str = "ListFunctionTemplateResponseBody";
         Ok(ListFunctionTemplateResponseBody {

@@ -53,6 +53,7 @@ pub struct ListFunctionTriggerResult {
 impl ListFunctionTriggerResult {
     /// A builder with a setter per property;
     /// [`build`](ListFunctionTriggerResultBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListFunctionTriggerResultBuilder {
         ListFunctionTriggerResultBuilder::default()
     }
@@ -102,6 +103,7 @@ impl ListFunctionTriggerResultBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ListFunctionTriggerResult, crate::Error> {
         const TYPE: &str = "ListFunctionTriggerResult";
         Ok(ListFunctionTriggerResult {

@@ -208,6 +208,7 @@ pub struct ListFunctionVersionResult {
 impl ListFunctionVersionResult {
     /// A builder with a setter per property;
     /// [`build`](ListFunctionVersionResultBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListFunctionVersionResultBuilder {
         ListFunctionVersionResultBuilder::default()
     }
@@ -587,6 +588,7 @@ impl ListFunctionVersionResultBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ListFunctionVersionResult, crate::Error> {
         const TYPE: &str = "ListFunctionVersionResult";
         Ok(ListFunctionVersionResult {

@@ -35,6 +35,7 @@ impl ListFunctionVersionsResponseBody {
     }
     /// A builder with a setter per property;
     /// [`build`](ListFunctionVersionsResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListFunctionVersionsResponseBodyBuilder {
         ListFunctionVersionsResponseBodyBuilder::default()
     }
@@ -71,6 +72,7 @@ impl ListFunctionVersionsResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ListFunctionVersionsResponseBody, crate::Error> {
         const TYPE: &str = "ListFunctionVersionsResponseBody";
         Ok(ListFunctionVersionsResponseBody {

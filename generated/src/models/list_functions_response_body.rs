@@ -37,6 +37,7 @@ impl ListFunctionsResponseBody {
     }
     /// A builder with a setter per property;
     /// [`build`](ListFunctionsResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListFunctionsResponseBodyBuilder {
         ListFunctionsResponseBodyBuilder::default()
     }
@@ -73,6 +74,7 @@ impl ListFunctionsResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ListFunctionsResponseBody, crate::Error> {
         const TYPE: &str = "ListFunctionsResponseBody";
         Ok(ListFunctionsResponseBody {

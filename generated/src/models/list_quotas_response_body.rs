@@ -23,6 +23,7 @@ impl ListQuotasResponseBody {
     }
     /// A builder with a setter per property;
     /// [`build`](ListQuotasResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListQuotasResponseBodyBuilder {
         ListQuotasResponseBodyBuilder::default()
     }
@@ -42,6 +43,7 @@ impl ListQuotasResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ListQuotasResponseBody, crate::Error> {
         const TYPE: &str = "ListQuotasResponseBody";
         Ok(ListQuotasResponseBody {

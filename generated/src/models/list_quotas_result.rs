@@ -25,6 +25,7 @@ impl ListQuotasResult {
     }
     /// A builder with a setter per property;
     /// [`build`](ListQuotasResultBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListQuotasResultBuilder {
         ListQuotasResultBuilder::default()
     }
@@ -44,6 +45,7 @@ impl ListQuotasResultBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ListQuotasResult, crate::Error> {
         const TYPE: &str = "ListQuotasResult";
         Ok(ListQuotasResult {

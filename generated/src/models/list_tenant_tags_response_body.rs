@@ -31,6 +31,7 @@ impl ListTenantTagsResponseBody {
     }
     /// A builder with a setter per property;
     /// [`build`](ListTenantTagsResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListTenantTagsResponseBodyBuilder {
         ListTenantTagsResponseBodyBuilder::default()
     }
@@ -56,6 +57,7 @@ impl ListTenantTagsResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ListTenantTagsResponseBody, crate::Error> {
         const TYPE: &str = "ListTenantTagsResponseBody";
         Ok(ListTenantTagsResponseBody {

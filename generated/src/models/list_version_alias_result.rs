@@ -27,6 +27,7 @@ pub struct ListVersionAliasResult {
 impl ListVersionAliasResult {
     /// A builder with a setter per property;
     /// [`build`](ListVersionAliasResultBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListVersionAliasResultBuilder {
         ListVersionAliasResultBuilder::default()
     }
@@ -92,6 +93,7 @@ impl ListVersionAliasResultBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ListVersionAliasResult, crate::Error> {
         const TYPE: &str = "ListVersionAliasResult";
         Ok(ListVersionAliasResult {

@@ -30,6 +30,7 @@ impl MountConfig {
     }
     /// A builder with a setter per property;
     /// [`build`](MountConfigBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> MountConfigBuilder {
         MountConfigBuilder::default()
     }
@@ -55,6 +56,7 @@ impl MountConfigBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<MountConfig, crate::Error> {
         const TYPE: &str = "MountConfig";
         Ok(MountConfig {

@@ -33,6 +33,7 @@ pub struct ObsTriggerConfig {
 impl ObsTriggerConfig {
     /// A builder with a setter per property;
     /// [`build`](ObsTriggerConfigBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ObsTriggerConfigBuilder {
         ObsTriggerConfigBuilder::default()
     }
@@ -70,6 +71,7 @@ impl ObsTriggerConfigBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ObsTriggerConfig, crate::Error> {
         const TYPE: &str = "ObsTriggerConfig";
         Ok(ObsTriggerConfig {

@@ -67,6 +67,7 @@ pub struct OperationState {
 impl OperationState {
     /// A builder with a setter per property;
     /// [`build`](OperationStateBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> OperationStateBuilder {
         OperationStateBuilder::default()
     }
@@ -163,6 +164,7 @@ impl OperationStateBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<OperationState, crate::Error> {
         const TYPE: &str = "OperationState";
         Ok(OperationState {

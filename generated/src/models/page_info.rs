@@ -18,6 +18,7 @@ pub struct PageInfo {
 impl PageInfo {
     /// A builder with a setter per property;
     /// [`build`](PageInfoBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> PageInfoBuilder {
         PageInfoBuilder::default()
     }
@@ -49,6 +50,7 @@ impl PageInfoBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<PageInfo, crate::Error> {
         const TYPE: &str = "PageInfo";
         Ok(PageInfo {

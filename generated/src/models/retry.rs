@@ -41,6 +41,7 @@ impl Retry {
     }
     /// A builder with a setter per property;
     /// [`build`](RetryBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> RetryBuilder {
         RetryBuilder::default()
     }
@@ -82,6 +83,7 @@ impl RetryBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<Retry, crate::Error> {
         const TYPE: &str = "Retry";
         Ok(Retry {

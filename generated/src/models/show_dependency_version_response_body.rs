@@ -104,6 +104,7 @@ pub struct ShowDependencyVersionResponseBody {
 impl ShowDependencyVersionResponseBody {
     /// A builder with a setter per property;
     /// [`build`](ShowDependencyVersionResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ShowDependencyVersionResponseBodyBuilder {
         ShowDependencyVersionResponseBodyBuilder::default()
     }
@@ -236,6 +237,7 @@ impl ShowDependencyVersionResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ShowDependencyVersionResponseBody, crate::Error> {
         const TYPE: &str = "ShowDependencyVersionResponseBody";
         Ok(ShowDependencyVersionResponseBody {

@@ -35,6 +35,7 @@ pub struct ShowFunctionAsyncInvokeConfigResponseBody {
 impl ShowFunctionAsyncInvokeConfigResponseBody {
     /// A builder with a setter per property;
     /// [`build`](ShowFunctionAsyncInvokeConfigResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ShowFunctionAsyncInvokeConfigResponseBodyBuilder {
         ShowFunctionAsyncInvokeConfigResponseBodyBuilder::default()
     }
@@ -108,6 +109,7 @@ impl ShowFunctionAsyncInvokeConfigResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<ShowFunctionAsyncInvokeConfigResponseBody, crate::Error> {

@@ -133,6 +133,7 @@ pub struct ShowFunctionCodeResponseBody {
 impl ShowFunctionCodeResponseBody {
     /// A builder with a setter per property;
     /// [`build`](ShowFunctionCodeResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ShowFunctionCodeResponseBodyBuilder {
         ShowFunctionCodeResponseBodyBuilder::default()
     }
@@ -276,6 +277,7 @@ impl ShowFunctionCodeResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ShowFunctionCodeResponseBody, crate::Error> {
         const TYPE: &str = "ShowFunctionCodeResponseBody";
         Ok(ShowFunctionCodeResponseBody {

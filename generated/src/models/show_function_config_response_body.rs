@@ -307,6 +307,7 @@ pub struct ShowFunctionConfigResponseBody {
 impl ShowFunctionConfigResponseBody {
     /// A builder with a setter per property;
     /// [`build`](ShowFunctionConfigResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ShowFunctionConfigResponseBodyBuilder {
         ShowFunctionConfigResponseBodyBuilder::default()
     }
@@ -934,6 +935,7 @@ impl ShowFunctionConfigResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ShowFunctionConfigResponseBody, crate::Error> {
         const TYPE: &str = "ShowFunctionConfigResponseBody";
         Ok(ShowFunctionConfigResponseBody {

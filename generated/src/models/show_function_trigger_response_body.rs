@@ -53,6 +53,7 @@ pub struct ShowFunctionTriggerResponseBody {
 impl ShowFunctionTriggerResponseBody {
     /// A builder with a setter per property;
     /// [`build`](ShowFunctionTriggerResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ShowFunctionTriggerResponseBodyBuilder {
         ShowFunctionTriggerResponseBodyBuilder::default()
     }
@@ -102,6 +103,7 @@ impl ShowFunctionTriggerResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ShowFunctionTriggerResponseBody, crate::Error> {
         const TYPE: &str = "ShowFunctionTriggerResponseBody";
         Ok(ShowFunctionTriggerResponseBody {

@@ -32,6 +32,7 @@ pub struct ShowVersionAliasResponseBody {
 impl ShowVersionAliasResponseBody {
     /// A builder with a setter per property;
     /// [`build`](ShowVersionAliasResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ShowVersionAliasResponseBodyBuilder {
         ShowVersionAliasResponseBodyBuilder::default()
     }
@@ -114,6 +115,7 @@ impl ShowVersionAliasResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ShowVersionAliasResponseBody, crate::Error> {
         const TYPE: &str = "ShowVersionAliasResponseBody";
         Ok(ShowVersionAliasResponseBody {

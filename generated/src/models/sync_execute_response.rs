@@ -43,6 +43,7 @@ pub struct SyncExecuteResponse {
 impl SyncExecuteResponse {
     /// A builder with a setter per property;
     /// [`build`](SyncExecuteResponseBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> SyncExecuteResponseBuilder {
         SyncExecuteResponseBuilder::default()
     }
@@ -95,6 +96,7 @@ impl SyncExecuteResponseBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<SyncExecuteResponse, crate::Error> {
         const TYPE: &str = "SyncExecuteResponse";
         Ok(SyncExecuteResponse {

@@ -59,6 +59,7 @@ impl Trigger {
     }
     /// A builder with a setter per property;
     /// [`build`](TriggerBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> TriggerBuilder {
         TriggerBuilder::default()
     }
@@ -106,6 +107,7 @@ impl TriggerBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<Trigger, crate::Error> {
         const TYPE: &str = "Trigger";
         Ok(Trigger {

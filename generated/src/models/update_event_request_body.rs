@@ -22,6 +22,7 @@ impl UpdateEventRequestBody {
     }
     /// A builder with a setter per property;
     /// [`build`](UpdateEventRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> UpdateEventRequestBodyBuilder {
         UpdateEventRequestBodyBuilder::default()
     }
@@ -41,6 +42,7 @@ impl UpdateEventRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateEventRequestBody, crate::Error> {
         const TYPE: &str = "UpdateEventRequestBody";
         Ok(UpdateEventRequestBody {

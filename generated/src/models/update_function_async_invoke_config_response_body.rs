@@ -35,6 +35,7 @@ pub struct UpdateFunctionAsyncInvokeConfigResponseBody {
 impl UpdateFunctionAsyncInvokeConfigResponseBody {
     /// A builder with a setter per property;
     /// [`build`](UpdateFunctionAsyncInvokeConfigResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> UpdateFunctionAsyncInvokeConfigResponseBodyBuilder {
         UpdateFunctionAsyncInvokeConfigResponseBodyBuilder::default()
     }
@@ -108,6 +109,7 @@ impl UpdateFunctionAsyncInvokeConfigResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<UpdateFunctionAsyncInvokeConfigResponseBody, crate::Error> {

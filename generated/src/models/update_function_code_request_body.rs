@@ -54,6 +54,7 @@ impl UpdateFunctionCodeRequestBody {
     }
     /// A builder with a setter per property;
     /// [`build`](UpdateFunctionCodeRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> UpdateFunctionCodeRequestBodyBuilder {
         UpdateFunctionCodeRequestBodyBuilder::default()
     }
@@ -123,6 +124,7 @@ impl UpdateFunctionCodeRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateFunctionCodeRequestBody, crate::Error> {
         const TYPE: &str = "UpdateFunctionCodeRequestBody";
         Ok(UpdateFunctionCodeRequestBody {

@@ -134,6 +134,7 @@ pub struct UpdateFunctionCodeResponseBody {
 impl UpdateFunctionCodeResponseBody {
     /// A builder with a setter per property;
     /// [`build`](UpdateFunctionCodeResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> UpdateFunctionCodeResponseBodyBuilder {
         UpdateFunctionCodeResponseBodyBuilder::default()
     }
@@ -288,6 +289,7 @@ impl UpdateFunctionCodeResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateFunctionCodeResponseBody, crate::Error> {
         const TYPE: &str = "UpdateFunctionCodeResponseBody";
         Ok(UpdateFunctionCodeResponseBody {

@@ -197,6 +197,7 @@ pub struct UpdateFunctionConfigRequestBody {
 impl UpdateFunctionConfigRequestBody {
     /// A builder with a setter per property;
     /// [`build`](UpdateFunctionConfigRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> UpdateFunctionConfigRequestBodyBuilder {
         UpdateFunctionConfigRequestBodyBuilder::default()
     }
@@ -609,6 +610,7 @@ impl UpdateFunctionConfigRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateFunctionConfigRequestBody, crate::Error> {
         const TYPE: &str = "UpdateFunctionConfigRequestBody";
         Ok(UpdateFunctionConfigRequestBody {

@@ -273,6 +273,7 @@ pub struct UpdateFunctionConfigResponseBody {
 impl UpdateFunctionConfigResponseBody {
     /// A builder with a setter per property;
     /// [`build`](UpdateFunctionConfigResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> UpdateFunctionConfigResponseBodyBuilder {
         UpdateFunctionConfigResponseBodyBuilder::default()
     }
@@ -787,6 +788,7 @@ impl UpdateFunctionConfigResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateFunctionConfigResponseBody, crate::Error> {
         const TYPE: &str = "UpdateFunctionConfigResponseBody";
         Ok(UpdateFunctionConfigResponseBody {

@@ -236,6 +236,7 @@ pub struct UpdateFunctionMaxInstanceConfigResponseBody {
 impl UpdateFunctionMaxInstanceConfigResponseBody {
     /// A builder with a setter per property;
     /// [`build`](UpdateFunctionMaxInstanceConfigResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> UpdateFunctionMaxInstanceConfigResponseBodyBuilder {
         UpdateFunctionMaxInstanceConfigResponseBodyBuilder::default()
     }
@@ -642,6 +643,7 @@ impl UpdateFunctionMaxInstanceConfigResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<UpdateFunctionMaxInstanceConfigResponseBody, crate::Error> {

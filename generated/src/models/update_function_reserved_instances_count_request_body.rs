@@ -31,6 +31,7 @@ impl UpdateFunctionReservedInstancesCountRequestBody {
     }
     /// A builder with a setter per property;
     /// [`build`](UpdateFunctionReservedInstancesCountRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> UpdateFunctionReservedInstancesCountRequestBodyBuilder {
         UpdateFunctionReservedInstancesCountRequestBodyBuilder::default()
     }
@@ -72,6 +73,7 @@ impl UpdateFunctionReservedInstancesCountRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<UpdateFunctionReservedInstancesCountRequestBody, crate::Error> {

@@ -36,6 +36,7 @@ impl UpdateVersionAliasRequestBody {
     }
     /// A builder with a setter per property;
     /// [`build`](UpdateVersionAliasRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> UpdateVersionAliasRequestBodyBuilder {
         UpdateVersionAliasRequestBodyBuilder::default()
     }
@@ -100,6 +101,7 @@ impl UpdateVersionAliasRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateVersionAliasRequestBody, crate::Error> {
         const TYPE: &str = "UpdateVersionAliasRequestBody";
         Ok(UpdateVersionAliasRequestBody {

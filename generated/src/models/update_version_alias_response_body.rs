@@ -26,6 +26,7 @@ pub struct UpdateVersionAliasResponseBody {
 impl UpdateVersionAliasResponseBody {
     /// A builder with a setter per property;
     /// [`build`](UpdateVersionAliasResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> UpdateVersionAliasResponseBodyBuilder {
         UpdateVersionAliasResponseBodyBuilder::default()
     }
@@ -91,6 +92,7 @@ impl UpdateVersionAliasResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateVersionAliasResponseBody, crate::Error> {
         const TYPE: &str = "UpdateVersionAliasResponseBody";
         Ok(UpdateVersionAliasResponseBody {

@@ -82,6 +82,7 @@ pub struct WorkflowCreateBody {
 impl WorkflowCreateBody {
     /// A builder with a setter per property;
     /// [`build`](WorkflowCreateBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> WorkflowCreateBodyBuilder {
         WorkflowCreateBodyBuilder::default()
     }
@@ -197,6 +198,7 @@ impl WorkflowCreateBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<WorkflowCreateBody, crate::Error> {
         const TYPE: &str = "WorkflowCreateBody";
         Ok(WorkflowCreateBody {

@@ -26,6 +26,7 @@ impl WorkflowDeleteBody {
     }
     /// A builder with a setter per property;
     /// [`build`](WorkflowDeleteBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> WorkflowDeleteBodyBuilder {
         WorkflowDeleteBodyBuilder::default()
     }
@@ -45,6 +46,7 @@ impl WorkflowDeleteBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<WorkflowDeleteBody, crate::Error> {
         const TYPE: &str = "WorkflowDeleteBody";
         Ok(WorkflowDeleteBody {

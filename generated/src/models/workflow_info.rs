@@ -44,6 +44,7 @@ pub struct WorkflowInfo {
 impl WorkflowInfo {
     /// A builder with a setter per property;
     /// [`build`](WorkflowInfoBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> WorkflowInfoBuilder {
         WorkflowInfoBuilder::default()
     }
@@ -120,6 +121,7 @@ impl WorkflowInfoBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<WorkflowInfo, crate::Error> {
         const TYPE: &str = "WorkflowInfo";
         Ok(WorkflowInfo {

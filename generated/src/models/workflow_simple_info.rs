@@ -48,6 +48,7 @@ pub struct WorkflowSimpleInfo {
 impl WorkflowSimpleInfo {
     /// A builder with a setter per property;
     /// [`build`](WorkflowSimpleInfoBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> WorkflowSimpleInfoBuilder {
         WorkflowSimpleInfoBuilder::default()
     }
@@ -109,6 +110,7 @@ impl WorkflowSimpleInfoBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<WorkflowSimpleInfo, crate::Error> {
         const TYPE: &str = "WorkflowSimpleInfo";
         Ok(WorkflowSimpleInfo {

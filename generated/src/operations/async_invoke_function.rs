@@ -189,6 +189,7 @@ pub enum AsyncInvokeFunctionResponse {
 
 impl AsyncInvokeFunctionResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Accepted { .. } => 202,
@@ -202,6 +203,7 @@ impl AsyncInvokeFunctionResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Accepted { headers, .. } => headers,
@@ -216,11 +218,13 @@ impl AsyncInvokeFunctionResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(
         self,
     ) -> Result<models::AsyncInvokeFunctionResponseBody, crate::Error> {

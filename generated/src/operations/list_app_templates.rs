@@ -218,6 +218,7 @@ pub enum ListAppTemplatesResponse {
 
 impl ListAppTemplatesResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -230,6 +231,7 @@ impl ListAppTemplatesResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -243,11 +245,13 @@ impl ListAppTemplatesResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::ListAppTemplatesResponseBody, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

@@ -171,6 +171,7 @@ pub enum ListStatisticsResponse {
 
 impl ListStatisticsResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -179,6 +180,7 @@ impl ListStatisticsResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -188,11 +190,13 @@ impl ListStatisticsResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::ListStatisticsResponseBody, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

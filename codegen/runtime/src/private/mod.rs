@@ -12,7 +12,7 @@ pub mod number;
 
 pub use model::missing_field;
 pub use request::{RequestBuilder, ToParam};
-pub use response::{api_error, decode, header_text};
+pub use response::{JsonReader, api_error, decode, decode_with, header_text};
 
 /// Re-exported so that the open-enum macros reach serde through this crate.
 pub use serde;

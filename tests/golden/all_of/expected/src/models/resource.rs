@@ -27,6 +27,7 @@ impl Resource {
     }
     /// A builder with a setter per property;
     /// [`build`](ResourceBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ResourceBuilder {
         ResourceBuilder::default()
     }
@@ -57,6 +58,7 @@ impl ResourceBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<Resource, crate::Error> {
         const TYPE: &str = "Resource";
         Ok(Resource {

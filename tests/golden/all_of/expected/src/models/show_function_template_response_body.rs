@@ -35,6 +35,7 @@ pub struct ShowFunctionTemplateResponseBody {
 impl ShowFunctionTemplateResponseBody {
     /// A builder with a setter per property;
     /// [`build`](ShowFunctionTemplateResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ShowFunctionTemplateResponseBodyBuilder {
         ShowFunctionTemplateResponseBodyBuilder::default()
     }
@@ -110,6 +111,7 @@ impl ShowFunctionTemplateResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ShowFunctionTemplateResponseBody, crate::Error> {
         const TYPE: &str = "ShowFunctionTemplateResponseBody";
         Ok(ShowFunctionTemplateResponseBody {

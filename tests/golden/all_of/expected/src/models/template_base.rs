@@ -44,6 +44,7 @@ impl TemplateBase {
     }
     /// A builder with a setter per property;
     /// [`build`](TemplateBaseBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> TemplateBaseBuilder {
         TemplateBaseBuilder::default()
     }
@@ -102,6 +103,7 @@ impl TemplateBaseBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<TemplateBase, crate::Error> {
         const TYPE: &str = "TemplateBase";
         Ok(TemplateBase {

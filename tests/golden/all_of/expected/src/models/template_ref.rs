@@ -59,6 +59,7 @@ impl TemplateRefExtended {
     }
     /// A builder with a setter per property;
     /// [`build`](TemplateRefExtendedBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> TemplateRefExtendedBuilder {
         TemplateRefExtendedBuilder::default()
     }
@@ -100,6 +101,7 @@ impl TemplateRefExtendedBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<TemplateRefExtended, crate::Error> {
         const TYPE: &str = "TemplateRefExtended";
         Ok(TemplateRefExtended {

@@ -35,6 +35,7 @@ pub struct ListFunctionAsyncInvocationsResult {
 impl ListFunctionAsyncInvocationsResult {
     /// A builder with a setter per property;
     /// [`build`](ListFunctionAsyncInvocationsResultBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListFunctionAsyncInvocationsResultBuilder {
         ListFunctionAsyncInvocationsResultBuilder::default()
     }
@@ -127,6 +128,7 @@ impl ListFunctionAsyncInvocationsResultBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ListFunctionAsyncInvocationsResult, crate::Error> {
         const TYPE: &str = "ListFunctionAsyncInvocationsResult";
         Ok(ListFunctionAsyncInvocationsResult {

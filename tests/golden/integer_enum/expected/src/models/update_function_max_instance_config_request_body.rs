@@ -67,6 +67,7 @@ impl UpdateFunctionMaxInstanceConfigRequestBody {
     }
     /// A builder with a setter per property;
     /// [`build`](UpdateFunctionMaxInstanceConfigRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> UpdateFunctionMaxInstanceConfigRequestBodyBuilder {
         UpdateFunctionMaxInstanceConfigRequestBodyBuilder::default()
     }
@@ -184,6 +185,7 @@ impl UpdateFunctionMaxInstanceConfigRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<UpdateFunctionMaxInstanceConfigRequestBody, crate::Error> {

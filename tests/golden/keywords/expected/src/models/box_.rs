@@ -25,6 +25,7 @@ impl Box {
     }
     /// A builder with a setter per property;
     /// [`build`](BoxBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> BoxBuilder {
         BoxBuilder::default()
     }
@@ -55,6 +56,7 @@ impl BoxBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> ::std::result::Result<Box, crate::Error> {
         const TYPE: &str = "Box";
         Ok(Box {

@@ -78,6 +78,7 @@ pub struct CreateEventRequestBody {
 impl CreateEventRequestBody {
     /// A builder with a setter per property;
     /// [`build`](CreateEventRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> CreateEventRequestBodyBuilder {
         CreateEventRequestBodyBuilder::default()
     }
@@ -314,6 +315,7 @@ impl CreateEventRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> ::std::result::Result<CreateEventRequestBody, crate::Error> {
         const TYPE: &str = "CreateEventRequestBody";
         Ok(CreateEventRequestBody {

@@ -36,6 +36,7 @@ impl Result {
     }
     /// A builder with a setter per property;
     /// [`build`](ResultBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ResultBuilder {
         ResultBuilder::default()
     }
@@ -77,6 +78,7 @@ impl ResultBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> ::std::result::Result<Result, crate::Error> {
         const TYPE: &str = "Result";
         Ok(Result {

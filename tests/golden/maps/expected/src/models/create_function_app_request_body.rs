@@ -57,6 +57,7 @@ impl CreateFunctionAppRequestBody {
     }
     /// A builder with a setter per property;
     /// [`build`](CreateFunctionAppRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> CreateFunctionAppRequestBodyBuilder {
         CreateFunctionAppRequestBodyBuilder::default()
     }
@@ -207,6 +208,7 @@ impl CreateFunctionAppRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<CreateFunctionAppRequestBody, crate::Error> {
         const TYPE: &str = "CreateFunctionAppRequestBody";
         Ok(CreateFunctionAppRequestBody {

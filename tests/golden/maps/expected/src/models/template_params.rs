@@ -24,6 +24,7 @@ impl TemplateParams {
     }
     /// A builder with a setter per property;
     /// [`build`](TemplateParamsBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> TemplateParamsBuilder {
         TemplateParamsBuilder::default()
     }
@@ -43,6 +44,7 @@ impl TemplateParamsBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<TemplateParams, crate::Error> {
         const TYPE: &str = "TemplateParams";
         Ok(TemplateParams {

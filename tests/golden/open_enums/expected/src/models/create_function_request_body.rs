@@ -45,6 +45,7 @@ impl CreateFunctionRequestBody {
     }
     /// A builder with a setter per property;
     /// [`build`](CreateFunctionRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> CreateFunctionRequestBodyBuilder {
         CreateFunctionRequestBodyBuilder::default()
     }
@@ -101,6 +102,7 @@ impl CreateFunctionRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<CreateFunctionRequestBody, crate::Error> {
         const TYPE: &str = "CreateFunctionRequestBody";
         Ok(CreateFunctionRequestBody {

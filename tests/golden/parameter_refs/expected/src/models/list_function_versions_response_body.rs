@@ -26,6 +26,7 @@ impl ListFunctionVersionsResponseBody {
     }
     /// A builder with a setter per property;
     /// [`build`](ListFunctionVersionsResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ListFunctionVersionsResponseBodyBuilder {
         ListFunctionVersionsResponseBodyBuilder::default()
     }
@@ -56,6 +57,7 @@ impl ListFunctionVersionsResponseBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ListFunctionVersionsResponseBody, crate::Error> {
         const TYPE: &str = "ListFunctionVersionsResponseBody";
         Ok(ListFunctionVersionsResponseBody {

@@ -26,6 +26,7 @@ impl State {
     }
     /// A builder with a setter per property;
     /// [`build`](StateBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> StateBuilder {
         StateBuilder::default()
     }
@@ -51,6 +52,7 @@ impl StateBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<State, crate::Error> {
         const TYPE: &str = "State";
         Ok(State {

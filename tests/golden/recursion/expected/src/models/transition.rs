@@ -26,6 +26,7 @@ impl Transition {
     }
     /// A builder with a setter per property;
     /// [`build`](TransitionBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> TransitionBuilder {
         TransitionBuilder::default()
     }
@@ -56,6 +57,7 @@ impl TransitionBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<Transition, crate::Error> {
         const TYPE: &str = "Transition";
         Ok(Transition {

@@ -31,6 +31,7 @@ impl TreeNode {
     }
     /// A builder with a setter per property;
     /// [`build`](TreeNodeBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> TreeNodeBuilder {
         TreeNodeBuilder::default()
     }
@@ -89,6 +90,7 @@ impl TreeNodeBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<TreeNode, crate::Error> {
         const TYPE: &str = "TreeNode";
         Ok(TreeNode {

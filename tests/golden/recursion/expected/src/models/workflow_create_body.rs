@@ -41,6 +41,7 @@ impl WorkflowCreateBody {
     }
     /// A builder with a setter per property;
     /// [`build`](WorkflowCreateBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> WorkflowCreateBodyBuilder {
         WorkflowCreateBodyBuilder::default()
     }
@@ -121,6 +122,7 @@ impl WorkflowCreateBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<WorkflowCreateBody, crate::Error> {
         const TYPE: &str = "WorkflowCreateBody";
         Ok(WorkflowCreateBody {

@@ -30,6 +30,7 @@ impl FuncMountInUpdateFunctionConfig {
     }
     /// A builder with a setter per property;
     /// [`build`](FuncMountInUpdateFunctionConfigBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> FuncMountInUpdateFunctionConfigBuilder {
         FuncMountInUpdateFunctionConfigBuilder::default()
     }
@@ -63,6 +64,7 @@ impl FuncMountInUpdateFunctionConfigBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<FuncMountInUpdateFunctionConfig, crate::Error> {
         const TYPE: &str = "FuncMountInUpdateFunctionConfig";
         Ok(FuncMountInUpdateFunctionConfig {

@@ -34,6 +34,7 @@ impl FuncVpc {
     }
     /// A builder with a setter per property;
     /// [`build`](FuncVpcBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> FuncVpcBuilder {
         FuncVpcBuilder::default()
     }
@@ -70,6 +71,7 @@ impl FuncVpcBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<FuncVpc, crate::Error> {
         const TYPE: &str = "FuncVpc";
         Ok(FuncVpc {

@@ -40,6 +40,7 @@ impl FuncVpcInUpdateFunctionConfig {
     }
     /// A builder with a setter per property;
     /// [`build`](FuncVpcInUpdateFunctionConfigBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> FuncVpcInUpdateFunctionConfigBuilder {
         FuncVpcInUpdateFunctionConfigBuilder::default()
     }
@@ -87,6 +88,7 @@ impl FuncVpcInUpdateFunctionConfigBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<FuncVpcInUpdateFunctionConfig, crate::Error> {
         const TYPE: &str = "FuncVpcInUpdateFunctionConfig";
         Ok(FuncVpcInUpdateFunctionConfig {

@@ -28,6 +28,7 @@ impl MountUserInUpdateFunctionConfig {
     }
     /// A builder with a setter per property;
     /// [`build`](MountUserInUpdateFunctionConfigBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> MountUserInUpdateFunctionConfigBuilder {
         MountUserInUpdateFunctionConfigBuilder::default()
     }
@@ -53,6 +54,7 @@ impl MountUserInUpdateFunctionConfigBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<MountUserInUpdateFunctionConfig, crate::Error> {
         const TYPE: &str = "MountUserInUpdateFunctionConfig";
         Ok(MountUserInUpdateFunctionConfig {

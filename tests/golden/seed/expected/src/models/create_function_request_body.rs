@@ -193,6 +193,7 @@ pub struct CreateFunctionRequestBody {
 impl CreateFunctionRequestBody {
     /// A builder with a setter per property;
     /// [`build`](CreateFunctionRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> CreateFunctionRequestBodyBuilder {
         CreateFunctionRequestBodyBuilder::default()
     }
@@ -537,6 +538,7 @@ impl CreateFunctionRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<CreateFunctionRequestBody, crate::Error> {
         const TYPE: &str = "CreateFunctionRequestBody";
         Ok(CreateFunctionRequestBody {

@@ -26,6 +26,7 @@ impl MountUser {
     }
     /// A builder with a setter per property;
     /// [`build`](MountUserBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> MountUserBuilder {
         MountUserBuilder::default()
     }
@@ -51,6 +52,7 @@ impl MountUserBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<MountUser, crate::Error> {
         const TYPE: &str = "MountUser";
         Ok(MountUser {

@@ -30,6 +30,7 @@ impl StrategyConfig {
     }
     /// A builder with a setter per property;
     /// [`build`](StrategyConfigBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> StrategyConfigBuilder {
         StrategyConfigBuilder::default()
     }
@@ -55,6 +56,7 @@ impl StrategyConfigBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<StrategyConfig, crate::Error> {
         const TYPE: &str = "StrategyConfig";
         Ok(StrategyConfig {

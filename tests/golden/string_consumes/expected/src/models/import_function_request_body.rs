@@ -25,6 +25,7 @@ impl ImportFunctionRequestBody {
     }
     /// A builder with a setter per property;
     /// [`build`](ImportFunctionRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> ImportFunctionRequestBodyBuilder {
         ImportFunctionRequestBodyBuilder::default()
     }
@@ -50,6 +51,7 @@ impl ImportFunctionRequestBodyBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<ImportFunctionRequestBody, crate::Error> {
         const TYPE: &str = "ImportFunctionRequestBody";
         Ok(ImportFunctionRequestBody {

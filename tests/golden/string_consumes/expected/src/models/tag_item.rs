@@ -26,6 +26,7 @@ impl TagItem {
     }
     /// A builder with a setter per property;
     /// [`build`](TagItemBuilder::build) fails naming the first required one left unset.
+    #[inline]
     pub fn builder() -> TagItemBuilder {
         TagItemBuilder::default()
     }
@@ -56,6 +57,7 @@ impl TagItemBuilder {
     }
     /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
     /// naming the first required property that was not set.
+    #[inline]
     pub fn build(self) -> Result<TagItem, crate::Error> {
         const TYPE: &str = "TagItem";
         Ok(TagItem {
