@@ -18,7 +18,7 @@ pub type JsonReader<'a> = serde_json::Deserializer<serde_json::de::SliceRead<'a>
 /// the field that failed, the headers, the request id and the body as received.
 ///
 /// Only `T::deserialize` is generic: the rest is [`decode_with`], compiled once. The
-/// failing field's path comes from the position serde_json reports (see [`path_at`])
+/// failing field's path comes from the position serde_json reports (a scan of the body)
 /// rather than from a path-tracking deserializer, which would wrap every field's
 /// deserializer of every response type in generic layers of its own.
 pub fn decode<T: serde::de::DeserializeOwned>(
