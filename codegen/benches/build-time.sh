@@ -80,7 +80,10 @@ EOF
 # workspace's lock file.
 ecs_crate() {
   local tree=$1 out=$2
-  (cd "$tree" && cargo run -q -p codegen -- --specs tests/samples/ECS --out "$out" --force \
+  # Each tree's generator in a target folder of its own: two trees share the name of
+  # the binary, and cargo runs whichever it copied there last.
+  (cd "$tree" && CARGO_TARGET_DIR="$target/codegen-$(basename "$out")" \
+    cargo run -q -p codegen -- --specs tests/samples/ECS --out "$out" --force \
     --crate-name ecs --runtime-dep "path = \"$tree/codegen/runtime\"" --quiet)
   cp "$tree/Cargo.lock" "$out/Cargo.lock"
   printf '\n[workspace]\n' >>"$out/Cargo.toml"

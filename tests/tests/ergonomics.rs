@@ -97,7 +97,14 @@ fn builder_setters_take_into_and_wrap_optional_values() {
 
 #[test]
 fn short_constructors_take_into() {
-    let vpc = FuncVpc::new("subnet", "vpc").with_security_groups(vec!["sg".to_owned()]);
+    let vpc = FuncVpc::new("subnet", "vpc");
+    assert_eq!((vpc.subnet_id.as_str(), vpc.vpc_id.as_str()), ("subnet", "vpc"));
+    let vpc = FuncVpc::builder()
+        .vpc_id("vpc")
+        .subnet_id("subnet")
+        .security_groups(vec!["sg".to_owned()])
+        .build()
+        .expect("every required value is set");
     assert_eq!((vpc.subnet_id.as_str(), vpc.vpc_id.as_str()), ("subnet", "vpc"));
     assert_eq!(vpc.security_groups, Some(vec!["sg".to_owned()]));
 }

@@ -215,6 +215,10 @@ fn struct_item(
             });
         } else {
             inits.push(quote!(#field_ident: None));
+        }
+        // Types with required properties are made with their builder, which has a setter
+        // per property; `with_*` on the type itself serves the `Default` ones.
+        if all_optional {
             let setter = ident(&format!("with_{field_name}"));
             let doc = format!(" Sets `{field_name}`.");
             with_setters.push(quote! {
@@ -375,7 +379,7 @@ impl Builder {
         let Builder { fields, setters, inits } = self;
         quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, Default)]
+            #[derive(Default)]
             pub struct #builder {
                 #(#fields)*
             }

@@ -48,28 +48,10 @@ impl ApigTriggerFuncInfo {
     pub fn builder() -> ApigTriggerFuncInfoBuilder {
         ApigTriggerFuncInfoBuilder::default()
     }
-    /// Sets `function_urn`.
-    pub fn with_function_urn(mut self, value: impl Into<String>) -> Self {
-        self.function_urn = Some(value.into());
-        self
-    }
-    /// Sets `invocation_type`.
-    pub fn with_invocation_type(
-        mut self,
-        value: impl Into<ApigTriggerFuncInfoInvocationType>,
-    ) -> Self {
-        self.invocation_type = Some(value.into());
-        self
-    }
-    /// Sets `version`.
-    pub fn with_version(mut self, value: impl Into<String>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`ApigTriggerFuncInfo`] property by property; see [`ApigTriggerFuncInfo::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ApigTriggerFuncInfoBuilder {
     function_urn: Option<String>,
     invocation_type: Option<ApigTriggerFuncInfoInvocationType>,

@@ -30,7 +30,7 @@ impl AsyncInvokeFunctionResponseBody {
 }
 
 /// Builds a [`AsyncInvokeFunctionResponseBody`] property by property; see [`AsyncInvokeFunctionResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct AsyncInvokeFunctionResponseBodyBuilder {
     request_id: Option<String>,
 }

@@ -44,15 +44,10 @@ impl CallbackWorkflowRequestBody {
     pub fn builder() -> CallbackWorkflowRequestBodyBuilder {
         CallbackWorkflowRequestBodyBuilder::default()
     }
-    /// Sets `error`.
-    pub fn with_error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`CallbackWorkflowRequestBody`] property by property; see [`CallbackWorkflowRequestBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct CallbackWorkflowRequestBodyBuilder {
     error: Option<String>,
     output: Option<serde_json::Value>,

@@ -39,18 +39,10 @@ impl CancelAsyncInvocationRequestBody {
     pub fn builder() -> CancelAsyncInvocationRequestBodyBuilder {
         CancelAsyncInvocationRequestBodyBuilder::default()
     }
-    /// Sets `type_`.
-    pub fn with_type_(
-        mut self,
-        value: impl Into<CancelAsyncInvocationRequestBodyType>,
-    ) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`CancelAsyncInvocationRequestBody`] property by property; see [`CancelAsyncInvocationRequestBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct CancelAsyncInvocationRequestBodyBuilder {
     request_id: Option<String>,
     type_: Option<CancelAsyncInvocationRequestBodyType>,

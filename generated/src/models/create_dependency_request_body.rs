@@ -87,25 +87,10 @@ impl CreateDependencyRequestBody {
     pub fn builder() -> CreateDependencyRequestBodyBuilder {
         CreateDependencyRequestBodyBuilder::default()
     }
-    /// Sets `depend_file`.
-    pub fn with_depend_file(mut self, value: impl Into<String>) -> Self {
-        self.depend_file = Some(value.into());
-        self
-    }
-    /// Sets `depend_link`.
-    pub fn with_depend_link(mut self, value: impl Into<String>) -> Self {
-        self.depend_link = Some(value.into());
-        self
-    }
-    /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`CreateDependencyRequestBody`] property by property; see [`CreateDependencyRequestBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct CreateDependencyRequestBodyBuilder {
     depend_file: Option<String>,
     depend_link: Option<String>,

@@ -34,7 +34,7 @@ impl CreateEventRequestBody {
 }
 
 /// Builds a [`CreateEventRequestBody`] property by property; see [`CreateEventRequestBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct CreateEventRequestBodyBuilder {
     content: Option<String>,
     name: Option<String>,

@@ -63,20 +63,10 @@ impl CreateFunctionTriggerRequestBody {
     pub fn builder() -> CreateFunctionTriggerRequestBodyBuilder {
         CreateFunctionTriggerRequestBodyBuilder::default()
     }
-    /// Sets `event_type_code`.
-    pub fn with_event_type_code(mut self, value: impl Into<String>) -> Self {
-        self.event_type_code = Some(value.into());
-        self
-    }
-    /// Sets `trigger_status`.
-    pub fn with_trigger_status(mut self, value: impl Into<TriggerStatus>) -> Self {
-        self.trigger_status = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`CreateFunctionTriggerRequestBody`] property by property; see [`CreateFunctionTriggerRequestBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct CreateFunctionTriggerRequestBodyBuilder {
     event_data: Option<TriggerEventDataRequestBody>,
     event_type_code: Option<String>,

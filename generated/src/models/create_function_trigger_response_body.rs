@@ -60,7 +60,7 @@ impl CreateFunctionTriggerResponseBody {
 }
 
 /// Builds a [`CreateFunctionTriggerResponseBody`] property by property; see [`CreateFunctionTriggerResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct CreateFunctionTriggerResponseBodyBuilder {
     created_time: Option<crate::DateTime>,
     event_data: Option<TriggerEventDataResponseBody>,

@@ -37,20 +37,10 @@ impl CreateVpcEndpointRequestBody {
     pub fn builder() -> CreateVpcEndpointRequestBodyBuilder {
         CreateVpcEndpointRequestBodyBuilder::default()
     }
-    /// Sets `flavor`.
-    pub fn with_flavor(mut self, value: impl Into<String>) -> Self {
-        self.flavor = Some(value.into());
-        self
-    }
-    /// Sets `xrole`.
-    pub fn with_xrole(mut self, value: impl Into<String>) -> Self {
-        self.xrole = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`CreateVpcEndpointRequestBody`] property by property; see [`CreateVpcEndpointRequestBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct CreateVpcEndpointRequestBodyBuilder {
     flavor: Option<String>,
     subnet_id: Option<String>,

@@ -102,35 +102,10 @@ impl Dependency {
     pub fn builder() -> DependencyBuilder {
         DependencyBuilder::default()
     }
-    /// Sets `dep_id`.
-    pub fn with_dep_id(mut self, value: impl Into<String>) -> Self {
-        self.dep_id = Some(value.into());
-        self
-    }
-    /// Sets `file_name`.
-    pub fn with_file_name(mut self, value: impl Into<String>) -> Self {
-        self.file_name = Some(value.into());
-        self
-    }
-    /// Sets `id`.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `last_modified`.
-    pub fn with_last_modified(mut self, value: impl Into<i64>) -> Self {
-        self.last_modified = Some(value.into());
-        self
-    }
-    /// Sets `version`.
-    pub fn with_version(mut self, value: impl Into<i64>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`Dependency`] property by property; see [`Dependency::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct DependencyBuilder {
     dep_id: Option<String>,
     description: Option<String>,

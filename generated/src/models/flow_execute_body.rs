@@ -31,15 +31,10 @@ impl FlowExecuteBody {
     pub fn builder() -> FlowExecuteBodyBuilder {
         FlowExecuteBodyBuilder::default()
     }
-    /// Sets `headers`.
-    pub fn with_headers(mut self, value: impl Into<serde_json::Value>) -> Self {
-        self.headers = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`FlowExecuteBody`] property by property; see [`FlowExecuteBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct FlowExecuteBodyBuilder {
     headers: Option<serde_json::Value>,
     input: Option<serde_json::Value>,

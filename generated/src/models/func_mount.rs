@@ -26,15 +26,10 @@ impl FuncMount {
     pub fn builder() -> FuncMountBuilder {
         FuncMountBuilder::default()
     }
-    /// Sets `mount_share_path`.
-    pub fn with_mount_share_path(mut self, value: impl Into<String>) -> Self {
-        self.mount_share_path = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`FuncMount`] property by property; see [`FuncMount::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct FuncMountBuilder {
     local_mount_path: Option<String>,
     mount_resource: Option<String>,

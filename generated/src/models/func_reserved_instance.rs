@@ -32,7 +32,7 @@ impl FuncReservedInstance {
 }
 
 /// Builds a [`FuncReservedInstance`] property by property; see [`FuncReservedInstance::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct FuncReservedInstanceBuilder {
     count: Option<i64>,
     func_urn: Option<String>,

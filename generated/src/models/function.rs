@@ -40,15 +40,10 @@ impl Function {
     pub fn builder() -> FunctionBuilder {
         FunctionBuilder::default()
     }
-    /// Sets `metadata`.
-    pub fn with_metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
-        self.metadata = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`Function`] property by property; see [`Function::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct FunctionBuilder {
     metadata: Option<serde_json::Value>,
     name: Option<String>,

@@ -31,20 +31,10 @@ impl FunctionAsyncConfig {
     pub fn builder() -> FunctionAsyncConfigBuilder {
         FunctionAsyncConfigBuilder::default()
     }
-    /// Sets `created_time`.
-    pub fn with_created_time(mut self, value: impl Into<String>) -> Self {
-        self.created_time = Some(value.into());
-        self
-    }
-    /// Sets `last_modified`.
-    pub fn with_last_modified(mut self, value: impl Into<String>) -> Self {
-        self.last_modified = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`FunctionAsyncConfig`] property by property; see [`FunctionAsyncConfig::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct FunctionAsyncConfigBuilder {
     created_time: Option<String>,
     destination_config: Option<FuncAsyncDestinationConfig>,

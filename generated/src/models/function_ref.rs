@@ -52,15 +52,10 @@ impl FunctionRef {
     pub fn builder() -> FunctionRefBuilder {
         FunctionRefBuilder::default()
     }
-    /// Sets `invoke_mode`.
-    pub fn with_invoke_mode(mut self, value: impl Into<FunctionRefInvokeMode>) -> Self {
-        self.invoke_mode = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`FunctionRef`] property by property; see [`FunctionRef::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct FunctionRefBuilder {
     arguments: Option<serde_json::Value>,
     invoke_mode: Option<FunctionRefInvokeMode>,

@@ -28,15 +28,10 @@ impl ImportFunctionRequestBody {
     pub fn builder() -> ImportFunctionRequestBodyBuilder {
         ImportFunctionRequestBodyBuilder::default()
     }
-    /// Sets `package`.
-    pub fn with_package(mut self, value: impl Into<String>) -> Self {
-        self.package = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`ImportFunctionRequestBody`] property by property; see [`ImportFunctionRequestBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ImportFunctionRequestBodyBuilder {
     file_code: Option<String>,
     file_name: Option<String>,

@@ -98,30 +98,10 @@ impl ListDependenciesResult {
     pub fn builder() -> ListDependenciesResultBuilder {
         ListDependenciesResultBuilder::default()
     }
-    /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `file_name`.
-    pub fn with_file_name(mut self, value: impl Into<String>) -> Self {
-        self.file_name = Some(value.into());
-        self
-    }
-    /// Sets `last_modified`.
-    pub fn with_last_modified(mut self, value: impl Into<i64>) -> Self {
-        self.last_modified = Some(value.into());
-        self
-    }
-    /// Sets `version`.
-    pub fn with_version(mut self, value: impl Into<i64>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`ListDependenciesResult`] property by property; see [`ListDependenciesResult::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ListDependenciesResultBuilder {
     description: Option<String>,
     etag: Option<String>,

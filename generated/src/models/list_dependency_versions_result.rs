@@ -104,40 +104,10 @@ impl ListDependencyVersionsResult {
     pub fn builder() -> ListDependencyVersionsResultBuilder {
         ListDependencyVersionsResultBuilder::default()
     }
-    /// Sets `dep_id`.
-    pub fn with_dep_id(mut self, value: impl Into<String>) -> Self {
-        self.dep_id = Some(value.into());
-        self
-    }
-    /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `file_name`.
-    pub fn with_file_name(mut self, value: impl Into<String>) -> Self {
-        self.file_name = Some(value.into());
-        self
-    }
-    /// Sets `is_shared`.
-    pub fn with_is_shared(mut self, value: impl Into<bool>) -> Self {
-        self.is_shared = Some(value.into());
-        self
-    }
-    /// Sets `last_modified`.
-    pub fn with_last_modified(mut self, value: impl Into<i64>) -> Self {
-        self.last_modified = Some(value.into());
-        self
-    }
-    /// Sets `version`.
-    pub fn with_version(mut self, value: impl Into<i64>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`ListDependencyVersionsResult`] property by property; see [`ListDependencyVersionsResult::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ListDependencyVersionsResultBuilder {
     dep_id: Option<String>,
     description: Option<String>,

@@ -42,20 +42,10 @@ impl ListFunctionAsyncInvokeConfigResponseBody {
     pub fn builder() -> ListFunctionAsyncInvokeConfigResponseBodyBuilder {
         ListFunctionAsyncInvokeConfigResponseBodyBuilder::default()
     }
-    /// Sets `count`.
-    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
-        self.count = Some(value.into());
-        self
-    }
-    /// Sets `page_info`.
-    pub fn with_page_info(mut self, value: impl Into<PageInfo>) -> Self {
-        self.page_info = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`ListFunctionAsyncInvokeConfigResponseBody`] property by property; see [`ListFunctionAsyncInvokeConfigResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ListFunctionAsyncInvokeConfigResponseBodyBuilder {
     async_invoke_configs: Option<Vec<ListFunctionAsyncInvokeConfigResult>>,
     count: Option<i64>,

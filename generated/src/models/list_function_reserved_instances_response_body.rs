@@ -38,15 +38,10 @@ impl ListFunctionReservedInstancesResponseBody {
     pub fn builder() -> ListFunctionReservedInstancesResponseBodyBuilder {
         ListFunctionReservedInstancesResponseBodyBuilder::default()
     }
-    /// Sets `count`.
-    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
-        self.count = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`ListFunctionReservedInstancesResponseBody`] property by property; see [`ListFunctionReservedInstancesResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ListFunctionReservedInstancesResponseBodyBuilder {
     count: Option<i64>,
     page_info: Option<PageInfo>,

@@ -35,7 +35,7 @@ impl ListFunctionTagsResponseBody {
 }
 
 /// Builds a [`ListFunctionTagsResponseBody`] property by property; see [`ListFunctionTagsResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ListFunctionTagsResponseBodyBuilder {
     sys_tags: Option<Vec<KvItem>>,
     tags: Option<Vec<KvItem>>,

@@ -37,7 +37,7 @@ impl ListFunctionTemplateResponseBody {
 }
 
 /// Builds a [`ListFunctionTemplateResponseBody`] property by property; see [`ListFunctionTemplateResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ListFunctionTemplateResponseBodyBuilder {
     func_templates: Option<Vec<ShowFunctionTemplateResponseBody>>,
     next_marker: Option<i32>,

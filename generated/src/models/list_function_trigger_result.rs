@@ -60,7 +60,7 @@ impl ListFunctionTriggerResult {
 }
 
 /// Builds a [`ListFunctionTriggerResult`] property by property; see [`ListFunctionTriggerResult::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ListFunctionTriggerResultBuilder {
     created_time: Option<crate::DateTime>,
     event_data: Option<TriggerEventDataResponseBody>,

@@ -39,15 +39,10 @@ impl ListFunctionVersionsResponseBody {
     pub fn builder() -> ListFunctionVersionsResponseBodyBuilder {
         ListFunctionVersionsResponseBodyBuilder::default()
     }
-    /// Sets `count`.
-    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
-        self.count = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`ListFunctionVersionsResponseBody`] property by property; see [`ListFunctionVersionsResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ListFunctionVersionsResponseBodyBuilder {
     count: Option<i64>,
     next_marker: Option<i64>,

@@ -41,15 +41,10 @@ impl ListFunctionsResponseBody {
     pub fn builder() -> ListFunctionsResponseBodyBuilder {
         ListFunctionsResponseBodyBuilder::default()
     }
-    /// Sets `count`.
-    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
-        self.count = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`ListFunctionsResponseBody`] property by property; see [`ListFunctionsResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ListFunctionsResponseBodyBuilder {
     count: Option<i64>,
     functions: Option<Vec<ListFunctionResult>>,

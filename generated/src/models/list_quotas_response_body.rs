@@ -30,7 +30,7 @@ impl ListQuotasResponseBody {
 }
 
 /// Builds a [`ListQuotasResponseBody`] property by property; see [`ListQuotasResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ListQuotasResponseBodyBuilder {
     quotas: Option<ListQuotasResult>,
 }

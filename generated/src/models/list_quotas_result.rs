@@ -32,7 +32,7 @@ impl ListQuotasResult {
 }
 
 /// Builds a [`ListQuotasResult`] property by property; see [`ListQuotasResult::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ListQuotasResultBuilder {
     resources: Option<Vec<Resources>>,
 }

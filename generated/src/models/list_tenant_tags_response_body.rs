@@ -38,7 +38,7 @@ impl ListTenantTagsResponseBody {
 }
 
 /// Builds a [`ListTenantTagsResponseBody`] property by property; see [`ListTenantTagsResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ListTenantTagsResponseBodyBuilder {
     sys_tags: Option<Vec<TagItem>>,
     tags: Option<Vec<TagItem>>,

@@ -31,23 +31,10 @@ impl ListVersionAliasResult {
     pub fn builder() -> ListVersionAliasResultBuilder {
         ListVersionAliasResultBuilder::default()
     }
-    /// Sets `additional_version_weights`.
-    pub fn with_additional_version_weights(
-        mut self,
-        value: impl Into<indexmap::IndexMap<String, i64>>,
-    ) -> Self {
-        self.additional_version_weights = Some(value.into());
-        self
-    }
-    /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`ListVersionAliasResult`] property by property; see [`ListVersionAliasResult::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ListVersionAliasResultBuilder {
     additional_version_weights: Option<indexmap::IndexMap<String, i64>>,
     alias_urn: Option<String>,

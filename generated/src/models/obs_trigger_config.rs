@@ -40,7 +40,7 @@ impl ObsTriggerConfig {
 }
 
 /// Builds a [`ObsTriggerConfig`] property by property; see [`ObsTriggerConfig::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ObsTriggerConfigBuilder {
     bucket: Option<String>,
     events: Option<Vec<String>>,

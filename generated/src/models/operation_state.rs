@@ -71,33 +71,10 @@ impl OperationState {
     pub fn builder() -> OperationStateBuilder {
         OperationStateBuilder::default()
     }
-    /// Sets `action_mode`.
-    pub fn with_action_mode(
-        mut self,
-        value: impl Into<OperationStateActionMode>,
-    ) -> Self {
-        self.action_mode = Some(value.into());
-        self
-    }
-    /// Sets `duration`.
-    pub fn with_duration(mut self, value: impl Into<i64>) -> Self {
-        self.duration = Some(value.into());
-        self
-    }
-    /// Sets `on_errors`.
-    pub fn with_on_errors(mut self, value: impl Into<Vec<OnError>>) -> Self {
-        self.on_errors = Some(value.into());
-        self
-    }
-    /// Sets `state_data_filter`.
-    pub fn with_state_data_filter(mut self, value: impl Into<StateDataFilter>) -> Self {
-        self.state_data_filter = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`OperationState`] property by property; see [`OperationState::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct OperationStateBuilder {
     action_mode: Option<OperationStateActionMode>,
     actions: Option<Vec<Action>>,

@@ -25,7 +25,7 @@ impl PageInfo {
 }
 
 /// Builds a [`PageInfo`] property by property; see [`PageInfo::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct PageInfoBuilder {
     current_count: Option<i64>,
     next_marker: Option<i64>,

@@ -45,20 +45,10 @@ impl Retry {
     pub fn builder() -> RetryBuilder {
         RetryBuilder::default()
     }
-    /// Sets `delay`.
-    pub fn with_delay(mut self, value: impl Into<i64>) -> Self {
-        self.delay = Some(value.into());
-        self
-    }
-    /// Sets `max_attempts`.
-    pub fn with_max_attempts(mut self, value: impl Into<i64>) -> Self {
-        self.max_attempts = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`Retry`] property by property; see [`Retry::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct RetryBuilder {
     delay: Option<i64>,
     max_attempts: Option<i64>,

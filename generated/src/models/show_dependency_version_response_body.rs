@@ -108,45 +108,10 @@ impl ShowDependencyVersionResponseBody {
     pub fn builder() -> ShowDependencyVersionResponseBodyBuilder {
         ShowDependencyVersionResponseBodyBuilder::default()
     }
-    /// Sets `dep_id`.
-    pub fn with_dep_id(mut self, value: impl Into<String>) -> Self {
-        self.dep_id = Some(value.into());
-        self
-    }
-    /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `download_link`.
-    pub fn with_download_link(mut self, value: impl Into<String>) -> Self {
-        self.download_link = Some(value.into());
-        self
-    }
-    /// Sets `file_name`.
-    pub fn with_file_name(mut self, value: impl Into<String>) -> Self {
-        self.file_name = Some(value.into());
-        self
-    }
-    /// Sets `is_shared`.
-    pub fn with_is_shared(mut self, value: impl Into<bool>) -> Self {
-        self.is_shared = Some(value.into());
-        self
-    }
-    /// Sets `last_modified`.
-    pub fn with_last_modified(mut self, value: impl Into<i64>) -> Self {
-        self.last_modified = Some(value.into());
-        self
-    }
-    /// Sets `version`.
-    pub fn with_version(mut self, value: impl Into<i64>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`ShowDependencyVersionResponseBody`] property by property; see [`ShowDependencyVersionResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ShowDependencyVersionResponseBodyBuilder {
     dep_id: Option<String>,
     description: Option<String>,

@@ -39,25 +39,10 @@ impl ShowFunctionAsyncInvokeConfigResponseBody {
     pub fn builder() -> ShowFunctionAsyncInvokeConfigResponseBodyBuilder {
         ShowFunctionAsyncInvokeConfigResponseBodyBuilder::default()
     }
-    /// Sets `created_time`.
-    pub fn with_created_time(mut self, value: impl Into<String>) -> Self {
-        self.created_time = Some(value.into());
-        self
-    }
-    /// Sets `enable_async_status_log`.
-    pub fn with_enable_async_status_log(mut self, value: impl Into<bool>) -> Self {
-        self.enable_async_status_log = Some(value.into());
-        self
-    }
-    /// Sets `last_modified`.
-    pub fn with_last_modified(mut self, value: impl Into<String>) -> Self {
-        self.last_modified = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`ShowFunctionAsyncInvokeConfigResponseBody`] property by property; see [`ShowFunctionAsyncInvokeConfigResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ShowFunctionAsyncInvokeConfigResponseBodyBuilder {
     created_time: Option<String>,
     destination_config: Option<FuncAsyncDestinationConfig>,

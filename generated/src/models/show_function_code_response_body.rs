@@ -137,50 +137,10 @@ impl ShowFunctionCodeResponseBody {
     pub fn builder() -> ShowFunctionCodeResponseBodyBuilder {
         ShowFunctionCodeResponseBodyBuilder::default()
     }
-    /// Sets `code_filename`.
-    pub fn with_code_filename(mut self, value: impl Into<String>) -> Self {
-        self.code_filename = Some(value.into());
-        self
-    }
-    /// Sets `code_url`.
-    pub fn with_code_url(mut self, value: impl Into<String>) -> Self {
-        self.code_url = Some(value.into());
-        self
-    }
-    /// Sets `depend_list`.
-    pub fn with_depend_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.depend_list = Some(Some(value.into()));
-        self
-    }
-    /// Sets `depend_version_list`.
-    pub fn with_depend_version_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.depend_version_list = Some(value.into());
-        self
-    }
-    /// Sets `dependencies`.
-    pub fn with_dependencies(mut self, value: impl Into<Vec<Dependency>>) -> Self {
-        self.dependencies = Some(Some(value.into()));
-        self
-    }
-    /// Sets `domain_id`.
-    pub fn with_domain_id(mut self, value: impl Into<String>) -> Self {
-        self.domain_id = Some(value.into());
-        self
-    }
-    /// Sets `func_code`.
-    pub fn with_func_code(mut self, value: impl Into<FuncCode>) -> Self {
-        self.func_code = Some(value.into());
-        self
-    }
-    /// Sets `strategy_config`.
-    pub fn with_strategy_config(mut self, value: impl Into<StrategyConfig>) -> Self {
-        self.strategy_config = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`ShowFunctionCodeResponseBody`] property by property; see [`ShowFunctionCodeResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ShowFunctionCodeResponseBodyBuilder {
     code_filename: Option<String>,
     code_size: Option<i64>,

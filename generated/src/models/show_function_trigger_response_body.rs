@@ -60,7 +60,7 @@ impl ShowFunctionTriggerResponseBody {
 }
 
 /// Builds a [`ShowFunctionTriggerResponseBody`] property by property; see [`ShowFunctionTriggerResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ShowFunctionTriggerResponseBodyBuilder {
     created_time: Option<crate::DateTime>,
     event_data: Option<TriggerEventDataResponseBody>,

@@ -36,31 +36,10 @@ impl ShowVersionAliasResponseBody {
     pub fn builder() -> ShowVersionAliasResponseBodyBuilder {
         ShowVersionAliasResponseBodyBuilder::default()
     }
-    /// Sets `additional_version_strategy`.
-    pub fn with_additional_version_strategy(
-        mut self,
-        value: impl Into<indexmap::IndexMap<String, VersionStrategy>>,
-    ) -> Self {
-        self.additional_version_strategy = Some(value.into());
-        self
-    }
-    /// Sets `additional_version_weights`.
-    pub fn with_additional_version_weights(
-        mut self,
-        value: impl Into<indexmap::IndexMap<String, i64>>,
-    ) -> Self {
-        self.additional_version_weights = Some(value.into());
-        self
-    }
-    /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`ShowVersionAliasResponseBody`] property by property; see [`ShowVersionAliasResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ShowVersionAliasResponseBodyBuilder {
     additional_version_strategy: Option<indexmap::IndexMap<String, VersionStrategy>>,
     additional_version_weights: Option<indexmap::IndexMap<String, i64>>,

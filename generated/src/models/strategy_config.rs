@@ -37,15 +37,10 @@ impl StrategyConfig {
     pub fn builder() -> StrategyConfigBuilder {
         StrategyConfigBuilder::default()
     }
-    /// Sets `concurrent_num`.
-    pub fn with_concurrent_num(mut self, value: impl Into<i32>) -> Self {
-        self.concurrent_num = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`StrategyConfig`] property by property; see [`StrategyConfig::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct StrategyConfigBuilder {
     concurrency: Option<i32>,
     concurrent_num: Option<i32>,

@@ -50,7 +50,7 @@ impl SyncExecuteResponse {
 }
 
 /// Builds a [`SyncExecuteResponse`] property by property; see [`SyncExecuteResponse::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct SyncExecuteResponseBuilder {
     begin_time: Option<String>,
     end_time: Option<String>,

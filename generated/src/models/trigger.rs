@@ -63,20 +63,10 @@ impl Trigger {
     pub fn builder() -> TriggerBuilder {
         TriggerBuilder::default()
     }
-    /// Sets `enabled`.
-    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-    /// Sets `trigger_config`.
-    pub fn with_trigger_config(mut self, value: impl Into<ObsTriggerConfig>) -> Self {
-        self.trigger_config = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`Trigger`] property by property; see [`Trigger::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct TriggerBuilder {
     enabled: Option<bool>,
     trigger_config: Option<ObsTriggerConfig>,

@@ -29,7 +29,7 @@ impl UpdateEventRequestBody {
 }
 
 /// Builds a [`UpdateEventRequestBody`] property by property; see [`UpdateEventRequestBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct UpdateEventRequestBodyBuilder {
     content: Option<String>,
 }

@@ -58,30 +58,10 @@ impl UpdateFunctionCodeRequestBody {
     pub fn builder() -> UpdateFunctionCodeRequestBodyBuilder {
         UpdateFunctionCodeRequestBodyBuilder::default()
     }
-    /// Sets `code_encrypt_kms_key_id`.
-    pub fn with_code_encrypt_kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.code_encrypt_kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `code_filename`.
-    pub fn with_code_filename(mut self, value: impl Into<String>) -> Self {
-        self.code_filename = Some(value.into());
-        self
-    }
-    /// Sets `code_url`.
-    pub fn with_code_url(mut self, value: impl Into<String>) -> Self {
-        self.code_url = Some(value.into());
-        self
-    }
-    /// Sets `depend_version_list`.
-    pub fn with_depend_version_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.depend_version_list = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`UpdateFunctionCodeRequestBody`] property by property; see [`UpdateFunctionCodeRequestBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct UpdateFunctionCodeRequestBodyBuilder {
     code_encrypt_kms_key_id: Option<String>,
     code_filename: Option<String>,

@@ -138,55 +138,10 @@ impl UpdateFunctionCodeResponseBody {
     pub fn builder() -> UpdateFunctionCodeResponseBodyBuilder {
         UpdateFunctionCodeResponseBodyBuilder::default()
     }
-    /// Sets `code_encrypt_kms_key_id`.
-    pub fn with_code_encrypt_kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.code_encrypt_kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `code_filename`.
-    pub fn with_code_filename(mut self, value: impl Into<String>) -> Self {
-        self.code_filename = Some(value.into());
-        self
-    }
-    /// Sets `code_url`.
-    pub fn with_code_url(mut self, value: impl Into<String>) -> Self {
-        self.code_url = Some(value.into());
-        self
-    }
-    /// Sets `depend_list`.
-    pub fn with_depend_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.depend_list = Some(Some(value.into()));
-        self
-    }
-    /// Sets `depend_version_list`.
-    pub fn with_depend_version_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.depend_version_list = Some(value.into());
-        self
-    }
-    /// Sets `dependencies`.
-    pub fn with_dependencies(mut self, value: impl Into<Vec<Dependency>>) -> Self {
-        self.dependencies = Some(Some(value.into()));
-        self
-    }
-    /// Sets `domain_id`.
-    pub fn with_domain_id(mut self, value: impl Into<String>) -> Self {
-        self.domain_id = Some(value.into());
-        self
-    }
-    /// Sets `func_code`.
-    pub fn with_func_code(mut self, value: impl Into<FuncCode>) -> Self {
-        self.func_code = Some(value.into());
-        self
-    }
-    /// Sets `strategy_config`.
-    pub fn with_strategy_config(mut self, value: impl Into<StrategyConfig>) -> Self {
-        self.strategy_config = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`UpdateFunctionCodeResponseBody`] property by property; see [`UpdateFunctionCodeResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct UpdateFunctionCodeResponseBodyBuilder {
     code_encrypt_kms_key_id: Option<String>,
     code_filename: Option<String>,

@@ -35,20 +35,10 @@ impl UpdateFunctionReservedInstancesCountRequestBody {
     pub fn builder() -> UpdateFunctionReservedInstancesCountRequestBodyBuilder {
         UpdateFunctionReservedInstancesCountRequestBodyBuilder::default()
     }
-    /// Sets `idle_mode`.
-    pub fn with_idle_mode(mut self, value: impl Into<bool>) -> Self {
-        self.idle_mode = Some(value.into());
-        self
-    }
-    /// Sets `tactics_config`.
-    pub fn with_tactics_config(mut self, value: impl Into<TacticsConfig>) -> Self {
-        self.tactics_config = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`UpdateFunctionReservedInstancesCountRequestBody`] property by property; see [`UpdateFunctionReservedInstancesCountRequestBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct UpdateFunctionReservedInstancesCountRequestBodyBuilder {
     count: Option<i64>,
     idle_mode: Option<bool>,

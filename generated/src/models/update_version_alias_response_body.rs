@@ -30,23 +30,10 @@ impl UpdateVersionAliasResponseBody {
     pub fn builder() -> UpdateVersionAliasResponseBodyBuilder {
         UpdateVersionAliasResponseBodyBuilder::default()
     }
-    /// Sets `additional_version_weights`.
-    pub fn with_additional_version_weights(
-        mut self,
-        value: impl Into<indexmap::IndexMap<String, i64>>,
-    ) -> Self {
-        self.additional_version_weights = Some(value.into());
-        self
-    }
-    /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`UpdateVersionAliasResponseBody`] property by property; see [`UpdateVersionAliasResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct UpdateVersionAliasResponseBodyBuilder {
     additional_version_weights: Option<indexmap::IndexMap<String, i64>>,
     alias_urn: Option<String>,

@@ -86,40 +86,10 @@ impl WorkflowCreateBody {
     pub fn builder() -> WorkflowCreateBodyBuilder {
         WorkflowCreateBodyBuilder::default()
     }
-    /// Sets `description`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `enable_stream_response`.
-    pub fn with_enable_stream_response(mut self, value: impl Into<bool>) -> Self {
-        self.enable_stream_response = Some(value.into());
-        self
-    }
-    /// Sets `enterprise_project_id`.
-    pub fn with_enterprise_project_id(mut self, value: impl Into<String>) -> Self {
-        self.enterprise_project_id = Some(value.into());
-        self
-    }
-    /// Sets `express_config`.
-    pub fn with_express_config(mut self, value: impl Into<ExpressConfig>) -> Self {
-        self.express_config = Some(value.into());
-        self
-    }
-    /// Sets `mode`.
-    pub fn with_mode(mut self, value: impl Into<WorkflowCreateBodyMode>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-    /// Sets `triggers`.
-    pub fn with_triggers(mut self, value: impl Into<Vec<Trigger>>) -> Self {
-        self.triggers = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`WorkflowCreateBody`] property by property; see [`WorkflowCreateBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct WorkflowCreateBodyBuilder {
     constants: Option<serde_json::Value>,
     description: Option<String>,

@@ -33,7 +33,7 @@ impl WorkflowDeleteBody {
 }
 
 /// Builds a [`WorkflowDeleteBody`] property by property; see [`WorkflowDeleteBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct WorkflowDeleteBodyBuilder {
     workflow_urns: Option<Vec<String>>,
 }

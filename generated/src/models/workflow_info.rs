@@ -48,25 +48,10 @@ impl WorkflowInfo {
     pub fn builder() -> WorkflowInfoBuilder {
         WorkflowInfoBuilder::default()
     }
-    /// Sets `definition`.
-    pub fn with_definition(mut self, value: impl Into<WorkflowCreateBody>) -> Self {
-        self.definition = Some(value.into());
-        self
-    }
-    /// Sets `lts_group_id`.
-    pub fn with_lts_group_id(mut self, value: impl Into<String>) -> Self {
-        self.lts_group_id = Some(value.into());
-        self
-    }
-    /// Sets `lts_stream_id`.
-    pub fn with_lts_stream_id(mut self, value: impl Into<String>) -> Self {
-        self.lts_stream_id = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`WorkflowInfo`] property by property; see [`WorkflowInfo::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct WorkflowInfoBuilder {
     created_by: Option<String>,
     created_time: Option<String>,

@@ -55,7 +55,7 @@ impl WorkflowSimpleInfo {
 }
 
 /// Builds a [`WorkflowSimpleInfo`] property by property; see [`WorkflowSimpleInfo::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct WorkflowSimpleInfoBuilder {
     created_by: Option<String>,
     created_time: Option<String>,

@@ -31,15 +31,10 @@ impl Resource {
     pub fn builder() -> ResourceBuilder {
         ResourceBuilder::default()
     }
-    /// Sets `created_at`.
-    pub fn with_created_at(mut self, value: impl Into<crate::DateTime>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`Resource`] property by property; see [`Resource::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ResourceBuilder {
     id: Option<String>,
     created_at: Option<crate::DateTime>,

@@ -39,30 +39,10 @@ impl ShowFunctionTemplateResponseBody {
     pub fn builder() -> ShowFunctionTemplateResponseBodyBuilder {
         ShowFunctionTemplateResponseBodyBuilder::default()
     }
-    /// Sets `created_at`.
-    pub fn with_created_at(mut self, value: impl Into<crate::DateTime>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `runtime`.
-    pub fn with_runtime(mut self, value: impl Into<String>) -> Self {
-        self.runtime = Some(value.into());
-        self
-    }
-    /// Sets `code_type`.
-    pub fn with_code_type(mut self, value: impl Into<CodeType>) -> Self {
-        self.code_type = Some(value.into());
-        self
-    }
-    /// Sets `handler`.
-    pub fn with_handler(mut self, value: impl Into<String>) -> Self {
-        self.handler = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`ShowFunctionTemplateResponseBody`] property by property; see [`ShowFunctionTemplateResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ShowFunctionTemplateResponseBodyBuilder {
     id: Option<String>,
     created_at: Option<crate::DateTime>,

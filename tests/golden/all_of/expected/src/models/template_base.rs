@@ -48,25 +48,10 @@ impl TemplateBase {
     pub fn builder() -> TemplateBaseBuilder {
         TemplateBaseBuilder::default()
     }
-    /// Sets `created_at`.
-    pub fn with_created_at(mut self, value: impl Into<crate::DateTime>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `runtime`.
-    pub fn with_runtime(mut self, value: impl Into<TemplateBaseRuntime>) -> Self {
-        self.runtime = Some(value.into());
-        self
-    }
-    /// Sets `code_type`.
-    pub fn with_code_type(mut self, value: impl Into<CodeType>) -> Self {
-        self.code_type = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`TemplateBase`] property by property; see [`TemplateBase::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct TemplateBaseBuilder {
     id: Option<String>,
     created_at: Option<crate::DateTime>,

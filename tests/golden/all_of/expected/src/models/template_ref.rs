@@ -63,20 +63,10 @@ impl TemplateRefExtended {
     pub fn builder() -> TemplateRefExtendedBuilder {
         TemplateRefExtendedBuilder::default()
     }
-    /// Sets `created_at`.
-    pub fn with_created_at(mut self, value: impl Into<crate::DateTime>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets `note`.
-    pub fn with_note(mut self, value: impl Into<String>) -> Self {
-        self.note = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`TemplateRefExtended`] property by property; see [`TemplateRefExtended::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct TemplateRefExtendedBuilder {
     id: Option<String>,
     created_at: Option<crate::DateTime>,

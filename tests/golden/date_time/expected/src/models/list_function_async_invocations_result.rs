@@ -39,38 +39,10 @@ impl ListFunctionAsyncInvocationsResult {
     pub fn builder() -> ListFunctionAsyncInvocationsResultBuilder {
         ListFunctionAsyncInvocationsResultBuilder::default()
     }
-    /// Sets `end_time`.
-    pub fn with_end_time(mut self, value: impl Into<crate::DateTime>) -> Self {
-        self.end_time = Some(value.into());
-        self
-    }
-    /// Sets `last_modified`.
-    pub fn with_last_modified(mut self, value: impl Into<crate::DateTime>) -> Self {
-        self.last_modified = Some(value.into());
-        self
-    }
-    /// Sets `checkpoints`.
-    pub fn with_checkpoints(
-        mut self,
-        value: impl Into<indexmap::IndexMap<String, crate::DateTime>>,
-    ) -> Self {
-        self.checkpoints = Some(value.into());
-        self
-    }
-    /// Sets `day`.
-    pub fn with_day(mut self, value: impl Into<String>) -> Self {
-        self.day = Some(value.into());
-        self
-    }
-    /// Sets `timestamp`.
-    pub fn with_timestamp(mut self, value: impl Into<i64>) -> Self {
-        self.timestamp = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`ListFunctionAsyncInvocationsResult`] property by property; see [`ListFunctionAsyncInvocationsResult::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ListFunctionAsyncInvocationsResultBuilder {
     request_id: Option<String>,
     start_time: Option<crate::DateTime>,

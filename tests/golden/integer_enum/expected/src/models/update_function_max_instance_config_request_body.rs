@@ -71,54 +71,10 @@ impl UpdateFunctionMaxInstanceConfigRequestBody {
     pub fn builder() -> UpdateFunctionMaxInstanceConfigRequestBodyBuilder {
         UpdateFunctionMaxInstanceConfigRequestBodyBuilder::default()
     }
-    /// Sets `max_instance_num`.
-    pub fn with_max_instance_num(mut self, value: impl Into<i32>) -> Self {
-        self.max_instance_num = Some(value.into());
-        self
-    }
-    /// Sets `offset`.
-    pub fn with_offset(
-        mut self,
-        value: impl Into<UpdateFunctionMaxInstanceConfigRequestBodyOffset>,
-    ) -> Self {
-        self.offset = Some(value.into());
-        self
-    }
-    /// Sets `retry_counts`.
-    pub fn with_retry_counts(
-        mut self,
-        value: impl Into<Vec<UpdateFunctionMaxInstanceConfigRequestBodyRetryCountsItem>>,
-    ) -> Self {
-        self.retry_counts = Some(value.into());
-        self
-    }
-    /// Sets `version_flag`.
-    pub fn with_version_flag(
-        mut self,
-        value: impl Into<UpdateFunctionMaxInstanceConfigRequestBodyVersionFlag>,
-    ) -> Self {
-        self.version_flag = Some(value.into());
-        self
-    }
-    /// Sets `mixed`.
-    pub fn with_mixed(mut self, value: impl Into<serde_json::Value>) -> Self {
-        self.mixed = Some(value.into());
-        self
-    }
-    /// Sets `enabled`.
-    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-    /// Sets `ratio`.
-    pub fn with_ratio(mut self, value: impl Into<f64>) -> Self {
-        self.ratio = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`UpdateFunctionMaxInstanceConfigRequestBody`] property by property; see [`UpdateFunctionMaxInstanceConfigRequestBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct UpdateFunctionMaxInstanceConfigRequestBodyBuilder {
     max_instance_num: Option<i32>,
     log_level: Option<UpdateFunctionMaxInstanceConfigRequestBodyLogLevel>,

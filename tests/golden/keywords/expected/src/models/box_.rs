@@ -29,15 +29,10 @@ impl Box {
     pub fn builder() -> BoxBuilder {
         BoxBuilder::default()
     }
-    /// Sets `inner`.
-    pub fn with_inner(mut self, value: impl Into<Box>) -> Self {
-        self.inner = Some(::std::boxed::Box::new(value.into()));
-        self
-    }
 }
 
 /// Builds a [`Box`] property by property; see [`Box::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct BoxBuilder {
     width: ::std::option::Option<i32>,
     inner: ::std::option::Option<::std::boxed::Box<Box>>,

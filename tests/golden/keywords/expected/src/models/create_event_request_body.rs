@@ -82,103 +82,10 @@ impl CreateEventRequestBody {
     pub fn builder() -> CreateEventRequestBodyBuilder {
         CreateEventRequestBodyBuilder::default()
     }
-    /// Sets `self_2`.
-    pub fn with_self_2(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.self_2 = Some(value.into());
-        self
-    }
-    /// Sets `crate_`.
-    pub fn with_crate_(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.crate_ = Some(value.into());
-        self
-    }
-    /// Sets `super_`.
-    pub fn with_super_(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.super_ = Some(value.into());
-        self
-    }
-    /// Sets `fn_`.
-    pub fn with_fn_(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.fn_ = Some(value.into());
-        self
-    }
-    /// Sets `match_`.
-    pub fn with_match_(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.match_ = Some(value.into());
-        self
-    }
-    /// Sets `async_`.
-    pub fn with_async_(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.async_ = Some(value.into());
-        self
-    }
-    /// Sets `ref_`.
-    pub fn with_ref_(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.ref_ = Some(value.into());
-        self
-    }
-    /// Sets `gen_`.
-    pub fn with_gen_(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.gen_ = Some(value.into());
-        self
-    }
-    /// Sets `r_type`.
-    pub fn with_r_type(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.r_type = Some(value.into());
-        self
-    }
-    /// Sets `error`.
-    pub fn with_error(mut self, value: impl Into<Error>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets `result`.
-    pub fn with_result(mut self, value: impl Into<Result>) -> Self {
-        self.result = Some(value.into());
-        self
-    }
-    /// Sets `option`.
-    pub fn with_option(mut self, value: impl Into<Option>) -> Self {
-        self.option = Some(value.into());
-        self
-    }
-    /// Sets `string`.
-    pub fn with_string(mut self, value: impl Into<String>) -> Self {
-        self.string = Some(value.into());
-        self
-    }
-    /// Sets `vec`.
-    pub fn with_vec(mut self, value: impl Into<Vec>) -> Self {
-        self.vec = Some(value.into());
-        self
-    }
-    /// Sets `box_`.
-    pub fn with_box_(mut self, value: impl Into<Box>) -> Self {
-        self.box_ = Some(value.into());
-        self
-    }
-    /// Sets `names`.
-    pub fn with_names(
-        mut self,
-        value: impl Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.names = Some(value.into());
-        self
-    }
-    /// Sets `tags`.
-    pub fn with_tags(
-        mut self,
-        value: impl Into<
-            indexmap::IndexMap<::std::string::String, ::std::string::String>,
-        >,
-    ) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`CreateEventRequestBody`] property by property; see [`CreateEventRequestBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct CreateEventRequestBodyBuilder {
     type_: ::std::option::Option<::std::string::String>,
     self_: ::std::option::Option<::std::string::String>,

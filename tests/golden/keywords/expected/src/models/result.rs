@@ -40,20 +40,10 @@ impl Result {
     pub fn builder() -> ResultBuilder {
         ResultBuilder::default()
     }
-    /// Sets `code`.
-    pub fn with_code(mut self, value: impl Into<ResultCode>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets `error`.
-    pub fn with_error(mut self, value: impl Into<Error>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`Result`] property by property; see [`Result::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ResultBuilder {
     status: ::std::option::Option<ResultStatus>,
     code: ::std::option::Option<ResultCode>,

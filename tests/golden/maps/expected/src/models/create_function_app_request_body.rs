@@ -61,73 +61,10 @@ impl CreateFunctionAppRequestBody {
     pub fn builder() -> CreateFunctionAppRequestBodyBuilder {
         CreateFunctionAppRequestBodyBuilder::default()
     }
-    /// Sets `params`.
-    pub fn with_params(
-        mut self,
-        value: impl Into<indexmap::IndexMap<String, String>>,
-    ) -> Self {
-        self.params = Some(value.into());
-        self
-    }
-    /// Sets `metadata`.
-    pub fn with_metadata(
-        mut self,
-        value: impl Into<indexmap::IndexMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.metadata = Some(value.into());
-        self
-    }
-    /// Sets `resources`.
-    pub fn with_resources(
-        mut self,
-        value: impl Into<indexmap::IndexMap<String, StackResource>>,
-    ) -> Self {
-        self.resources = Some(value.into());
-        self
-    }
-    /// Sets `quotas`.
-    pub fn with_quotas(
-        mut self,
-        value: impl Into<indexmap::IndexMap<String, i32>>,
-    ) -> Self {
-        self.quotas = Some(value.into());
-        self
-    }
-    /// Sets `groups`.
-    pub fn with_groups(
-        mut self,
-        value: impl Into<indexmap::IndexMap<String, Vec<String>>>,
-    ) -> Self {
-        self.groups = Some(value.into());
-        self
-    }
-    /// Sets `limits`.
-    pub fn with_limits(
-        mut self,
-        value: impl Into<
-            indexmap::IndexMap<String, CreateFunctionAppRequestBodyLimitsValue>,
-        >,
-    ) -> Self {
-        self.limits = Some(value.into());
-        self
-    }
-    /// Sets `closed`.
-    pub fn with_closed(
-        mut self,
-        value: impl Into<CreateFunctionAppRequestBodyClosed>,
-    ) -> Self {
-        self.closed = Some(value.into());
-        self
-    }
-    /// Sets `free_form`.
-    pub fn with_free_form(mut self, value: impl Into<serde_json::Value>) -> Self {
-        self.free_form = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`CreateFunctionAppRequestBody`] property by property; see [`CreateFunctionAppRequestBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct CreateFunctionAppRequestBodyBuilder {
     name: Option<String>,
     params: Option<indexmap::IndexMap<String, String>>,

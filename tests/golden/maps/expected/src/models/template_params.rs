@@ -31,7 +31,7 @@ impl TemplateParams {
 }
 
 /// Builds a [`TemplateParams`] property by property; see [`TemplateParams::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct TemplateParamsBuilder {
     template_id: Option<String>,
 }

@@ -74,61 +74,10 @@ impl UpdateFunctionConfigRequestBody {
     pub fn builder() -> UpdateFunctionConfigRequestBodyBuilder {
         UpdateFunctionConfigRequestBodyBuilder::default()
     }
-    /// Sets `func_name_2`.
-    pub fn with_func_name_2(mut self, value: impl Into<String>) -> Self {
-        self.func_name_2 = Some(value.into());
-        self
-    }
-    /// Sets `func_name_3`.
-    pub fn with_func_name_3(mut self, value: impl Into<String>) -> Self {
-        self.func_name_3 = Some(value.into());
-        self
-    }
-    /// Sets `unknown_fields_2`.
-    pub fn with_unknown_fields_2(mut self, value: impl Into<String>) -> Self {
-        self.unknown_fields_2 = Some(value.into());
-        self
-    }
-    /// Sets `x_request_id_2`.
-    pub fn with_x_request_id_2(mut self, value: impl Into<String>) -> Self {
-        self.x_request_id_2 = Some(value.into());
-        self
-    }
-    /// Sets `x_request_id`.
-    pub fn with_x_request_id(mut self, value: impl Into<String>) -> Self {
-        self.x_request_id = Some(value.into());
-        self
-    }
-    /// Sets `runtime_info`.
-    pub fn with_runtime_info(
-        mut self,
-        value: impl Into<UpdateFunctionConfigRequestBodyRuntime>,
-    ) -> Self {
-        self.runtime_info = Some(value.into());
-        self
-    }
-    /// Sets `func_vpc`.
-    pub fn with_func_vpc(mut self, value: impl Into<FuncVpc3>) -> Self {
-        self.func_vpc = Some(value.into());
-        self
-    }
-    /// Sets `func_vpc_2`.
-    pub fn with_func_vpc_2(mut self, value: impl Into<FuncVpc>) -> Self {
-        self.func_vpc_2 = Some(value.into());
-        self
-    }
-    /// Sets `strategy`.
-    pub fn with_strategy(
-        mut self,
-        value: impl Into<UpdateFunctionConfigRequestBodyStrategy2>,
-    ) -> Self {
-        self.strategy = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`UpdateFunctionConfigRequestBody`] property by property; see [`UpdateFunctionConfigRequestBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct UpdateFunctionConfigRequestBodyBuilder {
     func_name_2: Option<String>,
     func_name: Option<String>,

@@ -49,23 +49,10 @@ impl CreateFunctionRequestBody {
     pub fn builder() -> CreateFunctionRequestBodyBuilder {
         CreateFunctionRequestBodyBuilder::default()
     }
-    /// Sets `protocols`.
-    pub fn with_protocols(
-        mut self,
-        value: impl Into<Vec<CreateFunctionRequestBodyProtocolsItem>>,
-    ) -> Self {
-        self.protocols = Some(value.into());
-        self
-    }
-    /// Sets `code_type`.
-    pub fn with_code_type(mut self, value: impl Into<CodeType>) -> Self {
-        self.code_type = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`CreateFunctionRequestBody`] property by property; see [`CreateFunctionRequestBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct CreateFunctionRequestBodyBuilder {
     func_name: Option<String>,
     runtime: Option<CreateFunctionRequestBodyRuntime>,

@@ -30,15 +30,10 @@ impl ListFunctionVersionsResponseBody {
     pub fn builder() -> ListFunctionVersionsResponseBodyBuilder {
         ListFunctionVersionsResponseBodyBuilder::default()
     }
-    /// Sets `next_marker`.
-    pub fn with_next_marker(mut self, value: impl Into<i64>) -> Self {
-        self.next_marker = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`ListFunctionVersionsResponseBody`] property by property; see [`ListFunctionVersionsResponseBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ListFunctionVersionsResponseBodyBuilder {
     versions: Option<Vec<String>>,
     next_marker: Option<i64>,

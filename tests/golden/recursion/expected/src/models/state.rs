@@ -33,7 +33,7 @@ impl State {
 }
 
 /// Builds a [`State`] property by property; see [`State::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct StateBuilder {
     name: Option<String>,
     on_done: Option<Box<Transition>>,

@@ -30,15 +30,10 @@ impl Transition {
     pub fn builder() -> TransitionBuilder {
         TransitionBuilder::default()
     }
-    /// Sets `condition`.
-    pub fn with_condition(mut self, value: impl Into<String>) -> Self {
-        self.condition = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`Transition`] property by property; see [`Transition::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct TransitionBuilder {
     next: Option<Box<State>>,
     condition: Option<String>,

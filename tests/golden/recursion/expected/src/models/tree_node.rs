@@ -35,28 +35,10 @@ impl TreeNode {
     pub fn builder() -> TreeNodeBuilder {
         TreeNodeBuilder::default()
     }
-    /// Sets `parent`.
-    pub fn with_parent(mut self, value: impl Into<TreeNode>) -> Self {
-        self.parent = Some(Box::new(value.into()));
-        self
-    }
-    /// Sets `children`.
-    pub fn with_children(mut self, value: impl Into<Vec<TreeNode>>) -> Self {
-        self.children = Some(value.into());
-        self
-    }
-    /// Sets `by_name`.
-    pub fn with_by_name(
-        mut self,
-        value: impl Into<indexmap::IndexMap<String, TreeNode>>,
-    ) -> Self {
-        self.by_name = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`TreeNode`] property by property; see [`TreeNode::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct TreeNodeBuilder {
     value: Option<String>,
     parent: Option<Box<TreeNode>>,

@@ -45,35 +45,10 @@ impl WorkflowCreateBody {
     pub fn builder() -> WorkflowCreateBodyBuilder {
         WorkflowCreateBodyBuilder::default()
     }
-    /// Sets `tree`.
-    pub fn with_tree(mut self, value: impl Into<TreeNode>) -> Self {
-        self.tree = Some(value.into());
-        self
-    }
-    /// Sets `menu`.
-    pub fn with_menu(mut self, value: impl Into<Menu>) -> Self {
-        self.menu = Some(value.into());
-        self
-    }
-    /// Sets `list`.
-    pub fn with_list(mut self, value: impl Into<ListNode>) -> Self {
-        self.list = Some(value.into());
-        self
-    }
-    /// Sets `tree_list`.
-    pub fn with_tree_list(mut self, value: impl Into<TreeList>) -> Self {
-        self.tree_list = Some(value.into());
-        self
-    }
-    /// Sets `tree_map`.
-    pub fn with_tree_map(mut self, value: impl Into<TreeMap>) -> Self {
-        self.tree_map = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`WorkflowCreateBody`] property by property; see [`WorkflowCreateBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct WorkflowCreateBodyBuilder {
     name: Option<String>,
     start: Option<State>,

@@ -32,15 +32,10 @@ impl FuncMount {
     pub fn builder() -> FuncMountBuilder {
         FuncMountBuilder::default()
     }
-    /// Sets `local_path`.
-    pub fn with_local_path(mut self, value: impl Into<String>) -> Self {
-        self.local_path = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`FuncMount`] property by property; see [`FuncMount::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct FuncMountBuilder {
     mount_user: Option<MountUser>,
     local_path: Option<String>,

@@ -34,15 +34,10 @@ impl FuncMountInUpdateFunctionConfig {
     pub fn builder() -> FuncMountInUpdateFunctionConfigBuilder {
         FuncMountInUpdateFunctionConfigBuilder::default()
     }
-    /// Sets `local_path`.
-    pub fn with_local_path(mut self, value: impl Into<String>) -> Self {
-        self.local_path = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`FuncMountInUpdateFunctionConfig`] property by property; see [`FuncMountInUpdateFunctionConfig::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct FuncMountInUpdateFunctionConfigBuilder {
     mount_user: Option<MountUserInUpdateFunctionConfig>,
     local_path: Option<String>,

@@ -38,15 +38,10 @@ impl FuncVpc {
     pub fn builder() -> FuncVpcBuilder {
         FuncVpcBuilder::default()
     }
-    /// Sets `mode`.
-    pub fn with_mode(mut self, value: impl Into<Mode>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`FuncVpc`] property by property; see [`FuncVpc::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct FuncVpcBuilder {
     vpc_id: Option<String>,
     subnet_id: Option<String>,

@@ -44,20 +44,10 @@ impl FuncVpcInUpdateFunctionConfig {
     pub fn builder() -> FuncVpcInUpdateFunctionConfigBuilder {
         FuncVpcInUpdateFunctionConfigBuilder::default()
     }
-    /// Sets `mode`.
-    pub fn with_mode(mut self, value: impl Into<Mode>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-    /// Sets `cidr`.
-    pub fn with_cidr(mut self, value: impl Into<String>) -> Self {
-        self.cidr = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`FuncVpcInUpdateFunctionConfig`] property by property; see [`FuncVpcInUpdateFunctionConfig::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct FuncVpcInUpdateFunctionConfigBuilder {
     vpc_id: Option<String>,
     subnet_id: Option<String>,

@@ -33,7 +33,7 @@ impl MountUser {
 }
 
 /// Builds a [`MountUser`] property by property; see [`MountUser::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct MountUserBuilder {
     user_id: Option<i64>,
     user_group_id: Option<i64>,

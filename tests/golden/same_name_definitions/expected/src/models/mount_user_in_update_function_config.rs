@@ -35,7 +35,7 @@ impl MountUserInUpdateFunctionConfig {
 }
 
 /// Builds a [`MountUserInUpdateFunctionConfig`] property by property; see [`MountUserInUpdateFunctionConfig::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct MountUserInUpdateFunctionConfigBuilder {
     user_id: Option<String>,
     user_group_id: Option<i64>,

@@ -58,45 +58,10 @@ impl FuncVpc {
     pub fn builder() -> FuncVpcBuilder {
         FuncVpcBuilder::default()
     }
-    /// Sets `cidr`.
-    pub fn with_cidr(mut self, value: impl Into<String>) -> Self {
-        self.cidr = Some(value.into());
-        self
-    }
-    /// Sets `domain_id`.
-    pub fn with_domain_id(mut self, value: impl Into<String>) -> Self {
-        self.domain_id = Some(value.into());
-        self
-    }
-    /// Sets `gateway`.
-    pub fn with_gateway(mut self, value: impl Into<String>) -> Self {
-        self.gateway = Some(value.into());
-        self
-    }
-    /// Sets `namespace`.
-    pub fn with_namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = Some(value.into());
-        self
-    }
-    /// Sets `security_groups`.
-    pub fn with_security_groups(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
-    }
-    /// Sets `subnet_name`.
-    pub fn with_subnet_name(mut self, value: impl Into<String>) -> Self {
-        self.subnet_name = Some(value.into());
-        self
-    }
-    /// Sets `vpc_name`.
-    pub fn with_vpc_name(mut self, value: impl Into<String>) -> Self {
-        self.vpc_name = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`FuncVpc`] property by property; see [`FuncVpc::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct FuncVpcBuilder {
     cidr: Option<String>,
     domain_id: Option<String>,

@@ -37,7 +37,7 @@ impl MountConfig {
 }
 
 /// Builds a [`MountConfig`] property by property; see [`MountConfig::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct MountConfigBuilder {
     func_mounts: Option<Vec<FuncMount>>,
     mount_user: Option<MountUser>,

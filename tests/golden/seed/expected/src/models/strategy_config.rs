@@ -37,7 +37,7 @@ impl StrategyConfig {
 }
 
 /// Builds a [`StrategyConfig`] property by property; see [`StrategyConfig::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct StrategyConfigBuilder {
     concurrency: Option<i32>,
     concurrent_num: Option<i32>,

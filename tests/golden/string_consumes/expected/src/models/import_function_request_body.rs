@@ -32,7 +32,7 @@ impl ImportFunctionRequestBody {
 }
 
 /// Builds a [`ImportFunctionRequestBody`] property by property; see [`ImportFunctionRequestBody::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct ImportFunctionRequestBodyBuilder {
     func_name: Option<String>,
     file_code: Option<String>,

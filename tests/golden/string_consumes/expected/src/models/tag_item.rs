@@ -30,15 +30,10 @@ impl TagItem {
     pub fn builder() -> TagItemBuilder {
         TagItemBuilder::default()
     }
-    /// Sets `value`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
 }
 
 /// Builds a [`TagItem`] property by property; see [`TagItem::builder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct TagItemBuilder {
     key: Option<String>,
     value: Option<String>,
