@@ -17,6 +17,8 @@
 # caches nor earlier artifacts of the crate are reused. The machine may be shared: compare
 # figures of the same run, and repeat when they are noisy.
 #
+# Figures measured with it are in README.md ("Build cost").
+#
 # `BENCH_TARGET=<dir>` keeps the target folder (and its dependency builds) between runs;
 # by default a temporary one is used and removed. `BASELINE=<rev>` measures that revision
 # of the repository (its `generated/` and ECS output) too, beside the working tree.
