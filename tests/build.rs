@@ -22,6 +22,9 @@ fn main() {
     }
     names.sort();
     names.dedup();
+    // `XBuilder` next to `X` is the builder of the model `X`, not a serde type.
+    let exported = names.clone();
+    names.retain(|n| !n.strip_suffix("Builder").is_some_and(|model| exported.iter().any(|e| e == model)));
     let mut out = String::from(
         "/// Deserializes `value` as the model type `name` and serializes it back;\n\
          /// `None` when the crate has no such type.\n\

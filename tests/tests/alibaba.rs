@@ -162,7 +162,7 @@ fn headers_name_the_command_that_regenerates() {
 
 #[test]
 fn json_names_stay_camel_case() {
-    let mut body = CreateFunctionRequestBody::new("my_function".into(), "index.handler".into());
+    let mut body = CreateFunctionRequestBody::new("my_function", "index.handler");
     body.memory_size = Some(512);
     body.ca_port = Some(9000);
     body.initialization_timeout = Some(20);
@@ -712,7 +712,7 @@ fn function_reply() -> Reply {
 }
 
 fn create_body() -> CreateFunctionRequestBody {
-    let mut body = CreateFunctionRequestBody::new(FUNCTION.into(), "index.handler".into());
+    let mut body = CreateFunctionRequestBody::new(FUNCTION, "index.handler");
     body.runtime = Some("python3.9".into());
     body.memory_size = Some(256);
     body.timeout = Some(60);

@@ -8,11 +8,7 @@ mod support;
 use std::time::{Duration, Instant, SystemTime};
 
 use functiongraph::huawei::AkSk;
-use functiongraph::models::{
-    CreateFunctionRequestBody, CreateFunctionRequestBodyRuntime, InvokeFunctionRequestBody,
-    UpdateFunctionConfigRequestBody,
-    UpdateFunctionConfigRequestBodyRuntime,
-};
+use functiongraph::models::{CreateFunctionRequestBody, Runtime, UpdateFunctionConfigRequestBody};
 use functiongraph::operations::{
     CreateFunctionRequest, CreateFunctionResponse, DeleteFunctionRequest, DeleteFunctionResponse,
     InvokeFunctionRequest, ListFunctionsRequest, ListFunctionsResponse, ShowFunctionConfigRequest,
@@ -70,16 +66,16 @@ fn client_with(endpoint: Endpoint, builder: ClientConfigBuilder) -> Client {
 }
 
 fn create_body() -> CreateFunctionRequestBody {
-    let mut body = CreateFunctionRequestBody::new(
-        "hello".into(),
-        "index.handler".into(),
-        128,
-        "default".into(),
-        CreateFunctionRequestBodyRuntime::Python3_9,
-        3,
-    );
-    body.description = Some("函数 \"hello\"".into());
-    body
+    CreateFunctionRequestBody::builder()
+        .func_name("hello")
+        .handler("index.handler")
+        .memory_size(128)
+        .package("default")
+        .runtime(Runtime::Python3_9)
+        .timeout(3)
+        .description("函数 \"hello\"")
+        .build()
+        .expect("every required value is set")
 }
 
 /// The parts of an `Authorization: SDK-HMAC-SHA256 Access=.., SignedHeaders=.., Signature=..`.
@@ -296,13 +292,14 @@ async fn aksk_signatures_verify_on_the_server() {
         )
         .await
         .expect("a response");
-    let mut update = UpdateFunctionConfigRequestBody::new(
-        "index.handler".into(),
-        256,
-        UpdateFunctionConfigRequestBodyRuntime::Python3_9,
-        10,
-    );
-    update.description = Some("näme: ünïcode".into());
+    let update = UpdateFunctionConfigRequestBody::builder()
+        .handler("index.handler")
+        .memory_size(256)
+        .runtime(Runtime::Python3_9)
+        .timeout(10)
+        .description("näme: ünïcode")
+        .build()
+        .expect("every required value is set");
     client
         .update_function_config(UpdateFunctionConfigRequest::new(URN, update))
         .await
@@ -357,7 +354,7 @@ async fn token_credentials_send_x_auth_token() {
 #[tokio::test]
 async fn header_with_a_line_break_is_refused_before_sending() {
     let server = Server::start(vec![]).await;
-    let request = InvokeFunctionRequest::new(URN, InvokeFunctionRequestBody::new())
+    let request = InvokeFunctionRequest::new(URN, serde_json::json!({}))
         .with_x_cff_log_type("tail\r\nX-Injected: yes");
     let result = client(&server, Credentials::token(TOKEN))
         .invoke_function(request)

@@ -222,15 +222,16 @@ fn every_payload_round_trips() {
 
 #[test]
 fn required_fields_only_give_minimal_json() {
-    use functiongraph::models::{CreateFunctionRequestBody, CreateFunctionRequestBodyRuntime, StrategyConfig};
-    let body = CreateFunctionRequestBody::new(
-        "hello".into(),
-        "index.handler".into(),
-        128,
-        "default".into(),
-        CreateFunctionRequestBodyRuntime::Python3_9,
-        3,
-    );
+    use functiongraph::models::{CreateFunctionRequestBody, Runtime, StrategyConfig};
+    let body = CreateFunctionRequestBody::builder()
+        .func_name("hello")
+        .handler("index.handler")
+        .memory_size(128)
+        .package("default")
+        .runtime(Runtime::Python3_9)
+        .timeout(3)
+        .build()
+        .expect("every required value is set");
     assert_eq!(
         serde_json::to_value(&body).unwrap(),
         serde_json::json!({

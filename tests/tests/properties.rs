@@ -3,8 +3,8 @@
 //! integral and fractional numbers).
 
 use functiongraph::models::{
-    CreateFunctionRequestBody, CreateFunctionRequestBodyRuntime, FuncMount, FuncVpc, MountConfig,
-    MountUser, ShowFunctionConfigResponseBody, SlaReportsValue, StrategyConfig,
+    CreateFunctionRequestBody, FuncMount, FuncVpc, MountConfig,
+    MountUser, Runtime, ShowFunctionConfigResponseBody, SlaReportsValue, StrategyConfig,
 };
 use functiongraph::DateTime;
 use indexmap::IndexMap;
@@ -71,7 +71,12 @@ fn func_vpc() -> impl Strategy<Value = FuncVpc> {
 
 fn mount_config() -> impl Strategy<Value = MountConfig> {
     let mount = (text(), text(), proptest::option::of(text()), text()).prop_map(|(local, resource, share, kind)| {
-        let mut m = FuncMount::new(local, resource, kind);
+        let mut m = FuncMount::builder()
+            .local_mount_path(local)
+            .mount_resource(resource)
+            .mount_type(kind)
+            .build()
+            .expect("every required value is set");
         m.mount_share_path = share;
         m
     });
@@ -79,14 +84,14 @@ fn mount_config() -> impl Strategy<Value = MountConfig> {
         .prop_map(|(mounts, group, user)| MountConfig::new(mounts, MountUser::new(group, user)))
 }
 
-fn runtime() -> impl Strategy<Value = CreateFunctionRequestBodyRuntime> {
+fn runtime() -> impl Strategy<Value = Runtime> {
     prop_oneof![
         Just("Python3.9".to_owned()),
         Just("C#(.NET Core 2.0)".to_owned()),
         Just("Custom Image".to_owned()),
         text(),
     ]
-    .prop_map(|s| CreateFunctionRequestBodyRuntime::from(s.as_str()))
+    .prop_map(|s| Runtime::from(s.as_str()))
 }
 
 /// Absent, `null`, or a value.
@@ -115,7 +120,7 @@ proptest! {
 
     #[test]
     fn open_enums_keep_any_value(raw in text()) {
-        let value = CreateFunctionRequestBodyRuntime::from(raw.as_str());
+        let value = Runtime::from(raw.as_str());
         prop_assert_eq!(value.as_str(), raw.as_str());
         round_trip(&value)?;
     }
@@ -125,13 +130,13 @@ proptest! {
     #[test]
     fn open_enums_are_equal_exactly_when_their_values_are(a in runtime(), b in runtime()) {
         prop_assert_eq!(a == b, a.as_str() == b.as_str());
-        let parsed: CreateFunctionRequestBodyRuntime = a.as_str().parse().expect("infallible");
-        let loaded: CreateFunctionRequestBodyRuntime =
+        let parsed: Runtime = a.as_str().parse().expect("infallible");
+        let loaded: Runtime =
             serde_json::from_value(Value::String(a.as_str().to_owned())).expect("any string loads");
         prop_assert_eq!(&parsed, &a);
         prop_assert_eq!(&loaded, &a);
-        if let CreateFunctionRequestBodyRuntime::Unknown(other) = &a {
-            prop_assert!(CreateFunctionRequestBodyRuntime::from(other.as_str()) == a);
+        if let Runtime::Unknown(other) = &a {
+            prop_assert!(Runtime::from(other.as_str()) == a);
             prop_assert!(!["Python3.9", "C#(.NET Core 2.0)", "Custom Image"].contains(&other.as_str()));
         }
     }
@@ -149,7 +154,15 @@ proptest! {
         runtime in runtime(), vpc in proptest::option::of(func_vpc()),
         mounts in proptest::option::of(mount_config()), unknown in unknown_fields(),
     ) {
-        let mut value = CreateFunctionRequestBody::new(name, handler, memory, "default".into(), runtime, timeout);
+        let mut value = CreateFunctionRequestBody::builder()
+            .func_name(name)
+            .handler(handler)
+            .memory_size(memory)
+            .package("default")
+            .runtime(runtime)
+            .timeout(timeout)
+            .build()
+            .expect("every required value is set");
         value.func_vpc = vpc;
         value.mount_config = mounts;
         value.unknown_fields = unknown;

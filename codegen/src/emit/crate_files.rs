@@ -329,7 +329,7 @@ pub fn models_mod(modules: &[ModelModule], names: &Names, info: &CrateInfo) -> T
     let index: Vec<(String, Vec<String>)> = modules
         .iter()
         .map(|m| {
-            let exports = m.exports.iter().map(|&id| names.ty(id).to_owned()).collect();
+            let exports = m.exports.iter().map(|&id| names.ty(id).to_owned()).chain(m.builders.iter().cloned()).collect();
             (m.name.clone(), exports)
         })
         .collect();

@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 pub struct ModelModule {
     pub name: String,
     pub exports: Vec<TypeId>,
+    /// Builders of the exported structs that have required properties.
+    pub builders: Vec<String>,
     pub tokens: TokenStream,
 }
 
@@ -31,9 +33,15 @@ pub fn modules(model: &Model, names: &Names) -> Vec<ModelModule> {
                 .map(|&id| type_item(model, names, &prelude, id))
                 .collect();
             let imports = imports(model, names, root, &members);
+            let builders = members
+                .iter()
+                .filter(|&&id| matches!(&model.get(id).kind, TypeKind::Struct(def) if def.fields.iter().any(|f| f.required)))
+                .map(|&id| builder_name(names, names.ty(id)))
+                .collect();
             ModelModule {
                 name,
                 exports: members,
+                builders,
                 tokens: quote! {
                     #imports
                     #(#items)*
@@ -115,6 +123,11 @@ fn type_item(model: &Model, names: &Names, prelude: &Prelude, id: TypeId) -> Tok
     }
 }
 
+/// At most this many required properties make a positional `new`; beyond, values of the
+/// same type side by side (`memory_size`, `timeout`) would be too easy to swap, so only the
+/// builder is offered.
+const MAX_NEW_PARAMS: usize = 2;
+
 fn struct_item(
     names: &Names,
     prelude: &Prelude,
@@ -125,17 +138,21 @@ fn struct_item(
     let name = ident(names.ty(id));
     let member_names = &names.members[id.0];
     let option = &prelude.option;
+    let boxed = &prelude.boxed;
     let skip_none = prelude.option_is_none(names);
     let all_optional = def.fields.iter().all(|f| !f.required);
 
     let mut fields = Vec::new();
     let mut required_params = Vec::new();
     let mut inits = Vec::new();
+    let mut with_setters = Vec::new();
+    let mut builder = Builder::default();
     for (field, field_name) in def.fields.iter().zip(member_names) {
         let field_ident = ident(field_name);
         let plain = type_tokens(&field.ty, names, prelude);
-        let boxed = &prelude.boxed;
         let ty = if field.boxed { quote!(#boxed<#plain>) } else { plain.clone() };
+        // `value` of type `plain` as the field's (possibly boxed) type.
+        let wrap = |value: TokenStream| if field.boxed { quote!(#boxed::new(#value)) } else { value };
         let field_docs = doc_attrs(&lines(&field.docs, &[]));
         let json = &field.json_name;
         let rename = (field_name != json).then(|| quote!(#[serde(rename = #json)]));
@@ -144,27 +161,23 @@ fn struct_item(
         let number = holds_f64(&field.ty)
             .then(|| quote!(#[serde(serialize_with = "codegen_runtime::__private::number::serialize")]));
         let rename = quote!(#rename #number);
-        if field.required && field.nullable {
+        // The setters' parameter and what they store (the field's type, or its `Some`).
+        let (param, stored) = if field.required && field.nullable {
             // Always sent; `None` is `null`.
             fields.push(quote! {
                 #field_docs
                 #rename
                 pub #field_ident: #option<#ty>,
             });
-            required_params.push(quote!(#field_ident: #option<#plain>));
-            inits.push(quote!(#field_ident));
+            let boxing = field.boxed.then(|| quote!(.map(#boxed::new)));
+            (quote!(impl Into<#option<#plain>>), quote!(value.into() #boxing))
         } else if field.required {
             fields.push(quote! {
                 #field_docs
                 #rename
                 pub #field_ident: #ty,
             });
-            required_params.push(quote!(#field_ident: #plain));
-            inits.push(if field.boxed {
-                quote!(#field_ident: #boxed::new(#field_ident))
-            } else {
-                quote!(#field_ident)
-            });
+            (quote!(impl Into<#plain>), wrap(quote!(value.into())))
         } else if field.nullable {
             // Outer `None`: absent; `Some(None)`: `null`; `Some(Some(v))`: a value.
             let nullable = if holds_f64(&field.ty) {
@@ -178,7 +191,8 @@ fn struct_item(
                 #nullable
                 pub #field_ident: #option<#option<#ty>>,
             });
-            inits.push(quote!(#field_ident: None));
+            let value = wrap(quote!(value.into()));
+            (quote!(impl Into<#plain>), quote!(Some(Some(#value))))
         } else {
             fields.push(quote! {
                 #field_docs
@@ -186,44 +200,96 @@ fn struct_item(
                 #[serde(skip_serializing_if = #skip_none)]
                 pub #field_ident: #option<#ty>,
             });
+            let value = wrap(quote!(value.into()));
+            (quote!(impl Into<#plain>), quote!(Some(#value)))
+        };
+        if field.required {
+            required_params.push(quote!(#field_ident: #param));
+            let value = quote!(#field_ident);
+            inits.push(if field.nullable {
+                let boxing = field.boxed.then(|| quote!(.map(#boxed::new)));
+                quote!(#field_ident: #value.into() #boxing)
+            } else {
+                let value = wrap(quote!(#value.into()));
+                quote!(#field_ident: #value)
+            });
+        } else {
             inits.push(quote!(#field_ident: None));
         }
+        // Types with required properties are made with their builder, which has a setter
+        // per property; `with_*` on the type itself serves the `Default` ones.
+        if all_optional {
+            let setter = ident(&format!("with_{field_name}"));
+            let doc = format!(" Sets `{field_name}`.");
+            with_setters.push(quote! {
+                #[doc = #doc]
+                pub fn #setter(mut self, value: #param) -> Self {
+                    self.#field_ident = #stored;
+                    self
+                }
+            });
+        }
+        builder.field(field_name, field, &ty, &param, &stored, option);
     }
 
     let string = &prelude.string;
-    let catch_all = match (&def.additional, &names.additional[id.0]) {
+    let (catch_all, catch_all_init) = match (&def.additional, &names.additional[id.0]) {
         (Some(values), Some(map_name)) => {
             let map_ident = ident(map_name);
             let values = type_tokens(values, names, prelude);
-            inits.push(quote!(#map_ident: indexmap::IndexMap::new()));
-            quote! {
+            let field = quote! {
                 /// Properties other than the named ones (`additionalProperties` in the spec).
                 #[serde(flatten)]
                 pub #map_ident: indexmap::IndexMap<#string, #values>,
-            }
+            };
+            (field, quote!(#map_ident: indexmap::IndexMap::new()))
         }
         _ => {
             let unknown = ident(&names.catch_all[id.0]);
-            inits.push(quote!(#unknown: indexmap::IndexMap::new()));
-            quote! {
+            let field = quote! {
                 /// Properties the spec does not describe, kept so that they survive a
                 /// deserialize → serialize round trip unchanged.
                 #[serde(flatten)]
                 pub #unknown: indexmap::IndexMap<#string, serde_json::Value>,
-            }
+            };
+            (field, quote!(#unknown: indexmap::IndexMap::new()))
         }
     };
+    inits.push(catch_all_init.clone());
 
     let derive_default = all_optional.then(|| quote!(Default,));
-    let constructor = (!all_optional).then(|| {
-        let many = (required_params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let constructor = (!all_optional && required_params.len() <= MAX_NEW_PARAMS).then(|| {
+        quote! {
+            /// A value with the required properties set, in field order, and every optional
+            /// one absent.
+            pub fn new(#(#required_params),*) -> Self {
+                Self { #(#inits),* }
+            }
+        }
+    });
+    let builder_name = ident(&builder_name(names, names.ty(id)));
+    let result = if names.is_shadowed("Result") { quote!(::std::result::Result) } else { quote!(Result) };
+    let builder = (!all_optional).then(|| builder.tokens(names.ty(id), &name, &builder_name, &result, &catch_all_init));
+    let builder_fn = builder.as_ref().map(|_| {
+        let doc = doc_attrs(&[
+            "A builder with a setter per property;".to_owned(),
+            format!("[`build`]({builder_name}::build) fails naming the first required one left unset."),
+        ]);
+        // `#[inline]` here and on `build`: compiled only in crates that use them.
+        quote! {
+            #doc
+            #[inline]
+            pub fn builder() -> #builder_name {
+                #builder_name::default()
+            }
+        }
+    });
+    let inherent = (constructor.is_some() || builder_fn.is_some() || !with_setters.is_empty()).then(|| {
         quote! {
             impl #name {
-                /// A value with the required properties set and every optional one absent.
-                #many
-                pub fn new(#(#required_params),*) -> Self {
-                    Self { #(#inits),* }
-                }
+                #constructor
+                #builder_fn
+                #(#with_setters)*
             }
         }
     });
@@ -234,7 +300,105 @@ fn struct_item(
             #(#fields)*
             #catch_all
         }
-        #constructor
+        #inherent
+        #builder
+    }
+}
+
+/// The builder of a struct type: the type's name with `Builder` appended, numbered in the
+/// unlikely case that a model type already has that name.
+pub fn builder_name(names: &Names, type_name: &str) -> String {
+    let base = format!("{type_name}Builder");
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while names.types.contains(&candidate) {
+        candidate = format!("{base}{n}");
+        n += 1;
+    }
+    candidate
+}
+
+/// The pieces of a struct's builder, gathered field by field.
+#[derive(Default)]
+struct Builder {
+    fields: Vec<TokenStream>,
+    setters: Vec<TokenStream>,
+    inits: Vec<TokenStream>,
+}
+
+impl Builder {
+    fn field(
+        &mut self,
+        field_name: &str,
+        field: &crate::model::Field,
+        ty: &TokenStream,
+        param: &TokenStream,
+        stored: &TokenStream,
+        option: &TokenStream,
+    ) {
+        let field_ident = ident(field_name);
+        // The stored type is the struct field's, wrapped once more for required ones.
+        let slot = match (field.required, field.nullable) {
+            (true, true) => quote!(#option<#option<#ty>>),
+            (true, false) | (false, false) => quote!(#option<#ty>),
+            (false, true) => quote!(#option<#option<#ty>>),
+        };
+        self.fields.push(quote!(#field_ident: #slot,));
+        // A property named `build` would shadow the method that finishes.
+        let setter = ident(if field_name == "build" { "set_build" } else { field_name });
+        let doc = format!(" Sets `{field_name}`.");
+        let stored = if field.required { quote!(Some(#stored)) } else { stored.clone() };
+        self.setters.push(quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: #param) -> Self {
+                self.#field_ident = #stored;
+                self
+            }
+        });
+        self.inits.push(if field.required {
+            quote! {
+                #field_ident: match self.#field_ident {
+                    Some(value) => value,
+                    None => return Err(codegen_runtime::__private::missing_field(TYPE, #field_name)),
+                },
+            }
+        } else {
+            quote!(#field_ident: self.#field_ident,)
+        });
+    }
+
+    fn tokens(
+        self,
+        type_name: &str,
+        name: &proc_macro2::Ident,
+        builder: &proc_macro2::Ident,
+        result: &TokenStream,
+        catch_all_init: &TokenStream,
+    ) -> TokenStream {
+        let doc = format!(" Builds a [`{type_name}`] property by property; see [`{type_name}::builder`].");
+        let Builder { fields, setters, inits } = self;
+        quote! {
+            #[doc = #doc]
+            #[derive(Default)]
+            pub struct #builder {
+                #(#fields)*
+            }
+
+            impl #builder {
+                #(#setters)*
+
+                /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+                /// naming the first required property that was not set.
+                #[inline]
+                pub fn build(self) -> #result<#name, crate::Error> {
+                    const TYPE: &str = #type_name;
+                    Ok(#name {
+                        #(#inits)*
+                        #catch_all_init,
+                    })
+                }
+            }
+        }
     }
 }
 

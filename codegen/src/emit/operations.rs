@@ -25,7 +25,7 @@ pub fn modules(model: &Model, names: &Names) -> Vec<OperationModule> {
         .map(|(op, op_names)| OperationModule {
             name: op_names.method.clone(),
             exports: vec![op_names.request.clone(), op_names.response.clone()],
-            tokens: operation_tokens(names, op, op_names),
+            tokens: operation_tokens(model, names, op, op_names),
         })
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -65,6 +65,7 @@ pub fn operation_doc_lines(op: &Operation) -> Vec<String> {
 }
 
 struct Ctx<'a> {
+    model: &'a Model,
     names: &'a Names,
     prelude: Prelude,
     models: TokenStream,
@@ -75,6 +76,26 @@ impl Ctx<'_> {
         type_tokens_in(ty, self.names, &self.prelude, Some(&self.models))
     }
 
+    /// Whether a body type is any JSON object or value (`additionalProperties` of any
+    /// type, or no schema), directly or through aliases.
+    fn is_free_form(&self, ty: &crate::model::TypeRef) -> bool {
+        use crate::model::{TypeKind, TypeRef};
+        let mut current = ty;
+        // Alias chains are acyclic (the model stage breaks cycles); the bound is a guard.
+        for _ in 0..=self.model.types.len() {
+            match current {
+                TypeRef::Any => return true,
+                TypeRef::Map(inner) => return **inner == TypeRef::Any,
+                TypeRef::Named(id) => match &self.model.get(*id).kind {
+                    TypeKind::Alias(target) => current = target,
+                    _ => return false,
+                },
+                _ => return false,
+            }
+        }
+        false
+    }
+
     fn body_ty(&self, kind: &BodyKind) -> TokenStream {
         match kind {
             BodyKind::Json(ty) => self.ty(ty),
@@ -83,15 +104,16 @@ impl Ctx<'_> {
     }
 }
 
-fn operation_tokens(names: &Names, op: &Operation, n: &OperationNames) -> TokenStream {
+fn operation_tokens(model: &Model, names: &Names, op: &Operation, n: &OperationNames) -> TokenStream {
     let ctx = Ctx {
+        model,
         names,
         prelude: Prelude::plain(),
         models: quote!(models),
     };
     let request = request_tokens(&ctx, op, n);
     let response = response_tokens(&ctx, op, n);
-    let uses_models = uses_models(op);
+    let uses_models = uses_models(&ctx, op);
     let import = uses_models.then(|| quote!(use crate::models;));
     quote! {
         #import
@@ -101,14 +123,14 @@ fn operation_tokens(names: &Names, op: &Operation, n: &OperationNames) -> TokenS
 }
 
 /// Whether the module names a model in code (error bodies are only named in docs).
-fn uses_models(op: &Operation) -> bool {
+fn uses_models(ctx: &Ctx<'_>, op: &Operation) -> bool {
     let named = |ty: &crate::model::TypeRef| {
         let mut found = Vec::new();
         super::types::named_in(ty, &mut found);
         !found.is_empty()
     };
     op.params.iter().any(|p| carried(p.role) && named(&p.ty))
-        || matches!(&op.body, Some(b) if matches!(&b.kind, BodyKind::Json(ty) if named(ty)))
+        || matches!(&op.body, Some(b) if matches!(&b.kind, BodyKind::Json(ty) if named(ty) && !ctx.is_free_form(ty)))
         || op.responses.iter().any(|r| {
             is_success(&r.status) && has_body(r) && matches!(&r.body, Some(BodyKind::Json(ty)) if named(ty))
         })
@@ -123,8 +145,12 @@ fn request_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStr
     let mut new_params = Vec::new();
     let mut new_inits = Vec::new();
     let mut setters = Vec::new();
-    let mut push = |field: &str, ty: TokenStream, required: bool, docs: &Docs, wire: &str| {
+    // `arg`: the type the constructor or setter takes; `convert`: `value` of that type as
+    // the field's type.
+    let mut push = |field: &str, ty: TokenStream, arg: Arg, required: bool, docs: &Docs, wire: &str| {
         let field_ident = ident(field);
+        let arg_kind = arg;
+        let (arg, convert) = (arg.param(&ty), |source: TokenStream| arg.convert(source));
         let mut doc_lines = lines(docs, &[]);
         if !wire.is_empty() {
             if !doc_lines.is_empty() {
@@ -135,17 +161,23 @@ fn request_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStr
         let field_docs = doc_attrs(&doc_lines);
         if required {
             fields.push(quote! { #field_docs pub #field_ident: #ty, });
-            new_params.push(quote!(#field_ident: impl Into<#ty>));
-            new_inits.push(quote!(#field_ident: #field_ident.into()));
+            new_params.push(quote!(#field_ident: #arg));
+            new_inits.push(if matches!(arg_kind, Arg::Plain) {
+                quote!(#field_ident)
+            } else {
+                let value = convert(quote!(#field_ident));
+                quote!(#field_ident: #value)
+            });
         } else {
             fields.push(quote! { #field_docs pub #field_ident: Option<#ty>, });
             new_inits.push(quote!(#field_ident: None));
             let setter = ident(&format!("with_{field}"));
             let setter_doc = format!(" Sets `{field}`.");
+            let value = convert(quote!(value));
             setters.push(quote! {
                 #[doc = #setter_doc]
-                pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
-                    self.#field_ident = Some(value.into());
+                pub fn #setter(mut self, value: #arg) -> Self {
+                    self.#field_ident = Some(#value);
                     self
                 }
             });
@@ -156,12 +188,36 @@ fn request_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStr
             continue;
         }
         let wire = format!("{} parameter `{}`.", location_word(param.location), param.name);
-        push(field, ctx.ty(&param.ty), param.required, &param.docs, &wire);
+        // A query string is text whatever the spec's type says: numbers documented as
+        // strings (`maxitems`) can be given as integers and are sent as their digits.
+        let arg = if param.location == Location::Query && param.ty == crate::model::TypeRef::String {
+            Arg::Text
+        } else {
+            Arg::Into
+        };
+        push(field, ctx.ty(&param.ty), arg, param.required, &param.docs, &wire);
     }
+    // A required free-form JSON body is any `Serialize` value, `serde_json::Value` unless
+    // told otherwise (`json!({...})`): the request type is generic over it.
+    let mut generic = false;
     if let Some(body) = &op.body {
-        let wire = format!("Request body, sent as `{}`.", body.media_type);
-        push(&n.body, ctx.body_ty(&body.kind), body.required, &body.docs, &wire);
+        let mut wire = format!("Request body, sent as `{}`.", body.media_type);
+        let (ty, arg) = match &body.kind {
+            BodyKind::Json(ty) if ctx.is_free_form(ty) && body.required => {
+                generic = true;
+                wire.push_str(" Any `Serialize` value: a [`serde_json::Value`] by default.");
+                (quote!(B), Arg::Plain)
+            }
+            BodyKind::Json(ty) if ctx.is_free_form(ty) => (quote!(serde_json::Value), Arg::Into),
+            kind => (ctx.body_ty(kind), Arg::Into),
+        };
+        push(&n.body, ty, arg, body.required, &body.docs, &wire);
     }
+    let (declared, params, bounded) = if generic {
+        (quote!(<B = serde_json::Value>), quote!(<B>), quote!(<B: serde::Serialize>))
+    } else {
+        (TokenStream::new(), TokenStream::new(), TokenStream::new())
+    };
 
     let many = (new_params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let build = build_tokens(op, n);
@@ -172,11 +228,11 @@ fn request_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStr
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive_default)]
-        pub struct #request {
+        pub struct #request #declared {
             #(#fields)*
         }
 
-        impl #request {
+        impl #params #request #params {
             /// A request with the required values; optional ones are set with `with_*`.
             #many
             pub fn new(#(#new_params),*) -> Self {
@@ -186,7 +242,7 @@ fn request_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStr
             #(#setters)*
         }
 
-        impl crate::Operation for #request {
+        impl #bounded crate::Operation for #request #params {
             type Response = #response;
             const ID: &'static str = #id;
             const METHOD: http::Method = http::Method::#method;
@@ -198,6 +254,37 @@ fn request_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStr
             fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
                 #parse
             }
+        }
+    }
+}
+
+/// How a request value is taken by the constructor and setters.
+#[derive(Clone, Copy)]
+enum Arg {
+    /// `impl Into<T>`.
+    Into,
+    /// `impl ToString`, for a `String` field.
+    Text,
+    /// The field's own type.
+    Plain,
+}
+
+impl Arg {
+    /// The parameter type for a field of type `ty`.
+    fn param(self, ty: &TokenStream) -> TokenStream {
+        match self {
+            Arg::Into => quote!(impl Into<#ty>),
+            Arg::Text => quote!(impl ToString),
+            Arg::Plain => ty.clone(),
+        }
+    }
+
+    /// `source`, of the parameter type, as the field's type.
+    fn convert(self, source: TokenStream) -> TokenStream {
+        match self {
+            Arg::Into => quote!(#source.into()),
+            Arg::Text => quote!(#source.to_string()),
+            Arg::Plain => source,
         }
     }
 }
@@ -496,6 +583,7 @@ fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenSt
         quote! {
             /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
             /// the status is not a documented success.
+            #[inline]
             pub fn into_ok(self) -> Result<#ty, crate::Error> {
                 match self {
                     #(#ok_arms)*
@@ -512,7 +600,10 @@ fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenSt
         }
 
         impl #response {
+            // `#[inline]`: these accessors are compiled only in crates that call them.
+
             /// The HTTP status of the response.
+            #[inline]
             pub fn status(&self) -> u16 {
                 match self {
                     #(#status_arms)*
@@ -520,6 +611,7 @@ fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenSt
             }
 
             /// The response headers.
+            #[inline]
             pub fn headers(&self) -> &http::HeaderMap {
                 match self {
                     #(#header_arms)*
@@ -528,6 +620,7 @@ fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenSt
 
             /// The request id the service assigned (`X-Request-Id`, or the vendor's own
             /// header), for support tickets.
+            #[inline]
             pub fn request_id(&self) -> Option<String> {
                 crate::VENDOR.request_id(self.headers())
             }

@@ -10,6 +10,12 @@
 //!
 //! Documentation does not take part: definitions that differ only in wording are one type
 //! (its docs come from the first file).
+//!
+//! Inline types (enums and objects written in place) are compared by shape alone, whatever
+//! their parent: the 18 identical `runtime` enums of FunctionGraph become one type, so a
+//! value read from one operation can be sent to another as is. Such a shared type gets a
+//! module of its own and, in [`TypeDef::shared_hint`], the property words its uses have
+//! in common, for the `names` stage to name it after.
 
 use super::convert::{Converted, LocalType};
 use super::{BodyKind, Model, StructDef, TypeDef, TypeId, TypeKind, TypeRef};
@@ -27,11 +33,22 @@ pub(super) fn merge(files: &[SpecFile], converted: Converted, diags: &mut Diagno
     // definitions (registered first, file by file) come before inline types.
     let mut representative: Vec<Option<usize>> = vec![None; class_count];
     let mut members_files: Vec<Vec<usize>> = vec![Vec::new(); class_count];
+    let mut parents: Vec<Vec<usize>> = vec![Vec::new(); class_count];
+    let mut properties: Vec<Option<&[String]>> = vec![None; class_count];
+    let mut agree = vec![true; class_count];
     for (i, local) in locals.iter().enumerate() {
-        representative[class[i]].get_or_insert(i);
-        let files_of = &mut members_files[class[i]];
+        let c = class[i];
+        representative[c].get_or_insert(i);
+        let files_of = &mut members_files[c];
         if !files_of.contains(&local.file) {
             files_of.push(local.file);
+        }
+        if let Some(parent) = local.parent {
+            if !parents[c].contains(&class[parent]) {
+                parents[c].push(class[parent]);
+            }
+            let words = local.hint.get(1..).unwrap_or_default();
+            agree[c] &= *properties[c].get_or_insert(words) == words;
         }
     }
     let mut types: Vec<TypeDef> = Vec::with_capacity(class_count);
@@ -40,12 +57,18 @@ pub(super) fn merge(files: &[SpecFile], converted: Converted, diags: &mut Diagno
         let local = &locals[rep];
         let mut files_of = std::mem::take(&mut members_files[c]);
         files_of.sort_unstable();
+        let shared = parents[c].len() > 1;
+        let shared_hint = match properties[c] {
+            Some(words) if shared && agree[c] && !words.is_empty() => Some(words.to_vec()),
+            _ => None,
+        };
         types.push(TypeDef {
             hint: local.hint.clone(),
+            shared_hint,
             variant: 0,
             files: files_of,
             pointer: local.pointer.clone(),
-            owner: local.parent.map(|p| TypeId(class[p])),
+            owner: local.parent.filter(|_| !shared).map(|p| TypeId(class[p])),
             docs: local.docs.clone(),
             kind: remap_kind(&local.kind, &class),
         });
@@ -95,9 +118,14 @@ fn refine(locals: &[LocalType]) -> Vec<usize> {
 }
 
 fn signature(local: &LocalType, class: &[usize], out: &mut String) {
-    for word in &local.hint {
-        out.push_str(word);
-        out.push('\u{1f}');
+    if local.parent.is_some() {
+        // Inline: the shape alone (a definition never merges with an inline type).
+        out.push_str("inline\u{1f}");
+    } else {
+        for word in &local.hint {
+            out.push_str(word);
+            out.push('\u{1f}');
+        }
     }
     match &local.kind {
         TypeKind::Struct(def) => {

@@ -59,6 +59,10 @@ pub struct TypeDef {
     /// Words to name it by: the definition name, then property names for inline types
     /// (`["CreateFunctionRequestBody", "runtime"]`).
     pub hint: Vec<String>,
+    /// For an inline type standing for identical inline schemas under several parents: the
+    /// property words all of them share (`["runtime"]`, `["tags", "item"]`), if they do.
+    /// Such a type has no owner (it gets a module of its own).
+    pub shared_hint: Option<Vec<String>>,
     /// 0 for the variant of this hint used by the most files; 1, 2, ... for other variants
     /// of a same-name definition that differs between files.
     pub variant: usize,

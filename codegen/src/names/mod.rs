@@ -4,6 +4,7 @@
 //! spec word yields a valid identifier, and collisions get numbered suffixes.
 
 mod ident;
+mod inline;
 mod operations;
 mod variants;
 
@@ -107,7 +108,7 @@ fn claim_variant(taken: &mut Taken, candidate: String, value: &str) -> String {
 pub fn assign(model: &Model) -> Names {
     let mut names = Names::default();
     let naming_files = variants::naming_files(model);
-    let candidates: Vec<(String, bool)> = model
+    let mut candidates: Vec<(String, bool)> = model
         .types
         .iter()
         .zip(&naming_files)
@@ -118,6 +119,7 @@ pub fn assign(model: &Model) -> Names {
             (candidate, exact)
         })
         .collect();
+    inline::prefer_property_names(model, &mut candidates);
     names.types = Taken::default().claim_all(&candidates, false);
     for name in &names.types {
         if PRELUDE_TYPES.contains(&name.as_str()) {

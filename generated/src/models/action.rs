@@ -13,3 +13,11 @@ pub struct Action {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl Action {
+    /// Sets `function_ref`.
+    pub fn with_function_ref(mut self, value: impl Into<FunctionRef>) -> Self {
+        self.function_ref = Some(value.into());
+        self
+    }
+}

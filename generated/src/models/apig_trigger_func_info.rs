@@ -31,15 +31,77 @@ pub struct ApigTriggerFuncInfo {
 }
 
 impl ApigTriggerFuncInfo {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(timeout: i32) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(timeout: impl Into<i32>) -> Self {
         Self {
             function_urn: None,
             invocation_type: None,
-            timeout,
+            timeout: timeout.into(),
             version: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ApigTriggerFuncInfoBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ApigTriggerFuncInfoBuilder {
+        ApigTriggerFuncInfoBuilder::default()
+    }
+}
+
+/// Builds a [`ApigTriggerFuncInfo`] property by property; see [`ApigTriggerFuncInfo::builder`].
+#[derive(Default)]
+pub struct ApigTriggerFuncInfoBuilder {
+    function_urn: Option<String>,
+    invocation_type: Option<ApigTriggerFuncInfoInvocationType>,
+    timeout: Option<i32>,
+    version: Option<String>,
+}
+
+impl ApigTriggerFuncInfoBuilder {
+    /// Sets `function_urn`.
+    pub fn function_urn(mut self, value: impl Into<String>) -> Self {
+        self.function_urn = Some(value.into());
+        self
+    }
+    /// Sets `invocation_type`.
+    pub fn invocation_type(
+        mut self,
+        value: impl Into<ApigTriggerFuncInfoInvocationType>,
+    ) -> Self {
+        self.invocation_type = Some(value.into());
+        self
+    }
+    /// Sets `timeout`.
+    pub fn timeout(mut self, value: impl Into<i32>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ApigTriggerFuncInfo, crate::Error> {
+        const TYPE: &str = "ApigTriggerFuncInfo";
+        Ok(ApigTriggerFuncInfo {
+            function_urn: self.function_urn,
+            invocation_type: self.invocation_type,
+            timeout: match self.timeout {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "timeout"),
+                    );
+                }
+            },
+            version: self.version,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }
 

@@ -13,11 +13,49 @@ pub struct AsyncInvokeFunctionResponseBody {
 }
 
 impl AsyncInvokeFunctionResponseBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(request_id: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(request_id: impl Into<String>) -> Self {
         Self {
-            request_id,
+            request_id: request_id.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](AsyncInvokeFunctionResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> AsyncInvokeFunctionResponseBodyBuilder {
+        AsyncInvokeFunctionResponseBodyBuilder::default()
+    }
+}
+
+/// Builds a [`AsyncInvokeFunctionResponseBody`] property by property; see [`AsyncInvokeFunctionResponseBody::builder`].
+#[derive(Default)]
+pub struct AsyncInvokeFunctionResponseBodyBuilder {
+    request_id: Option<String>,
+}
+
+impl AsyncInvokeFunctionResponseBodyBuilder {
+    /// Sets `request_id`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<AsyncInvokeFunctionResponseBody, crate::Error> {
+        const TYPE: &str = "AsyncInvokeFunctionResponseBody";
+        Ok(AsyncInvokeFunctionResponseBody {
+            request_id: match self.request_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "request_id"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -25,17 +25,75 @@ pub struct CallbackWorkflowRequestBody {
 }
 
 impl CallbackWorkflowRequestBody {
-    /// A value with the required properties set and every optional one absent.
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
     pub fn new(
-        output: serde_json::Value,
-        result: CallbackWorkflowRequestBodyResult,
+        output: impl Into<serde_json::Value>,
+        result: impl Into<CallbackWorkflowRequestBodyResult>,
     ) -> Self {
         Self {
             error: None,
-            output,
-            result,
+            output: output.into(),
+            result: result.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](CallbackWorkflowRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> CallbackWorkflowRequestBodyBuilder {
+        CallbackWorkflowRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`CallbackWorkflowRequestBody`] property by property; see [`CallbackWorkflowRequestBody::builder`].
+#[derive(Default)]
+pub struct CallbackWorkflowRequestBodyBuilder {
+    error: Option<String>,
+    output: Option<serde_json::Value>,
+    result: Option<CallbackWorkflowRequestBodyResult>,
+}
+
+impl CallbackWorkflowRequestBodyBuilder {
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `result`.
+    pub fn result(
+        mut self,
+        value: impl Into<CallbackWorkflowRequestBodyResult>,
+    ) -> Self {
+        self.result = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<CallbackWorkflowRequestBody, crate::Error> {
+        const TYPE: &str = "CallbackWorkflowRequestBody";
+        Ok(CallbackWorkflowRequestBody {
+            error: self.error,
+            output: match self.output {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "output"));
+                }
+            },
+            result: match self.result {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "result"));
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }
 

@@ -24,13 +24,61 @@ pub struct CancelAsyncInvocationRequestBody {
 }
 
 impl CancelAsyncInvocationRequestBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(request_id: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(request_id: impl Into<String>) -> Self {
         Self {
-            request_id,
+            request_id: request_id.into(),
             type_: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](CancelAsyncInvocationRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> CancelAsyncInvocationRequestBodyBuilder {
+        CancelAsyncInvocationRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`CancelAsyncInvocationRequestBody`] property by property; see [`CancelAsyncInvocationRequestBody::builder`].
+#[derive(Default)]
+pub struct CancelAsyncInvocationRequestBodyBuilder {
+    request_id: Option<String>,
+    type_: Option<CancelAsyncInvocationRequestBodyType>,
+}
+
+impl CancelAsyncInvocationRequestBodyBuilder {
+    /// Sets `request_id`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets `type_`.
+    pub fn type_(
+        mut self,
+        value: impl Into<CancelAsyncInvocationRequestBodyType>,
+    ) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<CancelAsyncInvocationRequestBody, crate::Error> {
+        const TYPE: &str = "CancelAsyncInvocationRequestBody";
+        Ok(CancelAsyncInvocationRequestBody {
+            request_id: match self.request_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "request_id"),
+                    );
+                }
+            },
+            type_: self.type_,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }
 

@@ -16,12 +16,62 @@ pub struct CreateEventRequestBody {
 }
 
 impl CreateEventRequestBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(content: String, name: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(content: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
-            content,
-            name,
+            content: content.into(),
+            name: name.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](CreateEventRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> CreateEventRequestBodyBuilder {
+        CreateEventRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`CreateEventRequestBody`] property by property; see [`CreateEventRequestBody::builder`].
+#[derive(Default)]
+pub struct CreateEventRequestBodyBuilder {
+    content: Option<String>,
+    name: Option<String>,
+}
+
+impl CreateEventRequestBodyBuilder {
+    /// Sets `content`.
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<CreateEventRequestBody, crate::Error> {
+        const TYPE: &str = "CreateEventRequestBody";
+        Ok(CreateEventRequestBody {
+            content: match self.content {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "content"),
+                    );
+                }
+            },
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

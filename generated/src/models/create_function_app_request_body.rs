@@ -26,3 +26,39 @@ pub struct CreateFunctionAppRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl CreateFunctionAppRequestBody {
+    /// Sets `agency_name`.
+    pub fn with_agency_name(mut self, value: impl Into<String>) -> Self {
+        self.agency_name = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `enterprise_project_id`.
+    pub fn with_enterprise_project_id(mut self, value: impl Into<String>) -> Self {
+        self.enterprise_project_id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `params`.
+    pub fn with_params(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, String>>,
+    ) -> Self {
+        self.params = Some(value.into());
+        self
+    }
+    /// Sets `template_id`.
+    pub fn with_template_id(mut self, value: impl Into<String>) -> Self {
+        self.template_id = Some(value.into());
+        self
+    }
+}

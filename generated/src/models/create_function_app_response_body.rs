@@ -11,3 +11,11 @@ pub struct CreateFunctionAppResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl CreateFunctionAppResponseBody {
+    /// Sets `application_id`.
+    pub fn with_application_id(mut self, value: impl Into<String>) -> Self {
+        self.application_id = Some(value.into());
+        self
+    }
+}

@@ -26,15 +26,92 @@ pub struct CreateVersionAliasRequestBody {
 }
 
 impl CreateVersionAliasRequestBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(name: String, version: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(name: impl Into<String>, version: impl Into<String>) -> Self {
         Self {
             additional_version_strategy: None,
             additional_version_weights: None,
             description: None,
-            name,
-            version,
+            name: name.into(),
+            version: version.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](CreateVersionAliasRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> CreateVersionAliasRequestBodyBuilder {
+        CreateVersionAliasRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`CreateVersionAliasRequestBody`] property by property; see [`CreateVersionAliasRequestBody::builder`].
+#[derive(Default)]
+pub struct CreateVersionAliasRequestBodyBuilder {
+    additional_version_strategy: Option<indexmap::IndexMap<String, VersionStrategy>>,
+    additional_version_weights: Option<indexmap::IndexMap<String, i64>>,
+    description: Option<String>,
+    name: Option<String>,
+    version: Option<String>,
+}
+
+impl CreateVersionAliasRequestBodyBuilder {
+    /// Sets `additional_version_strategy`.
+    pub fn additional_version_strategy(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, VersionStrategy>>,
+    ) -> Self {
+        self.additional_version_strategy = Some(value.into());
+        self
+    }
+    /// Sets `additional_version_weights`.
+    pub fn additional_version_weights(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, i64>>,
+    ) -> Self {
+        self.additional_version_weights = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<CreateVersionAliasRequestBody, crate::Error> {
+        const TYPE: &str = "CreateVersionAliasRequestBody";
+        Ok(CreateVersionAliasRequestBody {
+            additional_version_strategy: self.additional_version_strategy,
+            additional_version_weights: self.additional_version_weights,
+            description: self.description,
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            version: match self.version {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "version"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

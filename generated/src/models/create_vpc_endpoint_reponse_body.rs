@@ -14,3 +14,16 @@ pub struct CreateVpcEndpointReponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl CreateVpcEndpointReponseBody {
+    /// Sets `address`.
+    pub fn with_address(mut self, value: impl Into<String>) -> Self {
+        self.address = Some(value.into());
+        self
+    }
+    /// Sets `endpoints`.
+    pub fn with_endpoints(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.endpoints = Some(value.into());
+        self
+    }
+}

@@ -20,14 +20,78 @@ pub struct CreateVpcEndpointRequestBody {
 }
 
 impl CreateVpcEndpointRequestBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(subnet_id: String, vpc_id: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(subnet_id: impl Into<String>, vpc_id: impl Into<String>) -> Self {
         Self {
             flavor: None,
-            subnet_id,
-            vpc_id,
+            subnet_id: subnet_id.into(),
+            vpc_id: vpc_id.into(),
             xrole: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](CreateVpcEndpointRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> CreateVpcEndpointRequestBodyBuilder {
+        CreateVpcEndpointRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`CreateVpcEndpointRequestBody`] property by property; see [`CreateVpcEndpointRequestBody::builder`].
+#[derive(Default)]
+pub struct CreateVpcEndpointRequestBodyBuilder {
+    flavor: Option<String>,
+    subnet_id: Option<String>,
+    vpc_id: Option<String>,
+    xrole: Option<String>,
+}
+
+impl CreateVpcEndpointRequestBodyBuilder {
+    /// Sets `flavor`.
+    pub fn flavor(mut self, value: impl Into<String>) -> Self {
+        self.flavor = Some(value.into());
+        self
+    }
+    /// Sets `subnet_id`.
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = Some(value.into());
+        self
+    }
+    /// Sets `vpc_id`.
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets `xrole`.
+    pub fn xrole(mut self, value: impl Into<String>) -> Self {
+        self.xrole = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<CreateVpcEndpointRequestBody, crate::Error> {
+        const TYPE: &str = "CreateVpcEndpointRequestBody";
+        Ok(CreateVpcEndpointRequestBody {
+            flavor: self.flavor,
+            subnet_id: match self.subnet_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "subnet_id"),
+                    );
+                }
+            },
+            vpc_id: match self.vpc_id {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "vpc_id"));
+                }
+            },
+            xrole: self.xrole,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -24,3 +24,31 @@ pub struct CronConfig {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl CronConfig {
+    /// Sets `count`.
+    pub fn with_count(mut self, value: impl Into<i32>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `cron`.
+    pub fn with_cron(mut self, value: impl Into<String>) -> Self {
+        self.cron = Some(value.into());
+        self
+    }
+    /// Sets `expired_time`.
+    pub fn with_expired_time(mut self, value: impl Into<i64>) -> Self {
+        self.expired_time = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `start_time`.
+    pub fn with_start_time(mut self, value: impl Into<i64>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+}

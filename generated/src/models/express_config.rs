@@ -27,6 +27,14 @@ pub struct ExpressConfig {
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
+impl ExpressConfig {
+    /// Sets `log_level`.
+    pub fn with_log_level(mut self, value: impl Into<ExpressConfigLogLevel>) -> Self {
+        self.log_level = Some(value.into());
+        self
+    }
+}
+
 /// 快速模式相关配置,仅在mode配置为EXPRESS时生效
 ///
 /// 快速模式下流程的执行日志级别,当前支持:

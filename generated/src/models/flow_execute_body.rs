@@ -16,12 +16,55 @@ pub struct FlowExecuteBody {
 }
 
 impl FlowExecuteBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(input: serde_json::Value) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(input: impl Into<serde_json::Value>) -> Self {
         Self {
             headers: None,
-            input,
+            input: input.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](FlowExecuteBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> FlowExecuteBodyBuilder {
+        FlowExecuteBodyBuilder::default()
+    }
+}
+
+/// Builds a [`FlowExecuteBody`] property by property; see [`FlowExecuteBody::builder`].
+#[derive(Default)]
+pub struct FlowExecuteBodyBuilder {
+    headers: Option<serde_json::Value>,
+    input: Option<serde_json::Value>,
+}
+
+impl FlowExecuteBodyBuilder {
+    /// Sets `headers`.
+    pub fn headers(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.headers = Some(value.into());
+        self
+    }
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<FlowExecuteBody, crate::Error> {
+        const TYPE: &str = "FlowExecuteBody";
+        Ok(FlowExecuteBody {
+            headers: self.headers,
+            input: match self.input {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "input"));
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -15,3 +15,11 @@ pub struct FlowExecuteResponse {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl FlowExecuteResponse {
+    /// Sets `execution_id`.
+    pub fn with_execution_id(mut self, value: impl Into<String>) -> Self {
+        self.execution_id = Some(value.into());
+        self
+    }
+}

@@ -34,6 +34,49 @@ pub struct FlowExecutionBriefV2 {
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
+impl FlowExecutionBriefV2 {
+    /// Sets `begin_time`.
+    pub fn with_begin_time(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.begin_time = Some(value.into());
+        self
+    }
+    /// Sets `created_by`.
+    pub fn with_created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets `end_time`.
+    pub fn with_end_time(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+    /// Sets `execution_id`.
+    pub fn with_execution_id(mut self, value: impl Into<String>) -> Self {
+        self.execution_id = Some(value.into());
+        self
+    }
+    /// Sets `last_update_time`.
+    pub fn with_last_update_time(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_update_time = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn with_status(mut self, value: impl Into<FlowExecutionBriefV2Status>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `workflow_id`.
+    pub fn with_workflow_id(mut self, value: impl Into<String>) -> Self {
+        self.workflow_id = Some(value.into());
+        self
+    }
+    /// Sets `workflow_urn`.
+    pub fn with_workflow_urn(mut self, value: impl Into<String>) -> Self {
+        self.workflow_urn = Some(value.into());
+        self
+    }
+}
+
 /// 函数流执行状态
 ///
 /// Allowed values: `success`, `fail`, `running`, `timeout`, `cancel`, `scheduled`, `recovered`, `retrying`, `stopping`

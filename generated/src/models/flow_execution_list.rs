@@ -17,3 +17,11 @@ pub struct FlowExecutionList {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl FlowExecutionList {
+    /// Sets `executions`.
+    pub fn with_executions(mut self, value: impl Into<Vec<FlowExecutionBrief>>) -> Self {
+        self.executions = Some(value.into());
+        self
+    }
+}

@@ -17,3 +17,16 @@ pub struct FuncAsyncDestinationConfig {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl FuncAsyncDestinationConfig {
+    /// Sets `on_failure`.
+    pub fn with_on_failure(mut self, value: impl Into<FuncDestinationConfig>) -> Self {
+        self.on_failure = Some(value.into());
+        self
+    }
+    /// Sets `on_success`.
+    pub fn with_on_success(mut self, value: impl Into<FuncDestinationConfig>) -> Self {
+        self.on_success = Some(value.into());
+        self
+    }
+}

@@ -15,3 +15,16 @@ pub struct FuncCode {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl FuncCode {
+    /// Sets `file`.
+    pub fn with_file(mut self, value: impl Into<String>) -> Self {
+        self.file = Some(value.into());
+        self
+    }
+    /// Sets `link`.
+    pub fn with_link(mut self, value: impl Into<String>) -> Self {
+        self.link = Some(value.into());
+        self
+    }
+}

@@ -34,6 +34,22 @@ pub struct FuncDestinationConfig {
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
+impl FuncDestinationConfig {
+    /// Sets `destination`.
+    pub fn with_destination(
+        mut self,
+        value: impl Into<FuncDestinationConfigDestination>,
+    ) -> Self {
+        self.destination = Some(value.into());
+        self
+    }
+    /// Sets `param`.
+    pub fn with_param(mut self, value: impl Into<String>) -> Self {
+        self.param = Some(value.into());
+        self
+    }
+}
+
 /// 目标类型。
 ///
 /// - OBS:通知到OBS服务。

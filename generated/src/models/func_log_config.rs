@@ -21,3 +21,26 @@ pub struct FuncLogConfig {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl FuncLogConfig {
+    /// Sets `group_id`.
+    pub fn with_group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `group_name`.
+    pub fn with_group_name(mut self, value: impl Into<String>) -> Self {
+        self.group_name = Some(value.into());
+        self
+    }
+    /// Sets `stream_id`.
+    pub fn with_stream_id(mut self, value: impl Into<String>) -> Self {
+        self.stream_id = Some(value.into());
+        self
+    }
+    /// Sets `stream_name`.
+    pub fn with_stream_name(mut self, value: impl Into<String>) -> Self {
+        self.stream_name = Some(value.into());
+        self
+    }
+}

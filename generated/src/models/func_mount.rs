@@ -20,18 +20,79 @@ pub struct FuncMount {
 }
 
 impl FuncMount {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        local_mount_path: String,
-        mount_resource: String,
-        mount_type: String,
-    ) -> Self {
-        Self {
-            local_mount_path,
-            mount_resource,
-            mount_share_path: None,
-            mount_type,
+    /// A builder with a setter per property;
+    /// [`build`](FuncMountBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> FuncMountBuilder {
+        FuncMountBuilder::default()
+    }
+}
+
+/// Builds a [`FuncMount`] property by property; see [`FuncMount::builder`].
+#[derive(Default)]
+pub struct FuncMountBuilder {
+    local_mount_path: Option<String>,
+    mount_resource: Option<String>,
+    mount_share_path: Option<String>,
+    mount_type: Option<String>,
+}
+
+impl FuncMountBuilder {
+    /// Sets `local_mount_path`.
+    pub fn local_mount_path(mut self, value: impl Into<String>) -> Self {
+        self.local_mount_path = Some(value.into());
+        self
+    }
+    /// Sets `mount_resource`.
+    pub fn mount_resource(mut self, value: impl Into<String>) -> Self {
+        self.mount_resource = Some(value.into());
+        self
+    }
+    /// Sets `mount_share_path`.
+    pub fn mount_share_path(mut self, value: impl Into<String>) -> Self {
+        self.mount_share_path = Some(value.into());
+        self
+    }
+    /// Sets `mount_type`.
+    pub fn mount_type(mut self, value: impl Into<String>) -> Self {
+        self.mount_type = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<FuncMount, crate::Error> {
+        const TYPE: &str = "FuncMount";
+        Ok(FuncMount {
+            local_mount_path: match self.local_mount_path {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(
+                            TYPE,
+                            "local_mount_path",
+                        ),
+                    );
+                }
+            },
+            mount_resource: match self.mount_resource {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "mount_resource"),
+                    );
+                }
+            },
+            mount_share_path: self.mount_share_path,
+            mount_type: match self.mount_type {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "mount_type"),
+                    );
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

@@ -14,12 +14,62 @@ pub struct FuncReservedInstance {
 }
 
 impl FuncReservedInstance {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(count: i64, func_urn: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(count: impl Into<i64>, func_urn: impl Into<String>) -> Self {
         Self {
-            count,
-            func_urn,
+            count: count.into(),
+            func_urn: func_urn.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](FuncReservedInstanceBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> FuncReservedInstanceBuilder {
+        FuncReservedInstanceBuilder::default()
+    }
+}
+
+/// Builds a [`FuncReservedInstance`] property by property; see [`FuncReservedInstance::builder`].
+#[derive(Default)]
+pub struct FuncReservedInstanceBuilder {
+    count: Option<i64>,
+    func_urn: Option<String>,
+}
+
+impl FuncReservedInstanceBuilder {
+    /// Sets `count`.
+    pub fn count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `func_urn`.
+    pub fn func_urn(mut self, value: impl Into<String>) -> Self {
+        self.func_urn = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<FuncReservedInstance, crate::Error> {
+        const TYPE: &str = "FuncReservedInstance";
+        Ok(FuncReservedInstance {
+            count: match self.count {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "count"));
+                }
+            },
+            func_urn: match self.func_urn {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "func_urn"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

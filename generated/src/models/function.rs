@@ -24,13 +24,70 @@ pub struct Function {
 }
 
 impl Function {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(name: String, operation: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(name: impl Into<String>, operation: impl Into<String>) -> Self {
         Self {
             metadata: None,
-            name,
-            operation,
+            name: name.into(),
+            operation: operation.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](FunctionBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> FunctionBuilder {
+        FunctionBuilder::default()
+    }
+}
+
+/// Builds a [`Function`] property by property; see [`Function::builder`].
+#[derive(Default)]
+pub struct FunctionBuilder {
+    metadata: Option<serde_json::Value>,
+    name: Option<String>,
+    operation: Option<String>,
+}
+
+impl FunctionBuilder {
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `operation`.
+    pub fn operation(mut self, value: impl Into<String>) -> Self {
+        self.operation = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<Function, crate::Error> {
+        const TYPE: &str = "Function";
+        Ok(Function {
+            metadata: self.metadata,
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            operation: match self.operation {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "operation"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

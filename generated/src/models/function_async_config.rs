@@ -25,19 +25,95 @@ pub struct FunctionAsyncConfig {
 }
 
 impl FunctionAsyncConfig {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        destination_config: FuncAsyncDestinationConfig,
-        max_async_event_age_in_seconds: i64,
-        max_async_retry_attempts: i64,
+    /// A builder with a setter per property;
+    /// [`build`](FunctionAsyncConfigBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> FunctionAsyncConfigBuilder {
+        FunctionAsyncConfigBuilder::default()
+    }
+}
+
+/// Builds a [`FunctionAsyncConfig`] property by property; see [`FunctionAsyncConfig::builder`].
+#[derive(Default)]
+pub struct FunctionAsyncConfigBuilder {
+    created_time: Option<String>,
+    destination_config: Option<FuncAsyncDestinationConfig>,
+    last_modified: Option<String>,
+    max_async_event_age_in_seconds: Option<i64>,
+    max_async_retry_attempts: Option<i64>,
+}
+
+impl FunctionAsyncConfigBuilder {
+    /// Sets `created_time`.
+    pub fn created_time(mut self, value: impl Into<String>) -> Self {
+        self.created_time = Some(value.into());
+        self
+    }
+    /// Sets `destination_config`.
+    pub fn destination_config(
+        mut self,
+        value: impl Into<FuncAsyncDestinationConfig>,
     ) -> Self {
-        Self {
-            created_time: None,
-            destination_config,
-            last_modified: None,
-            max_async_event_age_in_seconds,
-            max_async_retry_attempts,
+        self.destination_config = Some(value.into());
+        self
+    }
+    /// Sets `last_modified`.
+    pub fn last_modified(mut self, value: impl Into<String>) -> Self {
+        self.last_modified = Some(value.into());
+        self
+    }
+    /// Sets `max_async_event_age_in_seconds`.
+    pub fn max_async_event_age_in_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.max_async_event_age_in_seconds = Some(value.into());
+        self
+    }
+    /// Sets `max_async_retry_attempts`.
+    pub fn max_async_retry_attempts(mut self, value: impl Into<i64>) -> Self {
+        self.max_async_retry_attempts = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<FunctionAsyncConfig, crate::Error> {
+        const TYPE: &str = "FunctionAsyncConfig";
+        Ok(FunctionAsyncConfig {
+            created_time: self.created_time,
+            destination_config: match self.destination_config {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(
+                            TYPE,
+                            "destination_config",
+                        ),
+                    );
+                }
+            },
+            last_modified: self.last_modified,
+            max_async_event_age_in_seconds: match self.max_async_event_age_in_seconds {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(
+                            TYPE,
+                            "max_async_event_age_in_seconds",
+                        ),
+                    );
+                }
+            },
+            max_async_retry_attempts: match self.max_async_retry_attempts {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(
+                            TYPE,
+                            "max_async_retry_attempts",
+                        ),
+                    );
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

@@ -14,3 +14,16 @@ pub struct FunctionMetric {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl FunctionMetric {
+    /// Sets `key`.
+    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `value`.
+    pub fn with_value(mut self, value: impl Into<i64>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}

@@ -33,14 +33,76 @@ pub struct FunctionRef {
 }
 
 impl FunctionRef {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(arguments: serde_json::Value, ref_name: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(
+        arguments: impl Into<serde_json::Value>,
+        ref_name: impl Into<String>,
+    ) -> Self {
         Self {
-            arguments,
+            arguments: arguments.into(),
             invoke_mode: None,
-            ref_name,
+            ref_name: ref_name.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](FunctionRefBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> FunctionRefBuilder {
+        FunctionRefBuilder::default()
+    }
+}
+
+/// Builds a [`FunctionRef`] property by property; see [`FunctionRef::builder`].
+#[derive(Default)]
+pub struct FunctionRefBuilder {
+    arguments: Option<serde_json::Value>,
+    invoke_mode: Option<FunctionRefInvokeMode>,
+    ref_name: Option<String>,
+}
+
+impl FunctionRefBuilder {
+    /// Sets `arguments`.
+    pub fn arguments(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.arguments = Some(value.into());
+        self
+    }
+    /// Sets `invoke_mode`.
+    pub fn invoke_mode(mut self, value: impl Into<FunctionRefInvokeMode>) -> Self {
+        self.invoke_mode = Some(value.into());
+        self
+    }
+    /// Sets `ref_name`.
+    pub fn ref_name(mut self, value: impl Into<String>) -> Self {
+        self.ref_name = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<FunctionRef, crate::Error> {
+        const TYPE: &str = "FunctionRef";
+        Ok(FunctionRef {
+            arguments: match self.arguments {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "arguments"),
+                    );
+                }
+            },
+            invoke_mode: self.invoke_mode,
+            ref_name: match self.ref_name {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "ref_name"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }
 

@@ -22,20 +22,90 @@ pub struct ImportFunctionRequestBody {
 }
 
 impl ImportFunctionRequestBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        file_code: String,
-        file_name: String,
-        file_type: String,
-        func_name: String,
-    ) -> Self {
-        Self {
-            file_code,
-            file_name,
-            file_type,
-            func_name,
-            package: None,
+    /// A builder with a setter per property;
+    /// [`build`](ImportFunctionRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ImportFunctionRequestBodyBuilder {
+        ImportFunctionRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`ImportFunctionRequestBody`] property by property; see [`ImportFunctionRequestBody::builder`].
+#[derive(Default)]
+pub struct ImportFunctionRequestBodyBuilder {
+    file_code: Option<String>,
+    file_name: Option<String>,
+    file_type: Option<String>,
+    func_name: Option<String>,
+    package: Option<String>,
+}
+
+impl ImportFunctionRequestBodyBuilder {
+    /// Sets `file_code`.
+    pub fn file_code(mut self, value: impl Into<String>) -> Self {
+        self.file_code = Some(value.into());
+        self
+    }
+    /// Sets `file_name`.
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+    /// Sets `file_type`.
+    pub fn file_type(mut self, value: impl Into<String>) -> Self {
+        self.file_type = Some(value.into());
+        self
+    }
+    /// Sets `func_name`.
+    pub fn func_name(mut self, value: impl Into<String>) -> Self {
+        self.func_name = Some(value.into());
+        self
+    }
+    /// Sets `package`.
+    pub fn package(mut self, value: impl Into<String>) -> Self {
+        self.package = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ImportFunctionRequestBody, crate::Error> {
+        const TYPE: &str = "ImportFunctionRequestBody";
+        Ok(ImportFunctionRequestBody {
+            file_code: match self.file_code {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "file_code"),
+                    );
+                }
+            },
+            file_name: match self.file_name {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "file_name"),
+                    );
+                }
+            },
+            file_type: match self.file_type {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "file_type"),
+                    );
+                }
+            },
+            func_name: match self.func_name {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "func_name"),
+                    );
+                }
+            },
+            package: self.package,
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

@@ -21,3 +21,26 @@ pub struct InvokeFunctionResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl InvokeFunctionResponseBody {
+    /// Sets `log`.
+    pub fn with_log(mut self, value: impl Into<String>) -> Self {
+        self.log = Some(value.into());
+        self
+    }
+    /// Sets `request_id`.
+    pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets `result`.
+    pub fn with_result(mut self, value: impl Into<String>) -> Self {
+        self.result = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn with_status(mut self, value: impl Into<i32>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+}

@@ -19,3 +19,24 @@ pub struct ListAppTemplatesResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ListAppTemplatesResponseBody {
+    /// Sets `count`.
+    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `next_marker`.
+    pub fn with_next_marker(mut self, value: impl Into<i64>) -> Self {
+        self.next_marker = Some(value.into());
+        self
+    }
+    /// Sets `templates`.
+    pub fn with_templates(
+        mut self,
+        value: impl Into<Vec<ListAppTemplatesResult>>,
+    ) -> Self {
+        self.templates = Some(value.into());
+        self
+    }
+}

@@ -19,3 +19,24 @@ pub struct ListDependencyVersionsResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ListDependencyVersionsResponseBody {
+    /// Sets `count`.
+    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `dependencies`.
+    pub fn with_dependencies(
+        mut self,
+        value: impl Into<Vec<ListDependencyVersionsResult>>,
+    ) -> Self {
+        self.dependencies = Some(value.into());
+        self
+    }
+    /// Sets `next_marker`.
+    pub fn with_next_marker(mut self, value: impl Into<i64>) -> Self {
+        self.next_marker = Some(value.into());
+        self
+    }
+}

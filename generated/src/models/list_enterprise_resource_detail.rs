@@ -12,3 +12,11 @@ pub struct ListEnterpriseResourceDetail {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ListEnterpriseResourceDetail {
+    /// Sets `detail_id`.
+    pub fn with_detail_id(mut self, value: impl Into<String>) -> Self {
+        self.detail_id = Some(value.into());
+        self
+    }
+}

@@ -28,3 +28,36 @@ pub struct ListEnterpriseResourceRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ListEnterpriseResourceRequestBody {
+    /// Sets `action`.
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+    /// Sets `matches`.
+    pub fn with_matches(mut self, value: impl Into<Vec<KvItem>>) -> Self {
+        self.matches = Some(value.into());
+        self
+    }
+    /// Sets `offset`.
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = Some(value.into());
+        self
+    }
+    /// Sets `sys_tags`.
+    pub fn with_sys_tags(mut self, value: impl Into<Vec<TagItem>>) -> Self {
+        self.sys_tags = Some(value.into());
+        self
+    }
+    /// Sets `without_any_tag`.
+    pub fn with_without_any_tag(mut self, value: impl Into<bool>) -> Self {
+        self.without_any_tag = Some(value.into());
+        self
+    }
+}

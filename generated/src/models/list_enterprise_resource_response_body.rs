@@ -17,3 +17,19 @@ pub struct ListEnterpriseResourceResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ListEnterpriseResourceResponseBody {
+    /// Sets `resources`.
+    pub fn with_resources(
+        mut self,
+        value: impl Into<Vec<ListEnterpriseResourceResult>>,
+    ) -> Self {
+        self.resources = Some(value.into());
+        self
+    }
+    /// Sets `total_count`.
+    pub fn with_total_count(mut self, value: impl Into<i64>) -> Self {
+        self.total_count = Some(value.into());
+        self
+    }
+}

@@ -24,3 +24,34 @@ pub struct ListEnterpriseResourceResult {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ListEnterpriseResourceResult {
+    /// Sets `resource_detail`.
+    pub fn with_resource_detail(
+        mut self,
+        value: impl Into<ListEnterpriseResourceDetail>,
+    ) -> Self {
+        self.resource_detail = Some(value.into());
+        self
+    }
+    /// Sets `resource_id`.
+    pub fn with_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_id = Some(value.into());
+        self
+    }
+    /// Sets `resource_name`.
+    pub fn with_resource_name(mut self, value: impl Into<String>) -> Self {
+        self.resource_name = Some(value.into());
+        self
+    }
+    /// Sets `sys_tags`.
+    pub fn with_sys_tags(mut self, value: impl Into<Vec<KvItem>>) -> Self {
+        self.sys_tags = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    pub fn with_tags(mut self, value: impl Into<Vec<KvItem>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+}

@@ -19,3 +19,24 @@ pub struct ListFunctionApplicationsResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ListFunctionApplicationsResponseBody {
+    /// Sets `applications`.
+    pub fn with_applications(
+        mut self,
+        value: impl Into<Vec<ListFunctionApplicationResult>>,
+    ) -> Self {
+        self.applications = Some(value.into());
+        self
+    }
+    /// Sets `count`.
+    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `next_marker`.
+    pub fn with_next_marker(mut self, value: impl Into<i64>) -> Self {
+        self.next_marker = Some(value.into());
+        self
+    }
+}

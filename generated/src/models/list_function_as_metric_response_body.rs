@@ -19,3 +19,21 @@ pub struct ListFunctionAsMetricResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ListFunctionAsMetricResponseBody {
+    /// Sets `count`.
+    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `next_marker`.
+    pub fn with_next_marker(mut self, value: impl Into<i64>) -> Self {
+        self.next_marker = Some(value.into());
+        self
+    }
+    /// Sets `values`.
+    pub fn with_values(mut self, value: impl Into<Vec<FunctionMetric>>) -> Self {
+        self.values = Some(value.into());
+        self
+    }
+}

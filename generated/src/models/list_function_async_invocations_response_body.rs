@@ -20,3 +20,24 @@ pub struct ListFunctionAsyncInvocationsResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ListFunctionAsyncInvocationsResponseBody {
+    /// Sets `count`.
+    pub fn with_count(mut self, value: impl Into<i32>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `invocations`.
+    pub fn with_invocations(
+        mut self,
+        value: impl Into<Vec<ListFunctionAsyncInvocationsResult>>,
+    ) -> Self {
+        self.invocations = Some(value.into());
+        self
+    }
+    /// Sets `next_marker`.
+    pub fn with_next_marker(mut self, value: impl Into<i32>) -> Self {
+        self.next_marker = Some(value.into());
+        self
+    }
+}

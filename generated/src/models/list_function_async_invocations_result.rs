@@ -40,6 +40,42 @@ pub struct ListFunctionAsyncInvocationsResult {
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
+impl ListFunctionAsyncInvocationsResult {
+    /// Sets `end_time`.
+    pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+    /// Sets `error_code`.
+    pub fn with_error_code(mut self, value: impl Into<i64>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets `error_message`.
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// Sets `request_id`.
+    pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets `start_time`.
+    pub fn with_start_time(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn with_status(
+        mut self,
+        value: impl Into<ListFunctionAsyncInvocationsResultStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+}
+
 /// 异步调用状态,支持5种状态
 ///
 /// WAIT: 等待

@@ -24,13 +24,75 @@ pub struct ListFunctionAsyncInvokeConfigResponseBody {
 }
 
 impl ListFunctionAsyncInvokeConfigResponseBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(async_invoke_configs: Vec<ListFunctionAsyncInvokeConfigResult>) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(
+        async_invoke_configs: impl Into<Vec<ListFunctionAsyncInvokeConfigResult>>,
+    ) -> Self {
         Self {
-            async_invoke_configs,
+            async_invoke_configs: async_invoke_configs.into(),
             count: None,
             page_info: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ListFunctionAsyncInvokeConfigResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ListFunctionAsyncInvokeConfigResponseBodyBuilder {
+        ListFunctionAsyncInvokeConfigResponseBodyBuilder::default()
+    }
+}
+
+/// Builds a [`ListFunctionAsyncInvokeConfigResponseBody`] property by property; see [`ListFunctionAsyncInvokeConfigResponseBody::builder`].
+#[derive(Default)]
+pub struct ListFunctionAsyncInvokeConfigResponseBodyBuilder {
+    async_invoke_configs: Option<Vec<ListFunctionAsyncInvokeConfigResult>>,
+    count: Option<i64>,
+    page_info: Option<PageInfo>,
+}
+
+impl ListFunctionAsyncInvokeConfigResponseBodyBuilder {
+    /// Sets `async_invoke_configs`.
+    pub fn async_invoke_configs(
+        mut self,
+        value: impl Into<Vec<ListFunctionAsyncInvokeConfigResult>>,
+    ) -> Self {
+        self.async_invoke_configs = Some(value.into());
+        self
+    }
+    /// Sets `count`.
+    pub fn count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `page_info`.
+    pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
+        self.page_info = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(
+        self,
+    ) -> Result<ListFunctionAsyncInvokeConfigResponseBody, crate::Error> {
+        const TYPE: &str = "ListFunctionAsyncInvokeConfigResponseBody";
+        Ok(ListFunctionAsyncInvokeConfigResponseBody {
+            async_invoke_configs: match self.async_invoke_configs {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(
+                            TYPE,
+                            "async_invoke_configs",
+                        ),
+                    );
+                }
+            },
+            count: self.count,
+            page_info: self.page_info,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

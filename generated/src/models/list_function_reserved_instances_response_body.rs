@@ -19,16 +19,83 @@ pub struct ListFunctionReservedInstancesResponseBody {
 }
 
 impl ListFunctionReservedInstancesResponseBody {
-    /// A value with the required properties set and every optional one absent.
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
     pub fn new(
-        page_info: PageInfo,
-        reservedinstances: Vec<FuncReservedInstance>,
+        page_info: impl Into<PageInfo>,
+        reservedinstances: impl Into<Vec<FuncReservedInstance>>,
     ) -> Self {
         Self {
             count: None,
-            page_info,
-            reservedinstances,
+            page_info: page_info.into(),
+            reservedinstances: reservedinstances.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ListFunctionReservedInstancesResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ListFunctionReservedInstancesResponseBodyBuilder {
+        ListFunctionReservedInstancesResponseBodyBuilder::default()
+    }
+}
+
+/// Builds a [`ListFunctionReservedInstancesResponseBody`] property by property; see [`ListFunctionReservedInstancesResponseBody::builder`].
+#[derive(Default)]
+pub struct ListFunctionReservedInstancesResponseBodyBuilder {
+    count: Option<i64>,
+    page_info: Option<PageInfo>,
+    reservedinstances: Option<Vec<FuncReservedInstance>>,
+}
+
+impl ListFunctionReservedInstancesResponseBodyBuilder {
+    /// Sets `count`.
+    pub fn count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `page_info`.
+    pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
+        self.page_info = Some(value.into());
+        self
+    }
+    /// Sets `reservedinstances`.
+    pub fn reservedinstances(
+        mut self,
+        value: impl Into<Vec<FuncReservedInstance>>,
+    ) -> Self {
+        self.reservedinstances = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(
+        self,
+    ) -> Result<ListFunctionReservedInstancesResponseBody, crate::Error> {
+        const TYPE: &str = "ListFunctionReservedInstancesResponseBody";
+        Ok(ListFunctionReservedInstancesResponseBody {
+            count: self.count,
+            page_info: match self.page_info {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "page_info"),
+                    );
+                }
+            },
+            reservedinstances: match self.reservedinstances {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(
+                            TYPE,
+                            "reservedinstances",
+                        ),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -41,3 +41,68 @@ pub struct ListFunctionStatisticsResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ListFunctionStatisticsResponseBody {
+    /// Sets `concurrency_num`.
+    pub fn with_concurrency_num(
+        mut self,
+        value: impl Into<Vec<SlaReportsValue>>,
+    ) -> Self {
+        self.concurrency_num = Some(value.into());
+        self
+    }
+    /// Sets `count`.
+    pub fn with_count(mut self, value: impl Into<Vec<SlaReportsValue>>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `duration`.
+    pub fn with_duration(mut self, value: impl Into<Vec<SlaReportsValue>>) -> Self {
+        self.duration = Some(value.into());
+        self
+    }
+    /// Sets `fail_count`.
+    pub fn with_fail_count(mut self, value: impl Into<Vec<SlaReportsValue>>) -> Self {
+        self.fail_count = Some(value.into());
+        self
+    }
+    /// Sets `function_error_count`.
+    pub fn with_function_error_count(
+        mut self,
+        value: impl Into<Vec<SlaReportsValue>>,
+    ) -> Self {
+        self.function_error_count = Some(value.into());
+        self
+    }
+    /// Sets `max_duration`.
+    pub fn with_max_duration(mut self, value: impl Into<Vec<SlaReportsValue>>) -> Self {
+        self.max_duration = Some(value.into());
+        self
+    }
+    /// Sets `min_duration`.
+    pub fn with_min_duration(mut self, value: impl Into<Vec<SlaReportsValue>>) -> Self {
+        self.min_duration = Some(value.into());
+        self
+    }
+    /// Sets `reject_count`.
+    pub fn with_reject_count(mut self, value: impl Into<Vec<SlaReportsValue>>) -> Self {
+        self.reject_count = Some(value.into());
+        self
+    }
+    /// Sets `reserved_instance_num`.
+    pub fn with_reserved_instance_num(
+        mut self,
+        value: impl Into<Vec<SlaReportsValue>>,
+    ) -> Self {
+        self.reserved_instance_num = Some(value.into());
+        self
+    }
+    /// Sets `system_error_count`.
+    pub fn with_system_error_count(
+        mut self,
+        value: impl Into<Vec<SlaReportsValue>>,
+    ) -> Self {
+        self.system_error_count = Some(value.into());
+        self
+    }
+}

@@ -17,12 +17,62 @@ pub struct ListFunctionTagsResponseBody {
 }
 
 impl ListFunctionTagsResponseBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(sys_tags: Vec<KvItem>, tags: Vec<KvItem>) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(sys_tags: impl Into<Vec<KvItem>>, tags: impl Into<Vec<KvItem>>) -> Self {
         Self {
-            sys_tags,
-            tags,
+            sys_tags: sys_tags.into(),
+            tags: tags.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ListFunctionTagsResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ListFunctionTagsResponseBodyBuilder {
+        ListFunctionTagsResponseBodyBuilder::default()
+    }
+}
+
+/// Builds a [`ListFunctionTagsResponseBody`] property by property; see [`ListFunctionTagsResponseBody::builder`].
+#[derive(Default)]
+pub struct ListFunctionTagsResponseBodyBuilder {
+    sys_tags: Option<Vec<KvItem>>,
+    tags: Option<Vec<KvItem>>,
+}
+
+impl ListFunctionTagsResponseBodyBuilder {
+    /// Sets `sys_tags`.
+    pub fn sys_tags(mut self, value: impl Into<Vec<KvItem>>) -> Self {
+        self.sys_tags = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl Into<Vec<KvItem>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ListFunctionTagsResponseBody, crate::Error> {
+        const TYPE: &str = "ListFunctionTagsResponseBody";
+        Ok(ListFunctionTagsResponseBody {
+            sys_tags: match self.sys_tags {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "sys_tags"),
+                    );
+                }
+            },
+            tags: match self.tags {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "tags"));
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

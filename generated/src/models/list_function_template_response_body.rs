@@ -16,15 +16,70 @@ pub struct ListFunctionTemplateResponseBody {
 }
 
 impl ListFunctionTemplateResponseBody {
-    /// A value with the required properties set and every optional one absent.
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
     pub fn new(
-        func_templates: Vec<ShowFunctionTemplateResponseBody>,
-        next_marker: i32,
+        func_templates: impl Into<Vec<ShowFunctionTemplateResponseBody>>,
+        next_marker: impl Into<i32>,
     ) -> Self {
         Self {
-            func_templates,
-            next_marker,
+            func_templates: func_templates.into(),
+            next_marker: next_marker.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ListFunctionTemplateResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ListFunctionTemplateResponseBodyBuilder {
+        ListFunctionTemplateResponseBodyBuilder::default()
+    }
+}
+
+/// Builds a [`ListFunctionTemplateResponseBody`] property by property; see [`ListFunctionTemplateResponseBody::builder`].
+#[derive(Default)]
+pub struct ListFunctionTemplateResponseBodyBuilder {
+    func_templates: Option<Vec<ShowFunctionTemplateResponseBody>>,
+    next_marker: Option<i32>,
+}
+
+impl ListFunctionTemplateResponseBodyBuilder {
+    /// Sets `func_templates`.
+    pub fn func_templates(
+        mut self,
+        value: impl Into<Vec<ShowFunctionTemplateResponseBody>>,
+    ) -> Self {
+        self.func_templates = Some(value.into());
+        self
+    }
+    /// Sets `next_marker`.
+    pub fn next_marker(mut self, value: impl Into<i32>) -> Self {
+        self.next_marker = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ListFunctionTemplateResponseBody, crate::Error> {
+        const TYPE: &str = "ListFunctionTemplateResponseBody";
+        Ok(ListFunctionTemplateResponseBody {
+            func_templates: match self.func_templates {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "func_templates"),
+                    );
+                }
+            },
+            next_marker: match self.next_marker {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "next_marker"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

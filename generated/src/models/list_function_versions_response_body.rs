@@ -20,13 +20,75 @@ pub struct ListFunctionVersionsResponseBody {
 }
 
 impl ListFunctionVersionsResponseBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(next_marker: i64, versions: Vec<ListFunctionVersionResult>) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(
+        next_marker: impl Into<i64>,
+        versions: impl Into<Vec<ListFunctionVersionResult>>,
+    ) -> Self {
         Self {
             count: None,
-            next_marker,
-            versions,
+            next_marker: next_marker.into(),
+            versions: versions.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ListFunctionVersionsResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ListFunctionVersionsResponseBodyBuilder {
+        ListFunctionVersionsResponseBodyBuilder::default()
+    }
+}
+
+/// Builds a [`ListFunctionVersionsResponseBody`] property by property; see [`ListFunctionVersionsResponseBody::builder`].
+#[derive(Default)]
+pub struct ListFunctionVersionsResponseBodyBuilder {
+    count: Option<i64>,
+    next_marker: Option<i64>,
+    versions: Option<Vec<ListFunctionVersionResult>>,
+}
+
+impl ListFunctionVersionsResponseBodyBuilder {
+    /// Sets `count`.
+    pub fn count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `next_marker`.
+    pub fn next_marker(mut self, value: impl Into<i64>) -> Self {
+        self.next_marker = Some(value.into());
+        self
+    }
+    /// Sets `versions`.
+    pub fn versions(mut self, value: impl Into<Vec<ListFunctionVersionResult>>) -> Self {
+        self.versions = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ListFunctionVersionsResponseBody, crate::Error> {
+        const TYPE: &str = "ListFunctionVersionsResponseBody";
+        Ok(ListFunctionVersionsResponseBody {
+            count: self.count,
+            next_marker: match self.next_marker {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "next_marker"),
+                    );
+                }
+            },
+            versions: match self.versions {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "versions"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -22,13 +22,75 @@ pub struct ListFunctionsResponseBody {
 }
 
 impl ListFunctionsResponseBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(functions: Vec<ListFunctionResult>, next_marker: i32) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(
+        functions: impl Into<Vec<ListFunctionResult>>,
+        next_marker: impl Into<i32>,
+    ) -> Self {
         Self {
             count: None,
-            functions,
-            next_marker,
+            functions: functions.into(),
+            next_marker: next_marker.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ListFunctionsResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ListFunctionsResponseBodyBuilder {
+        ListFunctionsResponseBodyBuilder::default()
+    }
+}
+
+/// Builds a [`ListFunctionsResponseBody`] property by property; see [`ListFunctionsResponseBody::builder`].
+#[derive(Default)]
+pub struct ListFunctionsResponseBodyBuilder {
+    count: Option<i64>,
+    functions: Option<Vec<ListFunctionResult>>,
+    next_marker: Option<i32>,
+}
+
+impl ListFunctionsResponseBodyBuilder {
+    /// Sets `count`.
+    pub fn count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `functions`.
+    pub fn functions(mut self, value: impl Into<Vec<ListFunctionResult>>) -> Self {
+        self.functions = Some(value.into());
+        self
+    }
+    /// Sets `next_marker`.
+    pub fn next_marker(mut self, value: impl Into<i32>) -> Self {
+        self.next_marker = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ListFunctionsResponseBody, crate::Error> {
+        const TYPE: &str = "ListFunctionsResponseBody";
+        Ok(ListFunctionsResponseBody {
+            count: self.count,
+            functions: match self.functions {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "functions"),
+                    );
+                }
+            },
+            next_marker: match self.next_marker {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "next_marker"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

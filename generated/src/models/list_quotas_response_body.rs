@@ -13,11 +13,47 @@ pub struct ListQuotasResponseBody {
 }
 
 impl ListQuotasResponseBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(quotas: ListQuotasResult) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(quotas: impl Into<ListQuotasResult>) -> Self {
         Self {
-            quotas,
+            quotas: quotas.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ListQuotasResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ListQuotasResponseBodyBuilder {
+        ListQuotasResponseBodyBuilder::default()
+    }
+}
+
+/// Builds a [`ListQuotasResponseBody`] property by property; see [`ListQuotasResponseBody::builder`].
+#[derive(Default)]
+pub struct ListQuotasResponseBodyBuilder {
+    quotas: Option<ListQuotasResult>,
+}
+
+impl ListQuotasResponseBodyBuilder {
+    /// Sets `quotas`.
+    pub fn quotas(mut self, value: impl Into<ListQuotasResult>) -> Self {
+        self.quotas = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ListQuotasResponseBody, crate::Error> {
+        const TYPE: &str = "ListQuotasResponseBody";
+        Ok(ListQuotasResponseBody {
+            quotas: match self.quotas {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "quotas"));
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

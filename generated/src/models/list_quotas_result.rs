@@ -15,11 +15,49 @@ pub struct ListQuotasResult {
 }
 
 impl ListQuotasResult {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(resources: Vec<Resources>) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(resources: impl Into<Vec<Resources>>) -> Self {
         Self {
-            resources,
+            resources: resources.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ListQuotasResultBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ListQuotasResultBuilder {
+        ListQuotasResultBuilder::default()
+    }
+}
+
+/// Builds a [`ListQuotasResult`] property by property; see [`ListQuotasResult::builder`].
+#[derive(Default)]
+pub struct ListQuotasResultBuilder {
+    resources: Option<Vec<Resources>>,
+}
+
+impl ListQuotasResultBuilder {
+    /// Sets `resources`.
+    pub fn resources(mut self, value: impl Into<Vec<Resources>>) -> Self {
+        self.resources = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ListQuotasResult, crate::Error> {
+        const TYPE: &str = "ListQuotasResult";
+        Ok(ListQuotasResult {
+            resources: match self.resources {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "resources"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -18,3 +18,24 @@ pub struct ListReservedInstanceConfigsResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ListReservedInstanceConfigsResponseBody {
+    /// Sets `count`.
+    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `page_info`.
+    pub fn with_page_info(mut self, value: impl Into<PageInfo>) -> Self {
+        self.page_info = Some(value.into());
+        self
+    }
+    /// Sets `reserved_instances`.
+    pub fn with_reserved_instances(
+        mut self,
+        value: impl Into<Vec<ReservedInstanceConfigs>>,
+    ) -> Self {
+        self.reserved_instances = Some(value.into());
+        self
+    }
+}

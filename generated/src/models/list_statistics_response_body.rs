@@ -21,3 +21,29 @@ pub struct ListStatisticsResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ListStatisticsResponseBody {
+    /// Sets `count`.
+    pub fn with_count(mut self, value: impl Into<Vec<MonthUsed>>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `gbs`.
+    pub fn with_gbs(mut self, value: impl Into<Vec<MonthUsed>>) -> Self {
+        self.gbs = Some(value.into());
+        self
+    }
+    /// Sets `gpu_gbs`.
+    pub fn with_gpu_gbs(mut self, value: impl Into<Vec<MonthUsed>>) -> Self {
+        self.gpu_gbs = Some(value.into());
+        self
+    }
+    /// Sets `statistics`.
+    pub fn with_statistics(
+        mut self,
+        value: impl Into<ListFunctionStatisticsResponseBody>,
+    ) -> Self {
+        self.statistics = Some(value.into());
+        self
+    }
+}

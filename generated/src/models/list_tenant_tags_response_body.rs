@@ -17,12 +17,65 @@ pub struct ListTenantTagsResponseBody {
 }
 
 impl ListTenantTagsResponseBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(sys_tags: Vec<TagItem>, tags: Vec<TagItem>) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(
+        sys_tags: impl Into<Vec<TagItem>>,
+        tags: impl Into<Vec<TagItem>>,
+    ) -> Self {
         Self {
-            sys_tags,
-            tags,
+            sys_tags: sys_tags.into(),
+            tags: tags.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ListTenantTagsResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ListTenantTagsResponseBodyBuilder {
+        ListTenantTagsResponseBodyBuilder::default()
+    }
+}
+
+/// Builds a [`ListTenantTagsResponseBody`] property by property; see [`ListTenantTagsResponseBody::builder`].
+#[derive(Default)]
+pub struct ListTenantTagsResponseBodyBuilder {
+    sys_tags: Option<Vec<TagItem>>,
+    tags: Option<Vec<TagItem>>,
+}
+
+impl ListTenantTagsResponseBodyBuilder {
+    /// Sets `sys_tags`.
+    pub fn sys_tags(mut self, value: impl Into<Vec<TagItem>>) -> Self {
+        self.sys_tags = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl Into<Vec<TagItem>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ListTenantTagsResponseBody, crate::Error> {
+        const TYPE: &str = "ListTenantTagsResponseBody";
+        Ok(ListTenantTagsResponseBody {
+            sys_tags: match self.sys_tags {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "sys_tags"),
+                    );
+                }
+            },
+            tags: match self.tags {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "tags"));
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

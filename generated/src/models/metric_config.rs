@@ -25,6 +25,29 @@ pub struct MetricConfig {
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
+impl MetricConfig {
+    /// Sets `min`.
+    pub fn with_min(mut self, value: impl Into<i32>) -> Self {
+        self.min = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `threshold`.
+    pub fn with_threshold(mut self, value: impl Into<i32>) -> Self {
+        self.threshold = Some(value.into());
+        self
+    }
+    /// Sets `type_`.
+    pub fn with_type_(mut self, value: impl Into<MetricConfigType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+}
+
 /// 流量配置类型,当前只支持预留实例使用率一种类型
 ///
 /// Allowed values: `Concurrency`

@@ -6,7 +6,9 @@ mod action;
 pub use action::Action;
 
 mod apig_trigger_func_info;
-pub use apig_trigger_func_info::{ApigTriggerFuncInfo, ApigTriggerFuncInfoInvocationType};
+pub use apig_trigger_func_info::{
+    ApigTriggerFuncInfo, ApigTriggerFuncInfoInvocationType, ApigTriggerFuncInfoBuilder,
+};
 
 mod app_template_resource_detail;
 pub use app_template_resource_detail::AppTemplateResourceDetail;
@@ -15,30 +17,45 @@ mod async_invoke_function_request_body;
 pub use async_invoke_function_request_body::AsyncInvokeFunctionRequestBody;
 
 mod async_invoke_function_response_body;
-pub use async_invoke_function_response_body::AsyncInvokeFunctionResponseBody;
+pub use async_invoke_function_response_body::{
+    AsyncInvokeFunctionResponseBody, AsyncInvokeFunctionResponseBodyBuilder,
+};
+
+mod auth;
+pub use auth::Auth;
+
+mod backend_type;
+pub use backend_type::BackendType;
 
 mod callback_workflow_request_body;
 pub use callback_workflow_request_body::{
     CallbackWorkflowRequestBody, CallbackWorkflowRequestBodyResult,
+    CallbackWorkflowRequestBodyBuilder,
 };
 
 mod cancel_async_invocation_request_body;
 pub use cancel_async_invocation_request_body::{
     CancelAsyncInvocationRequestBody, CancelAsyncInvocationRequestBodyType,
+    CancelAsyncInvocationRequestBodyBuilder,
 };
+
+mod code_type;
+pub use code_type::CodeType;
 
 mod create_dependency_request_body;
 pub use create_dependency_request_body::{
-    CreateDependencyRequestBody, CreateDependencyRequestBodyRuntime,
+    CreateDependencyRequestBody, CreateDependencyRequestBodyBuilder,
 };
 
 mod create_dependency_version_response_body;
 pub use create_dependency_version_response_body::{
-    CreateDependencyVersionResponseBody, CreateDependencyVersionResponseBodyRuntime,
+    CreateDependencyVersionResponseBody, CreateDependencyVersionResponseBodyBuilder,
 };
 
 mod create_event_request_body;
-pub use create_event_request_body::CreateEventRequestBody;
+pub use create_event_request_body::{
+    CreateEventRequestBody, CreateEventRequestBodyBuilder,
+};
 
 mod create_event_response_body;
 pub use create_event_response_body::CreateEventResponseBody;
@@ -51,27 +68,22 @@ pub use create_function_app_response_body::CreateFunctionAppResponseBody;
 
 mod create_function_request_body;
 pub use create_function_request_body::{
-    CreateFunctionRequestBody, CreateFunctionRequestBodyCodeType,
-    CreateFunctionRequestBodyRuntime, CreateFunctionRequestBodyType,
+    CreateFunctionRequestBody, CreateFunctionRequestBodyBuilder,
 };
 
 mod create_function_response_body;
 pub use create_function_response_body::{
-    CreateFunctionResponseBody, CreateFunctionResponseBodyCodeType,
-    CreateFunctionResponseBodyEphemeralStorage, CreateFunctionResponseBodyRuntime,
-    CreateFunctionResponseBodyType,
+    CreateFunctionResponseBody, CreateFunctionResponseBodyBuilder,
 };
 
 mod create_function_trigger_request_body;
 pub use create_function_trigger_request_body::{
-    CreateFunctionTriggerRequestBody, CreateFunctionTriggerRequestBodyTriggerStatus,
-    CreateFunctionTriggerRequestBodyTriggerTypeCode,
+    CreateFunctionTriggerRequestBody, CreateFunctionTriggerRequestBodyBuilder,
 };
 
 mod create_function_trigger_response_body;
 pub use create_function_trigger_response_body::{
-    CreateFunctionTriggerResponseBody, CreateFunctionTriggerResponseBodyTriggerStatus,
-    CreateFunctionTriggerResponseBodyTriggerTypeCode,
+    CreateFunctionTriggerResponseBody, CreateFunctionTriggerResponseBodyBuilder,
 };
 
 mod create_function_version_request_body;
@@ -79,21 +91,26 @@ pub use create_function_version_request_body::CreateFunctionVersionRequestBody;
 
 mod create_function_version_response_body;
 pub use create_function_version_response_body::{
-    CreateFunctionVersionResponseBody, CreateFunctionVersionResponseBodyCodeType,
-    CreateFunctionVersionResponseBodyRuntime, CreateFunctionVersionResponseBodyType,
+    CreateFunctionVersionResponseBody, CreateFunctionVersionResponseBodyBuilder,
 };
 
 mod create_version_alias_request_body;
-pub use create_version_alias_request_body::CreateVersionAliasRequestBody;
+pub use create_version_alias_request_body::{
+    CreateVersionAliasRequestBody, CreateVersionAliasRequestBodyBuilder,
+};
 
 mod create_version_alias_response_body;
-pub use create_version_alias_response_body::CreateVersionAliasResponseBody;
+pub use create_version_alias_response_body::{
+    CreateVersionAliasResponseBody, CreateVersionAliasResponseBodyBuilder,
+};
 
 mod create_vpc_endpoint_reponse_body;
 pub use create_vpc_endpoint_reponse_body::CreateVpcEndpointReponseBody;
 
 mod create_vpc_endpoint_request_body;
-pub use create_vpc_endpoint_request_body::CreateVpcEndpointRequestBody;
+pub use create_vpc_endpoint_request_body::{
+    CreateVpcEndpointRequestBody, CreateVpcEndpointRequestBodyBuilder,
+};
 
 mod cron_config;
 pub use cron_config::CronConfig;
@@ -105,7 +122,10 @@ mod delete_function_trigger_trigger_type_code;
 pub use delete_function_trigger_trigger_type_code::DeleteFunctionTriggerTriggerTypeCode;
 
 mod dependency;
-pub use dependency::{Dependency, DependencyRuntime};
+pub use dependency::{Dependency, DependencyBuilder};
+
+mod ephemeral_storage;
+pub use ephemeral_storage::EphemeralStorage;
 
 mod error_resp;
 pub use error_resp::ErrorResp;
@@ -120,19 +140,22 @@ mod error_rsp500;
 pub use error_rsp500::ErrorRsp500;
 
 mod execution_details;
-pub use execution_details::{ExecutionDetails, ExecutionDetailsStatus};
+pub use execution_details::ExecutionDetails;
 
 mod express_config;
 pub use express_config::{ExpressConfig, ExpressConfigLogLevel};
 
 mod flow_execute_body;
-pub use flow_execute_body::FlowExecuteBody;
+pub use flow_execute_body::{FlowExecuteBody, FlowExecuteBodyBuilder};
 
 mod flow_execute_response;
 pub use flow_execute_response::FlowExecuteResponse;
 
 mod flow_execution_brief;
-pub use flow_execution_brief::{FlowExecutionBrief, FlowExecutionBriefStatus};
+pub use flow_execution_brief::FlowExecutionBrief;
+
+mod flow_execution_brief_status;
+pub use flow_execution_brief_status::FlowExecutionBriefStatus;
 
 mod flow_execution_brief_v2;
 pub use flow_execution_brief_v2::{FlowExecutionBriefV2, FlowExecutionBriefV2Status};
@@ -155,40 +178,42 @@ mod func_log_config;
 pub use func_log_config::FuncLogConfig;
 
 mod func_mount;
-pub use func_mount::FuncMount;
+pub use func_mount::{FuncMount, FuncMountBuilder};
 
 mod func_reserved_instance;
-pub use func_reserved_instance::FuncReservedInstance;
+pub use func_reserved_instance::{FuncReservedInstance, FuncReservedInstanceBuilder};
 
 mod func_vpc;
-pub use func_vpc::FuncVpc;
+pub use func_vpc::{FuncVpc, FuncVpcBuilder};
 
 mod function;
-pub use function::Function;
+pub use function::{Function, FunctionBuilder};
 
 mod function_async_config;
-pub use function_async_config::FunctionAsyncConfig;
+pub use function_async_config::{FunctionAsyncConfig, FunctionAsyncConfigBuilder};
 
 mod function_metric;
 pub use function_metric::FunctionMetric;
 
 mod function_ref;
-pub use function_ref::{FunctionRef, FunctionRefInvokeMode};
+pub use function_ref::{FunctionRef, FunctionRefInvokeMode, FunctionRefBuilder};
 
 mod import_function_request_body;
-pub use import_function_request_body::ImportFunctionRequestBody;
+pub use import_function_request_body::{
+    ImportFunctionRequestBody, ImportFunctionRequestBodyBuilder,
+};
 
 mod import_function_response_body;
-pub use import_function_response_body::{
-    ImportFunctionResponseBody, ImportFunctionResponseBodyCodeType,
-    ImportFunctionResponseBodyRuntime,
-};
+pub use import_function_response_body::ImportFunctionResponseBody;
 
 mod invoke_function_request_body;
 pub use invoke_function_request_body::InvokeFunctionRequestBody;
 
 mod invoke_function_response_body;
 pub use invoke_function_response_body::InvokeFunctionResponseBody;
+
+mod is_serial;
+pub use is_serial::IsSerial;
 
 mod kv_item;
 pub use kv_item::KvItem;
@@ -210,7 +235,7 @@ pub use list_dependencies_response_body::ListDependenciesResponseBody;
 
 mod list_dependencies_result;
 pub use list_dependencies_result::{
-    ListDependenciesResult, ListDependenciesResultRuntime,
+    ListDependenciesResult, ListDependenciesResultBuilder,
 };
 
 mod list_dependency_versions_response_body;
@@ -218,7 +243,7 @@ pub use list_dependency_versions_response_body::ListDependencyVersionsResponseBo
 
 mod list_dependency_versions_result;
 pub use list_dependency_versions_result::{
-    ListDependencyVersionsResult, ListDependencyVersionsResultRuntime,
+    ListDependencyVersionsResult, ListDependencyVersionsResultBuilder,
 };
 
 mod list_enterprise_resource_detail;
@@ -257,33 +282,41 @@ pub use list_function_async_invocations_result::{
 };
 
 mod list_function_async_invoke_config_response_body;
-pub use list_function_async_invoke_config_response_body::ListFunctionAsyncInvokeConfigResponseBody;
+pub use list_function_async_invoke_config_response_body::{
+    ListFunctionAsyncInvokeConfigResponseBody,
+    ListFunctionAsyncInvokeConfigResponseBodyBuilder,
+};
 
 mod list_function_async_invoke_config_result;
-pub use list_function_async_invoke_config_result::ListFunctionAsyncInvokeConfigResult;
+pub use list_function_async_invoke_config_result::{
+    ListFunctionAsyncInvokeConfigResult, ListFunctionAsyncInvokeConfigResultBuilder,
+};
 
 mod list_function_reserved_instances_response_body;
-pub use list_function_reserved_instances_response_body::ListFunctionReservedInstancesResponseBody;
+pub use list_function_reserved_instances_response_body::{
+    ListFunctionReservedInstancesResponseBody,
+    ListFunctionReservedInstancesResponseBodyBuilder,
+};
 
 mod list_function_result;
-pub use list_function_result::{
-    ListFunctionResult, ListFunctionResultCodeType, ListFunctionResultRuntime,
-    ListFunctionResultType,
-};
+pub use list_function_result::{ListFunctionResult, ListFunctionResultBuilder};
 
 mod list_function_statistics_response_body;
 pub use list_function_statistics_response_body::ListFunctionStatisticsResponseBody;
 
 mod list_function_tags_response_body;
-pub use list_function_tags_response_body::ListFunctionTagsResponseBody;
+pub use list_function_tags_response_body::{
+    ListFunctionTagsResponseBody, ListFunctionTagsResponseBodyBuilder,
+};
 
 mod list_function_template_response_body;
-pub use list_function_template_response_body::ListFunctionTemplateResponseBody;
+pub use list_function_template_response_body::{
+    ListFunctionTemplateResponseBody, ListFunctionTemplateResponseBodyBuilder,
+};
 
 mod list_function_trigger_result;
 pub use list_function_trigger_result::{
-    ListFunctionTriggerResult, ListFunctionTriggerResultTriggerStatus,
-    ListFunctionTriggerResultTriggerTypeCode,
+    ListFunctionTriggerResult, ListFunctionTriggerResultBuilder,
 };
 
 mod list_function_triggers_response_body;
@@ -291,21 +324,26 @@ pub use list_function_triggers_response_body::ListFunctionTriggersResponseBody;
 
 mod list_function_version_result;
 pub use list_function_version_result::{
-    ListFunctionVersionResult, ListFunctionVersionResultCodeType,
-    ListFunctionVersionResultRuntime,
+    ListFunctionVersionResult, ListFunctionVersionResultBuilder,
 };
 
 mod list_function_versions_response_body;
-pub use list_function_versions_response_body::ListFunctionVersionsResponseBody;
+pub use list_function_versions_response_body::{
+    ListFunctionVersionsResponseBody, ListFunctionVersionsResponseBodyBuilder,
+};
 
 mod list_functions_response_body;
-pub use list_functions_response_body::ListFunctionsResponseBody;
+pub use list_functions_response_body::{
+    ListFunctionsResponseBody, ListFunctionsResponseBodyBuilder,
+};
 
 mod list_quotas_response_body;
-pub use list_quotas_response_body::ListQuotasResponseBody;
+pub use list_quotas_response_body::{
+    ListQuotasResponseBody, ListQuotasResponseBodyBuilder,
+};
 
 mod list_quotas_result;
-pub use list_quotas_result::ListQuotasResult;
+pub use list_quotas_result::{ListQuotasResult, ListQuotasResultBuilder};
 
 mod list_reserved_instance_configs_response_body;
 pub use list_reserved_instance_configs_response_body::ListReservedInstanceConfigsResponseBody;
@@ -317,16 +355,23 @@ mod list_statistics_response_body;
 pub use list_statistics_response_body::ListStatisticsResponseBody;
 
 mod list_tenant_tags_response_body;
-pub use list_tenant_tags_response_body::ListTenantTagsResponseBody;
+pub use list_tenant_tags_response_body::{
+    ListTenantTagsResponseBody, ListTenantTagsResponseBodyBuilder,
+};
 
 mod list_version_alias_result;
-pub use list_version_alias_result::ListVersionAliasResult;
+pub use list_version_alias_result::{
+    ListVersionAliasResult, ListVersionAliasResultBuilder,
+};
 
 mod list_version_aliases_response_body;
 pub use list_version_aliases_response_body::ListVersionAliasesResponseBody;
 
 mod list_workflow_executions_status;
 pub use list_workflow_executions_status::ListWorkflowExecutionsStatus;
+
+mod match_mode;
+pub use match_mode::MatchMode;
 
 mod metric_config;
 pub use metric_config::{MetricConfig, MetricConfigType};
@@ -335,22 +380,22 @@ mod month_used;
 pub use month_used::MonthUsed;
 
 mod mount_config;
-pub use mount_config::MountConfig;
+pub use mount_config::{MountConfig, MountConfigBuilder};
 
 mod mount_user;
-pub use mount_user::MountUser;
+pub use mount_user::{MountUser, MountUserBuilder};
 
 mod network_control_config;
 pub use network_control_config::NetworkControlConfig;
 
 mod node_execution;
-pub use node_execution::{NodeExecution, NodeExecutionStatus};
+pub use node_execution::NodeExecution;
 
 mod node_execution_detail;
 pub use node_execution_detail::NodeExecutionDetail;
 
 mod obs_trigger_config;
-pub use obs_trigger_config::ObsTriggerConfig;
+pub use obs_trigger_config::{ObsTriggerConfig, ObsTriggerConfigBuilder};
 
 mod on_error;
 pub use on_error::OnError;
@@ -362,16 +407,27 @@ mod operate_response;
 pub use operate_response::OperateResponse;
 
 mod operation_state;
-pub use operation_state::{OperationState, OperationStateActionMode, OperationStateType};
+pub use operation_state::{
+    OperationState, OperationStateActionMode, OperationStateType, OperationStateBuilder,
+};
 
 mod page_info;
-pub use page_info::PageInfo;
+pub use page_info::{PageInfo, PageInfoBuilder};
+
+mod polling_unit;
+pub use polling_unit::PollingUnit;
+
+mod protocol;
+pub use protocol::Protocol;
 
 mod query_func_snapshot_response_body;
 pub use query_func_snapshot_response_body::QueryFuncSnapshotResponseBody;
 
 mod repo_info;
 pub use repo_info::RepoInfo;
+
+mod req_method;
+pub use req_method::ReqMethod;
 
 mod reserved_instance_configs;
 pub use reserved_instance_configs::ReservedInstanceConfigs;
@@ -380,17 +436,26 @@ mod resources;
 pub use resources::{Resources, ResourcesType};
 
 mod retry;
-pub use retry::Retry;
+pub use retry::{Retry, RetryBuilder};
+
+mod runtime;
+pub use runtime::Runtime;
+
+mod schedule_type;
+pub use schedule_type::ScheduleType;
 
 mod service_bridge_version;
 pub use service_bridge_version::ServiceBridgeVersion;
+
+mod sharditerator_type;
+pub use sharditerator_type::SharditeratorType;
 
 mod show_app_template_response_body;
 pub use show_app_template_response_body::ShowAppTemplateResponseBody;
 
 mod show_dependency_version_response_body;
 pub use show_dependency_version_response_body::{
-    ShowDependencyVersionResponseBody, ShowDependencyVersionResponseBodyRuntime,
+    ShowDependencyVersionResponseBody, ShowDependencyVersionResponseBodyBuilder,
 };
 
 mod show_event_response_body;
@@ -406,19 +471,19 @@ mod show_function_app_response_body;
 pub use show_function_app_response_body::ShowFunctionAppResponseBody;
 
 mod show_function_async_invoke_config_response_body;
-pub use show_function_async_invoke_config_response_body::ShowFunctionAsyncInvokeConfigResponseBody;
+pub use show_function_async_invoke_config_response_body::{
+    ShowFunctionAsyncInvokeConfigResponseBody,
+    ShowFunctionAsyncInvokeConfigResponseBodyBuilder,
+};
 
 mod show_function_code_response_body;
 pub use show_function_code_response_body::{
-    ShowFunctionCodeResponseBody, ShowFunctionCodeResponseBodyCodeType,
-    ShowFunctionCodeResponseBodyRuntime,
+    ShowFunctionCodeResponseBody, ShowFunctionCodeResponseBodyBuilder,
 };
 
 mod show_function_config_response_body;
 pub use show_function_config_response_body::{
-    ShowFunctionConfigResponseBody, ShowFunctionConfigResponseBodyCodeType,
-    ShowFunctionConfigResponseBodyEphemeralStorage,
-    ShowFunctionConfigResponseBodyRuntime, ShowFunctionConfigResponseBodyType,
+    ShowFunctionConfigResponseBody, ShowFunctionConfigResponseBodyBuilder,
 };
 
 mod show_function_metrics_response_body;
@@ -429,8 +494,7 @@ pub use show_function_template_response_body::ShowFunctionTemplateResponseBody;
 
 mod show_function_trigger_response_body;
 pub use show_function_trigger_response_body::{
-    ShowFunctionTriggerResponseBody, ShowFunctionTriggerResponseBodyTriggerStatus,
-    ShowFunctionTriggerResponseBodyTriggerTypeCode,
+    ShowFunctionTriggerResponseBody, ShowFunctionTriggerResponseBodyBuilder,
 };
 
 mod show_function_trigger_trigger_type_code;
@@ -443,7 +507,9 @@ mod show_tracing_response_body;
 pub use show_tracing_response_body::ShowTracingResponseBody;
 
 mod show_version_alias_response_body;
-pub use show_version_alias_response_body::ShowVersionAliasResponseBody;
+pub use show_version_alias_response_body::{
+    ShowVersionAliasResponseBody, ShowVersionAliasResponseBodyBuilder,
+};
 
 mod show_workflow_execution_for_page;
 pub use show_workflow_execution_for_page::ShowWorkflowExecutionForPage;
@@ -458,10 +524,12 @@ mod state_data_filter;
 pub use state_data_filter::StateDataFilter;
 
 mod strategy_config;
-pub use strategy_config::StrategyConfig;
+pub use strategy_config::{StrategyConfig, StrategyConfigBuilder};
 
 mod sync_execute_response;
-pub use sync_execute_response::{SyncExecuteResponse, SyncExecuteResponseStatus};
+pub use sync_execute_response::{
+    SyncExecuteResponse, SyncExecuteResponseStatus, SyncExecuteResponseBuilder,
+};
 
 mod sync_execution_node_error_detail;
 pub use sync_execution_node_error_detail::SyncExecutionNodeErrorDetail;
@@ -476,33 +544,33 @@ mod temp_detail;
 pub use temp_detail::TempDetail;
 
 mod trigger;
-pub use trigger::{Trigger, TriggerTriggerType};
+pub use trigger::{Trigger, TriggerTriggerType, TriggerBuilder};
 
 mod trigger_event_data_request_body;
-pub use trigger_event_data_request_body::{
-    TriggerEventDataRequestBody, TriggerEventDataRequestBodyAuth,
-    TriggerEventDataRequestBodyBackendType, TriggerEventDataRequestBodyIsSerial,
-    TriggerEventDataRequestBodyMatchMode, TriggerEventDataRequestBodyPollingUnit,
-    TriggerEventDataRequestBodyProtocol, TriggerEventDataRequestBodyReqMethod,
-    TriggerEventDataRequestBodyScheduleType,
-    TriggerEventDataRequestBodySharditeratorType, TriggerEventDataRequestBodyStatus,
-};
+pub use trigger_event_data_request_body::TriggerEventDataRequestBody;
+
+mod trigger_event_data_request_body_status;
+pub use trigger_event_data_request_body_status::TriggerEventDataRequestBodyStatus;
 
 mod trigger_event_data_response_body;
-pub use trigger_event_data_response_body::{
-    TriggerEventDataResponseBody, TriggerEventDataResponseBodyAuth,
-    TriggerEventDataResponseBodyBackendType, TriggerEventDataResponseBodyIsSerial,
-    TriggerEventDataResponseBodyMatchMode, TriggerEventDataResponseBodyPollingUnit,
-    TriggerEventDataResponseBodyProtocol, TriggerEventDataResponseBodyReqMethod,
-    TriggerEventDataResponseBodyScheduleType,
-    TriggerEventDataResponseBodySharditeratorType, TriggerEventDataResponseBodyStatus,
-};
+pub use trigger_event_data_response_body::TriggerEventDataResponseBody;
 
 mod trigger_metadata_list;
 pub use trigger_metadata_list::TriggerMetadataList;
 
+mod trigger_status;
+pub use trigger_status::TriggerStatus;
+
+mod trigger_type_code;
+pub use trigger_type_code::TriggerTypeCode;
+
+mod type_;
+pub use type_::Type;
+
 mod update_event_request_body;
-pub use update_event_request_body::UpdateEventRequestBody;
+pub use update_event_request_body::{
+    UpdateEventRequestBody, UpdateEventRequestBodyBuilder,
+};
 
 mod update_event_response_body;
 pub use update_event_response_body::UpdateEventResponseBody;
@@ -514,30 +582,29 @@ mod update_function_async_invoke_config_request_body;
 pub use update_function_async_invoke_config_request_body::UpdateFunctionAsyncInvokeConfigRequestBody;
 
 mod update_function_async_invoke_config_response_body;
-pub use update_function_async_invoke_config_response_body::UpdateFunctionAsyncInvokeConfigResponseBody;
+pub use update_function_async_invoke_config_response_body::{
+    UpdateFunctionAsyncInvokeConfigResponseBody,
+    UpdateFunctionAsyncInvokeConfigResponseBodyBuilder,
+};
 
 mod update_function_code_request_body;
 pub use update_function_code_request_body::{
-    UpdateFunctionCodeRequestBody, UpdateFunctionCodeRequestBodyCodeType,
+    UpdateFunctionCodeRequestBody, UpdateFunctionCodeRequestBodyBuilder,
 };
 
 mod update_function_code_response_body;
 pub use update_function_code_response_body::{
-    UpdateFunctionCodeResponseBody, UpdateFunctionCodeResponseBodyCodeType,
-    UpdateFunctionCodeResponseBodyRuntime,
+    UpdateFunctionCodeResponseBody, UpdateFunctionCodeResponseBodyBuilder,
 };
 
 mod update_function_config_request_body;
 pub use update_function_config_request_body::{
-    UpdateFunctionConfigRequestBody, UpdateFunctionConfigRequestBodyEphemeralStorage,
-    UpdateFunctionConfigRequestBodyRuntime,
+    UpdateFunctionConfigRequestBody, UpdateFunctionConfigRequestBodyBuilder,
 };
 
 mod update_function_config_response_body;
 pub use update_function_config_response_body::{
-    UpdateFunctionConfigResponseBody, UpdateFunctionConfigResponseBodyCodeType,
-    UpdateFunctionConfigResponseBodyEphemeralStorage,
-    UpdateFunctionConfigResponseBodyRuntime, UpdateFunctionConfigResponseBodyType,
+    UpdateFunctionConfigResponseBody, UpdateFunctionConfigResponseBodyBuilder,
 };
 
 mod update_function_max_instance_config_request_body;
@@ -546,13 +613,14 @@ pub use update_function_max_instance_config_request_body::UpdateFunctionMaxInsta
 mod update_function_max_instance_config_response_body;
 pub use update_function_max_instance_config_response_body::{
     UpdateFunctionMaxInstanceConfigResponseBody,
-    UpdateFunctionMaxInstanceConfigResponseBodyCodeType,
-    UpdateFunctionMaxInstanceConfigResponseBodyRuntime,
-    UpdateFunctionMaxInstanceConfigResponseBodyType,
+    UpdateFunctionMaxInstanceConfigResponseBodyBuilder,
 };
 
 mod update_function_reserved_instances_count_request_body;
-pub use update_function_reserved_instances_count_request_body::UpdateFunctionReservedInstancesCountRequestBody;
+pub use update_function_reserved_instances_count_request_body::{
+    UpdateFunctionReservedInstancesCountRequestBody,
+    UpdateFunctionReservedInstancesCountRequestBodyBuilder,
+};
 
 mod update_function_reserved_instances_response_body;
 pub use update_function_reserved_instances_response_body::UpdateFunctionReservedInstancesResponseBody;
@@ -564,18 +632,20 @@ mod update_tracing_request_body;
 pub use update_tracing_request_body::UpdateTracingRequestBody;
 
 mod update_trigger_request_body;
-pub use update_trigger_request_body::{
-    UpdateTriggerRequestBody, UpdateTriggerRequestBodyTriggerStatus,
-};
+pub use update_trigger_request_body::UpdateTriggerRequestBody;
 
 mod update_trigger_trigger_type_code;
 pub use update_trigger_trigger_type_code::UpdateTriggerTriggerTypeCode;
 
 mod update_version_alias_request_body;
-pub use update_version_alias_request_body::UpdateVersionAliasRequestBody;
+pub use update_version_alias_request_body::{
+    UpdateVersionAliasRequestBody, UpdateVersionAliasRequestBodyBuilder,
+};
 
 mod update_version_alias_response_body;
-pub use update_version_alias_response_body::UpdateVersionAliasResponseBody;
+pub use update_version_alias_response_body::{
+    UpdateVersionAliasResponseBody, UpdateVersionAliasResponseBodyBuilder,
+};
 
 mod updaterigger_event_data;
 pub use updaterigger_event_data::{
@@ -594,19 +664,21 @@ mod vpc_config;
 pub use vpc_config::VpcConfig;
 
 mod workflow_create_body;
-pub use workflow_create_body::{WorkflowCreateBody, WorkflowCreateBodyMode};
+pub use workflow_create_body::{
+    WorkflowCreateBody, WorkflowCreateBodyMode, WorkflowCreateBodyBuilder,
+};
 
 mod workflow_delete_body;
-pub use workflow_delete_body::WorkflowDeleteBody;
+pub use workflow_delete_body::{WorkflowDeleteBody, WorkflowDeleteBodyBuilder};
 
 mod workflow_info;
-pub use workflow_info::WorkflowInfo;
+pub use workflow_info::{WorkflowInfo, WorkflowInfoBuilder};
 
 mod workflow_page_list;
 pub use workflow_page_list::WorkflowPageList;
 
 mod workflow_simple_info;
-pub use workflow_simple_info::WorkflowSimpleInfo;
+pub use workflow_simple_info::{WorkflowSimpleInfo, WorkflowSimpleInfoBuilder};
 
 mod workflow_statistics_resp;
 pub use workflow_statistics_resp::WorkflowStatisticsResp;

@@ -15,3 +15,16 @@ pub struct MonthUsed {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl MonthUsed {
+    /// Sets `date`.
+    pub fn with_date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+    /// Sets `value`.
+    pub fn with_value(mut self, value: impl Into<f64>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}

@@ -15,12 +15,64 @@ pub struct MountUser {
 }
 
 impl MountUser {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(user_group_id: i64, user_id: i64) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(user_group_id: impl Into<i64>, user_id: impl Into<i64>) -> Self {
         Self {
-            user_group_id,
-            user_id,
+            user_group_id: user_group_id.into(),
+            user_id: user_id.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](MountUserBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> MountUserBuilder {
+        MountUserBuilder::default()
+    }
+}
+
+/// Builds a [`MountUser`] property by property; see [`MountUser::builder`].
+#[derive(Default)]
+pub struct MountUserBuilder {
+    user_group_id: Option<i64>,
+    user_id: Option<i64>,
+}
+
+impl MountUserBuilder {
+    /// Sets `user_group_id`.
+    pub fn user_group_id(mut self, value: impl Into<i64>) -> Self {
+        self.user_group_id = Some(value.into());
+        self
+    }
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: impl Into<i64>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<MountUser, crate::Error> {
+        const TYPE: &str = "MountUser";
+        Ok(MountUser {
+            user_group_id: match self.user_group_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "user_group_id"),
+                    );
+                }
+            },
+            user_id: match self.user_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "user_id"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -17,3 +17,16 @@ pub struct NetworkControlConfig {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl NetworkControlConfig {
+    /// Sets `disable_public_network`.
+    pub fn with_disable_public_network(mut self, value: impl Into<bool>) -> Self {
+        self.disable_public_network = Some(value.into());
+        self
+    }
+    /// Sets `trigger_access_vpcs`.
+    pub fn with_trigger_access_vpcs(mut self, value: impl Into<Vec<VpcConfig>>) -> Self {
+        self.trigger_access_vpcs = Some(value.into());
+        self
+    }
+}

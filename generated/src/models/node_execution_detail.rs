@@ -29,3 +29,26 @@ pub struct NodeExecutionDetail {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl NodeExecutionDetail {
+    /// Sets `execution_id`.
+    pub fn with_execution_id(mut self, value: impl Into<String>) -> Self {
+        self.execution_id = Some(value.into());
+        self
+    }
+    /// Sets `executions`.
+    pub fn with_executions(mut self, value: impl Into<Vec<NodeExecution>>) -> Self {
+        self.executions = Some(value.into());
+        self
+    }
+    /// Sets `node_id`.
+    pub fn with_node_id(mut self, value: impl Into<String>) -> Self {
+        self.node_id = Some(value.into());
+        self
+    }
+    /// Sets `node_name`.
+    pub fn with_node_name(mut self, value: impl Into<String>) -> Self {
+        self.node_name = Some(value.into());
+        self
+    }
+}

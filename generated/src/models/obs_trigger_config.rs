@@ -31,19 +31,75 @@ pub struct ObsTriggerConfig {
 }
 
 impl ObsTriggerConfig {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        bucket: String,
-        events: Vec<String>,
-        prefix: String,
-        suffix: String,
-    ) -> Self {
-        Self {
-            bucket,
-            events,
-            prefix,
-            suffix,
+    /// A builder with a setter per property;
+    /// [`build`](ObsTriggerConfigBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ObsTriggerConfigBuilder {
+        ObsTriggerConfigBuilder::default()
+    }
+}
+
+/// Builds a [`ObsTriggerConfig`] property by property; see [`ObsTriggerConfig::builder`].
+#[derive(Default)]
+pub struct ObsTriggerConfigBuilder {
+    bucket: Option<String>,
+    events: Option<Vec<String>>,
+    prefix: Option<String>,
+    suffix: Option<String>,
+}
+
+impl ObsTriggerConfigBuilder {
+    /// Sets `bucket`.
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.bucket = Some(value.into());
+        self
+    }
+    /// Sets `events`.
+    pub fn events(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.events = Some(value.into());
+        self
+    }
+    /// Sets `prefix`.
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.prefix = Some(value.into());
+        self
+    }
+    /// Sets `suffix`.
+    pub fn suffix(mut self, value: impl Into<String>) -> Self {
+        self.suffix = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ObsTriggerConfig, crate::Error> {
+        const TYPE: &str = "ObsTriggerConfig";
+        Ok(ObsTriggerConfig {
+            bucket: match self.bucket {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "bucket"));
+                }
+            },
+            events: match self.events {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "events"));
+                }
+            },
+            prefix: match self.prefix {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "prefix"));
+                }
+            },
+            suffix: match self.suffix {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "suffix"));
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

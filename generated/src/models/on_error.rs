@@ -27,3 +27,21 @@ pub struct OnError {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl OnError {
+    /// Sets `error`.
+    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+    /// Sets `retry_ref`.
+    pub fn with_retry_ref(mut self, value: impl Into<String>) -> Self {
+        self.retry_ref = Some(value.into());
+        self
+    }
+    /// Sets `transition`.
+    pub fn with_transition(mut self, value: impl Into<String>) -> Self {
+        self.transition = Some(value.into());
+        self
+    }
+}

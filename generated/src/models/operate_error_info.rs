@@ -21,3 +21,16 @@ pub struct OperateErrorInfo {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl OperateErrorInfo {
+    /// Sets `error_detail`.
+    pub fn with_error_detail(mut self, value: impl Into<String>) -> Self {
+        self.error_detail = Some(value.into());
+        self
+    }
+    /// Sets `workflow_urn`.
+    pub fn with_workflow_urn(mut self, value: impl Into<String>) -> Self {
+        self.workflow_urn = Some(value.into());
+        self
+    }
+}

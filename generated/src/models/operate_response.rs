@@ -23,3 +23,16 @@ pub struct OperateResponse {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl OperateResponse {
+    /// Sets `fail`.
+    pub fn with_fail(mut self, value: impl Into<Vec<OperateErrorInfo>>) -> Self {
+        self.fail = Some(value.into());
+        self
+    }
+    /// Sets `success`.
+    pub fn with_success(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.success = Some(value.into());
+        self
+    }
+}

@@ -65,28 +65,130 @@ pub struct OperationState {
 }
 
 impl OperationState {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        actions: Vec<Action>,
-        end: bool,
-        id: String,
-        name: String,
-        transition: String,
-        type_: OperationStateType,
-    ) -> Self {
-        Self {
-            action_mode: None,
-            actions,
-            duration: None,
-            end,
-            id,
-            name,
-            on_errors: None,
-            state_data_filter: None,
-            transition,
-            type_,
+    /// A builder with a setter per property;
+    /// [`build`](OperationStateBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> OperationStateBuilder {
+        OperationStateBuilder::default()
+    }
+}
+
+/// Builds a [`OperationState`] property by property; see [`OperationState::builder`].
+#[derive(Default)]
+pub struct OperationStateBuilder {
+    action_mode: Option<OperationStateActionMode>,
+    actions: Option<Vec<Action>>,
+    duration: Option<i64>,
+    end: Option<bool>,
+    id: Option<String>,
+    name: Option<String>,
+    on_errors: Option<Vec<OnError>>,
+    state_data_filter: Option<StateDataFilter>,
+    transition: Option<String>,
+    type_: Option<OperationStateType>,
+}
+
+impl OperationStateBuilder {
+    /// Sets `action_mode`.
+    pub fn action_mode(mut self, value: impl Into<OperationStateActionMode>) -> Self {
+        self.action_mode = Some(value.into());
+        self
+    }
+    /// Sets `actions`.
+    pub fn actions(mut self, value: impl Into<Vec<Action>>) -> Self {
+        self.actions = Some(value.into());
+        self
+    }
+    /// Sets `duration`.
+    pub fn duration(mut self, value: impl Into<i64>) -> Self {
+        self.duration = Some(value.into());
+        self
+    }
+    /// Sets `end`.
+    pub fn end(mut self, value: impl Into<bool>) -> Self {
+        self.end = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `on_errors`.
+    pub fn on_errors(mut self, value: impl Into<Vec<OnError>>) -> Self {
+        self.on_errors = Some(value.into());
+        self
+    }
+    /// Sets `state_data_filter`.
+    pub fn state_data_filter(mut self, value: impl Into<StateDataFilter>) -> Self {
+        self.state_data_filter = Some(value.into());
+        self
+    }
+    /// Sets `transition`.
+    pub fn transition(mut self, value: impl Into<String>) -> Self {
+        self.transition = Some(value.into());
+        self
+    }
+    /// Sets `type_`.
+    pub fn type_(mut self, value: impl Into<OperationStateType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<OperationState, crate::Error> {
+        const TYPE: &str = "OperationState";
+        Ok(OperationState {
+            action_mode: self.action_mode,
+            actions: match self.actions {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "actions"),
+                    );
+                }
+            },
+            duration: self.duration,
+            end: match self.end {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "end"));
+                }
+            },
+            id: match self.id {
+                Some(value) => value,
+                None => return Err(codegen_runtime::__private::missing_field(TYPE, "id")),
+            },
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            on_errors: self.on_errors,
+            state_data_filter: self.state_data_filter,
+            transition: match self.transition {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "transition"),
+                    );
+                }
+            },
+            type_: match self.type_ {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "type_"));
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }
 

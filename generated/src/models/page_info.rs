@@ -16,13 +16,72 @@ pub struct PageInfo {
 }
 
 impl PageInfo {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(current_count: i64, next_marker: i64, previous_marker: i64) -> Self {
-        Self {
-            current_count,
-            next_marker,
-            previous_marker,
+    /// A builder with a setter per property;
+    /// [`build`](PageInfoBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> PageInfoBuilder {
+        PageInfoBuilder::default()
+    }
+}
+
+/// Builds a [`PageInfo`] property by property; see [`PageInfo::builder`].
+#[derive(Default)]
+pub struct PageInfoBuilder {
+    current_count: Option<i64>,
+    next_marker: Option<i64>,
+    previous_marker: Option<i64>,
+}
+
+impl PageInfoBuilder {
+    /// Sets `current_count`.
+    pub fn current_count(mut self, value: impl Into<i64>) -> Self {
+        self.current_count = Some(value.into());
+        self
+    }
+    /// Sets `next_marker`.
+    pub fn next_marker(mut self, value: impl Into<i64>) -> Self {
+        self.next_marker = Some(value.into());
+        self
+    }
+    /// Sets `previous_marker`.
+    pub fn previous_marker(mut self, value: impl Into<i64>) -> Self {
+        self.previous_marker = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<PageInfo, crate::Error> {
+        const TYPE: &str = "PageInfo";
+        Ok(PageInfo {
+            current_count: match self.current_count {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "current_count"),
+                    );
+                }
+            },
+            next_marker: match self.next_marker {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "next_marker"),
+                    );
+                }
+            },
+            previous_marker: match self.previous_marker {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(
+                            TYPE,
+                            "previous_marker",
+                        ),
+                    );
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

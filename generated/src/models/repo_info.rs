@@ -24,3 +24,31 @@ pub struct RepoInfo {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl RepoInfo {
+    /// Sets `error_msg`.
+    pub fn with_error_msg(mut self, value: impl Into<String>) -> Self {
+        self.error_msg = Some(value.into());
+        self
+    }
+    /// Sets `https_url`.
+    pub fn with_https_url(mut self, value: impl Into<String>) -> Self {
+        self.https_url = Some(value.into());
+        self
+    }
+    /// Sets `project_id`.
+    pub fn with_project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets `repo_status`.
+    pub fn with_repo_status(mut self, value: impl Into<String>) -> Self {
+        self.repo_status = Some(value.into());
+        self
+    }
+    /// Sets `web_url`.
+    pub fn with_web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = Some(value.into());
+        self
+    }
+}

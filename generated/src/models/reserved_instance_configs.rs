@@ -27,3 +27,36 @@ pub struct ReservedInstanceConfigs {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ReservedInstanceConfigs {
+    /// Sets `function_urn`.
+    pub fn with_function_urn(mut self, value: impl Into<String>) -> Self {
+        self.function_urn = Some(value.into());
+        self
+    }
+    /// Sets `idle_mode`.
+    pub fn with_idle_mode(mut self, value: impl Into<bool>) -> Self {
+        self.idle_mode = Some(value.into());
+        self
+    }
+    /// Sets `min_count`.
+    pub fn with_min_count(mut self, value: impl Into<i64>) -> Self {
+        self.min_count = Some(value.into());
+        self
+    }
+    /// Sets `qualifier_name`.
+    pub fn with_qualifier_name(mut self, value: impl Into<String>) -> Self {
+        self.qualifier_name = Some(value.into());
+        self
+    }
+    /// Sets `qualifier_type`.
+    pub fn with_qualifier_type(mut self, value: impl Into<String>) -> Self {
+        self.qualifier_type = Some(value.into());
+        self
+    }
+    /// Sets `tactics_config`.
+    pub fn with_tactics_config(mut self, value: impl Into<TacticsConfig>) -> Self {
+        self.tactics_config = Some(value.into());
+        self
+    }
+}

@@ -40,6 +40,29 @@ pub struct Resources {
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
+impl Resources {
+    /// Sets `quota`.
+    pub fn with_quota(mut self, value: impl Into<i64>) -> Self {
+        self.quota = Some(value.into());
+        self
+    }
+    /// Sets `type_`.
+    pub fn with_type_(mut self, value: impl Into<ResourcesType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets `unit`.
+    pub fn with_unit(mut self, value: impl Into<String>) -> Self {
+        self.unit = Some(value.into());
+        self
+    }
+    /// Sets `used`.
+    pub fn with_used(mut self, value: impl Into<i64>) -> Self {
+        self.used = Some(value.into());
+        self
+    }
+}
+
 /// 资源类型。
 ///
 /// fgs_func_scale_down_timeout:v1版本函数的实例闲置释放时间

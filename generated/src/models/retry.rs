@@ -29,13 +29,63 @@ pub struct Retry {
 }
 
 impl Retry {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(name: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
             delay: None,
             max_attempts: None,
-            name,
+            name: name.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](RetryBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> RetryBuilder {
+        RetryBuilder::default()
+    }
+}
+
+/// Builds a [`Retry`] property by property; see [`Retry::builder`].
+#[derive(Default)]
+pub struct RetryBuilder {
+    delay: Option<i64>,
+    max_attempts: Option<i64>,
+    name: Option<String>,
+}
+
+impl RetryBuilder {
+    /// Sets `delay`.
+    pub fn delay(mut self, value: impl Into<i64>) -> Self {
+        self.delay = Some(value.into());
+        self
+    }
+    /// Sets `max_attempts`.
+    pub fn max_attempts(mut self, value: impl Into<i64>) -> Self {
+        self.max_attempts = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<Retry, crate::Error> {
+        const TYPE: &str = "Retry";
+        Ok(Retry {
+            delay: self.delay,
+            max_attempts: self.max_attempts,
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -17,3 +17,21 @@ pub struct ServiceBridgeVersion {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ServiceBridgeVersion {
+    /// Sets `code_url`.
+    pub fn with_code_url(mut self, value: impl Into<String>) -> Self {
+        self.code_url = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+}

@@ -46,3 +46,69 @@ pub struct ShowAppTemplateResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ShowAppTemplateResponseBody {
+    /// Sets `category`.
+    pub fn with_category(mut self, value: impl Into<String>) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+    /// Sets `create_time`.
+    pub fn with_create_time(mut self, value: impl Into<i64>) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+    /// Sets `deploy_count`.
+    pub fn with_deploy_count(mut self, value: impl Into<i64>) -> Self {
+        self.deploy_count = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `image`.
+    pub fn with_image(mut self, value: impl Into<String>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `params`.
+    pub fn with_params(mut self, value: impl Into<String>) -> Self {
+        self.params = Some(value.into());
+        self
+    }
+    /// Sets `resources`.
+    pub fn with_resources(
+        mut self,
+        value: impl Into<Vec<AppTemplateResourceDetail>>,
+    ) -> Self {
+        self.resources = Some(value.into());
+        self
+    }
+    /// Sets `runtime`.
+    pub fn with_runtime(mut self, value: impl Into<String>) -> Self {
+        self.runtime = Some(value.into());
+        self
+    }
+    /// Sets `template_guide`.
+    pub fn with_template_guide(mut self, value: impl Into<String>) -> Self {
+        self.template_guide = Some(value.into());
+        self
+    }
+    /// Sets `update_time`.
+    pub fn with_update_time(mut self, value: impl Into<i64>) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl Into<i64>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+}

@@ -19,3 +19,19 @@ pub struct ShowFuncReservedInstanceMetricsResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ShowFuncReservedInstanceMetricsResponseBody {
+    /// Sets `instance_num`.
+    pub fn with_instance_num(mut self, value: impl Into<Vec<SlaReportsValue>>) -> Self {
+        self.instance_num = Some(value.into());
+        self
+    }
+    /// Sets `reserved_instance_num`.
+    pub fn with_reserved_instance_num(
+        mut self,
+        value: impl Into<Vec<SlaReportsValue>>,
+    ) -> Self {
+        self.reserved_instance_num = Some(value.into());
+        self
+    }
+}

@@ -50,3 +50,66 @@ pub struct ShowFunctionAppResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ShowFunctionAppResponseBody {
+    /// Sets `apig_url`.
+    pub fn with_apig_url(mut self, value: impl Into<String>) -> Self {
+        self.apig_url = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `last_modified_time`.
+    pub fn with_last_modified_time(mut self, value: impl Into<i64>) -> Self {
+        self.last_modified_time = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `pipeline_id`.
+    pub fn with_pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_id = Some(value.into());
+        self
+    }
+    /// Sets `project_id`.
+    pub fn with_project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets `repo`.
+    pub fn with_repo(mut self, value: impl Into<RepoInfo>) -> Self {
+        self.repo = Some(value.into());
+        self
+    }
+    /// Sets `repo_name`.
+    pub fn with_repo_name(mut self, value: impl Into<String>) -> Self {
+        self.repo_name = Some(value.into());
+        self
+    }
+    /// Sets `stack_id`.
+    pub fn with_stack_id(mut self, value: impl Into<String>) -> Self {
+        self.stack_id = Some(value.into());
+        self
+    }
+    /// Sets `stack_name`.
+    pub fn with_stack_name(mut self, value: impl Into<String>) -> Self {
+        self.stack_name = Some(value.into());
+        self
+    }
+    /// Sets `stack_resources`.
+    pub fn with_stack_resources(mut self, value: impl Into<StackResource>) -> Self {
+        self.stack_resources = Some(Some(value.into()));
+        self
+    }
+    /// Sets `status`.
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+}

@@ -33,22 +33,118 @@ pub struct ShowFunctionAsyncInvokeConfigResponseBody {
 }
 
 impl ShowFunctionAsyncInvokeConfigResponseBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        destination_config: FuncAsyncDestinationConfig,
-        func_urn: String,
-        max_async_event_age_in_seconds: i64,
-        max_async_retry_attempts: i64,
+    /// A builder with a setter per property;
+    /// [`build`](ShowFunctionAsyncInvokeConfigResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ShowFunctionAsyncInvokeConfigResponseBodyBuilder {
+        ShowFunctionAsyncInvokeConfigResponseBodyBuilder::default()
+    }
+}
+
+/// Builds a [`ShowFunctionAsyncInvokeConfigResponseBody`] property by property; see [`ShowFunctionAsyncInvokeConfigResponseBody::builder`].
+#[derive(Default)]
+pub struct ShowFunctionAsyncInvokeConfigResponseBodyBuilder {
+    created_time: Option<String>,
+    destination_config: Option<FuncAsyncDestinationConfig>,
+    enable_async_status_log: Option<bool>,
+    func_urn: Option<String>,
+    last_modified: Option<String>,
+    max_async_event_age_in_seconds: Option<i64>,
+    max_async_retry_attempts: Option<i64>,
+}
+
+impl ShowFunctionAsyncInvokeConfigResponseBodyBuilder {
+    /// Sets `created_time`.
+    pub fn created_time(mut self, value: impl Into<String>) -> Self {
+        self.created_time = Some(value.into());
+        self
+    }
+    /// Sets `destination_config`.
+    pub fn destination_config(
+        mut self,
+        value: impl Into<FuncAsyncDestinationConfig>,
     ) -> Self {
-        Self {
-            created_time: None,
-            destination_config,
-            enable_async_status_log: None,
-            func_urn,
-            last_modified: None,
-            max_async_event_age_in_seconds,
-            max_async_retry_attempts,
+        self.destination_config = Some(value.into());
+        self
+    }
+    /// Sets `enable_async_status_log`.
+    pub fn enable_async_status_log(mut self, value: impl Into<bool>) -> Self {
+        self.enable_async_status_log = Some(value.into());
+        self
+    }
+    /// Sets `func_urn`.
+    pub fn func_urn(mut self, value: impl Into<String>) -> Self {
+        self.func_urn = Some(value.into());
+        self
+    }
+    /// Sets `last_modified`.
+    pub fn last_modified(mut self, value: impl Into<String>) -> Self {
+        self.last_modified = Some(value.into());
+        self
+    }
+    /// Sets `max_async_event_age_in_seconds`.
+    pub fn max_async_event_age_in_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.max_async_event_age_in_seconds = Some(value.into());
+        self
+    }
+    /// Sets `max_async_retry_attempts`.
+    pub fn max_async_retry_attempts(mut self, value: impl Into<i64>) -> Self {
+        self.max_async_retry_attempts = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(
+        self,
+    ) -> Result<ShowFunctionAsyncInvokeConfigResponseBody, crate::Error> {
+        const TYPE: &str = "ShowFunctionAsyncInvokeConfigResponseBody";
+        Ok(ShowFunctionAsyncInvokeConfigResponseBody {
+            created_time: self.created_time,
+            destination_config: match self.destination_config {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(
+                            TYPE,
+                            "destination_config",
+                        ),
+                    );
+                }
+            },
+            enable_async_status_log: self.enable_async_status_log,
+            func_urn: match self.func_urn {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "func_urn"),
+                    );
+                }
+            },
+            last_modified: self.last_modified,
+            max_async_event_age_in_seconds: match self.max_async_event_age_in_seconds {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(
+                            TYPE,
+                            "max_async_event_age_in_seconds",
+                        ),
+                    );
+                }
+            },
+            max_async_retry_attempts: match self.max_async_retry_attempts {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(
+                            TYPE,
+                            "max_async_retry_attempts",
+                        ),
+                    );
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

@@ -64,3 +64,99 @@ pub struct ShowFunctionTemplateResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ShowFunctionTemplateResponseBody {
+    /// Sets `code`.
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+    /// Sets `code_type`.
+    pub fn with_code_type(mut self, value: impl Into<String>) -> Self {
+        self.code_type = Some(value.into());
+        self
+    }
+    /// Sets `dependencies`.
+    pub fn with_dependencies(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.dependencies = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `encrypted_user_data`.
+    pub fn with_encrypted_user_data(mut self, value: impl Into<String>) -> Self {
+        self.encrypted_user_data = Some(value.into());
+        self
+    }
+    /// Sets `handler`.
+    pub fn with_handler(mut self, value: impl Into<String>) -> Self {
+        self.handler = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `memory_size`.
+    pub fn with_memory_size(mut self, value: impl Into<i64>) -> Self {
+        self.memory_size = Some(value.into());
+        self
+    }
+    /// Sets `runtime`.
+    pub fn with_runtime(mut self, value: impl Into<String>) -> Self {
+        self.runtime = Some(value.into());
+        self
+    }
+    /// Sets `scene`.
+    pub fn with_scene(mut self, value: impl Into<String>) -> Self {
+        self.scene = Some(value.into());
+        self
+    }
+    /// Sets `service`.
+    pub fn with_service(mut self, value: impl Into<String>) -> Self {
+        self.service = Some(value.into());
+        self
+    }
+    /// Sets `temp_detail`.
+    pub fn with_temp_detail(mut self, value: impl Into<TempDetail>) -> Self {
+        self.temp_detail = Some(value.into());
+        self
+    }
+    /// Sets `template_name`.
+    pub fn with_template_name(mut self, value: impl Into<String>) -> Self {
+        self.template_name = Some(value.into());
+        self
+    }
+    /// Sets `timeout`.
+    pub fn with_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+    /// Sets `title`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets `trigger_metadata_list`.
+    pub fn with_trigger_metadata_list(
+        mut self,
+        value: impl Into<Vec<TriggerMetadataList>>,
+    ) -> Self {
+        self.trigger_metadata_list = Some(value.into());
+        self
+    }
+    /// Sets `type_`.
+    pub fn with_type_(mut self, value: impl Into<i64>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets `user_data`.
+    pub fn with_user_data(mut self, value: impl Into<String>) -> Self {
+        self.user_data = Some(value.into());
+        self
+    }
+}

@@ -25,3 +25,24 @@ pub struct ShowWorkflowExecutionForPage {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ShowWorkflowExecutionForPage {
+    /// Sets `executions`.
+    pub fn with_executions(
+        mut self,
+        value: impl Into<Vec<FlowExecutionBriefV2>>,
+    ) -> Self {
+        self.executions = Some(value.into());
+        self
+    }
+    /// Sets `size`.
+    pub fn with_size(mut self, value: impl Into<i32>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+    /// Sets `total`.
+    pub fn with_total(mut self, value: impl Into<i64>) -> Self {
+        self.total = Some(value.into());
+        self
+    }
+}

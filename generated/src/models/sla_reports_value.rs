@@ -15,3 +15,16 @@ pub struct SlaReportsValue {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl SlaReportsValue {
+    /// Sets `timestamp`.
+    pub fn with_timestamp(mut self, value: impl Into<i64>) -> Self {
+        self.timestamp = Some(value.into());
+        self
+    }
+    /// Sets `value`.
+    pub fn with_value(mut self, value: impl Into<f64>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}

@@ -33,3 +33,46 @@ pub struct StackResource {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl StackResource {
+    /// Sets `display_name`.
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+    /// Sets `href`.
+    pub fn with_href(mut self, value: impl Into<String>) -> Self {
+        self.href = Some(value.into());
+        self
+    }
+    /// Sets `logical_resource_name`.
+    pub fn with_logical_resource_name(mut self, value: impl Into<String>) -> Self {
+        self.logical_resource_name = Some(value.into());
+        self
+    }
+    /// Sets `logical_resource_type`.
+    pub fn with_logical_resource_type(mut self, value: impl Into<String>) -> Self {
+        self.logical_resource_type = Some(value.into());
+        self
+    }
+    /// Sets `physical_resource_id`.
+    pub fn with_physical_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.physical_resource_id = Some(value.into());
+        self
+    }
+    /// Sets `physical_resource_name`.
+    pub fn with_physical_resource_name(mut self, value: impl Into<String>) -> Self {
+        self.physical_resource_name = Some(value.into());
+        self
+    }
+    /// Sets `resource_status`.
+    pub fn with_resource_status(mut self, value: impl Into<String>) -> Self {
+        self.resource_status = Some(value.into());
+        self
+    }
+    /// Sets `status_message`.
+    pub fn with_status_message(mut self, value: impl Into<String>) -> Self {
+        self.status_message = Some(value.into());
+        self
+    }
+}

@@ -21,3 +21,16 @@ pub struct StateDataFilter {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl StateDataFilter {
+    /// Sets `input`.
+    pub fn with_input(mut self, value: impl Into<String>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn with_output(mut self, value: impl Into<String>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+}

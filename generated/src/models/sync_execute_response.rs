@@ -41,24 +41,109 @@ pub struct SyncExecuteResponse {
 }
 
 impl SyncExecuteResponse {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        begin_time: String,
-        end_time: String,
-        errors: Vec<SyncExecutionNodeErrorDetail>,
-        execution_id: String,
-        output: serde_json::Value,
-        status: SyncExecuteResponseStatus,
+    /// A builder with a setter per property;
+    /// [`build`](SyncExecuteResponseBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> SyncExecuteResponseBuilder {
+        SyncExecuteResponseBuilder::default()
+    }
+}
+
+/// Builds a [`SyncExecuteResponse`] property by property; see [`SyncExecuteResponse::builder`].
+#[derive(Default)]
+pub struct SyncExecuteResponseBuilder {
+    begin_time: Option<String>,
+    end_time: Option<String>,
+    errors: Option<Vec<SyncExecutionNodeErrorDetail>>,
+    execution_id: Option<String>,
+    output: Option<serde_json::Value>,
+    status: Option<SyncExecuteResponseStatus>,
+}
+
+impl SyncExecuteResponseBuilder {
+    /// Sets `begin_time`.
+    pub fn begin_time(mut self, value: impl Into<String>) -> Self {
+        self.begin_time = Some(value.into());
+        self
+    }
+    /// Sets `end_time`.
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+    /// Sets `errors`.
+    pub fn errors(
+        mut self,
+        value: impl Into<Vec<SyncExecutionNodeErrorDetail>>,
     ) -> Self {
-        Self {
-            begin_time,
-            end_time,
-            errors,
-            execution_id,
-            output,
-            status,
+        self.errors = Some(value.into());
+        self
+    }
+    /// Sets `execution_id`.
+    pub fn execution_id(mut self, value: impl Into<String>) -> Self {
+        self.execution_id = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<SyncExecuteResponseStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<SyncExecuteResponse, crate::Error> {
+        const TYPE: &str = "SyncExecuteResponse";
+        Ok(SyncExecuteResponse {
+            begin_time: match self.begin_time {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "begin_time"),
+                    );
+                }
+            },
+            end_time: match self.end_time {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "end_time"),
+                    );
+                }
+            },
+            errors: match self.errors {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "errors"));
+                }
+            },
+            execution_id: match self.execution_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "execution_id"),
+                    );
+                }
+            },
+            output: match self.output {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "output"));
+                }
+            },
+            status: match self.status {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "status"));
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }
 

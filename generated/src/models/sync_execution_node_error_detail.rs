@@ -33,3 +33,26 @@ pub struct SyncExecutionNodeErrorDetail {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl SyncExecutionNodeErrorDetail {
+    /// Sets `begin_time`.
+    pub fn with_begin_time(mut self, value: impl Into<String>) -> Self {
+        self.begin_time = Some(value.into());
+        self
+    }
+    /// Sets `end_time`.
+    pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+    /// Sets `error_message`.
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// Sets `node_id`.
+    pub fn with_node_id(mut self, value: impl Into<String>) -> Self {
+        self.node_id = Some(value.into());
+        self
+    }
+}

@@ -16,3 +16,16 @@ pub struct TacticsConfig {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl TacticsConfig {
+    /// Sets `cron_configs`.
+    pub fn with_cron_configs(mut self, value: impl Into<Vec<CronConfig>>) -> Self {
+        self.cron_configs = Some(value.into());
+        self
+    }
+    /// Sets `metric_configs`.
+    pub fn with_metric_configs(mut self, value: impl Into<Vec<MetricConfig>>) -> Self {
+        self.metric_configs = Some(value.into());
+        self
+    }
+}

@@ -17,3 +17,21 @@ pub struct TempDetail {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl TempDetail {
+    /// Sets `input`.
+    pub fn with_input(mut self, value: impl Into<String>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn with_output(mut self, value: impl Into<String>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `warning`.
+    pub fn with_warning(mut self, value: impl Into<String>) -> Self {
+        self.warning = Some(value.into());
+        self
+    }
+}

@@ -43,15 +43,84 @@ pub struct Trigger {
 }
 
 impl Trigger {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(trigger_name: String, trigger_type: TriggerTriggerType) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(
+        trigger_name: impl Into<String>,
+        trigger_type: impl Into<TriggerTriggerType>,
+    ) -> Self {
         Self {
             enabled: None,
             trigger_config: None,
-            trigger_name,
-            trigger_type,
+            trigger_name: trigger_name.into(),
+            trigger_type: trigger_type.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](TriggerBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> TriggerBuilder {
+        TriggerBuilder::default()
+    }
+}
+
+/// Builds a [`Trigger`] property by property; see [`Trigger::builder`].
+#[derive(Default)]
+pub struct TriggerBuilder {
+    enabled: Option<bool>,
+    trigger_config: Option<ObsTriggerConfig>,
+    trigger_name: Option<String>,
+    trigger_type: Option<TriggerTriggerType>,
+}
+
+impl TriggerBuilder {
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+    /// Sets `trigger_config`.
+    pub fn trigger_config(mut self, value: impl Into<ObsTriggerConfig>) -> Self {
+        self.trigger_config = Some(value.into());
+        self
+    }
+    /// Sets `trigger_name`.
+    pub fn trigger_name(mut self, value: impl Into<String>) -> Self {
+        self.trigger_name = Some(value.into());
+        self
+    }
+    /// Sets `trigger_type`.
+    pub fn trigger_type(mut self, value: impl Into<TriggerTriggerType>) -> Self {
+        self.trigger_type = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<Trigger, crate::Error> {
+        const TYPE: &str = "Trigger";
+        Ok(Trigger {
+            enabled: self.enabled,
+            trigger_config: self.trigger_config,
+            trigger_name: match self.trigger_name {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "trigger_name"),
+                    );
+                }
+            },
+            trigger_type: match self.trigger_type {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "trigger_type"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }
 

@@ -20,3 +20,26 @@ pub struct TriggerMetadataList {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl TriggerMetadataList {
+    /// Sets `event_data`.
+    pub fn with_event_data(mut self, value: impl Into<String>) -> Self {
+        self.event_data = Some(value.into());
+        self
+    }
+    /// Sets `event_type`.
+    pub fn with_event_type(mut self, value: impl Into<String>) -> Self {
+        self.event_type = Some(value.into());
+        self
+    }
+    /// Sets `trigger_name`.
+    pub fn with_trigger_name(mut self, value: impl Into<String>) -> Self {
+        self.trigger_name = Some(value.into());
+        self
+    }
+    /// Sets `trigger_type`.
+    pub fn with_trigger_type(mut self, value: impl Into<String>) -> Self {
+        self.trigger_type = Some(value.into());
+        self
+    }
+}

@@ -12,11 +12,49 @@ pub struct UpdateEventRequestBody {
 }
 
 impl UpdateEventRequestBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(content: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(content: impl Into<String>) -> Self {
         Self {
-            content,
+            content: content.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](UpdateEventRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> UpdateEventRequestBodyBuilder {
+        UpdateEventRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`UpdateEventRequestBody`] property by property; see [`UpdateEventRequestBody::builder`].
+#[derive(Default)]
+pub struct UpdateEventRequestBodyBuilder {
+    content: Option<String>,
+}
+
+impl UpdateEventRequestBodyBuilder {
+    /// Sets `content`.
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<UpdateEventRequestBody, crate::Error> {
+        const TYPE: &str = "UpdateEventRequestBody";
+        Ok(UpdateEventRequestBody {
+            content: match self.content {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "content"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

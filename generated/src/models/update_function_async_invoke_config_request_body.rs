@@ -41,3 +41,49 @@ pub struct UpdateFunctionAsyncInvokeConfigRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl UpdateFunctionAsyncInvokeConfigRequestBody {
+    /// Sets `destination_config`.
+    pub fn with_destination_config(
+        mut self,
+        value: impl Into<FuncAsyncDestinationConfig>,
+    ) -> Self {
+        self.destination_config = Some(value.into());
+        self
+    }
+    /// Sets `enable_async_status_log`.
+    pub fn with_enable_async_status_log(mut self, value: impl Into<bool>) -> Self {
+        self.enable_async_status_log = Some(value.into());
+        self
+    }
+    /// Sets `log_group_id`.
+    pub fn with_log_group_id(mut self, value: impl Into<String>) -> Self {
+        self.log_group_id = Some(value.into());
+        self
+    }
+    /// Sets `log_group_name`.
+    pub fn with_log_group_name(mut self, value: impl Into<String>) -> Self {
+        self.log_group_name = Some(value.into());
+        self
+    }
+    /// Sets `log_stream_id`.
+    pub fn with_log_stream_id(mut self, value: impl Into<String>) -> Self {
+        self.log_stream_id = Some(value.into());
+        self
+    }
+    /// Sets `log_stream_name`.
+    pub fn with_log_stream_name(mut self, value: impl Into<String>) -> Self {
+        self.log_stream_name = Some(value.into());
+        self
+    }
+    /// Sets `max_async_event_age_in_seconds`.
+    pub fn with_max_async_event_age_in_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.max_async_event_age_in_seconds = Some(value.into());
+        self
+    }
+    /// Sets `max_async_retry_attempts`.
+    pub fn with_max_async_retry_attempts(mut self, value: impl Into<i64>) -> Self {
+        self.max_async_retry_attempts = Some(value.into());
+        self
+    }
+}

@@ -2,8 +2,8 @@
 // regenerate with `cargo run -p codegen`.
 
 use super::{
-    CustomImage, FuncLogConfig, FuncVpc, MountConfig, NetworkControlConfig,
-    StrategyConfig,
+    CustomImage, EphemeralStorage, FuncLogConfig, FuncVpc, MountConfig,
+    NetworkControlConfig, Runtime, StrategyConfig,
 };
 
 /// Corrected from the vendor's spec: the function is named by the URN in the path; the vendor's own UpdateFunctionConfig request example sends no `func_name` (correction in `specs/overrides.json`).
@@ -42,7 +42,7 @@ pub struct UpdateFunctionConfigRequestBody {
     ///
     /// Allowed values: `512`, `10240`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ephemeral_storage: Option<UpdateFunctionConfigRequestBodyEphemeralStorage>,
+    pub ephemeral_storage: Option<EphemeralStorage>,
     /// 函数扩展配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extend_config: Option<String>,
@@ -174,7 +174,7 @@ pub struct UpdateFunctionConfigRequestBody {
     /// Custom Image: 自定义镜像函数。
     ///
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
-    pub runtime: UpdateFunctionConfigRequestBodyRuntime,
+    pub runtime: Runtime,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub strategy_config: Option<StrategyConfig>,
     /// 函数执行超时时间,超时函数将被强行停止,范围3~259200秒。
@@ -195,274 +195,317 @@ pub struct UpdateFunctionConfigRequestBody {
 }
 
 impl UpdateFunctionConfigRequestBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        handler: String,
-        memory_size: i32,
-        runtime: UpdateFunctionConfigRequestBodyRuntime,
-        timeout: i32,
+    /// A builder with a setter per property;
+    /// [`build`](UpdateFunctionConfigRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> UpdateFunctionConfigRequestBodyBuilder {
+        UpdateFunctionConfigRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`UpdateFunctionConfigRequestBody`] property by property; see [`UpdateFunctionConfigRequestBody::builder`].
+#[derive(Default)]
+pub struct UpdateFunctionConfigRequestBodyBuilder {
+    app_xrole: Option<String>,
+    custom_image: Option<CustomImage>,
+    description: Option<String>,
+    domain_names: Option<String>,
+    enable_auth_in_header: Option<bool>,
+    enable_class_isolation: Option<bool>,
+    enable_dynamic_memory: Option<bool>,
+    enable_lts_log: Option<bool>,
+    encrypted_user_data: Option<String>,
+    enterprise_project_id: Option<String>,
+    ephemeral_storage: Option<EphemeralStorage>,
+    extend_config: Option<String>,
+    func_name: Option<String>,
+    func_vpc: Option<FuncVpc>,
+    gpu_memory: Option<i32>,
+    gpu_type: Option<String>,
+    handler: Option<String>,
+    heartbeat_handler: Option<String>,
+    initializer_handler: Option<String>,
+    initializer_timeout: Option<i32>,
+    is_stateful_function: Option<bool>,
+    log_config: Option<FuncLogConfig>,
+    lts_custom_tag: Option<indexmap::IndexMap<String, String>>,
+    memory_size: Option<i32>,
+    mount_config: Option<MountConfig>,
+    network_controller: Option<NetworkControlConfig>,
+    peering_cidr: Option<String>,
+    pre_stop_handler: Option<String>,
+    pre_stop_timeout: Option<i32>,
+    restore_hook_handler: Option<String>,
+    restore_hook_timeout: Option<i32>,
+    runtime: Option<Runtime>,
+    strategy_config: Option<StrategyConfig>,
+    timeout: Option<i32>,
+    user_data: Option<String>,
+    user_data_encrypt_kms_key_id: Option<String>,
+    xrole: Option<String>,
+}
+
+impl UpdateFunctionConfigRequestBodyBuilder {
+    /// Sets `app_xrole`.
+    pub fn app_xrole(mut self, value: impl Into<String>) -> Self {
+        self.app_xrole = Some(value.into());
+        self
+    }
+    /// Sets `custom_image`.
+    pub fn custom_image(mut self, value: impl Into<CustomImage>) -> Self {
+        self.custom_image = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `domain_names`.
+    pub fn domain_names(mut self, value: impl Into<String>) -> Self {
+        self.domain_names = Some(value.into());
+        self
+    }
+    /// Sets `enable_auth_in_header`.
+    pub fn enable_auth_in_header(mut self, value: impl Into<bool>) -> Self {
+        self.enable_auth_in_header = Some(value.into());
+        self
+    }
+    /// Sets `enable_class_isolation`.
+    pub fn enable_class_isolation(mut self, value: impl Into<bool>) -> Self {
+        self.enable_class_isolation = Some(value.into());
+        self
+    }
+    /// Sets `enable_dynamic_memory`.
+    pub fn enable_dynamic_memory(mut self, value: impl Into<bool>) -> Self {
+        self.enable_dynamic_memory = Some(value.into());
+        self
+    }
+    /// Sets `enable_lts_log`.
+    pub fn enable_lts_log(mut self, value: impl Into<bool>) -> Self {
+        self.enable_lts_log = Some(value.into());
+        self
+    }
+    /// Sets `encrypted_user_data`.
+    pub fn encrypted_user_data(mut self, value: impl Into<String>) -> Self {
+        self.encrypted_user_data = Some(value.into());
+        self
+    }
+    /// Sets `enterprise_project_id`.
+    pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
+        self.enterprise_project_id = Some(value.into());
+        self
+    }
+    /// Sets `ephemeral_storage`.
+    pub fn ephemeral_storage(mut self, value: impl Into<EphemeralStorage>) -> Self {
+        self.ephemeral_storage = Some(value.into());
+        self
+    }
+    /// Sets `extend_config`.
+    pub fn extend_config(mut self, value: impl Into<String>) -> Self {
+        self.extend_config = Some(value.into());
+        self
+    }
+    /// Sets `func_name`.
+    pub fn func_name(mut self, value: impl Into<String>) -> Self {
+        self.func_name = Some(value.into());
+        self
+    }
+    /// Sets `func_vpc`.
+    pub fn func_vpc(mut self, value: impl Into<FuncVpc>) -> Self {
+        self.func_vpc = Some(value.into());
+        self
+    }
+    /// Sets `gpu_memory`.
+    pub fn gpu_memory(mut self, value: impl Into<i32>) -> Self {
+        self.gpu_memory = Some(value.into());
+        self
+    }
+    /// Sets `gpu_type`.
+    pub fn gpu_type(mut self, value: impl Into<String>) -> Self {
+        self.gpu_type = Some(value.into());
+        self
+    }
+    /// Sets `handler`.
+    pub fn handler(mut self, value: impl Into<String>) -> Self {
+        self.handler = Some(value.into());
+        self
+    }
+    /// Sets `heartbeat_handler`.
+    pub fn heartbeat_handler(mut self, value: impl Into<String>) -> Self {
+        self.heartbeat_handler = Some(value.into());
+        self
+    }
+    /// Sets `initializer_handler`.
+    pub fn initializer_handler(mut self, value: impl Into<String>) -> Self {
+        self.initializer_handler = Some(value.into());
+        self
+    }
+    /// Sets `initializer_timeout`.
+    pub fn initializer_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.initializer_timeout = Some(value.into());
+        self
+    }
+    /// Sets `is_stateful_function`.
+    pub fn is_stateful_function(mut self, value: impl Into<bool>) -> Self {
+        self.is_stateful_function = Some(value.into());
+        self
+    }
+    /// Sets `log_config`.
+    pub fn log_config(mut self, value: impl Into<FuncLogConfig>) -> Self {
+        self.log_config = Some(value.into());
+        self
+    }
+    /// Sets `lts_custom_tag`.
+    pub fn lts_custom_tag(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, String>>,
     ) -> Self {
-        Self {
-            app_xrole: None,
-            custom_image: None,
-            description: None,
-            domain_names: None,
-            enable_auth_in_header: None,
-            enable_class_isolation: None,
-            enable_dynamic_memory: None,
-            enable_lts_log: None,
-            encrypted_user_data: None,
-            enterprise_project_id: None,
-            ephemeral_storage: None,
-            extend_config: None,
-            func_name: None,
-            func_vpc: None,
-            gpu_memory: None,
-            gpu_type: None,
-            handler,
-            heartbeat_handler: None,
-            initializer_handler: None,
-            initializer_timeout: None,
-            is_stateful_function: None,
-            log_config: None,
-            lts_custom_tag: None,
-            memory_size,
-            mount_config: None,
-            network_controller: None,
-            peering_cidr: None,
-            pre_stop_handler: None,
-            pre_stop_timeout: None,
-            restore_hook_handler: None,
-            restore_hook_timeout: None,
-            runtime,
-            strategy_config: None,
-            timeout,
-            user_data: None,
-            user_data_encrypt_kms_key_id: None,
-            xrole: None,
+        self.lts_custom_tag = Some(value.into());
+        self
+    }
+    /// Sets `memory_size`.
+    pub fn memory_size(mut self, value: impl Into<i32>) -> Self {
+        self.memory_size = Some(value.into());
+        self
+    }
+    /// Sets `mount_config`.
+    pub fn mount_config(mut self, value: impl Into<MountConfig>) -> Self {
+        self.mount_config = Some(value.into());
+        self
+    }
+    /// Sets `network_controller`.
+    pub fn network_controller(mut self, value: impl Into<NetworkControlConfig>) -> Self {
+        self.network_controller = Some(value.into());
+        self
+    }
+    /// Sets `peering_cidr`.
+    pub fn peering_cidr(mut self, value: impl Into<String>) -> Self {
+        self.peering_cidr = Some(value.into());
+        self
+    }
+    /// Sets `pre_stop_handler`.
+    pub fn pre_stop_handler(mut self, value: impl Into<String>) -> Self {
+        self.pre_stop_handler = Some(value.into());
+        self
+    }
+    /// Sets `pre_stop_timeout`.
+    pub fn pre_stop_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.pre_stop_timeout = Some(value.into());
+        self
+    }
+    /// Sets `restore_hook_handler`.
+    pub fn restore_hook_handler(mut self, value: impl Into<String>) -> Self {
+        self.restore_hook_handler = Some(value.into());
+        self
+    }
+    /// Sets `restore_hook_timeout`.
+    pub fn restore_hook_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.restore_hook_timeout = Some(value.into());
+        self
+    }
+    /// Sets `runtime`.
+    pub fn runtime(mut self, value: impl Into<Runtime>) -> Self {
+        self.runtime = Some(value.into());
+        self
+    }
+    /// Sets `strategy_config`.
+    pub fn strategy_config(mut self, value: impl Into<StrategyConfig>) -> Self {
+        self.strategy_config = Some(value.into());
+        self
+    }
+    /// Sets `timeout`.
+    pub fn timeout(mut self, value: impl Into<i32>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+    /// Sets `user_data`.
+    pub fn user_data(mut self, value: impl Into<String>) -> Self {
+        self.user_data = Some(value.into());
+        self
+    }
+    /// Sets `user_data_encrypt_kms_key_id`.
+    pub fn user_data_encrypt_kms_key_id(mut self, value: impl Into<String>) -> Self {
+        self.user_data_encrypt_kms_key_id = Some(value.into());
+        self
+    }
+    /// Sets `xrole`.
+    pub fn xrole(mut self, value: impl Into<String>) -> Self {
+        self.xrole = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<UpdateFunctionConfigRequestBody, crate::Error> {
+        const TYPE: &str = "UpdateFunctionConfigRequestBody";
+        Ok(UpdateFunctionConfigRequestBody {
+            app_xrole: self.app_xrole,
+            custom_image: self.custom_image,
+            description: self.description,
+            domain_names: self.domain_names,
+            enable_auth_in_header: self.enable_auth_in_header,
+            enable_class_isolation: self.enable_class_isolation,
+            enable_dynamic_memory: self.enable_dynamic_memory,
+            enable_lts_log: self.enable_lts_log,
+            encrypted_user_data: self.encrypted_user_data,
+            enterprise_project_id: self.enterprise_project_id,
+            ephemeral_storage: self.ephemeral_storage,
+            extend_config: self.extend_config,
+            func_name: self.func_name,
+            func_vpc: self.func_vpc,
+            gpu_memory: self.gpu_memory,
+            gpu_type: self.gpu_type,
+            handler: match self.handler {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "handler"),
+                    );
+                }
+            },
+            heartbeat_handler: self.heartbeat_handler,
+            initializer_handler: self.initializer_handler,
+            initializer_timeout: self.initializer_timeout,
+            is_stateful_function: self.is_stateful_function,
+            log_config: self.log_config,
+            lts_custom_tag: self.lts_custom_tag,
+            memory_size: match self.memory_size {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "memory_size"),
+                    );
+                }
+            },
+            mount_config: self.mount_config,
+            network_controller: self.network_controller,
+            peering_cidr: self.peering_cidr,
+            pre_stop_handler: self.pre_stop_handler,
+            pre_stop_timeout: self.pre_stop_timeout,
+            restore_hook_handler: self.restore_hook_handler,
+            restore_hook_timeout: self.restore_hook_timeout,
+            runtime: match self.runtime {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "runtime"),
+                    );
+                }
+            },
+            strategy_config: self.strategy_config,
+            timeout: match self.timeout {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "timeout"),
+                    );
+                }
+            },
+            user_data: self.user_data,
+            user_data_encrypt_kms_key_id: self.user_data_encrypt_kms_key_id,
+            xrole: self.xrole,
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }
-
-/// 临时存储大小。默认情况下会为函数的/tmp目录分配512MB的空间。您可以通过临时存储设置将函数的/tmp目录大小调整为10G。
-///
-/// Allowed values: `512`, `10240`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum UpdateFunctionConfigRequestBodyEphemeralStorage {
-    /// `512`
-    V512,
-    /// `10240`
-    V10240,
-    /// A value the spec does not list, kept as received so that it is sent back
-    /// unchanged.
-    Unknown(crate::UnknownValue<i64>),
-}
-
-impl UpdateFunctionConfigRequestBodyEphemeralStorage {
-    /// The value as it appears in JSON.
-    pub fn as_i64(&self) -> i64 {
-        match self {
-            Self::V512 => 512,
-            Self::V10240 => 10240,
-            Self::Unknown(value) => *value.get(),
-        }
-    }
-}
-
-impl From<i64> for UpdateFunctionConfigRequestBodyEphemeralStorage {
-    fn from(value: i64) -> Self {
-        match value {
-            512 => Self::V512,
-            10240 => Self::V10240,
-            other => Self::Unknown(crate::UnknownValue::__new(other)),
-        }
-    }
-}
-
-codegen_runtime::integer_enum!(UpdateFunctionConfigRequestBodyEphemeralStorage);
-
-/// FunctionGraph函数的执行环境
-///
-/// Java8: Java语言8版本。
-///
-/// Java11: Java语言11版本。
-///
-/// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
-///
-/// Python2.7: Python语言2.7版本。
-///
-/// Python3.6: Pyton语言3.6版本。
-///
-/// Python3.9: Python语言3.9版本。
-///
-/// Python3.10: Python语言3.10版本。
-///
-/// Go1.8: Go语言1.8版本。
-///
-/// Go1.x: Go语言1.x版本。
-///
-/// Node.js6.10: Nodejs语言6.10版本。
-///
-/// Node.js8.10: Nodejs语言8.10版本。
-///
-/// Node.js10.16: Nodejs语言10.16版本。
-///
-/// Node.js12.13: Nodejs语言12.13版本。
-///
-/// Node.js14.18: Nodejs语言14.18版本。
-///
-/// Node.js16.17: Nodejs语言16.17版本。
-///
-/// Node.js18.15: Nodejs语言18.15版本。
-///
-/// C#(.NET Core 2.0): C#语言2.0版本。
-///
-/// C#(.NET Core 2.1): C#语言2.1版本。
-///
-/// C#(.NET Core 3.1): C#语言3.1版本。
-///
-/// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
-///
-/// Custom: 自定义运行时。
-///
-/// PHP7.3: Php语言7.3版本。
-///
-/// PHP8.3: Php语言8.3版本。
-///
-/// Cangjie1.0:仓颉语言1.0版本。
-///
-/// http: HTTP函数。
-///
-/// Custom Image: 自定义镜像函数。
-///
-/// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateFunctionConfigRequestBodyRuntime {
-    /// `Java8`
-    Java8,
-    /// `Java11`
-    Java11,
-    /// `Java17`
-    Java17,
-    /// `Python2.7`
-    Python2_7,
-    /// `Python3.6`
-    Python3_6,
-    /// `Python3.9`
-    Python3_9,
-    /// `Python3.10`
-    Python3_10,
-    /// `Go1.8`
-    Go1_8,
-    /// `Go1.x`
-    Go1X,
-    /// `Node.js6.10`
-    NodeJs6_10,
-    /// `Node.js8.10`
-    NodeJs8_10,
-    /// `Node.js10.16`
-    NodeJs10_16,
-    /// `Node.js12.13`
-    NodeJs12_13,
-    /// `Node.js14.18`
-    NodeJs14_18,
-    /// `Node.js16.17`
-    NodeJs16_17,
-    /// `Node.js18.15`
-    NodeJs18_15,
-    /// `C#(.NET Core 2.0)`
-    CSharpNetCore2_0,
-    /// `C#(.NET Core 2.1)`
-    CSharpNetCore2_1,
-    /// `C#(.NET Core 3.1)`
-    CSharpNetCore3_1,
-    /// `C#(.NET Core 6.0)`
-    CSharpNetCore6_0,
-    /// `Custom`
-    Custom,
-    /// `PHP7.3`
-    Php7_3,
-    /// `PHP8.3`
-    Php8_3,
-    /// `Cangjie1.0`
-    Cangjie1_0,
-    /// `http`
-    Http,
-    /// `Custom Image`
-    CustomImage,
-    /// A value the spec does not list, kept as received so that it is sent back
-    /// unchanged.
-    Unknown(crate::UnknownValue<String>),
-}
-
-impl UpdateFunctionConfigRequestBodyRuntime {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Java8 => "Java8",
-            Self::Java11 => "Java11",
-            Self::Java17 => "Java17",
-            Self::Python2_7 => "Python2.7",
-            Self::Python3_6 => "Python3.6",
-            Self::Python3_9 => "Python3.9",
-            Self::Python3_10 => "Python3.10",
-            Self::Go1_8 => "Go1.8",
-            Self::Go1X => "Go1.x",
-            Self::NodeJs6_10 => "Node.js6.10",
-            Self::NodeJs8_10 => "Node.js8.10",
-            Self::NodeJs10_16 => "Node.js10.16",
-            Self::NodeJs12_13 => "Node.js12.13",
-            Self::NodeJs14_18 => "Node.js14.18",
-            Self::NodeJs16_17 => "Node.js16.17",
-            Self::NodeJs18_15 => "Node.js18.15",
-            Self::CSharpNetCore2_0 => "C#(.NET Core 2.0)",
-            Self::CSharpNetCore2_1 => "C#(.NET Core 2.1)",
-            Self::CSharpNetCore3_1 => "C#(.NET Core 3.1)",
-            Self::CSharpNetCore6_0 => "C#(.NET Core 6.0)",
-            Self::Custom => "Custom",
-            Self::Php7_3 => "PHP7.3",
-            Self::Php8_3 => "PHP8.3",
-            Self::Cangjie1_0 => "Cangjie1.0",
-            Self::Http => "http",
-            Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for UpdateFunctionConfigRequestBodyRuntime {
-    fn from(value: &str) -> Self {
-        match value {
-            "Java8" => Self::Java8,
-            "Java11" => Self::Java11,
-            "Java17" => Self::Java17,
-            "Python2.7" => Self::Python2_7,
-            "Python3.6" => Self::Python3_6,
-            "Python3.9" => Self::Python3_9,
-            "Python3.10" => Self::Python3_10,
-            "Go1.8" => Self::Go1_8,
-            "Go1.x" => Self::Go1X,
-            "Node.js6.10" => Self::NodeJs6_10,
-            "Node.js8.10" => Self::NodeJs8_10,
-            "Node.js10.16" => Self::NodeJs10_16,
-            "Node.js12.13" => Self::NodeJs12_13,
-            "Node.js14.18" => Self::NodeJs14_18,
-            "Node.js16.17" => Self::NodeJs16_17,
-            "Node.js18.15" => Self::NodeJs18_15,
-            "C#(.NET Core 2.0)" => Self::CSharpNetCore2_0,
-            "C#(.NET Core 2.1)" => Self::CSharpNetCore2_1,
-            "C#(.NET Core 3.1)" => Self::CSharpNetCore3_1,
-            "C#(.NET Core 6.0)" => Self::CSharpNetCore6_0,
-            "Custom" => Self::Custom,
-            "PHP7.3" => Self::Php7_3,
-            "PHP8.3" => Self::Php8_3,
-            "Cangjie1.0" => Self::Cangjie1_0,
-            "http" => Self::Http,
-            "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
-        }
-    }
-}
-
-codegen_runtime::string_enum!(UpdateFunctionConfigRequestBodyRuntime);

@@ -12,3 +12,11 @@ pub struct UpdateFunctionMaxInstanceConfigRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl UpdateFunctionMaxInstanceConfigRequestBody {
+    /// Sets `max_instance_num`.
+    pub fn with_max_instance_num(mut self, value: impl Into<i32>) -> Self {
+        self.max_instance_num = Some(value.into());
+        self
+    }
+}

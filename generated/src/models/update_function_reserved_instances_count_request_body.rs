@@ -19,13 +19,65 @@ pub struct UpdateFunctionReservedInstancesCountRequestBody {
 }
 
 impl UpdateFunctionReservedInstancesCountRequestBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(count: i64) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(count: impl Into<i64>) -> Self {
         Self {
-            count,
+            count: count.into(),
             idle_mode: None,
             tactics_config: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](UpdateFunctionReservedInstancesCountRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> UpdateFunctionReservedInstancesCountRequestBodyBuilder {
+        UpdateFunctionReservedInstancesCountRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`UpdateFunctionReservedInstancesCountRequestBody`] property by property; see [`UpdateFunctionReservedInstancesCountRequestBody::builder`].
+#[derive(Default)]
+pub struct UpdateFunctionReservedInstancesCountRequestBodyBuilder {
+    count: Option<i64>,
+    idle_mode: Option<bool>,
+    tactics_config: Option<TacticsConfig>,
+}
+
+impl UpdateFunctionReservedInstancesCountRequestBodyBuilder {
+    /// Sets `count`.
+    pub fn count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `idle_mode`.
+    pub fn idle_mode(mut self, value: impl Into<bool>) -> Self {
+        self.idle_mode = Some(value.into());
+        self
+    }
+    /// Sets `tactics_config`.
+    pub fn tactics_config(mut self, value: impl Into<TacticsConfig>) -> Self {
+        self.tactics_config = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(
+        self,
+    ) -> Result<UpdateFunctionReservedInstancesCountRequestBody, crate::Error> {
+        const TYPE: &str = "UpdateFunctionReservedInstancesCountRequestBody";
+        Ok(UpdateFunctionReservedInstancesCountRequestBody {
+            count: match self.count {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "count"));
+                }
+            },
+            idle_mode: self.idle_mode,
+            tactics_config: self.tactics_config,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -18,3 +18,21 @@ pub struct UpdateFunctionReservedInstancesResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl UpdateFunctionReservedInstancesResponseBody {
+    /// Sets `count`.
+    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `idle_mode`.
+    pub fn with_idle_mode(mut self, value: impl Into<bool>) -> Self {
+        self.idle_mode = Some(value.into());
+        self
+    }
+    /// Sets `tactics_config`.
+    pub fn with_tactics_config(mut self, value: impl Into<TacticsConfig>) -> Self {
+        self.tactics_config = Some(value.into());
+        self
+    }
+}

@@ -19,3 +19,21 @@ pub struct UpdateFunctionTagsRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl UpdateFunctionTagsRequestBody {
+    /// Sets `action`.
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+    /// Sets `sys_tags`.
+    pub fn with_sys_tags(mut self, value: impl Into<Vec<KvItem>>) -> Self {
+        self.sys_tags = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    pub fn with_tags(mut self, value: impl Into<Vec<KvItem>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+}

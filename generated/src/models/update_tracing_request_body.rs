@@ -15,3 +15,16 @@ pub struct UpdateTracingRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl UpdateTracingRequestBody {
+    /// Sets `tracing_ak`.
+    pub fn with_tracing_ak(mut self, value: impl Into<String>) -> Self {
+        self.tracing_ak = Some(value.into());
+        self
+    }
+    /// Sets `tracing_sk`.
+    pub fn with_tracing_sk(mut self, value: impl Into<String>) -> Self {
+        self.tracing_sk = Some(value.into());
+        self
+    }
+}

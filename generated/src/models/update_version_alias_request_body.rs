@@ -23,14 +23,79 @@ pub struct UpdateVersionAliasRequestBody {
 }
 
 impl UpdateVersionAliasRequestBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(version: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(version: impl Into<String>) -> Self {
         Self {
             additional_version_strategy: None,
             additional_version_weights: None,
             description: None,
-            version,
+            version: version.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](UpdateVersionAliasRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> UpdateVersionAliasRequestBodyBuilder {
+        UpdateVersionAliasRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`UpdateVersionAliasRequestBody`] property by property; see [`UpdateVersionAliasRequestBody::builder`].
+#[derive(Default)]
+pub struct UpdateVersionAliasRequestBodyBuilder {
+    additional_version_strategy: Option<indexmap::IndexMap<String, VersionStrategy>>,
+    additional_version_weights: Option<indexmap::IndexMap<String, i64>>,
+    description: Option<String>,
+    version: Option<String>,
+}
+
+impl UpdateVersionAliasRequestBodyBuilder {
+    /// Sets `additional_version_strategy`.
+    pub fn additional_version_strategy(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, VersionStrategy>>,
+    ) -> Self {
+        self.additional_version_strategy = Some(value.into());
+        self
+    }
+    /// Sets `additional_version_weights`.
+    pub fn additional_version_weights(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, i64>>,
+    ) -> Self {
+        self.additional_version_weights = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<UpdateVersionAliasRequestBody, crate::Error> {
+        const TYPE: &str = "UpdateVersionAliasRequestBody";
+        Ok(UpdateVersionAliasRequestBody {
+            additional_version_strategy: self.additional_version_strategy,
+            additional_version_weights: self.additional_version_weights,
+            description: self.description,
+            version: match self.version {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "version"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -24,21 +24,98 @@ pub struct UpdateVersionAliasResponseBody {
 }
 
 impl UpdateVersionAliasResponseBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        alias_urn: String,
-        last_modified: crate::DateTime,
-        name: String,
-        version: String,
+    /// A builder with a setter per property;
+    /// [`build`](UpdateVersionAliasResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> UpdateVersionAliasResponseBodyBuilder {
+        UpdateVersionAliasResponseBodyBuilder::default()
+    }
+}
+
+/// Builds a [`UpdateVersionAliasResponseBody`] property by property; see [`UpdateVersionAliasResponseBody::builder`].
+#[derive(Default)]
+pub struct UpdateVersionAliasResponseBodyBuilder {
+    additional_version_weights: Option<indexmap::IndexMap<String, i64>>,
+    alias_urn: Option<String>,
+    description: Option<String>,
+    last_modified: Option<crate::DateTime>,
+    name: Option<String>,
+    version: Option<String>,
+}
+
+impl UpdateVersionAliasResponseBodyBuilder {
+    /// Sets `additional_version_weights`.
+    pub fn additional_version_weights(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, i64>>,
     ) -> Self {
-        Self {
-            additional_version_weights: None,
-            alias_urn,
-            description: None,
-            last_modified,
-            name,
-            version,
+        self.additional_version_weights = Some(value.into());
+        self
+    }
+    /// Sets `alias_urn`.
+    pub fn alias_urn(mut self, value: impl Into<String>) -> Self {
+        self.alias_urn = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `last_modified`.
+    pub fn last_modified(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<UpdateVersionAliasResponseBody, crate::Error> {
+        const TYPE: &str = "UpdateVersionAliasResponseBody";
+        Ok(UpdateVersionAliasResponseBody {
+            additional_version_weights: self.additional_version_weights,
+            alias_urn: match self.alias_urn {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "alias_urn"),
+                    );
+                }
+            },
+            description: self.description,
+            last_modified: match self.last_modified {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "last_modified"),
+                    );
+                }
+            },
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            version: match self.version {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "version"),
+                    );
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

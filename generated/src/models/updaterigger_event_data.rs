@@ -30,6 +30,32 @@ pub struct UpdateriggerEventData {
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
+impl UpdateriggerEventData {
+    /// Sets `is_serial`.
+    pub fn with_is_serial(mut self, value: impl Into<bool>) -> Self {
+        self.is_serial = Some(value.into());
+        self
+    }
+    /// Sets `max_fetch_bytes`.
+    pub fn with_max_fetch_bytes(mut self, value: impl Into<i64>) -> Self {
+        self.max_fetch_bytes = Some(value.into());
+        self
+    }
+    /// Sets `polling_interval`.
+    pub fn with_polling_interval(mut self, value: impl Into<i64>) -> Self {
+        self.polling_interval = Some(value.into());
+        self
+    }
+    /// Sets `polling_unit`.
+    pub fn with_polling_unit(
+        mut self,
+        value: impl Into<UpdateriggerEventDataPollingUnit>,
+    ) -> Self {
+        self.polling_unit = Some(value.into());
+        self
+    }
+}
+
 /// 拉取周期单位
 ///
 /// Allowed values: `ms`, `s`

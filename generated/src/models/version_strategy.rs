@@ -20,6 +20,22 @@ pub struct VersionStrategy {
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
+impl VersionStrategy {
+    /// Sets `combine_type`.
+    pub fn with_combine_type(
+        mut self,
+        value: impl Into<VersionStrategyCombineType>,
+    ) -> Self {
+        self.combine_type = Some(value.into());
+        self
+    }
+    /// Sets `rules`.
+    pub fn with_rules(mut self, value: impl Into<Vec<VersionStrategyRules>>) -> Self {
+        self.rules = Some(value.into());
+        self
+    }
+}
+
 /// 所有规则聚合方式。and:所有规则都满足,or:满足其中一个
 ///
 /// Allowed values: `and`, `or`

@@ -25,6 +25,32 @@ pub struct VersionStrategyRules {
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
+impl VersionStrategyRules {
+    /// Sets `op`.
+    pub fn with_op(mut self, value: impl Into<VersionStrategyRulesOp>) -> Self {
+        self.op = Some(value.into());
+        self
+    }
+    /// Sets `param`.
+    pub fn with_param(mut self, value: impl Into<String>) -> Self {
+        self.param = Some(value.into());
+        self
+    }
+    /// Sets `rule_type`.
+    pub fn with_rule_type(
+        mut self,
+        value: impl Into<VersionStrategyRulesRuleType>,
+    ) -> Self {
+        self.rule_type = Some(value.into());
+        self
+    }
+    /// Sets `value`.
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
 /// 规则匹配操作符,目前仅需支持 = 或者in。
 ///
 /// Allowed values: `in`, `=`

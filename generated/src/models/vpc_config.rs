@@ -15,3 +15,16 @@ pub struct VpcConfig {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl VpcConfig {
+    /// Sets `vpc_id`.
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets `vpc_name`.
+    pub fn with_vpc_name(mut self, value: impl Into<String>) -> Self {
+        self.vpc_name = Some(value.into());
+        self
+    }
+}

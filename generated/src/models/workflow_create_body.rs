@@ -80,30 +80,148 @@ pub struct WorkflowCreateBody {
 }
 
 impl WorkflowCreateBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        constants: serde_json::Value,
-        functions: Vec<Function>,
-        name: String,
-        retries: Vec<Retry>,
-        start: String,
-        states: Vec<OperationState>,
-    ) -> Self {
-        Self {
-            constants,
-            description: None,
-            enable_stream_response: None,
-            enterprise_project_id: None,
-            express_config: None,
-            functions,
-            mode: None,
-            name,
-            retries,
-            start,
-            states,
-            triggers: None,
+    /// A builder with a setter per property;
+    /// [`build`](WorkflowCreateBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> WorkflowCreateBodyBuilder {
+        WorkflowCreateBodyBuilder::default()
+    }
+}
+
+/// Builds a [`WorkflowCreateBody`] property by property; see [`WorkflowCreateBody::builder`].
+#[derive(Default)]
+pub struct WorkflowCreateBodyBuilder {
+    constants: Option<serde_json::Value>,
+    description: Option<String>,
+    enable_stream_response: Option<bool>,
+    enterprise_project_id: Option<String>,
+    express_config: Option<ExpressConfig>,
+    functions: Option<Vec<Function>>,
+    mode: Option<WorkflowCreateBodyMode>,
+    name: Option<String>,
+    retries: Option<Vec<Retry>>,
+    start: Option<String>,
+    states: Option<Vec<OperationState>>,
+    triggers: Option<Vec<Trigger>>,
+}
+
+impl WorkflowCreateBodyBuilder {
+    /// Sets `constants`.
+    pub fn constants(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.constants = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `enable_stream_response`.
+    pub fn enable_stream_response(mut self, value: impl Into<bool>) -> Self {
+        self.enable_stream_response = Some(value.into());
+        self
+    }
+    /// Sets `enterprise_project_id`.
+    pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
+        self.enterprise_project_id = Some(value.into());
+        self
+    }
+    /// Sets `express_config`.
+    pub fn express_config(mut self, value: impl Into<ExpressConfig>) -> Self {
+        self.express_config = Some(value.into());
+        self
+    }
+    /// Sets `functions`.
+    pub fn functions(mut self, value: impl Into<Vec<Function>>) -> Self {
+        self.functions = Some(value.into());
+        self
+    }
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<WorkflowCreateBodyMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `retries`.
+    pub fn retries(mut self, value: impl Into<Vec<Retry>>) -> Self {
+        self.retries = Some(value.into());
+        self
+    }
+    /// Sets `start`.
+    pub fn start(mut self, value: impl Into<String>) -> Self {
+        self.start = Some(value.into());
+        self
+    }
+    /// Sets `states`.
+    pub fn states(mut self, value: impl Into<Vec<OperationState>>) -> Self {
+        self.states = Some(value.into());
+        self
+    }
+    /// Sets `triggers`.
+    pub fn triggers(mut self, value: impl Into<Vec<Trigger>>) -> Self {
+        self.triggers = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<WorkflowCreateBody, crate::Error> {
+        const TYPE: &str = "WorkflowCreateBody";
+        Ok(WorkflowCreateBody {
+            constants: match self.constants {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "constants"),
+                    );
+                }
+            },
+            description: self.description,
+            enable_stream_response: self.enable_stream_response,
+            enterprise_project_id: self.enterprise_project_id,
+            express_config: self.express_config,
+            functions: match self.functions {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "functions"),
+                    );
+                }
+            },
+            mode: self.mode,
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            retries: match self.retries {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "retries"),
+                    );
+                }
+            },
+            start: match self.start {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "start"));
+                }
+            },
+            states: match self.states {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "states"));
+                }
+            },
+            triggers: self.triggers,
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }
 

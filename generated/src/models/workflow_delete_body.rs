@@ -16,11 +16,49 @@ pub struct WorkflowDeleteBody {
 }
 
 impl WorkflowDeleteBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(workflow_urns: Vec<String>) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(workflow_urns: impl Into<Vec<String>>) -> Self {
         Self {
-            workflow_urns,
+            workflow_urns: workflow_urns.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](WorkflowDeleteBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> WorkflowDeleteBodyBuilder {
+        WorkflowDeleteBodyBuilder::default()
+    }
+}
+
+/// Builds a [`WorkflowDeleteBody`] property by property; see [`WorkflowDeleteBody::builder`].
+#[derive(Default)]
+pub struct WorkflowDeleteBodyBuilder {
+    workflow_urns: Option<Vec<String>>,
+}
+
+impl WorkflowDeleteBodyBuilder {
+    /// Sets `workflow_urns`.
+    pub fn workflow_urns(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.workflow_urns = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<WorkflowDeleteBody, crate::Error> {
+        const TYPE: &str = "WorkflowDeleteBody";
+        Ok(WorkflowDeleteBody {
+            workflow_urns: match self.workflow_urns {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "workflow_urns"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

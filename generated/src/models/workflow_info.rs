@@ -42,24 +42,114 @@ pub struct WorkflowInfo {
 }
 
 impl WorkflowInfo {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        created_by: String,
-        created_time: String,
-        id: String,
-        updated_time: String,
-        workflow_urn: WorkflowUrn,
-    ) -> Self {
-        Self {
-            created_by,
-            created_time,
-            definition: None,
-            id,
-            lts_group_id: None,
-            lts_stream_id: None,
-            updated_time,
-            workflow_urn,
+    /// A builder with a setter per property;
+    /// [`build`](WorkflowInfoBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> WorkflowInfoBuilder {
+        WorkflowInfoBuilder::default()
+    }
+}
+
+/// Builds a [`WorkflowInfo`] property by property; see [`WorkflowInfo::builder`].
+#[derive(Default)]
+pub struct WorkflowInfoBuilder {
+    created_by: Option<String>,
+    created_time: Option<String>,
+    definition: Option<WorkflowCreateBody>,
+    id: Option<String>,
+    lts_group_id: Option<String>,
+    lts_stream_id: Option<String>,
+    updated_time: Option<String>,
+    workflow_urn: Option<WorkflowUrn>,
+}
+
+impl WorkflowInfoBuilder {
+    /// Sets `created_by`.
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets `created_time`.
+    pub fn created_time(mut self, value: impl Into<String>) -> Self {
+        self.created_time = Some(value.into());
+        self
+    }
+    /// Sets `definition`.
+    pub fn definition(mut self, value: impl Into<WorkflowCreateBody>) -> Self {
+        self.definition = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `lts_group_id`.
+    pub fn lts_group_id(mut self, value: impl Into<String>) -> Self {
+        self.lts_group_id = Some(value.into());
+        self
+    }
+    /// Sets `lts_stream_id`.
+    pub fn lts_stream_id(mut self, value: impl Into<String>) -> Self {
+        self.lts_stream_id = Some(value.into());
+        self
+    }
+    /// Sets `updated_time`.
+    pub fn updated_time(mut self, value: impl Into<String>) -> Self {
+        self.updated_time = Some(value.into());
+        self
+    }
+    /// Sets `workflow_urn`.
+    pub fn workflow_urn(mut self, value: impl Into<WorkflowUrn>) -> Self {
+        self.workflow_urn = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<WorkflowInfo, crate::Error> {
+        const TYPE: &str = "WorkflowInfo";
+        Ok(WorkflowInfo {
+            created_by: match self.created_by {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "created_by"),
+                    );
+                }
+            },
+            created_time: match self.created_time {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "created_time"),
+                    );
+                }
+            },
+            definition: self.definition,
+            id: match self.id {
+                Some(value) => value,
+                None => return Err(codegen_runtime::__private::missing_field(TYPE, "id")),
+            },
+            lts_group_id: self.lts_group_id,
+            lts_stream_id: self.lts_stream_id,
+            updated_time: match self.updated_time {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "updated_time"),
+                    );
+                }
+            },
+            workflow_urn: match self.workflow_urn {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "workflow_urn"),
+                    );
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

@@ -29,3 +29,21 @@ pub struct WorkflowPageList {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl WorkflowPageList {
+    /// Sets `size`.
+    pub fn with_size(mut self, value: impl Into<i32>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+    /// Sets `total`.
+    pub fn with_total(mut self, value: impl Into<i64>) -> Self {
+        self.total = Some(value.into());
+        self
+    }
+    /// Sets `workflows`.
+    pub fn with_workflows(mut self, value: impl Into<Vec<WorkflowSimpleInfo>>) -> Self {
+        self.workflows = Some(value.into());
+        self
+    }
+}

@@ -46,28 +46,136 @@ pub struct WorkflowSimpleInfo {
 }
 
 impl WorkflowSimpleInfo {
-    /// A value with the required properties set and every optional one absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        created_by: String,
-        created_time: String,
-        description: String,
-        enable_stream_response: bool,
-        id: String,
-        name: String,
-        updated_time: String,
-        workflow_urn: WorkflowUrn,
-    ) -> Self {
-        Self {
-            created_by,
-            created_time,
-            description,
-            enable_stream_response,
-            id,
-            name,
-            updated_time,
-            workflow_urn,
+    /// A builder with a setter per property;
+    /// [`build`](WorkflowSimpleInfoBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> WorkflowSimpleInfoBuilder {
+        WorkflowSimpleInfoBuilder::default()
+    }
+}
+
+/// Builds a [`WorkflowSimpleInfo`] property by property; see [`WorkflowSimpleInfo::builder`].
+#[derive(Default)]
+pub struct WorkflowSimpleInfoBuilder {
+    created_by: Option<String>,
+    created_time: Option<String>,
+    description: Option<String>,
+    enable_stream_response: Option<bool>,
+    id: Option<String>,
+    name: Option<String>,
+    updated_time: Option<String>,
+    workflow_urn: Option<WorkflowUrn>,
+}
+
+impl WorkflowSimpleInfoBuilder {
+    /// Sets `created_by`.
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets `created_time`.
+    pub fn created_time(mut self, value: impl Into<String>) -> Self {
+        self.created_time = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `enable_stream_response`.
+    pub fn enable_stream_response(mut self, value: impl Into<bool>) -> Self {
+        self.enable_stream_response = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `updated_time`.
+    pub fn updated_time(mut self, value: impl Into<String>) -> Self {
+        self.updated_time = Some(value.into());
+        self
+    }
+    /// Sets `workflow_urn`.
+    pub fn workflow_urn(mut self, value: impl Into<WorkflowUrn>) -> Self {
+        self.workflow_urn = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<WorkflowSimpleInfo, crate::Error> {
+        const TYPE: &str = "WorkflowSimpleInfo";
+        Ok(WorkflowSimpleInfo {
+            created_by: match self.created_by {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "created_by"),
+                    );
+                }
+            },
+            created_time: match self.created_time {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "created_time"),
+                    );
+                }
+            },
+            description: match self.description {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "description"),
+                    );
+                }
+            },
+            enable_stream_response: match self.enable_stream_response {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(
+                            TYPE,
+                            "enable_stream_response",
+                        ),
+                    );
+                }
+            },
+            id: match self.id {
+                Some(value) => value,
+                None => return Err(codegen_runtime::__private::missing_field(TYPE, "id")),
+            },
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            updated_time: match self.updated_time {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "updated_time"),
+                    );
+                }
+            },
+            workflow_urn: match self.workflow_urn {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "workflow_urn"),
+                    );
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

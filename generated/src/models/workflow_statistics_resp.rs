@@ -23,3 +23,26 @@ pub struct WorkflowStatisticsResp {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl WorkflowStatisticsResp {
+    /// Sets `count`.
+    pub fn with_count(mut self, value: impl Into<Vec<SlaReportsValue>>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `duration`.
+    pub fn with_duration(mut self, value: impl Into<Vec<SlaReportsValue>>) -> Self {
+        self.duration = Some(value.into());
+        self
+    }
+    /// Sets `fail_count`.
+    pub fn with_fail_count(mut self, value: impl Into<Vec<SlaReportsValue>>) -> Self {
+        self.fail_count = Some(value.into());
+        self
+    }
+    /// Sets `running_count`.
+    pub fn with_running_count(mut self, value: impl Into<Vec<SlaReportsValue>>) -> Self {
+        self.running_count = Some(value.into());
+        self
+    }
+}

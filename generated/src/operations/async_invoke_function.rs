@@ -9,7 +9,7 @@ use crate::models;
 ///
 /// `POST /v2/{project_id}/fgs/functions/{function_urn}/invocations-async` (operation `AsyncInvokeFunction`)
 #[derive(Debug, Clone, PartialEq)]
-pub struct AsyncInvokeFunctionRequest {
+pub struct AsyncInvokeFunctionRequest<B = serde_json::Value> {
     /// 函数的URN,详细解释见FunctionGraph函数模型的描述。
     ///
     /// Path parameter `function_urn`.
@@ -22,20 +22,17 @@ pub struct AsyncInvokeFunctionRequest {
     pub x_cff_instance_memory: Option<String>,
     /// 异步执行函数请求体
     ///
-    /// Request body, sent as `application/json`.
-    pub body: models::AsyncInvokeFunctionRequestBody,
+    /// Request body, sent as `application/json`. Any `Serialize` value: a [`serde_json::Value`] by default.
+    pub body: B,
 }
 
-impl AsyncInvokeFunctionRequest {
+impl<B> AsyncInvokeFunctionRequest<B> {
     /// A request with the required values; optional ones are set with `with_*`.
-    pub fn new(
-        function_urn: impl Into<String>,
-        body: impl Into<models::AsyncInvokeFunctionRequestBody>,
-    ) -> Self {
+    pub fn new(function_urn: impl Into<String>, body: B) -> Self {
         Self {
             function_urn: function_urn.into(),
             x_cff_instance_memory: None,
-            body: body.into(),
+            body,
         }
     }
     /// Sets `x_cff_instance_memory`.
@@ -45,7 +42,7 @@ impl AsyncInvokeFunctionRequest {
     }
 }
 
-impl crate::Operation for AsyncInvokeFunctionRequest {
+impl<B: serde::Serialize> crate::Operation for AsyncInvokeFunctionRequest<B> {
     type Response = AsyncInvokeFunctionResponse;
     const ID: &'static str = "AsyncInvokeFunction";
     const METHOD: http::Method = http::Method::POST;
@@ -192,6 +189,7 @@ pub enum AsyncInvokeFunctionResponse {
 
 impl AsyncInvokeFunctionResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Accepted { .. } => 202,
@@ -205,6 +203,7 @@ impl AsyncInvokeFunctionResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Accepted { headers, .. } => headers,
@@ -219,11 +218,13 @@ impl AsyncInvokeFunctionResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(
         self,
     ) -> Result<models::AsyncInvokeFunctionResponseBody, crate::Error> {

@@ -170,6 +170,7 @@ pub enum CreateFunctionTriggerResponse {
 
 impl CreateFunctionTriggerResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Created { .. } => 201,
@@ -182,6 +183,7 @@ impl CreateFunctionTriggerResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Created { headers, .. } => headers,
@@ -195,11 +197,13 @@ impl CreateFunctionTriggerResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(
         self,
     ) -> Result<models::CreateFunctionTriggerResponseBody, crate::Error> {

@@ -109,6 +109,7 @@ pub enum CreateWorkflowResponse {
 
 impl CreateWorkflowResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Created { .. } => 201,
@@ -118,6 +119,7 @@ impl CreateWorkflowResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Created { headers, .. } => headers,
@@ -128,11 +130,13 @@ impl CreateWorkflowResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::WorkflowSimpleInfo, crate::Error> {
         match self {
             Self::Created { body, .. } => Ok(body),

@@ -149,6 +149,7 @@ pub enum DeleteFunctionAppResponse {
 
 impl DeleteFunctionAppResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -161,6 +162,7 @@ impl DeleteFunctionAppResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -174,11 +176,13 @@ impl DeleteFunctionAppResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<Vec<u8>, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

@@ -96,6 +96,7 @@ pub enum DeleteVpcEndpointResponse {
 
 impl DeleteVpcEndpointResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::NoContent { .. } => 204,
@@ -104,6 +105,7 @@ impl DeleteVpcEndpointResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::NoContent { headers, .. } => headers,
@@ -113,11 +115,13 @@ impl DeleteVpcEndpointResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<(), crate::Error> {
         match self {
             Self::NoContent { .. } => Ok(()),

@@ -49,8 +49,8 @@ impl ExportFunctionRequest {
         self
     }
     /// Sets `type_`.
-    pub fn with_type_(mut self, value: impl Into<String>) -> Self {
-        self.type_ = Some(value.into());
+    pub fn with_type_(mut self, value: impl ToString) -> Self {
+        self.type_ = Some(value.to_string());
         self
     }
 }
@@ -142,6 +142,7 @@ pub enum ExportFunctionResponse {
 
 impl ExportFunctionResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -151,6 +152,7 @@ impl ExportFunctionResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -161,11 +163,13 @@ impl ExportFunctionResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<Vec<u8>, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

@@ -78,23 +78,23 @@ impl ListActiveAsyncInvocationsRequest {
         }
     }
     /// Sets `requests`.
-    pub fn with_requests(mut self, value: impl Into<String>) -> Self {
-        self.requests = Some(value.into());
+    pub fn with_requests(mut self, value: impl ToString) -> Self {
+        self.requests = Some(value.to_string());
         self
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
     /// Sets `limit`.
-    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
+    pub fn with_limit(mut self, value: impl ToString) -> Self {
+        self.limit = Some(value.to_string());
         self
     }
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
+    pub fn with_status(mut self, value: impl ToString) -> Self {
+        self.status = Some(value.to_string());
         self
     }
     /// Sets `query_begin_time`.
@@ -218,6 +218,7 @@ pub enum ListActiveAsyncInvocationsResponse {
 
 impl ListActiveAsyncInvocationsResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -228,6 +229,7 @@ impl ListActiveAsyncInvocationsResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -239,11 +241,13 @@ impl ListActiveAsyncInvocationsResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(
         self,
     ) -> Result<models::ListFunctionAsyncInvocationsResponseBody, crate::Error> {

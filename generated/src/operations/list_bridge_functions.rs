@@ -29,8 +29,8 @@ impl ListBridgeFunctionsRequest {
         }
     }
     /// Sets `type_`.
-    pub fn with_type_(mut self, value: impl Into<String>) -> Self {
-        self.type_ = Some(value.into());
+    pub fn with_type_(mut self, value: impl ToString) -> Self {
+        self.type_ = Some(value.to_string());
         self
     }
 }
@@ -153,6 +153,7 @@ pub enum ListBridgeFunctionsResponse {
 
 impl ListBridgeFunctionsResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -164,6 +165,7 @@ impl ListBridgeFunctionsResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -176,11 +178,13 @@ impl ListBridgeFunctionsResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(
         self,
     ) -> Result<models::ListBridgeFunctionsResponseBody, crate::Error> {

@@ -16,8 +16,8 @@ pub struct ListBridgeVersionsRequest {
 
 impl ListBridgeVersionsRequest {
     /// A request with the required values; optional ones are set with `with_*`.
-    pub fn new(type_: impl Into<String>) -> Self {
-        Self { type_: type_.into() }
+    pub fn new(type_: impl ToString) -> Self {
+        Self { type_: type_.to_string() }
     }
 }
 
@@ -137,6 +137,7 @@ pub enum ListBridgeVersionsResponse {
 
 impl ListBridgeVersionsResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -148,6 +149,7 @@ impl ListBridgeVersionsResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -160,11 +162,13 @@ impl ListBridgeVersionsResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::ListBridgeVersionResp, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

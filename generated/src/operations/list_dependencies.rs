@@ -90,38 +90,38 @@ impl ListDependenciesRequest {
         }
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
     /// Sets `maxitems`.
-    pub fn with_maxitems(mut self, value: impl Into<String>) -> Self {
-        self.maxitems = Some(value.into());
+    pub fn with_maxitems(mut self, value: impl ToString) -> Self {
+        self.maxitems = Some(value.to_string());
         self
     }
     /// Sets `ispublic`.
-    pub fn with_ispublic(mut self, value: impl Into<String>) -> Self {
-        self.ispublic = Some(value.into());
+    pub fn with_ispublic(mut self, value: impl ToString) -> Self {
+        self.ispublic = Some(value.to_string());
         self
     }
     /// Sets `dependency_type`.
-    pub fn with_dependency_type(mut self, value: impl Into<String>) -> Self {
-        self.dependency_type = Some(value.into());
+    pub fn with_dependency_type(mut self, value: impl ToString) -> Self {
+        self.dependency_type = Some(value.to_string());
         self
     }
     /// Sets `runtime`.
-    pub fn with_runtime(mut self, value: impl Into<String>) -> Self {
-        self.runtime = Some(value.into());
+    pub fn with_runtime(mut self, value: impl ToString) -> Self {
+        self.runtime = Some(value.to_string());
         self
     }
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
+    pub fn with_name(mut self, value: impl ToString) -> Self {
+        self.name = Some(value.to_string());
         self
     }
     /// Sets `limit`.
-    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
+    pub fn with_limit(mut self, value: impl ToString) -> Self {
+        self.limit = Some(value.to_string());
         self
     }
 }
@@ -248,6 +248,7 @@ pub enum ListDependenciesResponse {
 
 impl ListDependenciesResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -259,6 +260,7 @@ impl ListDependenciesResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -271,11 +273,13 @@ impl ListDependenciesResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::ListDependenciesResponseBody, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

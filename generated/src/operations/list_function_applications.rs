@@ -34,13 +34,13 @@ impl ListFunctionApplicationsRequest {
         Self { limit: None, marker: None }
     }
     /// Sets `limit`.
-    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
+    pub fn with_limit(mut self, value: impl ToString) -> Self {
+        self.limit = Some(value.to_string());
         self
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
 }
@@ -176,6 +176,7 @@ pub enum ListFunctionApplicationsResponse {
 
 impl ListFunctionApplicationsResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -188,6 +189,7 @@ impl ListFunctionApplicationsResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -201,11 +203,13 @@ impl ListFunctionApplicationsResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(
         self,
     ) -> Result<models::ListFunctionApplicationsResponseBody, crate::Error> {

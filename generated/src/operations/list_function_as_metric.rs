@@ -41,23 +41,23 @@ impl ListFunctionAsMetricRequest {
         }
     }
     /// Sets `type_`.
-    pub fn with_type_(mut self, value: impl Into<String>) -> Self {
-        self.type_ = Some(value.into());
+    pub fn with_type_(mut self, value: impl ToString) -> Self {
+        self.type_ = Some(value.to_string());
         self
     }
     /// Sets `start_time`.
-    pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
-        self.start_time = Some(value.into());
+    pub fn with_start_time(mut self, value: impl ToString) -> Self {
+        self.start_time = Some(value.to_string());
         self
     }
     /// Sets `end_time`.
-    pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
-        self.end_time = Some(value.into());
+    pub fn with_end_time(mut self, value: impl ToString) -> Self {
+        self.end_time = Some(value.to_string());
         self
     }
     /// Sets `limit`.
-    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
+    pub fn with_limit(mut self, value: impl ToString) -> Self {
+        self.limit = Some(value.to_string());
         self
     }
 }
@@ -139,6 +139,7 @@ pub enum ListFunctionAsMetricResponse {
 
 impl ListFunctionAsMetricResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -147,6 +148,7 @@ impl ListFunctionAsMetricResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -156,11 +158,13 @@ impl ListFunctionAsMetricResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(
         self,
     ) -> Result<models::ListFunctionAsMetricResponseBody, crate::Error> {

@@ -44,18 +44,18 @@ impl ListFunctionReservedInstancesRequest {
         }
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
     /// Sets `limit`.
-    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
+    pub fn with_limit(mut self, value: impl ToString) -> Self {
+        self.limit = Some(value.to_string());
         self
     }
     /// Sets `urn`.
-    pub fn with_urn(mut self, value: impl Into<String>) -> Self {
-        self.urn = Some(value.into());
+    pub fn with_urn(mut self, value: impl ToString) -> Self {
+        self.urn = Some(value.to_string());
         self
     }
 }
@@ -192,6 +192,7 @@ pub enum ListFunctionReservedInstancesResponse {
 
 impl ListFunctionReservedInstancesResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -204,6 +205,7 @@ impl ListFunctionReservedInstancesResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -217,11 +219,13 @@ impl ListFunctionReservedInstancesResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(
         self,
     ) -> Result<models::ListFunctionReservedInstancesResponseBody, crate::Error> {

@@ -51,33 +51,33 @@ impl ListFunctionTemplateRequest {
         }
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
     /// Sets `maxitems`.
-    pub fn with_maxitems(mut self, value: impl Into<String>) -> Self {
-        self.maxitems = Some(value.into());
+    pub fn with_maxitems(mut self, value: impl ToString) -> Self {
+        self.maxitems = Some(value.to_string());
         self
     }
     /// Sets `ispublic`.
-    pub fn with_ispublic(mut self, value: impl Into<String>) -> Self {
-        self.ispublic = Some(value.into());
+    pub fn with_ispublic(mut self, value: impl ToString) -> Self {
+        self.ispublic = Some(value.to_string());
         self
     }
     /// Sets `runtime`.
-    pub fn with_runtime(mut self, value: impl Into<String>) -> Self {
-        self.runtime = Some(value.into());
+    pub fn with_runtime(mut self, value: impl ToString) -> Self {
+        self.runtime = Some(value.to_string());
         self
     }
     /// Sets `scene`.
-    pub fn with_scene(mut self, value: impl Into<String>) -> Self {
-        self.scene = Some(value.into());
+    pub fn with_scene(mut self, value: impl ToString) -> Self {
+        self.scene = Some(value.to_string());
         self
     }
     /// Sets `service`.
-    pub fn with_service(mut self, value: impl Into<String>) -> Self {
-        self.service = Some(value.into());
+    pub fn with_service(mut self, value: impl ToString) -> Self {
+        self.service = Some(value.to_string());
         self
     }
 }
@@ -203,6 +203,7 @@ pub enum ListFunctionTemplateResponse {
 
 impl ListFunctionTemplateResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -214,6 +215,7 @@ impl ListFunctionTemplateResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -226,11 +228,13 @@ impl ListFunctionTemplateResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(
         self,
     ) -> Result<models::ListFunctionTemplateResponseBody, crate::Error> {

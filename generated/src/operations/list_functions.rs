@@ -43,23 +43,23 @@ impl ListFunctionsRequest {
         }
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
     /// Sets `maxitems`.
-    pub fn with_maxitems(mut self, value: impl Into<String>) -> Self {
-        self.maxitems = Some(value.into());
+    pub fn with_maxitems(mut self, value: impl ToString) -> Self {
+        self.maxitems = Some(value.to_string());
         self
     }
     /// Sets `package_name`.
-    pub fn with_package_name(mut self, value: impl Into<String>) -> Self {
-        self.package_name = Some(value.into());
+    pub fn with_package_name(mut self, value: impl ToString) -> Self {
+        self.package_name = Some(value.to_string());
         self
     }
     /// Sets `func_name`.
-    pub fn with_func_name(mut self, value: impl Into<String>) -> Self {
-        self.func_name = Some(value.into());
+    pub fn with_func_name(mut self, value: impl ToString) -> Self {
+        self.func_name = Some(value.to_string());
         self
     }
 }
@@ -183,6 +183,7 @@ pub enum ListFunctionsResponse {
 
 impl ListFunctionsResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -194,6 +195,7 @@ impl ListFunctionsResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -206,11 +208,13 @@ impl ListFunctionsResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::ListFunctionsResponseBody, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

@@ -40,18 +40,18 @@ impl ListReservedInstanceConfigsRequest {
         }
     }
     /// Sets `function_urn`.
-    pub fn with_function_urn(mut self, value: impl Into<String>) -> Self {
-        self.function_urn = Some(value.into());
+    pub fn with_function_urn(mut self, value: impl ToString) -> Self {
+        self.function_urn = Some(value.to_string());
         self
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
     /// Sets `limit`.
-    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
+    pub fn with_limit(mut self, value: impl ToString) -> Self {
+        self.limit = Some(value.to_string());
         self
     }
 }
@@ -188,6 +188,7 @@ pub enum ListReservedInstanceConfigsResponse {
 
 impl ListReservedInstanceConfigsResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -200,6 +201,7 @@ impl ListReservedInstanceConfigsResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -213,11 +215,13 @@ impl ListReservedInstanceConfigsResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(
         self,
     ) -> Result<models::ListReservedInstanceConfigsResponseBody, crate::Error> {

@@ -72,23 +72,23 @@ impl ListStatisticsRequest {
         }
     }
     /// Sets `period`.
-    pub fn with_period(mut self, value: impl Into<String>) -> Self {
-        self.period = Some(value.into());
+    pub fn with_period(mut self, value: impl ToString) -> Self {
+        self.period = Some(value.to_string());
         self
     }
     /// Sets `option`.
-    pub fn with_option(mut self, value: impl Into<String>) -> Self {
-        self.option = Some(value.into());
+    pub fn with_option(mut self, value: impl ToString) -> Self {
+        self.option = Some(value.to_string());
         self
     }
     /// Sets `limit`.
-    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
+    pub fn with_limit(mut self, value: impl ToString) -> Self {
+        self.limit = Some(value.to_string());
         self
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
 }
@@ -171,6 +171,7 @@ pub enum ListStatisticsResponse {
 
 impl ListStatisticsResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -179,6 +180,7 @@ impl ListStatisticsResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -188,11 +190,13 @@ impl ListStatisticsResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::ListStatisticsResponseBody, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

@@ -57,8 +57,8 @@ impl ListWorkflowRequest {
         }
     }
     /// Sets `workflow_name`.
-    pub fn with_workflow_name(mut self, value: impl Into<String>) -> Self {
-        self.workflow_name = Some(value.into());
+    pub fn with_workflow_name(mut self, value: impl ToString) -> Self {
+        self.workflow_name = Some(value.to_string());
         self
     }
     /// Sets `limit`.
@@ -72,13 +72,13 @@ impl ListWorkflowRequest {
         self
     }
     /// Sets `enterprise_project`.
-    pub fn with_enterprise_project(mut self, value: impl Into<String>) -> Self {
-        self.enterprise_project = Some(value.into());
+    pub fn with_enterprise_project(mut self, value: impl ToString) -> Self {
+        self.enterprise_project = Some(value.to_string());
         self
     }
     /// Sets `mode`.
-    pub fn with_mode(mut self, value: impl Into<String>) -> Self {
-        self.mode = Some(value.into());
+    pub fn with_mode(mut self, value: impl ToString) -> Self {
+        self.mode = Some(value.to_string());
         self
     }
 }
@@ -175,6 +175,7 @@ pub enum ListWorkflowResponse {
 
 impl ListWorkflowResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -184,6 +185,7 @@ impl ListWorkflowResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -194,11 +196,13 @@ impl ListWorkflowResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::WorkflowPageList, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

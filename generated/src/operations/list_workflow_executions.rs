@@ -79,13 +79,13 @@ impl ListWorkflowExecutionsRequest {
         self
     }
     /// Sets `start_time`.
-    pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
-        self.start_time = Some(value.into());
+    pub fn with_start_time(mut self, value: impl ToString) -> Self {
+        self.start_time = Some(value.to_string());
         self
     }
     /// Sets `end_time`.
-    pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
-        self.end_time = Some(value.into());
+    pub fn with_end_time(mut self, value: impl ToString) -> Self {
+        self.end_time = Some(value.to_string());
         self
     }
 }
@@ -184,6 +184,7 @@ pub enum ListWorkflowExecutionsResponse {
 
 impl ListWorkflowExecutionsResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -193,6 +194,7 @@ impl ListWorkflowExecutionsResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -203,11 +205,13 @@ impl ListWorkflowExecutionsResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::FlowExecutionList, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

@@ -100,6 +100,7 @@ pub enum ShowFunctionAsyncInvokeConfigResponse {
 
 impl ShowFunctionAsyncInvokeConfigResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -108,6 +109,7 @@ impl ShowFunctionAsyncInvokeConfigResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -117,11 +119,13 @@ impl ShowFunctionAsyncInvokeConfigResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(
         self,
     ) -> Result<models::ShowFunctionAsyncInvokeConfigResponseBody, crate::Error> {

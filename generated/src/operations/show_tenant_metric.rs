@@ -37,23 +37,23 @@ impl ShowTenantMetricRequest {
         }
     }
     /// Sets `period`.
-    pub fn with_period(mut self, value: impl Into<String>) -> Self {
-        self.period = Some(value.into());
+    pub fn with_period(mut self, value: impl ToString) -> Self {
+        self.period = Some(value.to_string());
         self
     }
     /// Sets `start_time`.
-    pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
-        self.start_time = Some(value.into());
+    pub fn with_start_time(mut self, value: impl ToString) -> Self {
+        self.start_time = Some(value.to_string());
         self
     }
     /// Sets `end_time`.
-    pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
-        self.end_time = Some(value.into());
+    pub fn with_end_time(mut self, value: impl ToString) -> Self {
+        self.end_time = Some(value.to_string());
         self
     }
     /// Sets `metric_type`.
-    pub fn with_metric_type(mut self, value: impl Into<String>) -> Self {
-        self.metric_type = Some(value.into());
+    pub fn with_metric_type(mut self, value: impl ToString) -> Self {
+        self.metric_type = Some(value.to_string());
         self
     }
 }
@@ -149,6 +149,7 @@ pub enum ShowTenantMetricResponse {
 
 impl ShowTenantMetricResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -158,6 +159,7 @@ impl ShowTenantMetricResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -168,11 +170,13 @@ impl ShowTenantMetricResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::WorkflowStatisticsResp, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

@@ -54,13 +54,13 @@ impl ShowWorkflowExecutionForPageRequest {
         }
     }
     /// Sets `start_time`.
-    pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
-        self.start_time = Some(value.into());
+    pub fn with_start_time(mut self, value: impl ToString) -> Self {
+        self.start_time = Some(value.to_string());
         self
     }
     /// Sets `end_time`.
-    pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
-        self.end_time = Some(value.into());
+    pub fn with_end_time(mut self, value: impl ToString) -> Self {
+        self.end_time = Some(value.to_string());
         self
     }
 }
@@ -158,6 +158,7 @@ pub enum ShowWorkflowExecutionForPageResponse {
 
 impl ShowWorkflowExecutionForPageResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -167,6 +168,7 @@ impl ShowWorkflowExecutionForPageResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -177,11 +179,13 @@ impl ShowWorkflowExecutionForPageResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::ShowWorkflowExecutionForPage, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

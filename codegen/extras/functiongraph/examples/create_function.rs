@@ -37,9 +37,7 @@ mod demo {
     use base64::Engine as _;
     use functiongraph::huawei::{Account, CredentialChain};
     use functiongraph::models::{
-        CreateFunctionRequestBody, CreateFunctionRequestBodyCodeType,
-        CreateFunctionRequestBodyRuntime, FuncCode, InvokeFunctionRequestBody,
-        UpdateFunctionConfigRequestBody, UpdateFunctionConfigRequestBodyRuntime,
+        CodeType, CreateFunctionRequestBody, FuncCode, Runtime, UpdateFunctionConfigRequestBody,
     };
     use functiongraph::operations::{
         CreateFunctionRequest, DeleteFunctionRequest, InvokeFunctionRequest,
@@ -110,24 +108,24 @@ mod demo {
         };
 
         // Create: inline Python code, sent base64-encoded.
-        let mut body = CreateFunctionRequestBody::new(
-            FUNCTION_NAME.into(),
-            HANDLER.into(),
-            128,
-            "default".into(),
-            CreateFunctionRequestBodyRuntime::Python3_9,
-            3,
-        );
-        body.description = Some("created by the functiongraph Rust example".into());
-        body.code_type = Some(CreateFunctionRequestBodyCodeType::Inline);
-        body.func_code = Some(FuncCode {
-            file: Some(base64::engine::general_purpose::STANDARD.encode(CODE)),
-            ..FuncCode::default()
-        });
-        let created = client
-            .create_function(CreateFunctionRequest::new(body))
-            .await
-            .and_then(|response| response.into_ok());
+        let body = CreateFunctionRequestBody::builder()
+            .func_name(FUNCTION_NAME)
+            .handler(HANDLER)
+            .memory_size(128)
+            .package("default")
+            .runtime(Runtime::Python3_9)
+            .timeout(3)
+            .description("created by the functiongraph Rust example")
+            .code_type(CodeType::Inline)
+            .func_code(FuncCode::default().with_file(base64::engine::general_purpose::STANDARD.encode(CODE)))
+            .build();
+        let created = match body {
+            Ok(body) => client
+                .create_function(CreateFunctionRequest::new(body))
+                .await
+                .and_then(|response| response.into_ok()),
+            Err(error) => Err(error),
+        };
         let urn = match created {
             Ok(created) => {
                 println!("created {} ({})", created.func_name, created.func_urn);
@@ -175,13 +173,14 @@ mod demo {
             config.func_name, config.runtime, config.memory_size, config.timeout
         );
 
-        let mut update = UpdateFunctionConfigRequestBody::new(
-            config.handler,
-            256,
-            UpdateFunctionConfigRequestBodyRuntime::Python3_9,
-            10,
-        );
-        update.description = Some("updated by the functiongraph Rust example".into());
+        let update = UpdateFunctionConfigRequestBody::builder()
+            .handler(config.handler)
+            .memory_size(256)
+            .runtime(config.runtime)
+            .timeout(10)
+            .description("updated by the functiongraph Rust example")
+            .build()
+            .map_err(|e| ("update", e))?;
         let updated = client
             .update_function_config(UpdateFunctionConfigRequest::new(urn, update))
             .await
@@ -189,8 +188,7 @@ mod demo {
             .map_err(|e| ("update", e))?;
         println!("updated: {} MB, {} s timeout", updated.memory_size, updated.timeout);
 
-        let mut event = InvokeFunctionRequestBody::new();
-        event.insert("name".into(), "Rust".into());
+        let event = serde_json::json!({ "name": "Rust" });
         let result = client
             .invoke_function(InvokeFunctionRequest::new(urn, event))
             .await

@@ -2,6 +2,7 @@
 //! serde helpers and the macros behind open enums. Not part of the stable API; it changes
 //! with the generator.
 
+mod model;
 mod open_enum;
 mod request;
 mod response;
@@ -9,8 +10,9 @@ mod response;
 pub mod nullable;
 pub mod number;
 
+pub use model::missing_field;
 pub use request::{RequestBuilder, ToParam};
-pub use response::{api_error, decode, header_text};
+pub use response::{JsonReader, api_error, decode, decode_with, header_text};
 
 /// Re-exported so that the open-enum macros reach serde through this crate.
 pub use serde;

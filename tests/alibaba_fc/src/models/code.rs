@@ -23,3 +23,21 @@ pub struct Code {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl Code {
+    /// Sets `oss_bucket_name`.
+    pub fn with_oss_bucket_name(mut self, value: impl Into<String>) -> Self {
+        self.oss_bucket_name = Some(value.into());
+        self
+    }
+    /// Sets `oss_object_name`.
+    pub fn with_oss_object_name(mut self, value: impl Into<String>) -> Self {
+        self.oss_object_name = Some(value.into());
+        self
+    }
+    /// Sets `zip_file`.
+    pub fn with_zip_file(mut self, value: impl Into<String>) -> Self {
+        self.zip_file = Some(value.into());
+        self
+    }
+}

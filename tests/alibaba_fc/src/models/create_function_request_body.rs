@@ -99,13 +99,14 @@ pub struct CreateFunctionRequestBody {
 }
 
 impl CreateFunctionRequestBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(function_name: String, handler: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(function_name: impl Into<String>, handler: impl Into<String>) -> Self {
         Self {
-            function_name,
+            function_name: function_name.into(),
             description: None,
             runtime: None,
-            handler,
+            handler: handler.into(),
             initializer: None,
             initialization_timeout: None,
             timeout: None,
@@ -127,5 +128,218 @@ impl CreateFunctionRequestBody {
             instance_lifecycle_config: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](CreateFunctionRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> CreateFunctionRequestBodyBuilder {
+        CreateFunctionRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`CreateFunctionRequestBody`] property by property; see [`CreateFunctionRequestBody::builder`].
+#[derive(Default)]
+pub struct CreateFunctionRequestBodyBuilder {
+    function_name: Option<String>,
+    description: Option<String>,
+    runtime: Option<String>,
+    handler: Option<String>,
+    initializer: Option<String>,
+    initialization_timeout: Option<i32>,
+    timeout: Option<i32>,
+    memory_size: Option<i32>,
+    cpu: Option<f64>,
+    disk_size: Option<i32>,
+    gpu_memory_size: Option<i32>,
+    instance_concurrency: Option<i32>,
+    instance_soft_concurrency: Option<i32>,
+    instance_type: Option<String>,
+    environment_variables: Option<indexmap::IndexMap<String, String>>,
+    code: Option<Code>,
+    custom_container_config: Option<CustomContainerConfig>,
+    custom_dns: Option<CustomDns>,
+    custom_runtime_config: Option<CustomRuntimeConfig>,
+    custom_health_check_config: Option<CustomHealthCheckConfig>,
+    layers: Option<Vec<String>>,
+    ca_port: Option<i32>,
+    instance_lifecycle_config: Option<InstanceLifecycleConfig>,
+}
+
+impl CreateFunctionRequestBodyBuilder {
+    /// Sets `function_name`.
+    pub fn function_name(mut self, value: impl Into<String>) -> Self {
+        self.function_name = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `runtime`.
+    pub fn runtime(mut self, value: impl Into<String>) -> Self {
+        self.runtime = Some(value.into());
+        self
+    }
+    /// Sets `handler`.
+    pub fn handler(mut self, value: impl Into<String>) -> Self {
+        self.handler = Some(value.into());
+        self
+    }
+    /// Sets `initializer`.
+    pub fn initializer(mut self, value: impl Into<String>) -> Self {
+        self.initializer = Some(value.into());
+        self
+    }
+    /// Sets `initialization_timeout`.
+    pub fn initialization_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.initialization_timeout = Some(value.into());
+        self
+    }
+    /// Sets `timeout`.
+    pub fn timeout(mut self, value: impl Into<i32>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+    /// Sets `memory_size`.
+    pub fn memory_size(mut self, value: impl Into<i32>) -> Self {
+        self.memory_size = Some(value.into());
+        self
+    }
+    /// Sets `cpu`.
+    pub fn cpu(mut self, value: impl Into<f64>) -> Self {
+        self.cpu = Some(value.into());
+        self
+    }
+    /// Sets `disk_size`.
+    pub fn disk_size(mut self, value: impl Into<i32>) -> Self {
+        self.disk_size = Some(value.into());
+        self
+    }
+    /// Sets `gpu_memory_size`.
+    pub fn gpu_memory_size(mut self, value: impl Into<i32>) -> Self {
+        self.gpu_memory_size = Some(value.into());
+        self
+    }
+    /// Sets `instance_concurrency`.
+    pub fn instance_concurrency(mut self, value: impl Into<i32>) -> Self {
+        self.instance_concurrency = Some(value.into());
+        self
+    }
+    /// Sets `instance_soft_concurrency`.
+    pub fn instance_soft_concurrency(mut self, value: impl Into<i32>) -> Self {
+        self.instance_soft_concurrency = Some(value.into());
+        self
+    }
+    /// Sets `instance_type`.
+    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = Some(value.into());
+        self
+    }
+    /// Sets `environment_variables`.
+    pub fn environment_variables(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, String>>,
+    ) -> Self {
+        self.environment_variables = Some(value.into());
+        self
+    }
+    /// Sets `code`.
+    pub fn code(mut self, value: impl Into<Code>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+    /// Sets `custom_container_config`.
+    pub fn custom_container_config(
+        mut self,
+        value: impl Into<CustomContainerConfig>,
+    ) -> Self {
+        self.custom_container_config = Some(value.into());
+        self
+    }
+    /// Sets `custom_dns`.
+    pub fn custom_dns(mut self, value: impl Into<CustomDns>) -> Self {
+        self.custom_dns = Some(value.into());
+        self
+    }
+    /// Sets `custom_runtime_config`.
+    pub fn custom_runtime_config(
+        mut self,
+        value: impl Into<CustomRuntimeConfig>,
+    ) -> Self {
+        self.custom_runtime_config = Some(value.into());
+        self
+    }
+    /// Sets `custom_health_check_config`.
+    pub fn custom_health_check_config(
+        mut self,
+        value: impl Into<CustomHealthCheckConfig>,
+    ) -> Self {
+        self.custom_health_check_config = Some(value.into());
+        self
+    }
+    /// Sets `layers`.
+    pub fn layers(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.layers = Some(value.into());
+        self
+    }
+    /// Sets `ca_port`.
+    pub fn ca_port(mut self, value: impl Into<i32>) -> Self {
+        self.ca_port = Some(value.into());
+        self
+    }
+    /// Sets `instance_lifecycle_config`.
+    pub fn instance_lifecycle_config(
+        mut self,
+        value: impl Into<InstanceLifecycleConfig>,
+    ) -> Self {
+        self.instance_lifecycle_config = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<CreateFunctionRequestBody, crate::Error> {
+        const TYPE: &str = "CreateFunctionRequestBody";
+        Ok(CreateFunctionRequestBody {
+            function_name: match self.function_name {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "function_name"),
+                    );
+                }
+            },
+            description: self.description,
+            runtime: self.runtime,
+            handler: match self.handler {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "handler"),
+                    );
+                }
+            },
+            initializer: self.initializer,
+            initialization_timeout: self.initialization_timeout,
+            timeout: self.timeout,
+            memory_size: self.memory_size,
+            cpu: self.cpu,
+            disk_size: self.disk_size,
+            gpu_memory_size: self.gpu_memory_size,
+            instance_concurrency: self.instance_concurrency,
+            instance_soft_concurrency: self.instance_soft_concurrency,
+            instance_type: self.instance_type,
+            environment_variables: self.environment_variables,
+            code: self.code,
+            custom_container_config: self.custom_container_config,
+            custom_dns: self.custom_dns,
+            custom_runtime_config: self.custom_runtime_config,
+            custom_health_check_config: self.custom_health_check_config,
+            layers: self.layers,
+            ca_port: self.ca_port,
+            instance_lifecycle_config: self.instance_lifecycle_config,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -26,3 +26,31 @@ pub struct CustomContainerConfig {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl CustomContainerConfig {
+    /// Sets `image`.
+    pub fn with_image(mut self, value: impl Into<String>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+    /// Sets `command`.
+    pub fn with_command(mut self, value: impl Into<String>) -> Self {
+        self.command = Some(value.into());
+        self
+    }
+    /// Sets `args`.
+    pub fn with_args(mut self, value: impl Into<String>) -> Self {
+        self.args = Some(value.into());
+        self
+    }
+    /// Sets `acceleration_type`.
+    pub fn with_acceleration_type(mut self, value: impl Into<String>) -> Self {
+        self.acceleration_type = Some(value.into());
+        self
+    }
+    /// Sets `instance_id`.
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
+        self
+    }
+}

@@ -22,3 +22,21 @@ pub struct CustomDns {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl CustomDns {
+    /// Sets `name_servers`.
+    pub fn with_name_servers(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.name_servers = Some(value.into());
+        self
+    }
+    /// Sets `searches`.
+    pub fn with_searches(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.searches = Some(value.into());
+        self
+    }
+    /// Sets `dns_options`.
+    pub fn with_dns_options(mut self, value: impl Into<Vec<DnsOption>>) -> Self {
+        self.dns_options = Some(value.into());
+        self
+    }
+}

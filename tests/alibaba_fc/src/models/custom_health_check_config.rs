@@ -33,3 +33,36 @@ pub struct CustomHealthCheckConfig {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl CustomHealthCheckConfig {
+    /// Sets `http_get_url`.
+    pub fn with_http_get_url(mut self, value: impl Into<String>) -> Self {
+        self.http_get_url = Some(value.into());
+        self
+    }
+    /// Sets `initial_delay_seconds`.
+    pub fn with_initial_delay_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.initial_delay_seconds = Some(value.into());
+        self
+    }
+    /// Sets `period_seconds`.
+    pub fn with_period_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.period_seconds = Some(value.into());
+        self
+    }
+    /// Sets `timeout_seconds`.
+    pub fn with_timeout_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.timeout_seconds = Some(value.into());
+        self
+    }
+    /// Sets `failure_threshold`.
+    pub fn with_failure_threshold(mut self, value: impl Into<i32>) -> Self {
+        self.failure_threshold = Some(value.into());
+        self
+    }
+    /// Sets `success_threshold`.
+    pub fn with_success_threshold(mut self, value: impl Into<i32>) -> Self {
+        self.success_threshold = Some(value.into());
+        self
+    }
+}

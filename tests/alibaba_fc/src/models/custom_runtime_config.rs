@@ -15,3 +15,16 @@ pub struct CustomRuntimeConfig {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl CustomRuntimeConfig {
+    /// Sets `command`.
+    pub fn with_command(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.command = Some(value.into());
+        self
+    }
+    /// Sets `args`.
+    pub fn with_args(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.args = Some(value.into());
+        self
+    }
+}

@@ -116,3 +116,156 @@ pub struct FunctionResponse {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl FunctionResponse {
+    /// Sets `function_id`.
+    pub fn with_function_id(mut self, value: impl Into<String>) -> Self {
+        self.function_id = Some(value.into());
+        self
+    }
+    /// Sets `function_name`.
+    pub fn with_function_name(mut self, value: impl Into<String>) -> Self {
+        self.function_name = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `runtime`.
+    pub fn with_runtime(mut self, value: impl Into<String>) -> Self {
+        self.runtime = Some(value.into());
+        self
+    }
+    /// Sets `handler`.
+    pub fn with_handler(mut self, value: impl Into<String>) -> Self {
+        self.handler = Some(value.into());
+        self
+    }
+    /// Sets `initializer`.
+    pub fn with_initializer(mut self, value: impl Into<String>) -> Self {
+        self.initializer = Some(value.into());
+        self
+    }
+    /// Sets `initialization_timeout`.
+    pub fn with_initialization_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.initialization_timeout = Some(value.into());
+        self
+    }
+    /// Sets `timeout`.
+    pub fn with_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+    /// Sets `memory_size`.
+    pub fn with_memory_size(mut self, value: impl Into<i32>) -> Self {
+        self.memory_size = Some(value.into());
+        self
+    }
+    /// Sets `cpu`.
+    pub fn with_cpu(mut self, value: impl Into<f64>) -> Self {
+        self.cpu = Some(value.into());
+        self
+    }
+    /// Sets `disk_size`.
+    pub fn with_disk_size(mut self, value: impl Into<i32>) -> Self {
+        self.disk_size = Some(value.into());
+        self
+    }
+    /// Sets `gpu_memory_size`.
+    pub fn with_gpu_memory_size(mut self, value: impl Into<i32>) -> Self {
+        self.gpu_memory_size = Some(value.into());
+        self
+    }
+    /// Sets `instance_concurrency`.
+    pub fn with_instance_concurrency(mut self, value: impl Into<i32>) -> Self {
+        self.instance_concurrency = Some(value.into());
+        self
+    }
+    /// Sets `instance_soft_concurrency`.
+    pub fn with_instance_soft_concurrency(mut self, value: impl Into<i32>) -> Self {
+        self.instance_soft_concurrency = Some(value.into());
+        self
+    }
+    /// Sets `instance_type`.
+    pub fn with_instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = Some(value.into());
+        self
+    }
+    /// Sets `environment_variables`.
+    pub fn with_environment_variables(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, String>>,
+    ) -> Self {
+        self.environment_variables = Some(value.into());
+        self
+    }
+    /// Sets `custom_container_config`.
+    pub fn with_custom_container_config(
+        mut self,
+        value: impl Into<CustomContainerConfig>,
+    ) -> Self {
+        self.custom_container_config = Some(value.into());
+        self
+    }
+    /// Sets `custom_dns`.
+    pub fn with_custom_dns(mut self, value: impl Into<CustomDns>) -> Self {
+        self.custom_dns = Some(value.into());
+        self
+    }
+    /// Sets `custom_runtime_config`.
+    pub fn with_custom_runtime_config(
+        mut self,
+        value: impl Into<CustomRuntimeConfig>,
+    ) -> Self {
+        self.custom_runtime_config = Some(value.into());
+        self
+    }
+    /// Sets `custom_health_check_config`.
+    pub fn with_custom_health_check_config(
+        mut self,
+        value: impl Into<CustomHealthCheckConfig>,
+    ) -> Self {
+        self.custom_health_check_config = Some(value.into());
+        self
+    }
+    /// Sets `layers`.
+    pub fn with_layers(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.layers = Some(value.into());
+        self
+    }
+    /// Sets `ca_port`.
+    pub fn with_ca_port(mut self, value: impl Into<i32>) -> Self {
+        self.ca_port = Some(value.into());
+        self
+    }
+    /// Sets `instance_lifecycle_config`.
+    pub fn with_instance_lifecycle_config(
+        mut self,
+        value: impl Into<InstanceLifecycleConfig>,
+    ) -> Self {
+        self.instance_lifecycle_config = Some(value.into());
+        self
+    }
+    /// Sets `code_checksum`.
+    pub fn with_code_checksum(mut self, value: impl Into<String>) -> Self {
+        self.code_checksum = Some(value.into());
+        self
+    }
+    /// Sets `code_size`.
+    pub fn with_code_size(mut self, value: impl Into<i64>) -> Self {
+        self.code_size = Some(value.into());
+        self
+    }
+    /// Sets `created_time`.
+    pub fn with_created_time(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_time = Some(value.into());
+        self
+    }
+    /// Sets `last_modified_time`.
+    pub fn with_last_modified_time(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified_time = Some(value.into());
+        self
+    }
+}

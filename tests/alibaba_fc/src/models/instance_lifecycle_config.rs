@@ -19,3 +19,16 @@ pub struct InstanceLifecycleConfig {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl InstanceLifecycleConfig {
+    /// Sets `pre_freeze`.
+    pub fn with_pre_freeze(mut self, value: impl Into<LifecycleHook>) -> Self {
+        self.pre_freeze = Some(value.into());
+        self
+    }
+    /// Sets `pre_stop`.
+    pub fn with_pre_stop(mut self, value: impl Into<LifecycleHook>) -> Self {
+        self.pre_stop = Some(value.into());
+        self
+    }
+}

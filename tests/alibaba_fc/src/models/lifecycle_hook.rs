@@ -15,3 +15,16 @@ pub struct LifecycleHook {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl LifecycleHook {
+    /// Sets `handler`.
+    pub fn with_handler(mut self, value: impl Into<String>) -> Self {
+        self.handler = Some(value.into());
+        self
+    }
+    /// Sets `timeout`.
+    pub fn with_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+}

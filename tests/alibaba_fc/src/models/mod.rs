@@ -6,7 +6,9 @@ mod code;
 pub use code::Code;
 
 mod create_function_request_body;
-pub use create_function_request_body::CreateFunctionRequestBody;
+pub use create_function_request_body::{
+    CreateFunctionRequestBody, CreateFunctionRequestBodyBuilder,
+};
 
 mod custom_container_config;
 pub use custom_container_config::CustomContainerConfig;

@@ -37,8 +37,8 @@ impl GetFunctionRequest {
         }
     }
     /// Sets `qualifier`.
-    pub fn with_qualifier(mut self, value: impl Into<String>) -> Self {
-        self.qualifier = Some(value.into());
+    pub fn with_qualifier(mut self, value: impl ToString) -> Self {
+        self.qualifier = Some(value.to_string());
         self
     }
 }
@@ -171,6 +171,7 @@ pub enum GetFunctionResponse {
 
 impl GetFunctionResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -182,6 +183,7 @@ impl GetFunctionResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -194,11 +196,13 @@ impl GetFunctionResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::FunctionResponse, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

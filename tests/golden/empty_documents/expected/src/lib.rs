@@ -19,7 +19,11 @@
 //! and properties it does not describe are kept in `unknown_fields`, so what the service
 //! sends survives a round trip unchanged.
 //!
-//! [`endpoint`] gives the service's public endpoint.
+//! [`endpoint`] gives the service's endpoint, honouring the official overrides
+//! (`HUAWEICLOUD_SDK_REGION_KAFKA_<REGION>`, `~/.huaweicloud/regions.yaml`), and
+//! `Client::from_account` a client for credentials that
+//! [`huawei::CredentialChain`] found (environment, profile file, metadata service),
+//! the project id looked up at IAM when none is given.
 #![forbid(unsafe_code)]
 pub mod models;
 
@@ -35,7 +39,7 @@ pub use client::Client;
 pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, RetryPolicy};
 
 pub use codegen_runtime::{
-    auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Error, Operation,
+    auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Env, Error, Operation,
     UnknownValue,
 };
 
@@ -47,8 +51,19 @@ pub(crate) const VENDOR: &codegen_runtime::vendor::Vendor = &codegen_runtime::hu
 /// The host of Kafka; `{name}` parts are filled by [`endpoint`].
 pub const HOST_TEMPLATE: &str = "dms.{region}.myhuaweicloud.com";
 
-/// The public endpoint of Kafka for `region`, acting for `project_id`.
+/// Kafka as the runtime sees it: the name of its endpoint overrides, its host,
+/// and whom its requests act for:
+/// a project of one region (its id fills `{project_id}` in paths and `X-Project-Id`).
+pub const SERVICE: huawei::Service = huawei::Service {
+    name: "Kafka",
+    host_template: HOST_TEMPLATE,
+    scope: huawei::Scope::Project,
+};
+
+/// The endpoint of Kafka for `region`, acting for `project_id`:
+/// the URL in `HUAWEICLOUD_SDK_REGION_KAFKA_<REGION>` when set,
+/// else the regions file's entry for `Kafka`, else the public one
+/// (see [`huawei::endpoint_for`]).
 pub fn endpoint(region: &str, project_id: &str) -> Result<Endpoint, Error> {
-    Endpoint::from_template(HOST_TEMPLATE, &[("region", region)])
-        .map(|e| e.with_project_id(project_id))
+    SERVICE.endpoint(region).and_then(|e| huawei::with_project_id(e, project_id))
 }

@@ -33,7 +33,7 @@ pub use client::Client;
 pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, RetryPolicy};
 
 pub use codegen_runtime::{
-    auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Error, Operation,
+    auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Env, Error, Operation,
     UnknownValue,
 };
 

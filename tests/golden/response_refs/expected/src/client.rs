@@ -36,6 +36,25 @@ impl Client {
     ) -> Result<O::Response, crate::Error> {
         self.inner.send(operation).await
     }
+    /// A client of SWR in `region` for `account` (credentials found by
+    /// [`huawei::CredentialChain`](crate::huawei::CredentialChain), or given in code),
+    /// sending with `config`: the endpoint honours the overrides (see
+    /// [`endpoint`](crate::endpoint)), with
+    /// the account's project id, or the one IAM lists for `region` (looked up once
+    /// per region and remembered with the credentials).
+    ///
+    /// Fails when an override is not a usable URL or the id cannot be looked up (the
+    /// [`Error::Credentials`](crate::Error::Credentials) says why).
+    pub async fn from_account(
+        config: &crate::ClientConfig,
+        account: &crate::huawei::Account,
+        region: &str,
+    ) -> Result<Self, crate::Error> {
+        let endpoint = crate::SERVICE
+            .endpoint_for_account(config, account, region)
+            .await?;
+        Ok(Self::new(config, endpoint))
+    }
     /// 删除任务
     ///
     /// `DELETE /v2/{project_id}/jobs/{job_id}` (operation `DeleteInstanceJob`)

@@ -2,16 +2,19 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 //! Models of the FunctionGraph API: one type per definition of the specs, plus the enums and objects nested in them.
+mod code_type;
+pub use code_type::CodeType;
+
 mod resource;
-pub use resource::Resource;
+pub use resource::{Resource, ResourceBuilder};
 
 mod show_function_template_response_body;
 pub use show_function_template_response_body::{
-    ShowFunctionTemplateResponseBody, ShowFunctionTemplateResponseBodyCodeType,
+    ShowFunctionTemplateResponseBody, ShowFunctionTemplateResponseBodyBuilder,
 };
 
 mod template_base;
-pub use template_base::{TemplateBase, TemplateBaseRuntime, TemplateBaseCodeType};
+pub use template_base::{TemplateBase, TemplateBaseRuntime, TemplateBaseBuilder};
 
 mod template_ref;
-pub use template_ref::{TemplateRef, TemplateRefExtended};
+pub use template_ref::{TemplateRef, TemplateRefExtended, TemplateRefExtendedBuilder};

@@ -16,12 +16,53 @@ pub struct Resource {
 }
 
 impl Resource {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(id: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
-            id,
+            id: id.into(),
             created_at: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ResourceBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ResourceBuilder {
+        ResourceBuilder::default()
+    }
+}
+
+/// Builds a [`Resource`] property by property; see [`Resource::builder`].
+#[derive(Default)]
+pub struct ResourceBuilder {
+    id: Option<String>,
+    created_at: Option<crate::DateTime>,
+}
+
+impl ResourceBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<Resource, crate::Error> {
+        const TYPE: &str = "Resource";
+        Ok(Resource {
+            id: match self.id {
+                Some(value) => value,
+                None => return Err(codegen_runtime::__private::missing_field(TYPE, "id")),
+            },
+            created_at: self.created_at,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -17,6 +17,19 @@ pub struct TemplateRef {
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
+impl TemplateRef {
+    /// Sets `base`.
+    pub fn with_base(mut self, value: impl Into<TemplateBase>) -> Self {
+        self.base = Some(value.into());
+        self
+    }
+    /// Sets `extended`.
+    pub fn with_extended(mut self, value: impl Into<TemplateRefExtended>) -> Self {
+        self.extended = Some(value.into());
+        self
+    }
+}
+
 /// 属性中的内联 allOf。
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TemplateRefExtended {
@@ -34,13 +47,61 @@ pub struct TemplateRefExtended {
 }
 
 impl TemplateRefExtended {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(id: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
-            id,
+            id: id.into(),
             created_at: None,
             note: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](TemplateRefExtendedBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> TemplateRefExtendedBuilder {
+        TemplateRefExtendedBuilder::default()
+    }
+}
+
+/// Builds a [`TemplateRefExtended`] property by property; see [`TemplateRefExtended::builder`].
+#[derive(Default)]
+pub struct TemplateRefExtendedBuilder {
+    id: Option<String>,
+    created_at: Option<crate::DateTime>,
+    note: Option<String>,
+}
+
+impl TemplateRefExtendedBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `note`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<TemplateRefExtended, crate::Error> {
+        const TYPE: &str = "TemplateRefExtended";
+        Ok(TemplateRefExtended {
+            id: match self.id {
+                Some(value) => value,
+                None => return Err(codegen_runtime::__private::missing_field(TYPE, "id")),
+            },
+            created_at: self.created_at,
+            note: self.note,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

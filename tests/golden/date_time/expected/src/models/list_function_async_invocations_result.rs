@@ -33,22 +33,107 @@ pub struct ListFunctionAsyncInvocationsResult {
 }
 
 impl ListFunctionAsyncInvocationsResult {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        request_id: String,
-        start_time: crate::DateTime,
-        retry_times: Vec<crate::DateTime>,
+    /// A builder with a setter per property;
+    /// [`build`](ListFunctionAsyncInvocationsResultBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ListFunctionAsyncInvocationsResultBuilder {
+        ListFunctionAsyncInvocationsResultBuilder::default()
+    }
+}
+
+/// Builds a [`ListFunctionAsyncInvocationsResult`] property by property; see [`ListFunctionAsyncInvocationsResult::builder`].
+#[derive(Default)]
+pub struct ListFunctionAsyncInvocationsResultBuilder {
+    request_id: Option<String>,
+    start_time: Option<crate::DateTime>,
+    end_time: Option<crate::DateTime>,
+    last_modified: Option<crate::DateTime>,
+    retry_times: Option<Vec<crate::DateTime>>,
+    checkpoints: Option<indexmap::IndexMap<String, crate::DateTime>>,
+    day: Option<String>,
+    timestamp: Option<i64>,
+}
+
+impl ListFunctionAsyncInvocationsResultBuilder {
+    /// Sets `request_id`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets `start_time`.
+    pub fn start_time(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+    /// Sets `end_time`.
+    pub fn end_time(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+    /// Sets `last_modified`.
+    pub fn last_modified(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified = Some(value.into());
+        self
+    }
+    /// Sets `retry_times`.
+    pub fn retry_times(mut self, value: impl Into<Vec<crate::DateTime>>) -> Self {
+        self.retry_times = Some(value.into());
+        self
+    }
+    /// Sets `checkpoints`.
+    pub fn checkpoints(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, crate::DateTime>>,
     ) -> Self {
-        Self {
-            request_id,
-            start_time,
-            end_time: None,
-            last_modified: None,
-            retry_times,
-            checkpoints: None,
-            day: None,
-            timestamp: None,
+        self.checkpoints = Some(value.into());
+        self
+    }
+    /// Sets `day`.
+    pub fn day(mut self, value: impl Into<String>) -> Self {
+        self.day = Some(value.into());
+        self
+    }
+    /// Sets `timestamp`.
+    pub fn timestamp(mut self, value: impl Into<i64>) -> Self {
+        self.timestamp = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ListFunctionAsyncInvocationsResult, crate::Error> {
+        const TYPE: &str = "ListFunctionAsyncInvocationsResult";
+        Ok(ListFunctionAsyncInvocationsResult {
+            request_id: match self.request_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "request_id"),
+                    );
+                }
+            },
+            start_time: match self.start_time {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "start_time"),
+                    );
+                }
+            },
+            end_time: self.end_time,
+            last_modified: self.last_modified,
+            retry_times: match self.retry_times {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "retry_times"),
+                    );
+                }
+            },
+            checkpoints: self.checkpoints,
+            day: self.day,
+            timestamp: self.timestamp,
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

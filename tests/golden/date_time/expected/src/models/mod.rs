@@ -3,7 +3,9 @@
 
 //! Models of the FunctionGraph API: one type per definition of the specs, plus the enums and objects nested in them.
 mod list_function_async_invocations_result;
-pub use list_function_async_invocations_result::ListFunctionAsyncInvocationsResult;
+pub use list_function_async_invocations_result::{
+    ListFunctionAsyncInvocationsResult, ListFunctionAsyncInvocationsResultBuilder,
+};
 
 mod timestamp;
 pub use timestamp::Timestamp;

@@ -12,4 +12,5 @@ pub use update_function_max_instance_config_request_body::{
     UpdateFunctionMaxInstanceConfigRequestBodyOffset,
     UpdateFunctionMaxInstanceConfigRequestBodyRetryCountsItem,
     UpdateFunctionMaxInstanceConfigRequestBodyVersionFlag,
+    UpdateFunctionMaxInstanceConfigRequestBodyBuilder,
 };

@@ -48,11 +48,14 @@ pub struct UpdateFunctionMaxInstanceConfigRequestBody {
 }
 
 impl UpdateFunctionMaxInstanceConfigRequestBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(log_level: UpdateFunctionMaxInstanceConfigRequestBodyLogLevel) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(
+        log_level: impl Into<UpdateFunctionMaxInstanceConfigRequestBodyLogLevel>,
+    ) -> Self {
         Self {
             max_instance_num: None,
-            log_level,
+            log_level: log_level.into(),
             offset: None,
             retry_counts: None,
             version_flag: None,
@@ -61,6 +64,106 @@ impl UpdateFunctionMaxInstanceConfigRequestBody {
             ratio: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](UpdateFunctionMaxInstanceConfigRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> UpdateFunctionMaxInstanceConfigRequestBodyBuilder {
+        UpdateFunctionMaxInstanceConfigRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`UpdateFunctionMaxInstanceConfigRequestBody`] property by property; see [`UpdateFunctionMaxInstanceConfigRequestBody::builder`].
+#[derive(Default)]
+pub struct UpdateFunctionMaxInstanceConfigRequestBodyBuilder {
+    max_instance_num: Option<i32>,
+    log_level: Option<UpdateFunctionMaxInstanceConfigRequestBodyLogLevel>,
+    offset: Option<UpdateFunctionMaxInstanceConfigRequestBodyOffset>,
+    retry_counts: Option<Vec<UpdateFunctionMaxInstanceConfigRequestBodyRetryCountsItem>>,
+    version_flag: Option<UpdateFunctionMaxInstanceConfigRequestBodyVersionFlag>,
+    mixed: Option<serde_json::Value>,
+    enabled: Option<bool>,
+    ratio: Option<f64>,
+}
+
+impl UpdateFunctionMaxInstanceConfigRequestBodyBuilder {
+    /// Sets `max_instance_num`.
+    pub fn max_instance_num(mut self, value: impl Into<i32>) -> Self {
+        self.max_instance_num = Some(value.into());
+        self
+    }
+    /// Sets `log_level`.
+    pub fn log_level(
+        mut self,
+        value: impl Into<UpdateFunctionMaxInstanceConfigRequestBodyLogLevel>,
+    ) -> Self {
+        self.log_level = Some(value.into());
+        self
+    }
+    /// Sets `offset`.
+    pub fn offset(
+        mut self,
+        value: impl Into<UpdateFunctionMaxInstanceConfigRequestBodyOffset>,
+    ) -> Self {
+        self.offset = Some(value.into());
+        self
+    }
+    /// Sets `retry_counts`.
+    pub fn retry_counts(
+        mut self,
+        value: impl Into<Vec<UpdateFunctionMaxInstanceConfigRequestBodyRetryCountsItem>>,
+    ) -> Self {
+        self.retry_counts = Some(value.into());
+        self
+    }
+    /// Sets `version_flag`.
+    pub fn version_flag(
+        mut self,
+        value: impl Into<UpdateFunctionMaxInstanceConfigRequestBodyVersionFlag>,
+    ) -> Self {
+        self.version_flag = Some(value.into());
+        self
+    }
+    /// Sets `mixed`.
+    pub fn mixed(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.mixed = Some(value.into());
+        self
+    }
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+    /// Sets `ratio`.
+    pub fn ratio(mut self, value: impl Into<f64>) -> Self {
+        self.ratio = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(
+        self,
+    ) -> Result<UpdateFunctionMaxInstanceConfigRequestBody, crate::Error> {
+        const TYPE: &str = "UpdateFunctionMaxInstanceConfigRequestBody";
+        Ok(UpdateFunctionMaxInstanceConfigRequestBody {
+            max_instance_num: self.max_instance_num,
+            log_level: match self.log_level {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "log_level"),
+                    );
+                }
+            },
+            offset: self.offset,
+            retry_counts: self.retry_counts,
+            version_flag: self.version_flag,
+            mixed: self.mixed,
+            enabled: self.enabled,
+            ratio: self.ratio,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }
 

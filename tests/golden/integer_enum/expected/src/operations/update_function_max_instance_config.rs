@@ -75,12 +75,14 @@ pub enum UpdateFunctionMaxInstanceConfigResponse {
 
 impl UpdateFunctionMaxInstanceConfigResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Undocumented { status, .. } => status.as_u16(),
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Undocumented { headers, .. } => headers,
@@ -88,6 +90,7 @@ impl UpdateFunctionMaxInstanceConfigResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }

@@ -14,12 +14,55 @@ pub struct Box {
 }
 
 impl Box {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(width: i32) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(width: impl Into<i32>) -> Self {
         Self {
-            width,
+            width: width.into(),
             inner: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](BoxBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> BoxBuilder {
+        BoxBuilder::default()
+    }
+}
+
+/// Builds a [`Box`] property by property; see [`Box::builder`].
+#[derive(Default)]
+pub struct BoxBuilder {
+    width: ::std::option::Option<i32>,
+    inner: ::std::option::Option<::std::boxed::Box<Box>>,
+}
+
+impl BoxBuilder {
+    /// Sets `width`.
+    pub fn width(mut self, value: impl Into<i32>) -> Self {
+        self.width = Some(value.into());
+        self
+    }
+    /// Sets `inner`.
+    pub fn inner(mut self, value: impl Into<Box>) -> Self {
+        self.inner = Some(::std::boxed::Box::new(value.into()));
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> ::std::result::Result<Box, crate::Error> {
+        const TYPE: &str = "Box";
+        Ok(Box {
+            width: match self.width {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "width"));
+                }
+            },
+            inner: self.inner,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

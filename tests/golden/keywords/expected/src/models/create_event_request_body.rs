@@ -76,34 +76,192 @@ pub struct CreateEventRequestBody {
 }
 
 impl CreateEventRequestBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        type_: ::std::string::String,
-        self_: ::std::string::String,
-        name: ::std::string::String,
+    /// A builder with a setter per property;
+    /// [`build`](CreateEventRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> CreateEventRequestBodyBuilder {
+        CreateEventRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`CreateEventRequestBody`] property by property; see [`CreateEventRequestBody::builder`].
+#[derive(Default)]
+pub struct CreateEventRequestBodyBuilder {
+    type_: ::std::option::Option<::std::string::String>,
+    self_: ::std::option::Option<::std::string::String>,
+    self_2: ::std::option::Option<::std::string::String>,
+    crate_: ::std::option::Option<::std::string::String>,
+    super_: ::std::option::Option<::std::string::String>,
+    fn_: ::std::option::Option<::std::string::String>,
+    match_: ::std::option::Option<::std::string::String>,
+    async_: ::std::option::Option<::std::string::String>,
+    ref_: ::std::option::Option<::std::string::String>,
+    gen_: ::std::option::Option<::std::string::String>,
+    r_type: ::std::option::Option<::std::string::String>,
+    error: ::std::option::Option<Error>,
+    result: ::std::option::Option<Result>,
+    option: ::std::option::Option<Option>,
+    string: ::std::option::Option<String>,
+    vec: ::std::option::Option<Vec>,
+    box_: ::std::option::Option<Box>,
+    name: ::std::option::Option<::std::string::String>,
+    names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    tags: ::std::option::Option<
+        indexmap::IndexMap<::std::string::String, ::std::string::String>,
+    >,
+}
+
+impl CreateEventRequestBodyBuilder {
+    /// Sets `type_`.
+    pub fn type_(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets `self_`.
+    pub fn self_(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
+    /// Sets `self_2`.
+    pub fn self_2(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.self_2 = Some(value.into());
+        self
+    }
+    /// Sets `crate_`.
+    pub fn crate_(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.crate_ = Some(value.into());
+        self
+    }
+    /// Sets `super_`.
+    pub fn super_(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.super_ = Some(value.into());
+        self
+    }
+    /// Sets `fn_`.
+    pub fn fn_(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.fn_ = Some(value.into());
+        self
+    }
+    /// Sets `match_`.
+    pub fn match_(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.match_ = Some(value.into());
+        self
+    }
+    /// Sets `async_`.
+    pub fn async_(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.async_ = Some(value.into());
+        self
+    }
+    /// Sets `ref_`.
+    pub fn ref_(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.ref_ = Some(value.into());
+        self
+    }
+    /// Sets `gen_`.
+    pub fn gen_(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.gen_ = Some(value.into());
+        self
+    }
+    /// Sets `r_type`.
+    pub fn r_type(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.r_type = Some(value.into());
+        self
+    }
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<Error>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+    /// Sets `result`.
+    pub fn result(mut self, value: impl Into<Result>) -> Self {
+        self.result = Some(value.into());
+        self
+    }
+    /// Sets `option`.
+    pub fn option(mut self, value: impl Into<Option>) -> Self {
+        self.option = Some(value.into());
+        self
+    }
+    /// Sets `string`.
+    pub fn string(mut self, value: impl Into<String>) -> Self {
+        self.string = Some(value.into());
+        self
+    }
+    /// Sets `vec`.
+    pub fn vec(mut self, value: impl Into<Vec>) -> Self {
+        self.vec = Some(value.into());
+        self
+    }
+    /// Sets `box_`.
+    pub fn box_(mut self, value: impl Into<Box>) -> Self {
+        self.box_ = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `names`.
+    pub fn names(
+        mut self,
+        value: impl Into<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        Self {
-            type_,
-            self_,
-            self_2: None,
-            crate_: None,
-            super_: None,
-            fn_: None,
-            match_: None,
-            async_: None,
-            ref_: None,
-            gen_: None,
-            r_type: None,
-            error: None,
-            result: None,
-            option: None,
-            string: None,
-            vec: None,
-            box_: None,
-            name,
-            names: None,
-            tags: None,
+        self.names = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    pub fn tags(
+        mut self,
+        value: impl Into<
+            indexmap::IndexMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> ::std::result::Result<CreateEventRequestBody, crate::Error> {
+        const TYPE: &str = "CreateEventRequestBody";
+        Ok(CreateEventRequestBody {
+            type_: match self.type_ {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "type_"));
+                }
+            },
+            self_: match self.self_ {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "self_"));
+                }
+            },
+            self_2: self.self_2,
+            crate_: self.crate_,
+            super_: self.super_,
+            fn_: self.fn_,
+            match_: self.match_,
+            async_: self.async_,
+            ref_: self.ref_,
+            gen_: self.gen_,
+            r_type: self.r_type,
+            error: self.error,
+            result: self.result,
+            option: self.option,
+            string: self.string,
+            vec: self.vec,
+            box_: self.box_,
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            names: self.names,
+            tags: self.tags,
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

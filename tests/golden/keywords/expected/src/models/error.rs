@@ -15,3 +15,16 @@ pub struct Error {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<::std::string::String, serde_json::Value>,
 }
+
+impl Error {
+    /// Sets `error_code`.
+    pub fn with_error_code(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets `error_msg`.
+    pub fn with_error_msg(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.error_msg = Some(value.into());
+        self
+    }
+}

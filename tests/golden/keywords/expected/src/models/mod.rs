@@ -3,10 +3,12 @@
 
 //! Models of the FunctionGraph API: one type per definition of the specs, plus the enums and objects nested in them.
 mod box_;
-pub use box_::Box;
+pub use box_::{Box, BoxBuilder};
 
 mod create_event_request_body;
-pub use create_event_request_body::CreateEventRequestBody;
+pub use create_event_request_body::{
+    CreateEventRequestBody, CreateEventRequestBodyBuilder,
+};
 
 mod error;
 pub use error::Error;
@@ -15,7 +17,7 @@ mod option;
 pub use option::{Option, OptionKind};
 
 mod result;
-pub use result::{Result, ResultStatus, ResultCode};
+pub use result::{Result, ResultStatus, ResultCode, ResultBuilder};
 
 mod string;
 pub use string::String;

@@ -17,6 +17,24 @@ pub struct Option {
     pub unknown_fields: indexmap::IndexMap<::std::string::String, serde_json::Value>,
 }
 
+impl Option {
+    /// Sets `key`.
+    pub fn with_key(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `value`.
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets `kind`.
+    pub fn with_kind(mut self, value: impl Into<OptionKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+}
+
 /// Allowed values: `flag`, `value`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OptionKind {

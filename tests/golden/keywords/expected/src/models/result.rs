@@ -24,14 +24,64 @@ pub struct Result {
 }
 
 impl Result {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(status: ResultStatus) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(status: impl Into<ResultStatus>) -> Self {
         Self {
-            status,
+            status: status.into(),
             code: None,
             error: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ResultBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ResultBuilder {
+        ResultBuilder::default()
+    }
+}
+
+/// Builds a [`Result`] property by property; see [`Result::builder`].
+#[derive(Default)]
+pub struct ResultBuilder {
+    status: ::std::option::Option<ResultStatus>,
+    code: ::std::option::Option<ResultCode>,
+    error: ::std::option::Option<Error>,
+}
+
+impl ResultBuilder {
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<ResultStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `code`.
+    pub fn code(mut self, value: impl Into<ResultCode>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<Error>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> ::std::result::Result<Result, crate::Error> {
+        const TYPE: &str = "Result";
+        Ok(Result {
+            status: match self.status {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "status"));
+                }
+            },
+            code: self.code,
+            error: self.error,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }
 

@@ -10,3 +10,11 @@ pub struct Annotations {
     #[serde(flatten)]
     pub additional_properties: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl Annotations {
+    /// Sets `owner`.
+    pub fn with_owner(mut self, value: impl Into<String>) -> Self {
+        self.owner = Some(value.into());
+        self
+    }
+}

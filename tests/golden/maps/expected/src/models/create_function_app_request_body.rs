@@ -39,10 +39,11 @@ pub struct CreateFunctionAppRequestBody {
 }
 
 impl CreateFunctionAppRequestBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(name: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
-            name,
+            name: name.into(),
             params: None,
             metadata: None,
             resources: None,
@@ -53,6 +54,117 @@ impl CreateFunctionAppRequestBody {
             free_form: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](CreateFunctionAppRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> CreateFunctionAppRequestBodyBuilder {
+        CreateFunctionAppRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`CreateFunctionAppRequestBody`] property by property; see [`CreateFunctionAppRequestBody::builder`].
+#[derive(Default)]
+pub struct CreateFunctionAppRequestBodyBuilder {
+    name: Option<String>,
+    params: Option<indexmap::IndexMap<String, String>>,
+    metadata: Option<indexmap::IndexMap<String, serde_json::Value>>,
+    resources: Option<indexmap::IndexMap<String, StackResource>>,
+    quotas: Option<indexmap::IndexMap<String, i32>>,
+    groups: Option<indexmap::IndexMap<String, Vec<String>>>,
+    limits: Option<indexmap::IndexMap<String, CreateFunctionAppRequestBodyLimitsValue>>,
+    closed: Option<CreateFunctionAppRequestBodyClosed>,
+    free_form: Option<serde_json::Value>,
+}
+
+impl CreateFunctionAppRequestBodyBuilder {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `params`.
+    pub fn params(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, String>>,
+    ) -> Self {
+        self.params = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `resources`.
+    pub fn resources(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, StackResource>>,
+    ) -> Self {
+        self.resources = Some(value.into());
+        self
+    }
+    /// Sets `quotas`.
+    pub fn quotas(mut self, value: impl Into<indexmap::IndexMap<String, i32>>) -> Self {
+        self.quotas = Some(value.into());
+        self
+    }
+    /// Sets `groups`.
+    pub fn groups(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, Vec<String>>>,
+    ) -> Self {
+        self.groups = Some(value.into());
+        self
+    }
+    /// Sets `limits`.
+    pub fn limits(
+        mut self,
+        value: impl Into<
+            indexmap::IndexMap<String, CreateFunctionAppRequestBodyLimitsValue>,
+        >,
+    ) -> Self {
+        self.limits = Some(value.into());
+        self
+    }
+    /// Sets `closed`.
+    pub fn closed(
+        mut self,
+        value: impl Into<CreateFunctionAppRequestBodyClosed>,
+    ) -> Self {
+        self.closed = Some(value.into());
+        self
+    }
+    /// Sets `free_form`.
+    pub fn free_form(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.free_form = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<CreateFunctionAppRequestBody, crate::Error> {
+        const TYPE: &str = "CreateFunctionAppRequestBody";
+        Ok(CreateFunctionAppRequestBody {
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            params: self.params,
+            metadata: self.metadata,
+            resources: self.resources,
+            quotas: self.quotas,
+            groups: self.groups,
+            limits: self.limits,
+            closed: self.closed,
+            free_form: self.free_form,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }
 
@@ -70,6 +182,19 @@ pub struct CreateFunctionAppRequestBodyLimitsValue {
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
+impl CreateFunctionAppRequestBodyLimitsValue {
+    /// Sets `max`.
+    pub fn with_max(mut self, value: impl Into<i64>) -> Self {
+        self.max = Some(value.into());
+        self
+    }
+    /// Sets `min`.
+    pub fn with_min(mut self, value: impl Into<i64>) -> Self {
+        self.min = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateFunctionAppRequestBodyClosed {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -78,4 +203,12 @@ pub struct CreateFunctionAppRequestBodyClosed {
     /// deserialize → serialize round trip unchanged.
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl CreateFunctionAppRequestBodyClosed {
+    /// Sets `flag`.
+    pub fn with_flag(mut self, value: impl Into<bool>) -> Self {
+        self.flag = Some(value.into());
+        self
+    }
 }

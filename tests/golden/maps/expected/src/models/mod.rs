@@ -11,7 +11,7 @@ pub use any_labels::AnyLabels;
 mod create_function_app_request_body;
 pub use create_function_app_request_body::{
     CreateFunctionAppRequestBody, CreateFunctionAppRequestBodyLimitsValue,
-    CreateFunctionAppRequestBodyClosed,
+    CreateFunctionAppRequestBodyClosed, CreateFunctionAppRequestBodyBuilder,
 };
 
 mod labels;
@@ -21,4 +21,4 @@ mod stack_resource;
 pub use stack_resource::StackResource;
 
 mod template_params;
-pub use template_params::TemplateParams;
+pub use template_params::{TemplateParams, TemplateParamsBuilder};

@@ -14,11 +14,49 @@ pub struct TemplateParams {
 }
 
 impl TemplateParams {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(template_id: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(template_id: impl Into<String>) -> Self {
         Self {
-            template_id,
+            template_id: template_id.into(),
             additional_properties: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](TemplateParamsBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> TemplateParamsBuilder {
+        TemplateParamsBuilder::default()
+    }
+}
+
+/// Builds a [`TemplateParams`] property by property; see [`TemplateParams::builder`].
+#[derive(Default)]
+pub struct TemplateParamsBuilder {
+    template_id: Option<String>,
+}
+
+impl TemplateParamsBuilder {
+    /// Sets `template_id`.
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.template_id = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<TemplateParams, crate::Error> {
+        const TYPE: &str = "TemplateParams";
+        Ok(TemplateParams {
+            template_id: match self.template_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "template_id"),
+                    );
+                }
+            },
+            additional_properties: indexmap::IndexMap::new(),
+        })
     }
 }

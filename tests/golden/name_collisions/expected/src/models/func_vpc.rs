@@ -12,3 +12,11 @@ pub struct FuncVpc {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl FuncVpc {
+    /// Sets `subnet_id`.
+    pub fn with_subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = Some(value.into());
+        self
+    }
+}

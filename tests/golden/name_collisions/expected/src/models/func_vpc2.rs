@@ -11,3 +11,11 @@ pub struct FuncVpc2 {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl FuncVpc2 {
+    /// Sets `cidr`.
+    pub fn with_cidr(mut self, value: impl Into<String>) -> Self {
+        self.cidr = Some(value.into());
+        self
+    }
+}

@@ -12,3 +12,11 @@ pub struct FuncVpc3 {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl FuncVpc3 {
+    /// Sets `vpc_id`.
+    pub fn with_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
+        self
+    }
+}

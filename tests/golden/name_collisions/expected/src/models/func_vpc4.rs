@@ -11,3 +11,11 @@ pub struct FuncVpc4 {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl FuncVpc4 {
+    /// Sets `gateway`.
+    pub fn with_gateway(mut self, value: impl Into<String>) -> Self {
+        self.gateway = Some(value.into());
+        self
+    }
+}

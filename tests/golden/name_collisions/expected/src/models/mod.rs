@@ -17,7 +17,7 @@ pub use func_vpc4::FuncVpc4;
 mod update_function_config_request_body;
 pub use update_function_config_request_body::{
     UpdateFunctionConfigRequestBody, UpdateFunctionConfigRequestBodyRuntime2,
-    UpdateFunctionConfigRequestBodyStrategy2,
+    UpdateFunctionConfigRequestBodyStrategy2, UpdateFunctionConfigRequestBodyBuilder,
 };
 
 mod update_function_config_request_body_runtime;

@@ -47,25 +47,149 @@ pub struct UpdateFunctionConfigRequestBody {
 }
 
 impl UpdateFunctionConfigRequestBody {
-    /// A value with the required properties set and every optional one absent.
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
     pub fn new(
-        func_name: String,
-        runtime: UpdateFunctionConfigRequestBodyRuntime2,
+        func_name: impl Into<String>,
+        runtime: impl Into<UpdateFunctionConfigRequestBodyRuntime2>,
     ) -> Self {
         Self {
             func_name_2: None,
-            func_name,
+            func_name: func_name.into(),
             func_name_3: None,
             unknown_fields_2: None,
             x_request_id_2: None,
             x_request_id: None,
-            runtime,
+            runtime: runtime.into(),
             runtime_info: None,
             func_vpc: None,
             func_vpc_2: None,
             strategy: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](UpdateFunctionConfigRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> UpdateFunctionConfigRequestBodyBuilder {
+        UpdateFunctionConfigRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`UpdateFunctionConfigRequestBody`] property by property; see [`UpdateFunctionConfigRequestBody::builder`].
+#[derive(Default)]
+pub struct UpdateFunctionConfigRequestBodyBuilder {
+    func_name_2: Option<String>,
+    func_name: Option<String>,
+    func_name_3: Option<String>,
+    unknown_fields_2: Option<String>,
+    x_request_id_2: Option<String>,
+    x_request_id: Option<String>,
+    runtime: Option<UpdateFunctionConfigRequestBodyRuntime2>,
+    runtime_info: Option<UpdateFunctionConfigRequestBodyRuntime>,
+    func_vpc: Option<FuncVpc3>,
+    func_vpc_2: Option<FuncVpc>,
+    strategy: Option<UpdateFunctionConfigRequestBodyStrategy2>,
+}
+
+impl UpdateFunctionConfigRequestBodyBuilder {
+    /// Sets `func_name_2`.
+    pub fn func_name_2(mut self, value: impl Into<String>) -> Self {
+        self.func_name_2 = Some(value.into());
+        self
+    }
+    /// Sets `func_name`.
+    pub fn func_name(mut self, value: impl Into<String>) -> Self {
+        self.func_name = Some(value.into());
+        self
+    }
+    /// Sets `func_name_3`.
+    pub fn func_name_3(mut self, value: impl Into<String>) -> Self {
+        self.func_name_3 = Some(value.into());
+        self
+    }
+    /// Sets `unknown_fields_2`.
+    pub fn unknown_fields_2(mut self, value: impl Into<String>) -> Self {
+        self.unknown_fields_2 = Some(value.into());
+        self
+    }
+    /// Sets `x_request_id_2`.
+    pub fn x_request_id_2(mut self, value: impl Into<String>) -> Self {
+        self.x_request_id_2 = Some(value.into());
+        self
+    }
+    /// Sets `x_request_id`.
+    pub fn x_request_id(mut self, value: impl Into<String>) -> Self {
+        self.x_request_id = Some(value.into());
+        self
+    }
+    /// Sets `runtime`.
+    pub fn runtime(
+        mut self,
+        value: impl Into<UpdateFunctionConfigRequestBodyRuntime2>,
+    ) -> Self {
+        self.runtime = Some(value.into());
+        self
+    }
+    /// Sets `runtime_info`.
+    pub fn runtime_info(
+        mut self,
+        value: impl Into<UpdateFunctionConfigRequestBodyRuntime>,
+    ) -> Self {
+        self.runtime_info = Some(value.into());
+        self
+    }
+    /// Sets `func_vpc`.
+    pub fn func_vpc(mut self, value: impl Into<FuncVpc3>) -> Self {
+        self.func_vpc = Some(value.into());
+        self
+    }
+    /// Sets `func_vpc_2`.
+    pub fn func_vpc_2(mut self, value: impl Into<FuncVpc>) -> Self {
+        self.func_vpc_2 = Some(value.into());
+        self
+    }
+    /// Sets `strategy`.
+    pub fn strategy(
+        mut self,
+        value: impl Into<UpdateFunctionConfigRequestBodyStrategy2>,
+    ) -> Self {
+        self.strategy = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<UpdateFunctionConfigRequestBody, crate::Error> {
+        const TYPE: &str = "UpdateFunctionConfigRequestBody";
+        Ok(UpdateFunctionConfigRequestBody {
+            func_name_2: self.func_name_2,
+            func_name: match self.func_name {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "func_name"),
+                    );
+                }
+            },
+            func_name_3: self.func_name_3,
+            unknown_fields_2: self.unknown_fields_2,
+            x_request_id_2: self.x_request_id_2,
+            x_request_id: self.x_request_id,
+            runtime: match self.runtime {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "runtime"),
+                    );
+                }
+            },
+            runtime_info: self.runtime_info,
+            func_vpc: self.func_vpc,
+            func_vpc_2: self.func_vpc_2,
+            strategy: self.strategy,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }
 
@@ -115,4 +239,12 @@ pub struct UpdateFunctionConfigRequestBodyStrategy2 {
     /// deserialize → serialize round trip unchanged.
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl UpdateFunctionConfigRequestBodyStrategy2 {
+    /// Sets `concurrency`.
+    pub fn with_concurrency(mut self, value: impl Into<i32>) -> Self {
+        self.concurrency = Some(value.into());
+        self
+    }
 }

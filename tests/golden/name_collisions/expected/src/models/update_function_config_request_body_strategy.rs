@@ -11,3 +11,11 @@ pub struct UpdateFunctionConfigRequestBodyStrategy {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl UpdateFunctionConfigRequestBodyStrategy {
+    /// Sets `mode`.
+    pub fn with_mode(mut self, value: impl Into<String>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+}

@@ -29,15 +29,90 @@ pub struct CreateFunctionRequestBody {
 }
 
 impl CreateFunctionRequestBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(func_name: String, runtime: CreateFunctionRequestBodyRuntime) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(
+        func_name: impl Into<String>,
+        runtime: impl Into<CreateFunctionRequestBodyRuntime>,
+    ) -> Self {
         Self {
-            func_name,
-            runtime,
+            func_name: func_name.into(),
+            runtime: runtime.into(),
             protocols: None,
             code_type: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](CreateFunctionRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> CreateFunctionRequestBodyBuilder {
+        CreateFunctionRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`CreateFunctionRequestBody`] property by property; see [`CreateFunctionRequestBody::builder`].
+#[derive(Default)]
+pub struct CreateFunctionRequestBodyBuilder {
+    func_name: Option<String>,
+    runtime: Option<CreateFunctionRequestBodyRuntime>,
+    protocols: Option<Vec<CreateFunctionRequestBodyProtocolsItem>>,
+    code_type: Option<CodeType>,
+}
+
+impl CreateFunctionRequestBodyBuilder {
+    /// Sets `func_name`.
+    pub fn func_name(mut self, value: impl Into<String>) -> Self {
+        self.func_name = Some(value.into());
+        self
+    }
+    /// Sets `runtime`.
+    pub fn runtime(
+        mut self,
+        value: impl Into<CreateFunctionRequestBodyRuntime>,
+    ) -> Self {
+        self.runtime = Some(value.into());
+        self
+    }
+    /// Sets `protocols`.
+    pub fn protocols(
+        mut self,
+        value: impl Into<Vec<CreateFunctionRequestBodyProtocolsItem>>,
+    ) -> Self {
+        self.protocols = Some(value.into());
+        self
+    }
+    /// Sets `code_type`.
+    pub fn code_type(mut self, value: impl Into<CodeType>) -> Self {
+        self.code_type = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<CreateFunctionRequestBody, crate::Error> {
+        const TYPE: &str = "CreateFunctionRequestBody";
+        Ok(CreateFunctionRequestBody {
+            func_name: match self.func_name {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "func_name"),
+                    );
+                }
+            },
+            runtime: match self.runtime {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "runtime"),
+                    );
+                }
+            },
+            protocols: self.protocols,
+            code_type: self.code_type,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }
 

@@ -8,5 +8,5 @@ pub use code_type::CodeType;
 mod create_function_request_body;
 pub use create_function_request_body::{
     CreateFunctionRequestBody, CreateFunctionRequestBodyRuntime,
-    CreateFunctionRequestBodyProtocolsItem,
+    CreateFunctionRequestBodyProtocolsItem, CreateFunctionRequestBodyBuilder,
 };

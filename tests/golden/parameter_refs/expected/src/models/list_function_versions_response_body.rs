@@ -15,12 +15,57 @@ pub struct ListFunctionVersionsResponseBody {
 }
 
 impl ListFunctionVersionsResponseBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(versions: Vec<String>) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(versions: impl Into<Vec<String>>) -> Self {
         Self {
-            versions,
+            versions: versions.into(),
             next_marker: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ListFunctionVersionsResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ListFunctionVersionsResponseBodyBuilder {
+        ListFunctionVersionsResponseBodyBuilder::default()
+    }
+}
+
+/// Builds a [`ListFunctionVersionsResponseBody`] property by property; see [`ListFunctionVersionsResponseBody::builder`].
+#[derive(Default)]
+pub struct ListFunctionVersionsResponseBodyBuilder {
+    versions: Option<Vec<String>>,
+    next_marker: Option<i64>,
+}
+
+impl ListFunctionVersionsResponseBodyBuilder {
+    /// Sets `versions`.
+    pub fn versions(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.versions = Some(value.into());
+        self
+    }
+    /// Sets `next_marker`.
+    pub fn next_marker(mut self, value: impl Into<i64>) -> Self {
+        self.next_marker = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ListFunctionVersionsResponseBody, crate::Error> {
+        const TYPE: &str = "ListFunctionVersionsResponseBody";
+        Ok(ListFunctionVersionsResponseBody {
+            versions: match self.versions {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "versions"),
+                    );
+                }
+            },
+            next_marker: self.next_marker,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -18,4 +18,6 @@ mod invoke_function_x_cff_request_version;
 pub use invoke_function_x_cff_request_version::InvokeFunctionXCffRequestVersion;
 
 mod list_function_versions_response_body;
-pub use list_function_versions_response_body::ListFunctionVersionsResponseBody;
+pub use list_function_versions_response_body::{
+    ListFunctionVersionsResponseBody, ListFunctionVersionsResponseBodyBuilder,
+};

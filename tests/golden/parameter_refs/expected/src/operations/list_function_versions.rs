@@ -43,8 +43,8 @@ impl ListFunctionVersionsRequest {
         }
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
     /// Sets `limit`.
@@ -123,6 +123,7 @@ pub enum ListFunctionVersionsResponse {
 
 impl ListFunctionVersionsResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -130,6 +131,7 @@ impl ListFunctionVersionsResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -138,11 +140,13 @@ impl ListFunctionVersionsResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(
         self,
     ) -> Result<models::ListFunctionVersionsResponseBody, crate::Error> {

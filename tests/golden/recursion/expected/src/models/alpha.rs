@@ -13,3 +13,11 @@ pub struct Alpha {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl Alpha {
+    /// Sets `beta`.
+    pub fn with_beta(mut self, value: impl Into<BetaRef>) -> Self {
+        self.beta = Some(Box::new(value.into()));
+        self
+    }
+}

@@ -12,3 +12,11 @@ pub struct Beta {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl Beta {
+    /// Sets `alpha`.
+    pub fn with_alpha(mut self, value: impl Into<Alpha>) -> Self {
+        self.alpha = Some(Box::new(value.into()));
+        self
+    }
+}

@@ -15,3 +15,16 @@ pub struct ListNode {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ListNode {
+    /// Sets `value`.
+    pub fn with_value(mut self, value: impl Into<i32>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets `rest`.
+    pub fn with_rest(mut self, value: impl Into<NodeList>) -> Self {
+        self.rest = Some(value.into());
+        self
+    }
+}

@@ -14,6 +14,19 @@ pub struct Menu {
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
+impl Menu {
+    /// Sets `label`.
+    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+    /// Sets `submenu`.
+    pub fn with_submenu(mut self, value: impl Into<MenuSubmenu>) -> Self {
+        self.submenu = Some(Box::new(value.into()));
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MenuSubmenu {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -24,4 +37,17 @@ pub struct MenuSubmenu {
     /// deserialize → serialize round trip unchanged.
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl MenuSubmenu {
+    /// Sets `title`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets `menu`.
+    pub fn with_menu(mut self, value: impl Into<Menu>) -> Self {
+        self.menu = Some(Box::new(value.into()));
+        self
+    }
 }

@@ -21,10 +21,10 @@ mod node_list;
 pub use node_list::NodeList;
 
 mod state;
-pub use state::State;
+pub use state::{State, StateBuilder};
 
 mod transition;
-pub use transition::Transition;
+pub use transition::{Transition, TransitionBuilder};
 
 mod tree_list;
 pub use tree_list::TreeList;
@@ -33,7 +33,7 @@ mod tree_map;
 pub use tree_map::TreeMap;
 
 mod tree_node;
-pub use tree_node::TreeNode;
+pub use tree_node::{TreeNode, TreeNodeBuilder};
 
 mod workflow_create_body;
-pub use workflow_create_body::WorkflowCreateBody;
+pub use workflow_create_body::{WorkflowCreateBody, WorkflowCreateBodyBuilder};

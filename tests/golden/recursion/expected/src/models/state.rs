@@ -15,12 +15,62 @@ pub struct State {
 }
 
 impl State {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(name: String, on_done: Transition) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(name: impl Into<String>, on_done: impl Into<Transition>) -> Self {
         Self {
-            name,
-            on_done: Box::new(on_done),
+            name: name.into(),
+            on_done: Box::new(on_done.into()),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](StateBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> StateBuilder {
+        StateBuilder::default()
+    }
+}
+
+/// Builds a [`State`] property by property; see [`State::builder`].
+#[derive(Default)]
+pub struct StateBuilder {
+    name: Option<String>,
+    on_done: Option<Box<Transition>>,
+}
+
+impl StateBuilder {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `on_done`.
+    pub fn on_done(mut self, value: impl Into<Transition>) -> Self {
+        self.on_done = Some(Box::new(value.into()));
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<State, crate::Error> {
+        const TYPE: &str = "State";
+        Ok(State {
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            on_done: match self.on_done {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "on_done"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -15,12 +15,55 @@ pub struct Transition {
 }
 
 impl Transition {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(next: State) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(next: impl Into<State>) -> Self {
         Self {
-            next: Box::new(next),
+            next: Box::new(next.into()),
             condition: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](TransitionBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> TransitionBuilder {
+        TransitionBuilder::default()
+    }
+}
+
+/// Builds a [`Transition`] property by property; see [`Transition::builder`].
+#[derive(Default)]
+pub struct TransitionBuilder {
+    next: Option<Box<State>>,
+    condition: Option<String>,
+}
+
+impl TransitionBuilder {
+    /// Sets `next`.
+    pub fn next(mut self, value: impl Into<State>) -> Self {
+        self.next = Some(Box::new(value.into()));
+        self
+    }
+    /// Sets `condition`.
+    pub fn condition(mut self, value: impl Into<String>) -> Self {
+        self.condition = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<Transition, crate::Error> {
+        const TYPE: &str = "Transition";
+        Ok(Transition {
+            next: match self.next {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "next"));
+                }
+            },
+            condition: self.condition,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

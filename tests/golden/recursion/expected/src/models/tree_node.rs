@@ -18,14 +18,74 @@ pub struct TreeNode {
 }
 
 impl TreeNode {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(value: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(value: impl Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             parent: None,
             children: None,
             by_name: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](TreeNodeBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> TreeNodeBuilder {
+        TreeNodeBuilder::default()
+    }
+}
+
+/// Builds a [`TreeNode`] property by property; see [`TreeNode::builder`].
+#[derive(Default)]
+pub struct TreeNodeBuilder {
+    value: Option<String>,
+    parent: Option<Box<TreeNode>>,
+    children: Option<Vec<TreeNode>>,
+    by_name: Option<indexmap::IndexMap<String, TreeNode>>,
+}
+
+impl TreeNodeBuilder {
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets `parent`.
+    pub fn parent(mut self, value: impl Into<TreeNode>) -> Self {
+        self.parent = Some(Box::new(value.into()));
+        self
+    }
+    /// Sets `children`.
+    pub fn children(mut self, value: impl Into<Vec<TreeNode>>) -> Self {
+        self.children = Some(value.into());
+        self
+    }
+    /// Sets `by_name`.
+    pub fn by_name(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, TreeNode>>,
+    ) -> Self {
+        self.by_name = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<TreeNode, crate::Error> {
+        const TYPE: &str = "TreeNode";
+        Ok(TreeNode {
+            value: match self.value {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "value"));
+                }
+            },
+            parent: self.parent,
+            children: self.children,
+            by_name: self.by_name,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -25,11 +25,12 @@ pub struct WorkflowCreateBody {
 }
 
 impl WorkflowCreateBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(name: String, start: State) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(name: impl Into<String>, start: impl Into<State>) -> Self {
         Self {
-            name,
-            start,
+            name: name.into(),
+            start: start.into(),
             tree: None,
             menu: None,
             list: None,
@@ -37,5 +38,87 @@ impl WorkflowCreateBody {
             tree_map: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](WorkflowCreateBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> WorkflowCreateBodyBuilder {
+        WorkflowCreateBodyBuilder::default()
+    }
+}
+
+/// Builds a [`WorkflowCreateBody`] property by property; see [`WorkflowCreateBody::builder`].
+#[derive(Default)]
+pub struct WorkflowCreateBodyBuilder {
+    name: Option<String>,
+    start: Option<State>,
+    tree: Option<TreeNode>,
+    menu: Option<Menu>,
+    list: Option<ListNode>,
+    tree_list: Option<TreeList>,
+    tree_map: Option<TreeMap>,
+}
+
+impl WorkflowCreateBodyBuilder {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `start`.
+    pub fn start(mut self, value: impl Into<State>) -> Self {
+        self.start = Some(value.into());
+        self
+    }
+    /// Sets `tree`.
+    pub fn tree(mut self, value: impl Into<TreeNode>) -> Self {
+        self.tree = Some(value.into());
+        self
+    }
+    /// Sets `menu`.
+    pub fn menu(mut self, value: impl Into<Menu>) -> Self {
+        self.menu = Some(value.into());
+        self
+    }
+    /// Sets `list`.
+    pub fn list(mut self, value: impl Into<ListNode>) -> Self {
+        self.list = Some(value.into());
+        self
+    }
+    /// Sets `tree_list`.
+    pub fn tree_list(mut self, value: impl Into<TreeList>) -> Self {
+        self.tree_list = Some(value.into());
+        self
+    }
+    /// Sets `tree_map`.
+    pub fn tree_map(mut self, value: impl Into<TreeMap>) -> Self {
+        self.tree_map = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<WorkflowCreateBody, crate::Error> {
+        const TYPE: &str = "WorkflowCreateBody";
+        Ok(WorkflowCreateBody {
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            start: match self.start {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "start"));
+                }
+            },
+            tree: self.tree,
+            menu: self.menu,
+            list: self.list,
+            tree_list: self.tree_list,
+            tree_map: self.tree_map,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

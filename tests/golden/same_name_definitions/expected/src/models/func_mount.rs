@@ -17,12 +17,57 @@ pub struct FuncMount {
 }
 
 impl FuncMount {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(mount_user: MountUser) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(mount_user: impl Into<MountUser>) -> Self {
         Self {
-            mount_user,
+            mount_user: mount_user.into(),
             local_path: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](FuncMountBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> FuncMountBuilder {
+        FuncMountBuilder::default()
+    }
+}
+
+/// Builds a [`FuncMount`] property by property; see [`FuncMount::builder`].
+#[derive(Default)]
+pub struct FuncMountBuilder {
+    mount_user: Option<MountUser>,
+    local_path: Option<String>,
+}
+
+impl FuncMountBuilder {
+    /// Sets `mount_user`.
+    pub fn mount_user(mut self, value: impl Into<MountUser>) -> Self {
+        self.mount_user = Some(value.into());
+        self
+    }
+    /// Sets `local_path`.
+    pub fn local_path(mut self, value: impl Into<String>) -> Self {
+        self.local_path = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<FuncMount, crate::Error> {
+        const TYPE: &str = "FuncMount";
+        Ok(FuncMount {
+            mount_user: match self.mount_user {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "mount_user"),
+                    );
+                }
+            },
+            local_path: self.local_path,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -19,12 +19,60 @@ pub struct FuncMountInUpdateFunctionConfig {
 }
 
 impl FuncMountInUpdateFunctionConfig {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(mount_user: MountUserInUpdateFunctionConfig) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(mount_user: impl Into<MountUserInUpdateFunctionConfig>) -> Self {
         Self {
-            mount_user,
+            mount_user: mount_user.into(),
             local_path: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](FuncMountInUpdateFunctionConfigBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> FuncMountInUpdateFunctionConfigBuilder {
+        FuncMountInUpdateFunctionConfigBuilder::default()
+    }
+}
+
+/// Builds a [`FuncMountInUpdateFunctionConfig`] property by property; see [`FuncMountInUpdateFunctionConfig::builder`].
+#[derive(Default)]
+pub struct FuncMountInUpdateFunctionConfigBuilder {
+    mount_user: Option<MountUserInUpdateFunctionConfig>,
+    local_path: Option<String>,
+}
+
+impl FuncMountInUpdateFunctionConfigBuilder {
+    /// Sets `mount_user`.
+    pub fn mount_user(
+        mut self,
+        value: impl Into<MountUserInUpdateFunctionConfig>,
+    ) -> Self {
+        self.mount_user = Some(value.into());
+        self
+    }
+    /// Sets `local_path`.
+    pub fn local_path(mut self, value: impl Into<String>) -> Self {
+        self.local_path = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<FuncMountInUpdateFunctionConfig, crate::Error> {
+        const TYPE: &str = "FuncMountInUpdateFunctionConfig";
+        Ok(FuncMountInUpdateFunctionConfig {
+            mount_user: match self.mount_user {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "mount_user"),
+                    );
+                }
+            },
+            local_path: self.local_path,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

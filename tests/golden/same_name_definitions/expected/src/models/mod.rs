@@ -9,22 +9,31 @@ mod error_resp;
 pub use error_resp::ErrorResp;
 
 mod func_mount;
-pub use func_mount::FuncMount;
+pub use func_mount::{FuncMount, FuncMountBuilder};
 
 mod func_mount_in_update_function_config;
-pub use func_mount_in_update_function_config::FuncMountInUpdateFunctionConfig;
+pub use func_mount_in_update_function_config::{
+    FuncMountInUpdateFunctionConfig, FuncMountInUpdateFunctionConfigBuilder,
+};
 
 mod func_vpc;
-pub use func_vpc::{FuncVpc, FuncVpcMode};
+pub use func_vpc::{FuncVpc, FuncVpcBuilder};
 
 mod func_vpc_in_update_function_config;
-pub use func_vpc_in_update_function_config::FuncVpcInUpdateFunctionConfig;
+pub use func_vpc_in_update_function_config::{
+    FuncVpcInUpdateFunctionConfig, FuncVpcInUpdateFunctionConfigBuilder,
+};
+
+mod mode;
+pub use mode::Mode;
 
 mod mount_user;
-pub use mount_user::MountUser;
+pub use mount_user::{MountUser, MountUserBuilder};
 
 mod mount_user_in_update_function_config;
-pub use mount_user_in_update_function_config::MountUserInUpdateFunctionConfig;
+pub use mount_user_in_update_function_config::{
+    MountUserInUpdateFunctionConfig, MountUserInUpdateFunctionConfigBuilder,
+};
 
 mod show_function_config_response_body;
 pub use show_function_config_response_body::ShowFunctionConfigResponseBody;

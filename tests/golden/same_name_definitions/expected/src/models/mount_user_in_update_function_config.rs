@@ -17,12 +17,64 @@ pub struct MountUserInUpdateFunctionConfig {
 }
 
 impl MountUserInUpdateFunctionConfig {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(user_id: String, user_group_id: i64) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(user_id: impl Into<String>, user_group_id: impl Into<i64>) -> Self {
         Self {
-            user_id,
-            user_group_id,
+            user_id: user_id.into(),
+            user_group_id: user_group_id.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](MountUserInUpdateFunctionConfigBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> MountUserInUpdateFunctionConfigBuilder {
+        MountUserInUpdateFunctionConfigBuilder::default()
+    }
+}
+
+/// Builds a [`MountUserInUpdateFunctionConfig`] property by property; see [`MountUserInUpdateFunctionConfig::builder`].
+#[derive(Default)]
+pub struct MountUserInUpdateFunctionConfigBuilder {
+    user_id: Option<String>,
+    user_group_id: Option<i64>,
+}
+
+impl MountUserInUpdateFunctionConfigBuilder {
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets `user_group_id`.
+    pub fn user_group_id(mut self, value: impl Into<i64>) -> Self {
+        self.user_group_id = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<MountUserInUpdateFunctionConfig, crate::Error> {
+        const TYPE: &str = "MountUserInUpdateFunctionConfig";
+        Ok(MountUserInUpdateFunctionConfig {
+            user_id: match self.user_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "user_id"),
+                    );
+                }
+            },
+            user_group_id: match self.user_group_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "user_group_id"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -16,3 +16,27 @@ pub struct UpdateFunctionConfigRequestBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl UpdateFunctionConfigRequestBody {
+    /// Sets `func_vpc`.
+    pub fn with_func_vpc(
+        mut self,
+        value: impl Into<FuncVpcInUpdateFunctionConfig>,
+    ) -> Self {
+        self.func_vpc = Some(value.into());
+        self
+    }
+    /// Sets `mount`.
+    pub fn with_mount(
+        mut self,
+        value: impl Into<FuncMountInUpdateFunctionConfig>,
+    ) -> Self {
+        self.mount = Some(value.into());
+        self
+    }
+    /// Sets `error`.
+    pub fn with_error(mut self, value: impl Into<ErrorResp>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+}

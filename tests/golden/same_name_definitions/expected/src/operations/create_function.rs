@@ -79,6 +79,7 @@ pub enum CreateFunctionResponse {
 
 impl CreateFunctionResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::BadRequest(error) => error.status,
@@ -86,6 +87,7 @@ impl CreateFunctionResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::BadRequest(error) => &error.headers,
@@ -94,6 +96,7 @@ impl CreateFunctionResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }

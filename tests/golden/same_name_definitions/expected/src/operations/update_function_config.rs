@@ -89,6 +89,7 @@ pub enum UpdateFunctionConfigResponse {
 
 impl UpdateFunctionConfigResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::BadRequest(error) => error.status,
@@ -96,6 +97,7 @@ impl UpdateFunctionConfigResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::BadRequest(error) => &error.headers,
@@ -104,6 +106,7 @@ impl UpdateFunctionConfigResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }

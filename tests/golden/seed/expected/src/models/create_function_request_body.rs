@@ -2,7 +2,8 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 use super::{
-    CustomImage, FuncCode, FuncLogConfig, FuncVpc, MountConfig, NetworkControlConfig,
+    CodeType, CustomImage, FuncCode, FuncLogConfig, FuncVpc, MountConfig,
+    NetworkControlConfig, Runtime, Type,
 };
 
 /// 函数属性结构体。
@@ -30,7 +31,7 @@ pub struct CreateFunctionRequestBody {
     ///
     /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code_type: Option<CreateFunctionRequestBodyCodeType>,
+    pub code_type: Option<CodeType>,
     /// 当CodeType为obs时,该值为函数代码包在OBS上的地址,CodeType为其他值时,该字段为空。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_url: Option<String>,
@@ -167,7 +168,7 @@ pub struct CreateFunctionRequestBody {
     /// Custom Image: 自定义镜像函数。
     ///
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `Cangjie1.0`, `http`, `Custom Image`
-    pub runtime: CreateFunctionRequestBodyRuntime,
+    pub runtime: Runtime,
     /// 函数执行超时时间,超时函数将被强行停止,范围3~259200秒。
     pub timeout: i32,
     /// 函数版本;部分局点只支持v1函数,缺省值则为v1
@@ -176,7 +177,7 @@ pub struct CreateFunctionRequestBody {
     /// Allowed values: `v1`, `v2`
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CreateFunctionRequestBodyType>,
+    pub type_: Option<Type>,
     /// 用户自定义的name/value信息。 在函数中使用的参数。 举例:如函数要访问某个主机,可以设置自定义参数:Host={host_ip},最多定义20个,总长度不超过4KB。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
@@ -190,327 +191,296 @@ pub struct CreateFunctionRequestBody {
 }
 
 impl CreateFunctionRequestBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        func_name: String,
-        handler: String,
-        memory_size: i32,
-        package: String,
-        runtime: CreateFunctionRequestBodyRuntime,
-        timeout: i32,
+    /// A builder with a setter per property;
+    /// [`build`](CreateFunctionRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> CreateFunctionRequestBodyBuilder {
+        CreateFunctionRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`CreateFunctionRequestBody`] property by property; see [`CreateFunctionRequestBody::builder`].
+#[derive(Default)]
+pub struct CreateFunctionRequestBodyBuilder {
+    app_xrole: Option<String>,
+    code_filename: Option<String>,
+    code_type: Option<CodeType>,
+    code_url: Option<String>,
+    custom_image: Option<CustomImage>,
+    depend_version_list: Option<Vec<String>>,
+    description: Option<String>,
+    enable_dynamic_memory: Option<bool>,
+    encrypted_user_data: Option<String>,
+    enterprise_project_id: Option<String>,
+    func_code: Option<FuncCode>,
+    func_name: Option<String>,
+    func_vpc: Option<FuncVpc>,
+    gpu_memory: Option<i32>,
+    gpu_type: Option<String>,
+    handler: Option<String>,
+    initializer_handler: Option<String>,
+    initializer_timeout: Option<i32>,
+    is_stateful_function: Option<bool>,
+    log_config: Option<FuncLogConfig>,
+    lts_custom_tag: Option<indexmap::IndexMap<String, String>>,
+    memory_size: Option<i32>,
+    mount_config: Option<MountConfig>,
+    network_controller: Option<NetworkControlConfig>,
+    package: Option<String>,
+    pre_stop_handler: Option<String>,
+    pre_stop_timeout: Option<i32>,
+    runtime: Option<Runtime>,
+    timeout: Option<i32>,
+    type_: Option<Type>,
+    user_data: Option<String>,
+    xrole: Option<String>,
+}
+
+impl CreateFunctionRequestBodyBuilder {
+    /// Sets `app_xrole`.
+    pub fn app_xrole(mut self, value: impl Into<String>) -> Self {
+        self.app_xrole = Some(value.into());
+        self
+    }
+    /// Sets `code_filename`.
+    pub fn code_filename(mut self, value: impl Into<String>) -> Self {
+        self.code_filename = Some(value.into());
+        self
+    }
+    /// Sets `code_type`.
+    pub fn code_type(mut self, value: impl Into<CodeType>) -> Self {
+        self.code_type = Some(value.into());
+        self
+    }
+    /// Sets `code_url`.
+    pub fn code_url(mut self, value: impl Into<String>) -> Self {
+        self.code_url = Some(value.into());
+        self
+    }
+    /// Sets `custom_image`.
+    pub fn custom_image(mut self, value: impl Into<CustomImage>) -> Self {
+        self.custom_image = Some(value.into());
+        self
+    }
+    /// Sets `depend_version_list`.
+    pub fn depend_version_list(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.depend_version_list = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `enable_dynamic_memory`.
+    pub fn enable_dynamic_memory(mut self, value: impl Into<bool>) -> Self {
+        self.enable_dynamic_memory = Some(value.into());
+        self
+    }
+    /// Sets `encrypted_user_data`.
+    pub fn encrypted_user_data(mut self, value: impl Into<String>) -> Self {
+        self.encrypted_user_data = Some(value.into());
+        self
+    }
+    /// Sets `enterprise_project_id`.
+    pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
+        self.enterprise_project_id = Some(value.into());
+        self
+    }
+    /// Sets `func_code`.
+    pub fn func_code(mut self, value: impl Into<FuncCode>) -> Self {
+        self.func_code = Some(value.into());
+        self
+    }
+    /// Sets `func_name`.
+    pub fn func_name(mut self, value: impl Into<String>) -> Self {
+        self.func_name = Some(value.into());
+        self
+    }
+    /// Sets `func_vpc`.
+    pub fn func_vpc(mut self, value: impl Into<FuncVpc>) -> Self {
+        self.func_vpc = Some(value.into());
+        self
+    }
+    /// Sets `gpu_memory`.
+    pub fn gpu_memory(mut self, value: impl Into<i32>) -> Self {
+        self.gpu_memory = Some(value.into());
+        self
+    }
+    /// Sets `gpu_type`.
+    pub fn gpu_type(mut self, value: impl Into<String>) -> Self {
+        self.gpu_type = Some(value.into());
+        self
+    }
+    /// Sets `handler`.
+    pub fn handler(mut self, value: impl Into<String>) -> Self {
+        self.handler = Some(value.into());
+        self
+    }
+    /// Sets `initializer_handler`.
+    pub fn initializer_handler(mut self, value: impl Into<String>) -> Self {
+        self.initializer_handler = Some(value.into());
+        self
+    }
+    /// Sets `initializer_timeout`.
+    pub fn initializer_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.initializer_timeout = Some(value.into());
+        self
+    }
+    /// Sets `is_stateful_function`.
+    pub fn is_stateful_function(mut self, value: impl Into<bool>) -> Self {
+        self.is_stateful_function = Some(value.into());
+        self
+    }
+    /// Sets `log_config`.
+    pub fn log_config(mut self, value: impl Into<FuncLogConfig>) -> Self {
+        self.log_config = Some(value.into());
+        self
+    }
+    /// Sets `lts_custom_tag`.
+    pub fn lts_custom_tag(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, String>>,
     ) -> Self {
-        Self {
-            app_xrole: None,
-            code_filename: None,
-            code_type: None,
-            code_url: None,
-            custom_image: None,
-            depend_version_list: None,
-            description: None,
-            enable_dynamic_memory: None,
-            encrypted_user_data: None,
-            enterprise_project_id: None,
-            func_code: None,
-            func_name,
-            func_vpc: None,
-            gpu_memory: None,
-            gpu_type: None,
-            handler,
-            initializer_handler: None,
-            initializer_timeout: None,
-            is_stateful_function: None,
-            log_config: None,
-            lts_custom_tag: None,
-            memory_size,
-            mount_config: None,
-            network_controller: None,
-            package,
-            pre_stop_handler: None,
-            pre_stop_timeout: None,
-            runtime,
-            timeout,
-            type_: None,
-            user_data: None,
-            xrole: None,
+        self.lts_custom_tag = Some(value.into());
+        self
+    }
+    /// Sets `memory_size`.
+    pub fn memory_size(mut self, value: impl Into<i32>) -> Self {
+        self.memory_size = Some(value.into());
+        self
+    }
+    /// Sets `mount_config`.
+    pub fn mount_config(mut self, value: impl Into<MountConfig>) -> Self {
+        self.mount_config = Some(value.into());
+        self
+    }
+    /// Sets `network_controller`.
+    pub fn network_controller(mut self, value: impl Into<NetworkControlConfig>) -> Self {
+        self.network_controller = Some(value.into());
+        self
+    }
+    /// Sets `package`.
+    pub fn package(mut self, value: impl Into<String>) -> Self {
+        self.package = Some(value.into());
+        self
+    }
+    /// Sets `pre_stop_handler`.
+    pub fn pre_stop_handler(mut self, value: impl Into<String>) -> Self {
+        self.pre_stop_handler = Some(value.into());
+        self
+    }
+    /// Sets `pre_stop_timeout`.
+    pub fn pre_stop_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.pre_stop_timeout = Some(value.into());
+        self
+    }
+    /// Sets `runtime`.
+    pub fn runtime(mut self, value: impl Into<Runtime>) -> Self {
+        self.runtime = Some(value.into());
+        self
+    }
+    /// Sets `timeout`.
+    pub fn timeout(mut self, value: impl Into<i32>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+    /// Sets `type_`.
+    pub fn type_(mut self, value: impl Into<Type>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets `user_data`.
+    pub fn user_data(mut self, value: impl Into<String>) -> Self {
+        self.user_data = Some(value.into());
+        self
+    }
+    /// Sets `xrole`.
+    pub fn xrole(mut self, value: impl Into<String>) -> Self {
+        self.xrole = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<CreateFunctionRequestBody, crate::Error> {
+        const TYPE: &str = "CreateFunctionRequestBody";
+        Ok(CreateFunctionRequestBody {
+            app_xrole: self.app_xrole,
+            code_filename: self.code_filename,
+            code_type: self.code_type,
+            code_url: self.code_url,
+            custom_image: self.custom_image,
+            depend_version_list: self.depend_version_list,
+            description: self.description,
+            enable_dynamic_memory: self.enable_dynamic_memory,
+            encrypted_user_data: self.encrypted_user_data,
+            enterprise_project_id: self.enterprise_project_id,
+            func_code: self.func_code,
+            func_name: match self.func_name {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "func_name"),
+                    );
+                }
+            },
+            func_vpc: self.func_vpc,
+            gpu_memory: self.gpu_memory,
+            gpu_type: self.gpu_type,
+            handler: match self.handler {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "handler"),
+                    );
+                }
+            },
+            initializer_handler: self.initializer_handler,
+            initializer_timeout: self.initializer_timeout,
+            is_stateful_function: self.is_stateful_function,
+            log_config: self.log_config,
+            lts_custom_tag: self.lts_custom_tag,
+            memory_size: match self.memory_size {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "memory_size"),
+                    );
+                }
+            },
+            mount_config: self.mount_config,
+            network_controller: self.network_controller,
+            package: match self.package {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "package"),
+                    );
+                }
+            },
+            pre_stop_handler: self.pre_stop_handler,
+            pre_stop_timeout: self.pre_stop_timeout,
+            runtime: match self.runtime {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "runtime"),
+                    );
+                }
+            },
+            timeout: match self.timeout {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "timeout"),
+                    );
+                }
+            },
+            type_: self.type_,
+            user_data: self.user_data,
+            xrole: self.xrole,
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }
-
-/// 函数代码类型,取值有5种。
-///
-/// inline: UI在线编辑代码。
-///
-/// zip: 函数代码为zip包。
-///
-/// obs: 函数代码来源于obs存储。
-///
-/// jar: 函数代码为jar包,主要针对Java函数。
-///
-/// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
-///
-/// 创建自定义镜像函数此参数非必填,其他类型函数此参数必填。
-///
-/// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CreateFunctionRequestBodyCodeType {
-    /// `inline`
-    Inline,
-    /// `zip`
-    Zip,
-    /// `obs`
-    Obs,
-    /// `jar`
-    Jar,
-    /// `Custom-Image-Swr`
-    CustomImageSwr,
-    /// A value the spec does not list, kept as received so that it is sent back
-    /// unchanged.
-    Unknown(crate::UnknownValue<String>),
-}
-
-impl CreateFunctionRequestBodyCodeType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inline => "inline",
-            Self::Zip => "zip",
-            Self::Obs => "obs",
-            Self::Jar => "jar",
-            Self::CustomImageSwr => "Custom-Image-Swr",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for CreateFunctionRequestBodyCodeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "inline" => Self::Inline,
-            "zip" => Self::Zip,
-            "obs" => Self::Obs,
-            "jar" => Self::Jar,
-            "Custom-Image-Swr" => Self::CustomImageSwr,
-            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
-        }
-    }
-}
-
-codegen_runtime::string_enum!(CreateFunctionRequestBodyCodeType);
-
-/// FunctionGraph函数的执行环境
-///
-/// Java8: Java语言8版本。
-///
-/// Java11: Java语言11版本。
-///
-/// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
-///
-/// Python2.7: Python语言2.7版本。
-///
-/// Python3.6: Pyton语言3.6版本。
-///
-/// Python3.9: Python语言3.9版本。
-///
-/// Python3.10: Python语言3.10版本。
-///
-/// Go1.8: Go语言1.8版本。
-///
-/// Go1.x: Go语言1.x版本。
-///
-/// Node.js6.10: Nodejs语言6.10版本。
-///
-/// Node.js8.10: Nodejs语言8.10版本。
-///
-/// Node.js10.16: Nodejs语言10.16版本。
-///
-/// Node.js12.13: Nodejs语言12.13版本。
-///
-/// Node.js14.18: Nodejs语言14.18版本。
-///
-/// Node.js16.17: Nodejs语言16.17版本。
-///
-/// Node.js18.15: Nodejs语言18.15版本。
-///
-/// C#(.NET Core 2.0): C#语言2.0版本。
-///
-/// C#(.NET Core 2.1): C#语言2.1版本。
-///
-/// C#(.NET Core 3.1): C#语言3.1版本。
-///
-/// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
-///
-/// Custom: 自定义运行时。
-///
-/// PHP7.3: Php语言7.3版本。
-///
-/// Cangjie1.0:仓颉语言1.0版本。
-///
-/// http: HTTP函数。
-///
-/// Custom Image: 自定义镜像函数。
-///
-/// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `Cangjie1.0`, `http`, `Custom Image`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CreateFunctionRequestBodyRuntime {
-    /// `Java8`
-    Java8,
-    /// `Java11`
-    Java11,
-    /// `Java17`
-    Java17,
-    /// `Python2.7`
-    Python2_7,
-    /// `Python3.6`
-    Python3_6,
-    /// `Python3.9`
-    Python3_9,
-    /// `Python3.10`
-    Python3_10,
-    /// `Go1.8`
-    Go1_8,
-    /// `Go1.x`
-    Go1X,
-    /// `Node.js6.10`
-    NodeJs6_10,
-    /// `Node.js8.10`
-    NodeJs8_10,
-    /// `Node.js10.16`
-    NodeJs10_16,
-    /// `Node.js12.13`
-    NodeJs12_13,
-    /// `Node.js14.18`
-    NodeJs14_18,
-    /// `Node.js16.17`
-    NodeJs16_17,
-    /// `Node.js18.15`
-    NodeJs18_15,
-    /// `C#(.NET Core 2.0)`
-    CSharpNetCore2_0,
-    /// `C#(.NET Core 2.1)`
-    CSharpNetCore2_1,
-    /// `C#(.NET Core 3.1)`
-    CSharpNetCore3_1,
-    /// `C#(.NET Core 6.0)`
-    CSharpNetCore6_0,
-    /// `Custom`
-    Custom,
-    /// `PHP7.3`
-    Php7_3,
-    /// `Cangjie1.0`
-    Cangjie1_0,
-    /// `http`
-    Http,
-    /// `Custom Image`
-    CustomImage,
-    /// A value the spec does not list, kept as received so that it is sent back
-    /// unchanged.
-    Unknown(crate::UnknownValue<String>),
-}
-
-impl CreateFunctionRequestBodyRuntime {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Java8 => "Java8",
-            Self::Java11 => "Java11",
-            Self::Java17 => "Java17",
-            Self::Python2_7 => "Python2.7",
-            Self::Python3_6 => "Python3.6",
-            Self::Python3_9 => "Python3.9",
-            Self::Python3_10 => "Python3.10",
-            Self::Go1_8 => "Go1.8",
-            Self::Go1X => "Go1.x",
-            Self::NodeJs6_10 => "Node.js6.10",
-            Self::NodeJs8_10 => "Node.js8.10",
-            Self::NodeJs10_16 => "Node.js10.16",
-            Self::NodeJs12_13 => "Node.js12.13",
-            Self::NodeJs14_18 => "Node.js14.18",
-            Self::NodeJs16_17 => "Node.js16.17",
-            Self::NodeJs18_15 => "Node.js18.15",
-            Self::CSharpNetCore2_0 => "C#(.NET Core 2.0)",
-            Self::CSharpNetCore2_1 => "C#(.NET Core 2.1)",
-            Self::CSharpNetCore3_1 => "C#(.NET Core 3.1)",
-            Self::CSharpNetCore6_0 => "C#(.NET Core 6.0)",
-            Self::Custom => "Custom",
-            Self::Php7_3 => "PHP7.3",
-            Self::Cangjie1_0 => "Cangjie1.0",
-            Self::Http => "http",
-            Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for CreateFunctionRequestBodyRuntime {
-    fn from(value: &str) -> Self {
-        match value {
-            "Java8" => Self::Java8,
-            "Java11" => Self::Java11,
-            "Java17" => Self::Java17,
-            "Python2.7" => Self::Python2_7,
-            "Python3.6" => Self::Python3_6,
-            "Python3.9" => Self::Python3_9,
-            "Python3.10" => Self::Python3_10,
-            "Go1.8" => Self::Go1_8,
-            "Go1.x" => Self::Go1X,
-            "Node.js6.10" => Self::NodeJs6_10,
-            "Node.js8.10" => Self::NodeJs8_10,
-            "Node.js10.16" => Self::NodeJs10_16,
-            "Node.js12.13" => Self::NodeJs12_13,
-            "Node.js14.18" => Self::NodeJs14_18,
-            "Node.js16.17" => Self::NodeJs16_17,
-            "Node.js18.15" => Self::NodeJs18_15,
-            "C#(.NET Core 2.0)" => Self::CSharpNetCore2_0,
-            "C#(.NET Core 2.1)" => Self::CSharpNetCore2_1,
-            "C#(.NET Core 3.1)" => Self::CSharpNetCore3_1,
-            "C#(.NET Core 6.0)" => Self::CSharpNetCore6_0,
-            "Custom" => Self::Custom,
-            "PHP7.3" => Self::Php7_3,
-            "Cangjie1.0" => Self::Cangjie1_0,
-            "http" => Self::Http,
-            "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
-        }
-    }
-}
-
-codegen_runtime::string_enum!(CreateFunctionRequestBodyRuntime);
-
-/// 函数版本;部分局点只支持v1函数,缺省值则为v1
-///
-/// Default: `v2`
-/// Allowed values: `v1`, `v2`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CreateFunctionRequestBodyType {
-    /// `v1`
-    V1,
-    /// `v2`
-    V2,
-    /// A value the spec does not list, kept as received so that it is sent back
-    /// unchanged.
-    Unknown(crate::UnknownValue<String>),
-}
-
-impl CreateFunctionRequestBodyType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1 => "v1",
-            Self::V2 => "v2",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for CreateFunctionRequestBodyType {
-    fn from(value: &str) -> Self {
-        match value {
-            "v1" => Self::V1,
-            "v2" => Self::V2,
-            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
-        }
-    }
-}
-
-codegen_runtime::string_enum!(CreateFunctionRequestBodyType);

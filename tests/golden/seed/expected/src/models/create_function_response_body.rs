@@ -2,7 +2,8 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 use super::{
-    CustomImage, Dependency, FuncVpc, MountConfig, NetworkControlConfig, StrategyConfig,
+    CodeType, CustomImage, Dependency, FuncVpc, MountConfig, NetworkControlConfig,
+    Runtime, StrategyConfig, Type,
 };
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -34,7 +35,7 @@ pub struct CreateFunctionResponseBody {
     /// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
     ///
     /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
-    pub code_type: CreateFunctionResponseBodyCodeType,
+    pub code_type: CodeType,
     /// 当CodeType为obs时,该值为函数代码包在OBS上的地址,CodeType为其他值时,该字段为空。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_url: Option<String>,
@@ -241,7 +242,7 @@ pub struct CreateFunctionResponseBody {
     /// Custom Image: 自定义镜像函数。
     ///
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `Cangjie1.0`, `http`, `Custom Image`
-    pub runtime: CreateFunctionResponseBodyRuntime,
+    pub runtime: Runtime,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub strategy_config: Option<StrategyConfig>,
     /// 函数执行超时时间,超时函数将被强行停止,范围3~259200秒。
@@ -251,7 +252,7 @@ pub struct CreateFunctionResponseBody {
     /// Allowed values: `v1`, `v2`
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CreateFunctionResponseBodyType>,
+    pub type_: Option<Type>,
     /// 用户自定义的name/value信息。 在函数中使用的参数。 举例:如函数要访问某个主机,可以设置自定义参数:Host={host_ip},最多定义20个,总长度不超过4KB。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
@@ -267,151 +268,571 @@ pub struct CreateFunctionResponseBody {
 }
 
 impl CreateFunctionResponseBody {
-    /// A value with the required properties set and every optional one absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        code_size: i64,
-        code_type: CreateFunctionResponseBodyCodeType,
-        cpu: i32,
-        digest: String,
-        domain_id: String,
-        func_name: String,
-        func_urn: String,
-        handler: String,
-        image_name: String,
-        last_modified: crate::DateTime,
-        memory_size: i32,
-        namespace: String,
-        package: String,
-        project_name: String,
-        runtime: CreateFunctionResponseBodyRuntime,
-        timeout: i32,
-        version: String,
+    /// A builder with a setter per property;
+    /// [`build`](CreateFunctionResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> CreateFunctionResponseBodyBuilder {
+        CreateFunctionResponseBodyBuilder::default()
+    }
+}
+
+/// Builds a [`CreateFunctionResponseBody`] property by property; see [`CreateFunctionResponseBody::builder`].
+#[derive(Default)]
+pub struct CreateFunctionResponseBodyBuilder {
+    allow_ephemeral_storage: Option<bool>,
+    apig_route_enable: Option<bool>,
+    app_xrole: Option<String>,
+    code_filename: Option<String>,
+    code_size: Option<i64>,
+    code_type: Option<CodeType>,
+    code_url: Option<String>,
+    cpu: Option<i32>,
+    custom_image: Option<CustomImage>,
+    depend_list: Option<Vec<String>>,
+    depend_version_list: Option<Vec<String>>,
+    dependencies: Option<Vec<Dependency>>,
+    description: Option<String>,
+    digest: Option<String>,
+    domain_id: Option<String>,
+    domain_names: Option<String>,
+    enable_auth_in_header: Option<bool>,
+    enable_class_isolation: Option<bool>,
+    enable_cloud_debug: Option<String>,
+    enable_dynamic_memory: Option<bool>,
+    encrypted_user_data: Option<String>,
+    enterprise_project_id: Option<String>,
+    ephemeral_storage: Option<CreateFunctionResponseBodyEphemeralStorage>,
+    extend_config: Option<String>,
+    func_id: Option<String>,
+    func_name: Option<String>,
+    func_urn: Option<String>,
+    func_vpc: Option<FuncVpc>,
+    gpu_memory: Option<i32>,
+    gpu_type: Option<String>,
+    handler: Option<String>,
+    heartbeat_handler: Option<String>,
+    image_name: Option<String>,
+    initializer_handler: Option<String>,
+    initializer_timeout: Option<i32>,
+    is_bridge_function: Option<bool>,
+    is_return_stream: Option<bool>,
+    is_stateful_function: Option<bool>,
+    last_modified: Option<crate::DateTime>,
+    log_group_id: Option<String>,
+    log_stream_id: Option<String>,
+    long_time: Option<bool>,
+    lts_custom_tag: Option<indexmap::IndexMap<String, String>>,
+    memory_size: Option<i32>,
+    mount_config: Option<MountConfig>,
+    namespace: Option<String>,
+    network_controller: Option<NetworkControlConfig>,
+    package: Option<String>,
+    pre_stop_handler: Option<String>,
+    pre_stop_timeout: Option<i32>,
+    project_name: Option<String>,
+    reserved_instance_count: Option<i32>,
+    resource_id: Option<String>,
+    runtime: Option<Runtime>,
+    strategy_config: Option<StrategyConfig>,
+    timeout: Option<i32>,
+    type_: Option<Type>,
+    user_data: Option<String>,
+    version: Option<String>,
+    xrole: Option<String>,
+}
+
+impl CreateFunctionResponseBodyBuilder {
+    /// Sets `allow_ephemeral_storage`.
+    pub fn allow_ephemeral_storage(mut self, value: impl Into<bool>) -> Self {
+        self.allow_ephemeral_storage = Some(value.into());
+        self
+    }
+    /// Sets `apig_route_enable`.
+    pub fn apig_route_enable(mut self, value: impl Into<bool>) -> Self {
+        self.apig_route_enable = Some(value.into());
+        self
+    }
+    /// Sets `app_xrole`.
+    pub fn app_xrole(mut self, value: impl Into<String>) -> Self {
+        self.app_xrole = Some(value.into());
+        self
+    }
+    /// Sets `code_filename`.
+    pub fn code_filename(mut self, value: impl Into<String>) -> Self {
+        self.code_filename = Some(value.into());
+        self
+    }
+    /// Sets `code_size`.
+    pub fn code_size(mut self, value: impl Into<i64>) -> Self {
+        self.code_size = Some(value.into());
+        self
+    }
+    /// Sets `code_type`.
+    pub fn code_type(mut self, value: impl Into<CodeType>) -> Self {
+        self.code_type = Some(value.into());
+        self
+    }
+    /// Sets `code_url`.
+    pub fn code_url(mut self, value: impl Into<String>) -> Self {
+        self.code_url = Some(value.into());
+        self
+    }
+    /// Sets `cpu`.
+    pub fn cpu(mut self, value: impl Into<i32>) -> Self {
+        self.cpu = Some(value.into());
+        self
+    }
+    /// Sets `custom_image`.
+    pub fn custom_image(mut self, value: impl Into<CustomImage>) -> Self {
+        self.custom_image = Some(value.into());
+        self
+    }
+    /// Sets `depend_list`.
+    pub fn depend_list(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.depend_list = Some(value.into());
+        self
+    }
+    /// Sets `depend_version_list`.
+    pub fn depend_version_list(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.depend_version_list = Some(value.into());
+        self
+    }
+    /// Sets `dependencies`.
+    pub fn dependencies(mut self, value: impl Into<Vec<Dependency>>) -> Self {
+        self.dependencies = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `digest`.
+    pub fn digest(mut self, value: impl Into<String>) -> Self {
+        self.digest = Some(value.into());
+        self
+    }
+    /// Sets `domain_id`.
+    pub fn domain_id(mut self, value: impl Into<String>) -> Self {
+        self.domain_id = Some(value.into());
+        self
+    }
+    /// Sets `domain_names`.
+    pub fn domain_names(mut self, value: impl Into<String>) -> Self {
+        self.domain_names = Some(value.into());
+        self
+    }
+    /// Sets `enable_auth_in_header`.
+    pub fn enable_auth_in_header(mut self, value: impl Into<bool>) -> Self {
+        self.enable_auth_in_header = Some(value.into());
+        self
+    }
+    /// Sets `enable_class_isolation`.
+    pub fn enable_class_isolation(mut self, value: impl Into<bool>) -> Self {
+        self.enable_class_isolation = Some(value.into());
+        self
+    }
+    /// Sets `enable_cloud_debug`.
+    pub fn enable_cloud_debug(mut self, value: impl Into<String>) -> Self {
+        self.enable_cloud_debug = Some(value.into());
+        self
+    }
+    /// Sets `enable_dynamic_memory`.
+    pub fn enable_dynamic_memory(mut self, value: impl Into<bool>) -> Self {
+        self.enable_dynamic_memory = Some(value.into());
+        self
+    }
+    /// Sets `encrypted_user_data`.
+    pub fn encrypted_user_data(mut self, value: impl Into<String>) -> Self {
+        self.encrypted_user_data = Some(value.into());
+        self
+    }
+    /// Sets `enterprise_project_id`.
+    pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
+        self.enterprise_project_id = Some(value.into());
+        self
+    }
+    /// Sets `ephemeral_storage`.
+    pub fn ephemeral_storage(
+        mut self,
+        value: impl Into<CreateFunctionResponseBodyEphemeralStorage>,
     ) -> Self {
-        Self {
-            allow_ephemeral_storage: None,
-            apig_route_enable: None,
-            app_xrole: None,
-            code_filename: None,
-            code_size,
-            code_type,
-            code_url: None,
-            cpu,
-            custom_image: None,
-            depend_list: None,
-            depend_version_list: None,
-            dependencies: None,
-            description: None,
-            digest,
-            domain_id,
-            domain_names: None,
-            enable_auth_in_header: None,
-            enable_class_isolation: None,
-            enable_cloud_debug: None,
-            enable_dynamic_memory: None,
-            encrypted_user_data: None,
-            enterprise_project_id: None,
-            ephemeral_storage: None,
-            extend_config: None,
-            func_id: None,
-            func_name,
-            func_urn,
-            func_vpc: None,
-            gpu_memory: None,
-            gpu_type: None,
-            handler,
-            heartbeat_handler: None,
-            image_name,
-            initializer_handler: None,
-            initializer_timeout: None,
-            is_bridge_function: None,
-            is_return_stream: None,
-            is_stateful_function: None,
-            last_modified,
-            log_group_id: None,
-            log_stream_id: None,
-            long_time: None,
-            lts_custom_tag: None,
-            memory_size,
-            mount_config: None,
-            namespace,
-            network_controller: None,
-            package,
-            pre_stop_handler: None,
-            pre_stop_timeout: None,
-            project_name,
-            reserved_instance_count: None,
-            resource_id: None,
-            runtime,
-            strategy_config: None,
-            timeout,
-            type_: None,
-            user_data: None,
-            version,
-            xrole: None,
+        self.ephemeral_storage = Some(value.into());
+        self
+    }
+    /// Sets `extend_config`.
+    pub fn extend_config(mut self, value: impl Into<String>) -> Self {
+        self.extend_config = Some(value.into());
+        self
+    }
+    /// Sets `func_id`.
+    pub fn func_id(mut self, value: impl Into<String>) -> Self {
+        self.func_id = Some(value.into());
+        self
+    }
+    /// Sets `func_name`.
+    pub fn func_name(mut self, value: impl Into<String>) -> Self {
+        self.func_name = Some(value.into());
+        self
+    }
+    /// Sets `func_urn`.
+    pub fn func_urn(mut self, value: impl Into<String>) -> Self {
+        self.func_urn = Some(value.into());
+        self
+    }
+    /// Sets `func_vpc`.
+    pub fn func_vpc(mut self, value: impl Into<FuncVpc>) -> Self {
+        self.func_vpc = Some(value.into());
+        self
+    }
+    /// Sets `gpu_memory`.
+    pub fn gpu_memory(mut self, value: impl Into<i32>) -> Self {
+        self.gpu_memory = Some(value.into());
+        self
+    }
+    /// Sets `gpu_type`.
+    pub fn gpu_type(mut self, value: impl Into<String>) -> Self {
+        self.gpu_type = Some(value.into());
+        self
+    }
+    /// Sets `handler`.
+    pub fn handler(mut self, value: impl Into<String>) -> Self {
+        self.handler = Some(value.into());
+        self
+    }
+    /// Sets `heartbeat_handler`.
+    pub fn heartbeat_handler(mut self, value: impl Into<String>) -> Self {
+        self.heartbeat_handler = Some(value.into());
+        self
+    }
+    /// Sets `image_name`.
+    pub fn image_name(mut self, value: impl Into<String>) -> Self {
+        self.image_name = Some(value.into());
+        self
+    }
+    /// Sets `initializer_handler`.
+    pub fn initializer_handler(mut self, value: impl Into<String>) -> Self {
+        self.initializer_handler = Some(value.into());
+        self
+    }
+    /// Sets `initializer_timeout`.
+    pub fn initializer_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.initializer_timeout = Some(value.into());
+        self
+    }
+    /// Sets `is_bridge_function`.
+    pub fn is_bridge_function(mut self, value: impl Into<bool>) -> Self {
+        self.is_bridge_function = Some(value.into());
+        self
+    }
+    /// Sets `is_return_stream`.
+    pub fn is_return_stream(mut self, value: impl Into<bool>) -> Self {
+        self.is_return_stream = Some(value.into());
+        self
+    }
+    /// Sets `is_stateful_function`.
+    pub fn is_stateful_function(mut self, value: impl Into<bool>) -> Self {
+        self.is_stateful_function = Some(value.into());
+        self
+    }
+    /// Sets `last_modified`.
+    pub fn last_modified(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.last_modified = Some(value.into());
+        self
+    }
+    /// Sets `log_group_id`.
+    pub fn log_group_id(mut self, value: impl Into<String>) -> Self {
+        self.log_group_id = Some(value.into());
+        self
+    }
+    /// Sets `log_stream_id`.
+    pub fn log_stream_id(mut self, value: impl Into<String>) -> Self {
+        self.log_stream_id = Some(value.into());
+        self
+    }
+    /// Sets `long_time`.
+    pub fn long_time(mut self, value: impl Into<bool>) -> Self {
+        self.long_time = Some(value.into());
+        self
+    }
+    /// Sets `lts_custom_tag`.
+    pub fn lts_custom_tag(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, String>>,
+    ) -> Self {
+        self.lts_custom_tag = Some(value.into());
+        self
+    }
+    /// Sets `memory_size`.
+    pub fn memory_size(mut self, value: impl Into<i32>) -> Self {
+        self.memory_size = Some(value.into());
+        self
+    }
+    /// Sets `mount_config`.
+    pub fn mount_config(mut self, value: impl Into<MountConfig>) -> Self {
+        self.mount_config = Some(value.into());
+        self
+    }
+    /// Sets `namespace`.
+    pub fn namespace(mut self, value: impl Into<String>) -> Self {
+        self.namespace = Some(value.into());
+        self
+    }
+    /// Sets `network_controller`.
+    pub fn network_controller(mut self, value: impl Into<NetworkControlConfig>) -> Self {
+        self.network_controller = Some(value.into());
+        self
+    }
+    /// Sets `package`.
+    pub fn package(mut self, value: impl Into<String>) -> Self {
+        self.package = Some(value.into());
+        self
+    }
+    /// Sets `pre_stop_handler`.
+    pub fn pre_stop_handler(mut self, value: impl Into<String>) -> Self {
+        self.pre_stop_handler = Some(value.into());
+        self
+    }
+    /// Sets `pre_stop_timeout`.
+    pub fn pre_stop_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.pre_stop_timeout = Some(value.into());
+        self
+    }
+    /// Sets `project_name`.
+    pub fn project_name(mut self, value: impl Into<String>) -> Self {
+        self.project_name = Some(value.into());
+        self
+    }
+    /// Sets `reserved_instance_count`.
+    pub fn reserved_instance_count(mut self, value: impl Into<i32>) -> Self {
+        self.reserved_instance_count = Some(value.into());
+        self
+    }
+    /// Sets `resource_id`.
+    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_id = Some(value.into());
+        self
+    }
+    /// Sets `runtime`.
+    pub fn runtime(mut self, value: impl Into<Runtime>) -> Self {
+        self.runtime = Some(value.into());
+        self
+    }
+    /// Sets `strategy_config`.
+    pub fn strategy_config(mut self, value: impl Into<StrategyConfig>) -> Self {
+        self.strategy_config = Some(value.into());
+        self
+    }
+    /// Sets `timeout`.
+    pub fn timeout(mut self, value: impl Into<i32>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+    /// Sets `type_`.
+    pub fn type_(mut self, value: impl Into<Type>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets `user_data`.
+    pub fn user_data(mut self, value: impl Into<String>) -> Self {
+        self.user_data = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets `xrole`.
+    pub fn xrole(mut self, value: impl Into<String>) -> Self {
+        self.xrole = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<CreateFunctionResponseBody, crate::Error> {
+        const TYPE: &str = "CreateFunctionResponseBody";
+        Ok(CreateFunctionResponseBody {
+            allow_ephemeral_storage: self.allow_ephemeral_storage,
+            apig_route_enable: self.apig_route_enable,
+            app_xrole: self.app_xrole,
+            code_filename: self.code_filename,
+            code_size: match self.code_size {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "code_size"),
+                    );
+                }
+            },
+            code_type: match self.code_type {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "code_type"),
+                    );
+                }
+            },
+            code_url: self.code_url,
+            cpu: match self.cpu {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "cpu"));
+                }
+            },
+            custom_image: self.custom_image,
+            depend_list: self.depend_list,
+            depend_version_list: self.depend_version_list,
+            dependencies: self.dependencies,
+            description: self.description,
+            digest: match self.digest {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "digest"));
+                }
+            },
+            domain_id: match self.domain_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "domain_id"),
+                    );
+                }
+            },
+            domain_names: self.domain_names,
+            enable_auth_in_header: self.enable_auth_in_header,
+            enable_class_isolation: self.enable_class_isolation,
+            enable_cloud_debug: self.enable_cloud_debug,
+            enable_dynamic_memory: self.enable_dynamic_memory,
+            encrypted_user_data: self.encrypted_user_data,
+            enterprise_project_id: self.enterprise_project_id,
+            ephemeral_storage: self.ephemeral_storage,
+            extend_config: self.extend_config,
+            func_id: self.func_id,
+            func_name: match self.func_name {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "func_name"),
+                    );
+                }
+            },
+            func_urn: match self.func_urn {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "func_urn"),
+                    );
+                }
+            },
+            func_vpc: self.func_vpc,
+            gpu_memory: self.gpu_memory,
+            gpu_type: self.gpu_type,
+            handler: match self.handler {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "handler"),
+                    );
+                }
+            },
+            heartbeat_handler: self.heartbeat_handler,
+            image_name: match self.image_name {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "image_name"),
+                    );
+                }
+            },
+            initializer_handler: self.initializer_handler,
+            initializer_timeout: self.initializer_timeout,
+            is_bridge_function: self.is_bridge_function,
+            is_return_stream: self.is_return_stream,
+            is_stateful_function: self.is_stateful_function,
+            last_modified: match self.last_modified {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "last_modified"),
+                    );
+                }
+            },
+            log_group_id: self.log_group_id,
+            log_stream_id: self.log_stream_id,
+            long_time: self.long_time,
+            lts_custom_tag: self.lts_custom_tag,
+            memory_size: match self.memory_size {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "memory_size"),
+                    );
+                }
+            },
+            mount_config: self.mount_config,
+            namespace: match self.namespace {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "namespace"),
+                    );
+                }
+            },
+            network_controller: self.network_controller,
+            package: match self.package {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "package"),
+                    );
+                }
+            },
+            pre_stop_handler: self.pre_stop_handler,
+            pre_stop_timeout: self.pre_stop_timeout,
+            project_name: match self.project_name {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "project_name"),
+                    );
+                }
+            },
+            reserved_instance_count: self.reserved_instance_count,
+            resource_id: self.resource_id,
+            runtime: match self.runtime {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "runtime"),
+                    );
+                }
+            },
+            strategy_config: self.strategy_config,
+            timeout: match self.timeout {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "timeout"),
+                    );
+                }
+            },
+            type_: self.type_,
+            user_data: self.user_data,
+            version: match self.version {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "version"),
+                    );
+                }
+            },
+            xrole: self.xrole,
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }
-
-/// 函数代码类型,取值有5种。
-///
-/// inline: UI在线编辑代码。
-///
-/// zip: 函数代码为zip包。
-///
-/// obs: 函数代码来源于obs存储。
-///
-/// jar: 函数代码为jar包,主要针对Java函数。
-///
-/// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
-///
-/// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CreateFunctionResponseBodyCodeType {
-    /// `inline`
-    Inline,
-    /// `zip`
-    Zip,
-    /// `obs`
-    Obs,
-    /// `jar`
-    Jar,
-    /// `Custom-Image-Swr`
-    CustomImageSwr,
-    /// A value the spec does not list, kept as received so that it is sent back
-    /// unchanged.
-    Unknown(crate::UnknownValue<String>),
-}
-
-impl CreateFunctionResponseBodyCodeType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inline => "inline",
-            Self::Zip => "zip",
-            Self::Obs => "obs",
-            Self::Jar => "jar",
-            Self::CustomImageSwr => "Custom-Image-Swr",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for CreateFunctionResponseBodyCodeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "inline" => Self::Inline,
-            "zip" => Self::Zip,
-            "obs" => Self::Obs,
-            "jar" => Self::Jar,
-            "Custom-Image-Swr" => Self::CustomImageSwr,
-            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
-        }
-    }
-}
-
-codegen_runtime::string_enum!(CreateFunctionResponseBodyCodeType);
 
 /// 临时存储大小。默认情况下会为函数的/tmp目录分配512MB的空间。您可以通过临时存储设置将函数的/tmp目录大小调整为10G。
 ///
@@ -449,219 +870,3 @@ impl From<i64> for CreateFunctionResponseBodyEphemeralStorage {
 }
 
 codegen_runtime::integer_enum!(CreateFunctionResponseBodyEphemeralStorage);
-
-/// FunctionGraph函数的执行环境
-///
-/// Java8: Java语言8版本。
-///
-/// Java11: Java语言11版本。
-///
-/// Java17: Java语言17版本(当前仅支持华北-乌兰察布二零二)
-///
-/// Python2.7: Python语言2.7版本。
-///
-/// Python3.6: Pyton语言3.6版本。
-///
-/// Python3.9: Python语言3.9版本。
-///
-/// Python3.10: Python语言3.10版本。
-///
-/// Go1.8: Go语言1.8版本。
-///
-/// Go1.x: Go语言1.x版本。
-///
-/// Node.js6.10: Nodejs语言6.10版本。
-///
-/// Node.js8.10: Nodejs语言8.10版本。
-///
-/// Node.js10.16: Nodejs语言10.16版本。
-///
-/// Node.js12.13: Nodejs语言12.13版本。
-///
-/// Node.js14.18: Nodejs语言14.18版本。
-///
-/// Node.js16.17: Nodejs语言16.17版本。
-///
-/// Node.js18.15: Nodejs语言18.15版本。
-///
-/// C#(.NET Core 2.0): C#语言2.0版本。
-///
-/// C#(.NET Core 2.1): C#语言2.1版本。
-///
-/// C#(.NET Core 3.1): C#语言3.1版本。
-///
-/// C#(.NET Core 6.0): C#语言6.0版本(当前仅支持华北-乌兰察布二零二)。
-///
-/// Custom: 自定义运行时。
-///
-/// PHP7.3: Php语言7.3版本。
-///
-/// Cangjie1.0:仓颉语言1.0版本。
-///
-/// http: HTTP函数。
-///
-/// Custom Image: 自定义镜像函数。
-///
-/// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `Cangjie1.0`, `http`, `Custom Image`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CreateFunctionResponseBodyRuntime {
-    /// `Java8`
-    Java8,
-    /// `Java11`
-    Java11,
-    /// `Java17`
-    Java17,
-    /// `Python2.7`
-    Python2_7,
-    /// `Python3.6`
-    Python3_6,
-    /// `Python3.9`
-    Python3_9,
-    /// `Python3.10`
-    Python3_10,
-    /// `Go1.8`
-    Go1_8,
-    /// `Go1.x`
-    Go1X,
-    /// `Node.js6.10`
-    NodeJs6_10,
-    /// `Node.js8.10`
-    NodeJs8_10,
-    /// `Node.js10.16`
-    NodeJs10_16,
-    /// `Node.js12.13`
-    NodeJs12_13,
-    /// `Node.js14.18`
-    NodeJs14_18,
-    /// `Node.js16.17`
-    NodeJs16_17,
-    /// `Node.js18.15`
-    NodeJs18_15,
-    /// `C#(.NET Core 2.0)`
-    CSharpNetCore2_0,
-    /// `C#(.NET Core 2.1)`
-    CSharpNetCore2_1,
-    /// `C#(.NET Core 3.1)`
-    CSharpNetCore3_1,
-    /// `C#(.NET Core 6.0)`
-    CSharpNetCore6_0,
-    /// `Custom`
-    Custom,
-    /// `PHP7.3`
-    Php7_3,
-    /// `Cangjie1.0`
-    Cangjie1_0,
-    /// `http`
-    Http,
-    /// `Custom Image`
-    CustomImage,
-    /// A value the spec does not list, kept as received so that it is sent back
-    /// unchanged.
-    Unknown(crate::UnknownValue<String>),
-}
-
-impl CreateFunctionResponseBodyRuntime {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Java8 => "Java8",
-            Self::Java11 => "Java11",
-            Self::Java17 => "Java17",
-            Self::Python2_7 => "Python2.7",
-            Self::Python3_6 => "Python3.6",
-            Self::Python3_9 => "Python3.9",
-            Self::Python3_10 => "Python3.10",
-            Self::Go1_8 => "Go1.8",
-            Self::Go1X => "Go1.x",
-            Self::NodeJs6_10 => "Node.js6.10",
-            Self::NodeJs8_10 => "Node.js8.10",
-            Self::NodeJs10_16 => "Node.js10.16",
-            Self::NodeJs12_13 => "Node.js12.13",
-            Self::NodeJs14_18 => "Node.js14.18",
-            Self::NodeJs16_17 => "Node.js16.17",
-            Self::NodeJs18_15 => "Node.js18.15",
-            Self::CSharpNetCore2_0 => "C#(.NET Core 2.0)",
-            Self::CSharpNetCore2_1 => "C#(.NET Core 2.1)",
-            Self::CSharpNetCore3_1 => "C#(.NET Core 3.1)",
-            Self::CSharpNetCore6_0 => "C#(.NET Core 6.0)",
-            Self::Custom => "Custom",
-            Self::Php7_3 => "PHP7.3",
-            Self::Cangjie1_0 => "Cangjie1.0",
-            Self::Http => "http",
-            Self::CustomImage => "Custom Image",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for CreateFunctionResponseBodyRuntime {
-    fn from(value: &str) -> Self {
-        match value {
-            "Java8" => Self::Java8,
-            "Java11" => Self::Java11,
-            "Java17" => Self::Java17,
-            "Python2.7" => Self::Python2_7,
-            "Python3.6" => Self::Python3_6,
-            "Python3.9" => Self::Python3_9,
-            "Python3.10" => Self::Python3_10,
-            "Go1.8" => Self::Go1_8,
-            "Go1.x" => Self::Go1X,
-            "Node.js6.10" => Self::NodeJs6_10,
-            "Node.js8.10" => Self::NodeJs8_10,
-            "Node.js10.16" => Self::NodeJs10_16,
-            "Node.js12.13" => Self::NodeJs12_13,
-            "Node.js14.18" => Self::NodeJs14_18,
-            "Node.js16.17" => Self::NodeJs16_17,
-            "Node.js18.15" => Self::NodeJs18_15,
-            "C#(.NET Core 2.0)" => Self::CSharpNetCore2_0,
-            "C#(.NET Core 2.1)" => Self::CSharpNetCore2_1,
-            "C#(.NET Core 3.1)" => Self::CSharpNetCore3_1,
-            "C#(.NET Core 6.0)" => Self::CSharpNetCore6_0,
-            "Custom" => Self::Custom,
-            "PHP7.3" => Self::Php7_3,
-            "Cangjie1.0" => Self::Cangjie1_0,
-            "http" => Self::Http,
-            "Custom Image" => Self::CustomImage,
-            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
-        }
-    }
-}
-
-codegen_runtime::string_enum!(CreateFunctionResponseBodyRuntime);
-
-/// v2表示为正式版本,v1为废弃版本。
-///
-/// Allowed values: `v1`, `v2`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CreateFunctionResponseBodyType {
-    /// `v1`
-    V1,
-    /// `v2`
-    V2,
-    /// A value the spec does not list, kept as received so that it is sent back
-    /// unchanged.
-    Unknown(crate::UnknownValue<String>),
-}
-
-impl CreateFunctionResponseBodyType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1 => "v1",
-            Self::V2 => "v2",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for CreateFunctionResponseBodyType {
-    fn from(value: &str) -> Self {
-        match value {
-            "v1" => Self::V1,
-            "v2" => Self::V2,
-            other => Self::Unknown(crate::UnknownValue::__new(other.into())),
-        }
-    }
-}
-
-codegen_runtime::string_enum!(CreateFunctionResponseBodyType);

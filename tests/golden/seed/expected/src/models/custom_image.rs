@@ -30,3 +30,41 @@ pub struct CustomImage {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl CustomImage {
+    /// Sets `args`.
+    pub fn with_args(mut self, value: impl Into<String>) -> Self {
+        self.args = Some(value.into());
+        self
+    }
+    /// Sets `command`.
+    pub fn with_command(mut self, value: impl Into<String>) -> Self {
+        self.command = Some(value.into());
+        self
+    }
+    /// Sets `enabled`.
+    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+    /// Sets `gid`.
+    pub fn with_gid(mut self, value: impl Into<String>) -> Self {
+        self.gid = Some(value.into());
+        self
+    }
+    /// Sets `image`.
+    pub fn with_image(mut self, value: impl Into<String>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+    /// Sets `uid`.
+    pub fn with_uid(mut self, value: impl Into<String>) -> Self {
+        self.uid = Some(value.into());
+        self
+    }
+    /// Sets `working_dir`.
+    pub fn with_working_dir(mut self, value: impl Into<String>) -> Self {
+        self.working_dir = Some(value.into());
+        self
+    }
+}

@@ -36,19 +36,118 @@ pub struct FuncVpc {
 }
 
 impl FuncVpc {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(subnet_id: String, vpc_id: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(subnet_id: impl Into<String>, vpc_id: impl Into<String>) -> Self {
         Self {
             cidr: None,
             domain_id: None,
             gateway: None,
             namespace: None,
             security_groups: None,
-            subnet_id,
+            subnet_id: subnet_id.into(),
             subnet_name: None,
-            vpc_id,
+            vpc_id: vpc_id.into(),
             vpc_name: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](FuncVpcBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> FuncVpcBuilder {
+        FuncVpcBuilder::default()
+    }
+}
+
+/// Builds a [`FuncVpc`] property by property; see [`FuncVpc::builder`].
+#[derive(Default)]
+pub struct FuncVpcBuilder {
+    cidr: Option<String>,
+    domain_id: Option<String>,
+    gateway: Option<String>,
+    namespace: Option<String>,
+    security_groups: Option<Vec<String>>,
+    subnet_id: Option<String>,
+    subnet_name: Option<String>,
+    vpc_id: Option<String>,
+    vpc_name: Option<String>,
+}
+
+impl FuncVpcBuilder {
+    /// Sets `cidr`.
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.cidr = Some(value.into());
+        self
+    }
+    /// Sets `domain_id`.
+    pub fn domain_id(mut self, value: impl Into<String>) -> Self {
+        self.domain_id = Some(value.into());
+        self
+    }
+    /// Sets `gateway`.
+    pub fn gateway(mut self, value: impl Into<String>) -> Self {
+        self.gateway = Some(value.into());
+        self
+    }
+    /// Sets `namespace`.
+    pub fn namespace(mut self, value: impl Into<String>) -> Self {
+        self.namespace = Some(value.into());
+        self
+    }
+    /// Sets `security_groups`.
+    pub fn security_groups(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.security_groups = Some(value.into());
+        self
+    }
+    /// Sets `subnet_id`.
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.subnet_id = Some(value.into());
+        self
+    }
+    /// Sets `subnet_name`.
+    pub fn subnet_name(mut self, value: impl Into<String>) -> Self {
+        self.subnet_name = Some(value.into());
+        self
+    }
+    /// Sets `vpc_id`.
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets `vpc_name`.
+    pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
+        self.vpc_name = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<FuncVpc, crate::Error> {
+        const TYPE: &str = "FuncVpc";
+        Ok(FuncVpc {
+            cidr: self.cidr,
+            domain_id: self.domain_id,
+            gateway: self.gateway,
+            namespace: self.namespace,
+            security_groups: self.security_groups,
+            subnet_id: match self.subnet_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "subnet_id"),
+                    );
+                }
+            },
+            subnet_name: self.subnet_name,
+            vpc_id: match self.vpc_id {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "vpc_id"));
+                }
+            },
+            vpc_name: self.vpc_name,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

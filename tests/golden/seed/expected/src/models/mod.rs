@@ -2,24 +2,25 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 //! Models of the FunctionGraph API: one type per definition of the specs, plus the enums and objects nested in them.
+mod code_type;
+pub use code_type::CodeType;
+
 mod create_function_request_body;
 pub use create_function_request_body::{
-    CreateFunctionRequestBody, CreateFunctionRequestBodyCodeType,
-    CreateFunctionRequestBodyRuntime, CreateFunctionRequestBodyType,
+    CreateFunctionRequestBody, CreateFunctionRequestBodyBuilder,
 };
 
 mod create_function_response_body;
 pub use create_function_response_body::{
-    CreateFunctionResponseBody, CreateFunctionResponseBodyCodeType,
-    CreateFunctionResponseBodyEphemeralStorage, CreateFunctionResponseBodyRuntime,
-    CreateFunctionResponseBodyType,
+    CreateFunctionResponseBody, CreateFunctionResponseBodyEphemeralStorage,
+    CreateFunctionResponseBodyBuilder,
 };
 
 mod custom_image;
 pub use custom_image::CustomImage;
 
 mod dependency;
-pub use dependency::{Dependency, DependencyRuntime};
+pub use dependency::{Dependency, DependencyBuilder};
 
 mod error_resp;
 pub use error_resp::ErrorResp;
@@ -31,22 +32,28 @@ mod func_log_config;
 pub use func_log_config::FuncLogConfig;
 
 mod func_mount;
-pub use func_mount::FuncMount;
+pub use func_mount::{FuncMount, FuncMountBuilder};
 
 mod func_vpc;
-pub use func_vpc::FuncVpc;
+pub use func_vpc::{FuncVpc, FuncVpcBuilder};
 
 mod mount_config;
-pub use mount_config::MountConfig;
+pub use mount_config::{MountConfig, MountConfigBuilder};
 
 mod mount_user;
-pub use mount_user::MountUser;
+pub use mount_user::{MountUser, MountUserBuilder};
 
 mod network_control_config;
 pub use network_control_config::NetworkControlConfig;
 
+mod runtime;
+pub use runtime::Runtime;
+
 mod strategy_config;
-pub use strategy_config::StrategyConfig;
+pub use strategy_config::{StrategyConfig, StrategyConfigBuilder};
+
+mod type_;
+pub use type_::Type;
 
 mod vpc_config;
 pub use vpc_config::VpcConfig;

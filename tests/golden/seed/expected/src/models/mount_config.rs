@@ -16,12 +16,67 @@ pub struct MountConfig {
 }
 
 impl MountConfig {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(func_mounts: Vec<FuncMount>, mount_user: MountUser) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(
+        func_mounts: impl Into<Vec<FuncMount>>,
+        mount_user: impl Into<MountUser>,
+    ) -> Self {
         Self {
-            func_mounts,
-            mount_user,
+            func_mounts: func_mounts.into(),
+            mount_user: mount_user.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](MountConfigBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> MountConfigBuilder {
+        MountConfigBuilder::default()
+    }
+}
+
+/// Builds a [`MountConfig`] property by property; see [`MountConfig::builder`].
+#[derive(Default)]
+pub struct MountConfigBuilder {
+    func_mounts: Option<Vec<FuncMount>>,
+    mount_user: Option<MountUser>,
+}
+
+impl MountConfigBuilder {
+    /// Sets `func_mounts`.
+    pub fn func_mounts(mut self, value: impl Into<Vec<FuncMount>>) -> Self {
+        self.func_mounts = Some(value.into());
+        self
+    }
+    /// Sets `mount_user`.
+    pub fn mount_user(mut self, value: impl Into<MountUser>) -> Self {
+        self.mount_user = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<MountConfig, crate::Error> {
+        const TYPE: &str = "MountConfig";
+        Ok(MountConfig {
+            func_mounts: match self.func_mounts {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "func_mounts"),
+                    );
+                }
+            },
+            mount_user: match self.mount_user {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "mount_user"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -19,12 +19,64 @@ pub struct StrategyConfig {
 }
 
 impl StrategyConfig {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(concurrency: i32, concurrent_num: i32) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(concurrency: impl Into<i32>, concurrent_num: impl Into<i32>) -> Self {
         Self {
-            concurrency,
-            concurrent_num,
+            concurrency: concurrency.into(),
+            concurrent_num: concurrent_num.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](StrategyConfigBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> StrategyConfigBuilder {
+        StrategyConfigBuilder::default()
+    }
+}
+
+/// Builds a [`StrategyConfig`] property by property; see [`StrategyConfig::builder`].
+#[derive(Default)]
+pub struct StrategyConfigBuilder {
+    concurrency: Option<i32>,
+    concurrent_num: Option<i32>,
+}
+
+impl StrategyConfigBuilder {
+    /// Sets `concurrency`.
+    pub fn concurrency(mut self, value: impl Into<i32>) -> Self {
+        self.concurrency = Some(value.into());
+        self
+    }
+    /// Sets `concurrent_num`.
+    pub fn concurrent_num(mut self, value: impl Into<i32>) -> Self {
+        self.concurrent_num = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<StrategyConfig, crate::Error> {
+        const TYPE: &str = "StrategyConfig";
+        Ok(StrategyConfig {
+            concurrency: match self.concurrency {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "concurrency"),
+                    );
+                }
+            },
+            concurrent_num: match self.concurrent_num {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "concurrent_num"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

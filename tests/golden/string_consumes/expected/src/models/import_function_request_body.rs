@@ -14,12 +14,64 @@ pub struct ImportFunctionRequestBody {
 }
 
 impl ImportFunctionRequestBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(func_name: String, file_code: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(func_name: impl Into<String>, file_code: impl Into<String>) -> Self {
         Self {
-            func_name,
-            file_code,
+            func_name: func_name.into(),
+            file_code: file_code.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ImportFunctionRequestBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ImportFunctionRequestBodyBuilder {
+        ImportFunctionRequestBodyBuilder::default()
+    }
+}
+
+/// Builds a [`ImportFunctionRequestBody`] property by property; see [`ImportFunctionRequestBody::builder`].
+#[derive(Default)]
+pub struct ImportFunctionRequestBodyBuilder {
+    func_name: Option<String>,
+    file_code: Option<String>,
+}
+
+impl ImportFunctionRequestBodyBuilder {
+    /// Sets `func_name`.
+    pub fn func_name(mut self, value: impl Into<String>) -> Self {
+        self.func_name = Some(value.into());
+        self
+    }
+    /// Sets `file_code`.
+    pub fn file_code(mut self, value: impl Into<String>) -> Self {
+        self.file_code = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ImportFunctionRequestBody, crate::Error> {
+        const TYPE: &str = "ImportFunctionRequestBody";
+        Ok(ImportFunctionRequestBody {
+            func_name: match self.func_name {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "func_name"),
+                    );
+                }
+            },
+            file_code: match self.file_code {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "file_code"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -14,3 +14,11 @@ pub struct ListFunctionTagsResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ListFunctionTagsResponseBody {
+    /// Sets `tags`.
+    pub fn with_tags(mut self, value: impl Into<Vec<TagItem>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+}

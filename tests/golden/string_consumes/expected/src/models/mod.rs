@@ -3,7 +3,9 @@
 
 //! Models of the FunctionGraph API: one type per definition of the specs, plus the enums and objects nested in them.
 mod import_function_request_body;
-pub use import_function_request_body::ImportFunctionRequestBody;
+pub use import_function_request_body::{
+    ImportFunctionRequestBody, ImportFunctionRequestBodyBuilder,
+};
 
 mod list_function_tags_response_body;
 pub use list_function_tags_response_body::ListFunctionTagsResponseBody;
@@ -12,4 +14,4 @@ mod show_tracing_response_body;
 pub use show_tracing_response_body::ShowTracingResponseBody;
 
 mod tag_item;
-pub use tag_item::TagItem;
+pub use tag_item::{TagItem, TagItemBuilder};

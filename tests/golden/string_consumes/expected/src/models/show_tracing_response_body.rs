@@ -14,3 +14,16 @@ pub struct ShowTracingResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ShowTracingResponseBody {
+    /// Sets `tracing_ak`.
+    pub fn with_tracing_ak(mut self, value: impl Into<String>) -> Self {
+        self.tracing_ak = Some(value.into());
+        self
+    }
+    /// Sets `tracing_sk`.
+    pub fn with_tracing_sk(mut self, value: impl Into<String>) -> Self {
+        self.tracing_sk = Some(value.into());
+        self
+    }
+}

@@ -15,12 +15,55 @@ pub struct TagItem {
 }
 
 impl TagItem {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(key: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(key: impl Into<String>) -> Self {
         Self {
-            key,
+            key: key.into(),
             value: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](TagItemBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> TagItemBuilder {
+        TagItemBuilder::default()
+    }
+}
+
+/// Builds a [`TagItem`] property by property; see [`TagItem::builder`].
+#[derive(Default)]
+pub struct TagItemBuilder {
+    key: Option<String>,
+    value: Option<String>,
+}
+
+impl TagItemBuilder {
+    /// Sets `key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<TagItem, crate::Error> {
+        const TYPE: &str = "TagItem";
+        Ok(TagItem {
+            key: match self.key {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "key"));
+                }
+            },
+            value: self.value,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

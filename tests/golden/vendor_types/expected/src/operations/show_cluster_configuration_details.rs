@@ -10,6 +10,10 @@ use crate::models;
 /// `GET /api/v3/projects/{project_id}/clusters/{cluster_id}/configuration/detail` (operation `ShowClusterConfigurationDetails`)
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowClusterConfigurationDetailsRequest {
+    /// 项目ID,获取方式请参见\[如何获取接口URI中参数\](cce_02_0271.xml)。
+    ///
+    /// Path parameter `project_id`.
+    pub project_id: String,
     /// 集群ID,获取方式请参见\[如何获取接口URI中参数\](cce_02_0271.xml)。
     ///
     /// Pattern: `^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$`
@@ -20,8 +24,9 @@ pub struct ShowClusterConfigurationDetailsRequest {
 
 impl ShowClusterConfigurationDetailsRequest {
     /// A request with the required values; optional ones are set with `with_*`.
-    pub fn new(cluster_id: impl Into<String>) -> Self {
+    pub fn new(project_id: impl Into<String>, cluster_id: impl Into<String>) -> Self {
         Self {
+            project_id: project_id.into(),
             cluster_id: cluster_id.into(),
         }
     }
@@ -37,7 +42,7 @@ impl crate::Operation for ShowClusterConfigurationDetailsRequest {
     ) -> Result<http::Request<Vec<u8>>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/api/v3/projects/")
-            .project_id_param("project_id")
+            .path_param("project_id", &self.project_id)
             .literal("/clusters/")
             .path_param("cluster_id", &self.cluster_id)
             .literal("/configuration/detail")
