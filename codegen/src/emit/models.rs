@@ -280,7 +280,9 @@ fn struct_item(
             #doc
             #[inline]
             pub fn builder() -> #builder_name {
-                #builder_name::default()
+                // Fully qualified: a property named `default` gives the builder an
+                // inherent `default` setter that would shadow the trait's.
+                <#builder_name as ::core::default::Default>::default()
             }
         }
     });

@@ -46,7 +46,7 @@ impl ApigTriggerFuncInfo {
     /// [`build`](ApigTriggerFuncInfoBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ApigTriggerFuncInfoBuilder {
-        ApigTriggerFuncInfoBuilder::default()
+        <ApigTriggerFuncInfoBuilder as ::core::default::Default>::default()
     }
 }
 

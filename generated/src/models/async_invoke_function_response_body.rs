@@ -25,7 +25,7 @@ impl AsyncInvokeFunctionResponseBody {
     /// [`build`](AsyncInvokeFunctionResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> AsyncInvokeFunctionResponseBodyBuilder {
-        AsyncInvokeFunctionResponseBodyBuilder::default()
+        <AsyncInvokeFunctionResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -42,7 +42,7 @@ impl CallbackWorkflowRequestBody {
     /// [`build`](CallbackWorkflowRequestBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> CallbackWorkflowRequestBodyBuilder {
-        CallbackWorkflowRequestBodyBuilder::default()
+        <CallbackWorkflowRequestBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -37,7 +37,7 @@ impl CancelAsyncInvocationRequestBody {
     /// [`build`](CancelAsyncInvocationRequestBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> CancelAsyncInvocationRequestBodyBuilder {
-        CancelAsyncInvocationRequestBodyBuilder::default()
+        <CancelAsyncInvocationRequestBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -85,7 +85,7 @@ impl CreateDependencyRequestBody {
     /// [`build`](CreateDependencyRequestBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> CreateDependencyRequestBodyBuilder {
-        CreateDependencyRequestBodyBuilder::default()
+        <CreateDependencyRequestBodyBuilder as ::core::default::Default>::default()
     }
 }
 

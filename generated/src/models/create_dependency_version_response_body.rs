@@ -100,7 +100,7 @@ impl CreateDependencyVersionResponseBody {
     /// [`build`](CreateDependencyVersionResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> CreateDependencyVersionResponseBodyBuilder {
-        CreateDependencyVersionResponseBodyBuilder::default()
+        <CreateDependencyVersionResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ impl CreateEventRequestBody {
     /// [`build`](CreateEventRequestBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> CreateEventRequestBodyBuilder {
-        CreateEventRequestBodyBuilder::default()
+        <CreateEventRequestBodyBuilder as ::core::default::Default>::default()
     }
 }
 

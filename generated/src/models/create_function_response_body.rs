@@ -312,7 +312,7 @@ impl CreateFunctionResponseBody {
     /// [`build`](CreateFunctionResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> CreateFunctionResponseBodyBuilder {
-        CreateFunctionResponseBodyBuilder::default()
+        <CreateFunctionResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -61,7 +61,7 @@ impl CreateFunctionTriggerRequestBody {
     /// [`build`](CreateFunctionTriggerRequestBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> CreateFunctionTriggerRequestBodyBuilder {
-        CreateFunctionTriggerRequestBodyBuilder::default()
+        <CreateFunctionTriggerRequestBodyBuilder as ::core::default::Default>::default()
     }
 }
 

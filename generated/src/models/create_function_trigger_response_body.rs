@@ -55,7 +55,7 @@ impl CreateFunctionTriggerResponseBody {
     /// [`build`](CreateFunctionTriggerResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> CreateFunctionTriggerResponseBodyBuilder {
-        CreateFunctionTriggerResponseBodyBuilder::default()
+        <CreateFunctionTriggerResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -227,7 +227,7 @@ impl CreateFunctionVersionResponseBody {
     /// [`build`](CreateFunctionVersionResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> CreateFunctionVersionResponseBodyBuilder {
-        CreateFunctionVersionResponseBodyBuilder::default()
+        <CreateFunctionVersionResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -42,7 +42,7 @@ impl CreateVersionAliasRequestBody {
     /// [`build`](CreateVersionAliasRequestBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> CreateVersionAliasRequestBodyBuilder {
-        CreateVersionAliasRequestBodyBuilder::default()
+        <CreateVersionAliasRequestBodyBuilder as ::core::default::Default>::default()
     }
 }
 

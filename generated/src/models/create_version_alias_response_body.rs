@@ -34,7 +34,7 @@ impl CreateVersionAliasResponseBody {
     /// [`build`](CreateVersionAliasResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> CreateVersionAliasResponseBodyBuilder {
-        CreateVersionAliasResponseBodyBuilder::default()
+        <CreateVersionAliasResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -35,7 +35,7 @@ impl CreateVpcEndpointRequestBody {
     /// [`build`](CreateVpcEndpointRequestBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> CreateVpcEndpointRequestBodyBuilder {
-        CreateVpcEndpointRequestBodyBuilder::default()
+        <CreateVpcEndpointRequestBodyBuilder as ::core::default::Default>::default()
     }
 }
 

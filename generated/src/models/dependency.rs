@@ -100,7 +100,7 @@ impl Dependency {
     /// [`build`](DependencyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> DependencyBuilder {
-        DependencyBuilder::default()
+        <DependencyBuilder as ::core::default::Default>::default()
     }
 }
 

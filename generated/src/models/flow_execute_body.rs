@@ -29,7 +29,7 @@ impl FlowExecuteBody {
     /// [`build`](FlowExecuteBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> FlowExecuteBodyBuilder {
-        FlowExecuteBodyBuilder::default()
+        <FlowExecuteBodyBuilder as ::core::default::Default>::default()
     }
 }
 

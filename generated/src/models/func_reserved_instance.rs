@@ -27,7 +27,7 @@ impl FuncReservedInstance {
     /// [`build`](FuncReservedInstanceBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> FuncReservedInstanceBuilder {
-        FuncReservedInstanceBuilder::default()
+        <FuncReservedInstanceBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -60,7 +60,7 @@ impl FuncVpc {
     /// [`build`](FuncVpcBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> FuncVpcBuilder {
-        FuncVpcBuilder::default()
+        <FuncVpcBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -38,7 +38,7 @@ impl Function {
     /// [`build`](FunctionBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> FunctionBuilder {
-        FunctionBuilder::default()
+        <FunctionBuilder as ::core::default::Default>::default()
     }
 }
 

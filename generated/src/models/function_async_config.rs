@@ -29,7 +29,7 @@ impl FunctionAsyncConfig {
     /// [`build`](FunctionAsyncConfigBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> FunctionAsyncConfigBuilder {
-        FunctionAsyncConfigBuilder::default()
+        <FunctionAsyncConfigBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -50,7 +50,7 @@ impl FunctionRef {
     /// [`build`](FunctionRefBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> FunctionRefBuilder {
-        FunctionRefBuilder::default()
+        <FunctionRefBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -96,7 +96,7 @@ impl ListDependenciesResult {
     /// [`build`](ListDependenciesResultBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ListDependenciesResultBuilder {
-        ListDependenciesResultBuilder::default()
+        <ListDependenciesResultBuilder as ::core::default::Default>::default()
     }
 }
 

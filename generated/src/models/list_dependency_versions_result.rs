@@ -102,7 +102,7 @@ impl ListDependencyVersionsResult {
     /// [`build`](ListDependencyVersionsResultBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ListDependencyVersionsResultBuilder {
-        ListDependencyVersionsResultBuilder::default()
+        <ListDependencyVersionsResultBuilder as ::core::default::Default>::default()
     }
 }
 

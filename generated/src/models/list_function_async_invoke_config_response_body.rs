@@ -40,7 +40,7 @@ impl ListFunctionAsyncInvokeConfigResponseBody {
     /// [`build`](ListFunctionAsyncInvokeConfigResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ListFunctionAsyncInvokeConfigResponseBodyBuilder {
-        ListFunctionAsyncInvokeConfigResponseBodyBuilder::default()
+        <ListFunctionAsyncInvokeConfigResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -37,7 +37,7 @@ impl ListFunctionAsyncInvokeConfigResult {
     /// [`build`](ListFunctionAsyncInvokeConfigResultBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ListFunctionAsyncInvokeConfigResultBuilder {
-        ListFunctionAsyncInvokeConfigResultBuilder::default()
+        <ListFunctionAsyncInvokeConfigResultBuilder as ::core::default::Default>::default()
     }
 }
 

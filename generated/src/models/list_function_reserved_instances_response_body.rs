@@ -36,7 +36,7 @@ impl ListFunctionReservedInstancesResponseBody {
     /// [`build`](ListFunctionReservedInstancesResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ListFunctionReservedInstancesResponseBodyBuilder {
-        ListFunctionReservedInstancesResponseBodyBuilder::default()
+        <ListFunctionReservedInstancesResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

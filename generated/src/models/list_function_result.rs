@@ -226,7 +226,7 @@ impl ListFunctionResult {
     /// [`build`](ListFunctionResultBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ListFunctionResultBuilder {
-        ListFunctionResultBuilder::default()
+        <ListFunctionResultBuilder as ::core::default::Default>::default()
     }
 }
 

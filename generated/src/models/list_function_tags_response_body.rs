@@ -30,7 +30,7 @@ impl ListFunctionTagsResponseBody {
     /// [`build`](ListFunctionTagsResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ListFunctionTagsResponseBodyBuilder {
-        ListFunctionTagsResponseBodyBuilder::default()
+        <ListFunctionTagsResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -32,7 +32,7 @@ impl ListFunctionTemplateResponseBody {
     /// [`build`](ListFunctionTemplateResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ListFunctionTemplateResponseBodyBuilder {
-        ListFunctionTemplateResponseBodyBuilder::default()
+        <ListFunctionTemplateResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -55,7 +55,7 @@ impl ListFunctionTriggerResult {
     /// [`build`](ListFunctionTriggerResultBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ListFunctionTriggerResultBuilder {
-        ListFunctionTriggerResultBuilder::default()
+        <ListFunctionTriggerResultBuilder as ::core::default::Default>::default()
     }
 }
 

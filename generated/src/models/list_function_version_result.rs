@@ -210,7 +210,7 @@ impl ListFunctionVersionResult {
     /// [`build`](ListFunctionVersionResultBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ListFunctionVersionResultBuilder {
-        ListFunctionVersionResultBuilder::default()
+        <ListFunctionVersionResultBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -37,7 +37,7 @@ impl ListFunctionVersionsResponseBody {
     /// [`build`](ListFunctionVersionsResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ListFunctionVersionsResponseBodyBuilder {
-        ListFunctionVersionsResponseBodyBuilder::default()
+        <ListFunctionVersionsResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

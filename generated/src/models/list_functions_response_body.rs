@@ -39,7 +39,7 @@ impl ListFunctionsResponseBody {
     /// [`build`](ListFunctionsResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ListFunctionsResponseBodyBuilder {
-        ListFunctionsResponseBodyBuilder::default()
+        <ListFunctionsResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

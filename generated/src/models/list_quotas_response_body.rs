@@ -25,7 +25,7 @@ impl ListQuotasResponseBody {
     /// [`build`](ListQuotasResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ListQuotasResponseBodyBuilder {
-        ListQuotasResponseBodyBuilder::default()
+        <ListQuotasResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ impl ListQuotasResult {
     /// [`build`](ListQuotasResultBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ListQuotasResultBuilder {
-        ListQuotasResultBuilder::default()
+        <ListQuotasResultBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -33,7 +33,7 @@ impl ListTenantTagsResponseBody {
     /// [`build`](ListTenantTagsResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ListTenantTagsResponseBodyBuilder {
-        ListTenantTagsResponseBodyBuilder::default()
+        <ListTenantTagsResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ impl ListVersionAliasResult {
     /// [`build`](ListVersionAliasResultBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ListVersionAliasResultBuilder {
-        ListVersionAliasResultBuilder::default()
+        <ListVersionAliasResultBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -35,7 +35,7 @@ impl ObsTriggerConfig {
     /// [`build`](ObsTriggerConfigBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ObsTriggerConfigBuilder {
-        ObsTriggerConfigBuilder::default()
+        <ObsTriggerConfigBuilder as ::core::default::Default>::default()
     }
 }
 

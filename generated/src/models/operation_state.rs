@@ -69,7 +69,7 @@ impl OperationState {
     /// [`build`](OperationStateBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> OperationStateBuilder {
-        OperationStateBuilder::default()
+        <OperationStateBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ impl PageInfo {
     /// [`build`](PageInfoBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> PageInfoBuilder {
-        PageInfoBuilder::default()
+        <PageInfoBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -43,7 +43,7 @@ impl Retry {
     /// [`build`](RetryBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> RetryBuilder {
-        RetryBuilder::default()
+        <RetryBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -106,7 +106,7 @@ impl ShowDependencyVersionResponseBody {
     /// [`build`](ShowDependencyVersionResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ShowDependencyVersionResponseBodyBuilder {
-        ShowDependencyVersionResponseBodyBuilder::default()
+        <ShowDependencyVersionResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -37,7 +37,7 @@ impl ShowFunctionAsyncInvokeConfigResponseBody {
     /// [`build`](ShowFunctionAsyncInvokeConfigResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ShowFunctionAsyncInvokeConfigResponseBodyBuilder {
-        ShowFunctionAsyncInvokeConfigResponseBodyBuilder::default()
+        <ShowFunctionAsyncInvokeConfigResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

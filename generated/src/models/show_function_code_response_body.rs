@@ -135,7 +135,7 @@ impl ShowFunctionCodeResponseBody {
     /// [`build`](ShowFunctionCodeResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ShowFunctionCodeResponseBodyBuilder {
-        ShowFunctionCodeResponseBodyBuilder::default()
+        <ShowFunctionCodeResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

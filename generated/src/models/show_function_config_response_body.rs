@@ -309,7 +309,7 @@ impl ShowFunctionConfigResponseBody {
     /// [`build`](ShowFunctionConfigResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ShowFunctionConfigResponseBodyBuilder {
-        ShowFunctionConfigResponseBodyBuilder::default()
+        <ShowFunctionConfigResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -55,7 +55,7 @@ impl ShowFunctionTriggerResponseBody {
     /// [`build`](ShowFunctionTriggerResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ShowFunctionTriggerResponseBodyBuilder {
-        ShowFunctionTriggerResponseBodyBuilder::default()
+        <ShowFunctionTriggerResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -34,7 +34,7 @@ impl ShowVersionAliasResponseBody {
     /// [`build`](ShowVersionAliasResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ShowVersionAliasResponseBodyBuilder {
-        ShowVersionAliasResponseBodyBuilder::default()
+        <ShowVersionAliasResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -35,7 +35,7 @@ impl StrategyConfig {
     /// [`build`](StrategyConfigBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> StrategyConfigBuilder {
-        StrategyConfigBuilder::default()
+        <StrategyConfigBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -45,7 +45,7 @@ impl SyncExecuteResponse {
     /// [`build`](SyncExecuteResponseBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> SyncExecuteResponseBuilder {
-        SyncExecuteResponseBuilder::default()
+        <SyncExecuteResponseBuilder as ::core::default::Default>::default()
     }
 }
 

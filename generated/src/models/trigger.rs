@@ -61,7 +61,7 @@ impl Trigger {
     /// [`build`](TriggerBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> TriggerBuilder {
-        TriggerBuilder::default()
+        <TriggerBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -24,7 +24,7 @@ impl UpdateEventRequestBody {
     /// [`build`](UpdateEventRequestBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> UpdateEventRequestBodyBuilder {
-        UpdateEventRequestBodyBuilder::default()
+        <UpdateEventRequestBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -37,7 +37,7 @@ impl UpdateFunctionAsyncInvokeConfigResponseBody {
     /// [`build`](UpdateFunctionAsyncInvokeConfigResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> UpdateFunctionAsyncInvokeConfigResponseBodyBuilder {
-        UpdateFunctionAsyncInvokeConfigResponseBodyBuilder::default()
+        <UpdateFunctionAsyncInvokeConfigResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -56,7 +56,7 @@ impl UpdateFunctionCodeRequestBody {
     /// [`build`](UpdateFunctionCodeRequestBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> UpdateFunctionCodeRequestBodyBuilder {
-        UpdateFunctionCodeRequestBodyBuilder::default()
+        <UpdateFunctionCodeRequestBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -136,7 +136,7 @@ impl UpdateFunctionCodeResponseBody {
     /// [`build`](UpdateFunctionCodeResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> UpdateFunctionCodeResponseBodyBuilder {
-        UpdateFunctionCodeResponseBodyBuilder::default()
+        <UpdateFunctionCodeResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

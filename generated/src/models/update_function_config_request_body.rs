@@ -199,7 +199,7 @@ impl UpdateFunctionConfigRequestBody {
     /// [`build`](UpdateFunctionConfigRequestBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> UpdateFunctionConfigRequestBodyBuilder {
-        UpdateFunctionConfigRequestBodyBuilder::default()
+        <UpdateFunctionConfigRequestBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -275,7 +275,7 @@ impl UpdateFunctionConfigResponseBody {
     /// [`build`](UpdateFunctionConfigResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> UpdateFunctionConfigResponseBodyBuilder {
-        UpdateFunctionConfigResponseBodyBuilder::default()
+        <UpdateFunctionConfigResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

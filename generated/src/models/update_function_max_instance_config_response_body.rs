@@ -238,7 +238,7 @@ impl UpdateFunctionMaxInstanceConfigResponseBody {
     /// [`build`](UpdateFunctionMaxInstanceConfigResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> UpdateFunctionMaxInstanceConfigResponseBodyBuilder {
-        UpdateFunctionMaxInstanceConfigResponseBodyBuilder::default()
+        <UpdateFunctionMaxInstanceConfigResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

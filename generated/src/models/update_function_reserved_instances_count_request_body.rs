@@ -33,7 +33,7 @@ impl UpdateFunctionReservedInstancesCountRequestBody {
     /// [`build`](UpdateFunctionReservedInstancesCountRequestBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> UpdateFunctionReservedInstancesCountRequestBodyBuilder {
-        UpdateFunctionReservedInstancesCountRequestBodyBuilder::default()
+        <UpdateFunctionReservedInstancesCountRequestBodyBuilder as ::core::default::Default>::default()
     }
 }
 

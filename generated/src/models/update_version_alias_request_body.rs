@@ -38,7 +38,7 @@ impl UpdateVersionAliasRequestBody {
     /// [`build`](UpdateVersionAliasRequestBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> UpdateVersionAliasRequestBodyBuilder {
-        UpdateVersionAliasRequestBodyBuilder::default()
+        <UpdateVersionAliasRequestBodyBuilder as ::core::default::Default>::default()
     }
 }
 

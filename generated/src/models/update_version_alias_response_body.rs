@@ -28,7 +28,7 @@ impl UpdateVersionAliasResponseBody {
     /// [`build`](UpdateVersionAliasResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> UpdateVersionAliasResponseBodyBuilder {
-        UpdateVersionAliasResponseBodyBuilder::default()
+        <UpdateVersionAliasResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ impl WorkflowDeleteBody {
     /// [`build`](WorkflowDeleteBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> WorkflowDeleteBodyBuilder {
-        WorkflowDeleteBodyBuilder::default()
+        <WorkflowDeleteBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -46,7 +46,7 @@ impl WorkflowInfo {
     /// [`build`](WorkflowInfoBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> WorkflowInfoBuilder {
-        WorkflowInfoBuilder::default()
+        <WorkflowInfoBuilder as ::core::default::Default>::default()
     }
 }
 

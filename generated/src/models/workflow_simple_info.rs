@@ -50,7 +50,7 @@ impl WorkflowSimpleInfo {
     /// [`build`](WorkflowSimpleInfoBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> WorkflowSimpleInfoBuilder {
-        WorkflowSimpleInfoBuilder::default()
+        <WorkflowSimpleInfoBuilder as ::core::default::Default>::default()
     }
 }
 

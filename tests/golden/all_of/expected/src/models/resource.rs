@@ -29,7 +29,7 @@ impl Resource {
     /// [`build`](ResourceBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ResourceBuilder {
-        ResourceBuilder::default()
+        <ResourceBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -37,7 +37,7 @@ impl ShowFunctionTemplateResponseBody {
     /// [`build`](ShowFunctionTemplateResponseBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ShowFunctionTemplateResponseBodyBuilder {
-        ShowFunctionTemplateResponseBodyBuilder::default()
+        <ShowFunctionTemplateResponseBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -46,7 +46,7 @@ impl TemplateBase {
     /// [`build`](TemplateBaseBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> TemplateBaseBuilder {
-        TemplateBaseBuilder::default()
+        <TemplateBaseBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -61,7 +61,7 @@ impl TemplateRefExtended {
     /// [`build`](TemplateRefExtendedBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> TemplateRefExtendedBuilder {
-        TemplateRefExtendedBuilder::default()
+        <TemplateRefExtendedBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -24,19 +24,79 @@ pub struct AreaBandwidthPackageSpecification {
 }
 
 impl AreaBandwidthPackageSpecification {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        local_area_id: LocalAreaIdDef,
-        remote_area_id: RemoteAreaIdDef,
-        id: String,
-        spec_codes: Vec<SpecificationCodeInfo>,
-    ) -> Self {
-        Self {
-            local_area_id,
-            remote_area_id,
-            id,
-            spec_codes,
+    /// A builder with a setter per property;
+    /// [`build`](AreaBandwidthPackageSpecificationBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> AreaBandwidthPackageSpecificationBuilder {
+        <AreaBandwidthPackageSpecificationBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`AreaBandwidthPackageSpecification`] property by property; see [`AreaBandwidthPackageSpecification::builder`].
+#[derive(Default)]
+pub struct AreaBandwidthPackageSpecificationBuilder {
+    local_area_id: Option<LocalAreaIdDef>,
+    remote_area_id: Option<RemoteAreaIdDef>,
+    id: Option<String>,
+    spec_codes: Option<Vec<SpecificationCodeInfo>>,
+}
+
+impl AreaBandwidthPackageSpecificationBuilder {
+    /// Sets `local_area_id`.
+    pub fn local_area_id(mut self, value: impl Into<LocalAreaIdDef>) -> Self {
+        self.local_area_id = Some(value.into());
+        self
+    }
+    /// Sets `remote_area_id`.
+    pub fn remote_area_id(mut self, value: impl Into<RemoteAreaIdDef>) -> Self {
+        self.remote_area_id = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `spec_codes`.
+    pub fn spec_codes(mut self, value: impl Into<Vec<SpecificationCodeInfo>>) -> Self {
+        self.spec_codes = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<AreaBandwidthPackageSpecification, crate::Error> {
+        const TYPE: &str = "AreaBandwidthPackageSpecification";
+        Ok(AreaBandwidthPackageSpecification {
+            local_area_id: match self.local_area_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "local_area_id"),
+                    );
+                }
+            },
+            remote_area_id: match self.remote_area_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "remote_area_id"),
+                    );
+                }
+            },
+            id: match self.id {
+                Some(value) => value,
+                None => return Err(codegen_runtime::__private::missing_field(TYPE, "id")),
+            },
+            spec_codes: match self.spec_codes {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "spec_codes"),
+                    );
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

@@ -14,3 +14,16 @@ pub struct AvailableResourceResp {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl AvailableResourceResp {
+    /// Sets `availability_zone`.
+    pub fn with_availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.availability_zone = Some(value.into());
+        self
+    }
+    /// Sets `flavors`.
+    pub fn with_flavors(mut self, value: impl Into<Vec<FlavorResource>>) -> Self {
+        self.flavors = Some(value.into());
+        self
+    }
+}

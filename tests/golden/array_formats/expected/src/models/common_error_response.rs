@@ -26,3 +26,29 @@ pub struct CommonErrorResponse {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl CommonErrorResponse {
+    /// Sets `details`.
+    pub fn with_details(mut self, value: impl Into<Vec<Detail>>) -> Self {
+        self.details = Some(value.into());
+        self
+    }
+    /// Sets `encoded_authorization_message`.
+    pub fn with_encoded_authorization_message(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.encoded_authorization_message = Some(value.into());
+        self
+    }
+    /// Sets `error_code`.
+    pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets `error_msg`.
+    pub fn with_error_msg(mut self, value: impl Into<String>) -> Self {
+        self.error_msg = Some(value.into());
+        self
+    }
+}

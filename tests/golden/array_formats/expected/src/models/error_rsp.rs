@@ -21,12 +21,64 @@ pub struct ErrorRsp {
 }
 
 impl ErrorRsp {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(error_code: String, error_msg: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(error_code: impl Into<String>, error_msg: impl Into<String>) -> Self {
         Self {
-            error_code,
-            error_msg,
+            error_code: error_code.into(),
+            error_msg: error_msg.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ErrorRspBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ErrorRspBuilder {
+        <ErrorRspBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`ErrorRsp`] property by property; see [`ErrorRsp::builder`].
+#[derive(Default)]
+pub struct ErrorRspBuilder {
+    error_code: Option<String>,
+    error_msg: Option<String>,
+}
+
+impl ErrorRspBuilder {
+    /// Sets `error_code`.
+    pub fn error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets `error_msg`.
+    pub fn error_msg(mut self, value: impl Into<String>) -> Self {
+        self.error_msg = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ErrorRsp, crate::Error> {
+        const TYPE: &str = "ErrorRsp";
+        Ok(ErrorRsp {
+            error_code: match self.error_code {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "error_code"),
+                    );
+                }
+            },
+            error_msg: match self.error_msg {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "error_msg"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -12,3 +12,14 @@ pub struct FlavorCapacityResp {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl FlavorCapacityResp {
+    /// Sets `available_resource`.
+    pub fn with_available_resource(
+        mut self,
+        value: impl Into<Vec<AvailableResourceResp>>,
+    ) -> Self {
+        self.available_resource = Some(value.into());
+        self
+    }
+}

@@ -23,17 +23,77 @@ pub struct ListAreaBandwidthPackageSpecificationsResponseBody {
 }
 
 impl ListAreaBandwidthPackageSpecificationsResponseBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        request_id: String,
-        page_info: PageInfo,
-        area_specifications: Vec<AreaBandwidthPackageSpecification>,
+    /// A builder with a setter per property;
+    /// [`build`](ListAreaBandwidthPackageSpecificationsResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ListAreaBandwidthPackageSpecificationsResponseBodyBuilder {
+        <ListAreaBandwidthPackageSpecificationsResponseBodyBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`ListAreaBandwidthPackageSpecificationsResponseBody`] property by property; see [`ListAreaBandwidthPackageSpecificationsResponseBody::builder`].
+#[derive(Default)]
+pub struct ListAreaBandwidthPackageSpecificationsResponseBodyBuilder {
+    request_id: Option<String>,
+    page_info: Option<PageInfo>,
+    area_specifications: Option<Vec<AreaBandwidthPackageSpecification>>,
+}
+
+impl ListAreaBandwidthPackageSpecificationsResponseBodyBuilder {
+    /// Sets `request_id`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets `page_info`.
+    pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
+        self.page_info = Some(value.into());
+        self
+    }
+    /// Sets `area_specifications`.
+    pub fn area_specifications(
+        mut self,
+        value: impl Into<Vec<AreaBandwidthPackageSpecification>>,
     ) -> Self {
-        Self {
-            request_id,
-            page_info,
-            area_specifications,
+        self.area_specifications = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(
+        self,
+    ) -> Result<ListAreaBandwidthPackageSpecificationsResponseBody, crate::Error> {
+        const TYPE: &str = "ListAreaBandwidthPackageSpecificationsResponseBody";
+        Ok(ListAreaBandwidthPackageSpecificationsResponseBody {
+            request_id: match self.request_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "request_id"),
+                    );
+                }
+            },
+            page_info: match self.page_info {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "page_info"),
+                    );
+                }
+            },
+            area_specifications: match self.area_specifications {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(
+                            TYPE,
+                            "area_specifications",
+                        ),
+                    );
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

@@ -3,13 +3,15 @@
 
 //! Models of the COC API: one type per definition of the specs, plus the enums and objects nested in them.
 mod area_bandwidth_package_specification;
-pub use area_bandwidth_package_specification::AreaBandwidthPackageSpecification;
+pub use area_bandwidth_package_specification::{
+    AreaBandwidthPackageSpecification, AreaBandwidthPackageSpecificationBuilder,
+};
 
 mod available_resource_resp;
 pub use available_resource_resp::AvailableResourceResp;
 
 mod billing_mode;
-pub use billing_mode::BillingMode;
+pub use billing_mode::{BillingMode, BillingModeBuilder};
 
 mod billing_mode_enum;
 pub use billing_mode_enum::BillingModeEnum;
@@ -21,7 +23,7 @@ mod detail;
 pub use detail::Detail;
 
 mod error_rsp;
-pub use error_rsp::ErrorRsp;
+pub use error_rsp::{ErrorRsp, ErrorRspBuilder};
 
 mod flavor_capacity_resp;
 pub use flavor_capacity_resp::FlavorCapacityResp;
@@ -30,7 +32,10 @@ mod flavor_resource;
 pub use flavor_resource::FlavorResource;
 
 mod list_area_bandwidth_package_specifications_response_body;
-pub use list_area_bandwidth_package_specifications_response_body::ListAreaBandwidthPackageSpecificationsResponseBody;
+pub use list_area_bandwidth_package_specifications_response_body::{
+    ListAreaBandwidthPackageSpecificationsResponseBody,
+    ListAreaBandwidthPackageSpecificationsResponseBodyBuilder,
+};
 
 mod list_private_hook_versions_response_body;
 pub use list_private_hook_versions_response_body::ListPrivateHookVersionsResponseBody;
@@ -42,10 +47,10 @@ mod list_private_hook_versions_sort_key_item;
 pub use list_private_hook_versions_sort_key_item::ListPrivateHookVersionsSortKeyItem;
 
 mod list_response_body;
-pub use list_response_body::ListResponseBody;
+pub use list_response_body::{ListResponseBody, ListResponseBodyBuilder};
 
 mod local_area_id;
-pub use local_area_id::LocalAreaId;
+pub use local_area_id::{LocalAreaId, LocalAreaIdBuilder};
 
 mod local_area_id_def;
 pub use local_area_id_def::LocalAreaIdDef;
@@ -54,7 +59,7 @@ mod next_marker;
 pub use next_marker::NextMarker;
 
 mod page_info;
-pub use page_info::PageInfo;
+pub use page_info::{PageInfo, PageInfoBuilder};
 
 mod page_info_in_list_private_hook_versions;
 pub use page_info_in_list_private_hook_versions::PageInfoInListPrivateHookVersions;
@@ -66,7 +71,9 @@ mod private_hook_id_primitive_type_holder;
 pub use private_hook_id_primitive_type_holder::PrivateHookIdPrimitiveTypeHolder;
 
 mod private_hook_name_primitive_type_holder;
-pub use private_hook_name_primitive_type_holder::PrivateHookNamePrimitiveTypeHolder;
+pub use private_hook_name_primitive_type_holder::{
+    PrivateHookNamePrimitiveTypeHolder, PrivateHookNamePrimitiveTypeHolderBuilder,
+};
 
 mod private_hook_version_create_time_primitive_type_holder;
 pub use private_hook_version_create_time_primitive_type_holder::PrivateHookVersionCreateTimePrimitiveTypeHolder;
@@ -75,25 +82,29 @@ mod private_hook_version_description_primitive_type_holder;
 pub use private_hook_version_description_primitive_type_holder::PrivateHookVersionDescriptionPrimitiveTypeHolder;
 
 mod private_hook_version_primitive_type_holder;
-pub use private_hook_version_primitive_type_holder::PrivateHookVersionPrimitiveTypeHolder;
+pub use private_hook_version_primitive_type_holder::{
+    PrivateHookVersionPrimitiveTypeHolder, PrivateHookVersionPrimitiveTypeHolderBuilder,
+};
 
 mod private_hook_version_summary;
-pub use private_hook_version_summary::PrivateHookVersionSummary;
+pub use private_hook_version_summary::{
+    PrivateHookVersionSummary, PrivateHookVersionSummaryBuilder,
+};
 
 mod remote_area_id;
-pub use remote_area_id::RemoteAreaId;
+pub use remote_area_id::{RemoteAreaId, RemoteAreaIdBuilder};
 
 mod remote_area_id_def;
 pub use remote_area_id_def::RemoteAreaIdDef;
 
 mod request_id;
-pub use request_id::RequestId;
+pub use request_id::{RequestId, RequestIdBuilder};
 
 mod resource_count_response;
 pub use resource_count_response::ResourceCountResponse;
 
 mod spec_code;
-pub use spec_code::SpecCode;
+pub use spec_code::{SpecCode, SpecCodeBuilder};
 
 mod specification_code_info;
-pub use specification_code_info::SpecificationCodeInfo;
+pub use specification_code_info::{SpecificationCodeInfo, SpecificationCodeInfoBuilder};

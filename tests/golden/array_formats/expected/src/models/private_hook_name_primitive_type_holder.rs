@@ -16,11 +16,49 @@ pub struct PrivateHookNamePrimitiveTypeHolder {
 }
 
 impl PrivateHookNamePrimitiveTypeHolder {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(hook_name: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(hook_name: impl Into<String>) -> Self {
         Self {
-            hook_name,
+            hook_name: hook_name.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](PrivateHookNamePrimitiveTypeHolderBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> PrivateHookNamePrimitiveTypeHolderBuilder {
+        <PrivateHookNamePrimitiveTypeHolderBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`PrivateHookNamePrimitiveTypeHolder`] property by property; see [`PrivateHookNamePrimitiveTypeHolder::builder`].
+#[derive(Default)]
+pub struct PrivateHookNamePrimitiveTypeHolderBuilder {
+    hook_name: Option<String>,
+}
+
+impl PrivateHookNamePrimitiveTypeHolderBuilder {
+    /// Sets `hook_name`.
+    pub fn hook_name(mut self, value: impl Into<String>) -> Self {
+        self.hook_name = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<PrivateHookNamePrimitiveTypeHolder, crate::Error> {
+        const TYPE: &str = "PrivateHookNamePrimitiveTypeHolder";
+        Ok(PrivateHookNamePrimitiveTypeHolder {
+            hook_name: match self.hook_name {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "hook_name"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -14,3 +14,11 @@ pub struct PrivateHookVersionDescriptionPrimitiveTypeHolder {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl PrivateHookVersionDescriptionPrimitiveTypeHolder {
+    /// Sets `hook_version_description`.
+    pub fn with_hook_version_description(mut self, value: impl Into<String>) -> Self {
+        self.hook_version_description = Some(value.into());
+        self
+    }
+}

@@ -14,11 +14,49 @@ pub struct RemoteAreaId {
 }
 
 impl RemoteAreaId {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(remote_area_id: RemoteAreaIdDef) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(remote_area_id: impl Into<RemoteAreaIdDef>) -> Self {
         Self {
-            remote_area_id,
+            remote_area_id: remote_area_id.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](RemoteAreaIdBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> RemoteAreaIdBuilder {
+        <RemoteAreaIdBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`RemoteAreaId`] property by property; see [`RemoteAreaId::builder`].
+#[derive(Default)]
+pub struct RemoteAreaIdBuilder {
+    remote_area_id: Option<RemoteAreaIdDef>,
+}
+
+impl RemoteAreaIdBuilder {
+    /// Sets `remote_area_id`.
+    pub fn remote_area_id(mut self, value: impl Into<RemoteAreaIdDef>) -> Self {
+        self.remote_area_id = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<RemoteAreaId, crate::Error> {
+        const TYPE: &str = "RemoteAreaId";
+        Ok(RemoteAreaId {
+            remote_area_id: match self.remote_area_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "remote_area_id"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

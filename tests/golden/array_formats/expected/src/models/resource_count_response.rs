@@ -20,3 +20,11 @@ pub struct ResourceCountResponse {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ResourceCountResponse {
+    /// Sets `data`.
+    pub fn with_data(mut self, value: impl Into<i64>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+}

@@ -454,10 +454,10 @@ pub struct CountResourcesRequest {
 
 impl CountResourcesRequest {
     /// A request with the required values; optional ones are set with `with_*`.
-    pub fn new(provider: impl Into<String>, type_: impl Into<String>) -> Self {
+    pub fn new(provider: impl ToString, type_: impl ToString) -> Self {
         Self {
-            provider: provider.into(),
-            type_: type_.into(),
+            provider: provider.to_string(),
+            type_: type_.to_string(),
             resource_id_list: None,
             name: None,
             region_id: None,
@@ -487,88 +487,88 @@ impl CountResourcesRequest {
         self
     }
     /// Sets `name`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
+    pub fn with_name(mut self, value: impl ToString) -> Self {
+        self.name = Some(value.to_string());
         self
     }
     /// Sets `region_id`.
-    pub fn with_region_id(mut self, value: impl Into<String>) -> Self {
-        self.region_id = Some(value.into());
+    pub fn with_region_id(mut self, value: impl ToString) -> Self {
+        self.region_id = Some(value.to_string());
         self
     }
     /// Sets `az_id`.
-    pub fn with_az_id(mut self, value: impl Into<String>) -> Self {
-        self.az_id = Some(value.into());
+    pub fn with_az_id(mut self, value: impl ToString) -> Self {
+        self.az_id = Some(value.to_string());
         self
     }
     /// Sets `ip_type`.
-    pub fn with_ip_type(mut self, value: impl Into<String>) -> Self {
-        self.ip_type = Some(value.into());
+    pub fn with_ip_type(mut self, value: impl ToString) -> Self {
+        self.ip_type = Some(value.to_string());
         self
     }
     /// Sets `ip`.
-    pub fn with_ip(mut self, value: impl Into<String>) -> Self {
-        self.ip = Some(value.into());
+    pub fn with_ip(mut self, value: impl ToString) -> Self {
+        self.ip = Some(value.to_string());
         self
     }
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
+    pub fn with_status(mut self, value: impl ToString) -> Self {
+        self.status = Some(value.to_string());
         self
     }
     /// Sets `agent_state`.
-    pub fn with_agent_state(mut self, value: impl Into<String>) -> Self {
-        self.agent_state = Some(value.into());
+    pub fn with_agent_state(mut self, value: impl ToString) -> Self {
+        self.agent_state = Some(value.to_string());
         self
     }
     /// Sets `image_name`.
-    pub fn with_image_name(mut self, value: impl Into<String>) -> Self {
-        self.image_name = Some(value.into());
+    pub fn with_image_name(mut self, value: impl ToString) -> Self {
+        self.image_name = Some(value.to_string());
         self
     }
     /// Sets `os_type`.
-    pub fn with_os_type(mut self, value: impl Into<String>) -> Self {
-        self.os_type = Some(value.into());
+    pub fn with_os_type(mut self, value: impl ToString) -> Self {
+        self.os_type = Some(value.to_string());
         self
     }
     /// Sets `tag`.
-    pub fn with_tag(mut self, value: impl Into<String>) -> Self {
-        self.tag = Some(value.into());
+    pub fn with_tag(mut self, value: impl ToString) -> Self {
+        self.tag = Some(value.to_string());
         self
     }
     /// Sets `tag_key`.
-    pub fn with_tag_key(mut self, value: impl Into<String>) -> Self {
-        self.tag_key = Some(value.into());
+    pub fn with_tag_key(mut self, value: impl ToString) -> Self {
+        self.tag_key = Some(value.to_string());
         self
     }
     /// Sets `group_id`.
-    pub fn with_group_id(mut self, value: impl Into<String>) -> Self {
-        self.group_id = Some(value.into());
+    pub fn with_group_id(mut self, value: impl ToString) -> Self {
+        self.group_id = Some(value.to_string());
         self
     }
     /// Sets `component_id`.
-    pub fn with_component_id(mut self, value: impl Into<String>) -> Self {
-        self.component_id = Some(value.into());
+    pub fn with_component_id(mut self, value: impl ToString) -> Self {
+        self.component_id = Some(value.to_string());
         self
     }
     /// Sets `application_id`.
-    pub fn with_application_id(mut self, value: impl Into<String>) -> Self {
-        self.application_id = Some(value.into());
+    pub fn with_application_id(mut self, value: impl ToString) -> Self {
+        self.application_id = Some(value.to_string());
         self
     }
     /// Sets `cce_cluster_id`.
-    pub fn with_cce_cluster_id(mut self, value: impl Into<String>) -> Self {
-        self.cce_cluster_id = Some(value.into());
+    pub fn with_cce_cluster_id(mut self, value: impl ToString) -> Self {
+        self.cce_cluster_id = Some(value.to_string());
         self
     }
     /// Sets `ep_id`.
-    pub fn with_ep_id(mut self, value: impl Into<String>) -> Self {
-        self.ep_id = Some(value.into());
+    pub fn with_ep_id(mut self, value: impl ToString) -> Self {
+        self.ep_id = Some(value.to_string());
         self
     }
     /// Sets `is_delegated`.
-    pub fn with_is_delegated(mut self, value: impl Into<String>) -> Self {
-        self.is_delegated = Some(value.into());
+    pub fn with_is_delegated(mut self, value: impl ToString) -> Self {
+        self.is_delegated = Some(value.to_string());
         self
     }
     /// Sets `is_collected`.
@@ -577,13 +577,13 @@ impl CountResourcesRequest {
         self
     }
     /// Sets `flavor_name`.
-    pub fn with_flavor_name(mut self, value: impl Into<String>) -> Self {
-        self.flavor_name = Some(value.into());
+    pub fn with_flavor_name(mut self, value: impl ToString) -> Self {
+        self.flavor_name = Some(value.to_string());
         self
     }
     /// Sets `charging_mode`.
-    pub fn with_charging_mode(mut self, value: impl Into<String>) -> Self {
-        self.charging_mode = Some(value.into());
+    pub fn with_charging_mode(mut self, value: impl ToString) -> Self {
+        self.charging_mode = Some(value.to_string());
         self
     }
 }
@@ -690,6 +690,7 @@ pub enum CountResourcesResponse {
 
 impl CountResourcesResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -698,6 +699,7 @@ impl CountResourcesResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -707,11 +709,13 @@ impl CountResourcesResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::ResourceCountResponse, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

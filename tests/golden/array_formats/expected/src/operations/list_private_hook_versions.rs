@@ -100,8 +100,8 @@ impl ListPrivateHookVersionsRequest {
         }
     }
     /// Sets `hook_id`.
-    pub fn with_hook_id(mut self, value: impl Into<String>) -> Self {
-        self.hook_id = Some(value.into());
+    pub fn with_hook_id(mut self, value: impl ToString) -> Self {
+        self.hook_id = Some(value.to_string());
         self
     }
     /// Sets `sort_key`.
@@ -121,8 +121,8 @@ impl ListPrivateHookVersionsRequest {
         self
     }
     /// Sets `marker`.
-    pub fn with_marker(mut self, value: impl Into<String>) -> Self {
-        self.marker = Some(value.into());
+    pub fn with_marker(mut self, value: impl ToString) -> Self {
+        self.marker = Some(value.to_string());
         self
     }
     /// Sets `limit`.
@@ -281,6 +281,7 @@ pub enum ListPrivateHookVersionsResponse {
 
 impl ListPrivateHookVersionsResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -294,6 +295,7 @@ impl ListPrivateHookVersionsResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -308,11 +310,13 @@ impl ListPrivateHookVersionsResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(
         self,
     ) -> Result<models::ListPrivateHookVersionsResponseBody, crate::Error> {

@@ -14,11 +14,49 @@ pub struct BillingMode {
 }
 
 impl BillingMode {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(billing_mode: BillingModeEnum) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(billing_mode: impl Into<BillingModeEnum>) -> Self {
         Self {
-            billing_mode,
+            billing_mode: billing_mode.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](BillingModeBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> BillingModeBuilder {
+        <BillingModeBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`BillingMode`] property by property; see [`BillingMode::builder`].
+#[derive(Default)]
+pub struct BillingModeBuilder {
+    billing_mode: Option<BillingModeEnum>,
+}
+
+impl BillingModeBuilder {
+    /// Sets `billing_mode`.
+    pub fn billing_mode(mut self, value: impl Into<BillingModeEnum>) -> Self {
+        self.billing_mode = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<BillingMode, crate::Error> {
+        const TYPE: &str = "BillingMode";
+        Ok(BillingMode {
+            billing_mode: match self.billing_mode {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "billing_mode"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

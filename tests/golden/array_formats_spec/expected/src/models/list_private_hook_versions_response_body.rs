@@ -17,3 +17,22 @@ pub struct ListPrivateHookVersionsResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ListPrivateHookVersionsResponseBody {
+    /// Sets `page_info`.
+    pub fn with_page_info(
+        mut self,
+        value: impl Into<PageInfoInListPrivateHookVersions>,
+    ) -> Self {
+        self.page_info = Some(value.into());
+        self
+    }
+    /// Sets `versions`.
+    pub fn with_versions(
+        mut self,
+        value: impl Into<Vec<PrivateHookVersionSummary>>,
+    ) -> Self {
+        self.versions = Some(value.into());
+        self
+    }
+}

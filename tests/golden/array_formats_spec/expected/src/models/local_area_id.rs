@@ -14,11 +14,49 @@ pub struct LocalAreaId {
 }
 
 impl LocalAreaId {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(local_area_id: LocalAreaIdDef) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(local_area_id: impl Into<LocalAreaIdDef>) -> Self {
         Self {
-            local_area_id,
+            local_area_id: local_area_id.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](LocalAreaIdBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> LocalAreaIdBuilder {
+        <LocalAreaIdBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`LocalAreaId`] property by property; see [`LocalAreaId::builder`].
+#[derive(Default)]
+pub struct LocalAreaIdBuilder {
+    local_area_id: Option<LocalAreaIdDef>,
+}
+
+impl LocalAreaIdBuilder {
+    /// Sets `local_area_id`.
+    pub fn local_area_id(mut self, value: impl Into<LocalAreaIdDef>) -> Self {
+        self.local_area_id = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<LocalAreaId, crate::Error> {
+        const TYPE: &str = "LocalAreaId";
+        Ok(LocalAreaId {
+            local_area_id: match self.local_area_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "local_area_id"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -20,3 +20,21 @@ pub struct PageInfoInListPrivateHookVersions {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl PageInfoInListPrivateHookVersions {
+    /// Sets `current_count`.
+    pub fn with_current_count(mut self, value: impl Into<i64>) -> Self {
+        self.current_count = Some(value.into());
+        self
+    }
+    /// Sets `next_marker`.
+    pub fn with_next_marker(mut self, value: impl Into<String>) -> Self {
+        self.next_marker = Some(value.into());
+        self
+    }
+    /// Sets `previous_marker`.
+    pub fn with_previous_marker(mut self, value: impl Into<String>) -> Self {
+        self.previous_marker = Some(value.into());
+        self
+    }
+}

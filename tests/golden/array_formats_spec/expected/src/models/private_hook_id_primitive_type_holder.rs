@@ -23,3 +23,11 @@ pub struct PrivateHookIdPrimitiveTypeHolder {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl PrivateHookIdPrimitiveTypeHolder {
+    /// Sets `hook_id`.
+    pub fn with_hook_id(mut self, value: impl Into<String>) -> Self {
+        self.hook_id = Some(value.into());
+        self
+    }
+}

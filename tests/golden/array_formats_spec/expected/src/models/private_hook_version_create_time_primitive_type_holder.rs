@@ -11,3 +11,11 @@ pub struct PrivateHookVersionCreateTimePrimitiveTypeHolder {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl PrivateHookVersionCreateTimePrimitiveTypeHolder {
+    /// Sets `create_time`.
+    pub fn with_create_time(mut self, value: impl Into<String>) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+}

@@ -15,11 +15,49 @@ pub struct PrivateHookVersionPrimitiveTypeHolder {
 }
 
 impl PrivateHookVersionPrimitiveTypeHolder {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(hook_version: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(hook_version: impl Into<String>) -> Self {
         Self {
-            hook_version,
+            hook_version: hook_version.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](PrivateHookVersionPrimitiveTypeHolderBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> PrivateHookVersionPrimitiveTypeHolderBuilder {
+        <PrivateHookVersionPrimitiveTypeHolderBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`PrivateHookVersionPrimitiveTypeHolder`] property by property; see [`PrivateHookVersionPrimitiveTypeHolder::builder`].
+#[derive(Default)]
+pub struct PrivateHookVersionPrimitiveTypeHolderBuilder {
+    hook_version: Option<String>,
+}
+
+impl PrivateHookVersionPrimitiveTypeHolderBuilder {
+    /// Sets `hook_version`.
+    pub fn hook_version(mut self, value: impl Into<String>) -> Self {
+        self.hook_version = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<PrivateHookVersionPrimitiveTypeHolder, crate::Error> {
+        const TYPE: &str = "PrivateHookVersionPrimitiveTypeHolder";
+        Ok(PrivateHookVersionPrimitiveTypeHolder {
+            hook_version: match self.hook_version {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "hook_version"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -45,15 +45,88 @@ pub struct PrivateHookVersionSummary {
 }
 
 impl PrivateHookVersionSummary {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(hook_name: String, hook_version: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(hook_name: impl Into<String>, hook_version: impl Into<String>) -> Self {
         Self {
-            hook_name,
+            hook_name: hook_name.into(),
             hook_id: None,
-            hook_version,
+            hook_version: hook_version.into(),
             hook_version_description: None,
             create_time: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](PrivateHookVersionSummaryBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> PrivateHookVersionSummaryBuilder {
+        <PrivateHookVersionSummaryBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`PrivateHookVersionSummary`] property by property; see [`PrivateHookVersionSummary::builder`].
+#[derive(Default)]
+pub struct PrivateHookVersionSummaryBuilder {
+    hook_name: Option<String>,
+    hook_id: Option<String>,
+    hook_version: Option<String>,
+    hook_version_description: Option<String>,
+    create_time: Option<String>,
+}
+
+impl PrivateHookVersionSummaryBuilder {
+    /// Sets `hook_name`.
+    pub fn hook_name(mut self, value: impl Into<String>) -> Self {
+        self.hook_name = Some(value.into());
+        self
+    }
+    /// Sets `hook_id`.
+    pub fn hook_id(mut self, value: impl Into<String>) -> Self {
+        self.hook_id = Some(value.into());
+        self
+    }
+    /// Sets `hook_version`.
+    pub fn hook_version(mut self, value: impl Into<String>) -> Self {
+        self.hook_version = Some(value.into());
+        self
+    }
+    /// Sets `hook_version_description`.
+    pub fn hook_version_description(mut self, value: impl Into<String>) -> Self {
+        self.hook_version_description = Some(value.into());
+        self
+    }
+    /// Sets `create_time`.
+    pub fn create_time(mut self, value: impl Into<String>) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<PrivateHookVersionSummary, crate::Error> {
+        const TYPE: &str = "PrivateHookVersionSummary";
+        Ok(PrivateHookVersionSummary {
+            hook_name: match self.hook_name {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "hook_name"),
+                    );
+                }
+            },
+            hook_id: self.hook_id,
+            hook_version: match self.hook_version {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "hook_version"),
+                    );
+                }
+            },
+            hook_version_description: self.hook_version_description,
+            create_time: self.create_time,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -16,11 +16,49 @@ pub struct SpecCode {
 }
 
 impl SpecCode {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(spec_code: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(spec_code: impl Into<String>) -> Self {
         Self {
-            spec_code,
+            spec_code: spec_code.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](SpecCodeBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> SpecCodeBuilder {
+        <SpecCodeBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`SpecCode`] property by property; see [`SpecCode::builder`].
+#[derive(Default)]
+pub struct SpecCodeBuilder {
+    spec_code: Option<String>,
+}
+
+impl SpecCodeBuilder {
+    /// Sets `spec_code`.
+    pub fn spec_code(mut self, value: impl Into<String>) -> Self {
+        self.spec_code = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<SpecCode, crate::Error> {
+        const TYPE: &str = "SpecCode";
+        Ok(SpecCode {
+            spec_code: match self.spec_code {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "spec_code"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

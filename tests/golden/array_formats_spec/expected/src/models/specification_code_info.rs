@@ -30,14 +30,83 @@ pub struct SpecificationCodeInfo {
 }
 
 impl SpecificationCodeInfo {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(spec_code: String, billing_mode: BillingModeEnum) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(
+        spec_code: impl Into<String>,
+        billing_mode: impl Into<BillingModeEnum>,
+    ) -> Self {
         Self {
-            spec_code,
-            billing_mode,
+            spec_code: spec_code.into(),
+            billing_mode: billing_mode.into(),
             max_bandwidth: None,
             mim_bandwidth: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](SpecificationCodeInfoBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> SpecificationCodeInfoBuilder {
+        <SpecificationCodeInfoBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`SpecificationCodeInfo`] property by property; see [`SpecificationCodeInfo::builder`].
+#[derive(Default)]
+pub struct SpecificationCodeInfoBuilder {
+    spec_code: Option<String>,
+    billing_mode: Option<BillingModeEnum>,
+    max_bandwidth: Option<i64>,
+    mim_bandwidth: Option<i64>,
+}
+
+impl SpecificationCodeInfoBuilder {
+    /// Sets `spec_code`.
+    pub fn spec_code(mut self, value: impl Into<String>) -> Self {
+        self.spec_code = Some(value.into());
+        self
+    }
+    /// Sets `billing_mode`.
+    pub fn billing_mode(mut self, value: impl Into<BillingModeEnum>) -> Self {
+        self.billing_mode = Some(value.into());
+        self
+    }
+    /// Sets `max_bandwidth`.
+    pub fn max_bandwidth(mut self, value: impl Into<i64>) -> Self {
+        self.max_bandwidth = Some(value.into());
+        self
+    }
+    /// Sets `mim_bandwidth`.
+    pub fn mim_bandwidth(mut self, value: impl Into<i64>) -> Self {
+        self.mim_bandwidth = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<SpecificationCodeInfo, crate::Error> {
+        const TYPE: &str = "SpecificationCodeInfo";
+        Ok(SpecificationCodeInfo {
+            spec_code: match self.spec_code {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "spec_code"),
+                    );
+                }
+            },
+            billing_mode: match self.billing_mode {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "billing_mode"),
+                    );
+                }
+            },
+            max_bandwidth: self.max_bandwidth,
+            mim_bandwidth: self.mim_bandwidth,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -16,18 +16,68 @@ pub struct Agency {
 }
 
 impl Agency {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        api_version: ApiVersionObj,
-        kind: AgencyKindObj,
-        metadata: AgencyMetadata,
-    ) -> Self {
-        Self {
-            api_version,
-            kind,
-            metadata,
+    /// A builder with a setter per property;
+    /// [`build`](AgencyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> AgencyBuilder {
+        <AgencyBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`Agency`] property by property; see [`Agency::builder`].
+#[derive(Default)]
+pub struct AgencyBuilder {
+    api_version: Option<ApiVersionObj>,
+    kind: Option<AgencyKindObj>,
+    metadata: Option<AgencyMetadata>,
+}
+
+impl AgencyBuilder {
+    /// Sets `api_version`.
+    pub fn api_version(mut self, value: impl Into<ApiVersionObj>) -> Self {
+        self.api_version = Some(value.into());
+        self
+    }
+    /// Sets `kind`.
+    pub fn kind(mut self, value: impl Into<AgencyKindObj>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<AgencyMetadata>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<Agency, crate::Error> {
+        const TYPE: &str = "Agency";
+        Ok(Agency {
+            api_version: match self.api_version {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "api_version"),
+                    );
+                }
+            },
+            kind: match self.kind {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "kind"));
+                }
+            },
+            metadata: match self.metadata {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "metadata"),
+                    );
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }
 
@@ -46,12 +96,55 @@ pub struct AgencyMetadata {
 }
 
 impl AgencyMetadata {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(name: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
             enum_: None,
-            name,
+            name: name.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](AgencyMetadataBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> AgencyMetadataBuilder {
+        <AgencyMetadataBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`AgencyMetadata`] property by property; see [`AgencyMetadata::builder`].
+#[derive(Default)]
+pub struct AgencyMetadataBuilder {
+    enum_: Option<serde_json::Value>,
+    name: Option<String>,
+}
+
+impl AgencyMetadataBuilder {
+    /// Sets `enum_`.
+    pub fn enum_(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.enum_ = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<AgencyMetadata, crate::Error> {
+        const TYPE: &str = "AgencyMetadata";
+        Ok(AgencyMetadata {
+            enum_: self.enum_,
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -21,3 +21,39 @@ pub struct CommonParameters {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl CommonParameters {
+    /// Sets `auth_arguments`.
+    pub fn with_auth_arguments(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.auth_arguments = Some(value.into());
+        self
+    }
+    /// Sets `auth_type`.
+    pub fn with_auth_type(mut self, value: impl Into<String>) -> Self {
+        self.auth_type = Some(value.into());
+        self
+    }
+    /// Sets `headers`.
+    pub fn with_headers(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, String>>,
+    ) -> Self {
+        self.headers = Some(value.into());
+        self
+    }
+    /// Sets `method`.
+    pub fn with_method(mut self, value: impl Into<String>) -> Self {
+        self.method = Some(value.into());
+        self
+    }
+    /// Sets `status_code`.
+    pub fn with_status_code(mut self, value: impl Into<i32>) -> Self {
+        self.status_code = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+}

@@ -15,3 +15,11 @@ pub struct CreateRelation {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl CreateRelation {
+    /// Sets `ids`.
+    pub fn with_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.ids = Some(value.into());
+        self
+    }
+}

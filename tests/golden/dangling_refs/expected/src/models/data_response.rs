@@ -22,12 +22,57 @@ pub struct DataResponse {
 }
 
 impl DataResponse {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(success_ids: Vec<String>) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(success_ids: impl Into<Vec<String>>) -> Self {
         Self {
             error_ids: None,
-            success_ids,
+            success_ids: success_ids.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](DataResponseBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> DataResponseBuilder {
+        <DataResponseBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`DataResponse`] property by property; see [`DataResponse::builder`].
+#[derive(Default)]
+pub struct DataResponseBuilder {
+    error_ids: Option<Vec<String>>,
+    success_ids: Option<Vec<String>>,
+}
+
+impl DataResponseBuilder {
+    /// Sets `error_ids`.
+    pub fn error_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.error_ids = Some(value.into());
+        self
+    }
+    /// Sets `success_ids`.
+    pub fn success_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.success_ids = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<DataResponse, crate::Error> {
+        const TYPE: &str = "DataResponse";
+        Ok(DataResponse {
+            error_ids: self.error_ids,
+            success_ids: match self.success_ids {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "success_ids"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -14,3 +14,21 @@ pub struct DbSlaveStatusInfo {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl DbSlaveStatusInfo {
+    /// Sets `dc_health`.
+    pub fn with_dc_health(mut self, value: impl Into<String>) -> Self {
+        self.dc_health = Some(value.into());
+        self
+    }
+    /// Sets `dc_ready`.
+    pub fn with_dc_ready(mut self, value: impl Into<String>) -> Self {
+        self.dc_ready = Some(value.into());
+        self
+    }
+    /// Sets `host`.
+    pub fn with_host(mut self, value: impl Into<String>) -> Self {
+        self.host = Some(value.into());
+        self
+    }
+}

@@ -16,12 +16,64 @@ pub struct DeleteResultInfo {
 }
 
 impl DeleteResultInfo {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(error_code: String, error_message: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(error_code: impl Into<String>, error_message: impl Into<String>) -> Self {
         Self {
-            error_code,
-            error_message,
+            error_code: error_code.into(),
+            error_message: error_message.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](DeleteResultInfoBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> DeleteResultInfoBuilder {
+        <DeleteResultInfoBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`DeleteResultInfo`] property by property; see [`DeleteResultInfo::builder`].
+#[derive(Default)]
+pub struct DeleteResultInfoBuilder {
+    error_code: Option<String>,
+    error_message: Option<String>,
+}
+
+impl DeleteResultInfoBuilder {
+    /// Sets `error_code`.
+    pub fn error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets `error_message`.
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<DeleteResultInfo, crate::Error> {
+        const TYPE: &str = "DeleteResultInfo";
+        Ok(DeleteResultInfo {
+            error_code: match self.error_code {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "error_code"),
+                    );
+                }
+            },
+            error_message: match self.error_message {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "error_message"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -20,3 +20,31 @@ pub struct DrsConf {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl DrsConf {
+    /// Sets `enable`.
+    pub fn with_enable(mut self, value: impl Into<bool>) -> Self {
+        self.enable = Some(value.into());
+        self
+    }
+    /// Sets `endpoint`.
+    pub fn with_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.endpoint = Some(value.into());
+        self
+    }
+    /// Sets `job_id`.
+    pub fn with_job_id(mut self, value: impl Into<String>) -> Self {
+        self.job_id = Some(value.into());
+        self
+    }
+    /// Sets `multi_active_zone_id`.
+    pub fn with_multi_active_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.multi_active_zone_id = Some(value.into());
+        self
+    }
+    /// Sets `project_id`.
+    pub fn with_project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+}

@@ -13,3 +13,16 @@ pub struct FailStrategy {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl FailStrategy {
+    /// Sets `actions`.
+    pub fn with_actions(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.actions = Some(value.into());
+        self
+    }
+    /// Sets `max_fail_times`.
+    pub fn with_max_fail_times(mut self, value: impl Into<i32>) -> Self {
+        self.max_fail_times = Some(value.into());
+        self
+    }
+}

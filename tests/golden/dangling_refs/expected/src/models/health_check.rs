@@ -16,3 +16,21 @@ pub struct HealthCheck {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl HealthCheck {
+    /// Sets `fail`.
+    pub fn with_fail(mut self, value: impl Into<FailStrategy>) -> Self {
+        self.fail = Some(value.into());
+        self
+    }
+    /// Sets `interval`.
+    pub fn with_interval(mut self, value: impl Into<i32>) -> Self {
+        self.interval = Some(value.into());
+        self
+    }
+    /// Sets `retry`.
+    pub fn with_retry(mut self, value: impl Into<RetryStrategy>) -> Self {
+        self.retry = Some(value.into());
+        self
+    }
+}

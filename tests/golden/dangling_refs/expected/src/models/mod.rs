@@ -3,7 +3,7 @@
 
 //! Models of the CAE API: one type per definition of the specs, plus the enums and objects nested in them.
 mod agency;
-pub use agency::{Agency, AgencyMetadata};
+pub use agency::{Agency, AgencyMetadata, AgencyBuilder, AgencyMetadataBuilder};
 
 mod agency_kind_obj;
 pub use agency_kind_obj::AgencyKindObj;
@@ -18,7 +18,7 @@ mod create_relation;
 pub use create_relation::CreateRelation;
 
 mod data_response;
-pub use data_response::DataResponse;
+pub use data_response::{DataResponse, DataResponseBuilder};
 
 mod db_slave_status_info;
 pub use db_slave_status_info::DbSlaveStatusInfo;
@@ -27,7 +27,7 @@ mod delete_dataobject_relation_response_body;
 pub use delete_dataobject_relation_response_body::DeleteDataobjectRelationResponseBody;
 
 mod delete_result_info;
-pub use delete_result_info::DeleteResultInfo;
+pub use delete_result_info::{DeleteResultInfo, DeleteResultInfoBuilder};
 
 mod drs_conf;
 pub use drs_conf::DrsConf;

@@ -31,3 +31,59 @@ pub struct Monitor {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl Monitor {
+    /// Sets `application_id`.
+    pub fn with_application_id(mut self, value: impl Into<String>) -> Self {
+        self.application_id = Some(value.into());
+        self
+    }
+    /// Sets `created_date`.
+    pub fn with_created_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `instance_id`.
+    pub fn with_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
+        self
+    }
+    /// Sets `monitor_status_info`.
+    pub fn with_monitor_status_info(
+        mut self,
+        value: impl Into<MonitorStatusInfo>,
+    ) -> Self {
+        self.monitor_status_info = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `open`.
+    pub fn with_open(mut self, value: impl Into<bool>) -> Self {
+        self.open = Some(value.into());
+        self
+    }
+    /// Sets `spec`.
+    pub fn with_spec(mut self, value: impl Into<MonitorSpec>) -> Self {
+        self.spec = Some(value.into());
+        self
+    }
+    /// Sets `type_`.
+    pub fn with_type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets `updated_date`.
+    pub fn with_updated_date(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.updated_date = Some(value.into());
+        self
+    }
+}

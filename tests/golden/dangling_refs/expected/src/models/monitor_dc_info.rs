@@ -31,3 +31,56 @@ pub struct MonitorDcInfo {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl MonitorDcInfo {
+    /// Sets `azs`.
+    pub fn with_azs(mut self, value: impl Into<String>) -> Self {
+        self.azs = Some(value.into());
+        self
+    }
+    /// Sets `cloud`.
+    pub fn with_cloud(mut self, value: impl Into<String>) -> Self {
+        self.cloud = Some(value.into());
+        self
+    }
+    /// Sets `hosts`.
+    pub fn with_hosts(mut self, value: impl Into<String>) -> Self {
+        self.hosts = Some(value.into());
+        self
+    }
+    /// Sets `nodes`.
+    pub fn with_nodes(mut self, value: impl Into<Vec<MonitorNodeInfo>>) -> Self {
+        self.nodes = Some(value.into());
+        self
+    }
+    /// Sets `parameters`.
+    pub fn with_parameters(mut self, value: impl Into<CommonParameters>) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+    /// Sets `password`.
+    pub fn with_password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// Sets `protocol`.
+    pub fn with_protocol(mut self, value: impl Into<String>) -> Self {
+        self.protocol = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn with_region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `type_`.
+    pub fn with_type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets `username`.
+    pub fn with_username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+}

@@ -20,3 +20,31 @@ pub struct MonitorDcStatusInfo {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl MonitorDcStatusInfo {
+    /// Sets `dc_health`.
+    pub fn with_dc_health(mut self, value: impl Into<String>) -> Self {
+        self.dc_health = Some(value.into());
+        self
+    }
+    /// Sets `dc_ready`.
+    pub fn with_dc_ready(mut self, value: impl Into<String>) -> Self {
+        self.dc_ready = Some(value.into());
+        self
+    }
+    /// Sets `readable`.
+    pub fn with_readable(mut self, value: impl Into<String>) -> Self {
+        self.readable = Some(value.into());
+        self
+    }
+    /// Sets `slaves`.
+    pub fn with_slaves(mut self, value: impl Into<Vec<DbSlaveStatusInfo>>) -> Self {
+        self.slaves = Some(value.into());
+        self
+    }
+    /// Sets `writeable`.
+    pub fn with_writeable(mut self, value: impl Into<String>) -> Self {
+        self.writeable = Some(value.into());
+        self
+    }
+}

@@ -47,3 +47,99 @@ pub struct MonitorSpec {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl MonitorSpec {
+    /// Sets `connection_timeout`.
+    pub fn with_connection_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.connection_timeout = Some(value.into());
+        self
+    }
+    /// Sets `db_names`.
+    pub fn with_db_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.db_names = Some(value.into());
+        self
+    }
+    /// Sets `drs`.
+    pub fn with_drs(mut self, value: impl Into<DrsConf>) -> Self {
+        self.drs = Some(value.into());
+        self
+    }
+    /// Sets `engine`.
+    pub fn with_engine(mut self, value: impl Into<String>) -> Self {
+        self.engine = Some(value.into());
+        self
+    }
+    /// Sets `health_check`.
+    pub fn with_health_check(mut self, value: impl Into<HealthCheck>) -> Self {
+        self.health_check = Some(value.into());
+        self
+    }
+    /// Sets `monitordb`.
+    pub fn with_monitordb(mut self, value: impl Into<String>) -> Self {
+        self.monitordb = Some(value.into());
+        self
+    }
+    /// Sets `monitordbs`.
+    pub fn with_monitordbs(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.monitordbs = Some(value.into());
+        self
+    }
+    /// Sets `notify`.
+    pub fn with_notify(mut self, value: impl Into<NotifyConf>) -> Self {
+        self.notify = Some(value.into());
+        self
+    }
+    /// Sets `open_switch`.
+    pub fn with_open_switch(mut self, value: impl Into<bool>) -> Self {
+        self.open_switch = Some(value.into());
+        self
+    }
+    /// Sets `password`.
+    pub fn with_password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// Sets `retry_interval`.
+    pub fn with_retry_interval(mut self, value: impl Into<i32>) -> Self {
+        self.retry_interval = Some(value.into());
+        self
+    }
+    /// Sets `route_algorithm`.
+    pub fn with_route_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.route_algorithm = Some(value.into());
+        self
+    }
+    /// Sets `servers`.
+    pub fn with_servers(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, MonitorDcInfo>>,
+    ) -> Self {
+        self.servers = Some(value.into());
+        self
+    }
+    /// Sets `success_times`.
+    pub fn with_success_times(mut self, value: impl Into<i32>) -> Self {
+        self.success_times = Some(value.into());
+        self
+    }
+    /// Sets `timeout`.
+    pub fn with_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+    /// Sets `type_`.
+    pub fn with_type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets `user_name`.
+    pub fn with_user_name(mut self, value: impl Into<String>) -> Self {
+        self.user_name = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+}

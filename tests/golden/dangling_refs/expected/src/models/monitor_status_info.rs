@@ -16,3 +16,24 @@ pub struct MonitorStatusInfo {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl MonitorStatusInfo {
+    /// Sets `active`.
+    pub fn with_active(mut self, value: impl Into<String>) -> Self {
+        self.active = Some(value.into());
+        self
+    }
+    /// Sets `dc_status`.
+    pub fn with_dc_status(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, MonitorDcStatusInfo>>,
+    ) -> Self {
+        self.dc_status = Some(value.into());
+        self
+    }
+    /// Sets `monitor_close`.
+    pub fn with_monitor_close(mut self, value: impl Into<String>) -> Self {
+        self.monitor_close = Some(value.into());
+        self
+    }
+}

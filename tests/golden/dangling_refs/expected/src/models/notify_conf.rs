@@ -18,3 +18,26 @@ pub struct NotifyConf {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl NotifyConf {
+    /// Sets `enable`.
+    pub fn with_enable(mut self, value: impl Into<bool>) -> Self {
+        self.enable = Some(value.into());
+        self
+    }
+    /// Sets `endpoint`.
+    pub fn with_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.endpoint = Some(value.into());
+        self
+    }
+    /// Sets `project_id`.
+    pub fn with_project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets `topic_urn`.
+    pub fn with_topic_urn(mut self, value: impl Into<String>) -> Self {
+        self.topic_urn = Some(value.into());
+        self
+    }
+}

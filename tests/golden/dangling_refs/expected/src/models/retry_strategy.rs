@@ -16,3 +16,26 @@ pub struct RetryStrategy {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl RetryStrategy {
+    /// Sets `actions`.
+    pub fn with_actions(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.actions = Some(value.into());
+        self
+    }
+    /// Sets `backoff_algorithm`.
+    pub fn with_backoff_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.backoff_algorithm = Some(value.into());
+        self
+    }
+    /// Sets `max_delay`.
+    pub fn with_max_delay(mut self, value: impl Into<i32>) -> Self {
+        self.max_delay = Some(value.into());
+        self
+    }
+    /// Sets `min_delay`.
+    pub fn with_min_delay(mut self, value: impl Into<i32>) -> Self {
+        self.min_delay = Some(value.into());
+        self
+    }
+}

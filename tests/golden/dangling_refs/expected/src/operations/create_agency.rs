@@ -73,6 +73,7 @@ pub enum CreateAgencyResponse {
 
 impl CreateAgencyResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::NoContent { .. } => 204,
@@ -80,6 +81,7 @@ impl CreateAgencyResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::NoContent { headers, .. } => headers,
@@ -88,11 +90,13 @@ impl CreateAgencyResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<(), crate::Error> {
         match self {
             Self::NoContent { .. } => Ok(()),

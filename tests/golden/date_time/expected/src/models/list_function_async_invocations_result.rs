@@ -37,7 +37,7 @@ impl ListFunctionAsyncInvocationsResult {
     /// [`build`](ListFunctionAsyncInvocationsResultBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ListFunctionAsyncInvocationsResultBuilder {
-        ListFunctionAsyncInvocationsResultBuilder::default()
+        <ListFunctionAsyncInvocationsResultBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -82,6 +82,7 @@ pub enum CloseKafkaManagerResponse {
 
 impl CloseKafkaManagerResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -89,6 +90,7 @@ impl CloseKafkaManagerResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -97,11 +99,13 @@ impl CloseKafkaManagerResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<Vec<u8>, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

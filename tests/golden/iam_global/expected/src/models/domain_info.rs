@@ -16,12 +16,55 @@ pub struct DomainInfo {
 }
 
 impl DomainInfo {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(name: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
             id: None,
-            name,
+            name: name.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](DomainInfoBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> DomainInfoBuilder {
+        <DomainInfoBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`DomainInfo`] property by property; see [`DomainInfo::builder`].
+#[derive(Default)]
+pub struct DomainInfoBuilder {
+    id: Option<String>,
+    name: Option<String>,
+}
+
+impl DomainInfoBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<DomainInfo, crate::Error> {
+        const TYPE: &str = "DomainInfo";
+        Ok(DomainInfo {
+            id: self.id,
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

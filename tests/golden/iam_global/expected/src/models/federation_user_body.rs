@@ -22,14 +22,81 @@ pub struct FederationUserBody {
 }
 
 impl FederationUserBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(os_federation: OsFederationInfo, domain: DomainInfo) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(
+        os_federation: impl Into<OsFederationInfo>,
+        domain: impl Into<DomainInfo>,
+    ) -> Self {
         Self {
-            os_federation,
-            domain,
+            os_federation: os_federation.into(),
+            domain: domain.into(),
             id: None,
             name: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](FederationUserBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> FederationUserBodyBuilder {
+        <FederationUserBodyBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`FederationUserBody`] property by property; see [`FederationUserBody::builder`].
+#[derive(Default)]
+pub struct FederationUserBodyBuilder {
+    os_federation: Option<OsFederationInfo>,
+    domain: Option<DomainInfo>,
+    id: Option<String>,
+    name: Option<String>,
+}
+
+impl FederationUserBodyBuilder {
+    /// Sets `os_federation`.
+    pub fn os_federation(mut self, value: impl Into<OsFederationInfo>) -> Self {
+        self.os_federation = Some(value.into());
+        self
+    }
+    /// Sets `domain`.
+    pub fn domain(mut self, value: impl Into<DomainInfo>) -> Self {
+        self.domain = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<FederationUserBody, crate::Error> {
+        const TYPE: &str = "FederationUserBody";
+        Ok(FederationUserBody {
+            os_federation: match self.os_federation {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "os_federation"),
+                    );
+                }
+            },
+            domain: match self.domain {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "domain"));
+                }
+            },
+            id: self.id,
+            name: self.name,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

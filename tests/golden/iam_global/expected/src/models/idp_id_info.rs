@@ -13,11 +13,45 @@ pub struct IdpIdInfo {
 }
 
 impl IdpIdInfo {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(id: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
-            id,
+            id: id.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](IdpIdInfoBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> IdpIdInfoBuilder {
+        <IdpIdInfoBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`IdpIdInfo`] property by property; see [`IdpIdInfo::builder`].
+#[derive(Default)]
+pub struct IdpIdInfoBuilder {
+    id: Option<String>,
+}
+
+impl IdpIdInfoBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<IdpIdInfo, crate::Error> {
+        const TYPE: &str = "IdpIdInfo";
+        Ok(IdpIdInfo {
+            id: match self.id {
+                Some(value) => value,
+                None => return Err(codegen_runtime::__private::missing_field(TYPE, "id")),
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -16,12 +16,62 @@ pub struct KeystoneListProjectPermissionsForGroupResponseBody {
 }
 
 impl KeystoneListProjectPermissionsForGroupResponseBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(links: Links, roles: Vec<RoleResult>) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(links: impl Into<Links>, roles: impl Into<Vec<RoleResult>>) -> Self {
         Self {
-            links,
-            roles,
+            links: links.into(),
+            roles: roles.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](KeystoneListProjectPermissionsForGroupResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> KeystoneListProjectPermissionsForGroupResponseBodyBuilder {
+        <KeystoneListProjectPermissionsForGroupResponseBodyBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`KeystoneListProjectPermissionsForGroupResponseBody`] property by property; see [`KeystoneListProjectPermissionsForGroupResponseBody::builder`].
+#[derive(Default)]
+pub struct KeystoneListProjectPermissionsForGroupResponseBodyBuilder {
+    links: Option<Links>,
+    roles: Option<Vec<RoleResult>>,
+}
+
+impl KeystoneListProjectPermissionsForGroupResponseBodyBuilder {
+    /// Sets `links`.
+    pub fn links(mut self, value: impl Into<Links>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `roles`.
+    pub fn roles(mut self, value: impl Into<Vec<RoleResult>>) -> Self {
+        self.roles = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(
+        self,
+    ) -> Result<KeystoneListProjectPermissionsForGroupResponseBody, crate::Error> {
+        const TYPE: &str = "KeystoneListProjectPermissionsForGroupResponseBody";
+        Ok(KeystoneListProjectPermissionsForGroupResponseBody {
+            links: match self.links {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "links"));
+                }
+            },
+            roles: match self.roles {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "roles"));
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

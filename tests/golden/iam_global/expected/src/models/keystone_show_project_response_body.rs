@@ -14,11 +14,49 @@ pub struct KeystoneShowProjectResponseBody {
 }
 
 impl KeystoneShowProjectResponseBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(project: ProjectResult) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(project: impl Into<ProjectResult>) -> Self {
         Self {
-            project,
+            project: project.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](KeystoneShowProjectResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> KeystoneShowProjectResponseBodyBuilder {
+        <KeystoneShowProjectResponseBodyBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`KeystoneShowProjectResponseBody`] property by property; see [`KeystoneShowProjectResponseBody::builder`].
+#[derive(Default)]
+pub struct KeystoneShowProjectResponseBodyBuilder {
+    project: Option<ProjectResult>,
+}
+
+impl KeystoneShowProjectResponseBodyBuilder {
+    /// Sets `project`.
+    pub fn project(mut self, value: impl Into<ProjectResult>) -> Self {
+        self.project = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<KeystoneShowProjectResponseBody, crate::Error> {
+        const TYPE: &str = "KeystoneShowProjectResponseBody";
+        Ok(KeystoneShowProjectResponseBody {
+            project: match self.project {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "project"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

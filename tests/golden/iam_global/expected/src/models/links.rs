@@ -17,13 +17,65 @@ pub struct Links {
 }
 
 impl Links {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(next: String, previous: String, self_: String) -> Self {
-        Self {
-            next,
-            previous,
-            self_,
+    /// A builder with a setter per property;
+    /// [`build`](LinksBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> LinksBuilder {
+        <LinksBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`Links`] property by property; see [`Links::builder`].
+#[derive(Default)]
+pub struct LinksBuilder {
+    next: Option<String>,
+    previous: Option<String>,
+    self_: Option<String>,
+}
+
+impl LinksBuilder {
+    /// Sets `next`.
+    pub fn next(mut self, value: impl Into<String>) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+    /// Sets `previous`.
+    pub fn previous(mut self, value: impl Into<String>) -> Self {
+        self.previous = Some(value.into());
+        self
+    }
+    /// Sets `self_`.
+    pub fn self_(mut self, value: impl Into<String>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<Links, crate::Error> {
+        const TYPE: &str = "Links";
+        Ok(Links {
+            next: match self.next {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "next"));
+                }
+            },
+            previous: match self.previous {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "previous"),
+                    );
+                }
+            },
+            self_: match self.self_ {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "self_"));
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

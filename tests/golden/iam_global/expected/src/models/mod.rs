@@ -3,46 +3,56 @@
 
 //! Models of the IAM API: one type per definition of the specs, plus the enums and objects nested in them.
 mod domain_info;
-pub use domain_info::DomainInfo;
+pub use domain_info::{DomainInfo, DomainInfoBuilder};
 
 mod federation_user_body;
-pub use federation_user_body::FederationUserBody;
+pub use federation_user_body::{FederationUserBody, FederationUserBodyBuilder};
 
 mod group_info;
-pub use group_info::{GroupInfo, GroupInfoItem};
+pub use group_info::GroupInfo;
+
+mod group_info_item;
+pub use group_info_item::GroupInfoItem;
 
 mod idp_id_info;
-pub use idp_id_info::IdpIdInfo;
+pub use idp_id_info::{IdpIdInfo, IdpIdInfoBuilder};
 
 mod keystone_list_project_permissions_for_group_response_body;
-pub use keystone_list_project_permissions_for_group_response_body::KeystoneListProjectPermissionsForGroupResponseBody;
+pub use keystone_list_project_permissions_for_group_response_body::{
+    KeystoneListProjectPermissionsForGroupResponseBody,
+    KeystoneListProjectPermissionsForGroupResponseBodyBuilder,
+};
 
 mod keystone_show_project_response_body;
-pub use keystone_show_project_response_body::KeystoneShowProjectResponseBody;
+pub use keystone_show_project_response_body::{
+    KeystoneShowProjectResponseBody, KeystoneShowProjectResponseBodyBuilder,
+};
 
 mod links;
-pub use links::Links;
+pub use links::{Links, LinksBuilder};
 
 mod os_federation_info;
-pub use os_federation_info::OsFederationInfo;
+pub use os_federation_info::{OsFederationInfo, OsFederationInfoBuilder};
 
 mod policy_depends;
-pub use policy_depends::PolicyDepends;
+pub use policy_depends::{PolicyDepends, PolicyDependsBuilder};
 
 mod policy_statement;
-pub use policy_statement::{PolicyStatement, PolicyStatementEffect};
+pub use policy_statement::{
+    PolicyStatement, PolicyStatementEffect, PolicyStatementBuilder,
+};
 
 mod project_result;
-pub use project_result::ProjectResult;
+pub use project_result::{ProjectResult, ProjectResultBuilder};
 
 mod protocol_id_info;
-pub use protocol_id_info::ProtocolIdInfo;
+pub use protocol_id_info::{ProtocolIdInfo, ProtocolIdInfoBuilder};
 
 mod role_policy;
-pub use role_policy::RolePolicy;
+pub use role_policy::{RolePolicy, RolePolicyBuilder};
 
 mod role_result;
-pub use role_result::RoleResult;
+pub use role_result::{RoleResult, RoleResultBuilder};
 
 mod unscoped_token;
 pub use unscoped_token::UnscopedToken;
@@ -50,5 +60,5 @@ pub use unscoped_token::UnscopedToken;
 mod unscoped_token_info;
 pub use unscoped_token_info::{
     UnscopedTokenInfo, UnscopedTokenInfoCatalogItem,
-    UnscopedTokenInfoCatalogItemEndpointsItem, UnscopedTokenInfoRolesItem,
+    UnscopedTokenInfoCatalogItemEndpointsItem, UnscopedTokenInfoBuilder,
 };

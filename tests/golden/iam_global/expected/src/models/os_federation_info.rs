@@ -16,17 +16,70 @@ pub struct OsFederationInfo {
 }
 
 impl OsFederationInfo {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        groups: GroupInfo,
-        identity_provider: IdpIdInfo,
-        protocol: ProtocolIdInfo,
-    ) -> Self {
-        Self {
-            groups,
-            identity_provider,
-            protocol,
+    /// A builder with a setter per property;
+    /// [`build`](OsFederationInfoBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> OsFederationInfoBuilder {
+        <OsFederationInfoBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`OsFederationInfo`] property by property; see [`OsFederationInfo::builder`].
+#[derive(Default)]
+pub struct OsFederationInfoBuilder {
+    groups: Option<GroupInfo>,
+    identity_provider: Option<IdpIdInfo>,
+    protocol: Option<ProtocolIdInfo>,
+}
+
+impl OsFederationInfoBuilder {
+    /// Sets `groups`.
+    pub fn groups(mut self, value: impl Into<GroupInfo>) -> Self {
+        self.groups = Some(value.into());
+        self
+    }
+    /// Sets `identity_provider`.
+    pub fn identity_provider(mut self, value: impl Into<IdpIdInfo>) -> Self {
+        self.identity_provider = Some(value.into());
+        self
+    }
+    /// Sets `protocol`.
+    pub fn protocol(mut self, value: impl Into<ProtocolIdInfo>) -> Self {
+        self.protocol = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<OsFederationInfo, crate::Error> {
+        const TYPE: &str = "OsFederationInfo";
+        Ok(OsFederationInfo {
+            groups: match self.groups {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "groups"));
+                }
+            },
+            identity_provider: match self.identity_provider {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(
+                            TYPE,
+                            "identity_provider",
+                        ),
+                    );
+                }
+            },
+            protocol: match self.protocol {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "protocol"),
+                    );
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

@@ -14,12 +14,64 @@ pub struct PolicyDepends {
 }
 
 impl PolicyDepends {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(catalog: String, display_name: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(catalog: impl Into<String>, display_name: impl Into<String>) -> Self {
         Self {
-            catalog,
-            display_name,
+            catalog: catalog.into(),
+            display_name: display_name.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](PolicyDependsBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> PolicyDependsBuilder {
+        <PolicyDependsBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`PolicyDepends`] property by property; see [`PolicyDepends::builder`].
+#[derive(Default)]
+pub struct PolicyDependsBuilder {
+    catalog: Option<String>,
+    display_name: Option<String>,
+}
+
+impl PolicyDependsBuilder {
+    /// Sets `catalog`.
+    pub fn catalog(mut self, value: impl Into<String>) -> Self {
+        self.catalog = Some(value.into());
+        self
+    }
+    /// Sets `display_name`.
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<PolicyDepends, crate::Error> {
+        const TYPE: &str = "PolicyDepends";
+        Ok(PolicyDepends {
+            catalog: match self.catalog {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "catalog"),
+                    );
+                }
+            },
+            display_name: match self.display_name {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "display_name"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -40,15 +40,80 @@ pub struct PolicyStatement {
 }
 
 impl PolicyStatement {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(action: Vec<String>, effect: PolicyStatementEffect) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(
+        action: impl Into<Vec<String>>,
+        effect: impl Into<PolicyStatementEffect>,
+    ) -> Self {
         Self {
-            action,
+            action: action.into(),
             condition: None,
-            effect,
+            effect: effect.into(),
             resource: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](PolicyStatementBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> PolicyStatementBuilder {
+        <PolicyStatementBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`PolicyStatement`] property by property; see [`PolicyStatement::builder`].
+#[derive(Default)]
+pub struct PolicyStatementBuilder {
+    action: Option<Vec<String>>,
+    condition: Option<serde_json::Value>,
+    effect: Option<PolicyStatementEffect>,
+    resource: Option<serde_json::Value>,
+}
+
+impl PolicyStatementBuilder {
+    /// Sets `action`.
+    pub fn action(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+    /// Sets `condition`.
+    pub fn condition(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.condition = Some(value.into());
+        self
+    }
+    /// Sets `effect`.
+    pub fn effect(mut self, value: impl Into<PolicyStatementEffect>) -> Self {
+        self.effect = Some(value.into());
+        self
+    }
+    /// Sets `resource`.
+    pub fn resource(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.resource = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<PolicyStatement, crate::Error> {
+        const TYPE: &str = "PolicyStatement";
+        Ok(PolicyStatement {
+            action: match self.action {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "action"));
+                }
+            },
+            condition: self.condition,
+            effect: match self.effect {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "effect"));
+                }
+            },
+            resource: self.resource,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }
 

@@ -30,28 +30,131 @@ pub struct ProjectResult {
 }
 
 impl ProjectResult {
-    /// A value with the required properties set and every optional one absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        description: String,
-        domain_id: String,
-        enabled: bool,
-        id: String,
-        is_domain: bool,
-        links: Links,
-        name: String,
-        parent_id: String,
-    ) -> Self {
-        Self {
-            description,
-            domain_id,
-            enabled,
-            id,
-            is_domain,
-            links,
-            name,
-            parent_id,
+    /// A builder with a setter per property;
+    /// [`build`](ProjectResultBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ProjectResultBuilder {
+        <ProjectResultBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`ProjectResult`] property by property; see [`ProjectResult::builder`].
+#[derive(Default)]
+pub struct ProjectResultBuilder {
+    description: Option<String>,
+    domain_id: Option<String>,
+    enabled: Option<bool>,
+    id: Option<String>,
+    is_domain: Option<bool>,
+    links: Option<Links>,
+    name: Option<String>,
+    parent_id: Option<String>,
+}
+
+impl ProjectResultBuilder {
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `domain_id`.
+    pub fn domain_id(mut self, value: impl Into<String>) -> Self {
+        self.domain_id = Some(value.into());
+        self
+    }
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `is_domain`.
+    pub fn is_domain(mut self, value: impl Into<bool>) -> Self {
+        self.is_domain = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, value: impl Into<Links>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `parent_id`.
+    pub fn parent_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ProjectResult, crate::Error> {
+        const TYPE: &str = "ProjectResult";
+        Ok(ProjectResult {
+            description: match self.description {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "description"),
+                    );
+                }
+            },
+            domain_id: match self.domain_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "domain_id"),
+                    );
+                }
+            },
+            enabled: match self.enabled {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "enabled"),
+                    );
+                }
+            },
+            id: match self.id {
+                Some(value) => value,
+                None => return Err(codegen_runtime::__private::missing_field(TYPE, "id")),
+            },
+            is_domain: match self.is_domain {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "is_domain"),
+                    );
+                }
+            },
+            links: match self.links {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "links"));
+                }
+            },
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            parent_id: match self.parent_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "parent_id"),
+                    );
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

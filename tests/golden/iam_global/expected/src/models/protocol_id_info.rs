@@ -13,11 +13,45 @@ pub struct ProtocolIdInfo {
 }
 
 impl ProtocolIdInfo {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(id: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
-            id,
+            id: id.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ProtocolIdInfoBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ProtocolIdInfoBuilder {
+        <ProtocolIdInfoBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`ProtocolIdInfo`] property by property; see [`ProtocolIdInfo::builder`].
+#[derive(Default)]
+pub struct ProtocolIdInfoBuilder {
+    id: Option<String>,
+}
+
+impl ProtocolIdInfoBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ProtocolIdInfo, crate::Error> {
+        const TYPE: &str = "ProtocolIdInfo";
+        Ok(ProtocolIdInfo {
+            id: match self.id {
+                Some(value) => value,
+                None => return Err(codegen_runtime::__private::missing_field(TYPE, "id")),
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

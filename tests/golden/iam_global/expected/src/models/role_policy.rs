@@ -26,13 +26,75 @@ pub struct RolePolicy {
 }
 
 impl RolePolicy {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(statement: Vec<PolicyStatement>, version: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(
+        statement: impl Into<Vec<PolicyStatement>>,
+        version: impl Into<String>,
+    ) -> Self {
         Self {
             depends: None,
-            statement,
-            version,
+            statement: statement.into(),
+            version: version.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](RolePolicyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> RolePolicyBuilder {
+        <RolePolicyBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`RolePolicy`] property by property; see [`RolePolicy::builder`].
+#[derive(Default)]
+pub struct RolePolicyBuilder {
+    depends: Option<Vec<PolicyDepends>>,
+    statement: Option<Vec<PolicyStatement>>,
+    version: Option<String>,
+}
+
+impl RolePolicyBuilder {
+    /// Sets `depends`.
+    pub fn depends(mut self, value: impl Into<Vec<PolicyDepends>>) -> Self {
+        self.depends = Some(value.into());
+        self
+    }
+    /// Sets `statement`.
+    pub fn statement(mut self, value: impl Into<Vec<PolicyStatement>>) -> Self {
+        self.statement = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<RolePolicy, crate::Error> {
+        const TYPE: &str = "RolePolicy";
+        Ok(RolePolicy {
+            depends: self.depends,
+            statement: match self.statement {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "statement"),
+                    );
+                }
+            },
+            version: match self.version {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "version"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -58,23 +58,136 @@ pub struct RoleResult {
 }
 
 impl RoleResult {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(id: String, name: String, policy: RolePolicy, type_: String) -> Self {
-        Self {
-            catalog: None,
-            created_time: None,
-            description: None,
-            description_cn: None,
-            display_name: None,
-            domain_id: None,
-            flag: None,
-            id,
-            links: None,
-            name,
-            policy,
-            type_,
-            updated_time: None,
+    /// A builder with a setter per property;
+    /// [`build`](RoleResultBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> RoleResultBuilder {
+        <RoleResultBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`RoleResult`] property by property; see [`RoleResult::builder`].
+#[derive(Default)]
+pub struct RoleResultBuilder {
+    catalog: Option<String>,
+    created_time: Option<String>,
+    description: Option<String>,
+    description_cn: Option<String>,
+    display_name: Option<String>,
+    domain_id: Option<String>,
+    flag: Option<String>,
+    id: Option<String>,
+    links: Option<Links>,
+    name: Option<String>,
+    policy: Option<RolePolicy>,
+    type_: Option<String>,
+    updated_time: Option<String>,
+}
+
+impl RoleResultBuilder {
+    /// Sets `catalog`.
+    pub fn catalog(mut self, value: impl Into<String>) -> Self {
+        self.catalog = Some(value.into());
+        self
+    }
+    /// Sets `created_time`.
+    pub fn created_time(mut self, value: impl Into<String>) -> Self {
+        self.created_time = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `description_cn`.
+    pub fn description_cn(mut self, value: impl Into<String>) -> Self {
+        self.description_cn = Some(value.into());
+        self
+    }
+    /// Sets `display_name`.
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+    /// Sets `domain_id`.
+    pub fn domain_id(mut self, value: impl Into<String>) -> Self {
+        self.domain_id = Some(value.into());
+        self
+    }
+    /// Sets `flag`.
+    pub fn flag(mut self, value: impl Into<String>) -> Self {
+        self.flag = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, value: impl Into<Links>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `policy`.
+    pub fn policy(mut self, value: impl Into<RolePolicy>) -> Self {
+        self.policy = Some(value.into());
+        self
+    }
+    /// Sets `type_`.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets `updated_time`.
+    pub fn updated_time(mut self, value: impl Into<String>) -> Self {
+        self.updated_time = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<RoleResult, crate::Error> {
+        const TYPE: &str = "RoleResult";
+        Ok(RoleResult {
+            catalog: self.catalog,
+            created_time: self.created_time,
+            description: self.description,
+            description_cn: self.description_cn,
+            display_name: self.display_name,
+            domain_id: self.domain_id,
+            flag: self.flag,
+            id: match self.id {
+                Some(value) => value,
+                None => return Err(codegen_runtime::__private::missing_field(TYPE, "id")),
+            },
+            links: self.links,
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            policy: match self.policy {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "policy"));
+                }
+            },
+            type_: match self.type_ {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "type_"));
+                }
+            },
+            updated_time: self.updated_time,
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

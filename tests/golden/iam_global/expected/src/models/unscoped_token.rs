@@ -13,3 +13,11 @@ pub struct UnscopedToken {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl UnscopedToken {
+    /// Sets `token`.
+    pub fn with_token(mut self, value: impl Into<UnscopedTokenInfo>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+}

@@ -179,6 +179,7 @@ pub enum CreateUnscopedTokenWithIdTokenResponse {
 
 impl CreateUnscopedTokenWithIdTokenResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Created { .. } => 201,
@@ -191,6 +192,7 @@ impl CreateUnscopedTokenWithIdTokenResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Created { headers, .. } => headers,
@@ -204,11 +206,13 @@ impl CreateUnscopedTokenWithIdTokenResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::UnscopedToken, crate::Error> {
         match self {
             Self::Created { body, .. } => Ok(body),

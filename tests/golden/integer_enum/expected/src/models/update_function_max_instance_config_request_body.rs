@@ -69,7 +69,7 @@ impl UpdateFunctionMaxInstanceConfigRequestBody {
     /// [`build`](UpdateFunctionMaxInstanceConfigRequestBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> UpdateFunctionMaxInstanceConfigRequestBodyBuilder {
-        UpdateFunctionMaxInstanceConfigRequestBodyBuilder::default()
+        <UpdateFunctionMaxInstanceConfigRequestBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ impl Box {
     /// [`build`](BoxBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> BoxBuilder {
-        BoxBuilder::default()
+        <BoxBuilder as ::core::default::Default>::default()
     }
 }
 

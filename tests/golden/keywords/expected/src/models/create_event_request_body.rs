@@ -80,7 +80,7 @@ impl CreateEventRequestBody {
     /// [`build`](CreateEventRequestBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> CreateEventRequestBodyBuilder {
-        CreateEventRequestBodyBuilder::default()
+        <CreateEventRequestBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -38,7 +38,7 @@ impl Result {
     /// [`build`](ResultBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ResultBuilder {
-        ResultBuilder::default()
+        <ResultBuilder as ::core::default::Default>::default()
     }
 }
 

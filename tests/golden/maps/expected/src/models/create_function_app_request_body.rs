@@ -59,7 +59,7 @@ impl CreateFunctionAppRequestBody {
     /// [`build`](CreateFunctionAppRequestBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> CreateFunctionAppRequestBodyBuilder {
-        CreateFunctionAppRequestBodyBuilder::default()
+        <CreateFunctionAppRequestBodyBuilder as ::core::default::Default>::default()
     }
 }
 

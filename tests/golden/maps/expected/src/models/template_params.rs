@@ -26,7 +26,7 @@ impl TemplateParams {
     /// [`build`](TemplateParamsBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> TemplateParamsBuilder {
-        TemplateParamsBuilder::default()
+        <TemplateParamsBuilder as ::core::default::Default>::default()
     }
 }
 

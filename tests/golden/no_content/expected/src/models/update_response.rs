@@ -11,3 +11,11 @@ pub struct UpdateResponse {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl UpdateResponse {
+    /// Sets `result`.
+    pub fn with_result(mut self, value: impl Into<String>) -> Self {
+        self.result = Some(value.into());
+        self
+    }
+}

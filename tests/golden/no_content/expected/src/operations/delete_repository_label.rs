@@ -44,10 +44,10 @@ pub struct DeleteRepositoryLabelRequest {
 
 impl DeleteRepositoryLabelRequest {
     /// A request with the required values; optional ones are set with `with_*`.
-    pub fn new(repository_id: impl Into<i64>, name: impl Into<String>) -> Self {
+    pub fn new(repository_id: impl Into<i64>, name: impl ToString) -> Self {
         Self {
             repository_id: repository_id.into(),
-            name: name.into(),
+            name: name.to_string(),
         }
     }
 }
@@ -104,6 +104,7 @@ pub enum DeleteRepositoryLabelResponse {
 
 impl DeleteRepositoryLabelResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::NoContent { .. } => 204,
@@ -111,6 +112,7 @@ impl DeleteRepositoryLabelResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::NoContent { headers, .. } => headers,
@@ -119,11 +121,13 @@ impl DeleteRepositoryLabelResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<(), crate::Error> {
         match self {
             Self::NoContent { .. } => Ok(()),

@@ -62,35 +62,185 @@ pub struct Authorisation {
 }
 
 impl Authorisation {
-    /// A value with the required properties set and every optional one absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: Uuid32Def,
-        name: NameDef,
-        instance_id: String,
-        project_id: ProjectIdDef,
-        region_id: RegionIdDef,
-        created_at: crate::DateTime,
-        updated_at: crate::DateTime,
-        domain_id: DomainIdDef,
-        cloud_connection_id: String,
-    ) -> Self {
-        Self {
-            id,
-            name,
-            description: None,
-            instance_id,
-            project_id,
-            region_id,
-            created_at,
-            updated_at,
-            domain_id,
-            cloud_connection_id,
-            cloud_connection_domain_id: None,
-            instance_type: None,
-            is_loaded_by_cloud_connection: None,
-            status: None,
+    /// A builder with a setter per property;
+    /// [`build`](AuthorisationBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> AuthorisationBuilder {
+        <AuthorisationBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`Authorisation`] property by property; see [`Authorisation::builder`].
+#[derive(Default)]
+pub struct AuthorisationBuilder {
+    id: Option<Uuid32Def>,
+    name: Option<NameDef>,
+    description: Option<String>,
+    instance_id: Option<String>,
+    project_id: Option<ProjectIdDef>,
+    region_id: Option<RegionIdDef>,
+    created_at: Option<crate::DateTime>,
+    updated_at: Option<crate::DateTime>,
+    domain_id: Option<DomainIdDef>,
+    cloud_connection_id: Option<String>,
+    cloud_connection_domain_id: Option<String>,
+    instance_type: Option<String>,
+    is_loaded_by_cloud_connection: Option<bool>,
+    status: Option<String>,
+}
+
+impl AuthorisationBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<Uuid32Def>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<NameDef>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `instance_id`.
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
+        self
+    }
+    /// Sets `project_id`.
+    pub fn project_id(mut self, value: impl Into<ProjectIdDef>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets `region_id`.
+    pub fn region_id(mut self, value: impl Into<RegionIdDef>) -> Self {
+        self.region_id = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+    /// Sets `domain_id`.
+    pub fn domain_id(mut self, value: impl Into<DomainIdDef>) -> Self {
+        self.domain_id = Some(value.into());
+        self
+    }
+    /// Sets `cloud_connection_id`.
+    pub fn cloud_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.cloud_connection_id = Some(value.into());
+        self
+    }
+    /// Sets `cloud_connection_domain_id`.
+    pub fn cloud_connection_domain_id(mut self, value: impl Into<String>) -> Self {
+        self.cloud_connection_domain_id = Some(value.into());
+        self
+    }
+    /// Sets `instance_type`.
+    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = Some(value.into());
+        self
+    }
+    /// Sets `is_loaded_by_cloud_connection`.
+    pub fn is_loaded_by_cloud_connection(mut self, value: impl Into<bool>) -> Self {
+        self.is_loaded_by_cloud_connection = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<Authorisation, crate::Error> {
+        const TYPE: &str = "Authorisation";
+        Ok(Authorisation {
+            id: match self.id {
+                Some(value) => value,
+                None => return Err(codegen_runtime::__private::missing_field(TYPE, "id")),
+            },
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            description: self.description,
+            instance_id: match self.instance_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "instance_id"),
+                    );
+                }
+            },
+            project_id: match self.project_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "project_id"),
+                    );
+                }
+            },
+            region_id: match self.region_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "region_id"),
+                    );
+                }
+            },
+            created_at: match self.created_at {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "created_at"),
+                    );
+                }
+            },
+            updated_at: match self.updated_at {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "updated_at"),
+                    );
+                }
+            },
+            domain_id: match self.domain_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "domain_id"),
+                    );
+                }
+            },
+            cloud_connection_id: match self.cloud_connection_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(
+                            TYPE,
+                            "cloud_connection_id",
+                        ),
+                    );
+                }
+            },
+            cloud_connection_domain_id: self.cloud_connection_domain_id,
+            instance_type: self.instance_type,
+            is_loaded_by_cloud_connection: self.is_loaded_by_cloud_connection,
+            status: self.status,
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

@@ -17,11 +17,52 @@ pub struct CloudConnectionId {
 }
 
 impl CloudConnectionId {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(cloud_connection_id: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(cloud_connection_id: impl Into<String>) -> Self {
         Self {
-            cloud_connection_id,
+            cloud_connection_id: cloud_connection_id.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](CloudConnectionIdBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> CloudConnectionIdBuilder {
+        <CloudConnectionIdBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`CloudConnectionId`] property by property; see [`CloudConnectionId::builder`].
+#[derive(Default)]
+pub struct CloudConnectionIdBuilder {
+    cloud_connection_id: Option<String>,
+}
+
+impl CloudConnectionIdBuilder {
+    /// Sets `cloud_connection_id`.
+    pub fn cloud_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.cloud_connection_id = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<CloudConnectionId, crate::Error> {
+        const TYPE: &str = "CloudConnectionId";
+        Ok(CloudConnectionId {
+            cloud_connection_id: match self.cloud_connection_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(
+                            TYPE,
+                            "cloud_connection_id",
+                        ),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -13,11 +13,49 @@ pub struct CreatedAt {
 }
 
 impl CreatedAt {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(created_at: crate::DateTime) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(created_at: impl Into<crate::DateTime>) -> Self {
         Self {
-            created_at,
+            created_at: created_at.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](CreatedAtBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> CreatedAtBuilder {
+        <CreatedAtBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`CreatedAt`] property by property; see [`CreatedAt::builder`].
+#[derive(Default)]
+pub struct CreatedAtBuilder {
+    created_at: Option<crate::DateTime>,
+}
+
+impl CreatedAtBuilder {
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<CreatedAt, crate::Error> {
+        const TYPE: &str = "CreatedAt";
+        Ok(CreatedAt {
+            created_at: match self.created_at {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "created_at"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

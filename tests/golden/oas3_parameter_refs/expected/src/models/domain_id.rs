@@ -14,11 +14,49 @@ pub struct DomainId {
 }
 
 impl DomainId {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(domain_id: DomainIdDef) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(domain_id: impl Into<DomainIdDef>) -> Self {
         Self {
-            domain_id,
+            domain_id: domain_id.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](DomainIdBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> DomainIdBuilder {
+        <DomainIdBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`DomainId`] property by property; see [`DomainId::builder`].
+#[derive(Default)]
+pub struct DomainIdBuilder {
+    domain_id: Option<DomainIdDef>,
+}
+
+impl DomainIdBuilder {
+    /// Sets `domain_id`.
+    pub fn domain_id(mut self, value: impl Into<DomainIdDef>) -> Self {
+        self.domain_id = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<DomainId, crate::Error> {
+        const TYPE: &str = "DomainId";
+        Ok(DomainId {
+            domain_id: match self.domain_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "domain_id"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -17,11 +17,49 @@ pub struct InstanceId {
 }
 
 impl InstanceId {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(instance_id: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(instance_id: impl Into<String>) -> Self {
         Self {
-            instance_id,
+            instance_id: instance_id.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](InstanceIdBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> InstanceIdBuilder {
+        <InstanceIdBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`InstanceId`] property by property; see [`InstanceId::builder`].
+#[derive(Default)]
+pub struct InstanceIdBuilder {
+    instance_id: Option<String>,
+}
+
+impl InstanceIdBuilder {
+    /// Sets `instance_id`.
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<InstanceId, crate::Error> {
+        const TYPE: &str = "InstanceId";
+        Ok(InstanceId {
+            instance_id: match self.instance_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "instance_id"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

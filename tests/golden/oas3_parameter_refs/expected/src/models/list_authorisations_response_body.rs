@@ -24,17 +24,69 @@ pub struct ListAuthorisationsResponseBody {
 }
 
 impl ListAuthorisationsResponseBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        request_id: String,
-        page_info: PageInfo,
-        authorisations: Vec<Authorisation>,
-    ) -> Self {
-        Self {
-            request_id,
-            page_info,
-            authorisations,
+    /// A builder with a setter per property;
+    /// [`build`](ListAuthorisationsResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ListAuthorisationsResponseBodyBuilder {
+        <ListAuthorisationsResponseBodyBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`ListAuthorisationsResponseBody`] property by property; see [`ListAuthorisationsResponseBody::builder`].
+#[derive(Default)]
+pub struct ListAuthorisationsResponseBodyBuilder {
+    request_id: Option<String>,
+    page_info: Option<PageInfo>,
+    authorisations: Option<Vec<Authorisation>>,
+}
+
+impl ListAuthorisationsResponseBodyBuilder {
+    /// Sets `request_id`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets `page_info`.
+    pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
+        self.page_info = Some(value.into());
+        self
+    }
+    /// Sets `authorisations`.
+    pub fn authorisations(mut self, value: impl Into<Vec<Authorisation>>) -> Self {
+        self.authorisations = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ListAuthorisationsResponseBody, crate::Error> {
+        const TYPE: &str = "ListAuthorisationsResponseBody";
+        Ok(ListAuthorisationsResponseBody {
+            request_id: match self.request_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "request_id"),
+                    );
+                }
+            },
+            page_info: match self.page_info {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "page_info"),
+                    );
+                }
+            },
+            authorisations: match self.authorisations {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "authorisations"),
+                    );
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

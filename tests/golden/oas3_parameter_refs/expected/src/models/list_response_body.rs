@@ -19,12 +19,64 @@ pub struct ListResponseBody {
 }
 
 impl ListResponseBody {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(request_id: String, page_info: PageInfo) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(request_id: impl Into<String>, page_info: impl Into<PageInfo>) -> Self {
         Self {
-            request_id,
-            page_info,
+            request_id: request_id.into(),
+            page_info: page_info.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ListResponseBodyBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ListResponseBodyBuilder {
+        <ListResponseBodyBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`ListResponseBody`] property by property; see [`ListResponseBody::builder`].
+#[derive(Default)]
+pub struct ListResponseBodyBuilder {
+    request_id: Option<String>,
+    page_info: Option<PageInfo>,
+}
+
+impl ListResponseBodyBuilder {
+    /// Sets `request_id`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets `page_info`.
+    pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
+        self.page_info = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ListResponseBody, crate::Error> {
+        const TYPE: &str = "ListResponseBody";
+        Ok(ListResponseBody {
+            request_id: match self.request_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "request_id"),
+                    );
+                }
+            },
+            page_info: match self.page_info {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "page_info"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

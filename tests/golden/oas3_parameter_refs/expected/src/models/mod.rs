@@ -3,34 +3,36 @@
 
 //! Models of the CC API: one type per definition of the specs, plus the enums and objects nested in them.
 mod authorisation;
-pub use authorisation::Authorisation;
+pub use authorisation::{Authorisation, AuthorisationBuilder};
 
 mod cloud_connection_id;
-pub use cloud_connection_id::CloudConnectionId;
+pub use cloud_connection_id::{CloudConnectionId, CloudConnectionIdBuilder};
 
 mod created_at;
-pub use created_at::CreatedAt;
+pub use created_at::{CreatedAt, CreatedAtBuilder};
 
 mod description;
 pub use description::Description;
 
 mod domain_id;
-pub use domain_id::DomainId;
+pub use domain_id::{DomainId, DomainIdBuilder};
 
 mod domain_id_def;
 pub use domain_id_def::DomainIdDef;
 
 mod instance_id;
-pub use instance_id::InstanceId;
+pub use instance_id::{InstanceId, InstanceIdBuilder};
 
 mod list_authorisations_response_body;
-pub use list_authorisations_response_body::ListAuthorisationsResponseBody;
+pub use list_authorisations_response_body::{
+    ListAuthorisationsResponseBody, ListAuthorisationsResponseBodyBuilder,
+};
 
 mod list_response_body;
-pub use list_response_body::ListResponseBody;
+pub use list_response_body::{ListResponseBody, ListResponseBodyBuilder};
 
 mod name;
-pub use name::Name;
+pub use name::{Name, NameBuilder};
 
 mod name_def;
 pub use name_def::NameDef;
@@ -39,31 +41,31 @@ mod next_marker;
 pub use next_marker::NextMarker;
 
 mod page_info;
-pub use page_info::PageInfo;
+pub use page_info::{PageInfo, PageInfoBuilder};
 
 mod previous_marker;
 pub use previous_marker::PreviousMarker;
 
 mod project_id;
-pub use project_id::ProjectId;
+pub use project_id::{ProjectId, ProjectIdBuilder};
 
 mod project_id_def;
 pub use project_id_def::ProjectIdDef;
 
 mod region_id;
-pub use region_id::RegionId;
+pub use region_id::{RegionId, RegionIdBuilder};
 
 mod region_id_def;
 pub use region_id_def::RegionIdDef;
 
 mod request_id;
-pub use request_id::RequestId;
+pub use request_id::{RequestId, RequestIdBuilder};
 
 mod updated_at;
-pub use updated_at::UpdatedAt;
+pub use updated_at::{UpdatedAt, UpdatedAtBuilder};
 
 mod uuid32_def;
 pub use uuid32_def::Uuid32Def;
 
 mod uuid32_identifier;
-pub use uuid32_identifier::Uuid32Identifier;
+pub use uuid32_identifier::{Uuid32Identifier, Uuid32IdentifierBuilder};

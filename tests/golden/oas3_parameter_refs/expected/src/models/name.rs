@@ -14,11 +14,47 @@ pub struct Name {
 }
 
 impl Name {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(name: NameDef) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(name: impl Into<NameDef>) -> Self {
         Self {
-            name,
+            name: name.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](NameBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> NameBuilder {
+        <NameBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`Name`] property by property; see [`Name::builder`].
+#[derive(Default)]
+pub struct NameBuilder {
+    name: Option<NameDef>,
+}
+
+impl NameBuilder {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<NameDef>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<Name, crate::Error> {
+        const TYPE: &str = "Name";
+        Ok(Name {
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

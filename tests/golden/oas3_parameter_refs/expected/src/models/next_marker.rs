@@ -15,3 +15,11 @@ pub struct NextMarker {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl NextMarker {
+    /// Sets `next_marker`.
+    pub fn with_next_marker(mut self, value: impl Into<String>) -> Self {
+        self.next_marker = Some(value.into());
+        self
+    }
+}

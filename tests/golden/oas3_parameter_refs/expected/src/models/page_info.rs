@@ -28,13 +28,65 @@ pub struct PageInfo {
 }
 
 impl PageInfo {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(current_count: i32) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(current_count: impl Into<i32>) -> Self {
         Self {
             next_marker: None,
             previous_marker: None,
-            current_count,
+            current_count: current_count.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](PageInfoBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> PageInfoBuilder {
+        <PageInfoBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`PageInfo`] property by property; see [`PageInfo::builder`].
+#[derive(Default)]
+pub struct PageInfoBuilder {
+    next_marker: Option<String>,
+    previous_marker: Option<String>,
+    current_count: Option<i32>,
+}
+
+impl PageInfoBuilder {
+    /// Sets `next_marker`.
+    pub fn next_marker(mut self, value: impl Into<String>) -> Self {
+        self.next_marker = Some(value.into());
+        self
+    }
+    /// Sets `previous_marker`.
+    pub fn previous_marker(mut self, value: impl Into<String>) -> Self {
+        self.previous_marker = Some(value.into());
+        self
+    }
+    /// Sets `current_count`.
+    pub fn current_count(mut self, value: impl Into<i32>) -> Self {
+        self.current_count = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<PageInfo, crate::Error> {
+        const TYPE: &str = "PageInfo";
+        Ok(PageInfo {
+            next_marker: self.next_marker,
+            previous_marker: self.previous_marker,
+            current_count: match self.current_count {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "current_count"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -15,3 +15,11 @@ pub struct PreviousMarker {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl PreviousMarker {
+    /// Sets `previous_marker`.
+    pub fn with_previous_marker(mut self, value: impl Into<String>) -> Self {
+        self.previous_marker = Some(value.into());
+        self
+    }
+}

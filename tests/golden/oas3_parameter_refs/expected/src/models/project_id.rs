@@ -14,11 +14,49 @@ pub struct ProjectId {
 }
 
 impl ProjectId {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(project_id: ProjectIdDef) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(project_id: impl Into<ProjectIdDef>) -> Self {
         Self {
-            project_id,
+            project_id: project_id.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ProjectIdBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ProjectIdBuilder {
+        <ProjectIdBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`ProjectId`] property by property; see [`ProjectId::builder`].
+#[derive(Default)]
+pub struct ProjectIdBuilder {
+    project_id: Option<ProjectIdDef>,
+}
+
+impl ProjectIdBuilder {
+    /// Sets `project_id`.
+    pub fn project_id(mut self, value: impl Into<ProjectIdDef>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ProjectId, crate::Error> {
+        const TYPE: &str = "ProjectId";
+        Ok(ProjectId {
+            project_id: match self.project_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "project_id"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

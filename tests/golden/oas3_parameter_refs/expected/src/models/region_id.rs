@@ -14,11 +14,49 @@ pub struct RegionId {
 }
 
 impl RegionId {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(region_id: RegionIdDef) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(region_id: impl Into<RegionIdDef>) -> Self {
         Self {
-            region_id,
+            region_id: region_id.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](RegionIdBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> RegionIdBuilder {
+        <RegionIdBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`RegionId`] property by property; see [`RegionId::builder`].
+#[derive(Default)]
+pub struct RegionIdBuilder {
+    region_id: Option<RegionIdDef>,
+}
+
+impl RegionIdBuilder {
+    /// Sets `region_id`.
+    pub fn region_id(mut self, value: impl Into<RegionIdDef>) -> Self {
+        self.region_id = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<RegionId, crate::Error> {
+        const TYPE: &str = "RegionId";
+        Ok(RegionId {
+            region_id: match self.region_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "region_id"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -16,11 +16,49 @@ pub struct RequestId {
 }
 
 impl RequestId {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(request_id: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(request_id: impl Into<String>) -> Self {
         Self {
-            request_id,
+            request_id: request_id.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](RequestIdBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> RequestIdBuilder {
+        <RequestIdBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`RequestId`] property by property; see [`RequestId::builder`].
+#[derive(Default)]
+pub struct RequestIdBuilder {
+    request_id: Option<String>,
+}
+
+impl RequestIdBuilder {
+    /// Sets `request_id`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<RequestId, crate::Error> {
+        const TYPE: &str = "RequestId";
+        Ok(RequestId {
+            request_id: match self.request_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "request_id"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

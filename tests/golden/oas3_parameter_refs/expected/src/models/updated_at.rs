@@ -13,11 +13,49 @@ pub struct UpdatedAt {
 }
 
 impl UpdatedAt {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(updated_at: crate::DateTime) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(updated_at: impl Into<crate::DateTime>) -> Self {
         Self {
-            updated_at,
+            updated_at: updated_at.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](UpdatedAtBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> UpdatedAtBuilder {
+        <UpdatedAtBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`UpdatedAt`] property by property; see [`UpdatedAt::builder`].
+#[derive(Default)]
+pub struct UpdatedAtBuilder {
+    updated_at: Option<crate::DateTime>,
+}
+
+impl UpdatedAtBuilder {
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<UpdatedAt, crate::Error> {
+        const TYPE: &str = "UpdatedAt";
+        Ok(UpdatedAt {
+            updated_at: match self.updated_at {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "updated_at"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

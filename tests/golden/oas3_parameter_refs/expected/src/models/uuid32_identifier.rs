@@ -13,11 +13,45 @@ pub struct Uuid32Identifier {
 }
 
 impl Uuid32Identifier {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(id: Uuid32Def) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(id: impl Into<Uuid32Def>) -> Self {
         Self {
-            id,
+            id: id.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](Uuid32IdentifierBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> Uuid32IdentifierBuilder {
+        <Uuid32IdentifierBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`Uuid32Identifier`] property by property; see [`Uuid32Identifier::builder`].
+#[derive(Default)]
+pub struct Uuid32IdentifierBuilder {
+    id: Option<Uuid32Def>,
+}
+
+impl Uuid32IdentifierBuilder {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<Uuid32Def>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<Uuid32Identifier, crate::Error> {
+        const TYPE: &str = "Uuid32Identifier";
+        Ok(Uuid32Identifier {
+            id: match self.id {
+                Some(value) => value,
+                None => return Err(codegen_runtime::__private::missing_field(TYPE, "id")),
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -47,7 +47,7 @@ impl CreateFunctionRequestBody {
     /// [`build`](CreateFunctionRequestBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> CreateFunctionRequestBodyBuilder {
-        CreateFunctionRequestBodyBuilder::default()
+        <CreateFunctionRequestBodyBuilder as ::core::default::Default>::default()
     }
 }
 

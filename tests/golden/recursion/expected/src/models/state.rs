@@ -28,7 +28,7 @@ impl State {
     /// [`build`](StateBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> StateBuilder {
-        StateBuilder::default()
+        <StateBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ impl Transition {
     /// [`build`](TransitionBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> TransitionBuilder {
-        TransitionBuilder::default()
+        <TransitionBuilder as ::core::default::Default>::default()
     }
 }
 

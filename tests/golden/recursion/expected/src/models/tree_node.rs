@@ -33,7 +33,7 @@ impl TreeNode {
     /// [`build`](TreeNodeBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> TreeNodeBuilder {
-        TreeNodeBuilder::default()
+        <TreeNodeBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -43,7 +43,7 @@ impl WorkflowCreateBody {
     /// [`build`](WorkflowCreateBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> WorkflowCreateBodyBuilder {
-        WorkflowCreateBodyBuilder::default()
+        <WorkflowCreateBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -73,3 +73,116 @@ pub struct ApprovalVo {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ApprovalVo {
+    /// Sets `approval_status`.
+    pub fn with_approval_status(mut self, value: impl Into<ApprovalStatusEnum>) -> Self {
+        self.approval_status = Some(value.into());
+        self
+    }
+    /// Sets `approval_time`.
+    pub fn with_approval_time(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.approval_time = Some(value.into());
+        self
+    }
+    /// Sets `approval_type`.
+    pub fn with_approval_type(mut self, value: impl Into<ApprovalTypeEnum>) -> Self {
+        self.approval_type = Some(value.into());
+        self
+    }
+    /// Sets `approver`.
+    pub fn with_approver(mut self, value: impl Into<String>) -> Self {
+        self.approver = Some(value.into());
+        self
+    }
+    /// Sets `biz_id`.
+    pub fn with_biz_id(mut self, value: impl Into<String>) -> Self {
+        self.biz_id = Some(value.into());
+        self
+    }
+    /// Sets `biz_info`.
+    pub fn with_biz_info(mut self, value: impl Into<String>) -> Self {
+        self.biz_info = Some(value.into());
+        self
+    }
+    /// Sets `biz_info_obj`.
+    pub fn with_biz_info_obj(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.biz_info_obj = Some(value.into());
+        self
+    }
+    /// Sets `biz_status`.
+    pub fn with_biz_status(mut self, value: impl Into<BizStatusEnum>) -> Self {
+        self.biz_status = Some(value.into());
+        self
+    }
+    /// Sets `biz_type`.
+    pub fn with_biz_type(mut self, value: impl Into<BizTypeEnum>) -> Self {
+        self.biz_type = Some(value.into());
+        self
+    }
+    /// Sets `biz_version`.
+    pub fn with_biz_version(mut self, value: impl Into<i64>) -> Self {
+        self.biz_version = Some(value.into());
+        self
+    }
+    /// Sets `create_by`.
+    pub fn with_create_by(mut self, value: impl Into<String>) -> Self {
+        self.create_by = Some(value.into());
+        self
+    }
+    /// Sets `directory_path`.
+    pub fn with_directory_path(mut self, value: impl Into<String>) -> Self {
+        self.directory_path = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `l1`.
+    pub fn with_l1(mut self, value: impl Into<String>) -> Self {
+        self.l1 = Some(value.into());
+        self
+    }
+    /// Sets `l2`.
+    pub fn with_l2(mut self, value: impl Into<String>) -> Self {
+        self.l2 = Some(value.into());
+        self
+    }
+    /// Sets `l3`.
+    pub fn with_l3(mut self, value: impl Into<String>) -> Self {
+        self.l3 = Some(value.into());
+        self
+    }
+    /// Sets `msg`.
+    pub fn with_msg(mut self, value: impl Into<String>) -> Self {
+        self.msg = Some(value.into());
+        self
+    }
+    /// Sets `name_ch`.
+    pub fn with_name_ch(mut self, value: impl Into<String>) -> Self {
+        self.name_ch = Some(value.into());
+        self
+    }
+    /// Sets `name_en`.
+    pub fn with_name_en(mut self, value: impl Into<String>) -> Self {
+        self.name_en = Some(value.into());
+        self
+    }
+    /// Sets `submit_time`.
+    pub fn with_submit_time(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.submit_time = Some(value.into());
+        self
+    }
+    /// Sets `tenant_id`.
+    pub fn with_tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.tenant_id = Some(value.into());
+        self
+    }
+}

@@ -33,3 +33,46 @@ pub struct BizVersionManageVo {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl BizVersionManageVo {
+    /// Sets `biz_id`.
+    pub fn with_biz_id(mut self, value: impl Into<i64>) -> Self {
+        self.biz_id = Some(value.into());
+        self
+    }
+    /// Sets `biz_info`.
+    pub fn with_biz_info(mut self, value: impl Into<String>) -> Self {
+        self.biz_info = Some(value.into());
+        self
+    }
+    /// Sets `biz_type`.
+    pub fn with_biz_type(mut self, value: impl Into<BizTypeEnum>) -> Self {
+        self.biz_type = Some(value.into());
+        self
+    }
+    /// Sets `biz_version`.
+    pub fn with_biz_version(mut self, value: impl Into<i64>) -> Self {
+        self.biz_version = Some(value.into());
+        self
+    }
+    /// Sets `create_time`.
+    pub fn with_create_time(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn with_status(mut self, value: impl Into<BizStatusEnum>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `update_time`.
+    pub fn with_update_time(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
+}

@@ -12,3 +12,11 @@ pub struct DeleteJobResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl DeleteJobResponseBody {
+    /// Sets `result`.
+    pub fn with_result(mut self, value: impl Into<String>) -> Self {
+        self.result = Some(value.into());
+        self
+    }
+}

@@ -27,13 +27,15 @@ mod error_info;
 pub use error_info::ErrorInfo;
 
 mod error_rsp;
-pub use error_rsp::ErrorRsp;
+pub use error_rsp::{ErrorRsp, ErrorRspBuilder};
 
 mod stand_element_value_vo;
-pub use stand_element_value_vo::StandElementValueVo;
+pub use stand_element_value_vo::{StandElementValueVo, StandElementValueVoBuilder};
 
 mod stand_element_value_vo_list;
-pub use stand_element_value_vo_list::StandElementValueVoList;
+pub use stand_element_value_vo_list::{
+    StandElementValueVoList, StandElementValueVoListBuilder,
+};
 
 mod standard_search_result;
 pub use standard_search_result::{

@@ -44,14 +44,15 @@ pub struct StandElementValueVo {
 }
 
 impl StandElementValueVo {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(fd_name: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(fd_name: impl Into<String>) -> Self {
         Self {
             create_by: None,
             create_time: None,
             directory_id: None,
             fd_id: None,
-            fd_name,
+            fd_name: fd_name.into(),
             fd_value: None,
             id: None,
             row_id: None,
@@ -60,5 +61,112 @@ impl StandElementValueVo {
             update_time: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](StandElementValueVoBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> StandElementValueVoBuilder {
+        <StandElementValueVoBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`StandElementValueVo`] property by property; see [`StandElementValueVo::builder`].
+#[derive(Default)]
+pub struct StandElementValueVoBuilder {
+    create_by: Option<String>,
+    create_time: Option<crate::DateTime>,
+    directory_id: Option<i64>,
+    fd_id: Option<i64>,
+    fd_name: Option<String>,
+    fd_value: Option<String>,
+    id: Option<i64>,
+    row_id: Option<i64>,
+    status: Option<BizStatusEnum>,
+    update_by: Option<String>,
+    update_time: Option<crate::DateTime>,
+}
+
+impl StandElementValueVoBuilder {
+    /// Sets `create_by`.
+    pub fn create_by(mut self, value: impl Into<String>) -> Self {
+        self.create_by = Some(value.into());
+        self
+    }
+    /// Sets `create_time`.
+    pub fn create_time(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+    /// Sets `directory_id`.
+    pub fn directory_id(mut self, value: impl Into<i64>) -> Self {
+        self.directory_id = Some(value.into());
+        self
+    }
+    /// Sets `fd_id`.
+    pub fn fd_id(mut self, value: impl Into<i64>) -> Self {
+        self.fd_id = Some(value.into());
+        self
+    }
+    /// Sets `fd_name`.
+    pub fn fd_name(mut self, value: impl Into<String>) -> Self {
+        self.fd_name = Some(value.into());
+        self
+    }
+    /// Sets `fd_value`.
+    pub fn fd_value(mut self, value: impl Into<String>) -> Self {
+        self.fd_value = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `row_id`.
+    pub fn row_id(mut self, value: impl Into<i64>) -> Self {
+        self.row_id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<BizStatusEnum>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `update_by`.
+    pub fn update_by(mut self, value: impl Into<String>) -> Self {
+        self.update_by = Some(value.into());
+        self
+    }
+    /// Sets `update_time`.
+    pub fn update_time(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<StandElementValueVo, crate::Error> {
+        const TYPE: &str = "StandElementValueVo";
+        Ok(StandElementValueVo {
+            create_by: self.create_by,
+            create_time: self.create_time,
+            directory_id: self.directory_id,
+            fd_id: self.fd_id,
+            fd_name: match self.fd_name {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "fd_name"),
+                    );
+                }
+            },
+            fd_value: self.fd_value,
+            id: self.id,
+            row_id: self.row_id,
+            status: self.status,
+            update_by: self.update_by,
+            update_time: self.update_time,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -49,13 +49,17 @@ pub struct StandElementValueVoList {
 }
 
 impl StandElementValueVoList {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(directory_id: i64, values: Vec<StandElementValueVo>) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(
+        directory_id: impl Into<i64>,
+        values: impl Into<Vec<StandElementValueVo>>,
+    ) -> Self {
         Self {
             approval_info: None,
             create_by: None,
             create_time: None,
-            directory_id,
+            directory_id: directory_id.into(),
             directory_path: None,
             from_public: None,
             id: None,
@@ -64,8 +68,134 @@ impl StandElementValueVoList {
             status: None,
             update_by: None,
             update_time: None,
-            values,
+            values: values.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](StandElementValueVoListBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> StandElementValueVoListBuilder {
+        <StandElementValueVoListBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`StandElementValueVoList`] property by property; see [`StandElementValueVoList::builder`].
+#[derive(Default)]
+pub struct StandElementValueVoListBuilder {
+    approval_info: Option<ApprovalVo>,
+    create_by: Option<String>,
+    create_time: Option<crate::DateTime>,
+    directory_id: Option<i64>,
+    directory_path: Option<String>,
+    from_public: Option<bool>,
+    id: Option<i64>,
+    new_biz: Option<BizVersionManageVo>,
+    row_id: Option<i64>,
+    status: Option<BizStatusEnum>,
+    update_by: Option<String>,
+    update_time: Option<crate::DateTime>,
+    values: Option<Vec<StandElementValueVo>>,
+}
+
+impl StandElementValueVoListBuilder {
+    /// Sets `approval_info`.
+    pub fn approval_info(mut self, value: impl Into<ApprovalVo>) -> Self {
+        self.approval_info = Some(value.into());
+        self
+    }
+    /// Sets `create_by`.
+    pub fn create_by(mut self, value: impl Into<String>) -> Self {
+        self.create_by = Some(value.into());
+        self
+    }
+    /// Sets `create_time`.
+    pub fn create_time(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+    /// Sets `directory_id`.
+    pub fn directory_id(mut self, value: impl Into<i64>) -> Self {
+        self.directory_id = Some(value.into());
+        self
+    }
+    /// Sets `directory_path`.
+    pub fn directory_path(mut self, value: impl Into<String>) -> Self {
+        self.directory_path = Some(value.into());
+        self
+    }
+    /// Sets `from_public`.
+    pub fn from_public(mut self, value: impl Into<bool>) -> Self {
+        self.from_public = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `new_biz`.
+    pub fn new_biz(mut self, value: impl Into<BizVersionManageVo>) -> Self {
+        self.new_biz = Some(value.into());
+        self
+    }
+    /// Sets `row_id`.
+    pub fn row_id(mut self, value: impl Into<i64>) -> Self {
+        self.row_id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<BizStatusEnum>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `update_by`.
+    pub fn update_by(mut self, value: impl Into<String>) -> Self {
+        self.update_by = Some(value.into());
+        self
+    }
+    /// Sets `update_time`.
+    pub fn update_time(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
+    /// Sets `values`.
+    pub fn values(mut self, value: impl Into<Vec<StandElementValueVo>>) -> Self {
+        self.values = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<StandElementValueVoList, crate::Error> {
+        const TYPE: &str = "StandElementValueVoList";
+        Ok(StandElementValueVoList {
+            approval_info: self.approval_info,
+            create_by: self.create_by,
+            create_time: self.create_time,
+            directory_id: match self.directory_id {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "directory_id"),
+                    );
+                }
+            },
+            directory_path: self.directory_path,
+            from_public: self.from_public,
+            id: self.id,
+            new_biz: self.new_biz,
+            row_id: self.row_id,
+            status: self.status,
+            update_by: self.update_by,
+            update_time: self.update_time,
+            values: match self.values {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "values"));
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -15,6 +15,14 @@ pub struct StandardSearchResult {
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
+impl StandardSearchResult {
+    /// Sets `data`.
+    pub fn with_data(mut self, value: impl Into<StandardSearchResultData>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+}
+
 /// 返回数据标准集合。
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StandardSearchResultData {
@@ -25,6 +33,17 @@ pub struct StandardSearchResultData {
     /// deserialize → serialize round trip unchanged.
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl StandardSearchResultData {
+    /// Sets `value`.
+    pub fn with_value(
+        mut self,
+        value: impl Into<StandardSearchResultDataValue>,
+    ) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 /// 返回的数据标准详细信息。
@@ -40,4 +59,20 @@ pub struct StandardSearchResultDataValue {
     /// deserialize → serialize round trip unchanged.
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl StandardSearchResultDataValue {
+    /// Sets `records`.
+    pub fn with_records(
+        mut self,
+        value: impl Into<Vec<StandElementValueVoList>>,
+    ) -> Self {
+        self.records = Some(value.into());
+        self
+    }
+    /// Sets `total`.
+    pub fn with_total(mut self, value: impl Into<i32>) -> Self {
+        self.total = Some(value.into());
+        self
+    }
 }

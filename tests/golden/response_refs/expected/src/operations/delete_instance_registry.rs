@@ -152,6 +152,7 @@ pub enum DeleteInstanceRegistryResponse {
 
 impl DeleteInstanceRegistryResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::NoContent { .. } => 204,
@@ -164,6 +165,7 @@ impl DeleteInstanceRegistryResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::NoContent { headers, .. } => headers,
@@ -177,11 +179,13 @@ impl DeleteInstanceRegistryResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<(), crate::Error> {
         match self {
             Self::NoContent { .. } => Ok(()),

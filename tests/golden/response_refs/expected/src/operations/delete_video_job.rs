@@ -97,6 +97,7 @@ pub enum DeleteVideoJobResponse {
 
 impl DeleteVideoJobResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Accepted { .. } => 202,
@@ -105,6 +106,7 @@ impl DeleteVideoJobResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Accepted { headers, .. } => headers,
@@ -114,11 +116,13 @@ impl DeleteVideoJobResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::DeleteJobResponseBody, crate::Error> {
         match self {
             Self::Accepted { body, .. } => Ok(body),

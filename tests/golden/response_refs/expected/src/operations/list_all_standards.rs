@@ -66,18 +66,18 @@ impl ListAllStandardsRequest {
         }
     }
     /// Sets `directory_id`.
-    pub fn with_directory_id(mut self, value: impl Into<String>) -> Self {
-        self.directory_id = Some(value.into());
+    pub fn with_directory_id(mut self, value: impl ToString) -> Self {
+        self.directory_id = Some(value.to_string());
         self
     }
     /// Sets `begin_time`.
-    pub fn with_begin_time(mut self, value: impl Into<String>) -> Self {
-        self.begin_time = Some(value.into());
+    pub fn with_begin_time(mut self, value: impl ToString) -> Self {
+        self.begin_time = Some(value.to_string());
         self
     }
     /// Sets `end_time`.
-    pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
-        self.end_time = Some(value.into());
+    pub fn with_end_time(mut self, value: impl ToString) -> Self {
+        self.end_time = Some(value.to_string());
         self
     }
     /// Sets `limit`.
@@ -214,6 +214,7 @@ pub enum ListAllStandardsResponse {
 
 impl ListAllStandardsResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -225,6 +226,7 @@ impl ListAllStandardsResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -237,11 +239,13 @@ impl ListAllStandardsResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::StandardSearchResult, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

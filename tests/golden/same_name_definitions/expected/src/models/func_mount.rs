@@ -30,7 +30,7 @@ impl FuncMount {
     /// [`build`](FuncMountBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> FuncMountBuilder {
-        FuncMountBuilder::default()
+        <FuncMountBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -32,7 +32,7 @@ impl FuncMountInUpdateFunctionConfig {
     /// [`build`](FuncMountInUpdateFunctionConfigBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> FuncMountInUpdateFunctionConfigBuilder {
-        FuncMountInUpdateFunctionConfigBuilder::default()
+        <FuncMountInUpdateFunctionConfigBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -36,7 +36,7 @@ impl FuncVpc {
     /// [`build`](FuncVpcBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> FuncVpcBuilder {
-        FuncVpcBuilder::default()
+        <FuncVpcBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -42,7 +42,7 @@ impl FuncVpcInUpdateFunctionConfig {
     /// [`build`](FuncVpcInUpdateFunctionConfigBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> FuncVpcInUpdateFunctionConfigBuilder {
-        FuncVpcInUpdateFunctionConfigBuilder::default()
+        <FuncVpcInUpdateFunctionConfigBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ impl MountUser {
     /// [`build`](MountUserBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> MountUserBuilder {
-        MountUserBuilder::default()
+        <MountUserBuilder as ::core::default::Default>::default()
     }
 }
 

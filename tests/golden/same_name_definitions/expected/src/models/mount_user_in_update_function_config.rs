@@ -30,7 +30,7 @@ impl MountUserInUpdateFunctionConfig {
     /// [`build`](MountUserInUpdateFunctionConfigBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> MountUserInUpdateFunctionConfigBuilder {
-        MountUserInUpdateFunctionConfigBuilder::default()
+        <MountUserInUpdateFunctionConfigBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -32,7 +32,7 @@ impl MountConfig {
     /// [`build`](MountConfigBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> MountConfigBuilder {
-        MountConfigBuilder::default()
+        <MountConfigBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ impl ImportFunctionRequestBody {
     /// [`build`](ImportFunctionRequestBodyBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> ImportFunctionRequestBodyBuilder {
-        ImportFunctionRequestBodyBuilder::default()
+        <ImportFunctionRequestBodyBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ impl TagItem {
     /// [`build`](TagItemBuilder::build) fails naming the first required one left unset.
     #[inline]
     pub fn builder() -> TagItemBuilder {
-        TagItemBuilder::default()
+        <TagItemBuilder as ::core::default::Default>::default()
     }
 }
 

@@ -55,3 +55,56 @@ pub struct BatchJobForList {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl BatchJobForList {
+    /// Sets `created_at`.
+    pub fn with_created_at(mut self, value: impl Into<u64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `job_id`.
+    pub fn with_job_id(mut self, value: impl Into<String>) -> Self {
+        self.job_id = Some(value.into());
+        self
+    }
+    /// Sets `job_name`.
+    pub fn with_job_name(mut self, value: impl Into<String>) -> Self {
+        self.job_name = Some(value.into());
+        self
+    }
+    /// Sets `job_type`.
+    pub fn with_job_type(mut self, value: impl Into<String>) -> Self {
+        self.job_type = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `status_last_updated_at`.
+    pub fn with_status_last_updated_at(mut self, value: impl Into<u64>) -> Self {
+        self.status_last_updated_at = Some(value.into());
+        self
+    }
+    /// Sets `task_failed_count`.
+    pub fn with_task_failed_count(mut self, value: impl Into<u64>) -> Self {
+        self.task_failed_count = Some(value.into());
+        self
+    }
+    /// Sets `task_success_count`.
+    pub fn with_task_success_count(mut self, value: impl Into<u64>) -> Self {
+        self.task_success_count = Some(value.into());
+        self
+    }
+    /// Sets `task_total_count`.
+    pub fn with_task_total_count(mut self, value: impl Into<u64>) -> Self {
+        self.task_total_count = Some(value.into());
+        self
+    }
+}

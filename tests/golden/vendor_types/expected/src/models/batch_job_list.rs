@@ -18,12 +18,57 @@ pub struct BatchJobList {
 }
 
 impl BatchJobList {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(job_count: i32) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(job_count: impl Into<i32>) -> Self {
         Self {
-            job_count,
+            job_count: job_count.into(),
             jobs: None,
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](BatchJobListBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> BatchJobListBuilder {
+        <BatchJobListBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`BatchJobList`] property by property; see [`BatchJobList::builder`].
+#[derive(Default)]
+pub struct BatchJobListBuilder {
+    job_count: Option<i32>,
+    jobs: Option<Vec<BatchJobForList>>,
+}
+
+impl BatchJobListBuilder {
+    /// Sets `job_count`.
+    pub fn job_count(mut self, value: impl Into<i32>) -> Self {
+        self.job_count = Some(value.into());
+        self
+    }
+    /// Sets `jobs`.
+    pub fn jobs(mut self, value: impl Into<Vec<BatchJobForList>>) -> Self {
+        self.jobs = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<BatchJobList, crate::Error> {
+        const TYPE: &str = "BatchJobList";
+        Ok(BatchJobList {
+            job_count: match self.job_count {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "job_count"),
+                    );
+                }
+            },
+            jobs: self.jobs,
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

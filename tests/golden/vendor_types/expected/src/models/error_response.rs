@@ -14,12 +14,64 @@ pub struct ErrorResponse {
 }
 
 impl ErrorResponse {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(error_code: String, error_msg: String) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(error_code: impl Into<String>, error_msg: impl Into<String>) -> Self {
         Self {
-            error_code,
-            error_msg,
+            error_code: error_code.into(),
+            error_msg: error_msg.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](ErrorResponseBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> ErrorResponseBuilder {
+        <ErrorResponseBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`ErrorResponse`] property by property; see [`ErrorResponse::builder`].
+#[derive(Default)]
+pub struct ErrorResponseBuilder {
+    error_code: Option<String>,
+    error_msg: Option<String>,
+}
+
+impl ErrorResponseBuilder {
+    /// Sets `error_code`.
+    pub fn error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets `error_msg`.
+    pub fn error_msg(mut self, value: impl Into<String>) -> Self {
+        self.error_msg = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<ErrorResponse, crate::Error> {
+        const TYPE: &str = "ErrorResponse";
+        Ok(ErrorResponse {
+            error_code: match self.error_code {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "error_code"),
+                    );
+                }
+            },
+            error_msg: match self.error_msg {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "error_msg"),
+                    );
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -23,3 +23,16 @@ pub struct ListJobOperationLogRsp {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ListJobOperationLogRsp {
+    /// Sets `count`.
+    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `operations`.
+    pub fn with_operations(mut self, value: impl Into<Vec<OperationLogItem>>) -> Self {
+        self.operations = Some(value.into());
+        self
+    }
+}

@@ -22,3 +22,16 @@ pub struct ListProjectTagsResponseBody {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl ListProjectTagsResponseBody {
+    /// Sets `tags`.
+    pub fn with_tags(mut self, value: impl Into<Vec<Tags>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// Sets `total_count`.
+    pub fn with_total_count(mut self, value: impl Into<i16>) -> Self {
+        self.total_count = Some(value.into());
+        self
+    }
+}

@@ -6,13 +6,13 @@ mod batch_job_for_list;
 pub use batch_job_for_list::BatchJobForList;
 
 mod batch_job_list;
-pub use batch_job_list::BatchJobList;
+pub use batch_job_list::{BatchJobList, BatchJobListBuilder};
 
 mod cluster_config_detail_resp_body;
 pub use cluster_config_detail_resp_body::ClusterConfigDetailRespBody;
 
 mod error_response;
-pub use error_response::ErrorResponse;
+pub use error_response::{ErrorResponse, ErrorResponseBuilder};
 
 mod error_response_in_list_job_operation_log;
 pub use error_response_in_list_job_operation_log::ErrorResponseInListJobOperationLog;
@@ -33,21 +33,22 @@ mod operation_log_item;
 pub use operation_log_item::OperationLogItem;
 
 mod package_options;
-pub use package_options::{PackageOptions, PackageOptionsValidAt};
+pub use package_options::{PackageOptions, PackageOptionsValidAt, PackageOptionsBuilder};
 
 mod query_special_tables_rsp;
-pub use query_special_tables_rsp::QuerySpecialTablesRsp;
+pub use query_special_tables_rsp::{QuerySpecialTablesRsp, QuerySpecialTablesRspBuilder};
 
 mod real_time_job_status_resp;
-pub use real_time_job_status_resp::{RealTimeJobStatusResp, RealTimeJobStatusRespStatus};
+pub use real_time_job_status_resp::RealTimeJobStatusResp;
 
 mod real_time_node_status;
-pub use real_time_node_status::{
-    RealTimeNodeStatus, RealTimeNodeStatusNodeType, RealTimeNodeStatusStatus,
-};
+pub use real_time_node_status::{RealTimeNodeStatus, RealTimeNodeStatusNodeType};
+
+mod status;
+pub use status::Status;
 
 mod table;
 pub use table::Table;
 
 mod tags;
-pub use tags::Tags;
+pub use tags::{Tags, TagsBuilder};

@@ -21,3 +21,16 @@ pub struct OpExternalInfo {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl OpExternalInfo {
+    /// Sets `algorithm_failure_reason`.
+    pub fn with_algorithm_failure_reason(mut self, value: impl Into<String>) -> Self {
+        self.algorithm_failure_reason = Some(value.into());
+        self
+    }
+    /// Sets `review_id_list`.
+    pub fn with_review_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.review_id_list = Some(value.into());
+        self
+    }
+}

@@ -31,3 +31,26 @@ pub struct OperationLogItem {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl OperationLogItem {
+    /// Sets `action`.
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+    /// Sets `external_info`.
+    pub fn with_external_info(mut self, value: impl Into<OpExternalInfo>) -> Self {
+        self.external_info = Some(value.into());
+        self
+    }
+    /// Sets `operator`.
+    pub fn with_operator(mut self, value: impl Into<String>) -> Self {
+        self.operator = Some(value.into());
+        self
+    }
+    /// Sets `time`.
+    pub fn with_time(mut self, value: impl Into<i64>) -> Self {
+        self.time = Some(value.into());
+        self
+    }
+}

@@ -35,24 +35,104 @@ pub struct PackageOptions {
 }
 
 impl PackageOptions {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        default: serde_json::Value,
-        empty: bool,
-        name: String,
-        schema: String,
-        type_: String,
-        valid_at: PackageOptionsValidAt,
-    ) -> Self {
-        Self {
-            default,
-            empty,
-            name,
-            schema,
-            type_,
-            valid_at,
+    /// A builder with a setter per property;
+    /// [`build`](PackageOptionsBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> PackageOptionsBuilder {
+        <PackageOptionsBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`PackageOptions`] property by property; see [`PackageOptions::builder`].
+#[derive(Default)]
+pub struct PackageOptionsBuilder {
+    default: Option<serde_json::Value>,
+    empty: Option<bool>,
+    name: Option<String>,
+    schema: Option<String>,
+    type_: Option<String>,
+    valid_at: Option<PackageOptionsValidAt>,
+}
+
+impl PackageOptionsBuilder {
+    /// Sets `default`.
+    pub fn default(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.default = Some(value.into());
+        self
+    }
+    /// Sets `empty`.
+    pub fn empty(mut self, value: impl Into<bool>) -> Self {
+        self.empty = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `schema`.
+    pub fn schema(mut self, value: impl Into<String>) -> Self {
+        self.schema = Some(value.into());
+        self
+    }
+    /// Sets `type_`.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets `valid_at`.
+    pub fn valid_at(mut self, value: impl Into<PackageOptionsValidAt>) -> Self {
+        self.valid_at = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<PackageOptions, crate::Error> {
+        const TYPE: &str = "PackageOptions";
+        Ok(PackageOptions {
+            default: match self.default {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "default"),
+                    );
+                }
+            },
+            empty: match self.empty {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "empty"));
+                }
+            },
+            name: match self.name {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "name"));
+                }
+            },
+            schema: match self.schema {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "schema"));
+                }
+            },
+            type_: match self.type_ {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "type_"));
+                }
+            },
+            valid_at: match self.valid_at {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "valid_at"),
+                    );
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }
 

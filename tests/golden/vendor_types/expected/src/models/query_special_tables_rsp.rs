@@ -19,17 +19,70 @@ pub struct QuerySpecialTablesRsp {
 }
 
 impl QuerySpecialTablesRsp {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(
-        last_diagnose_timestamp: i64,
-        tables: Vec<Table>,
-        total_count: i32,
-    ) -> Self {
-        Self {
-            last_diagnose_timestamp,
-            tables,
-            total_count,
+    /// A builder with a setter per property;
+    /// [`build`](QuerySpecialTablesRspBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> QuerySpecialTablesRspBuilder {
+        <QuerySpecialTablesRspBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`QuerySpecialTablesRsp`] property by property; see [`QuerySpecialTablesRsp::builder`].
+#[derive(Default)]
+pub struct QuerySpecialTablesRspBuilder {
+    last_diagnose_timestamp: Option<i64>,
+    tables: Option<Vec<Table>>,
+    total_count: Option<i32>,
+}
+
+impl QuerySpecialTablesRspBuilder {
+    /// Sets `last_diagnose_timestamp`.
+    pub fn last_diagnose_timestamp(mut self, value: impl Into<i64>) -> Self {
+        self.last_diagnose_timestamp = Some(value.into());
+        self
+    }
+    /// Sets `tables`.
+    pub fn tables(mut self, value: impl Into<Vec<Table>>) -> Self {
+        self.tables = Some(value.into());
+        self
+    }
+    /// Sets `total_count`.
+    pub fn total_count(mut self, value: impl Into<i32>) -> Self {
+        self.total_count = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<QuerySpecialTablesRsp, crate::Error> {
+        const TYPE: &str = "QuerySpecialTablesRsp";
+        Ok(QuerySpecialTablesRsp {
+            last_diagnose_timestamp: match self.last_diagnose_timestamp {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(
+                            TYPE,
+                            "last_diagnose_timestamp",
+                        ),
+                    );
+                }
+            },
+            tables: match self.tables {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "tables"));
+                }
+            },
+            total_count: match self.total_count {
+                Some(value) => value,
+                None => {
+                    return Err(
+                        codegen_runtime::__private::missing_field(TYPE, "total_count"),
+                    );
+                }
+            },
             unknown_fields: indexmap::IndexMap::new(),
-        }
+        })
     }
 }

@@ -17,3 +17,21 @@ pub struct Table {
     #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
+
+impl Table {
+    /// Sets `db_name`.
+    pub fn with_db_name(mut self, value: impl Into<String>) -> Self {
+        self.db_name = Some(value.into());
+        self
+    }
+    /// Sets `schema_name`.
+    pub fn with_schema_name(mut self, value: impl Into<String>) -> Self {
+        self.schema_name = Some(value.into());
+        self
+    }
+    /// Sets `table_name`.
+    pub fn with_table_name(mut self, value: impl Into<String>) -> Self {
+        self.table_name = Some(value.into());
+        self
+    }
+}

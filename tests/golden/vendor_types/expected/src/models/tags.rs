@@ -35,12 +35,60 @@ pub struct Tags {
 }
 
 impl Tags {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(key: String, values: Vec<String>) -> Self {
+    /// A value with the required properties set, in field order, and every optional
+    /// one absent.
+    pub fn new(key: impl Into<String>, values: impl Into<Vec<String>>) -> Self {
         Self {
-            key,
-            values,
+            key: key.into(),
+            values: values.into(),
             unknown_fields: indexmap::IndexMap::new(),
         }
+    }
+    /// A builder with a setter per property;
+    /// [`build`](TagsBuilder::build) fails naming the first required one left unset.
+    #[inline]
+    pub fn builder() -> TagsBuilder {
+        <TagsBuilder as ::core::default::Default>::default()
+    }
+}
+
+/// Builds a [`Tags`] property by property; see [`Tags::builder`].
+#[derive(Default)]
+pub struct TagsBuilder {
+    key: Option<String>,
+    values: Option<Vec<String>>,
+}
+
+impl TagsBuilder {
+    /// Sets `key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `values`.
+    pub fn values(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.values = Some(value.into());
+        self
+    }
+    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
+    /// naming the first required property that was not set.
+    #[inline]
+    pub fn build(self) -> Result<Tags, crate::Error> {
+        const TYPE: &str = "Tags";
+        Ok(Tags {
+            key: match self.key {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "key"));
+                }
+            },
+            values: match self.values {
+                Some(value) => value,
+                None => {
+                    return Err(codegen_runtime::__private::missing_field(TYPE, "values"));
+                }
+            },
+            unknown_fields: indexmap::IndexMap::new(),
+        })
     }
 }

@@ -35,24 +35,24 @@ impl GetInstancesNoIndexTablesRequest {
     pub fn new(
         instance_id: impl Into<String>,
         newest: impl Into<bool>,
-        table_type: impl Into<String>,
+        table_type: impl ToString,
     ) -> Self {
         Self {
             instance_id: instance_id.into(),
             newest: newest.into(),
-            table_type: table_type.into(),
+            table_type: table_type.to_string(),
             offset: None,
             limit: None,
         }
     }
     /// Sets `offset`.
-    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
-        self.offset = Some(value.into());
+    pub fn with_offset(mut self, value: impl ToString) -> Self {
+        self.offset = Some(value.to_string());
         self
     }
     /// Sets `limit`.
-    pub fn with_limit(mut self, value: impl Into<String>) -> Self {
-        self.limit = Some(value.into());
+    pub fn with_limit(mut self, value: impl ToString) -> Self {
+        self.limit = Some(value.to_string());
         self
     }
 }
@@ -127,6 +127,7 @@ pub enum GetInstancesNoIndexTablesResponse {
 
 impl GetInstancesNoIndexTablesResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -134,6 +135,7 @@ impl GetInstancesNoIndexTablesResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -142,11 +144,13 @@ impl GetInstancesNoIndexTablesResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::QuerySpecialTablesRsp, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

@@ -48,8 +48,8 @@ impl ListBatchJobRequest {
         }
     }
     /// Sets `job_type`.
-    pub fn with_job_type(mut self, value: impl Into<String>) -> Self {
-        self.job_type = Some(value.into());
+    pub fn with_job_type(mut self, value: impl ToString) -> Self {
+        self.job_type = Some(value.to_string());
         self
     }
     /// Sets `limit`.
@@ -63,8 +63,8 @@ impl ListBatchJobRequest {
         self
     }
     /// Sets `sort`.
-    pub fn with_sort(mut self, value: impl Into<String>) -> Self {
-        self.sort = Some(value.into());
+    pub fn with_sort(mut self, value: impl ToString) -> Self {
+        self.sort = Some(value.to_string());
         self
     }
     /// Sets `ief_instance_id`.
@@ -138,6 +138,7 @@ pub enum ListBatchJobResponse {
 
 impl ListBatchJobResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -145,6 +146,7 @@ impl ListBatchJobResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -153,11 +155,13 @@ impl ListBatchJobResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::BatchJobList, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

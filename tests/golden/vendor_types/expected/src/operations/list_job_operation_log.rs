@@ -133,6 +133,7 @@ pub enum ListJobOperationLogResponse {
 
 impl ListJobOperationLogResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -141,6 +142,7 @@ impl ListJobOperationLogResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -150,11 +152,13 @@ impl ListJobOperationLogResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::ListJobOperationLogRsp, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),

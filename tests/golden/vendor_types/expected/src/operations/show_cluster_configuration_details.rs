@@ -93,6 +93,7 @@ pub enum ShowClusterConfigurationDetailsResponse {
 
 impl ShowClusterConfigurationDetailsResponse {
     /// The HTTP status of the response.
+    #[inline]
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
@@ -100,6 +101,7 @@ impl ShowClusterConfigurationDetailsResponse {
         }
     }
     /// The response headers.
+    #[inline]
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
@@ -108,11 +110,13 @@ impl ShowClusterConfigurationDetailsResponse {
     }
     /// The request id the service assigned (`X-Request-Id`, or the vendor's own
     /// header), for support tickets.
+    #[inline]
     pub fn request_id(&self) -> Option<String> {
         crate::VENDOR.request_id(self.headers())
     }
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
+    #[inline]
     pub fn into_ok(self) -> Result<models::ClusterConfigDetailRespBody, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),
