@@ -15,6 +15,7 @@ fn config(specs: &Path, overrides: Option<PathBuf>) -> Config {
         extras: None,
         overrides,
         runtime: String::new(),
+        strict: true,
     }
 }
 
