@@ -61,6 +61,9 @@ struct Cli {
     #[arg(long, value_name = "DIR", requires = "out",
           conflicts_with_all = ["specs", "check", "crate_name", "extras", "overrides"])]
     catalogue: Option<PathBuf>,
+    /// With `--catalogue`: services generated at once (default: one per available CPU).
+    #[arg(long, value_name = "N", requires = "catalogue")]
+    jobs: Option<usize>,
 }
 
 /// Exit status for a broken spec or a drifted output.
@@ -198,7 +201,7 @@ fn catalogue_command(cli: &Cli, catalogue: &Path) -> ExitCode {
         out: cli.out.clone().unwrap_or_default(),
         runtime: cli.runtime_dep.clone(),
         force: cli.force,
-        workers: 0,
+        workers: cli.jobs.unwrap_or(0),
     };
     match codegen::catalogue::run(&options) {
         Ok(run) => {
