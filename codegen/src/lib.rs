@@ -20,6 +20,7 @@
 #![forbid(unsafe_code)]
 
 pub mod build;
+pub mod catalogue;
 pub mod diag;
 pub mod emit;
 pub mod model;

@@ -8,6 +8,11 @@ use codegen::{generate, write, Config, Failure};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+// Generating is allocation-heavy (token trees, syntax trees); mimalloc takes about 30%
+// less CPU time than the system allocator over the whole catalogue.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Generate a Rust crate from Huawei Cloud API Explorer specs.
 ///
 /// Without arguments, regenerates `generated/` (package `functiongraph`) from
@@ -54,6 +59,16 @@ struct Cli {
     /// Do not print warnings.
     #[arg(long, short)]
     quiet: bool,
+    /// Folder of service folders (each with `src/*.json` or `*.json`): generate one crate
+    /// per service, in parallel, into `--out/<service>` under a Cargo workspace
+    /// `--out/Cargo.toml`, and print one line per service. Exit status 1 if any service
+    /// was refused (the others are written all the same).
+    #[arg(long, value_name = "DIR", requires = "out",
+          conflicts_with_all = ["specs", "check", "crate_name", "extras", "overrides"])]
+    catalogue: Option<PathBuf>,
+    /// With `--catalogue`: services generated at once (default: one per available CPU).
+    #[arg(long, value_name = "N", requires = "catalogue")]
+    jobs: Option<usize>,
 }
 
 /// Exit status for a broken spec or a drifted output.
@@ -63,6 +78,9 @@ const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(catalogue) = &cli.catalogue {
+        return catalogue_command(&cli, catalogue);
+    }
     let root = workspace_root();
     let default_run = cli.specs.is_none();
     let specs = cli
@@ -174,6 +192,35 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: cannot write {}: {e}; it was left as it was", out.display());
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+/// `--catalogue`: see [`codegen::catalogue`].
+fn catalogue_command(cli: &Cli, catalogue: &Path) -> ExitCode {
+    if let Some(Err(message)) = cli.runtime_dep.as_deref().map(codegen::check_runtime_dependency) {
+        eprintln!("error: --runtime-dep: {message}");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let options = codegen::catalogue::Options {
+        catalogue: catalogue.to_path_buf(),
+        out: cli.out.clone().unwrap_or_default(),
+        runtime: cli.runtime_dep.clone(),
+        force: cli.force,
+        workers: cli.jobs.unwrap_or(0),
+        strict: cli.strict,
+    };
+    match codegen::catalogue::run(&options) {
+        Ok(run) => {
+            let printed = codegen::catalogue::print(&run, cli.quiet, &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+            if printed.is_err() {
+                return ExitCode::from(EXIT_FAILURE);
+            }
+            ExitCode::from(codegen::catalogue::exit_status(&run))
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
             ExitCode::from(EXIT_FAILURE)
         }
     }
