@@ -448,6 +448,13 @@ fn parse_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
     let has_default = op.responses.iter().any(|r| r.status == Status::Default);
     if !has_default {
         let undocumented = ident(&n.undocumented);
+        if arms.is_empty() {
+            // No documented response: every answer is undocumented, no `match` needed.
+            return quote! {
+                let (parts, body) = response.into_parts();
+                Ok(#response::#undocumented { status: parts.status, headers: parts.headers, body })
+            };
+        }
         arms.push(quote!(_ => #response::#undocumented { status, headers, body },));
     }
     quote! {

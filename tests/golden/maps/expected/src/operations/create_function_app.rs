@@ -40,18 +40,11 @@ impl crate::Operation for CreateFunctionAppRequest {
     }
     fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
-        let (status, headers) = (parts.status, parts.headers);
-        Ok(
-            match status.as_u16() {
-                _ => {
-                    CreateFunctionAppResponse::Undocumented {
-                        status,
-                        headers,
-                        body,
-                    }
-                }
-            },
-        )
+        Ok(CreateFunctionAppResponse::Undocumented {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+        })
     }
 }
 

@@ -50,18 +50,11 @@ impl crate::Operation for UpdateFunctionConfigRequest {
     }
     fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
-        let (status, headers) = (parts.status, parts.headers);
-        Ok(
-            match status.as_u16() {
-                _ => {
-                    UpdateFunctionConfigResponse::Undocumented {
-                        status,
-                        headers,
-                        body,
-                    }
-                }
-            },
-        )
+        Ok(UpdateFunctionConfigResponse::Undocumented {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+        })
     }
 }
 
