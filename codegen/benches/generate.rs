@@ -53,6 +53,7 @@ fn measure(folder: &Path) {
         overrides: None,
         runtime: String::new(),
         strict: false,
+        default_settings: None,
     };
     let files = codegen::read::list_spec_files(folder).map(|f| f.len()).unwrap_or(0);
     let mut times: Vec<Duration> = Vec::with_capacity(RUNS);

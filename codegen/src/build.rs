@@ -107,6 +107,7 @@ impl Module {
             overrides: self.overrides.clone(),
             runtime: String::new(),
             strict: false,
+            default_settings: None,
         };
         let prepared = crate::prepare(&config)?;
         let gate = if self.client { ClientGate::Always } else { ClientGate::Never };

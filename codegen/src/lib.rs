@@ -57,6 +57,9 @@ pub struct Config {
     /// Refuse to degrade: a part of the specs that cannot be read is an error instead of
     /// raw JSON or a left-out operation (`--strict`; this repository's own runs use it).
     pub strict: bool,
+    /// The service settings to use when the spec folder has no `codegen.toml` of its own
+    /// (the text of such a file); `None`: the defaults.
+    pub default_settings: Option<String>,
 }
 
 /// The folder of the runtime crate that generated crates depend on.
@@ -246,7 +249,7 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
     if diags.has_errors() {
         return Err(Failure::Spec(diags));
     }
-    let settings = service::ServiceConfig::load(&config.specs).map_err(|d| Failure::Spec(Diagnostics(vec![d])))?;
+    let settings = service::ServiceConfig::load_or(&config.specs, config.default_settings.as_deref()).map_err(|d| Failure::Spec(Diagnostics(vec![d])))?;
     let mut model = model;
     if settings.array_query.unwrap_or_default() == service::ArrayQuery::Repeat {
         model::repeat_array_queries(&mut model);

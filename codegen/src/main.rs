@@ -124,6 +124,7 @@ fn main() -> ExitCode {
                 .or_else(|| Some(root.join("specs").join("overrides.json")).filter(|p| p.is_file())),
             runtime,
             strict: true,
+            default_settings: None,
         }
     } else {
         let label = specs.display().to_string();
@@ -136,6 +137,7 @@ fn main() -> ExitCode {
             overrides: cli.overrides.clone(),
             runtime,
             strict: cli.strict,
+            default_settings: None,
         }
     };
 

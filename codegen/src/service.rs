@@ -95,10 +95,20 @@ pub const RUNTIME_VENDORS: &[&str] = &["huawei", "alibaba"];
 impl ServiceConfig {
     /// Reads `codegen.toml` from the spec folder; the defaults when there is none.
     pub fn load(specs: &Path) -> Result<Self, Diagnostic> {
+        Self::load_or(specs, None)
+    }
+
+    /// Reads `codegen.toml` from the spec folder; when there is none, `fallback` (the
+    /// text of such a file, e.g. a catalogue's built-in settings for the service), else
+    /// the defaults.
+    pub fn load_or(specs: &Path, fallback: Option<&str>) -> Result<Self, Diagnostic> {
         let path = specs.join(FILE_NAME);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match fallback {
+                Some(text) => text.to_owned(),
+                None => return Ok(Self::default()),
+            },
             Err(e) => return Err(Diagnostic::error(&path, "", format!("cannot read: {e}"))),
         };
         let config: Self = toml::from_str(&text)

@@ -51,6 +51,11 @@ fn every_service_gets_a_crate_in_one_workspace_and_a_refused_one_stops_none() {
     assert!(line(&stdout, "OrgID").contains("generated org_id: 3 operations"), "{stdout}");
     assert!(line(&stdout, "SMSApi").contains("generated sms_api: 2 operations"), "{stdout}");
     assert!(line(&stdout, "CGS").contains("refused"), "{stdout}");
+    // CCE's built-in settings: `/api/v3/projects/{project_id}/...` is the caller's own
+    // project, filled from the endpoint, not a request field.
+    let cce = fs::read_to_string(out.join("cce/src/operations/pause_upgrade_cluster_task.rs")).unwrap();
+    assert!(cce.contains(".project_id_param(\"project_id\")"), "{cce}");
+    assert!(!cce.contains("pub project_id"), "{cce}");
     // A ref that points nowhere degrades its error bodies to raw JSON, counted per service.
     assert!(line(&stdout, "LTS").contains("generated lts: 1 operations, 3 degraded, 0 left out"), "{stdout}");
     // CGS holds only empty documents (`"{}"`): skipped, which leaves nothing to generate.
@@ -59,23 +64,23 @@ fn every_service_gets_a_crate_in_one_workspace_and_a_refused_one_stops_none() {
         "the refusal names the folder: {stderr}"
     );
     let total = stdout.lines().last().unwrap();
-    assert!(total.starts_with("total: 5 services, 4 generated (7 operations, 3 degraded, 0 left out"), "{total}");
+    assert!(total.starts_with("total: 6 services, 5 generated (8 operations, 3 degraded, 0 left out"), "{total}");
     assert!(total.contains(", 1 refused;"), "{total}");
     // Lines come in folder-name order, whatever order the workers finished in.
     let folders: Vec<&str> = stdout.lines().filter_map(|l| l.split_whitespace().next()).collect();
-    assert_eq!(folders, ["CGS", "DCC", "LTS", "OrgID", "SMSApi", "total:"]);
+    assert_eq!(folders, ["CCE", "CGS", "DCC", "LTS", "OrgID", "SMSApi", "total:"]);
 
     let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(manifest.starts_with(codegen::write::GENERATED_MARK), "{manifest}");
     let members: toml::Table = toml::from_str(&manifest).unwrap();
     assert_eq!(
         members["workspace"]["members"],
-        toml::Value::Array(["dcc", "lts", "org_id", "sms_api"].map(toml::Value::from).to_vec())
+        toml::Value::Array(["cce", "dcc", "lts", "org_id", "sms_api"].map(toml::Value::from).to_vec())
     );
     assert!(!out.join("cgs").exists(), "nothing is written for a refused service");
 
     // Each crate finds the runtime by a path relative to its own folder.
-    for name in ["dcc", "lts", "org_id", "sms_api"] {
+    for name in ["cce", "dcc", "lts", "org_id", "sms_api"] {
         let crate_dir = out.join(name);
         let cargo: toml::Table = toml::from_str(&fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap()).unwrap();
         assert_eq!(cargo["package"]["name"].as_str(), Some(name));
@@ -101,7 +106,7 @@ fn strict_refuses_a_service_with_degraded_parts_and_keeps_the_others() {
     assert!(line(&stdout, "DCC").contains("generated dcc"), "{stdout}");
     assert!(!out.join("lts").exists(), "nothing is written for a refused service");
     let total = stdout.lines().last().unwrap();
-    assert!(total.starts_with("total: 5 services, 3 generated (6 operations, 0 degraded, 0 left out"), "{total}");
+    assert!(total.starts_with("total: 6 services, 4 generated (7 operations, 0 degraded, 0 left out"), "{total}");
 }
 
 #[test]

@@ -16,6 +16,7 @@ fn config(specs: &Path, overrides: Option<PathBuf>) -> Config {
         overrides,
         runtime: String::new(),
         strict: true,
+        default_settings: None,
     }
 }
 

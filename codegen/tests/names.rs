@@ -25,6 +25,7 @@ fn a_differing_definition_is_named_after_its_own_operation() {
         overrides: None,
         runtime: String::new(),
         strict: true,
+        default_settings: None,
     })
     .expect("ECS generates");
     let files = &generated.files.files;

@@ -53,6 +53,7 @@ fn config(specs: &Path) -> Config {
         overrides: None,
         runtime: String::new(),
         strict: false,
+        default_settings: None,
     }
 }
 

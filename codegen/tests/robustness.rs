@@ -1103,6 +1103,7 @@ fn check_generate(
         overrides: None,
         runtime: String::new(),
         strict: false,
+        default_settings: None,
     };
     let result = catch_unwind(AssertUnwindSafe(|| generate(&config)));
     let generated = matches!(result, Ok(Ok(_)));
@@ -1388,6 +1389,7 @@ fn generate_one(doc: &Value) -> Result<codegen::Generated, Failure> {
         overrides: None,
         runtime: String::new(),
         strict: false,
+        default_settings: None,
     })
 }
 
@@ -1558,6 +1560,7 @@ fn nested_arrays_on_a_spawned_threads_stack(test: &str, stage: &str, depth: usiz
                         overrides: None,
                         runtime: String::new(),
                         strict: false,
+                        default_settings: None,
                     })),
                 }
             })

@@ -84,6 +84,7 @@ fn generate() -> codegen::Generated {
         overrides: None,
         runtime: r#"path = "../../codegen/runtime""#.to_owned(),
         strict: true,
+        default_settings: None,
     };
     codegen::generate(&config)
         .unwrap_or_else(|failure| panic!("codegen fails on specs/alibaba-fc:\n{failure}"))

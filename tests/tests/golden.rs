@@ -136,6 +136,7 @@ fn generate(case: &str) -> Result<BTreeMap<String, String>, String> {
         overrides: None,
         runtime: RUNTIME_DEPENDENCY.to_owned(),
         strict: false,
+        default_settings: None,
     };
     match codegen::generate(&config) {
         Ok(generated) => {
