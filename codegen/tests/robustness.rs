@@ -1779,6 +1779,7 @@ fn config_for(specs: &Path, strict: bool) -> Config {
         overrides: None,
         runtime: String::new(),
         strict,
+        default_settings: None,
     }
 }
 
