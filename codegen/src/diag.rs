@@ -164,11 +164,14 @@ pub enum Outcome {
 impl Degradation {
     /// The problem as a diagnostic: a warning, or an error when `strict`.
     pub fn diagnostic(&self, strict: bool) -> Diagnostic {
-        let message = format!("{}; {}", self.problem, self.outcome_text());
         if strict {
-            Diagnostic::error(&self.file, self.pointer.clone(), message)
-                .with_hint("without --strict, codegen degrades this part and generates the rest")
+            // Refused: say what would have happened, not what did.
+            Diagnostic::error(&self.file, self.pointer.clone(), self.problem.clone()).with_hint(format!(
+                "without --strict: {}, and the rest is generated",
+                self.outcome_text()
+            ))
         } else {
+            let message = format!("{}; {}", self.problem, self.outcome_text());
             Diagnostic::warning(&self.file, self.pointer.clone(), message)
         }
     }

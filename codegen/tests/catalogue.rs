@@ -103,6 +103,9 @@ fn strict_refuses_a_service_with_degraded_parts_and_keeps_the_others() {
     assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
     assert!(line(&stdout, "LTS").contains("refused: 3 error(s)"), "{stdout}");
     assert!(stderr.contains("DeleteConsumerGroup.json"), "the refusal names the file: {stderr}");
+    // The error says what went wrong; what degrading would have done is only a hint.
+    assert!(stderr.contains("hint: without --strict: kept as raw JSON"), "{stderr}");
+    assert!(!stderr.contains("ErrorMsgDeleteConsumerGroupFailed`; kept as raw JSON"), "{stderr}");
     assert!(line(&stdout, "DCC").contains("generated dcc"), "{stdout}");
     assert!(!out.join("lts").exists(), "nothing is written for a refused service");
     let total = stdout.lines().last().unwrap();
