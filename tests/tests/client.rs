@@ -198,6 +198,22 @@ fn assert_decode_error(result: Result<impl std::fmt::Debug, Error>, status: u16,
     }
 }
 
+#[tokio::test]
+async fn a_success_body_without_a_required_property_names_it() {
+    let body = r#"{"func_urn":"u","func_name":"f"}"#;
+    let server = Server::start(vec![respond(200, body)]).await;
+    let result = client(&server, Credentials::none())
+        .show_function_config(ShowFunctionConfigRequest::new(URN))
+        .await;
+    match result {
+        Err(Error::Decode(error)) => {
+            assert_eq!(error.path, None, "the property is missing from the top-level object");
+            assert_eq!(error.message, "missing field `code_size`");
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // What goes on the wire
 // ---------------------------------------------------------------------------------------
@@ -517,7 +533,8 @@ async fn documented_error_statuses_keep_any_body_and_the_request_id() {
 
 #[tokio::test]
 async fn a_success_body_of_the_wrong_shape_names_the_field() {
-    let body = r#"{"func_urn":"u","func_name":7}"#;
+    // Every required property present, `func_name` of the wrong type.
+    let body = r#"{"func_urn":"u","func_name":7,"code_size":1,"code_type":"inline","cpu":300,"digest":"d","handler":"h","image_name":"i","last_modified":"2020-01-01T00:00:00Z","memory_size":128,"namespace":"n","package":"default","project_name":"p","runtime":"Python3.9","timeout":3,"version":"latest"}"#;
     let server = Server::start(vec![with_header(respond(200, body), "X-Request-Id", "req-shape")]).await;
     let result = client(&server, Credentials::none())
         .show_function_config(ShowFunctionConfigRequest::new(URN))

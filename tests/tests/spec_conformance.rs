@@ -30,27 +30,28 @@ fn compact(tokens: impl ToTokens) -> String {
     tokens.to_token_stream().to_string().replace(' ', "")
 }
 
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
-    let mut rename = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let lit: syn::LitStr = meta.value()?.parse()?;
-                rename = Some(lit.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
+/// The JSON name of each property a model's `FromJson` reads, by field: its body is one
+/// `let field = reader.method("json name")?;` per property. The catch-all map, read by
+/// `rest()`, is not among them.
+fn json_names(item: &syn::ItemImpl) -> Option<HashMap<String, String>> {
+    let (path, _) = item.trait_.as_ref()?;
+    if path.segments.last()?.ident != "FromJson" {
+        return None;
     }
-    rename
-}
-
-fn is_flattened(attrs: &[syn::Attribute]) -> bool {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .any(|a| compact(a).contains("flatten"))
+    let mut names = HashMap::new();
+    for impl_item in &item.items {
+        let syn::ImplItem::Fn(f) = impl_item else { continue };
+        for stmt in &f.block.stmts {
+            let syn::Stmt::Local(local) = stmt else { continue };
+            let (syn::Pat::Ident(binding), Some(init)) = (&local.pat, &local.init) else { continue };
+            let syn::Expr::Try(attempt) = &*init.expr else { continue };
+            let syn::Expr::MethodCall(call) = &*attempt.expr else { continue };
+            if let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(key), .. })) = call.args.first() {
+                names.insert(binding.ident.to_string(), key.value());
+            }
+        }
+    }
+    Some(names)
 }
 
 /// Wire values of an open enum, read from its `as_str` (or `as_i64`) match.
@@ -90,6 +91,9 @@ fn enum_values(item: &syn::ItemImpl) -> Option<Vec<String>> {
 
 fn load_source(models: &Path) -> Source {
     let mut source = Source::default();
+    // Fields by struct, and the JSON names their `FromJson` reads, joined at the end.
+    let mut struct_fields: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    let mut read_names: HashMap<String, HashMap<String, String>> = HashMap::new();
     let mut paths: Vec<_> = fs::read_dir(models)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -104,18 +108,14 @@ fn load_source(models: &Path) -> Source {
                     let fields = s
                         .fields
                         .iter()
-                        .filter(|f| !is_flattened(&f.attrs))
-                        .map(|f| {
-                            let ident = f.ident.as_ref().unwrap().to_string();
-                            FieldInfo {
-                                json_name: serde_rename(&f.attrs).unwrap_or(ident),
-                                ty: compact(&f.ty),
-                            }
-                        })
+                        .map(|f| (f.ident.as_ref().unwrap().to_string(), compact(&f.ty)))
                         .collect();
-                    source.structs.insert(s.ident.to_string(), fields);
+                    struct_fields.insert(s.ident.to_string(), fields);
                 }
                 syn::Item::Impl(i) => {
+                    if let Some(names) = json_names(&i) {
+                        read_names.insert(compact(&i.self_ty), names);
+                    }
                     if let Some(values) = enum_values(&i) {
                         source.enums.insert(compact(&i.self_ty), values);
                     }
@@ -126,6 +126,15 @@ fn load_source(models: &Path) -> Source {
                 _ => {}
             }
         }
+    }
+    for (name, fields) in struct_fields {
+        // A struct without `FromJson` is a newtype or a builder: no JSON properties.
+        let Some(json) = read_names.get(&name) else { continue };
+        let fields = fields
+            .into_iter()
+            .filter_map(|(ident, ty)| Some(FieldInfo { json_name: json.get(&ident)?.clone(), ty }))
+            .collect();
+        source.structs.insert(name, fields);
     }
     source
 }

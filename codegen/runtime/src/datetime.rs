@@ -219,19 +219,19 @@ impl serde::Serialize for DateTime {
 
 impl<'de> serde::Deserialize<'de> for DateTime {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::__private::json::deserialize(deserializer)
+    }
+}
+
+impl crate::__private::json::FromJson for DateTime {
+    fn from_json(value: serde_json::Value) -> Result<Self, crate::__private::json::Mismatch> {
         // Any scalar is kept; only arrays and objects are refused.
-        let value = serde_json::Value::deserialize(deserializer)?;
         let (text, form) = match value {
             serde_json::Value::String(text) => (text, Form::Text),
             serde_json::Value::Number(number) => (number.to_string(), Form::Number),
             serde_json::Value::Null => (String::new(), Form::Null),
             serde_json::Value::Bool(b) => (b.to_string(), Form::Text),
-            other => {
-                return Err(serde::de::Error::custom(format!(
-                    "expected a date-time, found {}",
-                    if other.is_array() { "an array" } else { "an object" }
-                )));
-            }
+            other => return Err(crate::__private::json::Mismatch::invalid_type(&other, "a date-time")),
         };
         Ok(Self { text, form })
     }

@@ -50,7 +50,7 @@ publish = false
 codegen-runtime = {{ {runtime}, default-features = false, features = ["{vendor}"] }}
 http = "1"
 indexmap = {{ version = "2", features = ["serde"] }}
-serde = {{ version = "1", features = ["derive"] }}
+serde = "1"
 serde_json = "1"
 
 [features]

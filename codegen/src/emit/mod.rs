@@ -6,6 +6,7 @@
 mod client;
 pub mod crate_files;
 pub mod docs;
+mod json_impls;
 mod models;
 pub mod operations;
 mod rebase;

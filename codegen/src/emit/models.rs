@@ -1,6 +1,7 @@
 //! Model types: one module per definition, holding it and the types nested in it.
 
 use super::docs::{doc_attrs, lines};
+use super::json_impls::{newtype_impls, struct_impls, JsonField};
 use super::types::{ident, named_in, type_tokens, Prelude};
 use crate::model::{EnumDef, EnumValue, Model, StructDef, TypeId, TypeKind};
 use crate::names::Names;
@@ -106,11 +107,12 @@ fn type_item(model: &Model, names: &Names, prelude: &Prelude, id: TypeId) -> Tok
         TypeKind::Enum(def) => string_enum_item(names, prelude, id, def, docs),
         TypeKind::Newtype(target) => {
             let target = type_tokens(target, names, prelude);
+            let impls = newtype_impls(&name, &target, &result_path(names));
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-                #[serde(transparent)]
+                #[derive(Debug, Clone, PartialEq, Default)]
                 pub struct #name(pub #target);
+                #impls
             }
         }
         TypeKind::Alias(target) => {
@@ -139,7 +141,6 @@ fn struct_item(
     let member_names = &names.members[id.0];
     let option = &prelude.option;
     let boxed = &prelude.boxed;
-    let skip_none = prelude.option_is_none(names);
     let all_optional = def.fields.iter().all(|f| !f.required);
 
     let mut fields = Vec::new();
@@ -147,6 +148,7 @@ fn struct_item(
     let mut inits = Vec::new();
     let mut with_setters = Vec::new();
     let mut builder = Builder::default();
+    let mut json_fields = Vec::new();
     for (field, field_name) in def.fields.iter().zip(member_names) {
         let field_ident = ident(field_name);
         let plain = type_tokens(&field.ty, names, prelude);
@@ -154,19 +156,20 @@ fn struct_item(
         // `value` of type `plain` as the field's (possibly boxed) type.
         let wrap = |value: TokenStream| if field.boxed { quote!(#boxed::new(#value)) } else { value };
         let field_docs = doc_attrs(&lines(&field.docs, &[]));
-        let json = &field.json_name;
-        let rename = (field_name != json).then(|| quote!(#[serde(rename = #json)]));
-        // Integral `number` values are written back as integers (see the runtime's
-        // `number`); it handles the `Option<Option<_>>` of nullable fields too.
-        let number = holds_f64(&field.ty)
-            .then(|| quote!(#[serde(serialize_with = "codegen_runtime::__private::number::serialize")]));
-        let rename = quote!(#rename #number);
+        json_fields.push(JsonField {
+            ident: field_ident.clone(),
+            json: field.json_name.clone(),
+            required: field.required,
+            nullable: field.nullable,
+            // Integral `number` values are written back as integers (see the runtime's
+            // `number`), through the `Option<Option<_>>` of nullable fields too.
+            number: holds_f64(&field.ty),
+        });
         // The setters' parameter and what they store (the field's type, or its `Some`).
         let (param, stored) = if field.required && field.nullable {
             // Always sent; `None` is `null`.
             fields.push(quote! {
                 #field_docs
-                #rename
                 pub #field_ident: #option<#ty>,
             });
             let boxing = field.boxed.then(|| quote!(.map(#boxed::new)));
@@ -174,21 +177,13 @@ fn struct_item(
         } else if field.required {
             fields.push(quote! {
                 #field_docs
-                #rename
                 pub #field_ident: #ty,
             });
             (quote!(impl Into<#plain>), wrap(quote!(value.into())))
         } else if field.nullable {
             // Outer `None`: absent; `Some(None)`: `null`; `Some(Some(v))`: a value.
-            let nullable = if holds_f64(&field.ty) {
-                quote!(#[serde(default, skip_serializing_if = #skip_none, deserialize_with = "codegen_runtime::__private::nullable::deserialize")])
-            } else {
-                quote!(#[serde(default, skip_serializing_if = #skip_none, with = "codegen_runtime::__private::nullable")])
-            };
             fields.push(quote! {
                 #field_docs
-                #rename
-                #nullable
                 pub #field_ident: #option<#option<#ty>>,
             });
             let value = wrap(quote!(value.into()));
@@ -196,8 +191,6 @@ fn struct_item(
         } else {
             fields.push(quote! {
                 #field_docs
-                #rename
-                #[serde(skip_serializing_if = #skip_none)]
                 pub #field_ident: #option<#ty>,
             });
             let value = wrap(quote!(value.into()));
@@ -233,28 +226,27 @@ fn struct_item(
     }
 
     let string = &prelude.string;
-    let (catch_all, catch_all_init) = match (&def.additional, &names.additional[id.0]) {
+    let (catch_all, catch_all_ident) = match (&def.additional, &names.additional[id.0]) {
         (Some(values), Some(map_name)) => {
             let map_ident = ident(map_name);
             let values = type_tokens(values, names, prelude);
             let field = quote! {
                 /// Properties other than the named ones (`additionalProperties` in the spec).
-                #[serde(flatten)]
                 pub #map_ident: indexmap::IndexMap<#string, #values>,
             };
-            (field, quote!(#map_ident: indexmap::IndexMap::new()))
+            (field, map_ident)
         }
         _ => {
             let unknown = ident(&names.catch_all[id.0]);
             let field = quote! {
                 /// Properties the spec does not describe, kept so that they survive a
                 /// deserialize → serialize round trip unchanged.
-                #[serde(flatten)]
                 pub #unknown: indexmap::IndexMap<#string, serde_json::Value>,
             };
-            (field, quote!(#unknown: indexmap::IndexMap::new()))
+            (field, unknown)
         }
     };
+    let catch_all_init = quote!(#catch_all_ident: indexmap::IndexMap::new());
     inits.push(catch_all_init.clone());
 
     let derive_default = all_optional.then(|| quote!(Default,));
@@ -268,7 +260,7 @@ fn struct_item(
         }
     });
     let builder_name = ident(&builder_name(names, names.ty(id)));
-    let result = if names.is_shadowed("Result") { quote!(::std::result::Result) } else { quote!(Result) };
+    let result = result_path(names);
     let builder = (!all_optional).then(|| builder.tokens(names.ty(id), &name, &builder_name, &result, &catch_all_init));
     let builder_fn = builder.as_ref().map(|_| {
         let doc = doc_attrs(&[
@@ -295,15 +287,26 @@ fn struct_item(
             }
         }
     });
+    let json_impls = struct_impls(&name, names.ty(id), &json_fields, &catch_all_ident, &result);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
         pub struct #name {
             #(#fields)*
             #catch_all
         }
+        #json_impls
         #inherent
         #builder
+    }
+}
+
+/// `Result`, fully qualified when a model type shadows it.
+fn result_path(names: &Names) -> TokenStream {
+    if names.is_shadowed("Result") {
+        quote!(::std::result::Result)
+    } else {
+        quote!(Result)
     }
 }
 

@@ -39,15 +39,6 @@ impl Prelude {
             boxed: pick("Box", quote!(::std::boxed::Box)),
         }
     }
-
-    /// The `skip_serializing_if` path for optional fields.
-    pub fn option_is_none(&self, names: &Names) -> String {
-        if names.is_shadowed("Option") {
-            "::std::option::Option::is_none".to_owned()
-        } else {
-            "Option::is_none".to_owned()
-        }
-    }
 }
 
 /// The Rust type of a reference; named types by their bare name (the file imports them).

@@ -2,10 +2,9 @@
 // regenerate with `cargo run -p codegen`.
 
 /// APIG触发器函数工作流后端详情(APIG触发器参数)。APIG触发器此参数必填。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApigTriggerFuncInfo {
     /// 函数的URN,详细解释见FunctionGraph函数模型的描述。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub function_urn: Option<String>,
     /// 调用函数执行方式。
     ///
@@ -14,7 +13,6 @@ pub struct ApigTriggerFuncInfo {
     /// - async:异步执行
     ///
     /// Allowed values: `sync`, `async`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invocation_type: Option<ApigTriggerFuncInfoInvocationType>,
     /// API网关请求函数服务的超时时间(毫秒)。APIG触发器此参数必填。
     ///
@@ -22,12 +20,52 @@ pub struct ApigTriggerFuncInfo {
     /// Maximum: `60000`
     pub timeout: i32,
     /// 函数版本信息。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApigTriggerFuncInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("function_urn", &self.function_urn)?;
+        object.optional("invocation_type", &self.invocation_type)?;
+        object.required("timeout", &self.timeout)?;
+        object.optional("version", &self.version)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApigTriggerFuncInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ApigTriggerFuncInfo {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ApigTriggerFuncInfo",
+        )?;
+        let function_urn = object.optional("function_urn")?;
+        let invocation_type = object.optional("invocation_type")?;
+        let timeout = object.required("timeout")?;
+        let version = object.optional("version")?;
+        Ok(Self {
+            function_urn,
+            invocation_type,
+            timeout,
+            version,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ApigTriggerFuncInfo {

@@ -2,14 +2,46 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 异步执行函数返回体。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsyncInvokeFunctionResponseBody {
     /// 请求ID。
     pub request_id: String,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for AsyncInvokeFunctionResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("request_id", &self.request_id)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AsyncInvokeFunctionResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for AsyncInvokeFunctionResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "AsyncInvokeFunctionResponseBody",
+        )?;
+        let request_id = object.required("request_id")?;
+        Ok(Self {
+            request_id,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl AsyncInvokeFunctionResponseBody {

@@ -2,13 +2,12 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 回调工作流的请求Body
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CallbackWorkflowRequestBody {
     /// 错误信息
     ///
     /// Minimum length: `1`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// 工作流的执行结果,JSON格式,仅在status为success时有值
     pub output: serde_json::Value,
@@ -20,8 +19,46 @@ pub struct CallbackWorkflowRequestBody {
     pub result: CallbackWorkflowRequestBodyResult,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CallbackWorkflowRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("error", &self.error)?;
+        object.required("output", &self.output)?;
+        object.required("result", &self.result)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CallbackWorkflowRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for CallbackWorkflowRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "CallbackWorkflowRequestBody",
+        )?;
+        let error = object.optional("error")?;
+        let output = object.required("output")?;
+        let result = object.required("result")?;
+        Ok(Self {
+            error,
+            output,
+            result,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl CallbackWorkflowRequestBody {

@@ -3,18 +3,15 @@
 
 use super::Runtime;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateDependencyRequestBody {
     /// depend_type为zip类型时必填,为文件流格式,需要base64编码zip文件。上传的文件大小限制为40M,如超过40M,请通过OBS上传。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub depend_file: Option<String>,
     /// depend_type为obs类型时,依赖包在obs的存储地址。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub depend_link: Option<String>,
     /// 导入类型,目前支持obs和zip。
     pub depend_type: String,
     /// 依赖包描述,不超过512个字符。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 依赖包名称。必须以大、小写字母开头,以字母或数字结尾,只能由字母、数字、下划线、点和中划线组成,长度不超过96个字符。
     pub name: String,
@@ -76,8 +73,55 @@ pub struct CreateDependencyRequestBody {
     pub runtime: Runtime,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CreateDependencyRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("depend_file", &self.depend_file)?;
+        object.optional("depend_link", &self.depend_link)?;
+        object.required("depend_type", &self.depend_type)?;
+        object.optional("description", &self.description)?;
+        object.required("name", &self.name)?;
+        object.required("runtime", &self.runtime)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateDependencyRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for CreateDependencyRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "CreateDependencyRequestBody",
+        )?;
+        let depend_file = object.optional("depend_file")?;
+        let depend_link = object.optional("depend_link")?;
+        let depend_type = object.required("depend_type")?;
+        let description = object.optional("description")?;
+        let name = object.required("name")?;
+        let runtime = object.required("runtime")?;
+        Ok(Self {
+            depend_file,
+            depend_link,
+            depend_type,
+            description,
+            name,
+            runtime,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl CreateDependencyRequestBody {

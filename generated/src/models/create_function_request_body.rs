@@ -7,16 +7,13 @@ use super::{
 };
 
 /// 函数属性结构体。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateFunctionRequestBody {
     /// 函数执行委托。可为函数执行单独配置执行委托,这将减小不必要的性能损耗;不单独配置执行委托时,函数执行和函数配置将使用同一委托。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_xrole: Option<String>,
     /// 用于用户代码加密的kms主秘钥ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_encrypt_kms_key_id: Option<String>,
     /// 函数的文件名,当CodeType为jar/zip时必须提供该字段,CodeType为其他值时不需要提供。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_filename: Option<String>,
     /// 函数代码类型,取值有5种。
     ///
@@ -33,40 +30,28 @@ pub struct CreateFunctionRequestBody {
     /// 创建自定义镜像函数此参数非必填,其他类型函数此参数必填。
     ///
     /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_type: Option<CodeType>,
     /// 当CodeType为obs时,该值为函数代码包在OBS上的地址,CodeType为其他值时,该字段为空。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_url: Option<String>,
     /// 用户容器镜像,当CodeType为Custom-Image-Swr时必须提供该字段,CodeType为其他值时不需要提供。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_image: Option<CustomImage>,
     /// 依赖版本id列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub depend_version_list: Option<Vec<String>>,
     /// 函数描述。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// vpc中配置的内网域名。在函数配置调用DNS服务的接口解析内网域名时,则函数必须具备读取DNS资源权限的委托。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_names: Option<String>,
     /// 是否启动动态内存配置
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dynamic_memory: Option<bool>,
     /// 是否开启日志,缺省值为false。创建函数时,若此开关为true,且未传入log_config,则由FunctionGraph自动创建日志组日志流。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_lts_log: Option<bool>,
     /// 用户自定义的name/value信息,用于需要加密的配置。举例:如配置加密密码,可以设置自定义参数:password={1234},最多定义20个,总长度不超过4KB。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_user_data: Option<String>,
     /// 企业项目ID,在企业用户创建函数时必填。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func_code: Option<FuncCode>,
     /// 函数名称。
     pub func_name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func_vpc: Option<FuncVpc>,
     /// 函数消耗的显存,只支持自定义运行时与自定义镜像函数配置GPU。
     ///
@@ -75,10 +60,8 @@ pub struct CreateFunctionRequestBody {
     /// 取值范围为:1024、2048、3072、4096、5120、6144、7168、8192、9216、10240、11264、12288、13312、14336、15360、16384。
     ///
     /// 最小值为1024,最大值为16384。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_memory: Option<i32>,
     /// 显卡类型。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
     /// 函数执行入口
     ///
@@ -89,18 +72,13 @@ pub struct CreateFunctionRequestBody {
     /// 函数初始化入口,规则:xx.xx,必须包含“. ”。当配置初始化函数时,此参数必填。
     ///
     /// 举例:对于node.js函数:myfunction.initializer,则表示函数的文件名为myfunction.js,初始化的入口函数名为initializer。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer_handler: Option<String>,
     /// 初始化超时时间,超时函数将被强行停止,范围1~300秒。当配置初始化函数时,此参数必填。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer_timeout: Option<i32>,
     /// 是否支持有状态,如果需要支持,需要固定传参为true,v2版本支持
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_stateful_function: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_config: Option<FuncLogConfig>,
     /// 自定义日志标签。函数执行时,可以按照自定义标签配置上报标签到云日志服务(LTS),用户可以通过标签对日志进行过滤筛选。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lts_custom_tag: Option<indexmap::IndexMap<String, String>>,
     /// 函数消耗的内存。
     ///
@@ -110,19 +88,15 @@ pub struct CreateFunctionRequestBody {
     ///
     /// 最小值为128,最大值为4096。
     pub memory_size: i32,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mount_config: Option<MountConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_controller: Option<NetworkControlConfig>,
     /// 函数所属的分组Package,用于用户针对函数的自定义分组。
     pub package: String,
     /// 函数预停止函数的入口,规则:xx.xx,必须包含“. ”。
     ///
     /// 举例:对于node.js函数:myfunction.pre_stop_handler,则表示函数的文件名为myfunction.js,初始化的入口函数名为pre_stop_handler。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_handler: Option<String>,
     /// 初始化超时时间,超时函数将被强行停止,范围1~90秒。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_timeout: Option<i32>,
     /// FunctionGraph函数的执行环境
     ///
@@ -181,7 +155,6 @@ pub struct CreateFunctionRequestBody {
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
     pub runtime: Runtime,
     /// 函数标签。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<String>,
     /// 函数执行超时时间,超时函数将被强行停止,范围3~259200秒。
     pub timeout: i32,
@@ -189,22 +162,162 @@ pub struct CreateFunctionRequestBody {
     ///
     /// Default: `v2`
     /// Allowed values: `v1`, `v2`
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<Type>,
     /// 用户自定义的name/value信息。 在函数中使用的参数。 举例:如函数要访问某个主机,可以设置自定义参数:Host={host_ip},最多定义20个,总长度不超过4KB。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// 用于环境变量加密的kms主秘钥ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data_encrypt_kms_key_id: Option<String>,
     /// 函数配置委托。需要IAM支持,并在IAM界面创建委托,当函数需要访问其他服务时,必须提供该字段。配置后用户可以通过函数执行入口方法中的context参数获取具有委托中权限的token、ak、sk,用于访问其他云服务。如果用户函数不访问任何云服务,则不用提供委托名称。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub xrole: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CreateFunctionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("app_xrole", &self.app_xrole)?;
+        object.optional("code_encrypt_kms_key_id", &self.code_encrypt_kms_key_id)?;
+        object.optional("code_filename", &self.code_filename)?;
+        object.optional("code_type", &self.code_type)?;
+        object.optional("code_url", &self.code_url)?;
+        object.optional("custom_image", &self.custom_image)?;
+        object.optional("depend_version_list", &self.depend_version_list)?;
+        object.optional("description", &self.description)?;
+        object.optional("domain_names", &self.domain_names)?;
+        object.optional("enable_dynamic_memory", &self.enable_dynamic_memory)?;
+        object.optional("enable_lts_log", &self.enable_lts_log)?;
+        object.optional("encrypted_user_data", &self.encrypted_user_data)?;
+        object.optional("enterprise_project_id", &self.enterprise_project_id)?;
+        object.optional("func_code", &self.func_code)?;
+        object.required("func_name", &self.func_name)?;
+        object.optional("func_vpc", &self.func_vpc)?;
+        object.optional("gpu_memory", &self.gpu_memory)?;
+        object.optional("gpu_type", &self.gpu_type)?;
+        object.required("handler", &self.handler)?;
+        object.optional("initializer_handler", &self.initializer_handler)?;
+        object.optional("initializer_timeout", &self.initializer_timeout)?;
+        object.optional("is_stateful_function", &self.is_stateful_function)?;
+        object.optional("log_config", &self.log_config)?;
+        object.optional("lts_custom_tag", &self.lts_custom_tag)?;
+        object.required("memory_size", &self.memory_size)?;
+        object.optional("mount_config", &self.mount_config)?;
+        object.optional("network_controller", &self.network_controller)?;
+        object.required("package", &self.package)?;
+        object.optional("pre_stop_handler", &self.pre_stop_handler)?;
+        object.optional("pre_stop_timeout", &self.pre_stop_timeout)?;
+        object.required("runtime", &self.runtime)?;
+        object.optional("tags", &self.tags)?;
+        object.required("timeout", &self.timeout)?;
+        object.optional("type", &self.type_)?;
+        object.optional("user_data", &self.user_data)?;
+        object
+            .optional(
+                "user_data_encrypt_kms_key_id",
+                &self.user_data_encrypt_kms_key_id,
+            )?;
+        object.optional("xrole", &self.xrole)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateFunctionRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for CreateFunctionRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "CreateFunctionRequestBody",
+        )?;
+        let app_xrole = object.optional("app_xrole")?;
+        let code_encrypt_kms_key_id = object.optional("code_encrypt_kms_key_id")?;
+        let code_filename = object.optional("code_filename")?;
+        let code_type = object.optional("code_type")?;
+        let code_url = object.optional("code_url")?;
+        let custom_image = object.optional("custom_image")?;
+        let depend_version_list = object.optional("depend_version_list")?;
+        let description = object.optional("description")?;
+        let domain_names = object.optional("domain_names")?;
+        let enable_dynamic_memory = object.optional("enable_dynamic_memory")?;
+        let enable_lts_log = object.optional("enable_lts_log")?;
+        let encrypted_user_data = object.optional("encrypted_user_data")?;
+        let enterprise_project_id = object.optional("enterprise_project_id")?;
+        let func_code = object.optional("func_code")?;
+        let func_name = object.required("func_name")?;
+        let func_vpc = object.optional("func_vpc")?;
+        let gpu_memory = object.optional("gpu_memory")?;
+        let gpu_type = object.optional("gpu_type")?;
+        let handler = object.required("handler")?;
+        let initializer_handler = object.optional("initializer_handler")?;
+        let initializer_timeout = object.optional("initializer_timeout")?;
+        let is_stateful_function = object.optional("is_stateful_function")?;
+        let log_config = object.optional("log_config")?;
+        let lts_custom_tag = object.optional("lts_custom_tag")?;
+        let memory_size = object.required("memory_size")?;
+        let mount_config = object.optional("mount_config")?;
+        let network_controller = object.optional("network_controller")?;
+        let package = object.required("package")?;
+        let pre_stop_handler = object.optional("pre_stop_handler")?;
+        let pre_stop_timeout = object.optional("pre_stop_timeout")?;
+        let runtime = object.required("runtime")?;
+        let tags = object.optional("tags")?;
+        let timeout = object.required("timeout")?;
+        let type_ = object.optional("type")?;
+        let user_data = object.optional("user_data")?;
+        let user_data_encrypt_kms_key_id = object
+            .optional("user_data_encrypt_kms_key_id")?;
+        let xrole = object.optional("xrole")?;
+        Ok(Self {
+            app_xrole,
+            code_encrypt_kms_key_id,
+            code_filename,
+            code_type,
+            code_url,
+            custom_image,
+            depend_version_list,
+            description,
+            domain_names,
+            enable_dynamic_memory,
+            enable_lts_log,
+            encrypted_user_data,
+            enterprise_project_id,
+            func_code,
+            func_name,
+            func_vpc,
+            gpu_memory,
+            gpu_type,
+            handler,
+            initializer_handler,
+            initializer_timeout,
+            is_stateful_function,
+            log_config,
+            lts_custom_tag,
+            memory_size,
+            mount_config,
+            network_controller,
+            package,
+            pre_stop_handler,
+            pre_stop_timeout,
+            runtime,
+            tags,
+            timeout,
+            type_,
+            user_data,
+            user_data_encrypt_kms_key_id,
+            xrole,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl CreateFunctionRequestBody {

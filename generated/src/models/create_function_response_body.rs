@@ -7,29 +7,20 @@ use super::{
 };
 
 /// Corrected from the vendor's spec: function metadata answers come without `domain_id` (seen in the CreateFunction and UpdateFunctionConfig responses of the vendor's documentation) (correction in `specs/overrides.json`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateFunctionResponseBody {
     /// 是否支持配置临时存储。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_ephemeral_storage: Option<bool>,
     /// 是否配置下沉apig路由规则。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apig_route_enable: Option<bool>,
     /// 函数app使用的权限委托名称,需要IAM支持,并在IAM界面创建委托,当函数需要访问其他服务时,必须提供该字段。
     ///
     /// May be `null`.
     /// Corrected from the vendor's spec: function metadata answers send `app_xrole` as `null` when it is not set (correction in `specs/overrides.json`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "codegen_runtime::__private::nullable"
-    )]
     pub app_xrole: Option<Option<String>>,
     /// 用于用户代码加密的kms主秘钥ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_encrypt_kms_key_id: Option<String>,
     /// 函数的文件名,当CodeType为jar/zip时必须提供该字段,inline和obs不需要提供。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_filename: Option<String>,
     /// 函数大小,单位:字节。
     pub code_size: i64,
@@ -48,7 +39,6 @@ pub struct CreateFunctionResponseBody {
     /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
     pub code_type: CodeType,
     /// 当CodeType为obs时,该值为函数代码包在OBS上的地址,CodeType为其他值时,该字段为空。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_url: Option<String>,
     /// 函数占用的cpu资源。
     ///
@@ -56,73 +46,48 @@ pub struct CreateFunctionResponseBody {
     ///
     /// 取值与MemorySize成比例,默认是128M内存占0.1个核(100 millicores)。
     pub cpu: i32,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_image: Option<CustomImage>,
     /// 依赖id列表
     ///
     /// May be `null`.
     /// Corrected from the vendor's spec: function metadata answers send `depend_list` as `null` when it is not set (correction in `specs/overrides.json`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "codegen_runtime::__private::nullable"
-    )]
     pub depend_list: Option<Option<Vec<String>>>,
     /// 依赖版本id列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub depend_version_list: Option<Vec<String>>,
     /// 函数依赖代码包列表。
     ///
     /// May be `null`.
     /// Corrected from the vendor's spec: function metadata answers send `dependencies` as `null` when it is not set (correction in `specs/overrides.json`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "codegen_runtime::__private::nullable"
-    )]
     pub dependencies: Option<Option<Vec<Dependency>>>,
     /// 函数描述。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 函数代码SHA512 hash值,用于判断函数是否变化。
     pub digest: String,
     /// 域名id。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
     /// 函数配置的需要支持域名解析的内网域名。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_names: Option<String>,
     /// 是否允许在请求头中添加鉴权信息,只支持自定义镜像函数(创建函数时不支持修改)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_auth_in_header: Option<bool>,
     /// 类隔离开关,只支持JAVA运行时配置。开启类隔离后可以支持Kafka转储并提升类加载效率,但也可能会导致某些兼容性问题,请谨慎开启。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_class_isolation: Option<bool>,
     /// 适配CloudDebug场景,是否开启云调试(已废弃)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_cloud_debug: Option<String>,
     /// 是否启动动态内存配置
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dynamic_memory: Option<bool>,
     /// 是否开启日志。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_lts_log: Option<bool>,
     /// 用户自定义的name/value信息,用于需要加密的配置。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_user_data: Option<String>,
     /// 企业项目ID,在企业用户创建函数时必填。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// 临时存储大小。默认情况下会为函数的/tmp目录分配512MB的空间。您可以通过临时存储设置将函数的/tmp目录大小调整为10G。
     ///
     /// Allowed values: `512`, `10240`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage: Option<EphemeralStorage>,
     /// 函数扩展配置。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extend_config: Option<String>,
     /// 函数id,唯一标识函数。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func_id: Option<String>,
     /// 函数名称。
     pub func_name: String,
@@ -130,11 +95,6 @@ pub struct CreateFunctionResponseBody {
     pub func_urn: String,
     /// May be `null`.
     /// Corrected from the vendor's spec: function metadata answers send `func_vpc` as `null` when it is not set (correction in `specs/overrides.json`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "codegen_runtime::__private::nullable"
-    )]
     pub func_vpc: Option<Option<FuncVpc>>,
     /// 函数消耗的显存,只支持自定义运行时与自定义镜像函数配置GPU。
     ///
@@ -143,10 +103,8 @@ pub struct CreateFunctionResponseBody {
     /// 取值范围为:1024、2048、3072、4096、5120、6144、7168、8192、9216、10240、11264、12288、13312、14336、15360、16384。
     ///
     /// 最小值为1024,最大值为16384。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_memory: Option<i32>,
     /// 显卡类型。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
     /// 函数执行入口
     ///
@@ -157,40 +115,30 @@ pub struct CreateFunctionResponseBody {
     /// 心跳函数函数的入口,规则:xx.xx,必须包含“. ”,只支持JAVA运行时配置。
     ///
     /// 心跳函数入口需要与函数执行入口在同一文件下。在开启心跳函数配置时,此参数必填。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub heartbeat_handler: Option<String>,
     /// 函数版本的内部标识。
     pub image_name: String,
     /// 函数初始化入口,规则:xx.xx,必须包含“. ”。当配置初始化函数时,此参数必填。
     ///
     /// 举例:对于node.js函数:myfunction.initializer,则表示函数的文件名为myfunction.js,初始化的入口函数名为initializer。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer_handler: Option<String>,
     /// 初始化超时时间,超时函数将被强行停止,范围1~300秒。当配置初始化函数时,此参数必填。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer_timeout: Option<i32>,
     /// 是否为bridge函数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bridge_function: Option<bool>,
     /// 是否返回流式数据(已废弃)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_return_stream: Option<bool>,
     /// 是否支持有状态,如果需要支持,需要固定传参为true,v2版本支持
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_stateful_function: Option<bool>,
     /// 函数最后一次更新时间。
     pub last_modified: crate::DateTime,
     /// 自定义日志查询组id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_group_id: Option<String>,
     /// 自定义日志查询流id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_stream_id: Option<String>,
     /// 是否允许进行长时间超时设置。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub long_time: Option<bool>,
     /// 自定义日志标签。函数执行时,可以按照自定义标签配置上报标签到云日志服务(LTS),用户可以通过标签对日志进行过滤筛选。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lts_custom_tag: Option<indexmap::IndexMap<String, String>>,
     /// 函数消耗的内存。
     ///
@@ -200,29 +148,23 @@ pub struct CreateFunctionResponseBody {
     ///
     /// 最小值为128,最大值为4096。
     pub memory_size: i32,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mount_config: Option<MountConfig>,
     /// 租户的project id。
     pub namespace: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_controller: Option<NetworkControlConfig>,
     /// 函数所属的分组Package,用于用户针对函数的自定义分组。
     pub package: String,
     /// 函数预停止函数的入口,规则:xx.xx,必须包含“. ”。
     ///
     /// 举例:对于node.js函数:myfunction.pre_stop_handler,则表示函数的文件名为myfunction.js,初始化的入口函数名为pre_stop_handler。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_handler: Option<String>,
     /// 初始化超时时间,超时函数将被强行停止,范围1~90秒。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_timeout: Option<i32>,
     /// 租户的project name。
     pub project_name: String,
     /// 函数预留实例数量。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserved_instance_count: Option<i32>,
     /// 资源id。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// FunctionGraph函数的执行环境
     ///
@@ -280,31 +222,248 @@ pub struct CreateFunctionResponseBody {
     ///
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
     pub runtime: Runtime,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strategy_config: Option<StrategyConfig>,
     /// 函数执行超时时间,超时函数将被强行停止,范围3~259200秒。
     pub timeout: i32,
     /// v2表示为正式版本,v1为废弃版本。
     ///
     /// Allowed values: `v1`, `v2`
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<Type>,
     /// 用户自定义的name/value信息。 在函数中使用的参数。 举例:如函数要访问某个主机,可以设置自定义参数:Host={host_ip},最多定义20个,总长度不超过4KB。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// 用于环境变量加密的kms主秘钥ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data_encrypt_kms_key_id: Option<String>,
     /// 函数版本号。
     pub version: String,
     /// 函数使用的权限委托名称,需要IAM支持,并在IAM界面创建委托,当函数需要访问其他服务时,必须提供该字段。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub xrole: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CreateFunctionResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("allow_ephemeral_storage", &self.allow_ephemeral_storage)?;
+        object.optional("apig_route_enable", &self.apig_route_enable)?;
+        object.optional("app_xrole", &self.app_xrole)?;
+        object.optional("code_encrypt_kms_key_id", &self.code_encrypt_kms_key_id)?;
+        object.optional("code_filename", &self.code_filename)?;
+        object.required("code_size", &self.code_size)?;
+        object.required("code_type", &self.code_type)?;
+        object.optional("code_url", &self.code_url)?;
+        object.required("cpu", &self.cpu)?;
+        object.optional("custom_image", &self.custom_image)?;
+        object.optional("depend_list", &self.depend_list)?;
+        object.optional("depend_version_list", &self.depend_version_list)?;
+        object.optional("dependencies", &self.dependencies)?;
+        object.optional("description", &self.description)?;
+        object.required("digest", &self.digest)?;
+        object.optional("domain_id", &self.domain_id)?;
+        object.optional("domain_names", &self.domain_names)?;
+        object.optional("enable_auth_in_header", &self.enable_auth_in_header)?;
+        object.optional("enable_class_isolation", &self.enable_class_isolation)?;
+        object.optional("enable_cloud_debug", &self.enable_cloud_debug)?;
+        object.optional("enable_dynamic_memory", &self.enable_dynamic_memory)?;
+        object.optional("enable_lts_log", &self.enable_lts_log)?;
+        object.optional("encrypted_user_data", &self.encrypted_user_data)?;
+        object.optional("enterprise_project_id", &self.enterprise_project_id)?;
+        object.optional("ephemeral_storage", &self.ephemeral_storage)?;
+        object.optional("extend_config", &self.extend_config)?;
+        object.optional("func_id", &self.func_id)?;
+        object.required("func_name", &self.func_name)?;
+        object.required("func_urn", &self.func_urn)?;
+        object.optional("func_vpc", &self.func_vpc)?;
+        object.optional("gpu_memory", &self.gpu_memory)?;
+        object.optional("gpu_type", &self.gpu_type)?;
+        object.required("handler", &self.handler)?;
+        object.optional("heartbeat_handler", &self.heartbeat_handler)?;
+        object.required("image_name", &self.image_name)?;
+        object.optional("initializer_handler", &self.initializer_handler)?;
+        object.optional("initializer_timeout", &self.initializer_timeout)?;
+        object.optional("is_bridge_function", &self.is_bridge_function)?;
+        object.optional("is_return_stream", &self.is_return_stream)?;
+        object.optional("is_stateful_function", &self.is_stateful_function)?;
+        object.required("last_modified", &self.last_modified)?;
+        object.optional("log_group_id", &self.log_group_id)?;
+        object.optional("log_stream_id", &self.log_stream_id)?;
+        object.optional("long_time", &self.long_time)?;
+        object.optional("lts_custom_tag", &self.lts_custom_tag)?;
+        object.required("memory_size", &self.memory_size)?;
+        object.optional("mount_config", &self.mount_config)?;
+        object.required("namespace", &self.namespace)?;
+        object.optional("network_controller", &self.network_controller)?;
+        object.required("package", &self.package)?;
+        object.optional("pre_stop_handler", &self.pre_stop_handler)?;
+        object.optional("pre_stop_timeout", &self.pre_stop_timeout)?;
+        object.required("project_name", &self.project_name)?;
+        object.optional("reserved_instance_count", &self.reserved_instance_count)?;
+        object.optional("resource_id", &self.resource_id)?;
+        object.required("runtime", &self.runtime)?;
+        object.optional("strategy_config", &self.strategy_config)?;
+        object.required("timeout", &self.timeout)?;
+        object.optional("type", &self.type_)?;
+        object.optional("user_data", &self.user_data)?;
+        object
+            .optional(
+                "user_data_encrypt_kms_key_id",
+                &self.user_data_encrypt_kms_key_id,
+            )?;
+        object.required("version", &self.version)?;
+        object.optional("xrole", &self.xrole)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateFunctionResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for CreateFunctionResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "CreateFunctionResponseBody",
+        )?;
+        let allow_ephemeral_storage = object.optional("allow_ephemeral_storage")?;
+        let apig_route_enable = object.optional("apig_route_enable")?;
+        let app_xrole = object.nullable("app_xrole")?;
+        let code_encrypt_kms_key_id = object.optional("code_encrypt_kms_key_id")?;
+        let code_filename = object.optional("code_filename")?;
+        let code_size = object.required("code_size")?;
+        let code_type = object.required("code_type")?;
+        let code_url = object.optional("code_url")?;
+        let cpu = object.required("cpu")?;
+        let custom_image = object.optional("custom_image")?;
+        let depend_list = object.nullable("depend_list")?;
+        let depend_version_list = object.optional("depend_version_list")?;
+        let dependencies = object.nullable("dependencies")?;
+        let description = object.optional("description")?;
+        let digest = object.required("digest")?;
+        let domain_id = object.optional("domain_id")?;
+        let domain_names = object.optional("domain_names")?;
+        let enable_auth_in_header = object.optional("enable_auth_in_header")?;
+        let enable_class_isolation = object.optional("enable_class_isolation")?;
+        let enable_cloud_debug = object.optional("enable_cloud_debug")?;
+        let enable_dynamic_memory = object.optional("enable_dynamic_memory")?;
+        let enable_lts_log = object.optional("enable_lts_log")?;
+        let encrypted_user_data = object.optional("encrypted_user_data")?;
+        let enterprise_project_id = object.optional("enterprise_project_id")?;
+        let ephemeral_storage = object.optional("ephemeral_storage")?;
+        let extend_config = object.optional("extend_config")?;
+        let func_id = object.optional("func_id")?;
+        let func_name = object.required("func_name")?;
+        let func_urn = object.required("func_urn")?;
+        let func_vpc = object.nullable("func_vpc")?;
+        let gpu_memory = object.optional("gpu_memory")?;
+        let gpu_type = object.optional("gpu_type")?;
+        let handler = object.required("handler")?;
+        let heartbeat_handler = object.optional("heartbeat_handler")?;
+        let image_name = object.required("image_name")?;
+        let initializer_handler = object.optional("initializer_handler")?;
+        let initializer_timeout = object.optional("initializer_timeout")?;
+        let is_bridge_function = object.optional("is_bridge_function")?;
+        let is_return_stream = object.optional("is_return_stream")?;
+        let is_stateful_function = object.optional("is_stateful_function")?;
+        let last_modified = object.required("last_modified")?;
+        let log_group_id = object.optional("log_group_id")?;
+        let log_stream_id = object.optional("log_stream_id")?;
+        let long_time = object.optional("long_time")?;
+        let lts_custom_tag = object.optional("lts_custom_tag")?;
+        let memory_size = object.required("memory_size")?;
+        let mount_config = object.optional("mount_config")?;
+        let namespace = object.required("namespace")?;
+        let network_controller = object.optional("network_controller")?;
+        let package = object.required("package")?;
+        let pre_stop_handler = object.optional("pre_stop_handler")?;
+        let pre_stop_timeout = object.optional("pre_stop_timeout")?;
+        let project_name = object.required("project_name")?;
+        let reserved_instance_count = object.optional("reserved_instance_count")?;
+        let resource_id = object.optional("resource_id")?;
+        let runtime = object.required("runtime")?;
+        let strategy_config = object.optional("strategy_config")?;
+        let timeout = object.required("timeout")?;
+        let type_ = object.optional("type")?;
+        let user_data = object.optional("user_data")?;
+        let user_data_encrypt_kms_key_id = object
+            .optional("user_data_encrypt_kms_key_id")?;
+        let version = object.required("version")?;
+        let xrole = object.optional("xrole")?;
+        Ok(Self {
+            allow_ephemeral_storage,
+            apig_route_enable,
+            app_xrole,
+            code_encrypt_kms_key_id,
+            code_filename,
+            code_size,
+            code_type,
+            code_url,
+            cpu,
+            custom_image,
+            depend_list,
+            depend_version_list,
+            dependencies,
+            description,
+            digest,
+            domain_id,
+            domain_names,
+            enable_auth_in_header,
+            enable_class_isolation,
+            enable_cloud_debug,
+            enable_dynamic_memory,
+            enable_lts_log,
+            encrypted_user_data,
+            enterprise_project_id,
+            ephemeral_storage,
+            extend_config,
+            func_id,
+            func_name,
+            func_urn,
+            func_vpc,
+            gpu_memory,
+            gpu_type,
+            handler,
+            heartbeat_handler,
+            image_name,
+            initializer_handler,
+            initializer_timeout,
+            is_bridge_function,
+            is_return_stream,
+            is_stateful_function,
+            last_modified,
+            log_group_id,
+            log_stream_id,
+            long_time,
+            lts_custom_tag,
+            memory_size,
+            mount_config,
+            namespace,
+            network_controller,
+            package,
+            pre_stop_handler,
+            pre_stop_timeout,
+            project_name,
+            reserved_instance_count,
+            resource_id,
+            runtime,
+            strategy_config,
+            timeout,
+            type_,
+            user_data,
+            user_data_encrypt_kms_key_id,
+            version,
+            xrole,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl CreateFunctionResponseBody {

@@ -3,16 +3,14 @@
 
 use super::{TriggerEventDataRequestBody, TriggerStatus, TriggerTypeCode};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateFunctionTriggerRequestBody {
     pub event_data: TriggerEventDataRequestBody,
     /// 消息代码。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type_code: Option<String>,
     /// 触发器状态,取值为ACTIVE,DISABLED。
     ///
     /// Allowed values: `ACTIVE`, `DISABLED`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_status: Option<TriggerStatus>,
     /// 触发器类型。
     ///
@@ -38,8 +36,49 @@ pub struct CreateFunctionTriggerRequestBody {
     pub trigger_type_code: TriggerTypeCode,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CreateFunctionTriggerRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("event_data", &self.event_data)?;
+        object.optional("event_type_code", &self.event_type_code)?;
+        object.optional("trigger_status", &self.trigger_status)?;
+        object.required("trigger_type_code", &self.trigger_type_code)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateFunctionTriggerRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for CreateFunctionTriggerRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "CreateFunctionTriggerRequestBody",
+        )?;
+        let event_data = object.required("event_data")?;
+        let event_type_code = object.optional("event_type_code")?;
+        let trigger_status = object.optional("trigger_status")?;
+        let trigger_type_code = object.required("trigger_type_code")?;
+        Ok(Self {
+            event_data,
+            event_type_code,
+            trigger_status,
+            trigger_type_code,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl CreateFunctionTriggerRequestBody {

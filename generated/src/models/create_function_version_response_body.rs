@@ -7,20 +7,14 @@ use super::{
 };
 
 /// Corrected from the vendor's spec: function metadata answers come without `domain_id` (seen in the CreateFunction and UpdateFunctionConfig responses of the vendor's documentation) (correction in `specs/overrides.json`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateFunctionVersionResponseBody {
     /// 函数执行委托。可为函数执行单独配置执行委托,这将减小不必要的性能损耗;不单独配置执行委托时,函数执行和函数配置将使用同一委托。
     ///
     /// May be `null`.
     /// Corrected from the vendor's spec: function metadata answers send `app_xrole` as `null` when it is not set (correction in `specs/overrides.json`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "codegen_runtime::__private::nullable"
-    )]
     pub app_xrole: Option<Option<String>>,
     /// 函数的文件名,当CodeType为jar/zip时必须提供该字段,inline和obs不需要提供。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_filename: Option<String>,
     /// 函数大小,单位:字节。
     pub code_size: i64,
@@ -39,7 +33,6 @@ pub struct CreateFunctionVersionResponseBody {
     /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
     pub code_type: CodeType,
     /// 当CodeType为obs时,该值为函数代码包在OBS上的地址,CodeType为其他值时,该字段为空。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_url: Option<String>,
     /// 函数占用的cpu资源。
     ///
@@ -51,28 +44,18 @@ pub struct CreateFunctionVersionResponseBody {
     ///
     /// May be `null`.
     /// Corrected from the vendor's spec: function metadata answers send `dependencies` as `null` when it is not set (correction in `specs/overrides.json`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "codegen_runtime::__private::nullable"
-    )]
     pub dependencies: Option<Option<Vec<Dependency>>>,
     /// 函数描述。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 函数代码SHA512 hash值,用于判断函数是否变化。
     pub digest: String,
     /// 域名id。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
     /// 是否允许动态内存配置
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dynamic_memory: Option<bool>,
     /// 用户自定义的name/value信息,用于需要加密的配置。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_user_data: Option<String>,
     /// 企业项目ID,在企业用户创建函数时必填。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// 函数名称。
     pub func_name: String,
@@ -80,13 +63,7 @@ pub struct CreateFunctionVersionResponseBody {
     pub func_urn: String,
     /// May be `null`.
     /// Corrected from the vendor's spec: function metadata answers send `func_vpc` as `null` when it is not set (correction in `specs/overrides.json`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "codegen_runtime::__private::nullable"
-    )]
     pub func_vpc: Option<Option<FuncVpc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub function_async_config: Option<FunctionAsyncConfig>,
     /// 函数执行入口
     ///
@@ -99,21 +76,16 @@ pub struct CreateFunctionVersionResponseBody {
     /// 函数初始化入口,规则:xx.xx,必须包含“. ”。当配置初始化函数时,此参数必填。
     ///
     /// 举例:对于node.js函数:myfunction.initializer,则表示函数的文件名为myfunction.js,初始化的入口函数名为initializer。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer_handler: Option<String>,
     /// 初始化超时时间,超时函数将被强行停止,范围1~300秒。当配置初始化函数时,此参数必填。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer_timeout: Option<i32>,
     /// 函数最后一次更新时间。
     pub last_modified: crate::DateTime,
     /// 自定义日志查询组id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_group_id: Option<String>,
     /// 自定义日志查询流id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_stream_id: Option<String>,
     /// 是否允许进行长时间超时设置。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub long_time: Option<bool>,
     /// 函数消耗的内存。
     ///
@@ -123,7 +95,6 @@ pub struct CreateFunctionVersionResponseBody {
     ///
     /// 最小值为128,最大值为4096。
     pub memory_size: i32,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mount_config: Option<MountConfig>,
     /// 租户的project id。
     pub namespace: String,
@@ -132,10 +103,8 @@ pub struct CreateFunctionVersionResponseBody {
     /// 函数预停止函数的入口,规则:xx.xx,必须包含“. ”。
     ///
     /// 举例:对于node.js函数:myfunction.pre_stop_handler,则表示函数的文件名为myfunction.js,初始化的入口函数名为pre_stop_handler。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_handler: Option<String>,
     /// 初始化超时时间,超时函数将被强行停止,范围1~90秒。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_timeout: Option<i32>,
     /// 租户的project name。
     pub project_name: String,
@@ -195,31 +164,174 @@ pub struct CreateFunctionVersionResponseBody {
     ///
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
     pub runtime: Runtime,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strategy_config: Option<StrategyConfig>,
     /// 函数执行超时时间,超时函数将被强行停止,范围3~259200秒。
     pub timeout: i32,
     /// v2表示为正式版本,v1为废弃版本。
     ///
     /// Allowed values: `v1`, `v2`
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<Type>,
     /// 用户自定义的name/value信息。 在函数中使用的参数。 举例:如函数要访问某个主机,可以设置自定义参数:Host={host_ip},最多定义20个,总长度不超过4KB。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// 函数版本号,由系统自动生成,规则:vYYYYMMDD-HHMMSS(v+年月日-时分秒)。
     pub version: String,
     /// 函数版本描述。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_description: Option<String>,
     /// 函数配置委托。需要IAM支持,并在IAM界面创建委托,当函数需要访问其他服务时,必须提供该字段。配置后用户可以通过函数执行入口方法中的context参数获取具有委托中权限的token、ak、sk,用于访问其他云服务。如果用户函数不访问任何云服务,则不用提供委托名称。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub xrole: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CreateFunctionVersionResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("app_xrole", &self.app_xrole)?;
+        object.optional("code_filename", &self.code_filename)?;
+        object.required("code_size", &self.code_size)?;
+        object.required("code_type", &self.code_type)?;
+        object.optional("code_url", &self.code_url)?;
+        object.required("cpu", &self.cpu)?;
+        object.optional("dependencies", &self.dependencies)?;
+        object.optional("description", &self.description)?;
+        object.required("digest", &self.digest)?;
+        object.optional("domain_id", &self.domain_id)?;
+        object.optional("enable_dynamic_memory", &self.enable_dynamic_memory)?;
+        object.optional("encrypted_user_data", &self.encrypted_user_data)?;
+        object.optional("enterprise_project_id", &self.enterprise_project_id)?;
+        object.required("func_name", &self.func_name)?;
+        object.required("func_urn", &self.func_urn)?;
+        object.optional("func_vpc", &self.func_vpc)?;
+        object.optional("function_async_config", &self.function_async_config)?;
+        object.required("handler", &self.handler)?;
+        object.required("image_name", &self.image_name)?;
+        object.optional("initializer_handler", &self.initializer_handler)?;
+        object.optional("initializer_timeout", &self.initializer_timeout)?;
+        object.required("last_modified", &self.last_modified)?;
+        object.optional("log_group_id", &self.log_group_id)?;
+        object.optional("log_stream_id", &self.log_stream_id)?;
+        object.optional("long_time", &self.long_time)?;
+        object.required("memory_size", &self.memory_size)?;
+        object.optional("mount_config", &self.mount_config)?;
+        object.required("namespace", &self.namespace)?;
+        object.required("package", &self.package)?;
+        object.optional("pre_stop_handler", &self.pre_stop_handler)?;
+        object.optional("pre_stop_timeout", &self.pre_stop_timeout)?;
+        object.required("project_name", &self.project_name)?;
+        object.required("runtime", &self.runtime)?;
+        object.optional("strategy_config", &self.strategy_config)?;
+        object.required("timeout", &self.timeout)?;
+        object.optional("type", &self.type_)?;
+        object.optional("user_data", &self.user_data)?;
+        object.required("version", &self.version)?;
+        object.optional("version_description", &self.version_description)?;
+        object.optional("xrole", &self.xrole)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateFunctionVersionResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for CreateFunctionVersionResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "CreateFunctionVersionResponseBody",
+        )?;
+        let app_xrole = object.nullable("app_xrole")?;
+        let code_filename = object.optional("code_filename")?;
+        let code_size = object.required("code_size")?;
+        let code_type = object.required("code_type")?;
+        let code_url = object.optional("code_url")?;
+        let cpu = object.required("cpu")?;
+        let dependencies = object.nullable("dependencies")?;
+        let description = object.optional("description")?;
+        let digest = object.required("digest")?;
+        let domain_id = object.optional("domain_id")?;
+        let enable_dynamic_memory = object.optional("enable_dynamic_memory")?;
+        let encrypted_user_data = object.optional("encrypted_user_data")?;
+        let enterprise_project_id = object.optional("enterprise_project_id")?;
+        let func_name = object.required("func_name")?;
+        let func_urn = object.required("func_urn")?;
+        let func_vpc = object.nullable("func_vpc")?;
+        let function_async_config = object.optional("function_async_config")?;
+        let handler = object.required("handler")?;
+        let image_name = object.required("image_name")?;
+        let initializer_handler = object.optional("initializer_handler")?;
+        let initializer_timeout = object.optional("initializer_timeout")?;
+        let last_modified = object.required("last_modified")?;
+        let log_group_id = object.optional("log_group_id")?;
+        let log_stream_id = object.optional("log_stream_id")?;
+        let long_time = object.optional("long_time")?;
+        let memory_size = object.required("memory_size")?;
+        let mount_config = object.optional("mount_config")?;
+        let namespace = object.required("namespace")?;
+        let package = object.required("package")?;
+        let pre_stop_handler = object.optional("pre_stop_handler")?;
+        let pre_stop_timeout = object.optional("pre_stop_timeout")?;
+        let project_name = object.required("project_name")?;
+        let runtime = object.required("runtime")?;
+        let strategy_config = object.optional("strategy_config")?;
+        let timeout = object.required("timeout")?;
+        let type_ = object.optional("type")?;
+        let user_data = object.optional("user_data")?;
+        let version = object.required("version")?;
+        let version_description = object.optional("version_description")?;
+        let xrole = object.optional("xrole")?;
+        Ok(Self {
+            app_xrole,
+            code_filename,
+            code_size,
+            code_type,
+            code_url,
+            cpu,
+            dependencies,
+            description,
+            digest,
+            domain_id,
+            enable_dynamic_memory,
+            encrypted_user_data,
+            enterprise_project_id,
+            func_name,
+            func_urn,
+            func_vpc,
+            function_async_config,
+            handler,
+            image_name,
+            initializer_handler,
+            initializer_timeout,
+            last_modified,
+            log_group_id,
+            log_stream_id,
+            long_time,
+            memory_size,
+            mount_config,
+            namespace,
+            package,
+            pre_stop_handler,
+            pre_stop_timeout,
+            project_name,
+            runtime,
+            strategy_config,
+            timeout,
+            type_,
+            user_data,
+            version,
+            version_description,
+            xrole,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl CreateFunctionVersionResponseBody {

@@ -2,27 +2,66 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 定时配置
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CronConfig {
     /// 拉起预留实例个数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// 定时表达式
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cron: Option<String>,
     /// 失效时间戳
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<i64>,
     /// 定时配置名称
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 开始时间戳
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CronConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("count", &self.count)?;
+        object.optional("cron", &self.cron)?;
+        object.optional("expired_time", &self.expired_time)?;
+        object.optional("name", &self.name)?;
+        object.optional("start_time", &self.start_time)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CronConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for CronConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "CronConfig",
+        )?;
+        let count = object.optional("count")?;
+        let cron = object.optional("cron")?;
+        let expired_time = object.optional("expired_time")?;
+        let name = object.optional("name")?;
+        let start_time = object.optional("start_time")?;
+        Ok(Self {
+            count,
+            cron,
+            expired_time,
+            name,
+            start_time,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl CronConfig {

@@ -4,23 +4,19 @@
 use super::Runtime;
 
 /// 函数依赖包结构。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dependency {
     /// 依赖包ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dep_id: Option<String>,
     /// 依赖包描述。
     pub description: String,
     /// 依赖包的md5值
     pub etag: String,
     /// 依赖包文件名,如果创建方式为zip时。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// 依赖包版本ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// 依赖包最后一次更新时间。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<i64>,
     /// 依赖包在OBS上的链接。
     pub link: String,
@@ -87,12 +83,76 @@ pub struct Dependency {
     /// 依赖包大小。
     pub size: i64,
     /// 依赖包版本编号。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Dependency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("dep_id", &self.dep_id)?;
+        object.required("description", &self.description)?;
+        object.required("etag", &self.etag)?;
+        object.optional("file_name", &self.file_name)?;
+        object.optional("id", &self.id)?;
+        object.optional("last_modified", &self.last_modified)?;
+        object.required("link", &self.link)?;
+        object.required("name", &self.name)?;
+        object.required("owner", &self.owner)?;
+        object.required("runtime", &self.runtime)?;
+        object.required("size", &self.size)?;
+        object.optional("version", &self.version)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Dependency {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for Dependency {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "Dependency",
+        )?;
+        let dep_id = object.optional("dep_id")?;
+        let description = object.required("description")?;
+        let etag = object.required("etag")?;
+        let file_name = object.optional("file_name")?;
+        let id = object.optional("id")?;
+        let last_modified = object.optional("last_modified")?;
+        let link = object.required("link")?;
+        let name = object.required("name")?;
+        let owner = object.required("owner")?;
+        let runtime = object.required("runtime")?;
+        let size = object.required("size")?;
+        let version = object.optional("version")?;
+        Ok(Self {
+            dep_id,
+            description,
+            etag,
+            file_name,
+            id,
+            last_modified,
+            link,
+            name,
+            owner,
+            runtime,
+            size,
+            version,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl Dependency {

@@ -2,30 +2,65 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 失败时返回的错误对象
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorRsp500 {
     /// 错误码
     ///
     /// Minimum length: `1`
     /// Maximum length: `36`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// 错误描述
     ///
     /// Minimum length: `2`
     /// Maximum length: `512`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<String>,
     /// 请求ID
     ///
     /// Minimum length: `2`
     /// Maximum length: `512`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ErrorRsp500 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("error_code", &self.error_code)?;
+        object.optional("error_msg", &self.error_msg)?;
+        object.optional("request_id", &self.request_id)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorRsp500 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ErrorRsp500 {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ErrorRsp500",
+        )?;
+        let error_code = object.optional("error_code")?;
+        let error_msg = object.optional("error_msg")?;
+        let request_id = object.optional("request_id")?;
+        Ok(Self {
+            error_code,
+            error_msg,
+            request_id,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ErrorRsp500 {

@@ -4,72 +4,125 @@
 use super::{FlowExecutionBriefStatus, NodeExecutionDetail, WorkflowUrn};
 
 /// 函数流执行详细信息
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecutionDetails {
     /// 流程实例创建时间,格式:yyyy-MM-ddTHH:mm:ssZ,UTC时间
     ///
     /// Minimum length: `0`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<String>,
     /// 流程实例创建者
     ///
     /// Minimum length: `1`
     /// Maximum length: `32`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// 流程实例结束时间,格式:yyyy-MM-ddTHH:mm:ssZ,UTC时间
     ///
     /// Minimum length: `0`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// 流程执行实例ID
     ///
     /// Minimum length: `1`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<String>,
     /// 函数执行时需要的Header
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<serde_json::Value>,
     /// 函数执行时的入参
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<serde_json::Value>,
     /// 流程实例上次更新时间,格式:yyyy-MM-ddTHH:mm:ssZ,UTC时间
     ///
     /// Minimum length: `0`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_update_time: Option<String>,
     /// 节点执行信息
     ///
     /// Minimum items: `0`
     /// Maximum items: `200`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_execution_details: Option<Vec<NodeExecutionDetail>>,
     /// 函数执行结果
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<serde_json::Value>,
     /// 流程实例执行状态
     ///
     /// Minimum length: `1`
     /// Maximum length: `32`
     /// Allowed values: `success`, `fail`, `running`, `timeout`, `cancel`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<FlowExecutionBriefStatus>,
     /// 流程定义ID
     ///
     /// Minimum length: `1`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_urn: Option<WorkflowUrn>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ExecutionDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("begin_time", &self.begin_time)?;
+        object.optional("created_by", &self.created_by)?;
+        object.optional("end_time", &self.end_time)?;
+        object.optional("execution_id", &self.execution_id)?;
+        object.optional("headers", &self.headers)?;
+        object.optional("input", &self.input)?;
+        object.optional("last_update_time", &self.last_update_time)?;
+        object.optional("node_execution_details", &self.node_execution_details)?;
+        object.optional("output", &self.output)?;
+        object.optional("status", &self.status)?;
+        object.optional("workflow_id", &self.workflow_id)?;
+        object.optional("workflow_urn", &self.workflow_urn)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExecutionDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ExecutionDetails {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ExecutionDetails",
+        )?;
+        let begin_time = object.optional("begin_time")?;
+        let created_by = object.optional("created_by")?;
+        let end_time = object.optional("end_time")?;
+        let execution_id = object.optional("execution_id")?;
+        let headers = object.optional("headers")?;
+        let input = object.optional("input")?;
+        let last_update_time = object.optional("last_update_time")?;
+        let node_execution_details = object.optional("node_execution_details")?;
+        let output = object.optional("output")?;
+        let status = object.optional("status")?;
+        let workflow_id = object.optional("workflow_id")?;
+        let workflow_urn = object.optional("workflow_urn")?;
+        Ok(Self {
+            begin_time,
+            created_by,
+            end_time,
+            execution_id,
+            headers,
+            input,
+            last_update_time,
+            node_execution_details,
+            output,
+            status,
+            workflow_id,
+            workflow_urn,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ExecutionDetails {

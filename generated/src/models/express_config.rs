@@ -2,7 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 快速模式配置项
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExpressConfig {
     /// 快速模式相关配置,仅在mode配置为EXPRESS时生效
     ///
@@ -19,12 +19,43 @@ pub struct ExpressConfig {
     /// Minimum length: `1`
     /// Maximum length: `5`
     /// Allowed values: `ALL`, `ERROR`, `NONE`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_level: Option<ExpressConfigLogLevel>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ExpressConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("log_level", &self.log_level)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExpressConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ExpressConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ExpressConfig",
+        )?;
+        let log_level = object.optional("log_level")?;
+        Ok(Self {
+            log_level,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ExpressConfig {

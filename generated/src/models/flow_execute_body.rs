@@ -2,17 +2,51 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 函数流执行请求body体
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FlowExecuteBody {
     /// 函数执行时需要的Header
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<serde_json::Value>,
     /// 定义函数执行时的入参,支持使用JSONPATH进行映射,以及指定默认值
     pub input: serde_json::Value,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for FlowExecuteBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("headers", &self.headers)?;
+        object.required("input", &self.input)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FlowExecuteBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for FlowExecuteBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "FlowExecuteBody",
+        )?;
+        let headers = object.optional("headers")?;
+        let input = object.required("input")?;
+        Ok(Self {
+            headers,
+            input,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl FlowExecuteBody {

@@ -2,18 +2,49 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 函数流执行请求body体
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlowExecuteResponse {
     /// 错误码
     ///
     /// Minimum length: `1`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for FlowExecuteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("execution_id", &self.execution_id)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FlowExecuteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for FlowExecuteResponse {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "FlowExecuteResponse",
+        )?;
+        let execution_id = object.optional("execution_id")?;
+        Ok(Self {
+            execution_id,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl FlowExecuteResponse {

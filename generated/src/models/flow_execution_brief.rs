@@ -4,57 +4,102 @@
 use super::{FlowExecutionBriefStatus, WorkflowUrn};
 
 /// 函数流执行概要信息
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlowExecutionBrief {
     /// 流程实例创建时间,格式:yyyy-MM-ddTHH:mm:ssZ,UTC时间
     ///
     /// Minimum length: `0`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<String>,
     /// 流程实例创建者
     ///
     /// Minimum length: `1`
     /// Maximum length: `32`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// 流程实例结束时间,格式:yyyy-MM-ddTHH:mm:ssZ,UTC时间
     ///
     /// Minimum length: `0`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// 流程执行实例ID
     ///
     /// Minimum length: `1`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<String>,
     /// 流程实例上次更新时间,格式:yyyy-MM-ddTHH:mm:ssZ,UTC时间
     ///
     /// Minimum length: `0`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_update_time: Option<String>,
     /// 流程实例执行状态
     ///
     /// Minimum length: `1`
     /// Maximum length: `32`
     /// Allowed values: `success`, `fail`, `running`, `timeout`, `cancel`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<FlowExecutionBriefStatus>,
     /// 流程定义ID
     ///
     /// Minimum length: `1`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_urn: Option<WorkflowUrn>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for FlowExecutionBrief {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("begin_time", &self.begin_time)?;
+        object.optional("created_by", &self.created_by)?;
+        object.optional("end_time", &self.end_time)?;
+        object.optional("execution_id", &self.execution_id)?;
+        object.optional("last_update_time", &self.last_update_time)?;
+        object.optional("status", &self.status)?;
+        object.optional("workflow_id", &self.workflow_id)?;
+        object.optional("workflow_urn", &self.workflow_urn)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FlowExecutionBrief {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for FlowExecutionBrief {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "FlowExecutionBrief",
+        )?;
+        let begin_time = object.optional("begin_time")?;
+        let created_by = object.optional("created_by")?;
+        let end_time = object.optional("end_time")?;
+        let execution_id = object.optional("execution_id")?;
+        let last_update_time = object.optional("last_update_time")?;
+        let status = object.optional("status")?;
+        let workflow_id = object.optional("workflow_id")?;
+        let workflow_urn = object.optional("workflow_urn")?;
+        Ok(Self {
+            begin_time,
+            created_by,
+            end_time,
+            execution_id,
+            last_update_time,
+            status,
+            workflow_id,
+            workflow_urn,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl FlowExecutionBrief {

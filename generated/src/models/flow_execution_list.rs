@@ -4,18 +4,49 @@
 use super::FlowExecutionBrief;
 
 /// 函数流执行概要信息列表
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlowExecutionList {
     /// 流程执行信息列表
     ///
     /// Minimum items: `0`
     /// Maximum items: `999`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executions: Option<Vec<FlowExecutionBrief>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for FlowExecutionList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("executions", &self.executions)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FlowExecutionList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for FlowExecutionList {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "FlowExecutionList",
+        )?;
+        let executions = object.optional("executions")?;
+        Ok(Self {
+            executions,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl FlowExecutionList {

@@ -4,18 +4,51 @@
 use super::FuncDestinationConfig;
 
 /// 函数异步调用目标参数配置。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FuncAsyncDestinationConfig {
     /// 当函数执行失败(系统错误或函数内部错误)时,函数计算将调用该配置对应的目标。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_failure: Option<FuncDestinationConfig>,
     /// 当函数执行成功时,函数计算将调用该配置对应的目标。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_success: Option<FuncDestinationConfig>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for FuncAsyncDestinationConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("on_failure", &self.on_failure)?;
+        object.optional("on_success", &self.on_success)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FuncAsyncDestinationConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for FuncAsyncDestinationConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "FuncAsyncDestinationConfig",
+        )?;
+        let on_failure = object.optional("on_failure")?;
+        let on_success = object.optional("on_success")?;
+        Ok(Self {
+            on_failure,
+            on_success,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl FuncAsyncDestinationConfig {

@@ -2,18 +2,51 @@
 // regenerate with `cargo run -p codegen`.
 
 /// FuncCode结构返回体。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FuncCode {
     /// 函数代码,如果不为空必须进行base64编码,为空时使用默认的代码。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     /// 函数代码链接。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for FuncCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("file", &self.file)?;
+        object.optional("link", &self.link)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FuncCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for FuncCode {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "FuncCode",
+        )?;
+        let file = object.optional("file")?;
+        let link = object.optional("link")?;
+        Ok(Self {
+            file,
+            link,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl FuncCode {

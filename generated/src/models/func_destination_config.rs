@@ -2,7 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 函数通知目标参数配置。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FuncDestinationConfig {
     /// 目标类型。
     ///
@@ -15,7 +15,6 @@ pub struct FuncDestinationConfig {
     /// - FunctionGraph: 通知到函数服务。
     ///
     /// Allowed values: `OBS`, `SMN`, `DIS`, `FunctionGraph`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<FuncDestinationConfigDestination>,
     /// 通知目标服务对应参数,json字符串。
     ///
@@ -26,12 +25,46 @@ pub struct FuncDestinationConfig {
     /// - DIS:包含DIS 通道名stream_name。
     ///
     /// - FunctionGraph:包含func_urn,函数urn
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub param: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for FuncDestinationConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("destination", &self.destination)?;
+        object.optional("param", &self.param)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FuncDestinationConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for FuncDestinationConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "FuncDestinationConfig",
+        )?;
+        let destination = object.optional("destination")?;
+        let param = object.optional("param")?;
+        Ok(Self {
+            destination,
+            param,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl FuncDestinationConfig {

@@ -2,24 +2,61 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 函数绑定日志配置。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FuncLogConfig {
     /// 函数绑定日志组ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// 函数绑定日志组名。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// 函数绑定日志流ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
     /// 函数绑定日志流名。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_name: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for FuncLogConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("group_id", &self.group_id)?;
+        object.optional("group_name", &self.group_name)?;
+        object.optional("stream_id", &self.stream_id)?;
+        object.optional("stream_name", &self.stream_name)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FuncLogConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for FuncLogConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "FuncLogConfig",
+        )?;
+        let group_id = object.optional("group_id")?;
+        let group_name = object.optional("group_name")?;
+        let stream_id = object.optional("stream_id")?;
+        let stream_name = object.optional("stream_name")?;
+        Ok(Self {
+            group_id,
+            group_name,
+            stream_id,
+            stream_name,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl FuncLogConfig {

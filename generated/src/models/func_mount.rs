@@ -2,21 +2,61 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 函数挂载结构体。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FuncMount {
     /// 函数访问路径,func_mounts非空时必选。
     pub local_mount_path: String,
     /// 挂载资源ID(对应云服务ID),func_mounts非空时必选。
     pub mount_resource: String,
     /// 远端挂载路径(例如192.168.0.12:/data),如果mount_type为ecs,必选。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mount_share_path: Option<String>,
     /// 挂载类型(sfs/sfsTurbo/ecs),func_mounts非空时必选。
     pub mount_type: String,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for FuncMount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("local_mount_path", &self.local_mount_path)?;
+        object.required("mount_resource", &self.mount_resource)?;
+        object.optional("mount_share_path", &self.mount_share_path)?;
+        object.required("mount_type", &self.mount_type)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FuncMount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for FuncMount {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "FuncMount",
+        )?;
+        let local_mount_path = object.required("local_mount_path")?;
+        let mount_resource = object.required("mount_resource")?;
+        let mount_share_path = object.optional("mount_share_path")?;
+        let mount_type = object.required("mount_type")?;
+        Ok(Self {
+            local_mount_path,
+            mount_resource,
+            mount_share_path,
+            mount_type,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl FuncMount {

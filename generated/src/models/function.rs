@@ -2,10 +2,9 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 函数信息
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Function {
     /// 函数扩展属性,由用户自己定制
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
     /// 函数名称,在单个流程中,名称需要唯一
     ///
@@ -19,8 +18,46 @@ pub struct Function {
     pub operation: String,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Function {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("metadata", &self.metadata)?;
+        object.required("name", &self.name)?;
+        object.required("operation", &self.operation)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Function {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for Function {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "Function",
+        )?;
+        let metadata = object.optional("metadata")?;
+        let name = object.required("name")?;
+        let operation = object.required("operation")?;
+        Ok(Self {
+            metadata,
+            name,
+            operation,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl Function {

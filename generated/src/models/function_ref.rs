@@ -2,7 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 函数调用信息
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FunctionRef {
     /// 函数执行时的入参,支持引用constants中的常量
     ///
@@ -19,7 +19,6 @@ pub struct FunctionRef {
     /// Minimum length: `1`
     /// Maximum length: `32`
     /// Allowed values: `synchronize`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoke_mode: Option<FunctionRefInvokeMode>,
     /// 函数引用名称,需要和外层functions中的name对应
     ///
@@ -28,8 +27,46 @@ pub struct FunctionRef {
     pub ref_name: String,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for FunctionRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("arguments", &self.arguments)?;
+        object.optional("invoke_mode", &self.invoke_mode)?;
+        object.required("ref_name", &self.ref_name)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FunctionRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for FunctionRef {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "FunctionRef",
+        )?;
+        let arguments = object.required("arguments")?;
+        let invoke_mode = object.optional("invoke_mode")?;
+        let ref_name = object.required("ref_name")?;
+        Ok(Self {
+            arguments,
+            invoke_mode,
+            ref_name,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl FunctionRef {

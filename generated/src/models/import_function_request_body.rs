@@ -2,7 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 导入函数请求结构体
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportFunctionRequestBody {
     /// 函数代码。代码必须要进行base64编码
     pub file_code: String,
@@ -13,12 +13,55 @@ pub struct ImportFunctionRequestBody {
     /// 函数名
     pub func_name: String,
     /// 应用名称,默认为default
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ImportFunctionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("file_code", &self.file_code)?;
+        object.required("file_name", &self.file_name)?;
+        object.required("file_type", &self.file_type)?;
+        object.required("func_name", &self.func_name)?;
+        object.optional("package", &self.package)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImportFunctionRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ImportFunctionRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ImportFunctionRequestBody",
+        )?;
+        let file_code = object.required("file_code")?;
+        let file_name = object.required("file_name")?;
+        let file_type = object.required("file_type")?;
+        let func_name = object.required("func_name")?;
+        let package = object.optional("package")?;
+        Ok(Self {
+            file_code,
+            file_name,
+            file_type,
+            func_name,
+            package,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ImportFunctionRequestBody {

@@ -4,16 +4,13 @@
 use super::{CodeType, FuncVpc, Runtime, StrategyConfig};
 
 /// 导出函数返回结构体
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportFunctionResponseBody {
     /// 函数app使用的权限委托名称,需要IAM支持,并在IAM界面创建委托,当函数需要访问其他服务时,必须提供该字段。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_xrole: Option<String>,
     /// 函数的文件名,当CodeType为jar/zip时必须提供该字段,inline和obs不需要提供。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_filename: Option<String>,
     /// 函数大小,单位:字节。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_size: Option<i64>,
     /// 函数代码类型,取值有5种。
     ///
@@ -28,46 +25,33 @@ pub struct ImportFunctionResponseBody {
     /// Custom-Image-Swr: 函数代码来源与SWR自定义镜像。
     ///
     /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_type: Option<CodeType>,
     /// 当CodeType为obs时,该值为函数代码包在OBS上的地址,CodeType为其他值时,该字段为空。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_url: Option<String>,
     /// 函数占用的cpu资源。
     ///
     /// 单位为millicore(1 core=1000 millicores)。
     ///
     /// 取值与MemorySize成比例,默认是128M内存占0.1个核(100 millicores)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
     /// 依赖id列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub depend_list: Option<Vec<String>>,
     /// 依赖版本id列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub depend_version_list: Option<Vec<String>>,
     /// 函数描述。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 函数代码SHA512 hash值,用于判断函数是否变化。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
     /// 域名id。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
     /// 企业项目ID,在企业用户创建函数时必填。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// 函数扩展配置。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extend_config: Option<String>,
     /// 函数名称。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func_name: Option<String>,
     /// 函数的URN(Uniform Resource Name),唯一标识函数。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func_urn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func_vpc: Option<FuncVpc>,
     /// 函数消耗的显存,只支持自定义运行时与自定义镜像函数配置GPU。
     ///
@@ -76,28 +60,22 @@ pub struct ImportFunctionResponseBody {
     /// 取值范围为:1024、2048、3072、4096、5120、6144、7168、8192、9216、10240、11264、12288、13312、14336、15360、16384。
     ///
     /// 最小值为1024,最大值为16384。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_memory: Option<i32>,
     /// 函数执行入口
     ///
     /// 规则:xx.xx,必须包含“. ”
     ///
     /// 举例:对于node.js函数:myfunction.handler,则表示函数的文件名为myfunction.js,执行的入口函数名为handler。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub handler: Option<String>,
     /// 函数版本的内部标识。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// 函数初始化入口,规则:xx.xx,必须包含“. ”。当配置初始化函数时,此参数必填。
     ///
     /// 举例:对于node.js函数:myfunction.initializer,则表示函数的文件名为myfunction.js,初始化的入口函数名为initializer。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer_handler: Option<String>,
     /// 初始化超时时间,超时函数将被强行停止,范围1~300秒。当配置初始化函数时,此参数必填。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer_timeout: Option<i32>,
     /// 函数最后一次更新时间。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<crate::DateTime>,
     /// 函数消耗的内存。
     ///
@@ -106,24 +84,18 @@ pub struct ImportFunctionResponseBody {
     /// 取值范围为:128、256、512、768、1024、1280、1536、1792、2048、2560、3072、3584、4096。
     ///
     /// 最小值为128,最大值为4096。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_size: Option<i32>,
     /// 租户的project id。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// 函数所属的分组Package,用于用户针对函数的自定义分组。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,
     /// 函数预停止函数的入口,规则:xx.xx,必须包含“. ”。
     ///
     /// 举例:对于node.js函数:myfunction.pre_stop_handler,则表示函数的文件名为myfunction.js,初始化的入口函数名为pre_stop_handler。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_handler: Option<String>,
     /// 初始化超时时间,超时函数将被强行停止,范围1~90秒。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_timeout: Option<i32>,
     /// 租户的project name。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
     /// FunctionGraph函数的执行环境
     ///
@@ -180,29 +152,156 @@ pub struct ImportFunctionResponseBody {
     /// Custom Image: 自定义镜像函数。
     ///
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime: Option<Runtime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strategy_config: Option<StrategyConfig>,
     /// 函数执行超时时间,超时函数将被强行停止,范围3~259200秒。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i32>,
     /// 用户自定义的name/value信息。 在函数中使用的参数。 举例:如函数要访问某个主机,可以设置自定义参数:Host={host_ip},最多定义20个,总长度不超过4KB。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// 函数版本号,由系统自动生成,规则:vYYYYMMDD-HHMMSS(v+年月日-时分秒)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// 函数版本描述。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_description: Option<String>,
     /// 函数使用的权限委托名称,需要IAM支持,并在IAM界面创建委托,当函数需要访问其他服务时,必须提供该字段。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub xrole: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ImportFunctionResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("app_xrole", &self.app_xrole)?;
+        object.optional("code_filename", &self.code_filename)?;
+        object.optional("code_size", &self.code_size)?;
+        object.optional("code_type", &self.code_type)?;
+        object.optional("code_url", &self.code_url)?;
+        object.optional("cpu", &self.cpu)?;
+        object.optional("depend_list", &self.depend_list)?;
+        object.optional("depend_version_list", &self.depend_version_list)?;
+        object.optional("description", &self.description)?;
+        object.optional("digest", &self.digest)?;
+        object.optional("domain_id", &self.domain_id)?;
+        object.optional("enterprise_project_id", &self.enterprise_project_id)?;
+        object.optional("extend_config", &self.extend_config)?;
+        object.optional("func_name", &self.func_name)?;
+        object.optional("func_urn", &self.func_urn)?;
+        object.optional("func_vpc", &self.func_vpc)?;
+        object.optional("gpu_memory", &self.gpu_memory)?;
+        object.optional("handler", &self.handler)?;
+        object.optional("image_name", &self.image_name)?;
+        object.optional("initializer_handler", &self.initializer_handler)?;
+        object.optional("initializer_timeout", &self.initializer_timeout)?;
+        object.optional("last_modified", &self.last_modified)?;
+        object.optional("memory_size", &self.memory_size)?;
+        object.optional("namespace", &self.namespace)?;
+        object.optional("package", &self.package)?;
+        object.optional("pre_stop_handler", &self.pre_stop_handler)?;
+        object.optional("pre_stop_timeout", &self.pre_stop_timeout)?;
+        object.optional("project_name", &self.project_name)?;
+        object.optional("runtime", &self.runtime)?;
+        object.optional("strategy_config", &self.strategy_config)?;
+        object.optional("timeout", &self.timeout)?;
+        object.optional("user_data", &self.user_data)?;
+        object.optional("version", &self.version)?;
+        object.optional("version_description", &self.version_description)?;
+        object.optional("xrole", &self.xrole)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImportFunctionResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ImportFunctionResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ImportFunctionResponseBody",
+        )?;
+        let app_xrole = object.optional("app_xrole")?;
+        let code_filename = object.optional("code_filename")?;
+        let code_size = object.optional("code_size")?;
+        let code_type = object.optional("code_type")?;
+        let code_url = object.optional("code_url")?;
+        let cpu = object.optional("cpu")?;
+        let depend_list = object.optional("depend_list")?;
+        let depend_version_list = object.optional("depend_version_list")?;
+        let description = object.optional("description")?;
+        let digest = object.optional("digest")?;
+        let domain_id = object.optional("domain_id")?;
+        let enterprise_project_id = object.optional("enterprise_project_id")?;
+        let extend_config = object.optional("extend_config")?;
+        let func_name = object.optional("func_name")?;
+        let func_urn = object.optional("func_urn")?;
+        let func_vpc = object.optional("func_vpc")?;
+        let gpu_memory = object.optional("gpu_memory")?;
+        let handler = object.optional("handler")?;
+        let image_name = object.optional("image_name")?;
+        let initializer_handler = object.optional("initializer_handler")?;
+        let initializer_timeout = object.optional("initializer_timeout")?;
+        let last_modified = object.optional("last_modified")?;
+        let memory_size = object.optional("memory_size")?;
+        let namespace = object.optional("namespace")?;
+        let package = object.optional("package")?;
+        let pre_stop_handler = object.optional("pre_stop_handler")?;
+        let pre_stop_timeout = object.optional("pre_stop_timeout")?;
+        let project_name = object.optional("project_name")?;
+        let runtime = object.optional("runtime")?;
+        let strategy_config = object.optional("strategy_config")?;
+        let timeout = object.optional("timeout")?;
+        let user_data = object.optional("user_data")?;
+        let version = object.optional("version")?;
+        let version_description = object.optional("version_description")?;
+        let xrole = object.optional("xrole")?;
+        Ok(Self {
+            app_xrole,
+            code_filename,
+            code_size,
+            code_type,
+            code_url,
+            cpu,
+            depend_list,
+            depend_version_list,
+            description,
+            digest,
+            domain_id,
+            enterprise_project_id,
+            extend_config,
+            func_name,
+            func_urn,
+            func_vpc,
+            gpu_memory,
+            handler,
+            image_name,
+            initializer_handler,
+            initializer_timeout,
+            last_modified,
+            memory_size,
+            namespace,
+            package,
+            pre_stop_handler,
+            pre_stop_timeout,
+            project_name,
+            runtime,
+            strategy_config,
+            timeout,
+            user_data,
+            version,
+            version_description,
+            xrole,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ImportFunctionResponseBody {

@@ -2,24 +2,61 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 同步执行函数返回体。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InvokeFunctionResponseBody {
     /// 函数执行返回日志
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
     /// 请求ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// 函数执行结果
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
     /// 函数执行返回状态
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i32>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for InvokeFunctionResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("log", &self.log)?;
+        object.optional("request_id", &self.request_id)?;
+        object.optional("result", &self.result)?;
+        object.optional("status", &self.status)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InvokeFunctionResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for InvokeFunctionResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "InvokeFunctionResponseBody",
+        )?;
+        let log = object.optional("log")?;
+        let request_id = object.optional("request_id")?;
+        let result = object.optional("result")?;
+        let status = object.optional("status")?;
+        Ok(Self {
+            log,
+            request_id,
+            result,
+            status,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl InvokeFunctionResponseBody {

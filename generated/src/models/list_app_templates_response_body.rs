@@ -3,21 +3,56 @@
 
 use super::ListAppTemplatesResult;
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppTemplatesResponseBody {
     /// 应用程序模板总数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// 下次读取位置
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_marker: Option<i64>,
     /// 函数应用程序模板列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub templates: Option<Vec<ListAppTemplatesResult>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListAppTemplatesResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("count", &self.count)?;
+        object.optional("next_marker", &self.next_marker)?;
+        object.optional("templates", &self.templates)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAppTemplatesResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListAppTemplatesResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListAppTemplatesResponseBody",
+        )?;
+        let count = object.optional("count")?;
+        let next_marker = object.optional("next_marker")?;
+        let templates = object.optional("templates")?;
+        Ok(Self {
+            count,
+            next_marker,
+            templates,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListAppTemplatesResponseBody {

@@ -3,21 +3,56 @@
 
 use super::ListDependencyVersionsResult;
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDependencyVersionsResponseBody {
     /// 依赖包总数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// 依赖包列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dependencies: Option<Vec<ListDependencyVersionsResult>>,
     /// 下次读取位置
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_marker: Option<i64>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListDependencyVersionsResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("count", &self.count)?;
+        object.optional("dependencies", &self.dependencies)?;
+        object.optional("next_marker", &self.next_marker)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListDependencyVersionsResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListDependencyVersionsResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListDependencyVersionsResponseBody",
+        )?;
+        let count = object.optional("count")?;
+        let dependencies = object.optional("dependencies")?;
+        let next_marker = object.optional("next_marker")?;
+        Ok(Self {
+            count,
+            dependencies,
+            next_marker,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListDependencyVersionsResponseBody {

@@ -3,30 +3,71 @@
 
 use super::{KvItem, TagItem};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEnterpriseResourceRequestBody {
     /// 查询指定action
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// 每页显示条数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
     /// 查询指定键值对
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub matches: Option<Vec<KvItem>>,
     /// 查询偏移量
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
     /// 查询指定系统标签列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sys_tags: Option<Vec<TagItem>>,
     /// 是否通过标签过滤
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub without_any_tag: Option<bool>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListEnterpriseResourceRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("action", &self.action)?;
+        object.optional("limit", &self.limit)?;
+        object.optional("matches", &self.matches)?;
+        object.optional("offset", &self.offset)?;
+        object.optional("sys_tags", &self.sys_tags)?;
+        object.optional("without_any_tag", &self.without_any_tag)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListEnterpriseResourceRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListEnterpriseResourceRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListEnterpriseResourceRequestBody",
+        )?;
+        let action = object.optional("action")?;
+        let limit = object.optional("limit")?;
+        let matches = object.optional("matches")?;
+        let offset = object.optional("offset")?;
+        let sys_tags = object.optional("sys_tags")?;
+        let without_any_tag = object.optional("without_any_tag")?;
+        Ok(Self {
+            action,
+            limit,
+            matches,
+            offset,
+            sys_tags,
+            without_any_tag,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListEnterpriseResourceRequestBody {

@@ -4,18 +4,51 @@
 use super::ListEnterpriseResourceResult;
 
 /// 查询企业项目列表返回体
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEnterpriseResourceResponseBody {
     /// 企业项目列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<ListEnterpriseResourceResult>>,
     /// 资源数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListEnterpriseResourceResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("resources", &self.resources)?;
+        object.optional("total_count", &self.total_count)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListEnterpriseResourceResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListEnterpriseResourceResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListEnterpriseResourceResponseBody",
+        )?;
+        let resources = object.optional("resources")?;
+        let total_count = object.optional("total_count")?;
+        Ok(Self {
+            resources,
+            total_count,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListEnterpriseResourceResponseBody {

@@ -3,26 +3,65 @@
 
 use super::{KvItem, ListEnterpriseResourceDetail};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEnterpriseResourceResult {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_detail: Option<ListEnterpriseResourceDetail>,
     /// 资源ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// 资源名称
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
     /// 系统标签列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sys_tags: Option<Vec<KvItem>>,
     /// 标签列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<KvItem>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListEnterpriseResourceResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("resource_detail", &self.resource_detail)?;
+        object.optional("resource_id", &self.resource_id)?;
+        object.optional("resource_name", &self.resource_name)?;
+        object.optional("sys_tags", &self.sys_tags)?;
+        object.optional("tags", &self.tags)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListEnterpriseResourceResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListEnterpriseResourceResult {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListEnterpriseResourceResult",
+        )?;
+        let resource_detail = object.optional("resource_detail")?;
+        let resource_id = object.optional("resource_id")?;
+        let resource_name = object.optional("resource_name")?;
+        let sys_tags = object.optional("sys_tags")?;
+        let tags = object.optional("tags")?;
+        Ok(Self {
+            resource_detail,
+            resource_id,
+            resource_name,
+            sys_tags,
+            tags,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListEnterpriseResourceResult {

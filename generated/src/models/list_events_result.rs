@@ -2,22 +2,56 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 获取测试事件响应返回体。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEventsResult {
     /// 测试事件ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// 上次修改的时间。
-    #[serde(serialize_with = "codegen_runtime::__private::number::serialize")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<f64>,
     /// 测试事件名称。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListEventsResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.optional_number("last_modified", &self.last_modified)?;
+        object.optional("name", &self.name)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListEventsResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListEventsResult {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListEventsResult",
+        )?;
+        let id = object.optional("id")?;
+        let last_modified = object.optional("last_modified")?;
+        let name = object.optional("name")?;
+        Ok(Self {
+            id,
+            last_modified,
+            name,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListEventsResult {

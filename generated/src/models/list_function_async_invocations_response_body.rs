@@ -4,21 +4,57 @@
 use super::ListFunctionAsyncInvocationsResult;
 
 /// 异步调用记录列表。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFunctionAsyncInvocationsResponseBody {
     /// 查询数据总条数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// 异步调用记录列表。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invocations: Option<Vec<ListFunctionAsyncInvocationsResult>>,
     /// 查询下一页的起始位置
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_marker: Option<i32>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListFunctionAsyncInvocationsResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("count", &self.count)?;
+        object.optional("invocations", &self.invocations)?;
+        object.optional("next_marker", &self.next_marker)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListFunctionAsyncInvocationsResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson
+for ListFunctionAsyncInvocationsResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListFunctionAsyncInvocationsResponseBody",
+        )?;
+        let count = object.optional("count")?;
+        let invocations = object.optional("invocations")?;
+        let next_marker = object.optional("next_marker")?;
+        Ok(Self {
+            count,
+            invocations,
+            next_marker,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListFunctionAsyncInvocationsResponseBody {

@@ -2,22 +2,17 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 异步调用记录
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFunctionAsyncInvocationsResult {
     /// 异步调用结束时间(格式为YYYY-MM-DD'T'HH:mm:ss,UTC时间)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// 异步调用错误码,如果执行成功,则返回0
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<i64>,
     /// 异步调用错误信息,如果执行成功,则返回空
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// 异步调用请求ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// 异步调用开始时间(格式为YYYY-MM-DD'T'HH:mm:ss,UTC时间)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<crate::DateTime>,
     /// 异步调用状态,支持5种状态
     ///
@@ -32,12 +27,58 @@ pub struct ListFunctionAsyncInvocationsResult {
     /// DISCARD: 请求丢弃
     ///
     /// Allowed values: `WAIT`, `RUNNING`, `SUCCESS`, `FAIL`, `DISCARD`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ListFunctionAsyncInvocationsResultStatus>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListFunctionAsyncInvocationsResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("end_time", &self.end_time)?;
+        object.optional("error_code", &self.error_code)?;
+        object.optional("error_message", &self.error_message)?;
+        object.optional("request_id", &self.request_id)?;
+        object.optional("start_time", &self.start_time)?;
+        object.optional("status", &self.status)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListFunctionAsyncInvocationsResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListFunctionAsyncInvocationsResult {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListFunctionAsyncInvocationsResult",
+        )?;
+        let end_time = object.optional("end_time")?;
+        let error_code = object.optional("error_code")?;
+        let error_message = object.optional("error_message")?;
+        let request_id = object.optional("request_id")?;
+        let start_time = object.optional("start_time")?;
+        let status = object.optional("status")?;
+        Ok(Self {
+            end_time,
+            error_code,
+            error_message,
+            request_id,
+            start_time,
+            status,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListFunctionAsyncInvocationsResult {

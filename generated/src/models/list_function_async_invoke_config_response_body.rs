@@ -6,21 +6,58 @@ use super::{ListFunctionAsyncInvokeConfigResult, PageInfo};
 /// 函数异步配置返回结构体。
 ///
 /// Corrected from the vendor's spec: list answers come without `count` and `page_info` (the spec's own response example has neither) (correction in `specs/overrides.json`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListFunctionAsyncInvokeConfigResponseBody {
     /// 函数异步配置列表。
     pub async_invoke_configs: Vec<ListFunctionAsyncInvokeConfigResult>,
     /// 列表总数。
     ///
     /// Minimum: `0`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_info: Option<PageInfo>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListFunctionAsyncInvokeConfigResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("async_invoke_configs", &self.async_invoke_configs)?;
+        object.optional("count", &self.count)?;
+        object.optional("page_info", &self.page_info)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListFunctionAsyncInvokeConfigResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson
+for ListFunctionAsyncInvokeConfigResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListFunctionAsyncInvokeConfigResponseBody",
+        )?;
+        let async_invoke_configs = object.required("async_invoke_configs")?;
+        let count = object.optional("count")?;
+        let page_info = object.optional("page_info")?;
+        Ok(Self {
+            async_invoke_configs,
+            count,
+            page_info,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListFunctionAsyncInvokeConfigResponseBody {

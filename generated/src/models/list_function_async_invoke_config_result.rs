@@ -4,15 +4,13 @@
 use super::FuncAsyncDestinationConfig;
 
 /// 函数异步配置返回结构体。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListFunctionAsyncInvokeConfigResult {
     /// 异步调用配置的创建时间。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// 异步调用目标。
     pub destination_config: FuncAsyncDestinationConfig,
     /// 开启异步调用状态持久化
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_async_status_log: Option<bool>,
     /// 函数URN。
     ///
@@ -20,7 +18,6 @@ pub struct ListFunctionAsyncInvokeConfigResult {
     /// Maximum length: `269`
     pub func_urn: String,
     /// 异步调用配置的最后更改时间。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<String>,
     /// 消息最大存活时长,取值范围\[60,86400\]。单位:秒。
     pub max_async_event_age_in_seconds: i64,
@@ -28,8 +25,63 @@ pub struct ListFunctionAsyncInvokeConfigResult {
     pub max_async_retry_attempts: i64,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListFunctionAsyncInvokeConfigResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("created_time", &self.created_time)?;
+        object.required("destination_config", &self.destination_config)?;
+        object.optional("enable_async_status_log", &self.enable_async_status_log)?;
+        object.required("func_urn", &self.func_urn)?;
+        object.optional("last_modified", &self.last_modified)?;
+        object
+            .required(
+                "max_async_event_age_in_seconds",
+                &self.max_async_event_age_in_seconds,
+            )?;
+        object.required("max_async_retry_attempts", &self.max_async_retry_attempts)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListFunctionAsyncInvokeConfigResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListFunctionAsyncInvokeConfigResult {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListFunctionAsyncInvokeConfigResult",
+        )?;
+        let created_time = object.optional("created_time")?;
+        let destination_config = object.required("destination_config")?;
+        let enable_async_status_log = object.optional("enable_async_status_log")?;
+        let func_urn = object.required("func_urn")?;
+        let last_modified = object.optional("last_modified")?;
+        let max_async_event_age_in_seconds = object
+            .required("max_async_event_age_in_seconds")?;
+        let max_async_retry_attempts = object.required("max_async_retry_attempts")?;
+        Ok(Self {
+            created_time,
+            destination_config,
+            enable_async_status_log,
+            func_urn,
+            last_modified,
+            max_async_event_age_in_seconds,
+            max_async_retry_attempts,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListFunctionAsyncInvokeConfigResult {

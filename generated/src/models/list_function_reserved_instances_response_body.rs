@@ -4,18 +4,56 @@
 use super::{FuncReservedInstance, PageInfo};
 
 /// Corrected from the vendor's spec: list answers come without `count` (the spec's own response example has none) (correction in `specs/overrides.json`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListFunctionReservedInstancesResponseBody {
     /// 函数个数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     pub page_info: PageInfo,
     /// 函数预留实例列表
     pub reservedinstances: Vec<FuncReservedInstance>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListFunctionReservedInstancesResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("count", &self.count)?;
+        object.required("page_info", &self.page_info)?;
+        object.required("reservedinstances", &self.reservedinstances)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListFunctionReservedInstancesResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson
+for ListFunctionReservedInstancesResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListFunctionReservedInstancesResponseBody",
+        )?;
+        let count = object.optional("count")?;
+        let page_info = object.required("page_info")?;
+        let reservedinstances = object.required("reservedinstances")?;
+        Ok(Self {
+            count,
+            page_info,
+            reservedinstances,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListFunctionReservedInstancesResponseBody {

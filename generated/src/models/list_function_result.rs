@@ -6,24 +6,16 @@ use super::{CodeType, Runtime, StrategyConfig, Type};
 /// 函数属性结构体。
 ///
 /// Corrected from the vendor's spec: function metadata answers come without `domain_id` (seen in the CreateFunction and UpdateFunctionConfig responses of the vendor's documentation) (correction in `specs/overrides.json`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListFunctionResult {
     /// 函数app使用的权限委托名称,需要IAM支持,并在IAM界面创建委托,当函数需要访问其他服务时,必须提供该字段。
     ///
     /// May be `null`.
     /// Corrected from the vendor's spec: function metadata answers send `app_xrole` as `null` when it is not set (correction in `specs/overrides.json`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "codegen_runtime::__private::nullable"
-    )]
     pub app_xrole: Option<Option<String>>,
     /// 绑定bridge函数的urn列表
-    #[serde(rename = "bind_bridge_funcUrns")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bind_bridge_func_urns: Option<Vec<String>>,
     /// 函数的文件名,当CodeType为jar/zip时必须提供该字段,inline和obs不需要提供。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_filename: Option<String>,
     /// 函数大小,单位:字节。
     pub code_size: i64,
@@ -42,7 +34,6 @@ pub struct ListFunctionResult {
     /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
     pub code_type: CodeType,
     /// 当CodeType为obs时,该值为函数代码包在OBS上的地址,CodeType为其他值时,该字段为空。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_url: Option<String>,
     /// 函数占用的cpu资源。
     ///
@@ -51,31 +42,24 @@ pub struct ListFunctionResult {
     /// 取值与MemorySize成比例,默认是128M内存占0.1个核(100 millicores)。
     pub cpu: i32,
     /// 函数描述。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 函数代码SHA512 hash值,用于判断函数是否变化。
     pub digest: String,
     /// 域名id。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
     /// 用户自定义的name/value信息,用于需要加密的配置。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_user_data: Option<String>,
     /// 企业项目ID,在企业用户创建函数时必填。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// 函数扩展配置。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extend_config: Option<String>,
     /// 函数最近1天内执行失败的次数。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fail_count: Option<i32>,
     /// 函数名称。
     pub func_name: String,
     /// 函数的URN(Uniform Resource Name),唯一标识函数。
     pub func_urn: String,
     /// 用户的vpcid。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func_vpc_id: Option<String>,
     /// 函数消耗的显存,只支持自定义运行时与自定义镜像函数配置GPU。
     ///
@@ -84,7 +68,6 @@ pub struct ListFunctionResult {
     /// 取值范围为:1024、2048、3072、4096、5120、6144、7168、8192、9216、10240、11264、12288、13312、14336、15360、16384。
     ///
     /// 最小值为1024,最大值为16384。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_memory: Option<i32>,
     /// 函数执行入口
     ///
@@ -97,24 +80,18 @@ pub struct ListFunctionResult {
     /// 函数初始化入口,规则:xx.xx,必须包含“. ”。当配置初始化函数时,此参数必填。
     ///
     /// 举例:对于node.js函数:myfunction.initializer,则表示函数的文件名为myfunction.js,初始化的入口函数名为initializer。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer_handler: Option<String>,
     /// 初始化超时时间,超时函数将被强行停止,范围1~300秒。当配置初始化函数时,此参数必填。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer_timeout: Option<i32>,
     /// 是否为bridge函数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bridge_function: Option<bool>,
     /// 函数最后一次更新时间。
     pub last_modified: crate::DateTime,
     /// 自定义日志查询组id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_group_id: Option<String>,
     /// 自定义日志查询流id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_stream_id: Option<String>,
     /// 是否允许进行长时间超时设置。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub long_time: Option<bool>,
     /// 函数消耗的内存。
     ///
@@ -131,15 +108,12 @@ pub struct ListFunctionResult {
     /// 函数预停止函数的入口,规则:xx.xx,必须包含“. ”。
     ///
     /// 举例:对于node.js函数:myfunction.pre_stop_handler,则表示函数的文件名为myfunction.js,初始化的入口函数名为pre_stop_handler。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_handler: Option<String>,
     /// 初始化超时时间,超时函数将被强行停止,范围1~90秒。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_timeout: Option<i32>,
     /// 租户的project name。
     pub project_name: String,
     /// 资源id。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// FunctionGraph函数的执行环境
     ///
@@ -197,28 +171,175 @@ pub struct ListFunctionResult {
     ///
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
     pub runtime: Runtime,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strategy_config: Option<StrategyConfig>,
     /// 函数执行超时时间,超时函数将被强行停止,范围3~259200秒。
     pub timeout: i32,
     /// v2表示为正式版本,v1为废弃版本。
     ///
     /// Allowed values: `v1`, `v2`
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<Type>,
     /// 用户自定义的name/value信息。 在函数中使用的参数。 举例:如函数要访问某个主机,可以设置自定义参数:Host={host_ip},最多定义20个,总长度不超过4KB。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// 函数版本号。
     pub version: String,
     /// 函数使用的权限委托名称,需要IAM支持,并在IAM界面创建委托,当函数需要访问其他服务时,必须提供该字段。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub xrole: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListFunctionResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("app_xrole", &self.app_xrole)?;
+        object.optional("bind_bridge_funcUrns", &self.bind_bridge_func_urns)?;
+        object.optional("code_filename", &self.code_filename)?;
+        object.required("code_size", &self.code_size)?;
+        object.required("code_type", &self.code_type)?;
+        object.optional("code_url", &self.code_url)?;
+        object.required("cpu", &self.cpu)?;
+        object.optional("description", &self.description)?;
+        object.required("digest", &self.digest)?;
+        object.optional("domain_id", &self.domain_id)?;
+        object.optional("encrypted_user_data", &self.encrypted_user_data)?;
+        object.optional("enterprise_project_id", &self.enterprise_project_id)?;
+        object.optional("extend_config", &self.extend_config)?;
+        object.optional("fail_count", &self.fail_count)?;
+        object.required("func_name", &self.func_name)?;
+        object.required("func_urn", &self.func_urn)?;
+        object.optional("func_vpc_id", &self.func_vpc_id)?;
+        object.optional("gpu_memory", &self.gpu_memory)?;
+        object.required("handler", &self.handler)?;
+        object.required("image_name", &self.image_name)?;
+        object.optional("initializer_handler", &self.initializer_handler)?;
+        object.optional("initializer_timeout", &self.initializer_timeout)?;
+        object.optional("is_bridge_function", &self.is_bridge_function)?;
+        object.required("last_modified", &self.last_modified)?;
+        object.optional("log_group_id", &self.log_group_id)?;
+        object.optional("log_stream_id", &self.log_stream_id)?;
+        object.optional("long_time", &self.long_time)?;
+        object.required("memory_size", &self.memory_size)?;
+        object.required("namespace", &self.namespace)?;
+        object.required("package", &self.package)?;
+        object.optional("pre_stop_handler", &self.pre_stop_handler)?;
+        object.optional("pre_stop_timeout", &self.pre_stop_timeout)?;
+        object.required("project_name", &self.project_name)?;
+        object.optional("resource_id", &self.resource_id)?;
+        object.required("runtime", &self.runtime)?;
+        object.optional("strategy_config", &self.strategy_config)?;
+        object.required("timeout", &self.timeout)?;
+        object.optional("type", &self.type_)?;
+        object.optional("user_data", &self.user_data)?;
+        object.required("version", &self.version)?;
+        object.optional("xrole", &self.xrole)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListFunctionResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListFunctionResult {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListFunctionResult",
+        )?;
+        let app_xrole = object.nullable("app_xrole")?;
+        let bind_bridge_func_urns = object.optional("bind_bridge_funcUrns")?;
+        let code_filename = object.optional("code_filename")?;
+        let code_size = object.required("code_size")?;
+        let code_type = object.required("code_type")?;
+        let code_url = object.optional("code_url")?;
+        let cpu = object.required("cpu")?;
+        let description = object.optional("description")?;
+        let digest = object.required("digest")?;
+        let domain_id = object.optional("domain_id")?;
+        let encrypted_user_data = object.optional("encrypted_user_data")?;
+        let enterprise_project_id = object.optional("enterprise_project_id")?;
+        let extend_config = object.optional("extend_config")?;
+        let fail_count = object.optional("fail_count")?;
+        let func_name = object.required("func_name")?;
+        let func_urn = object.required("func_urn")?;
+        let func_vpc_id = object.optional("func_vpc_id")?;
+        let gpu_memory = object.optional("gpu_memory")?;
+        let handler = object.required("handler")?;
+        let image_name = object.required("image_name")?;
+        let initializer_handler = object.optional("initializer_handler")?;
+        let initializer_timeout = object.optional("initializer_timeout")?;
+        let is_bridge_function = object.optional("is_bridge_function")?;
+        let last_modified = object.required("last_modified")?;
+        let log_group_id = object.optional("log_group_id")?;
+        let log_stream_id = object.optional("log_stream_id")?;
+        let long_time = object.optional("long_time")?;
+        let memory_size = object.required("memory_size")?;
+        let namespace = object.required("namespace")?;
+        let package = object.required("package")?;
+        let pre_stop_handler = object.optional("pre_stop_handler")?;
+        let pre_stop_timeout = object.optional("pre_stop_timeout")?;
+        let project_name = object.required("project_name")?;
+        let resource_id = object.optional("resource_id")?;
+        let runtime = object.required("runtime")?;
+        let strategy_config = object.optional("strategy_config")?;
+        let timeout = object.required("timeout")?;
+        let type_ = object.optional("type")?;
+        let user_data = object.optional("user_data")?;
+        let version = object.required("version")?;
+        let xrole = object.optional("xrole")?;
+        Ok(Self {
+            app_xrole,
+            bind_bridge_func_urns,
+            code_filename,
+            code_size,
+            code_type,
+            code_url,
+            cpu,
+            description,
+            digest,
+            domain_id,
+            encrypted_user_data,
+            enterprise_project_id,
+            extend_config,
+            fail_count,
+            func_name,
+            func_urn,
+            func_vpc_id,
+            gpu_memory,
+            handler,
+            image_name,
+            initializer_handler,
+            initializer_timeout,
+            is_bridge_function,
+            last_modified,
+            log_group_id,
+            log_stream_id,
+            long_time,
+            memory_size,
+            namespace,
+            package,
+            pre_stop_handler,
+            pre_stop_timeout,
+            project_name,
+            resource_id,
+            runtime,
+            strategy_config,
+            timeout,
+            type_,
+            user_data,
+            version,
+            xrole,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListFunctionResult {

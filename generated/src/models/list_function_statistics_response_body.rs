@@ -4,42 +4,91 @@
 use super::SlaReportsValue;
 
 /// 函数指标
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFunctionStatisticsResponseBody {
     /// 弹性实例指标
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub concurrency_num: Option<Vec<SlaReportsValue>>,
     /// 调用次数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<Vec<SlaReportsValue>>,
     /// 平均时延,单位毫秒
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<Vec<SlaReportsValue>>,
     /// 错误次数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fail_count: Option<Vec<SlaReportsValue>>,
     /// 函数错误次数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub function_error_count: Option<Vec<SlaReportsValue>>,
     /// 最大时延,单位毫秒
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_duration: Option<Vec<SlaReportsValue>>,
     /// 最小时延,单位毫秒
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_duration: Option<Vec<SlaReportsValue>>,
     /// 被拒绝次数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reject_count: Option<Vec<SlaReportsValue>>,
     /// 预留实例指标
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserved_instance_num: Option<Vec<SlaReportsValue>>,
     /// 系统错误次数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_error_count: Option<Vec<SlaReportsValue>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListFunctionStatisticsResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("concurrency_num", &self.concurrency_num)?;
+        object.optional("count", &self.count)?;
+        object.optional("duration", &self.duration)?;
+        object.optional("fail_count", &self.fail_count)?;
+        object.optional("function_error_count", &self.function_error_count)?;
+        object.optional("max_duration", &self.max_duration)?;
+        object.optional("min_duration", &self.min_duration)?;
+        object.optional("reject_count", &self.reject_count)?;
+        object.optional("reserved_instance_num", &self.reserved_instance_num)?;
+        object.optional("system_error_count", &self.system_error_count)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListFunctionStatisticsResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListFunctionStatisticsResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListFunctionStatisticsResponseBody",
+        )?;
+        let concurrency_num = object.optional("concurrency_num")?;
+        let count = object.optional("count")?;
+        let duration = object.optional("duration")?;
+        let fail_count = object.optional("fail_count")?;
+        let function_error_count = object.optional("function_error_count")?;
+        let max_duration = object.optional("max_duration")?;
+        let min_duration = object.optional("min_duration")?;
+        let reject_count = object.optional("reject_count")?;
+        let reserved_instance_num = object.optional("reserved_instance_num")?;
+        let system_error_count = object.optional("system_error_count")?;
+        Ok(Self {
+            concurrency_num,
+            count,
+            duration,
+            fail_count,
+            function_error_count,
+            max_duration,
+            min_duration,
+            reject_count,
+            reserved_instance_num,
+            system_error_count,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListFunctionStatisticsResponseBody {

@@ -3,7 +3,7 @@
 
 use super::ShowFunctionTemplateResponseBody;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListFunctionTemplateResponseBody {
     /// 函数模板列表
     pub func_templates: Vec<ShowFunctionTemplateResponseBody>,
@@ -11,8 +11,43 @@ pub struct ListFunctionTemplateResponseBody {
     pub next_marker: i32,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListFunctionTemplateResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("func_templates", &self.func_templates)?;
+        object.required("next_marker", &self.next_marker)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListFunctionTemplateResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListFunctionTemplateResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListFunctionTemplateResponseBody",
+        )?;
+        let func_templates = object.required("func_templates")?;
+        let next_marker = object.required("next_marker")?;
+        Ok(Self {
+            func_templates,
+            next_marker,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListFunctionTemplateResponseBody {

@@ -4,10 +4,9 @@
 use super::ListFunctionVersionResult;
 
 /// Corrected from the vendor's spec: list answers come without `count` (the spec's own response example has none) (correction in `specs/overrides.json`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListFunctionVersionsResponseBody {
     /// 版本总数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// 下一次记录位置
     pub next_marker: i64,
@@ -15,8 +14,46 @@ pub struct ListFunctionVersionsResponseBody {
     pub versions: Vec<ListFunctionVersionResult>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListFunctionVersionsResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("count", &self.count)?;
+        object.required("next_marker", &self.next_marker)?;
+        object.required("versions", &self.versions)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListFunctionVersionsResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListFunctionVersionsResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListFunctionVersionsResponseBody",
+        )?;
+        let count = object.optional("count")?;
+        let next_marker = object.required("next_marker")?;
+        let versions = object.required("versions")?;
+        Ok(Self {
+            count,
+            next_marker,
+            versions,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListFunctionVersionsResponseBody {

@@ -6,10 +6,9 @@ use super::ListFunctionResult;
 /// 函数列表。
 ///
 /// Corrected from the vendor's spec: list answers come without `count` (the spec's own response example has none) (correction in `specs/overrides.json`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListFunctionsResponseBody {
     /// 满足查询条件的函数总数。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// 函数列表。
     pub functions: Vec<ListFunctionResult>,
@@ -17,8 +16,46 @@ pub struct ListFunctionsResponseBody {
     pub next_marker: i32,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListFunctionsResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("count", &self.count)?;
+        object.required("functions", &self.functions)?;
+        object.required("next_marker", &self.next_marker)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListFunctionsResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListFunctionsResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListFunctionsResponseBody",
+        )?;
+        let count = object.optional("count")?;
+        let functions = object.required("functions")?;
+        let next_marker = object.required("next_marker")?;
+        Ok(Self {
+            count,
+            functions,
+            next_marker,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListFunctionsResponseBody {

@@ -3,20 +3,56 @@
 
 use super::{PageInfo, ReservedInstanceConfigs};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListReservedInstanceConfigsResponseBody {
     /// 函数个数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_info: Option<PageInfo>,
     /// 函数预留实例列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserved_instances: Option<Vec<ReservedInstanceConfigs>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListReservedInstanceConfigsResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("count", &self.count)?;
+        object.optional("page_info", &self.page_info)?;
+        object.optional("reserved_instances", &self.reserved_instances)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListReservedInstanceConfigsResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson
+for ListReservedInstanceConfigsResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListReservedInstanceConfigsResponseBody",
+        )?;
+        let count = object.optional("count")?;
+        let page_info = object.optional("page_info")?;
+        let reserved_instances = object.optional("reserved_instances")?;
+        Ok(Self {
+            count,
+            page_info,
+            reserved_instances,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListReservedInstanceConfigsResponseBody {

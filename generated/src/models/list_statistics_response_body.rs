@@ -3,23 +3,60 @@
 
 use super::{ListFunctionStatisticsResponseBody, MonthUsed};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListStatisticsResponseBody {
     /// 月度调用次数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<Vec<MonthUsed>>,
     /// 月度资源用量
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gbs: Option<Vec<MonthUsed>>,
     /// 月度gpu资源用量
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_gbs: Option<Vec<MonthUsed>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub statistics: Option<ListFunctionStatisticsResponseBody>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListStatisticsResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("count", &self.count)?;
+        object.optional("gbs", &self.gbs)?;
+        object.optional("gpu_gbs", &self.gpu_gbs)?;
+        object.optional("statistics", &self.statistics)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListStatisticsResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListStatisticsResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListStatisticsResponseBody",
+        )?;
+        let count = object.optional("count")?;
+        let gbs = object.optional("gbs")?;
+        let gpu_gbs = object.optional("gpu_gbs")?;
+        let statistics = object.optional("statistics")?;
+        Ok(Self {
+            count,
+            gbs,
+            gpu_gbs,
+            statistics,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListStatisticsResponseBody {

@@ -4,7 +4,7 @@
 use super::TagItem;
 
 /// 查询租户标签列表返回体
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListTenantTagsResponseBody {
     /// 系统标签列表
     pub sys_tags: Vec<TagItem>,
@@ -12,8 +12,43 @@ pub struct ListTenantTagsResponseBody {
     pub tags: Vec<TagItem>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListTenantTagsResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("sys_tags", &self.sys_tags)?;
+        object.required("tags", &self.tags)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListTenantTagsResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListTenantTagsResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListTenantTagsResponseBody",
+        )?;
+        let sys_tags = object.required("sys_tags")?;
+        let tags = object.required("tags")?;
+        Ok(Self {
+            sys_tags,
+            tags,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListTenantTagsResponseBody {

@@ -2,27 +2,63 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 流量配置
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetricConfig {
     /// 流量最小值
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<i32>,
     /// 流量配置名称
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 流量阈值
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i32>,
     /// 流量配置类型,当前只支持预留实例使用率一种类型
     ///
     /// Allowed values: `Concurrency`
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<MetricConfigType>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for MetricConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("min", &self.min)?;
+        object.optional("name", &self.name)?;
+        object.optional("threshold", &self.threshold)?;
+        object.optional("type", &self.type_)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetricConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for MetricConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "MetricConfig",
+        )?;
+        let min = object.optional("min")?;
+        let name = object.optional("name")?;
+        let threshold = object.optional("threshold")?;
+        let type_ = object.optional("type")?;
+        Ok(Self {
+            min,
+            name,
+            threshold,
+            type_,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl MetricConfig {

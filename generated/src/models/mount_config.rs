@@ -4,15 +4,50 @@
 use super::{FuncMount, MountUser};
 
 /// 函数挂载配置。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MountConfig {
     /// 函数挂载列表。
     pub func_mounts: Vec<FuncMount>,
     pub mount_user: MountUser,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for MountConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("func_mounts", &self.func_mounts)?;
+        object.required("mount_user", &self.mount_user)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MountConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for MountConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "MountConfig",
+        )?;
+        let func_mounts = object.required("func_mounts")?;
+        let mount_user = object.required("mount_user")?;
+        Ok(Self {
+            func_mounts,
+            mount_user,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl MountConfig {

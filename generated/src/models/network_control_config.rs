@@ -4,18 +4,51 @@
 use super::VpcConfig;
 
 /// 函数网络配置。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkControlConfig {
     /// 禁止公网访问开关。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_public_network: Option<bool>,
     /// 指定触发函数vpc配置。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_access_vpcs: Option<Vec<VpcConfig>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for NetworkControlConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("disable_public_network", &self.disable_public_network)?;
+        object.optional("trigger_access_vpcs", &self.trigger_access_vpcs)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkControlConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for NetworkControlConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "NetworkControlConfig",
+        )?;
+        let disable_public_network = object.optional("disable_public_network")?;
+        let trigger_access_vpcs = object.optional("trigger_access_vpcs")?;
+        Ok(Self {
+            disable_public_network,
+            trigger_access_vpcs,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl NetworkControlConfig {

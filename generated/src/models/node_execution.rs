@@ -4,43 +4,86 @@
 use super::FlowExecutionBriefStatus;
 
 /// 节点执行详情
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeExecution {
     /// 节点启动时间,UTC毫秒时间戳格式
     ///
     /// Minimum: `0`
     /// Maximum: `99999999999999999`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<i64>,
     /// 节点结束时间,UTC毫秒时间戳格式
     ///
     /// Minimum: `0`
     /// Maximum: `99999999999999999`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// 节点错误信息,仅在节点出错时非空
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<serde_json::Value>,
     /// 函数执行时的入参
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<serde_json::Value>,
     /// 函数执行结果
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<serde_json::Value>,
     /// 流程节点请求ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// 流程节点执行状态
     ///
     /// Minimum length: `1`
     /// Maximum length: `32`
     /// Allowed values: `success`, `fail`, `running`, `timeout`, `cancel`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<FlowExecutionBriefStatus>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for NodeExecution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("begin_time", &self.begin_time)?;
+        object.optional("end_time", &self.end_time)?;
+        object.optional("error_message", &self.error_message)?;
+        object.optional("input", &self.input)?;
+        object.optional("output", &self.output)?;
+        object.optional("request_id", &self.request_id)?;
+        object.optional("status", &self.status)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NodeExecution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for NodeExecution {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "NodeExecution",
+        )?;
+        let begin_time = object.optional("begin_time")?;
+        let end_time = object.optional("end_time")?;
+        let error_message = object.optional("error_message")?;
+        let input = object.optional("input")?;
+        let output = object.optional("output")?;
+        let request_id = object.optional("request_id")?;
+        let status = object.optional("status")?;
+        Ok(Self {
+            begin_time,
+            end_time,
+            error_message,
+            input,
+            output,
+            request_id,
+            status,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl NodeExecution {

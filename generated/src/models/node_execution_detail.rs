@@ -4,30 +4,67 @@
 use super::NodeExecution;
 
 /// 函数流节点执行详细信息
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeExecutionDetail {
     /// 流程节点执行ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<String>,
     /// 节点执行记录
     ///
     /// Minimum items: `0`
     /// Maximum items: `200`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executions: Option<Vec<NodeExecution>>,
     /// 流程节点ID
     ///
     /// Minimum length: `1`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// 流程节点名称
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for NodeExecutionDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("execution_id", &self.execution_id)?;
+        object.optional("executions", &self.executions)?;
+        object.optional("node_id", &self.node_id)?;
+        object.optional("node_name", &self.node_name)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NodeExecutionDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for NodeExecutionDetail {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "NodeExecutionDetail",
+        )?;
+        let execution_id = object.optional("execution_id")?;
+        let executions = object.optional("executions")?;
+        let node_id = object.optional("node_id")?;
+        let node_name = object.optional("node_name")?;
+        Ok(Self {
+            execution_id,
+            executions,
+            node_id,
+            node_name,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl NodeExecutionDetail {

@@ -2,7 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 触发器结构体
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ObsTriggerConfig {
     /// OBS桶名(trigger_type为OBS时配置)
     ///
@@ -26,8 +26,49 @@ pub struct ObsTriggerConfig {
     pub suffix: String,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ObsTriggerConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("bucket", &self.bucket)?;
+        object.required("events", &self.events)?;
+        object.required("prefix", &self.prefix)?;
+        object.required("suffix", &self.suffix)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ObsTriggerConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ObsTriggerConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ObsTriggerConfig",
+        )?;
+        let bucket = object.required("bucket")?;
+        let events = object.required("events")?;
+        let prefix = object.required("prefix")?;
+        let suffix = object.required("suffix")?;
+        Ok(Self {
+            bucket,
+            events,
+            prefix,
+            suffix,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ObsTriggerConfig {

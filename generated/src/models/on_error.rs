@@ -2,30 +2,65 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 错误处理策略详情
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnError {
     /// 错误匹配表达式,用来过滤需要处理的异常
     ///
     /// Minimum length: `0`
     /// Maximum length: `256`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// 重试策略名称
     ///
     /// Minimum length: `0`
     /// Maximum length: `256`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_ref: Option<String>,
     /// 下一步骤节点ID
     ///
     /// Minimum length: `0`
     /// Maximum length: `256`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transition: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for OnError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("error", &self.error)?;
+        object.optional("retry_ref", &self.retry_ref)?;
+        object.optional("transition", &self.transition)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OnError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for OnError {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "OnError",
+        )?;
+        let error = object.optional("error")?;
+        let retry_ref = object.optional("retry_ref")?;
+        let transition = object.optional("transition")?;
+        Ok(Self {
+            error,
+            retry_ref,
+            transition,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl OnError {

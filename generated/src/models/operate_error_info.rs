@@ -2,24 +2,57 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 批量执行错误信息
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperateErrorInfo {
     /// 错误详情
     ///
     /// Minimum length: `1`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_detail: Option<String>,
     /// 唯一标识ID,流程URN
     ///
     /// Minimum length: `1`
     /// Maximum length: `128`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_urn: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for OperateErrorInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("error_detail", &self.error_detail)?;
+        object.optional("workflow_urn", &self.workflow_urn)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OperateErrorInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for OperateErrorInfo {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "OperateErrorInfo",
+        )?;
+        let error_detail = object.optional("error_detail")?;
+        let workflow_urn = object.optional("workflow_urn")?;
+        Ok(Self {
+            error_detail,
+            workflow_urn,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl OperateErrorInfo {

@@ -4,24 +4,57 @@
 use super::OperateErrorInfo;
 
 /// 批量执行结果
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperateResponse {
     /// 错误流程详情
     ///
     /// Minimum items: `0`
     /// Maximum items: `200`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fail: Option<Vec<OperateErrorInfo>>,
     /// 成功流程URN列表
     ///
     /// Minimum items: `0`
     /// Maximum items: `100`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<Vec<String>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for OperateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("fail", &self.fail)?;
+        object.optional("success", &self.success)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OperateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for OperateResponse {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "OperateResponse",
+        )?;
+        let fail = object.optional("fail")?;
+        let success = object.optional("success")?;
+        Ok(Self {
+            fail,
+            success,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl OperateResponse {

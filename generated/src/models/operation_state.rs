@@ -4,14 +4,13 @@
 use super::{Action, OnError, StateDataFilter};
 
 /// 函数执行节点信息
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OperationState {
     /// Action执行模式,支持串行,并行两种模式,默认串行
     ///
     /// Minimum length: `1`
     /// Maximum length: `32`
     /// Allowed values: `sequential`, `parallel`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action_mode: Option<OperationStateActionMode>,
     /// 节点中要执行的操作列表
     ///
@@ -22,7 +21,6 @@ pub struct OperationState {
     ///
     /// Minimum: `0.001`
     /// Maximum: `86400`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// 是否是结束节点
     pub end: bool,
@@ -41,10 +39,8 @@ pub struct OperationState {
     ///
     /// Minimum items: `0`
     /// Maximum items: `200`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_errors: Option<Vec<OnError>>,
     /// 过滤表达式
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_data_filter: Option<StateDataFilter>,
     /// 下一步骤节点ID
     ///
@@ -56,12 +52,70 @@ pub struct OperationState {
     /// Minimum length: `1`
     /// Maximum length: `32`
     /// Allowed values: `Operation`, `Sleep`, `End`
-    #[serde(rename = "type")]
     pub type_: OperationStateType,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for OperationState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("action_mode", &self.action_mode)?;
+        object.required("actions", &self.actions)?;
+        object.optional("duration", &self.duration)?;
+        object.required("end", &self.end)?;
+        object.required("id", &self.id)?;
+        object.required("name", &self.name)?;
+        object.optional("on_errors", &self.on_errors)?;
+        object.optional("state_data_filter", &self.state_data_filter)?;
+        object.required("transition", &self.transition)?;
+        object.required("type", &self.type_)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OperationState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for OperationState {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "OperationState",
+        )?;
+        let action_mode = object.optional("action_mode")?;
+        let actions = object.required("actions")?;
+        let duration = object.optional("duration")?;
+        let end = object.required("end")?;
+        let id = object.required("id")?;
+        let name = object.required("name")?;
+        let on_errors = object.optional("on_errors")?;
+        let state_data_filter = object.optional("state_data_filter")?;
+        let transition = object.required("transition")?;
+        let type_ = object.required("type")?;
+        Ok(Self {
+            action_mode,
+            actions,
+            duration,
+            end,
+            id,
+            name,
+            on_errors,
+            state_data_filter,
+            transition,
+            type_,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl OperationState {

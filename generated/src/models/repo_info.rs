@@ -2,27 +2,66 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 存储库信息
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RepoInfo {
     /// 报错信息
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<String>,
     /// http地址
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub https_url: Option<String>,
     /// 项目id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// 存储库状态
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repo_status: Option<String>,
     /// 存储库链接
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for RepoInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("error_msg", &self.error_msg)?;
+        object.optional("https_url", &self.https_url)?;
+        object.optional("project_id", &self.project_id)?;
+        object.optional("repo_status", &self.repo_status)?;
+        object.optional("web_url", &self.web_url)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RepoInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for RepoInfo {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "RepoInfo",
+        )?;
+        let error_msg = object.optional("error_msg")?;
+        let https_url = object.optional("https_url")?;
+        let project_id = object.optional("project_id")?;
+        let repo_status = object.optional("repo_status")?;
+        let web_url = object.optional("web_url")?;
+        Ok(Self {
+            error_msg,
+            https_url,
+            project_id,
+            repo_status,
+            web_url,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl RepoInfo {

@@ -3,29 +3,70 @@
 
 use super::TacticsConfig;
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReservedInstanceConfigs {
     /// 函数URN
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub function_urn: Option<String>,
     /// 是否开启闲置模式配置
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_mode: Option<bool>,
     /// 预留实例个数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_count: Option<i64>,
     /// 限定类型对应的取值
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qualifier_name: Option<String>,
     /// 限定类型, 支持version和alias
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qualifier_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tactics_config: Option<TacticsConfig>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ReservedInstanceConfigs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("function_urn", &self.function_urn)?;
+        object.optional("idle_mode", &self.idle_mode)?;
+        object.optional("min_count", &self.min_count)?;
+        object.optional("qualifier_name", &self.qualifier_name)?;
+        object.optional("qualifier_type", &self.qualifier_type)?;
+        object.optional("tactics_config", &self.tactics_config)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReservedInstanceConfigs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ReservedInstanceConfigs {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ReservedInstanceConfigs",
+        )?;
+        let function_urn = object.optional("function_urn")?;
+        let idle_mode = object.optional("idle_mode")?;
+        let min_count = object.optional("min_count")?;
+        let qualifier_name = object.optional("qualifier_name")?;
+        let qualifier_type = object.optional("qualifier_type")?;
+        let tactics_config = object.optional("tactics_config")?;
+        Ok(Self {
+            function_urn,
+            idle_mode,
+            min_count,
+            qualifier_name,
+            qualifier_type,
+            tactics_config,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ReservedInstanceConfigs {

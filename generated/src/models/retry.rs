@@ -2,19 +2,17 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 重试策略
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Retry {
     /// 重试间隔,单位:秒。若不传,默认为1
     ///
     /// Minimum: `1`
     /// Maximum: `30`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay: Option<i64>,
     /// 最大重试次数,。若不传,默认为3
     ///
     /// Minimum: `1`
     /// Maximum: `8`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_attempts: Option<i64>,
     /// 重试策略名称,在单个流程中,名称需要唯一
     ///
@@ -24,8 +22,43 @@ pub struct Retry {
     pub name: String,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Retry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("delay", &self.delay)?;
+        object.optional("max_attempts", &self.max_attempts)?;
+        object.required("name", &self.name)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Retry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for Retry {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(value, "Retry")?;
+        let delay = object.optional("delay")?;
+        let max_attempts = object.optional("max_attempts")?;
+        let name = object.required("name")?;
+        Ok(Self {
+            delay,
+            max_attempts,
+            name,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl Retry {

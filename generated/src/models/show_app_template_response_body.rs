@@ -3,48 +3,101 @@
 
 use super::AppTemplateResourceDetail;
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShowAppTemplateResponseBody {
     /// 模板使用场景
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// 模板创建时间
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// 模板部署次数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deploy_count: Option<i64>,
     /// 模板描述
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 模板镜像文件(base64编码)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// 模板名称
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 模板参数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
     /// 模板资源
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<AppTemplateResourceDetail>>,
     /// 模板执行运行时
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime: Option<String>,
     /// 模板指南
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_guide: Option<String>,
     /// 模板更新时间
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// 模板版本
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ShowAppTemplateResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("category", &self.category)?;
+        object.optional("create_time", &self.create_time)?;
+        object.optional("deploy_count", &self.deploy_count)?;
+        object.optional("description", &self.description)?;
+        object.optional("image", &self.image)?;
+        object.optional("name", &self.name)?;
+        object.optional("params", &self.params)?;
+        object.optional("resources", &self.resources)?;
+        object.optional("runtime", &self.runtime)?;
+        object.optional("template_guide", &self.template_guide)?;
+        object.optional("update_time", &self.update_time)?;
+        object.optional("version", &self.version)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ShowAppTemplateResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ShowAppTemplateResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ShowAppTemplateResponseBody",
+        )?;
+        let category = object.optional("category")?;
+        let create_time = object.optional("create_time")?;
+        let deploy_count = object.optional("deploy_count")?;
+        let description = object.optional("description")?;
+        let image = object.optional("image")?;
+        let name = object.optional("name")?;
+        let params = object.optional("params")?;
+        let resources = object.optional("resources")?;
+        let runtime = object.optional("runtime")?;
+        let template_guide = object.optional("template_guide")?;
+        let update_time = object.optional("update_time")?;
+        let version = object.optional("version")?;
+        Ok(Self {
+            category,
+            create_time,
+            deploy_count,
+            description,
+            image,
+            name,
+            params,
+            resources,
+            runtime,
+            template_guide,
+            update_time,
+            version,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ShowAppTemplateResponseBody {

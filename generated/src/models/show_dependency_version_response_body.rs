@@ -4,29 +4,23 @@
 use super::Runtime;
 
 /// 依赖包版本信息。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShowDependencyVersionResponseBody {
     /// 依赖包ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dep_id: Option<String>,
     /// 依赖包描述。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 依赖包文件临时下载链接
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub download_link: Option<String>,
     /// 依赖包唯一标志(MD5校验值)。
     pub etag: String,
     /// 依赖包文件名。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// 依赖包版本ID。
     pub id: String,
     /// 是否共享(已废弃)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_shared: Option<bool>,
     /// 依赖包更新时间
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<i64>,
     /// 依赖包在obs的存储地址。
     pub link: String,
@@ -93,12 +87,82 @@ pub struct ShowDependencyVersionResponseBody {
     /// 依赖包大小。
     pub size: i64,
     /// 依赖包版本号
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ShowDependencyVersionResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("dep_id", &self.dep_id)?;
+        object.optional("description", &self.description)?;
+        object.optional("download_link", &self.download_link)?;
+        object.required("etag", &self.etag)?;
+        object.optional("file_name", &self.file_name)?;
+        object.required("id", &self.id)?;
+        object.optional("is_shared", &self.is_shared)?;
+        object.optional("last_modified", &self.last_modified)?;
+        object.required("link", &self.link)?;
+        object.required("name", &self.name)?;
+        object.required("owner", &self.owner)?;
+        object.required("runtime", &self.runtime)?;
+        object.required("size", &self.size)?;
+        object.optional("version", &self.version)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ShowDependencyVersionResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ShowDependencyVersionResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ShowDependencyVersionResponseBody",
+        )?;
+        let dep_id = object.optional("dep_id")?;
+        let description = object.optional("description")?;
+        let download_link = object.optional("download_link")?;
+        let etag = object.required("etag")?;
+        let file_name = object.optional("file_name")?;
+        let id = object.required("id")?;
+        let is_shared = object.optional("is_shared")?;
+        let last_modified = object.optional("last_modified")?;
+        let link = object.required("link")?;
+        let name = object.required("name")?;
+        let owner = object.required("owner")?;
+        let runtime = object.required("runtime")?;
+        let size = object.required("size")?;
+        let version = object.optional("version")?;
+        Ok(Self {
+            dep_id,
+            description,
+            download_link,
+            etag,
+            file_name,
+            id,
+            is_shared,
+            last_modified,
+            link,
+            name,
+            owner,
+            runtime,
+            size,
+            version,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ShowDependencyVersionResponseBody {

@@ -4,20 +4,52 @@
 use super::SlaReportsValue;
 
 /// 函数指标
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShowFuncReservedInstanceMetricsResponseBody {
     /// 弹性实例指标
-    #[serde(rename = "instanceNum")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_num: Option<Vec<SlaReportsValue>>,
     /// 预留实例指标
-    #[serde(rename = "reservedInstanceNum")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserved_instance_num: Option<Vec<SlaReportsValue>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ShowFuncReservedInstanceMetricsResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("instanceNum", &self.instance_num)?;
+        object.optional("reservedInstanceNum", &self.reserved_instance_num)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ShowFuncReservedInstanceMetricsResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson
+for ShowFuncReservedInstanceMetricsResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ShowFuncReservedInstanceMetricsResponseBody",
+        )?;
+        let instance_num = object.optional("instanceNum")?;
+        let reserved_instance_num = object.optional("reservedInstanceNum")?;
+        Ok(Self {
+            instance_num,
+            reserved_instance_num,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ShowFuncReservedInstanceMetricsResponseBody {

@@ -3,52 +3,101 @@
 
 use super::{RepoInfo, StackResource};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShowFunctionAppResponseBody {
     /// 调用URL
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apig_url: Option<String>,
     /// 应用描述
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 最后修改时间
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified_time: Option<i64>,
     /// 应用名称
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 管道id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_id: Option<String>,
     /// 项目id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repo: Option<RepoInfo>,
     /// 存储库名称
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repo_name: Option<String>,
     /// 资源栈id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stack_id: Option<String>,
     /// 资源栈名称
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stack_name: Option<String>,
     /// May be `null`.
     /// Corrected from the vendor's spec: `stack_resources` is `null` when the application has no stack (correction in `specs/overrides.json`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "codegen_runtime::__private::nullable"
-    )]
     pub stack_resources: Option<Option<StackResource>>,
     /// 应用状态
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ShowFunctionAppResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("apig_url", &self.apig_url)?;
+        object.optional("description", &self.description)?;
+        object.optional("last_modified_time", &self.last_modified_time)?;
+        object.optional("name", &self.name)?;
+        object.optional("pipeline_id", &self.pipeline_id)?;
+        object.optional("project_id", &self.project_id)?;
+        object.optional("repo", &self.repo)?;
+        object.optional("repo_name", &self.repo_name)?;
+        object.optional("stack_id", &self.stack_id)?;
+        object.optional("stack_name", &self.stack_name)?;
+        object.optional("stack_resources", &self.stack_resources)?;
+        object.optional("status", &self.status)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ShowFunctionAppResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ShowFunctionAppResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ShowFunctionAppResponseBody",
+        )?;
+        let apig_url = object.optional("apig_url")?;
+        let description = object.optional("description")?;
+        let last_modified_time = object.optional("last_modified_time")?;
+        let name = object.optional("name")?;
+        let pipeline_id = object.optional("pipeline_id")?;
+        let project_id = object.optional("project_id")?;
+        let repo = object.optional("repo")?;
+        let repo_name = object.optional("repo_name")?;
+        let stack_id = object.optional("stack_id")?;
+        let stack_name = object.optional("stack_name")?;
+        let stack_resources = object.nullable("stack_resources")?;
+        let status = object.optional("status")?;
+        Ok(Self {
+            apig_url,
+            description,
+            last_modified_time,
+            name,
+            pipeline_id,
+            project_id,
+            repo,
+            repo_name,
+            stack_id,
+            stack_name,
+            stack_resources,
+            status,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ShowFunctionAppResponseBody {

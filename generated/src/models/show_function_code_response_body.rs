@@ -6,10 +6,9 @@ use super::{CodeType, Dependency, FuncCode, Runtime, StrategyConfig};
 /// 函数代码属性结构体。
 ///
 /// Corrected from the vendor's spec: function metadata answers come without `domain_id` (seen in the CreateFunction and UpdateFunctionConfig responses of the vendor's documentation) (correction in `specs/overrides.json`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShowFunctionCodeResponseBody {
     /// 函数的文件名,当CodeType为jar/zip时必须提供该字段,inline和obs不需要提供。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_filename: Option<String>,
     /// 函数大小,单位:字节。
     pub code_size: i64,
@@ -28,37 +27,23 @@ pub struct ShowFunctionCodeResponseBody {
     /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
     pub code_type: CodeType,
     /// 当CodeType为obs时,该值为函数代码包在OBS上的地址,CodeType为其他值时,该字段为空。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_url: Option<String>,
     /// 依赖id列表
     ///
     /// May be `null`.
     /// Corrected from the vendor's spec: function metadata answers send `depend_list` as `null` when it is not set (correction in `specs/overrides.json`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "codegen_runtime::__private::nullable"
-    )]
     pub depend_list: Option<Option<Vec<String>>>,
     /// 依赖版本id列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub depend_version_list: Option<Vec<String>>,
     /// 函数依赖代码包列表。
     ///
     /// May be `null`.
     /// Corrected from the vendor's spec: function metadata answers send `dependencies` as `null` when it is not set (correction in `specs/overrides.json`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "codegen_runtime::__private::nullable"
-    )]
     pub dependencies: Option<Option<Vec<Dependency>>>,
     /// 函数代码SHA512 hash值,用于判断函数是否变化。
     pub digest: String,
     /// 域名id。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func_code: Option<FuncCode>,
     /// 函数名称。
     pub func_name: String,
@@ -122,12 +107,85 @@ pub struct ShowFunctionCodeResponseBody {
     ///
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
     pub runtime: Runtime,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strategy_config: Option<StrategyConfig>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ShowFunctionCodeResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("code_filename", &self.code_filename)?;
+        object.required("code_size", &self.code_size)?;
+        object.required("code_type", &self.code_type)?;
+        object.optional("code_url", &self.code_url)?;
+        object.optional("depend_list", &self.depend_list)?;
+        object.optional("depend_version_list", &self.depend_version_list)?;
+        object.optional("dependencies", &self.dependencies)?;
+        object.required("digest", &self.digest)?;
+        object.optional("domain_id", &self.domain_id)?;
+        object.optional("func_code", &self.func_code)?;
+        object.required("func_name", &self.func_name)?;
+        object.required("func_urn", &self.func_urn)?;
+        object.required("last_modified", &self.last_modified)?;
+        object.required("runtime", &self.runtime)?;
+        object.optional("strategy_config", &self.strategy_config)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ShowFunctionCodeResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ShowFunctionCodeResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ShowFunctionCodeResponseBody",
+        )?;
+        let code_filename = object.optional("code_filename")?;
+        let code_size = object.required("code_size")?;
+        let code_type = object.required("code_type")?;
+        let code_url = object.optional("code_url")?;
+        let depend_list = object.nullable("depend_list")?;
+        let depend_version_list = object.optional("depend_version_list")?;
+        let dependencies = object.nullable("dependencies")?;
+        let digest = object.required("digest")?;
+        let domain_id = object.optional("domain_id")?;
+        let func_code = object.optional("func_code")?;
+        let func_name = object.required("func_name")?;
+        let func_urn = object.required("func_urn")?;
+        let last_modified = object.required("last_modified")?;
+        let runtime = object.required("runtime")?;
+        let strategy_config = object.optional("strategy_config")?;
+        Ok(Self {
+            code_filename,
+            code_size,
+            code_type,
+            code_url,
+            depend_list,
+            depend_version_list,
+            dependencies,
+            digest,
+            domain_id,
+            func_code,
+            func_name,
+            func_urn,
+            last_modified,
+            runtime,
+            strategy_config,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ShowFunctionCodeResponseBody {

@@ -3,66 +3,130 @@
 
 use super::{TempDetail, TriggerMetadataList};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShowFunctionTemplateResponseBody {
     /// 代码文件
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// 代码类型
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_type: Option<String>,
     /// 模板所需依赖列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dependencies: Option<Vec<String>>,
     /// 模板描述
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 加密用户数据
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_user_data: Option<String>,
     /// 模板函数执行入口
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub handler: Option<String>,
     /// 模板id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// 内存大小
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_size: Option<i64>,
     /// 模板执行运行时
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime: Option<String>,
     /// 模板使用场景
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scene: Option<String>,
     /// 模板关联云服务
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temp_detail: Option<TempDetail>,
     /// 模板名称
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// 函数执行超时时间,超时函数将被强行停止,范围3~259200秒。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// 模板标题
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// 触发信息列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_metadata_list: Option<Vec<TriggerMetadataList>>,
     /// 模板类型
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<i64>,
     /// 用户数据
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ShowFunctionTemplateResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("code", &self.code)?;
+        object.optional("code_type", &self.code_type)?;
+        object.optional("dependencies", &self.dependencies)?;
+        object.optional("description", &self.description)?;
+        object.optional("encrypted_user_data", &self.encrypted_user_data)?;
+        object.optional("handler", &self.handler)?;
+        object.optional("id", &self.id)?;
+        object.optional("memory_size", &self.memory_size)?;
+        object.optional("runtime", &self.runtime)?;
+        object.optional("scene", &self.scene)?;
+        object.optional("service", &self.service)?;
+        object.optional("temp_detail", &self.temp_detail)?;
+        object.optional("template_name", &self.template_name)?;
+        object.optional("timeout", &self.timeout)?;
+        object.optional("title", &self.title)?;
+        object.optional("trigger_metadata_list", &self.trigger_metadata_list)?;
+        object.optional("type", &self.type_)?;
+        object.optional("user_data", &self.user_data)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ShowFunctionTemplateResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ShowFunctionTemplateResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ShowFunctionTemplateResponseBody",
+        )?;
+        let code = object.optional("code")?;
+        let code_type = object.optional("code_type")?;
+        let dependencies = object.optional("dependencies")?;
+        let description = object.optional("description")?;
+        let encrypted_user_data = object.optional("encrypted_user_data")?;
+        let handler = object.optional("handler")?;
+        let id = object.optional("id")?;
+        let memory_size = object.optional("memory_size")?;
+        let runtime = object.optional("runtime")?;
+        let scene = object.optional("scene")?;
+        let service = object.optional("service")?;
+        let temp_detail = object.optional("temp_detail")?;
+        let template_name = object.optional("template_name")?;
+        let timeout = object.optional("timeout")?;
+        let title = object.optional("title")?;
+        let trigger_metadata_list = object.optional("trigger_metadata_list")?;
+        let type_ = object.optional("type")?;
+        let user_data = object.optional("user_data")?;
+        Ok(Self {
+            code,
+            code_type,
+            dependencies,
+            description,
+            encrypted_user_data,
+            handler,
+            id,
+            memory_size,
+            runtime,
+            scene,
+            service,
+            temp_detail,
+            template_name,
+            timeout,
+            title,
+            trigger_metadata_list,
+            type_,
+            user_data,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ShowFunctionTemplateResponseBody {

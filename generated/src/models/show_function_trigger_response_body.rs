@@ -3,7 +3,7 @@
 
 use super::{TriggerEventDataResponseBody, TriggerStatus, TriggerTypeCode};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShowFunctionTriggerResponseBody {
     /// 触发器创建时间。
     pub created_time: crate::DateTime,
@@ -46,8 +46,55 @@ pub struct ShowFunctionTriggerResponseBody {
     pub trigger_type_code: TriggerTypeCode,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ShowFunctionTriggerResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("created_time", &self.created_time)?;
+        object.required("event_data", &self.event_data)?;
+        object.required("last_updated_time", &self.last_updated_time)?;
+        object.required("trigger_id", &self.trigger_id)?;
+        object.required("trigger_status", &self.trigger_status)?;
+        object.required("trigger_type_code", &self.trigger_type_code)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ShowFunctionTriggerResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ShowFunctionTriggerResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ShowFunctionTriggerResponseBody",
+        )?;
+        let created_time = object.required("created_time")?;
+        let event_data = object.required("event_data")?;
+        let last_updated_time = object.required("last_updated_time")?;
+        let trigger_id = object.required("trigger_id")?;
+        let trigger_status = object.required("trigger_status")?;
+        let trigger_type_code = object.required("trigger_type_code")?;
+        Ok(Self {
+            created_time,
+            event_data,
+            last_updated_time,
+            trigger_id,
+            trigger_status,
+            trigger_type_code,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ShowFunctionTriggerResponseBody {

@@ -2,18 +2,51 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 获取函数调用链返回体
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShowTracingResponseBody {
     /// apm的ak
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracing_ak: Option<String>,
     /// apm的sk
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracing_sk: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ShowTracingResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("tracing_ak", &self.tracing_ak)?;
+        object.optional("tracing_sk", &self.tracing_sk)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ShowTracingResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ShowTracingResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ShowTracingResponseBody",
+        )?;
+        let tracing_ak = object.optional("tracing_ak")?;
+        let tracing_sk = object.optional("tracing_sk")?;
+        Ok(Self {
+            tracing_ak,
+            tracing_sk,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ShowTracingResponseBody {

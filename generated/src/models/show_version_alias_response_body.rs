@@ -4,18 +4,15 @@
 use super::VersionStrategy;
 
 /// 版本别名结构
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShowVersionAliasResponseBody {
     /// 指定规则灰度策略信息
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_version_strategy: Option<indexmap::IndexMap<String, VersionStrategy>>,
     /// 百分比灰度配置信息
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_version_weights: Option<indexmap::IndexMap<String, i64>>,
     /// 版本别名唯一标识。
     pub alias_urn: String,
     /// 别名描述信息。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 别名最后修改时间。
     pub last_modified: crate::DateTime,
@@ -25,8 +22,60 @@ pub struct ShowVersionAliasResponseBody {
     pub version: String,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ShowVersionAliasResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object
+            .optional("additional_version_strategy", &self.additional_version_strategy)?;
+        object.optional("additional_version_weights", &self.additional_version_weights)?;
+        object.required("alias_urn", &self.alias_urn)?;
+        object.optional("description", &self.description)?;
+        object.required("last_modified", &self.last_modified)?;
+        object.required("name", &self.name)?;
+        object.required("version", &self.version)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ShowVersionAliasResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ShowVersionAliasResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ShowVersionAliasResponseBody",
+        )?;
+        let additional_version_strategy = object
+            .optional("additional_version_strategy")?;
+        let additional_version_weights = object.optional("additional_version_weights")?;
+        let alias_urn = object.required("alias_urn")?;
+        let description = object.optional("description")?;
+        let last_modified = object.required("last_modified")?;
+        let name = object.required("name")?;
+        let version = object.required("version")?;
+        Ok(Self {
+            additional_version_strategy,
+            additional_version_weights,
+            alias_urn,
+            description,
+            last_modified,
+            name,
+            version,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ShowVersionAliasResponseBody {

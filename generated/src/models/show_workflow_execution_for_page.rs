@@ -3,27 +3,62 @@
 
 use super::FlowExecutionBriefV2;
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShowWorkflowExecutionForPage {
     /// 函数流返回体信息
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executions: Option<Vec<FlowExecutionBriefV2>>,
     /// 返回对象的大小
     ///
     /// Minimum: `0`
     /// Maximum: `100`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// 返回所有满足条件的对象个数
     ///
     /// Minimum: `0`
     /// Maximum: `1000000`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ShowWorkflowExecutionForPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("executions", &self.executions)?;
+        object.optional("size", &self.size)?;
+        object.optional("total", &self.total)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ShowWorkflowExecutionForPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ShowWorkflowExecutionForPage {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ShowWorkflowExecutionForPage",
+        )?;
+        let executions = object.optional("executions")?;
+        let size = object.optional("size")?;
+        let total = object.optional("total")?;
+        Ok(Self {
+            executions,
+            size,
+            total,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ShowWorkflowExecutionForPage {

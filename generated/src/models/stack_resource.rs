@@ -2,36 +2,81 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 资源栈
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StackResource {
     /// 云服务名称
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// 超链接地址
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// 逻辑资源名称
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logical_resource_name: Option<String>,
     /// 逻辑资源类型
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logical_resource_type: Option<String>,
     /// 物理资源id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub physical_resource_id: Option<String>,
     /// 物理资源名称
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub physical_resource_name: Option<String>,
     /// 资源状态
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_status: Option<String>,
     /// 状态信息
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_message: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for StackResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("display_name", &self.display_name)?;
+        object.optional("href", &self.href)?;
+        object.optional("logical_resource_name", &self.logical_resource_name)?;
+        object.optional("logical_resource_type", &self.logical_resource_type)?;
+        object.optional("physical_resource_id", &self.physical_resource_id)?;
+        object.optional("physical_resource_name", &self.physical_resource_name)?;
+        object.optional("resource_status", &self.resource_status)?;
+        object.optional("status_message", &self.status_message)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StackResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for StackResource {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "StackResource",
+        )?;
+        let display_name = object.optional("display_name")?;
+        let href = object.optional("href")?;
+        let logical_resource_name = object.optional("logical_resource_name")?;
+        let logical_resource_type = object.optional("logical_resource_type")?;
+        let physical_resource_id = object.optional("physical_resource_id")?;
+        let physical_resource_name = object.optional("physical_resource_name")?;
+        let resource_status = object.optional("resource_status")?;
+        let status_message = object.optional("status_message")?;
+        Ok(Self {
+            display_name,
+            href,
+            logical_resource_name,
+            logical_resource_type,
+            physical_resource_id,
+            physical_resource_name,
+            resource_status,
+            status_message,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl StackResource {

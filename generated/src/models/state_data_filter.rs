@@ -2,24 +2,57 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 输入输出过滤配置
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StateDataFilter {
     /// 输入过滤表达式(JsonPath)
     ///
     /// Minimum length: `0`
     /// Maximum length: `256`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<String>,
     /// 输出过滤表达式(JsonPath)
     ///
     /// Minimum length: `0`
     /// Maximum length: `256`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for StateDataFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("input", &self.input)?;
+        object.optional("output", &self.output)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StateDataFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for StateDataFilter {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "StateDataFilter",
+        )?;
+        let input = object.optional("input")?;
+        let output = object.optional("output")?;
+        Ok(Self {
+            input,
+            output,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl StateDataFilter {

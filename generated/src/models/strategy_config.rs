@@ -4,7 +4,7 @@
 /// 函数策略配置。
 ///
 /// Corrected from the vendor's spec: the service omits `concurrent_num` in `strategy_config` (the examples of CreateFunction and UpdateFunctionConfig responses do) (correction in `specs/overrides.json`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StrategyConfig {
     /// 单函数最大实例数,v1取值0和-1,v2取值-1到1000
     ///
@@ -13,12 +13,46 @@ pub struct StrategyConfig {
     /// 0代表该函数被禁用
     pub concurrency: i32,
     /// 单实例并发数,v2版本才支持,取值1到1000
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub concurrent_num: Option<i32>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for StrategyConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("concurrency", &self.concurrency)?;
+        object.optional("concurrent_num", &self.concurrent_num)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StrategyConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for StrategyConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "StrategyConfig",
+        )?;
+        let concurrency = object.required("concurrency")?;
+        let concurrent_num = object.optional("concurrent_num")?;
+        Ok(Self {
+            concurrency,
+            concurrent_num,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl StrategyConfig {

@@ -4,7 +4,7 @@
 use super::SyncExecutionNodeErrorDetail;
 
 /// 函数流同步执行请求Response结构体
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SyncExecuteResponse {
     /// 流程实例创建时间,格式:yyyy-MM-ddTHH:mm:ssZ,UTC时间
     ///
@@ -36,8 +36,55 @@ pub struct SyncExecuteResponse {
     pub status: SyncExecuteResponseStatus,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for SyncExecuteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("begin_time", &self.begin_time)?;
+        object.required("end_time", &self.end_time)?;
+        object.required("errors", &self.errors)?;
+        object.required("execution_id", &self.execution_id)?;
+        object.required("output", &self.output)?;
+        object.required("status", &self.status)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SyncExecuteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for SyncExecuteResponse {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "SyncExecuteResponse",
+        )?;
+        let begin_time = object.required("begin_time")?;
+        let end_time = object.required("end_time")?;
+        let errors = object.required("errors")?;
+        let execution_id = object.required("execution_id")?;
+        let output = object.required("output")?;
+        let status = object.required("status")?;
+        Ok(Self {
+            begin_time,
+            end_time,
+            errors,
+            execution_id,
+            output,
+            status,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl SyncExecuteResponse {

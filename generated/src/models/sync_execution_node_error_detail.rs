@@ -2,36 +2,73 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 函数流节点错误信息
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncExecutionNodeErrorDetail {
     /// 流程实例创建时间,格式:yyyy-MM-ddTHH:mm:ssZ,UTC时间
     ///
     /// Minimum length: `0`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<String>,
     /// 流程实例结束时间,格式:yyyy-MM-ddTHH:mm:ssZ,UTC时间
     ///
     /// Minimum length: `0`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// 错误详细信息
     ///
     /// Minimum length: `1`
     /// Maximum length: `2048`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// 流程节点ID
     ///
     /// Minimum length: `1`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for SyncExecutionNodeErrorDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("begin_time", &self.begin_time)?;
+        object.optional("end_time", &self.end_time)?;
+        object.optional("error_message", &self.error_message)?;
+        object.optional("node_id", &self.node_id)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SyncExecutionNodeErrorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for SyncExecutionNodeErrorDetail {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "SyncExecutionNodeErrorDetail",
+        )?;
+        let begin_time = object.optional("begin_time")?;
+        let end_time = object.optional("end_time")?;
+        let error_message = object.optional("error_message")?;
+        let node_id = object.optional("node_id")?;
+        Ok(Self {
+            begin_time,
+            end_time,
+            error_message,
+            node_id,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl SyncExecutionNodeErrorDetail {

@@ -3,18 +3,51 @@
 
 use super::{CronConfig, MetricConfig};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TacticsConfig {
     /// 定时配置列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cron_configs: Option<Vec<CronConfig>>,
     /// 流量配置列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_configs: Option<Vec<MetricConfig>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for TacticsConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("cron_configs", &self.cron_configs)?;
+        object.optional("metric_configs", &self.metric_configs)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TacticsConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for TacticsConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "TacticsConfig",
+        )?;
+        let cron_configs = object.optional("cron_configs")?;
+        let metric_configs = object.optional("metric_configs")?;
+        Ok(Self {
+            cron_configs,
+            metric_configs,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl TacticsConfig {

@@ -4,16 +4,14 @@
 use super::ObsTriggerConfig;
 
 /// 触发器结构体
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Trigger {
     /// 是否启用触发器
     ///
     /// Default: `true`
     /// Allowed values: `true`, `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// OBS触发器配置,当trigger_type为OBS时需要设置
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_config: Option<ObsTriggerConfig>,
     /// 触发器名称
     ///
@@ -38,8 +36,49 @@ pub struct Trigger {
     pub trigger_type: TriggerTriggerType,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Trigger {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("enabled", &self.enabled)?;
+        object.optional("trigger_config", &self.trigger_config)?;
+        object.required("trigger_name", &self.trigger_name)?;
+        object.required("trigger_type", &self.trigger_type)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Trigger {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for Trigger {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "Trigger",
+        )?;
+        let enabled = object.optional("enabled")?;
+        let trigger_config = object.optional("trigger_config")?;
+        let trigger_name = object.required("trigger_name")?;
+        let trigger_type = object.required("trigger_type")?;
+        Ok(Self {
+            enabled,
+            trigger_config,
+            trigger_name,
+            trigger_type,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl Trigger {

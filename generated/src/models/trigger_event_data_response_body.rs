@@ -7,26 +7,19 @@ use super::{
 };
 
 /// 触发器源事件。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TriggerEventDataResponseBody {
     /// EG obs触发器是否对对象加密(EVENTGRID触发器参数)。
-    #[serde(rename = "Key_encode")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_encode: Option<bool>,
     /// RABBITMQ账户密码(RABBITMQ触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_password: Option<String>,
     /// RABBITMQ账户名(RABBITMQ触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user: Option<String>,
     /// 使用的代理(EVENTGRID触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agency: Option<String>,
     /// API编号(APIG触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_id: Option<String>,
     /// API名称(APIG触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_name: Option<String>,
     /// API的认证方式(APIG触发器参数)。
     ///
@@ -37,12 +30,10 @@ pub struct TriggerEventDataResponseBody {
     /// - NONE:无认证模式,所有用户均可访问,不推荐使用
     ///
     /// Allowed values: `IAM`, `APP`, `NONE`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth: Option<Auth>,
     /// API的后端类型(APIG触发器参数)。
     ///
     /// Allowed values: `FUNCTION`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backend_type: Option<BackendType>,
     /// 批处理大小,单次函数执行处理的最大数据量。DIS、DDS、KAFKA、RABBITMQ触发器此参数必填。
     ///
@@ -53,49 +44,35 @@ pub struct TriggerEventDataResponseBody {
     /// - KAFKA触发器:批处理大小设置1-1,000的范围内
     ///
     /// - RABBITMQ触发器:批处理大小设置1-1,000的范围内
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_size: Option<i32>,
     /// 桶名称(OBS触发器参数),用作事件源的OBS存储桶,不能和本用户已有桶重名;不能和其他用户已有的桶重名;创建成功后不支持修改。
     ///
     /// Minimum length: `1`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// 通道id(EVENTGRID触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
     /// 通道名称(EVENTGRID触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
     /// 集合名称(DDS触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collection_name: Option<String>,
     /// 实例连接IP地址(RABBITMQ触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connect_address: Option<String>,
     /// 消费组id(DMS触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub consumer_group_id: Option<String>,
     /// 创建时间(EVENTGRID触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<crate::DateTime>,
     /// 文档数据库名称(DDS触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub db_name: Option<String>,
     /// 文档数据库密码(DDS触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub db_password: Option<String>,
     /// 文档数据库用户名(DDS触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub db_user: Option<String>,
     /// API的发布环境id(APIG触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub env_id: Option<String>,
     /// API的发布环境(APIG触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub env_name: Option<String>,
     /// 事件类型(EVENTGRID触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<String>>,
     /// 触发事件(OBS触发器参数)。
     ///
@@ -114,21 +91,15 @@ pub struct TriggerEventDataResponseBody {
     /// - Delete:指定对象版本号删除对象
     ///
     /// - DeleteMarkerCreated:不指定对象版本号删除对象
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<String>>,
     /// 交换机名称(RABBITMQ触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func_info: Option<ApigTriggerFuncInfo>,
     /// API所属的分组编号(APIG触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// API所属的分组名称(APIG触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// 文档数据库实例地址(DDS触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_addrs: Option<Vec<String>>,
     /// 实例id。DDS、KAFKA、RABBITMQ触发器此参数必填。
     ///
@@ -139,33 +110,24 @@ pub struct TriggerEventDataResponseBody {
     /// - KAFKA触发器:KAFKA实例id
     ///
     /// - RABBITMQ触发器:RABBITMQ实例id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// API调用地址(APIG触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoke_url: Option<String>,
     /// 串行处理数据(DIS触发器参数),如果开启该选项,取一次数据处理完之后才会取下一次数据;否则只要拉取周期到了就会取数据进行处理。
     ///
     /// Allowed values: `true`, `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_serial: Option<IsSerial>,
     /// KAFKA实例连接IP地址(KAFKA触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kafka_connect_address: Option<String>,
     /// KAFKA账户密码(KAFKA触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kafka_password: Option<String>,
     /// KAFKA连接是否开启安全认证(KAFKA触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kafka_ssl_enable: Option<bool>,
     /// KAFKA账户名(KAFKA触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kafka_user: Option<String>,
     /// 日志组id(LTS触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_group_id: Option<String>,
     /// 日志流id(LTS触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_topic_id: Option<String>,
     /// API的匹配方式(APIG触发器参数)。
     ///
@@ -174,13 +136,11 @@ pub struct TriggerEventDataResponseBody {
     /// - NORMAL:正常匹配(绝对匹配)
     ///
     /// Allowed values: `SWA`, `NORMAL`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub match_mode: Option<MatchMode>,
     /// 最大提取字节数(DIS触发器参数)。
     ///
     /// Minimum: `0`
     /// Maximum: `4194304`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_fetch_bytes: Option<i32>,
     /// 文档数据库实例类型(DDS触发器参数)。
     ///
@@ -189,21 +149,16 @@ pub struct TriggerEventDataResponseBody {
     /// - ReplicaSet:副本集实例
     ///
     /// - Single:单节点实例
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// 触发器名称
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 自定义操作(CTS触发器参数)。
     ///
     /// CTS云审计服务类型和操作订阅所需要的事件通知,当CTS云审计服务获取已订阅的操作记录后,通过CTS触发器将采集到的操作记录作为参数传递来调用FunctionGraph函数。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<String>>,
     /// APIG接口PATH路径(APIG触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// 拉取周期。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub polling_interval: Option<i32>,
     /// 拉取周期单位(DIS触发器参数)。
     ///
@@ -212,36 +167,29 @@ pub struct TriggerEventDataResponseBody {
     /// - ms:毫秒
     ///
     /// Allowed values: `s`, `ms`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub polling_unit: Option<PollingUnit>,
     /// 前缀(OBS触发器参数),输入一个可选性前缀来限制对以此关键字开头的对象的通知。
     ///
     /// Minimum length: `0`
     /// Maximum length: `1024`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// API的请求协议(APIG触发器参数)。
     ///
     /// Allowed values: `HTTP`, `HTTPS`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
     /// 队列id(DMS触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_id: Option<String>,
     /// API的请求方式(APIG触发器参数)。
     ///
     /// Allowed values: `GET`, `POST`, `PUT`, `DELETE`, `HEAD`, `PATCH`, `OPTIONS`, `ANY`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub req_method: Option<ReqMethod>,
     /// API归属的集成应用编号。(APIG触发器参数)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub roma_app_id: Option<String>,
     /// 定时触发规则(TIMER触发器参数)。
     ///
     /// - 触发类型为Rate时对应定时规则
     ///
     /// - 触发类型为Cron时对应Cron表达式
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<String>,
     /// 定时触发类型(TIMER触发器参数)。
     ///
@@ -250,7 +198,6 @@ pub struct TriggerEventDataResponseBody {
     /// - Cron:指定Cron表达式定期调用函数
     ///
     /// Allowed values: `Rate`, `Cron`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_type: Option<ScheduleType>,
     /// 起始位置(DIS触发器参数)。
     ///
@@ -259,56 +206,43 @@ pub struct TriggerEventDataResponseBody {
     /// - LATEST:从分区中的最新记录开始读取,此设置可以保证总是读到分区中最新记录。
     ///
     /// Allowed values: `TRIM_HORIZON`, `LATEST`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sharditerator_type: Option<SharditeratorType>,
     /// APIG系统默认分配的子域名(APIG触发器参数)。
     ///
     /// Minimum length: `1`
     /// Maximum length: `255`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sl_domain: Option<String>,
     /// 事件源名称(EVENTGRID触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_name: Option<String>,
     /// RABBITMQ连接是否开启安全认证(RABBITMQ触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_enable: Option<bool>,
     /// 触发器状态(EVENTGRID触发器参数)。
     ///
     /// Allowed values: `ACTIVE`, `DISABLE`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TriggerEventDataRequestBodyStatus>,
     /// 通道名称(DIS触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_name: Option<String>,
     /// 后缀(OBS触发器参数),输入一个可选性后缀来限制对以此关键字结尾的对象的通知
     ///
     /// Minimum length: `0`
     /// Maximum length: `1024`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
     /// KAFKA主题id列表(KAFKA触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic_ids: Option<Vec<String>>,
     /// 主题URN(SMN触发器参数)。
     ///
     /// Minimum length: `1`
     /// Maximum length: `255`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic_urn: Option<String>,
     /// 触发器名称(EVENTGRID触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_name: Option<String>,
     /// APIG触发器id。(APIG触发器参数)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub triggerid: Option<String>,
     /// API接口类型(APIG触发器参数)。
     ///
     /// - 1:公有API
     ///
     /// - 2:私有API
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<i32>,
     /// 附加信息(TIMER触发器参数)。
     ///
@@ -323,15 +257,240 @@ pub struct TriggerEventDataResponseBody {
     /// "trigger_name": "Timer_001",
     ///
     /// "user_event": "您输入的附加信息"}
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_event: Option<String>,
     /// 虚拟机名称(RABBITMQ触发器参数)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vhost: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for TriggerEventDataResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("Key_encode", &self.key_encode)?;
+        object.optional("access_password", &self.access_password)?;
+        object.optional("access_user", &self.access_user)?;
+        object.optional("agency", &self.agency)?;
+        object.optional("api_id", &self.api_id)?;
+        object.optional("api_name", &self.api_name)?;
+        object.optional("auth", &self.auth)?;
+        object.optional("backend_type", &self.backend_type)?;
+        object.optional("batch_size", &self.batch_size)?;
+        object.optional("bucket", &self.bucket)?;
+        object.optional("channel_id", &self.channel_id)?;
+        object.optional("channel_name", &self.channel_name)?;
+        object.optional("collection_name", &self.collection_name)?;
+        object.optional("connect_address", &self.connect_address)?;
+        object.optional("consumer_group_id", &self.consumer_group_id)?;
+        object.optional("created_time", &self.created_time)?;
+        object.optional("db_name", &self.db_name)?;
+        object.optional("db_password", &self.db_password)?;
+        object.optional("db_user", &self.db_user)?;
+        object.optional("env_id", &self.env_id)?;
+        object.optional("env_name", &self.env_name)?;
+        object.optional("event_types", &self.event_types)?;
+        object.optional("events", &self.events)?;
+        object.optional("exchange_name", &self.exchange_name)?;
+        object.optional("func_info", &self.func_info)?;
+        object.optional("group_id", &self.group_id)?;
+        object.optional("group_name", &self.group_name)?;
+        object.optional("instance_addrs", &self.instance_addrs)?;
+        object.optional("instance_id", &self.instance_id)?;
+        object.optional("invoke_url", &self.invoke_url)?;
+        object.optional("is_serial", &self.is_serial)?;
+        object.optional("kafka_connect_address", &self.kafka_connect_address)?;
+        object.optional("kafka_password", &self.kafka_password)?;
+        object.optional("kafka_ssl_enable", &self.kafka_ssl_enable)?;
+        object.optional("kafka_user", &self.kafka_user)?;
+        object.optional("log_group_id", &self.log_group_id)?;
+        object.optional("log_topic_id", &self.log_topic_id)?;
+        object.optional("match_mode", &self.match_mode)?;
+        object.optional("max_fetch_bytes", &self.max_fetch_bytes)?;
+        object.optional("mode", &self.mode)?;
+        object.optional("name", &self.name)?;
+        object.optional("operations", &self.operations)?;
+        object.optional("path", &self.path)?;
+        object.optional("polling_interval", &self.polling_interval)?;
+        object.optional("polling_unit", &self.polling_unit)?;
+        object.optional("prefix", &self.prefix)?;
+        object.optional("protocol", &self.protocol)?;
+        object.optional("queue_id", &self.queue_id)?;
+        object.optional("req_method", &self.req_method)?;
+        object.optional("roma_app_id", &self.roma_app_id)?;
+        object.optional("schedule", &self.schedule)?;
+        object.optional("schedule_type", &self.schedule_type)?;
+        object.optional("sharditerator_type", &self.sharditerator_type)?;
+        object.optional("sl_domain", &self.sl_domain)?;
+        object.optional("source_name", &self.source_name)?;
+        object.optional("ssl_enable", &self.ssl_enable)?;
+        object.optional("status", &self.status)?;
+        object.optional("stream_name", &self.stream_name)?;
+        object.optional("suffix", &self.suffix)?;
+        object.optional("topic_ids", &self.topic_ids)?;
+        object.optional("topic_urn", &self.topic_urn)?;
+        object.optional("trigger_name", &self.trigger_name)?;
+        object.optional("triggerid", &self.triggerid)?;
+        object.optional("type", &self.type_)?;
+        object.optional("user_event", &self.user_event)?;
+        object.optional("vhost", &self.vhost)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TriggerEventDataResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for TriggerEventDataResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "TriggerEventDataResponseBody",
+        )?;
+        let key_encode = object.optional("Key_encode")?;
+        let access_password = object.optional("access_password")?;
+        let access_user = object.optional("access_user")?;
+        let agency = object.optional("agency")?;
+        let api_id = object.optional("api_id")?;
+        let api_name = object.optional("api_name")?;
+        let auth = object.optional("auth")?;
+        let backend_type = object.optional("backend_type")?;
+        let batch_size = object.optional("batch_size")?;
+        let bucket = object.optional("bucket")?;
+        let channel_id = object.optional("channel_id")?;
+        let channel_name = object.optional("channel_name")?;
+        let collection_name = object.optional("collection_name")?;
+        let connect_address = object.optional("connect_address")?;
+        let consumer_group_id = object.optional("consumer_group_id")?;
+        let created_time = object.optional("created_time")?;
+        let db_name = object.optional("db_name")?;
+        let db_password = object.optional("db_password")?;
+        let db_user = object.optional("db_user")?;
+        let env_id = object.optional("env_id")?;
+        let env_name = object.optional("env_name")?;
+        let event_types = object.optional("event_types")?;
+        let events = object.optional("events")?;
+        let exchange_name = object.optional("exchange_name")?;
+        let func_info = object.optional("func_info")?;
+        let group_id = object.optional("group_id")?;
+        let group_name = object.optional("group_name")?;
+        let instance_addrs = object.optional("instance_addrs")?;
+        let instance_id = object.optional("instance_id")?;
+        let invoke_url = object.optional("invoke_url")?;
+        let is_serial = object.optional("is_serial")?;
+        let kafka_connect_address = object.optional("kafka_connect_address")?;
+        let kafka_password = object.optional("kafka_password")?;
+        let kafka_ssl_enable = object.optional("kafka_ssl_enable")?;
+        let kafka_user = object.optional("kafka_user")?;
+        let log_group_id = object.optional("log_group_id")?;
+        let log_topic_id = object.optional("log_topic_id")?;
+        let match_mode = object.optional("match_mode")?;
+        let max_fetch_bytes = object.optional("max_fetch_bytes")?;
+        let mode = object.optional("mode")?;
+        let name = object.optional("name")?;
+        let operations = object.optional("operations")?;
+        let path = object.optional("path")?;
+        let polling_interval = object.optional("polling_interval")?;
+        let polling_unit = object.optional("polling_unit")?;
+        let prefix = object.optional("prefix")?;
+        let protocol = object.optional("protocol")?;
+        let queue_id = object.optional("queue_id")?;
+        let req_method = object.optional("req_method")?;
+        let roma_app_id = object.optional("roma_app_id")?;
+        let schedule = object.optional("schedule")?;
+        let schedule_type = object.optional("schedule_type")?;
+        let sharditerator_type = object.optional("sharditerator_type")?;
+        let sl_domain = object.optional("sl_domain")?;
+        let source_name = object.optional("source_name")?;
+        let ssl_enable = object.optional("ssl_enable")?;
+        let status = object.optional("status")?;
+        let stream_name = object.optional("stream_name")?;
+        let suffix = object.optional("suffix")?;
+        let topic_ids = object.optional("topic_ids")?;
+        let topic_urn = object.optional("topic_urn")?;
+        let trigger_name = object.optional("trigger_name")?;
+        let triggerid = object.optional("triggerid")?;
+        let type_ = object.optional("type")?;
+        let user_event = object.optional("user_event")?;
+        let vhost = object.optional("vhost")?;
+        Ok(Self {
+            key_encode,
+            access_password,
+            access_user,
+            agency,
+            api_id,
+            api_name,
+            auth,
+            backend_type,
+            batch_size,
+            bucket,
+            channel_id,
+            channel_name,
+            collection_name,
+            connect_address,
+            consumer_group_id,
+            created_time,
+            db_name,
+            db_password,
+            db_user,
+            env_id,
+            env_name,
+            event_types,
+            events,
+            exchange_name,
+            func_info,
+            group_id,
+            group_name,
+            instance_addrs,
+            instance_id,
+            invoke_url,
+            is_serial,
+            kafka_connect_address,
+            kafka_password,
+            kafka_ssl_enable,
+            kafka_user,
+            log_group_id,
+            log_topic_id,
+            match_mode,
+            max_fetch_bytes,
+            mode,
+            name,
+            operations,
+            path,
+            polling_interval,
+            polling_unit,
+            prefix,
+            protocol,
+            queue_id,
+            req_method,
+            roma_app_id,
+            schedule,
+            schedule_type,
+            sharditerator_type,
+            sl_domain,
+            source_name,
+            ssl_enable,
+            status,
+            stream_name,
+            suffix,
+            topic_ids,
+            topic_urn,
+            trigger_name,
+            triggerid,
+            type_,
+            user_event,
+            vhost,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl TriggerEventDataResponseBody {

@@ -4,42 +4,93 @@
 use super::FuncAsyncDestinationConfig;
 
 /// 函数异步配置请求体。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateFunctionAsyncInvokeConfigRequestBody {
     /// 异步调用目标。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_config: Option<FuncAsyncDestinationConfig>,
     /// 开启异步调用状态持久化
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_async_status_log: Option<bool>,
     /// 自定义日志查询组id。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_group_id: Option<String>,
     /// 自定义日志查询组名称。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_group_name: Option<String>,
     /// 自定义日志查询流id。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_stream_id: Option<String>,
     /// 自定义日志查询流名称。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_stream_name: Option<String>,
     /// 消息最大存活时长,取值范围\[1,86400\],单位:秒,默认值为3600。
     ///
     /// Minimum: `1`
     /// Maximum: `86400`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_async_event_age_in_seconds: Option<i64>,
     /// 异步调用失败后的最大重试次数,默认值为1。取值范围\[0,3\]。
     ///
     /// Minimum: `0`
     /// Maximum: `3`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_async_retry_attempts: Option<i64>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for UpdateFunctionAsyncInvokeConfigRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("destination_config", &self.destination_config)?;
+        object.optional("enable_async_status_log", &self.enable_async_status_log)?;
+        object.optional("log_group_id", &self.log_group_id)?;
+        object.optional("log_group_name", &self.log_group_name)?;
+        object.optional("log_stream_id", &self.log_stream_id)?;
+        object.optional("log_stream_name", &self.log_stream_name)?;
+        object
+            .optional(
+                "max_async_event_age_in_seconds",
+                &self.max_async_event_age_in_seconds,
+            )?;
+        object.optional("max_async_retry_attempts", &self.max_async_retry_attempts)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateFunctionAsyncInvokeConfigRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson
+for UpdateFunctionAsyncInvokeConfigRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "UpdateFunctionAsyncInvokeConfigRequestBody",
+        )?;
+        let destination_config = object.optional("destination_config")?;
+        let enable_async_status_log = object.optional("enable_async_status_log")?;
+        let log_group_id = object.optional("log_group_id")?;
+        let log_group_name = object.optional("log_group_name")?;
+        let log_stream_id = object.optional("log_stream_id")?;
+        let log_stream_name = object.optional("log_stream_name")?;
+        let max_async_event_age_in_seconds = object
+            .optional("max_async_event_age_in_seconds")?;
+        let max_async_retry_attempts = object.optional("max_async_retry_attempts")?;
+        Ok(Self {
+            destination_config,
+            enable_async_status_log,
+            log_group_id,
+            log_group_name,
+            log_stream_id,
+            log_stream_name,
+            max_async_event_age_in_seconds,
+            max_async_retry_attempts,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl UpdateFunctionAsyncInvokeConfigRequestBody {

@@ -3,13 +3,11 @@
 
 use super::{CodeType, FuncCode};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateFunctionCodeRequestBody {
     /// 用于用户代码加密的kms主秘钥ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_encrypt_kms_key_id: Option<String>,
     /// 函数的文件名,当CodeType为jar/zip时必须提供该字段,inline和obs不需要提供。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_filename: Option<String>,
     /// 函数代码类型,取值有5种。
     ///
@@ -26,16 +24,61 @@ pub struct UpdateFunctionCodeRequestBody {
     /// Allowed values: `inline`, `zip`, `obs`, `jar`, `Custom-Image-Swr`
     pub code_type: CodeType,
     /// 当CodeType为obs时,该值为函数代码包在OBS上的地址,CodeType为其他值时,该字段为空。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_url: Option<String>,
     /// 依赖版本id列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub depend_version_list: Option<Vec<String>>,
     pub func_code: FuncCode,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for UpdateFunctionCodeRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("code_encrypt_kms_key_id", &self.code_encrypt_kms_key_id)?;
+        object.optional("code_filename", &self.code_filename)?;
+        object.required("code_type", &self.code_type)?;
+        object.optional("code_url", &self.code_url)?;
+        object.optional("depend_version_list", &self.depend_version_list)?;
+        object.required("func_code", &self.func_code)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateFunctionCodeRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for UpdateFunctionCodeRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "UpdateFunctionCodeRequestBody",
+        )?;
+        let code_encrypt_kms_key_id = object.optional("code_encrypt_kms_key_id")?;
+        let code_filename = object.optional("code_filename")?;
+        let code_type = object.required("code_type")?;
+        let code_url = object.optional("code_url")?;
+        let depend_version_list = object.optional("depend_version_list")?;
+        let func_code = object.required("func_code")?;
+        Ok(Self {
+            code_encrypt_kms_key_id,
+            code_filename,
+            code_type,
+            code_url,
+            depend_version_list,
+            func_code,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl UpdateFunctionCodeRequestBody {

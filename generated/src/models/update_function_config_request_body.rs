@@ -7,49 +7,35 @@ use super::{
 };
 
 /// Corrected from the vendor's spec: the function is named by the URN in the path; the vendor's own UpdateFunctionConfig request example sends no `func_name` (correction in `specs/overrides.json`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateFunctionConfigRequestBody {
     /// 函数执行委托。可为函数执行单独配置执行委托,这将减小不必要的性能损耗;不单独配置执行委托时,函数执行和函数配置将使用同一委托。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_xrole: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_image: Option<CustomImage>,
     /// 函数描述。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 内网域名配置。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_names: Option<String>,
     /// 是否允许在请求头中添加鉴权信息
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_auth_in_header: Option<bool>,
     /// 类隔离开关,只支持JAVA运行时配置。开启类隔离后可以支持Kafka转储并提升类加载效率,但也可能会导致某些兼容性问题,请谨慎开启。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_class_isolation: Option<bool>,
     /// 是否启动动态内存配置
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dynamic_memory: Option<bool>,
     /// 是否开启日志。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_lts_log: Option<bool>,
     /// 用户自定义的name/value信息,用于需要加密的配置。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_user_data: Option<String>,
     /// 企业项目ID,在企业用户创建函数时必填。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// 临时存储大小。默认情况下会为函数的/tmp目录分配512MB的空间。您可以通过临时存储设置将函数的/tmp目录大小调整为10G。
     ///
     /// Allowed values: `512`, `10240`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage: Option<EphemeralStorage>,
     /// 函数扩展配置。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extend_config: Option<String>,
     /// 函数名称。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func_vpc: Option<FuncVpc>,
     /// 函数消耗的显存,只支持自定义运行时与自定义镜像函数配置GPU。
     ///
@@ -58,10 +44,8 @@ pub struct UpdateFunctionConfigRequestBody {
     /// 取值范围为:1024、2048、3072、4096、5120、6144、7168、8192、9216、10240、11264、12288、13312、14336、15360、16384。
     ///
     /// 最小值为1024,最大值为16384。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_memory: Option<i32>,
     /// 显卡类型。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
     /// 函数执行入口
     ///
@@ -72,23 +56,17 @@ pub struct UpdateFunctionConfigRequestBody {
     /// 心跳函数函数的入口,规则:xx.xx,必须包含“. ”,只支持JAVA运行时配置。
     ///
     /// 心跳函数入口需要与函数执行入口在同一文件下。在开启心跳函数配置时,此参数必填。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub heartbeat_handler: Option<String>,
     /// 函数初始化入口,规则:xx.xx,必须包含“. ”。当配置初始化函数时,此参数必填。
     ///
     /// 举例:对于node.js函数:myfunction.initializer,则表示函数的文件名为myfunction.js,初始化的入口函数名为initializer。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer_handler: Option<String>,
     /// 初始化超时时间,超时函数将被强行停止,范围1~300秒。当配置初始化函数时,此参数必填。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer_timeout: Option<i32>,
     /// 是否支持有状态,如果需要支持,需要固定传参为true,v2版本支持
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_stateful_function: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_config: Option<FuncLogConfig>,
     /// 自定义日志标签。函数执行时,可以按照自定义标签配置上报标签到云日志服务(LTS),用户可以通过标签对日志进行过滤筛选。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lts_custom_tag: Option<indexmap::IndexMap<String, String>>,
     /// 函数消耗的内存。
     ///
@@ -98,26 +76,19 @@ pub struct UpdateFunctionConfigRequestBody {
     ///
     /// 最小值为128,最大值为4096。
     pub memory_size: i32,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mount_config: Option<MountConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_controller: Option<NetworkControlConfig>,
     /// VPC对等连接网段。您可以声明代码中使用到的VPC网段,用以检测是否与服务使用VPC网段冲突。网段间使用分号分隔且不能超过5个。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub peering_cidr: Option<String>,
     /// 函数预停止函数的入口,规则:xx.xx,必须包含“. ”。
     ///
     /// 举例:对于node.js函数:myfunction.pre_stop_handler,则表示函数的文件名为myfunction.js,初始化的入口函数名为pre_stop_handler。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_handler: Option<String>,
     /// 初始化超时时间,超时函数将被强行停止,范围1~90秒。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop_timeout: Option<i32>,
     /// 函数快照式冷启动Restore Hook入口,仅支持Java,规则:xx.xx,必须包含“. ”。如:com.xxx.demo.Test.restoreHook
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restore_hook_handler: Option<String>,
     /// 快照冷启动Restore Hook的超时时间,超时函数将被强行停止,范围1~300秒。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restore_hook_timeout: Option<i32>,
     /// FunctionGraph函数的执行环境
     ///
@@ -175,23 +146,164 @@ pub struct UpdateFunctionConfigRequestBody {
     ///
     /// Allowed values: `Java8`, `Java11`, `Java17`, `Python2.7`, `Python3.6`, `Python3.9`, `Python3.10`, `Go1.8`, `Go1.x`, `Node.js6.10`, `Node.js8.10`, `Node.js10.16`, `Node.js12.13`, `Node.js14.18`, `Node.js16.17`, `Node.js18.15`, `C#(.NET Core 2.0)`, `C#(.NET Core 2.1)`, `C#(.NET Core 3.1)`, `C#(.NET Core 6.0)`, `Custom`, `PHP7.3`, `PHP8.3`, `Cangjie1.0`, `http`, `Custom Image`
     pub runtime: Runtime,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strategy_config: Option<StrategyConfig>,
     /// 函数执行超时时间,超时函数将被强行停止,范围3~259200秒。
     pub timeout: i32,
     /// 用户自定义的name/value信息。 在函数中使用的参数。 举例:如函数要访问某个主机,可以设置自定义参数:Host={host_ip},最多定义20个,总长度不超过4KB。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// 用于环境变量加密的kms主秘钥ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data_encrypt_kms_key_id: Option<String>,
     /// 函数配置委托。需要IAM支持,并在IAM界面创建委托,当函数需要访问其他服务时,必须提供该字段。配置后用户可以通过函数执行入口方法中的context参数获取具有委托中权限的token、ak、sk,用于访问其他云服务。如果用户函数不访问任何云服务,则不用提供委托名称。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub xrole: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for UpdateFunctionConfigRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("app_xrole", &self.app_xrole)?;
+        object.optional("custom_image", &self.custom_image)?;
+        object.optional("description", &self.description)?;
+        object.optional("domain_names", &self.domain_names)?;
+        object.optional("enable_auth_in_header", &self.enable_auth_in_header)?;
+        object.optional("enable_class_isolation", &self.enable_class_isolation)?;
+        object.optional("enable_dynamic_memory", &self.enable_dynamic_memory)?;
+        object.optional("enable_lts_log", &self.enable_lts_log)?;
+        object.optional("encrypted_user_data", &self.encrypted_user_data)?;
+        object.optional("enterprise_project_id", &self.enterprise_project_id)?;
+        object.optional("ephemeral_storage", &self.ephemeral_storage)?;
+        object.optional("extend_config", &self.extend_config)?;
+        object.optional("func_name", &self.func_name)?;
+        object.optional("func_vpc", &self.func_vpc)?;
+        object.optional("gpu_memory", &self.gpu_memory)?;
+        object.optional("gpu_type", &self.gpu_type)?;
+        object.required("handler", &self.handler)?;
+        object.optional("heartbeat_handler", &self.heartbeat_handler)?;
+        object.optional("initializer_handler", &self.initializer_handler)?;
+        object.optional("initializer_timeout", &self.initializer_timeout)?;
+        object.optional("is_stateful_function", &self.is_stateful_function)?;
+        object.optional("log_config", &self.log_config)?;
+        object.optional("lts_custom_tag", &self.lts_custom_tag)?;
+        object.required("memory_size", &self.memory_size)?;
+        object.optional("mount_config", &self.mount_config)?;
+        object.optional("network_controller", &self.network_controller)?;
+        object.optional("peering_cidr", &self.peering_cidr)?;
+        object.optional("pre_stop_handler", &self.pre_stop_handler)?;
+        object.optional("pre_stop_timeout", &self.pre_stop_timeout)?;
+        object.optional("restore_hook_handler", &self.restore_hook_handler)?;
+        object.optional("restore_hook_timeout", &self.restore_hook_timeout)?;
+        object.required("runtime", &self.runtime)?;
+        object.optional("strategy_config", &self.strategy_config)?;
+        object.required("timeout", &self.timeout)?;
+        object.optional("user_data", &self.user_data)?;
+        object
+            .optional(
+                "user_data_encrypt_kms_key_id",
+                &self.user_data_encrypt_kms_key_id,
+            )?;
+        object.optional("xrole", &self.xrole)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateFunctionConfigRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for UpdateFunctionConfigRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "UpdateFunctionConfigRequestBody",
+        )?;
+        let app_xrole = object.optional("app_xrole")?;
+        let custom_image = object.optional("custom_image")?;
+        let description = object.optional("description")?;
+        let domain_names = object.optional("domain_names")?;
+        let enable_auth_in_header = object.optional("enable_auth_in_header")?;
+        let enable_class_isolation = object.optional("enable_class_isolation")?;
+        let enable_dynamic_memory = object.optional("enable_dynamic_memory")?;
+        let enable_lts_log = object.optional("enable_lts_log")?;
+        let encrypted_user_data = object.optional("encrypted_user_data")?;
+        let enterprise_project_id = object.optional("enterprise_project_id")?;
+        let ephemeral_storage = object.optional("ephemeral_storage")?;
+        let extend_config = object.optional("extend_config")?;
+        let func_name = object.optional("func_name")?;
+        let func_vpc = object.optional("func_vpc")?;
+        let gpu_memory = object.optional("gpu_memory")?;
+        let gpu_type = object.optional("gpu_type")?;
+        let handler = object.required("handler")?;
+        let heartbeat_handler = object.optional("heartbeat_handler")?;
+        let initializer_handler = object.optional("initializer_handler")?;
+        let initializer_timeout = object.optional("initializer_timeout")?;
+        let is_stateful_function = object.optional("is_stateful_function")?;
+        let log_config = object.optional("log_config")?;
+        let lts_custom_tag = object.optional("lts_custom_tag")?;
+        let memory_size = object.required("memory_size")?;
+        let mount_config = object.optional("mount_config")?;
+        let network_controller = object.optional("network_controller")?;
+        let peering_cidr = object.optional("peering_cidr")?;
+        let pre_stop_handler = object.optional("pre_stop_handler")?;
+        let pre_stop_timeout = object.optional("pre_stop_timeout")?;
+        let restore_hook_handler = object.optional("restore_hook_handler")?;
+        let restore_hook_timeout = object.optional("restore_hook_timeout")?;
+        let runtime = object.required("runtime")?;
+        let strategy_config = object.optional("strategy_config")?;
+        let timeout = object.required("timeout")?;
+        let user_data = object.optional("user_data")?;
+        let user_data_encrypt_kms_key_id = object
+            .optional("user_data_encrypt_kms_key_id")?;
+        let xrole = object.optional("xrole")?;
+        Ok(Self {
+            app_xrole,
+            custom_image,
+            description,
+            domain_names,
+            enable_auth_in_header,
+            enable_class_isolation,
+            enable_dynamic_memory,
+            enable_lts_log,
+            encrypted_user_data,
+            enterprise_project_id,
+            ephemeral_storage,
+            extend_config,
+            func_name,
+            func_vpc,
+            gpu_memory,
+            gpu_type,
+            handler,
+            heartbeat_handler,
+            initializer_handler,
+            initializer_timeout,
+            is_stateful_function,
+            log_config,
+            lts_custom_tag,
+            memory_size,
+            mount_config,
+            network_controller,
+            peering_cidr,
+            pre_stop_handler,
+            pre_stop_timeout,
+            restore_hook_handler,
+            restore_hook_timeout,
+            runtime,
+            strategy_config,
+            timeout,
+            user_data,
+            user_data_encrypt_kms_key_id,
+            xrole,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl UpdateFunctionConfigRequestBody {

@@ -2,15 +2,47 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 更新函数最大实例数请求体
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateFunctionMaxInstanceConfigRequestBody {
     /// 最大实例数;-1代表该函数实例数无限制,0代表该函数被禁用
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_instance_num: Option<i32>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for UpdateFunctionMaxInstanceConfigRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("max_instance_num", &self.max_instance_num)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateFunctionMaxInstanceConfigRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson
+for UpdateFunctionMaxInstanceConfigRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "UpdateFunctionMaxInstanceConfigRequestBody",
+        )?;
+        let max_instance_num = object.optional("max_instance_num")?;
+        Ok(Self {
+            max_instance_num,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl UpdateFunctionMaxInstanceConfigRequestBody {

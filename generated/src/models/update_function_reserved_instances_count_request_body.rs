@@ -3,19 +3,56 @@
 
 use super::TacticsConfig;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateFunctionReservedInstancesCountRequestBody {
     /// 预留实例个数
     pub count: i64,
     /// 是否开启闲置模式配置
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_mode: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tactics_config: Option<TacticsConfig>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for UpdateFunctionReservedInstancesCountRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("count", &self.count)?;
+        object.optional("idle_mode", &self.idle_mode)?;
+        object.optional("tactics_config", &self.tactics_config)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateFunctionReservedInstancesCountRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson
+for UpdateFunctionReservedInstancesCountRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "UpdateFunctionReservedInstancesCountRequestBody",
+        )?;
+        let count = object.required("count")?;
+        let idle_mode = object.optional("idle_mode")?;
+        let tactics_config = object.optional("tactics_config")?;
+        Ok(Self {
+            count,
+            idle_mode,
+            tactics_config,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl UpdateFunctionReservedInstancesCountRequestBody {

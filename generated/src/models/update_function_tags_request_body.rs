@@ -3,21 +3,56 @@
 
 use super::KvItem;
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateFunctionTagsRequestBody {
     /// action名称
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// 系统标签列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sys_tags: Option<Vec<KvItem>>,
     /// 标签列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<KvItem>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for UpdateFunctionTagsRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("action", &self.action)?;
+        object.optional("sys_tags", &self.sys_tags)?;
+        object.optional("tags", &self.tags)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateFunctionTagsRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for UpdateFunctionTagsRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "UpdateFunctionTagsRequestBody",
+        )?;
+        let action = object.optional("action")?;
+        let sys_tags = object.optional("sys_tags")?;
+        let tags = object.optional("tags")?;
+        Ok(Self {
+            action,
+            sys_tags,
+            tags,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl UpdateFunctionTagsRequestBody {

@@ -3,20 +3,53 @@
 
 use super::{TriggerStatus, UpdateriggerEventData};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTriggerRequestBody {
     /// 触发器更新事件
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_data: Option<Vec<UpdateriggerEventData>>,
     /// 触发器状态
     ///
     /// Allowed values: `ACTIVE`, `DISABLED`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_status: Option<TriggerStatus>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for UpdateTriggerRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("event_data", &self.event_data)?;
+        object.optional("trigger_status", &self.trigger_status)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateTriggerRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for UpdateTriggerRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "UpdateTriggerRequestBody",
+        )?;
+        let event_data = object.optional("event_data")?;
+        let trigger_status = object.optional("trigger_status")?;
+        Ok(Self {
+            event_data,
+            trigger_status,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl UpdateTriggerRequestBody {

@@ -3,23 +3,63 @@
 
 use super::VersionStrategy;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateVersionAliasRequestBody {
     /// 指定规则灰度策略信息
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_version_strategy: Option<indexmap::IndexMap<String, VersionStrategy>>,
     /// 灰度版本信息
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_version_weights: Option<indexmap::IndexMap<String, i64>>,
     /// 别名描述信息。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 别名对应的版本名称。
     pub version: String,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for UpdateVersionAliasRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object
+            .optional("additional_version_strategy", &self.additional_version_strategy)?;
+        object.optional("additional_version_weights", &self.additional_version_weights)?;
+        object.optional("description", &self.description)?;
+        object.required("version", &self.version)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateVersionAliasRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for UpdateVersionAliasRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "UpdateVersionAliasRequestBody",
+        )?;
+        let additional_version_strategy = object
+            .optional("additional_version_strategy")?;
+        let additional_version_weights = object.optional("additional_version_weights")?;
+        let description = object.optional("description")?;
+        let version = object.required("version")?;
+        Ok(Self {
+            additional_version_strategy,
+            additional_version_weights,
+            description,
+            version,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl UpdateVersionAliasRequestBody {

@@ -4,20 +4,53 @@
 use super::VersionStrategyRules;
 
 /// 灰度策略信息
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VersionStrategy {
     /// 所有规则聚合方式。and:所有规则都满足,or:满足其中一个
     ///
     /// Allowed values: `and`, `or`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub combine_type: Option<VersionStrategyCombineType>,
     /// 规则列表
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<VersionStrategyRules>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for VersionStrategy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("combine_type", &self.combine_type)?;
+        object.optional("rules", &self.rules)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VersionStrategy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for VersionStrategy {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "VersionStrategy",
+        )?;
+        let combine_type = object.optional("combine_type")?;
+        let rules = object.optional("rules")?;
+        Ok(Self {
+            combine_type,
+            rules,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl VersionStrategy {

@@ -4,7 +4,7 @@
 use super::{ExpressConfig, Function, OperationState, Retry, Trigger};
 
 /// 创建函数流的body体
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowCreateBody {
     /// 函数流中的常量
     pub constants: serde_json::Value,
@@ -13,21 +13,17 @@ pub struct WorkflowCreateBody {
     /// Minimum length: `1`
     /// Maximum length: `512`
     /// Pattern: `^([_a-zA-Z0-9().-]|[\u4e00-\u9fa5]){1,512}$`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 是否返回流数据
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_stream_response: Option<bool>,
     /// 企业项目ID
     ///
     /// Minimum length: `0`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
     /// 快速函数流模式配置,当mode为EXPRESS时需要设置
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub express_config: Option<ExpressConfig>,
     /// 函数列表
     ///
@@ -44,7 +40,6 @@ pub struct WorkflowCreateBody {
     ///
     /// Default: `NORMAL`
     /// Allowed values: `NORMAL`, `EXPRESS`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<WorkflowCreateBodyMode>,
     /// 函数流名称
     ///
@@ -71,12 +66,76 @@ pub struct WorkflowCreateBody {
     ///
     /// Minimum items: `0`
     /// Maximum items: `200`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<Trigger>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for WorkflowCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("constants", &self.constants)?;
+        object.optional("description", &self.description)?;
+        object.optional("enable_stream_response", &self.enable_stream_response)?;
+        object.optional("enterprise_project_id", &self.enterprise_project_id)?;
+        object.optional("express_config", &self.express_config)?;
+        object.required("functions", &self.functions)?;
+        object.optional("mode", &self.mode)?;
+        object.required("name", &self.name)?;
+        object.required("retries", &self.retries)?;
+        object.required("start", &self.start)?;
+        object.required("states", &self.states)?;
+        object.optional("triggers", &self.triggers)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for WorkflowCreateBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "WorkflowCreateBody",
+        )?;
+        let constants = object.required("constants")?;
+        let description = object.optional("description")?;
+        let enable_stream_response = object.optional("enable_stream_response")?;
+        let enterprise_project_id = object.optional("enterprise_project_id")?;
+        let express_config = object.optional("express_config")?;
+        let functions = object.required("functions")?;
+        let mode = object.optional("mode")?;
+        let name = object.required("name")?;
+        let retries = object.required("retries")?;
+        let start = object.required("start")?;
+        let states = object.required("states")?;
+        let triggers = object.optional("triggers")?;
+        Ok(Self {
+            constants,
+            description,
+            enable_stream_response,
+            enterprise_project_id,
+            express_config,
+            functions,
+            mode,
+            name,
+            retries,
+            start,
+            states,
+            triggers,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl WorkflowCreateBody {

@@ -2,7 +2,7 @@
 // regenerate with `cargo run -p codegen`.
 
 /// 批量删除函数流的Body体
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowDeleteBody {
     /// 函数流URN列表
     ///
@@ -11,8 +11,40 @@ pub struct WorkflowDeleteBody {
     pub workflow_urns: Vec<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for WorkflowDeleteBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("workflow_urns", &self.workflow_urns)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowDeleteBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for WorkflowDeleteBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "WorkflowDeleteBody",
+        )?;
+        let workflow_urns = object.required("workflow_urns")?;
+        Ok(Self {
+            workflow_urns,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl WorkflowDeleteBody {

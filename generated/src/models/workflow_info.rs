@@ -4,7 +4,7 @@
 use super::{WorkflowCreateBody, WorkflowUrn};
 
 /// 函数流详情
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowInfo {
     /// 流程创建者
     ///
@@ -16,7 +16,6 @@ pub struct WorkflowInfo {
     /// Minimum length: `0`
     /// Maximum length: `64`
     pub created_time: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub definition: Option<WorkflowCreateBody>,
     /// 唯一标识ID,流程定义ID
     ///
@@ -24,10 +23,8 @@ pub struct WorkflowInfo {
     /// Maximum length: `64`
     pub id: String,
     /// 快速函数流日志组ID,仅快速模式函数流且日志级别不为NONE时
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lts_group_id: Option<String>,
     /// 快速函数流日志流ID,仅快速模式函数流且日志级别不为NONE时返回。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lts_stream_id: Option<String>,
     /// 流程修改时间,格式:yyyy-MM-ddTHH:mm:ssZ,UTC时间
     ///
@@ -37,8 +34,61 @@ pub struct WorkflowInfo {
     pub workflow_urn: WorkflowUrn,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for WorkflowInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("created_by", &self.created_by)?;
+        object.required("created_time", &self.created_time)?;
+        object.optional("definition", &self.definition)?;
+        object.required("id", &self.id)?;
+        object.optional("lts_group_id", &self.lts_group_id)?;
+        object.optional("lts_stream_id", &self.lts_stream_id)?;
+        object.required("updated_time", &self.updated_time)?;
+        object.required("workflow_urn", &self.workflow_urn)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for WorkflowInfo {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "WorkflowInfo",
+        )?;
+        let created_by = object.required("created_by")?;
+        let created_time = object.required("created_time")?;
+        let definition = object.optional("definition")?;
+        let id = object.required("id")?;
+        let lts_group_id = object.optional("lts_group_id")?;
+        let lts_stream_id = object.optional("lts_stream_id")?;
+        let updated_time = object.required("updated_time")?;
+        let workflow_urn = object.required("workflow_urn")?;
+        Ok(Self {
+            created_by,
+            created_time,
+            definition,
+            id,
+            lts_group_id,
+            lts_stream_id,
+            updated_time,
+            workflow_urn,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl WorkflowInfo {

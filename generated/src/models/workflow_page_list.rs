@@ -4,30 +4,65 @@
 use super::WorkflowSimpleInfo;
 
 /// 函数流信息分页返回体
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowPageList {
     /// 返回对象的大小
     ///
     /// Minimum: `0`
     /// Maximum: `200`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// 返回所有满足条件的对象个数
     ///
     /// Minimum: `0`
     /// Maximum: `1000000`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// 返回的实体对象
     ///
     /// Minimum items: `0`
     /// Maximum items: `200`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflows: Option<Vec<WorkflowSimpleInfo>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for WorkflowPageList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("size", &self.size)?;
+        object.optional("total", &self.total)?;
+        object.optional("workflows", &self.workflows)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowPageList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for WorkflowPageList {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "WorkflowPageList",
+        )?;
+        let size = object.optional("size")?;
+        let total = object.optional("total")?;
+        let workflows = object.optional("workflows")?;
+        Ok(Self {
+            size,
+            total,
+            workflows,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl WorkflowPageList {

@@ -4,7 +4,7 @@
 use super::WorkflowUrn;
 
 /// 函数流详情
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowSimpleInfo {
     /// 流程创建者
     ///
@@ -41,8 +41,61 @@ pub struct WorkflowSimpleInfo {
     pub workflow_urn: WorkflowUrn,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for WorkflowSimpleInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("created_by", &self.created_by)?;
+        object.required("created_time", &self.created_time)?;
+        object.required("description", &self.description)?;
+        object.required("enable_stream_response", &self.enable_stream_response)?;
+        object.required("id", &self.id)?;
+        object.required("name", &self.name)?;
+        object.required("updated_time", &self.updated_time)?;
+        object.required("workflow_urn", &self.workflow_urn)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowSimpleInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for WorkflowSimpleInfo {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "WorkflowSimpleInfo",
+        )?;
+        let created_by = object.required("created_by")?;
+        let created_time = object.required("created_time")?;
+        let description = object.required("description")?;
+        let enable_stream_response = object.required("enable_stream_response")?;
+        let id = object.required("id")?;
+        let name = object.required("name")?;
+        let updated_time = object.required("updated_time")?;
+        let workflow_urn = object.required("workflow_urn")?;
+        Ok(Self {
+            created_by,
+            created_time,
+            description,
+            enable_stream_response,
+            id,
+            name,
+            updated_time,
+            workflow_urn,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl WorkflowSimpleInfo {

@@ -4,24 +4,61 @@
 use super::SlaReportsValue;
 
 /// 函数流指标
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowStatisticsResp {
     /// 执行次数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<Vec<SlaReportsValue>>,
     /// 平均时延,单位毫秒
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<Vec<SlaReportsValue>>,
     /// 错误次数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fail_count: Option<Vec<SlaReportsValue>>,
     /// 运行中数量
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub running_count: Option<Vec<SlaReportsValue>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for WorkflowStatisticsResp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("count", &self.count)?;
+        object.optional("duration", &self.duration)?;
+        object.optional("fail_count", &self.fail_count)?;
+        object.optional("running_count", &self.running_count)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowStatisticsResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for WorkflowStatisticsResp {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "WorkflowStatisticsResp",
+        )?;
+        let count = object.optional("count")?;
+        let duration = object.optional("duration")?;
+        let fail_count = object.optional("fail_count")?;
+        let running_count = object.optional("running_count")?;
+        Ok(Self {
+            count,
+            duration,
+            fail_count,
+            running_count,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl WorkflowStatisticsResp {

@@ -1,18 +1,18 @@
 //! What generated code calls and users should not: request building, response decoding,
-//! serde helpers and the macros behind open enums. Not part of the stable API; it changes
-//! with the generator.
+//! JSON support for models and the macros behind open enums. Not part of the stable API;
+//! it changes with the generator.
 
 mod model;
 mod open_enum;
 mod request;
 mod response;
 
-pub mod nullable;
+pub mod json;
 pub mod number;
 
 pub use model::missing_field;
 pub use request::{RequestBuilder, ToParam};
-pub use response::{JsonReader, api_error, decode, decode_with, header_text};
+pub use response::{api_error, decode, header_text};
 
 /// Re-exported so that the open-enum macros reach serde through this crate.
 pub use serde;

@@ -2,8 +2,8 @@
 //! integers there (`"value": 950`). Serde would write them back as `950.0`; this
 //! module writes an integral value as an integer, so a payload survives a round trip.
 //!
-//! Used as `#[serde(serialize_with = "codegen_runtime::__private::number::serialize")]` on fields
-//! whose type is `f64`, or `Option`, `Vec`, `Box` or a map of it. A value written with a
+//! Used by [`Writer`](super::json::Writer)'s `*_number` methods on fields whose type is
+//! `f64`, or `Option`, `Vec`, `Box` or a map of it. A value written with a
 //! fraction of zero (`2.0`) is therefore sent back as `2`: numerically the same.
 
 use serde::{Serialize, Serializer};
@@ -30,7 +30,7 @@ impl WriteNumber for f64 {
 impl<T: WriteNumber> WriteNumber for Option<T> {
     fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Some(value) => serializer.serialize_some(&Wrap(value)),
+            Some(value) => serializer.serialize_some(&Number(value)),
             None => serializer.serialize_none(),
         }
     }
@@ -44,64 +44,77 @@ impl<T: WriteNumber> WriteNumber for Box<T> {
 
 impl<T: WriteNumber> WriteNumber for Vec<T> {
     fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter().map(Wrap))
+        serializer.collect_seq(self.iter().map(Number))
     }
 }
 
 impl<T: WriteNumber> WriteNumber for indexmap::IndexMap<String, T> {
     fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.iter().map(|(k, v)| (k, Wrap(v))))
+        serializer.collect_map(self.iter().map(|(k, v)| (k, Number(v))))
     }
 }
 
-struct Wrap<'a, T>(&'a T);
+/// Serializes the `f64`s it holds as [`WriteNumber`] does.
+pub struct Number<'a, T>(pub &'a T);
 
-impl<T: WriteNumber> Serialize for Wrap<'_, T> {
+impl<T: WriteNumber> Serialize for Number<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.write(serializer)
     }
 }
 
-/// `serialize_with` entry point.
-pub fn serialize<T: WriteNumber, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
-    value.write(serializer)
-}
-
 #[cfg(test)]
 mod tests {
-    #[derive(serde::Serialize, serde::Deserialize)]
+    use super::super::json::{FromJson, Mismatch, Reader, Value, Writer};
+    use serde::{Serialize, Serializer};
+
+    /// A model with a `number` array, an optional one and a nullable one.
     struct Probe {
-        #[serde(serialize_with = "super::serialize")]
         values: Vec<f64>,
-        #[serde(skip_serializing_if = "Option::is_none", serialize_with = "super::serialize")]
         one: Option<f64>,
+        nullable: Option<Option<f64>>,
     }
 
-    #[derive(serde::Serialize, serde::Deserialize)]
-    struct Nullable {
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            serialize_with = "super::serialize",
-            deserialize_with = "crate::__private::nullable::deserialize"
-        )]
-        value: Option<Option<f64>>,
+    impl FromJson for Probe {
+        fn from_json(value: Value) -> Result<Self, Mismatch> {
+            let mut object = Reader::new(value, "Probe")?;
+            Ok(Self {
+                values: object.required("values")?,
+                one: object.optional("one")?,
+                nullable: object.nullable("nullable")?,
+            })
+        }
+    }
+
+    impl Serialize for Probe {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut object = Writer::new(serializer)?;
+            object.required_number("values", &self.values)?;
+            object.optional_number("one", &self.one)?;
+            object.optional_number("nullable", &self.nullable)?;
+            object.end()
+        }
+    }
+
+    fn round_trip(text: &str) -> String {
+        let probe = Probe::from_json(serde_json::from_str(text).expect("json")).expect("loads");
+        serde_json::to_string(&probe).expect("serializes")
     }
 
     #[test]
     fn nullable_numbers_keep_integers_null_and_absence() {
-        for text in [r#"{"value":950}"#, r#"{"value":0.25}"#, r#"{"value":null}"#, r#"{}"#] {
-            let probe: Nullable = serde_json::from_str(text).expect("loads");
-            assert_eq!(serde_json::to_string(&probe).expect("serializes"), text);
+        for nullable in [r#","nullable":950"#, r#","nullable":0.25"#, r#","nullable":null"#, ""] {
+            let text = format!(r#"{{"values":[]{nullable}}}"#);
+            assert_eq!(round_trip(&text), text);
         }
     }
 
     #[test]
     fn integers_stay_integers() {
         let text = r#"{"values":[-1,950,0.5,1e300],"one":1597374286}"#;
-        let probe: Probe = serde_json::from_str(text).expect("loads");
-        let back: serde_json::Value = serde_json::to_value(&probe).expect("serializes");
-        let sent: serde_json::Value = serde_json::from_str(text).expect("json");
+        let back: Value = serde_json::from_str(&round_trip(text)).expect("json");
+        let sent: Value = serde_json::from_str(text).expect("json");
         assert_eq!(back, sent);
+        assert_eq!(round_trip(r#"{"values":[2.0]}"#), r#"{"values":[2]}"#);
     }
 }

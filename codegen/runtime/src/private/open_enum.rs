@@ -6,7 +6,7 @@
 //! (`as_str`/`From<&str>`, or `as_i64`/`From<i64>`); these macros add the impls that are
 //! the same for every enum, once here instead of once per enum in every crate.
 
-/// Serialize, Deserialize, Display, FromStr, `From<String>` and `ToParam` for an enum that has
+/// Serialize, Deserialize, FromJson, Display, FromStr, `From<String>` and `ToParam` for an enum that has
 /// `fn as_str(&self) -> &str` and `impl From<&str>`.
 #[doc(hidden)]
 #[macro_export]
@@ -22,6 +22,12 @@ macro_rules! string_enum {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 let value = <::std::borrow::Cow<'de, str> as $crate::__private::serde::Deserialize>::deserialize(deserializer)?;
                 ::core::result::Result::Ok(<Self as ::core::convert::From<&str>>::from(value.as_ref()))
+            }
+        }
+
+        impl $crate::__private::json::FromJson for $name {
+            fn from_json(value: $crate::__private::json::Value) -> ::core::result::Result<Self, $crate::__private::json::Mismatch> {
+                $crate::__private::json::string_enum(value)
             }
         }
 
@@ -52,7 +58,7 @@ macro_rules! string_enum {
     };
 }
 
-/// Serialize, Deserialize, Display and `ToParam` for an enum that has `fn as_i64(&self) -> i64`
+/// Serialize, Deserialize, FromJson, Display and `ToParam` for an enum that has `fn as_i64(&self) -> i64`
 /// and `impl From<i64>`.
 #[doc(hidden)]
 #[macro_export]
@@ -67,6 +73,12 @@ macro_rules! integer_enum {
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 <i64 as $crate::__private::serde::Deserialize>::deserialize(deserializer).map(<Self as ::core::convert::From<i64>>::from)
+            }
+        }
+
+        impl $crate::__private::json::FromJson for $name {
+            fn from_json(value: $crate::__private::json::Value) -> ::core::result::Result<Self, $crate::__private::json::Mismatch> {
+                $crate::__private::json::integer_enum(value)
             }
         }
 

@@ -4,150 +4,63 @@
 //! its documented type, and any error status becomes an [`ApiError`] that keeps the body
 //! exactly as received, whatever it holds.
 
+use super::json::{FromJson, Map, Value};
 use crate::vendor::Vendor;
 use crate::{ApiError, DecodeError, Error};
-
-/// The JSON reader every generated decoder reads from.
-pub type JsonReader<'a> = serde_json::Deserializer<serde_json::de::SliceRead<'a>>;
 
 /// Decodes a success body as `T`.
 ///
 /// An empty body (a `204`, or a `200` with nothing in it) is read as JSON `null`, then as
-/// `{}`, so it is accepted where `T` allows it (`()`, an `Option`, a JSON value, a type
-/// whose properties are all optional). A mismatch is [`Error::Decode`] with the path of
-/// the field that failed, the headers, the request id and the body as received.
+/// `{}`, so it is accepted where `T` allows it (an `Option`, a JSON value, a type whose
+/// properties are all optional). A mismatch is [`Error::Decode`] with the path of the
+/// value that failed, the headers, the request id and the body as received.
 ///
-/// Only `T::deserialize` is generic: the rest is [`decode_with`], compiled once. The
-/// failing field's path comes from the position serde_json reports (a scan of the body)
-/// rather than from a path-tracking deserializer, which would wrap every field's
-/// deserializer of every response type in generic layers of its own.
-pub fn decode<T: serde::de::DeserializeOwned>(
+/// Only `T::from_json` is generic: parsing and error reporting are compiled once.
+pub fn decode<T: FromJson>(
     vendor: &Vendor,
     status: http::StatusCode,
     headers: &http::HeaderMap,
     body: &[u8],
 ) -> Result<T, Error> {
-    let mut value = None;
-    decode_with(vendor, status, headers, body, &mut |reader| {
-        value = Some(T::deserialize(reader)?);
-        Ok(())
-    })?;
-    // `decode_with` returns `Ok` only after a successful read.
-    value.ok_or_else(|| Error::InvalidRequest("decoder reported success without a value".to_owned()))
+    let outcome = match parse(body) {
+        Ok(Some(value)) => T::from_json(value).map_err(Some),
+        Ok(None) => T::from_json(Value::Null)
+            .or_else(|_| T::from_json(Value::Object(Map::new())))
+            .map_err(|_| None),
+        Err(message) => return Err(failure(vendor, status, headers, body, (None, message))),
+    };
+    outcome.map_err(|mismatch| {
+        let failed = match mismatch {
+            Some(mismatch) => (mismatch.path(), mismatch.message().to_owned()),
+            None => (None, "the body is empty and the documented type needs a value".to_owned()),
+        };
+        failure(vendor, status, headers, body, failed)
+    })
 }
 
-/// [`decode`] without its type: `read` deserializes a value from the reader it is given.
-pub fn decode_with(
+/// The body as one JSON document; `None` when it is empty.
+fn parse(body: &[u8]) -> Result<Option<Value>, String> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice(body).map(Some).map_err(|e| e.to_string())
+}
+
+fn failure(
     vendor: &Vendor,
     status: http::StatusCode,
     headers: &http::HeaderMap,
     body: &[u8],
-    read: &mut dyn FnMut(&mut JsonReader<'_>) -> Result<(), serde_json::Error>,
-) -> Result<(), Error> {
-    let result = if body.iter().all(u8::is_ascii_whitespace) {
-        read_all(b"null", read).or_else(|_| read_all(b"{}", read)).map_err(|_| {
-            (None, "the body is empty and the documented type needs a value".to_owned())
-        })
-    } else {
-        read_all(body, read)
-    };
-    result.map_err(|(path, message)| {
-        Error::from(DecodeError {
-            status: status.as_u16(),
-            path,
-            message,
-            request_id: vendor.request_id(headers),
-            headers: headers.clone(),
-            body: body.to_vec(),
-        })
+    (path, message): (Option<String>, String),
+) -> Error {
+    Error::from(DecodeError {
+        status: status.as_u16(),
+        path,
+        message,
+        request_id: vendor.request_id(headers),
+        headers: headers.clone(),
+        body: body.to_vec(),
     })
-}
-
-/// One complete JSON document read by `read`; on failure, where (`None` at the top) and why.
-fn read_all(
-    body: &[u8],
-    read: &mut dyn FnMut(&mut JsonReader<'_>) -> Result<(), serde_json::Error>,
-) -> Result<(), (Option<String>, String)> {
-    let mut reader = serde_json::Deserializer::from_slice(body);
-    if let Err(error) = read(&mut reader) {
-        let path = (error.line() > 0).then(|| path_at(body, offset(body, error.line(), error.column()))).flatten();
-        return Err((path, error.to_string()));
-    }
-    reader.end().map_err(|e| (None, e.to_string()))
-}
-
-/// The byte offset of a 1-based line and a column counted in bytes from the line start.
-fn offset(body: &[u8], line: usize, column: usize) -> usize {
-    let line_start = body
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b'\n')
-        .nth(line.saturating_sub(2))
-        .map_or(0, |(i, _)| i + 1);
-    let start = if line <= 1 { 0 } else { line_start };
-    (start + column).min(body.len())
-}
-
-/// Where a value is within a JSON document.
-enum Frame {
-    Object { key: Option<String>, expect_key: bool },
-    Array { index: usize },
-}
-
-/// The path (`vpc.subnet_id`, `functions[2].name`) of the value the reader was in when it
-/// had read `body[..end]`; `None` at the top level. A value that was read completely
-/// (an object whose closing brace was read) counts as the one that failed, since that is
-/// where serde_json stops for a missing field.
-fn path_at(body: &[u8], end: usize) -> Option<String> {
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut i = 0;
-    let body = &body[..end.min(body.len())];
-    while i < body.len() {
-        match body[i] {
-            b'"' => {
-                let start = i;
-                i += 1;
-                while i < body.len() && body[i] != b'"' {
-                    i += if body[i] == b'\\' { 2 } else { 1 };
-                }
-                if let Some(Frame::Object { key, expect_key }) = stack.last_mut()
-                    && *expect_key
-                {
-                    let raw = &body[start..(i + 1).min(body.len())];
-                    *key = serde_json::from_slice::<String>(raw).ok();
-                    *expect_key = false;
-                }
-            }
-            b'{' => stack.push(Frame::Object { key: None, expect_key: true }),
-            b'[' => stack.push(Frame::Array { index: 0 }),
-            b'}' | b']' => {
-                // The container ends: if the reading stopped right here, it is the value
-                // that failed (its parent frame names it).
-                stack.pop();
-            }
-            b',' => match stack.last_mut() {
-                Some(Frame::Array { index }) => *index += 1,
-                Some(Frame::Object { expect_key, .. }) => *expect_key = true,
-                None => {}
-            },
-            _ => {}
-        }
-        i += 1;
-    }
-    let mut path = String::new();
-    for frame in &stack {
-        match frame {
-            Frame::Object { key: Some(key), .. } => {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(key);
-            }
-            Frame::Object { key: None, .. } => {}
-            Frame::Array { index } => path.push_str(&format!("[{index}]")),
-        }
-    }
-    (!path.is_empty()).then_some(path)
 }
 
 /// An error status as an [`ApiError`]: code and message read where the body has them,
@@ -167,23 +80,44 @@ pub fn header_text(headers: &http::HeaderMap, name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::__private::json::{Mismatch, Reader};
     use crate::vendor::GENERIC;
 
-    #[derive(Debug, serde::Deserialize, PartialEq)]
+    #[derive(Debug, PartialEq)]
     struct Function {
         func_name: String,
-        #[serde(default)]
         vpc: Option<Vpc>,
     }
 
-    #[derive(Debug, serde::Deserialize, PartialEq)]
+    impl FromJson for Function {
+        fn from_json(value: Value) -> Result<Self, Mismatch> {
+            let mut object = Reader::new(value, "Function")?;
+            Ok(Self { func_name: object.required("func_name")?, vpc: object.optional("vpc")? })
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
     struct Vpc {
         subnet_id: String,
     }
 
-    #[derive(Debug, serde::Deserialize, PartialEq, Default)]
+    impl FromJson for Vpc {
+        fn from_json(value: Value) -> Result<Self, Mismatch> {
+            let mut object = Reader::new(value, "Vpc")?;
+            Ok(Self { subnet_id: object.required("subnet_id")? })
+        }
+    }
+
+    #[derive(Debug, PartialEq, Default)]
     struct AllOptional {
         count: Option<i32>,
+    }
+
+    impl FromJson for AllOptional {
+        fn from_json(value: Value) -> Result<Self, Mismatch> {
+            let mut object = Reader::new(value, "AllOptional")?;
+            Ok(Self { count: object.optional("count")? })
+        }
     }
 
     fn headers() -> http::HeaderMap {
@@ -207,12 +141,19 @@ mod tests {
         assert_eq!(error.status, 200);
     }
 
-    #[derive(Debug, serde::Deserialize, PartialEq)]
+    #[derive(Debug, PartialEq)]
     struct List {
         functions: Vec<Function>,
     }
 
-    fn failure<T: serde::de::DeserializeOwned + std::fmt::Debug>(body: &[u8]) -> DecodeError {
+    impl FromJson for List {
+        fn from_json(value: Value) -> Result<Self, Mismatch> {
+            let mut object = Reader::new(value, "List")?;
+            Ok(Self { functions: object.required("functions")? })
+        }
+    }
+
+    fn failure<T: FromJson + std::fmt::Debug>(body: &[u8]) -> DecodeError {
         match decode::<T>(&GENERIC, http::StatusCode::OK, &headers(), body) {
             Err(Error::Decode(error)) => *error,
             other => panic!("expected a decode error, got {other:?}"),

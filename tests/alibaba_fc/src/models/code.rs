@@ -2,26 +2,55 @@
 // regenerate with `codegen --specs specs/alibaba-fc --out <DIR> --crate-name alibaba_fc`.
 
 /// Where the ZIP package of the function code comes from: an OSS object or inline content.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Code {
     /// OSS bucket holding the ZIP package (with \`ossObjectName\`).
-    #[serde(rename = "ossBucketName")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub oss_bucket_name: Option<String>,
     /// Key of the ZIP package in that bucket.
-    #[serde(rename = "ossObjectName")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub oss_object_name: Option<String>,
     /// The ZIP package itself, Base64-encoded. Use either this or the OSS pair.
     ///
     /// Format: `byte`
-    #[serde(rename = "zipFile")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip_file: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("ossBucketName", &self.oss_bucket_name)?;
+        object.optional("ossObjectName", &self.oss_object_name)?;
+        object.optional("zipFile", &self.zip_file)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for Code {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(value, "Code")?;
+        let oss_bucket_name = object.optional("ossBucketName")?;
+        let oss_object_name = object.optional("ossObjectName")?;
+        let zip_file = object.optional("zipFile")?;
+        Ok(Self {
+            oss_bucket_name,
+            oss_object_name,
+            zip_file,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl Code {

@@ -2,29 +2,66 @@
 // regenerate with `codegen --specs specs/alibaba-fc --out <DIR> --crate-name alibaba_fc`.
 
 /// Settings of the custom-container runtime.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomContainerConfig {
     /// Image reference in Container Registry, e.g. \`registry-vpc.cn-hangzhou.aliyuncs.com/ns/repo:tag\`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Entrypoint of the container, as a JSON array serialised into a string (e.g. \`\["/code/myserver"\]\`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
     /// Arguments passed to the entrypoint, as a JSON array serialised into a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub args: Option<String>,
     /// Image acceleration: \`Default\` turns it on, \`None\` turns it off.
-    #[serde(rename = "accelerationType")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acceleration_type: Option<String>,
     /// Container Registry Enterprise Edition instance the image lives in, when not the personal edition.
-    #[serde(rename = "instanceID")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CustomContainerConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("image", &self.image)?;
+        object.optional("command", &self.command)?;
+        object.optional("args", &self.args)?;
+        object.optional("accelerationType", &self.acceleration_type)?;
+        object.optional("instanceID", &self.instance_id)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomContainerConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for CustomContainerConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "CustomContainerConfig",
+        )?;
+        let image = object.optional("image")?;
+        let command = object.optional("command")?;
+        let args = object.optional("args")?;
+        let acceleration_type = object.optional("accelerationType")?;
+        let instance_id = object.optional("instanceID")?;
+        Ok(Self {
+            image,
+            command,
+            args,
+            acceleration_type,
+            instance_id,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl CustomContainerConfig {

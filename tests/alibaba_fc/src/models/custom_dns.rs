@@ -4,23 +4,56 @@
 use super::DnsOption;
 
 /// Resolver settings of the function instances.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomDns {
     /// IP addresses of DNS servers.
-    #[serde(rename = "nameServers")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_servers: Option<Vec<String>>,
     /// Search domains.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub searches: Option<Vec<String>>,
     /// Resolver options.
-    #[serde(rename = "dnsOptions")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dns_options: Option<Vec<DnsOption>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CustomDns {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("nameServers", &self.name_servers)?;
+        object.optional("searches", &self.searches)?;
+        object.optional("dnsOptions", &self.dns_options)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomDns {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for CustomDns {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "CustomDns",
+        )?;
+        let name_servers = object.optional("nameServers")?;
+        let searches = object.optional("searches")?;
+        let dns_options = object.optional("dnsOptions")?;
+        Ok(Self {
+            name_servers,
+            searches,
+            dns_options,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl CustomDns {

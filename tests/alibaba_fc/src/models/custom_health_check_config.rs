@@ -2,36 +2,71 @@
 // regenerate with `codegen --specs specs/alibaba-fc --out <DIR> --crate-name alibaba_fc`.
 
 /// HTTP health probe of a custom runtime or custom container.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomHealthCheckConfig {
     /// Path the probe requests with HTTP GET, e.g. \`/ready\`.
-    #[serde(rename = "httpGetUrl")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_get_url: Option<String>,
     /// Wait after the instance starts before the first probe, in seconds.
-    #[serde(rename = "initialDelaySeconds")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_delay_seconds: Option<i32>,
     /// Interval between probes, in seconds.
-    #[serde(rename = "periodSeconds")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_seconds: Option<i32>,
     /// Time a probe may take before it counts as failed, in seconds.
-    #[serde(rename = "timeoutSeconds")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<i32>,
     /// Consecutive failed probes after which the instance is considered unhealthy.
-    #[serde(rename = "failureThreshold")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_threshold: Option<i32>,
     /// Consecutive successful probes after which the instance is considered healthy again.
-    #[serde(rename = "successThreshold")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_threshold: Option<i32>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CustomHealthCheckConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("httpGetUrl", &self.http_get_url)?;
+        object.optional("initialDelaySeconds", &self.initial_delay_seconds)?;
+        object.optional("periodSeconds", &self.period_seconds)?;
+        object.optional("timeoutSeconds", &self.timeout_seconds)?;
+        object.optional("failureThreshold", &self.failure_threshold)?;
+        object.optional("successThreshold", &self.success_threshold)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomHealthCheckConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for CustomHealthCheckConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "CustomHealthCheckConfig",
+        )?;
+        let http_get_url = object.optional("httpGetUrl")?;
+        let initial_delay_seconds = object.optional("initialDelaySeconds")?;
+        let period_seconds = object.optional("periodSeconds")?;
+        let timeout_seconds = object.optional("timeoutSeconds")?;
+        let failure_threshold = object.optional("failureThreshold")?;
+        let success_threshold = object.optional("successThreshold")?;
+        Ok(Self {
+            http_get_url,
+            initial_delay_seconds,
+            period_seconds,
+            timeout_seconds,
+            failure_threshold,
+            success_threshold,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl CustomHealthCheckConfig {

@@ -2,20 +2,51 @@
 // regenerate with `codegen --specs specs/alibaba-fc --out <DIR> --crate-name alibaba_fc`.
 
 /// Body of every error response.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponse {
     /// Machine-readable error name, e.g. \`FunctionNotFound\` or \`InvalidArgument\`.
-    #[serde(rename = "errorCode")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Human-readable explanation of the error.
-    #[serde(rename = "errorMessage")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("errorCode", &self.error_code)?;
+        object.optional("errorMessage", &self.error_message)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ErrorResponse {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ErrorResponse",
+        )?;
+        let error_code = object.optional("errorCode")?;
+        let error_message = object.optional("errorMessage")?;
+        Ok(Self {
+            error_code,
+            error_message,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ErrorResponse {

@@ -7,114 +7,176 @@ use super::{
 };
 
 /// A function as the service returns it.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionResponse {
     /// Identifier the service gave the function; unique across Function Compute.
-    #[serde(rename = "functionId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub function_id: Option<String>,
     /// Name of the function.
-    #[serde(rename = "functionName")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub function_name: Option<String>,
     /// Free text describing the function.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Language runtime the function runs on. The reference lists nodejs4.4, nodejs6, nodejs8, nodejs10, nodejs12, python2.7, python3, java8, java11, php7.2, dotnetcore2.1, custom and custom-container; the service has added runtimes since, so the value is left open.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime: Option<String>,
     /// Entry point invoked for each request. Its syntax depends on the runtime; for Python, \`index.handler\` names the function \`handler\` in \`index.py\`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub handler: Option<String>,
     /// Entry point of the optional initializer hook, run once when a new instance starts. Same syntax as \`handler\`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initializer: Option<String>,
     /// Longest time the initializer hook may run, in seconds (1 to 300; 3 when not set). The hook is stopped when it runs longer.
-    #[serde(rename = "initializationTimeout")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initialization_timeout: Option<i32>,
     /// Longest time one invocation may run, in seconds (1 to 600; 60 when not set). The invocation is stopped when it runs longer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i32>,
     /// Memory of each instance, in MB. Must be a multiple of 64; the allowed range depends on the instance type.
-    #[serde(rename = "memorySize")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_size: Option<i32>,
     /// vCPUs of each instance, in steps of 0.05.
-    #[serde(serialize_with = "codegen_runtime::__private::number::serialize")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<f64>,
     /// Disk space of each instance, in MB: 512 or 10240.
-    #[serde(rename = "diskSize")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i32>,
     /// GPU memory of each instance, in MB (a multiple of 1024). Only meaningful for GPU instance types.
-    #[serde(rename = "gpuMemorySize")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_memory_size: Option<i32>,
     /// Number of requests one instance may handle at the same time.
-    #[serde(rename = "instanceConcurrency")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_concurrency: Option<i32>,
     /// Concurrency at which the service starts adding instances ahead of need; not greater than \`instanceConcurrency\`.
-    #[serde(rename = "instanceSoftConcurrency")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_soft_concurrency: Option<i32>,
     /// Instance class: \`e1\` (elastic), \`c1\` (performance), \`fc.gpu.tesla.1\` or \`fc.gpu.ampere.1\` (GPU), \`g1\` (same as \`fc.gpu.tesla.1\`).
-    #[serde(rename = "instanceType")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Environment variables set in every instance of the function, by name.
-    #[serde(rename = "environmentVariables")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment_variables: Option<indexmap::IndexMap<String, String>>,
     /// Image settings for the custom-container runtime: the function runs in a container started from this image.
-    #[serde(rename = "customContainerConfig")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_container_config: Option<CustomContainerConfig>,
     /// DNS settings written into the instances' resolver configuration.
-    #[serde(rename = "customDNS")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_dns: Option<CustomDns>,
     /// Start command of a custom runtime.
-    #[serde(rename = "customRuntimeConfig")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_runtime_config: Option<CustomRuntimeConfig>,
     /// HTTP health probe, for custom runtimes and custom containers only.
-    #[serde(rename = "customHealthCheckConfig")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_health_check_config: Option<CustomHealthCheckConfig>,
     /// Layers added to the function, each written as \`\<hash\>#\<layer name\>#\<version\>\`. When two layers hold the same file, the one listed first is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layers: Option<Vec<String>>,
     /// Port the HTTP server of a custom runtime or custom container listens on.
-    #[serde(rename = "caPort")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ca_port: Option<i32>,
     /// Hooks called before an instance is frozen or stopped.
-    #[serde(rename = "instanceLifecycleConfig")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_lifecycle_config: Option<InstanceLifecycleConfig>,
     /// CRC-64 checksum of the code package, as a decimal number in a string.
-    #[serde(rename = "codeChecksum")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_checksum: Option<String>,
     /// Size of the code package, in bytes.
-    #[serde(rename = "codeSize")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_size: Option<i64>,
     /// When the function was created (UTC, e.g. \`2020-04-01T08:15:27Z\`).
-    #[serde(rename = "createdTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<crate::DateTime>,
     /// When the function was last changed. The reference types this field \`Long\` but shows a timestamp string as its example; it is modelled as a date-time string.
-    #[serde(rename = "lastModifiedTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified_time: Option<crate::DateTime>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for FunctionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("functionId", &self.function_id)?;
+        object.optional("functionName", &self.function_name)?;
+        object.optional("description", &self.description)?;
+        object.optional("runtime", &self.runtime)?;
+        object.optional("handler", &self.handler)?;
+        object.optional("initializer", &self.initializer)?;
+        object.optional("initializationTimeout", &self.initialization_timeout)?;
+        object.optional("timeout", &self.timeout)?;
+        object.optional("memorySize", &self.memory_size)?;
+        object.optional_number("cpu", &self.cpu)?;
+        object.optional("diskSize", &self.disk_size)?;
+        object.optional("gpuMemorySize", &self.gpu_memory_size)?;
+        object.optional("instanceConcurrency", &self.instance_concurrency)?;
+        object.optional("instanceSoftConcurrency", &self.instance_soft_concurrency)?;
+        object.optional("instanceType", &self.instance_type)?;
+        object.optional("environmentVariables", &self.environment_variables)?;
+        object.optional("customContainerConfig", &self.custom_container_config)?;
+        object.optional("customDNS", &self.custom_dns)?;
+        object.optional("customRuntimeConfig", &self.custom_runtime_config)?;
+        object.optional("customHealthCheckConfig", &self.custom_health_check_config)?;
+        object.optional("layers", &self.layers)?;
+        object.optional("caPort", &self.ca_port)?;
+        object.optional("instanceLifecycleConfig", &self.instance_lifecycle_config)?;
+        object.optional("codeChecksum", &self.code_checksum)?;
+        object.optional("codeSize", &self.code_size)?;
+        object.optional("createdTime", &self.created_time)?;
+        object.optional("lastModifiedTime", &self.last_modified_time)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FunctionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for FunctionResponse {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "FunctionResponse",
+        )?;
+        let function_id = object.optional("functionId")?;
+        let function_name = object.optional("functionName")?;
+        let description = object.optional("description")?;
+        let runtime = object.optional("runtime")?;
+        let handler = object.optional("handler")?;
+        let initializer = object.optional("initializer")?;
+        let initialization_timeout = object.optional("initializationTimeout")?;
+        let timeout = object.optional("timeout")?;
+        let memory_size = object.optional("memorySize")?;
+        let cpu = object.optional("cpu")?;
+        let disk_size = object.optional("diskSize")?;
+        let gpu_memory_size = object.optional("gpuMemorySize")?;
+        let instance_concurrency = object.optional("instanceConcurrency")?;
+        let instance_soft_concurrency = object.optional("instanceSoftConcurrency")?;
+        let instance_type = object.optional("instanceType")?;
+        let environment_variables = object.optional("environmentVariables")?;
+        let custom_container_config = object.optional("customContainerConfig")?;
+        let custom_dns = object.optional("customDNS")?;
+        let custom_runtime_config = object.optional("customRuntimeConfig")?;
+        let custom_health_check_config = object.optional("customHealthCheckConfig")?;
+        let layers = object.optional("layers")?;
+        let ca_port = object.optional("caPort")?;
+        let instance_lifecycle_config = object.optional("instanceLifecycleConfig")?;
+        let code_checksum = object.optional("codeChecksum")?;
+        let code_size = object.optional("codeSize")?;
+        let created_time = object.optional("createdTime")?;
+        let last_modified_time = object.optional("lastModifiedTime")?;
+        Ok(Self {
+            function_id,
+            function_name,
+            description,
+            runtime,
+            handler,
+            initializer,
+            initialization_timeout,
+            timeout,
+            memory_size,
+            cpu,
+            disk_size,
+            gpu_memory_size,
+            instance_concurrency,
+            instance_soft_concurrency,
+            instance_type,
+            environment_variables,
+            custom_container_config,
+            custom_dns,
+            custom_runtime_config,
+            custom_health_check_config,
+            layers,
+            ca_port,
+            instance_lifecycle_config,
+            code_checksum,
+            code_size,
+            created_time,
+            last_modified_time,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl FunctionResponse {

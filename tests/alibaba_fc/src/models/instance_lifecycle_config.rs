@@ -4,20 +4,51 @@
 use super::LifecycleHook;
 
 /// Instance lifecycle hooks.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InstanceLifecycleConfig {
     /// Hook run before the instance is frozen.
-    #[serde(rename = "preFreeze")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_freeze: Option<LifecycleHook>,
     /// Hook run before the instance is stopped.
-    #[serde(rename = "preStop")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_stop: Option<LifecycleHook>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for InstanceLifecycleConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("preFreeze", &self.pre_freeze)?;
+        object.optional("preStop", &self.pre_stop)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceLifecycleConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for InstanceLifecycleConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "InstanceLifecycleConfig",
+        )?;
+        let pre_freeze = object.optional("preFreeze")?;
+        let pre_stop = object.optional("preStop")?;
+        Ok(Self {
+            pre_freeze,
+            pre_stop,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl InstanceLifecycleConfig {

@@ -2,18 +2,51 @@
 // regenerate with `codegen --specs specs/alibaba-fc --out <DIR> --crate-name alibaba_fc`.
 
 /// One lifecycle hook.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LifecycleHook {
     /// Entry point of the hook; same syntax as the function handler.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub handler: Option<String>,
     /// Longest time the hook may run, in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i32>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for LifecycleHook {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("handler", &self.handler)?;
+        object.optional("timeout", &self.timeout)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LifecycleHook {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for LifecycleHook {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "LifecycleHook",
+        )?;
+        let handler = object.optional("handler")?;
+        let timeout = object.optional("timeout")?;
+        Ok(Self {
+            handler,
+            timeout,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl LifecycleHook {

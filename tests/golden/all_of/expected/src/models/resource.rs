@@ -2,17 +2,51 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 /// 带ID的资源。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
     /// 资源ID。
     pub id: String,
     /// 创建时间。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::DateTime>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Resource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("id", &self.id)?;
+        object.optional("created_at", &self.created_at)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Resource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for Resource {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "Resource",
+        )?;
+        let id = object.required("id")?;
+        let created_at = object.optional("created_at")?;
+        Ok(Self {
+            id,
+            created_at,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl Resource {

@@ -4,32 +4,78 @@
 use super::CodeType;
 
 /// 模板详情: 基础信息加代码。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShowFunctionTemplateResponseBody {
     /// 资源ID。
     pub id: String,
     /// 创建时间。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::DateTime>,
     /// 模板名称。
     pub template_name: String,
     /// 覆盖基础定义中的 runtime, 改为普通字符串。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime: Option<String>,
     /// 代码类型, 由 ShowFunctionTemplateResponseBody 继承。
     ///
     /// Allowed values: `inline`, `zip`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_type: Option<CodeType>,
     /// 模板代码。
     pub code: String,
     /// 执行入口。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub handler: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ShowFunctionTemplateResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("id", &self.id)?;
+        object.optional("created_at", &self.created_at)?;
+        object.required("template_name", &self.template_name)?;
+        object.optional("runtime", &self.runtime)?;
+        object.optional("code_type", &self.code_type)?;
+        object.required("code", &self.code)?;
+        object.optional("handler", &self.handler)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ShowFunctionTemplateResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ShowFunctionTemplateResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ShowFunctionTemplateResponseBody",
+        )?;
+        let id = object.required("id")?;
+        let created_at = object.optional("created_at")?;
+        let template_name = object.required("template_name")?;
+        let runtime = object.optional("runtime")?;
+        let code_type = object.optional("code_type")?;
+        let code = object.required("code")?;
+        let handler = object.optional("handler")?;
+        Ok(Self {
+            id,
+            created_at,
+            template_name,
+            runtime,
+            code_type,
+            code,
+            handler,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ShowFunctionTemplateResponseBody {

@@ -3,18 +3,51 @@
 
 use super::TemplateBase;
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TemplateRef {
     /// 只有一个 $ref 的 allOf, 用来给引用加说明。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<TemplateBase>,
     /// 属性中的内联 allOf。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended: Option<TemplateRefExtended>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for TemplateRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("base", &self.base)?;
+        object.optional("extended", &self.extended)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TemplateRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for TemplateRef {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "TemplateRef",
+        )?;
+        let base = object.optional("base")?;
+        let extended = object.optional("extended")?;
+        Ok(Self {
+            base,
+            extended,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl TemplateRef {
@@ -31,19 +64,55 @@ impl TemplateRef {
 }
 
 /// 属性中的内联 allOf。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TemplateRefExtended {
     /// 资源ID。
     pub id: String,
     /// 创建时间。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::DateTime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for TemplateRefExtended {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("id", &self.id)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("note", &self.note)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TemplateRefExtended {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for TemplateRefExtended {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "TemplateRefExtended",
+        )?;
+        let id = object.required("id")?;
+        let created_at = object.optional("created_at")?;
+        let note = object.optional("note")?;
+        Ok(Self {
+            id,
+            created_at,
+            note,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl TemplateRefExtended {

@@ -3,7 +3,7 @@
 
 use super::{LocalAreaIdDef, RemoteAreaIdDef, SpecificationCodeInfo};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AreaBandwidthPackageSpecification {
     pub local_area_id: LocalAreaIdDef,
     pub remote_area_id: RemoteAreaIdDef,
@@ -19,8 +19,49 @@ pub struct AreaBandwidthPackageSpecification {
     pub spec_codes: Vec<SpecificationCodeInfo>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for AreaBandwidthPackageSpecification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("local_area_id", &self.local_area_id)?;
+        object.required("remote_area_id", &self.remote_area_id)?;
+        object.required("id", &self.id)?;
+        object.required("spec_codes", &self.spec_codes)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AreaBandwidthPackageSpecification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for AreaBandwidthPackageSpecification {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "AreaBandwidthPackageSpecification",
+        )?;
+        let local_area_id = object.required("local_area_id")?;
+        let remote_area_id = object.required("remote_area_id")?;
+        let id = object.required("id")?;
+        let spec_codes = object.required("spec_codes")?;
+        Ok(Self {
+            local_area_id,
+            remote_area_id,
+            id,
+            spec_codes,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl AreaBandwidthPackageSpecification {

@@ -4,18 +4,51 @@
 use super::{PageInfoInListPrivateHookVersions, PrivateHookVersionSummary};
 
 /// ListPrivateHookVersions API的响应Body体
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPrivateHookVersionsResponseBody {
     /// 分页信息
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_info: Option<PageInfoInListPrivateHookVersions>,
     /// 私有hook version的列表。默认以创建时间降序排序。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<PrivateHookVersionSummary>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListPrivateHookVersionsResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("page_info", &self.page_info)?;
+        object.optional("versions", &self.versions)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListPrivateHookVersionsResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListPrivateHookVersionsResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListPrivateHookVersionsResponseBody",
+        )?;
+        let page_info = object.optional("page_info")?;
+        let versions = object.optional("versions")?;
+        Ok(Self {
+            page_info,
+            versions,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListPrivateHookVersionsResponseBody {

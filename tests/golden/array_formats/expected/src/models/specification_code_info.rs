@@ -3,7 +3,7 @@
 
 use super::BillingModeEnum;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpecificationCodeInfo {
     /// 带宽包实例的规格编码。
     ///
@@ -15,18 +15,57 @@ pub struct SpecificationCodeInfo {
     ///
     /// Minimum: `0`
     /// Maximum: `200000`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_bandwidth: Option<i64>,
     /// 最小带宽。
     ///
     /// Minimum: `0`
     /// Maximum: `200000`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mim_bandwidth: Option<i64>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for SpecificationCodeInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("spec_code", &self.spec_code)?;
+        object.required("billing_mode", &self.billing_mode)?;
+        object.optional("max_bandwidth", &self.max_bandwidth)?;
+        object.optional("mim_bandwidth", &self.mim_bandwidth)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SpecificationCodeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for SpecificationCodeInfo {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "SpecificationCodeInfo",
+        )?;
+        let spec_code = object.required("spec_code")?;
+        let billing_mode = object.required("billing_mode")?;
+        let max_bandwidth = object.optional("max_bandwidth")?;
+        let mim_bandwidth = object.optional("mim_bandwidth")?;
+        Ok(Self {
+            spec_code,
+            billing_mode,
+            max_bandwidth,
+            mim_bandwidth,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl SpecificationCodeInfo {

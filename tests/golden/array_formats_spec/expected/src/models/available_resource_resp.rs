@@ -3,16 +3,49 @@
 
 use super::FlavorResource;
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AvailableResourceResp {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavors: Option<Vec<FlavorResource>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for AvailableResourceResp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("availability_zone", &self.availability_zone)?;
+        object.optional("flavors", &self.flavors)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AvailableResourceResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for AvailableResourceResp {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "AvailableResourceResp",
+        )?;
+        let availability_zone = object.optional("availability_zone")?;
+        let flavors = object.optional("flavors")?;
+        Ok(Self {
+            availability_zone,
+            flavors,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl AvailableResourceResp {

@@ -4,27 +4,69 @@
 use super::Detail;
 
 /// 通用错误响应体
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommonErrorResponse {
     /// 权限拒绝时服务返回的详细错误信息。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<Detail>>,
     /// 包含有关未经授权请求的信息。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoded_authorization_message: Option<String>,
     /// 响应码
     ///
     /// Minimum length: `11`
     /// Maximum length: `11`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// 响应消息
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CommonErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("details", &self.details)?;
+        object
+            .optional(
+                "encoded_authorization_message",
+                &self.encoded_authorization_message,
+            )?;
+        object.optional("error_code", &self.error_code)?;
+        object.optional("error_msg", &self.error_msg)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommonErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for CommonErrorResponse {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "CommonErrorResponse",
+        )?;
+        let details = object.optional("details")?;
+        let encoded_authorization_message = object
+            .optional("encoded_authorization_message")?;
+        let error_code = object.optional("error_code")?;
+        let error_msg = object.optional("error_msg")?;
+        Ok(Self {
+            details,
+            encoded_authorization_message,
+            error_code,
+            error_msg,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl CommonErrorResponse {

@@ -3,7 +3,7 @@
 
 use super::{AreaBandwidthPackageSpecification, PageInfo};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListAreaBandwidthPackageSpecificationsResponseBody {
     /// 请求ID。
     ///
@@ -18,8 +18,48 @@ pub struct ListAreaBandwidthPackageSpecificationsResponseBody {
     pub area_specifications: Vec<AreaBandwidthPackageSpecification>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListAreaBandwidthPackageSpecificationsResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("request_id", &self.request_id)?;
+        object.required("page_info", &self.page_info)?;
+        object.required("area_specifications", &self.area_specifications)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for ListAreaBandwidthPackageSpecificationsResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson
+for ListAreaBandwidthPackageSpecificationsResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListAreaBandwidthPackageSpecificationsResponseBody",
+        )?;
+        let request_id = object.required("request_id")?;
+        let page_info = object.required("page_info")?;
+        let area_specifications = object.required("area_specifications")?;
+        Ok(Self {
+            request_id,
+            page_info,
+            area_specifications,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListAreaBandwidthPackageSpecificationsResponseBody {

@@ -4,7 +4,7 @@
 use super::PageInfo;
 
 /// 列表响应体基类。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResponseBody {
     /// 请求ID。
     ///
@@ -14,8 +14,43 @@ pub struct ListResponseBody {
     pub page_info: PageInfo,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("request_id", &self.request_id)?;
+        object.required("page_info", &self.page_info)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListResponseBody",
+        )?;
+        let request_id = object.required("request_id")?;
+        let page_info = object.required("page_info")?;
+        Ok(Self {
+            request_id,
+            page_info,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListResponseBody {

@@ -4,21 +4,56 @@
 /// 分页信息
 ///
 /// The spec files disagree on this type's shape; this is the shape used by `ListPrivateHookVersions`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PageInfoInListPrivateHookVersions {
     /// 本页显示的条目数量。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_count: Option<i64>,
     /// 向后分页标识符。如果存在,则表示实际总输出比当前响应中包含的输出多。在对请求的后续调用中,在请求参数中使用此值,以获取输出的下一部分。您应该重复此操作,直到next_marker响应元素返回为null。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_marker: Option<String>,
     /// 向前分页标识符。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_marker: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PageInfoInListPrivateHookVersions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("current_count", &self.current_count)?;
+        object.optional("next_marker", &self.next_marker)?;
+        object.optional("previous_marker", &self.previous_marker)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PageInfoInListPrivateHookVersions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for PageInfoInListPrivateHookVersions {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "PageInfoInListPrivateHookVersions",
+        )?;
+        let current_count = object.optional("current_count")?;
+        let next_marker = object.optional("next_marker")?;
+        let previous_marker = object.optional("previous_marker")?;
+        Ok(Self {
+            current_count,
+            next_marker,
+            previous_marker,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl PageInfoInListPrivateHookVersions {

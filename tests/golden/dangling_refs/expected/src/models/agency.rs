@@ -3,7 +3,7 @@
 
 use super::{AgencyKindObj, ApiVersionObj};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Agency {
     pub api_version: ApiVersionObj,
     pub kind: AgencyKindObj,
@@ -11,8 +11,43 @@ pub struct Agency {
     pub metadata: AgencyMetadata,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Agency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("api_version", &self.api_version)?;
+        object.required("kind", &self.kind)?;
+        object.required("metadata", &self.metadata)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Agency {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for Agency {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(value, "Agency")?;
+        let api_version = object.required("api_version")?;
+        let kind = object.required("kind")?;
+        let metadata = object.required("metadata")?;
+        Ok(Self {
+            api_version,
+            kind,
+            metadata,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl Agency {
@@ -82,17 +117,50 @@ impl AgencyBuilder {
 }
 
 /// 请求数据。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgencyMetadata {
-    #[serde(rename = "enum")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enum_: Option<serde_json::Value>,
     /// 委托名称,固定值“cae_trust”,该值不可修改。
     pub name: String,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for AgencyMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("enum", &self.enum_)?;
+        object.required("name", &self.name)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AgencyMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for AgencyMetadata {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "AgencyMetadata",
+        )?;
+        let enum_ = object.optional("enum")?;
+        let name = object.required("name")?;
+        Ok(Self {
+            enum_,
+            name,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl AgencyMetadata {

@@ -2,13 +2,12 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 /// indicator batch operation response
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataResponse {
     /// id list
     ///
     /// Minimum items: `0`
     /// Maximum items: `999`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_ids: Option<Vec<String>>,
     /// id list
     ///
@@ -17,8 +16,43 @@ pub struct DataResponse {
     pub success_ids: Vec<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for DataResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("error_ids", &self.error_ids)?;
+        object.required("success_ids", &self.success_ids)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for DataResponse {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "DataResponse",
+        )?;
+        let error_ids = object.optional("error_ids")?;
+        let success_ids = object.required("success_ids")?;
+        Ok(Self {
+            error_ids,
+            success_ids,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl DataResponse {

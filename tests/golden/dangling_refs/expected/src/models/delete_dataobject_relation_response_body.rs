@@ -4,56 +4,102 @@
 use super::DataResponse;
 
 /// informations of Dataobject relation
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDataobjectRelationResponseBody {
     /// Id value
     ///
     /// Minimum length: `0`
     /// Maximum length: `64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<DataResponse>,
     /// current page count
     ///
     /// Minimum: `0`
     /// Maximum: `9999`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Error message
     ///
     /// Minimum length: `0`
     /// Maximum length: `32`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// current page size
     ///
     /// Minimum: `0`
     /// Maximum: `100`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Error message
     ///
     /// Minimum length: `0`
     /// Maximum length: `32`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Error message
     ///
     /// Minimum length: `1`
     /// Maximum length: `32`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// tatal count
     ///
     /// Minimum: `0`
     /// Maximum: `99999`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for DeleteDataobjectRelationResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("code", &self.code)?;
+        object.optional("data", &self.data)?;
+        object.optional("limit", &self.limit)?;
+        object.optional("message", &self.message)?;
+        object.optional("offset", &self.offset)?;
+        object.optional("request_id", &self.request_id)?;
+        object.optional("success", &self.success)?;
+        object.optional("total", &self.total)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteDataobjectRelationResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson
+for DeleteDataobjectRelationResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "DeleteDataobjectRelationResponseBody",
+        )?;
+        let code = object.optional("code")?;
+        let data = object.optional("data")?;
+        let limit = object.optional("limit")?;
+        let message = object.optional("message")?;
+        let offset = object.optional("offset")?;
+        let request_id = object.optional("request_id")?;
+        let success = object.optional("success")?;
+        let total = object.optional("total")?;
+        Ok(Self {
+            code,
+            data,
+            limit,
+            message,
+            offset,
+            request_id,
+            success,
+            total,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl DeleteDataobjectRelationResponseBody {

@@ -3,18 +3,53 @@
 
 use super::{FailStrategy, RetryStrategy};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HealthCheck {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fail: Option<FailStrategy>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry: Option<RetryStrategy>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for HealthCheck {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("fail", &self.fail)?;
+        object.optional("interval", &self.interval)?;
+        object.optional("retry", &self.retry)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HealthCheck {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for HealthCheck {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "HealthCheck",
+        )?;
+        let fail = object.optional("fail")?;
+        let interval = object.optional("interval")?;
+        let retry = object.optional("retry")?;
+        Ok(Self {
+            fail,
+            interval,
+            retry,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl HealthCheck {

@@ -3,33 +3,81 @@
 
 use super::{MonitorSpec, MonitorStatusInfo};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Monitor {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<crate::DateTime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor_status_info: Option<MonitorStatusInfo>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<MonitorSpec>,
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<crate::DateTime>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Monitor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("application_id", &self.application_id)?;
+        object.optional("created_date", &self.created_date)?;
+        object.optional("id", &self.id)?;
+        object.optional("instance_id", &self.instance_id)?;
+        object.optional("monitor_status_info", &self.monitor_status_info)?;
+        object.optional("name", &self.name)?;
+        object.optional("open", &self.open)?;
+        object.optional("spec", &self.spec)?;
+        object.optional("type", &self.type_)?;
+        object.optional("updated_date", &self.updated_date)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Monitor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for Monitor {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "Monitor",
+        )?;
+        let application_id = object.optional("application_id")?;
+        let created_date = object.optional("created_date")?;
+        let id = object.optional("id")?;
+        let instance_id = object.optional("instance_id")?;
+        let monitor_status_info = object.optional("monitor_status_info")?;
+        let name = object.optional("name")?;
+        let open = object.optional("open")?;
+        let spec = object.optional("spec")?;
+        let type_ = object.optional("type")?;
+        let updated_date = object.optional("updated_date")?;
+        Ok(Self {
+            application_id,
+            created_date,
+            id,
+            instance_id,
+            monitor_status_info,
+            name,
+            open,
+            spec,
+            type_,
+            updated_date,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl Monitor {

@@ -3,33 +3,81 @@
 
 use super::{CommonParameters, MonitorNodeInfo};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MonitorDcInfo {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub azs: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<MonitorNodeInfo>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<CommonParameters>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for MonitorDcInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("azs", &self.azs)?;
+        object.optional("cloud", &self.cloud)?;
+        object.optional("hosts", &self.hosts)?;
+        object.optional("nodes", &self.nodes)?;
+        object.optional("parameters", &self.parameters)?;
+        object.optional("password", &self.password)?;
+        object.optional("protocol", &self.protocol)?;
+        object.optional("region", &self.region)?;
+        object.optional("type", &self.type_)?;
+        object.optional("username", &self.username)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MonitorDcInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for MonitorDcInfo {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "MonitorDcInfo",
+        )?;
+        let azs = object.optional("azs")?;
+        let cloud = object.optional("cloud")?;
+        let hosts = object.optional("hosts")?;
+        let nodes = object.optional("nodes")?;
+        let parameters = object.optional("parameters")?;
+        let password = object.optional("password")?;
+        let protocol = object.optional("protocol")?;
+        let region = object.optional("region")?;
+        let type_ = object.optional("type")?;
+        let username = object.optional("username")?;
+        Ok(Self {
+            azs,
+            cloud,
+            hosts,
+            nodes,
+            parameters,
+            password,
+            protocol,
+            region,
+            type_,
+            username,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl MonitorDcInfo {

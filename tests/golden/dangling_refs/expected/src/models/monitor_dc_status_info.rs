@@ -3,22 +3,61 @@
 
 use super::DbSlaveStatusInfo;
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MonitorDcStatusInfo {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dc_health: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dc_ready: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub readable: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slaves: Option<Vec<DbSlaveStatusInfo>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub writeable: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for MonitorDcStatusInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("dc_health", &self.dc_health)?;
+        object.optional("dc_ready", &self.dc_ready)?;
+        object.optional("readable", &self.readable)?;
+        object.optional("slaves", &self.slaves)?;
+        object.optional("writeable", &self.writeable)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MonitorDcStatusInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for MonitorDcStatusInfo {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "MonitorDcStatusInfo",
+        )?;
+        let dc_health = object.optional("dc_health")?;
+        let dc_ready = object.optional("dc_ready")?;
+        let readable = object.optional("readable")?;
+        let slaves = object.optional("slaves")?;
+        let writeable = object.optional("writeable")?;
+        Ok(Self {
+            dc_health,
+            dc_ready,
+            readable,
+            slaves,
+            writeable,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl MonitorDcStatusInfo {

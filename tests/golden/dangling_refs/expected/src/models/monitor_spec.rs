@@ -3,49 +3,113 @@
 
 use super::{DrsConf, HealthCheck, MonitorDcInfo, NotifyConf};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MonitorSpec {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_timeout: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub db_names: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drs: Option<DrsConf>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub engine: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub health_check: Option<HealthCheck>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitordb: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitordbs: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<NotifyConf>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_switch: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_interval: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub route_algorithm: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<indexmap::IndexMap<String, MonitorDcInfo>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_times: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i32>,
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for MonitorSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("connection_timeout", &self.connection_timeout)?;
+        object.optional("db_names", &self.db_names)?;
+        object.optional("drs", &self.drs)?;
+        object.optional("engine", &self.engine)?;
+        object.optional("health_check", &self.health_check)?;
+        object.optional("monitordb", &self.monitordb)?;
+        object.optional("monitordbs", &self.monitordbs)?;
+        object.optional("notify", &self.notify)?;
+        object.optional("open_switch", &self.open_switch)?;
+        object.optional("password", &self.password)?;
+        object.optional("retry_interval", &self.retry_interval)?;
+        object.optional("route_algorithm", &self.route_algorithm)?;
+        object.optional("servers", &self.servers)?;
+        object.optional("success_times", &self.success_times)?;
+        object.optional("timeout", &self.timeout)?;
+        object.optional("type", &self.type_)?;
+        object.optional("user_name", &self.user_name)?;
+        object.optional("version", &self.version)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MonitorSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for MonitorSpec {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "MonitorSpec",
+        )?;
+        let connection_timeout = object.optional("connection_timeout")?;
+        let db_names = object.optional("db_names")?;
+        let drs = object.optional("drs")?;
+        let engine = object.optional("engine")?;
+        let health_check = object.optional("health_check")?;
+        let monitordb = object.optional("monitordb")?;
+        let monitordbs = object.optional("monitordbs")?;
+        let notify = object.optional("notify")?;
+        let open_switch = object.optional("open_switch")?;
+        let password = object.optional("password")?;
+        let retry_interval = object.optional("retry_interval")?;
+        let route_algorithm = object.optional("route_algorithm")?;
+        let servers = object.optional("servers")?;
+        let success_times = object.optional("success_times")?;
+        let timeout = object.optional("timeout")?;
+        let type_ = object.optional("type")?;
+        let user_name = object.optional("user_name")?;
+        let version = object.optional("version")?;
+        Ok(Self {
+            connection_timeout,
+            db_names,
+            drs,
+            engine,
+            health_check,
+            monitordb,
+            monitordbs,
+            notify,
+            open_switch,
+            password,
+            retry_interval,
+            route_algorithm,
+            servers,
+            success_times,
+            timeout,
+            type_,
+            user_name,
+            version,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl MonitorSpec {

@@ -3,18 +3,53 @@
 
 use super::MonitorDcStatusInfo;
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MonitorStatusInfo {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dc_status: Option<indexmap::IndexMap<String, MonitorDcStatusInfo>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor_close: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for MonitorStatusInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("active", &self.active)?;
+        object.optional("dc_status", &self.dc_status)?;
+        object.optional("monitor_close", &self.monitor_close)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MonitorStatusInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for MonitorStatusInfo {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "MonitorStatusInfo",
+        )?;
+        let active = object.optional("active")?;
+        let dc_status = object.optional("dc_status")?;
+        let monitor_close = object.optional("monitor_close")?;
+        Ok(Self {
+            active,
+            dc_status,
+            monitor_close,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl MonitorStatusInfo {

@@ -4,21 +4,59 @@
 use super::{DomainInfo, OsFederationInfo};
 
 /// 联邦用户信息。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FederationUserBody {
-    #[serde(rename = "OS-FEDERATION")]
     pub os_federation: OsFederationInfo,
     pub domain: DomainInfo,
     /// user id。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// user name。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for FederationUserBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("OS-FEDERATION", &self.os_federation)?;
+        object.required("domain", &self.domain)?;
+        object.optional("id", &self.id)?;
+        object.optional("name", &self.name)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FederationUserBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for FederationUserBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "FederationUserBody",
+        )?;
+        let os_federation = object.required("OS-FEDERATION")?;
+        let domain = object.required("domain")?;
+        let id = object.optional("id")?;
+        let name = object.optional("name")?;
+        Ok(Self {
+            os_federation,
+            domain,
+            id,
+            name,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl FederationUserBody {

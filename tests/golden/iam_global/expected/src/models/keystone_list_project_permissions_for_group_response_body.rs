@@ -3,7 +3,7 @@
 
 use super::{Links, RoleResult};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeystoneListProjectPermissionsForGroupResponseBody {
     /// 资源链接信息。
     pub links: Links,
@@ -11,8 +11,45 @@ pub struct KeystoneListProjectPermissionsForGroupResponseBody {
     pub roles: Vec<RoleResult>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for KeystoneListProjectPermissionsForGroupResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("links", &self.links)?;
+        object.required("roles", &self.roles)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for KeystoneListProjectPermissionsForGroupResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson
+for KeystoneListProjectPermissionsForGroupResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "KeystoneListProjectPermissionsForGroupResponseBody",
+        )?;
+        let links = object.required("links")?;
+        let roles = object.required("roles")?;
+        Ok(Self {
+            links,
+            roles,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl KeystoneListProjectPermissionsForGroupResponseBody {

@@ -4,15 +4,53 @@
 use super::{GroupInfo, IdpIdInfo, ProtocolIdInfo};
 
 /// user详细信息。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OsFederationInfo {
     pub groups: GroupInfo,
     pub identity_provider: IdpIdInfo,
     pub protocol: ProtocolIdInfo,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for OsFederationInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("groups", &self.groups)?;
+        object.required("identity_provider", &self.identity_provider)?;
+        object.required("protocol", &self.protocol)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OsFederationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for OsFederationInfo {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "OsFederationInfo",
+        )?;
+        let groups = object.required("groups")?;
+        let identity_provider = object.required("identity_provider")?;
+        let protocol = object.required("protocol")?;
+        Ok(Self {
+            groups,
+            identity_provider,
+            protocol,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl OsFederationInfo {

@@ -3,7 +3,7 @@
 
 use super::Links;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectResult {
     /// 项目描述信息。
     pub description: String,
@@ -25,8 +25,61 @@ pub struct ProjectResult {
     pub parent_id: String,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ProjectResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("description", &self.description)?;
+        object.required("domain_id", &self.domain_id)?;
+        object.required("enabled", &self.enabled)?;
+        object.required("id", &self.id)?;
+        object.required("is_domain", &self.is_domain)?;
+        object.required("links", &self.links)?;
+        object.required("name", &self.name)?;
+        object.required("parent_id", &self.parent_id)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ProjectResult {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ProjectResult",
+        )?;
+        let description = object.required("description")?;
+        let domain_id = object.required("domain_id")?;
+        let enabled = object.required("enabled")?;
+        let id = object.required("id")?;
+        let is_domain = object.required("is_domain")?;
+        let links = object.required("links")?;
+        let name = object.required("name")?;
+        let parent_id = object.required("parent_id")?;
+        Ok(Self {
+            description,
+            domain_id,
+            enabled,
+            id,
+            is_domain,
+            links,
+            name,
+            parent_id,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ProjectResult {

@@ -3,26 +3,60 @@
 
 use super::{PolicyDepends, PolicyStatement};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RolePolicy {
     /// 该权限所依赖的权限。
-    #[serde(rename = "Depends")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub depends: Option<Vec<PolicyDepends>>,
     /// 授权语句,描述权限的具体内容。
-    #[serde(rename = "Statement")]
     pub statement: Vec<PolicyStatement>,
     /// 权限版本号。
     ///
     /// \> - 1.0:系统预置的角色。以服务为粒度,提供有限的服务相关角色用于授权。
     ///
     /// \> - 1.1:策略。IAM最新提供的一种细粒度授权的能力,可以精确到具体服务的操作、资源以及请求条件等。
-    #[serde(rename = "Version")]
     pub version: String,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for RolePolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("Depends", &self.depends)?;
+        object.required("Statement", &self.statement)?;
+        object.required("Version", &self.version)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RolePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for RolePolicy {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "RolePolicy",
+        )?;
+        let depends = object.optional("Depends")?;
+        let statement = object.required("Statement")?;
+        let version = object.required("Version")?;
+        Ok(Self {
+            depends,
+            statement,
+            version,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl RolePolicy {

@@ -3,33 +3,25 @@
 
 use super::{Links, RolePolicy};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoleResult {
     /// 权限所在目录。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog: Option<String>,
     /// 权限创建时间。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// 权限描述信息。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 权限的中文描述信息。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description_cn: Option<String>,
     /// 权限展示名。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// 权限所属账号ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
     /// 该参数值为fine_grained时,标识此权限为系统内置的策略。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flag: Option<String>,
     /// 权限ID。
     pub id: String,
     /// 权限的资源链接信息。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Links>,
     /// 权限名。携带在用户的token中,云服务根据该名称来判断用户是否有权限访问。
     pub name: String,
@@ -46,15 +38,81 @@ pub struct RoleResult {
     /// \> - XX表示在domain和project层均不显示。
     ///
     /// \> - 自定义策略的显示模式只能为AX或者XA,不能在domain层和project层都显示(AA),或者在domain层和project层都不显示(XX)。
-    #[serde(rename = "type")]
     pub type_: String,
     /// 权限更新时间。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for RoleResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("catalog", &self.catalog)?;
+        object.optional("created_time", &self.created_time)?;
+        object.optional("description", &self.description)?;
+        object.optional("description_cn", &self.description_cn)?;
+        object.optional("display_name", &self.display_name)?;
+        object.optional("domain_id", &self.domain_id)?;
+        object.optional("flag", &self.flag)?;
+        object.required("id", &self.id)?;
+        object.optional("links", &self.links)?;
+        object.required("name", &self.name)?;
+        object.required("policy", &self.policy)?;
+        object.required("type", &self.type_)?;
+        object.optional("updated_time", &self.updated_time)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RoleResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for RoleResult {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "RoleResult",
+        )?;
+        let catalog = object.optional("catalog")?;
+        let created_time = object.optional("created_time")?;
+        let description = object.optional("description")?;
+        let description_cn = object.optional("description_cn")?;
+        let display_name = object.optional("display_name")?;
+        let domain_id = object.optional("domain_id")?;
+        let flag = object.optional("flag")?;
+        let id = object.required("id")?;
+        let links = object.optional("links")?;
+        let name = object.required("name")?;
+        let policy = object.required("policy")?;
+        let type_ = object.required("type")?;
+        let updated_time = object.optional("updated_time")?;
+        Ok(Self {
+            catalog,
+            created_time,
+            description,
+            description_cn,
+            display_name,
+            domain_id,
+            flag,
+            id,
+            links,
+            name,
+            policy,
+            type_,
+            updated_time,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl RoleResult {

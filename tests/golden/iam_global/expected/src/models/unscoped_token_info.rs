@@ -4,10 +4,9 @@
 use super::{FederationUserBody, GroupInfoItem};
 
 /// token详细信息。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnscopedTokenInfo {
     /// catalog信息。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog: Option<Vec<UnscopedTokenInfoCatalogItem>>,
     /// 过期时间。
     pub expires_at: String,
@@ -16,13 +15,59 @@ pub struct UnscopedTokenInfo {
     /// token获取方式,联邦认证默认为mapped。
     pub methods: Vec<String>,
     /// roles信息。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<GroupInfoItem>>,
     pub user: FederationUserBody,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for UnscopedTokenInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("catalog", &self.catalog)?;
+        object.required("expires_at", &self.expires_at)?;
+        object.required("issued_at", &self.issued_at)?;
+        object.required("methods", &self.methods)?;
+        object.optional("roles", &self.roles)?;
+        object.required("user", &self.user)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnscopedTokenInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for UnscopedTokenInfo {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "UnscopedTokenInfo",
+        )?;
+        let catalog = object.optional("catalog")?;
+        let expires_at = object.required("expires_at")?;
+        let issued_at = object.required("issued_at")?;
+        let methods = object.required("methods")?;
+        let roles = object.optional("roles")?;
+        let user = object.required("user")?;
+        Ok(Self {
+            catalog,
+            expires_at,
+            issued_at,
+            methods,
+            roles,
+            user,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl UnscopedTokenInfo {
@@ -122,24 +167,60 @@ impl UnscopedTokenInfoBuilder {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnscopedTokenInfoCatalogItem {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Vec<UnscopedTokenInfoCatalogItemEndpointsItem>>,
     /// 终端节点ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// 服务名称。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 该接口所属服务。
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for UnscopedTokenInfoCatalogItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("endpoints", &self.endpoints)?;
+        object.optional("id", &self.id)?;
+        object.optional("name", &self.name)?;
+        object.optional("type", &self.type_)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnscopedTokenInfoCatalogItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for UnscopedTokenInfoCatalogItem {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "UnscopedTokenInfoCatalogItem",
+        )?;
+        let endpoints = object.optional("endpoints")?;
+        let id = object.optional("id")?;
+        let name = object.optional("name")?;
+        let type_ = object.optional("type")?;
+        Ok(Self {
+            endpoints,
+            id,
+            name,
+            type_,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl UnscopedTokenInfoCatalogItem {
@@ -168,27 +249,67 @@ impl UnscopedTokenInfoCatalogItem {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnscopedTokenInfoCatalogItemEndpointsItem {
     /// 终端节点ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// 接口类型,描述接口在该终端节点的可见性。值为“public”,表示该接口为公开接口。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interface: Option<String>,
     /// 终端节点所属区域。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// 终端节点所属区域ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// 终端节点的URL。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for UnscopedTokenInfoCatalogItemEndpointsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.optional("interface", &self.interface)?;
+        object.optional("region", &self.region)?;
+        object.optional("region_id", &self.region_id)?;
+        object.optional("url", &self.url)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnscopedTokenInfoCatalogItemEndpointsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson
+for UnscopedTokenInfoCatalogItemEndpointsItem {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "UnscopedTokenInfoCatalogItemEndpointsItem",
+        )?;
+        let id = object.optional("id")?;
+        let interface = object.optional("interface")?;
+        let region = object.optional("region")?;
+        let region_id = object.optional("region_id")?;
+        let url = object.optional("url")?;
+        Ok(Self {
+            id,
+            interface,
+            region,
+            region_id,
+            url,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl UnscopedTokenInfoCatalogItemEndpointsItem {

@@ -2,15 +2,49 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 /// 名为 Box 的对象。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Box {
     pub width: i32,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inner: ::std::option::Option<::std::boxed::Box<Box>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<::std::string::String, serde_json::Value>,
+}
+
+impl serde::Serialize for Box {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("width", &self.width)?;
+        object.optional("inner", &self.inner)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Box {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for Box {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(value, "Box")?;
+        let width = object.required("width")?;
+        let inner = object.optional("inner")?;
+        ::std::result::Result::Ok(Self {
+            width,
+            inner,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl Box {

@@ -3,76 +3,139 @@
 
 use super::{Box, Error, Option, Result, String, Vec};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateEventRequestBody {
     /// 名为 type 的属性。
-    #[serde(rename = "type")]
     pub type_: ::std::string::String,
     /// 名为 self 的属性。
-    #[serde(rename = "self")]
     pub self_: ::std::string::String,
     /// 名为 Self 的属性。
-    #[serde(rename = "Self")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub self_2: ::std::option::Option<::std::string::String>,
     /// 名为 crate 的属性。
-    #[serde(rename = "crate")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub crate_: ::std::option::Option<::std::string::String>,
     /// 名为 super 的属性。
-    #[serde(rename = "super")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub super_: ::std::option::Option<::std::string::String>,
     /// 名为 fn 的属性。
-    #[serde(rename = "fn")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fn_: ::std::option::Option<::std::string::String>,
     /// 名为 match 的属性。
-    #[serde(rename = "match")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub match_: ::std::option::Option<::std::string::String>,
     /// 名为 async 的属性。
-    #[serde(rename = "async")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub async_: ::std::option::Option<::std::string::String>,
     /// 名为 ref 的属性。
-    #[serde(rename = "ref")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ref_: ::std::option::Option<::std::string::String>,
     /// 名为 gen 的属性。
-    #[serde(rename = "gen")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gen_: ::std::option::Option<::std::string::String>,
     /// 名为 r#type 的属性。
-    #[serde(rename = "r#type")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r_type: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<Error>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<Result>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub option: ::std::option::Option<Option>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub string: ::std::option::Option<String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vec: ::std::option::Option<Vec>,
-    #[serde(rename = "box")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub box_: ::std::option::Option<Box>,
     /// 普通字符串。
     pub name: ::std::string::String,
     /// 字符串数组。
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<
         indexmap::IndexMap<::std::string::String, ::std::string::String>,
     >,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<::std::string::String, serde_json::Value>,
+}
+
+impl serde::Serialize for CreateEventRequestBody {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("type", &self.type_)?;
+        object.required("self", &self.self_)?;
+        object.optional("Self", &self.self_2)?;
+        object.optional("crate", &self.crate_)?;
+        object.optional("super", &self.super_)?;
+        object.optional("fn", &self.fn_)?;
+        object.optional("match", &self.match_)?;
+        object.optional("async", &self.async_)?;
+        object.optional("ref", &self.ref_)?;
+        object.optional("gen", &self.gen_)?;
+        object.optional("r#type", &self.r_type)?;
+        object.optional("error", &self.error)?;
+        object.optional("result", &self.result)?;
+        object.optional("option", &self.option)?;
+        object.optional("string", &self.string)?;
+        object.optional("vec", &self.vec)?;
+        object.optional("box", &self.box_)?;
+        object.required("name", &self.name)?;
+        object.optional("names", &self.names)?;
+        object.optional("tags", &self.tags)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateEventRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for CreateEventRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "CreateEventRequestBody",
+        )?;
+        let type_ = object.required("type")?;
+        let self_ = object.required("self")?;
+        let self_2 = object.optional("Self")?;
+        let crate_ = object.optional("crate")?;
+        let super_ = object.optional("super")?;
+        let fn_ = object.optional("fn")?;
+        let match_ = object.optional("match")?;
+        let async_ = object.optional("async")?;
+        let ref_ = object.optional("ref")?;
+        let gen_ = object.optional("gen")?;
+        let r_type = object.optional("r#type")?;
+        let error = object.optional("error")?;
+        let result = object.optional("result")?;
+        let option = object.optional("option")?;
+        let string = object.optional("string")?;
+        let vec = object.optional("vec")?;
+        let box_ = object.optional("box")?;
+        let name = object.required("name")?;
+        let names = object.optional("names")?;
+        let tags = object.optional("tags")?;
+        ::std::result::Result::Ok(Self {
+            type_,
+            self_,
+            self_2,
+            crate_,
+            super_,
+            fn_,
+            match_,
+            async_,
+            ref_,
+            gen_,
+            r_type,
+            error,
+            result,
+            option,
+            string,
+            vec,
+            box_,
+            name,
+            names,
+            tags,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl CreateEventRequestBody {

@@ -2,19 +2,54 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 /// 选项。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Option {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// Allowed values: `flag`, `value`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<OptionKind>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<::std::string::String, serde_json::Value>,
+}
+
+impl serde::Serialize for Option {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("key", &self.key)?;
+        object.optional("value", &self.value)?;
+        object.optional("kind", &self.kind)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Option {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for Option {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(value, "Option")?;
+        let key = object.optional("key")?;
+        let value = object.optional("value")?;
+        let kind = object.optional("kind")?;
+        ::std::result::Result::Ok(Self {
+            key,
+            value,
+            kind,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl Option {

@@ -4,7 +4,7 @@
 use super::Error;
 
 /// 结果, 带一个内联枚举。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Result {
     /// 状态。
     ///
@@ -13,14 +13,50 @@ pub struct Result {
     /// 结果码。
     ///
     /// Allowed values: `0`, `1`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<ResultCode>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<Error>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<::std::string::String, serde_json::Value>,
+}
+
+impl serde::Serialize for Result {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("status", &self.status)?;
+        object.optional("code", &self.code)?;
+        object.optional("error", &self.error)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Result {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for Result {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> ::std::result::Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(value, "Result")?;
+        let status = object.required("status")?;
+        let code = object.optional("code")?;
+        let error = object.optional("error")?;
+        ::std::result::Result::Ok(Self {
+            status,
+            code,
+            error,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl Result {

@@ -3,39 +3,87 @@
 
 use super::StackResource;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateFunctionAppRequestBody {
     /// 应用名称。
     pub name: String,
     /// 模板参数, 键值对。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<indexmap::IndexMap<String, String>>,
     /// 任意元数据。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, serde_json::Value>>,
     /// 按名称索引的资源。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<indexmap::IndexMap<String, StackResource>>,
     /// 配额, 无 type 字段。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quotas: Option<indexmap::IndexMap<String, i32>>,
     /// 分组, 值为字符串数组。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<indexmap::IndexMap<String, Vec<String>>>,
     /// 限制, 值为内联对象。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limits: Option<
         indexmap::IndexMap<String, CreateFunctionAppRequestBodyLimitsValue>,
     >,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed: Option<CreateFunctionAppRequestBodyClosed>,
     /// 无结构对象。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub free_form: Option<serde_json::Value>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CreateFunctionAppRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("name", &self.name)?;
+        object.optional("params", &self.params)?;
+        object.optional("metadata", &self.metadata)?;
+        object.optional("resources", &self.resources)?;
+        object.optional("quotas", &self.quotas)?;
+        object.optional("groups", &self.groups)?;
+        object.optional("limits", &self.limits)?;
+        object.optional("closed", &self.closed)?;
+        object.optional("free_form", &self.free_form)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateFunctionAppRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for CreateFunctionAppRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "CreateFunctionAppRequestBody",
+        )?;
+        let name = object.required("name")?;
+        let params = object.optional("params")?;
+        let metadata = object.optional("metadata")?;
+        let resources = object.optional("resources")?;
+        let quotas = object.optional("quotas")?;
+        let groups = object.optional("groups")?;
+        let limits = object.optional("limits")?;
+        let closed = object.optional("closed")?;
+        let free_form = object.optional("free_form")?;
+        Ok(Self {
+            name,
+            params,
+            metadata,
+            resources,
+            quotas,
+            groups,
+            limits,
+            closed,
+            free_form,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl CreateFunctionAppRequestBody {
@@ -168,18 +216,52 @@ impl CreateFunctionAppRequestBodyBuilder {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateFunctionAppRequestBodyLimitsValue {
     /// 上限。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
     /// 下限。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<i64>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CreateFunctionAppRequestBodyLimitsValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("max", &self.max)?;
+        object.optional("min", &self.min)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateFunctionAppRequestBodyLimitsValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson
+for CreateFunctionAppRequestBodyLimitsValue {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "CreateFunctionAppRequestBodyLimitsValue",
+        )?;
+        let max = object.optional("max")?;
+        let min = object.optional("min")?;
+        Ok(Self {
+            max,
+            min,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl CreateFunctionAppRequestBodyLimitsValue {
@@ -195,14 +277,45 @@ impl CreateFunctionAppRequestBodyLimitsValue {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateFunctionAppRequestBodyClosed {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flag: Option<bool>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CreateFunctionAppRequestBodyClosed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("flag", &self.flag)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateFunctionAppRequestBodyClosed {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for CreateFunctionAppRequestBodyClosed {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "CreateFunctionAppRequestBodyClosed",
+        )?;
+        let flag = object.optional("flag")?;
+        Ok(Self {
+            flag,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl CreateFunctionAppRequestBodyClosed {

@@ -4,13 +4,45 @@
 use super::StackResource;
 
 /// 既有属性又有 additionalProperties 的定义。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TemplateParams {
     /// 模板ID。
     pub template_id: String,
     /// Properties other than the named ones (`additionalProperties` in the spec).
-    #[serde(flatten)]
     pub additional_properties: indexmap::IndexMap<String, StackResource>,
+}
+
+impl serde::Serialize for TemplateParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("template_id", &self.template_id)?;
+        object.rest(&self.additional_properties)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TemplateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for TemplateParams {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "TemplateParams",
+        )?;
+        let template_id = object.required("template_id")?;
+        Ok(Self {
+            template_id,
+            additional_properties: object.rest()?,
+        })
+    }
 }
 
 impl TemplateParams {

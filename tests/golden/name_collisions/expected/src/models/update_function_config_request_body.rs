@@ -3,47 +3,95 @@
 
 use super::{FuncVpc, FuncVpc3, UpdateFunctionConfigRequestBodyRuntime};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateFunctionConfigRequestBody {
     /// 函数名称(驼峰)。
-    #[serde(rename = "funcName")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func_name_2: Option<String>,
     /// 函数名称(下划线)。
     pub func_name: String,
     /// 函数名称(首字母大写)。
-    #[serde(rename = "FuncName")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func_name_3: Option<String>,
     /// 与未知属性字段同名。
-    #[serde(rename = "unknown_fields")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unknown_fields_2: Option<String>,
     /// 请求ID。
-    #[serde(rename = "X-Request-Id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x_request_id_2: Option<String>,
     /// 请求ID(下划线)。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x_request_id: Option<String>,
     /// 运行时, 内联枚举, 名称与定义 UpdateFunctionConfigRequestBodyRuntime 冲突。
     ///
     /// Allowed values: `Python3.9`, `Java11`
     pub runtime: UpdateFunctionConfigRequestBodyRuntime2,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime_info: Option<UpdateFunctionConfigRequestBodyRuntime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func_vpc: Option<FuncVpc3>,
-    #[serde(rename = "FuncVpc")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func_vpc_2: Option<FuncVpc>,
     /// 内联对象, 名称与定义 UpdateFunctionConfigRequestBodyStrategy 冲突。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strategy: Option<UpdateFunctionConfigRequestBodyStrategy2>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for UpdateFunctionConfigRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("funcName", &self.func_name_2)?;
+        object.required("func_name", &self.func_name)?;
+        object.optional("FuncName", &self.func_name_3)?;
+        object.optional("unknown_fields", &self.unknown_fields_2)?;
+        object.optional("X-Request-Id", &self.x_request_id_2)?;
+        object.optional("x_request_id", &self.x_request_id)?;
+        object.required("runtime", &self.runtime)?;
+        object.optional("runtime_info", &self.runtime_info)?;
+        object.optional("func_vpc", &self.func_vpc)?;
+        object.optional("FuncVpc", &self.func_vpc_2)?;
+        object.optional("strategy", &self.strategy)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateFunctionConfigRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for UpdateFunctionConfigRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "UpdateFunctionConfigRequestBody",
+        )?;
+        let func_name_2 = object.optional("funcName")?;
+        let func_name = object.required("func_name")?;
+        let func_name_3 = object.optional("FuncName")?;
+        let unknown_fields_2 = object.optional("unknown_fields")?;
+        let x_request_id_2 = object.optional("X-Request-Id")?;
+        let x_request_id = object.optional("x_request_id")?;
+        let runtime = object.required("runtime")?;
+        let runtime_info = object.optional("runtime_info")?;
+        let func_vpc = object.optional("func_vpc")?;
+        let func_vpc_2 = object.optional("FuncVpc")?;
+        let strategy = object.optional("strategy")?;
+        Ok(Self {
+            func_name_2,
+            func_name,
+            func_name_3,
+            unknown_fields_2,
+            x_request_id_2,
+            x_request_id,
+            runtime,
+            runtime_info,
+            func_vpc,
+            func_vpc_2,
+            strategy,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl UpdateFunctionConfigRequestBody {
@@ -231,14 +279,46 @@ impl From<&str> for UpdateFunctionConfigRequestBodyRuntime2 {
 codegen_runtime::string_enum!(UpdateFunctionConfigRequestBodyRuntime2);
 
 /// 内联对象, 名称与定义 UpdateFunctionConfigRequestBodyStrategy 冲突。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateFunctionConfigRequestBodyStrategy2 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub concurrency: Option<i32>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for UpdateFunctionConfigRequestBodyStrategy2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("concurrency", &self.concurrency)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateFunctionConfigRequestBodyStrategy2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson
+for UpdateFunctionConfigRequestBodyStrategy2 {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "UpdateFunctionConfigRequestBodyStrategy2",
+        )?;
+        let concurrency = object.optional("concurrency")?;
+        Ok(Self {
+            concurrency,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl UpdateFunctionConfigRequestBodyStrategy2 {

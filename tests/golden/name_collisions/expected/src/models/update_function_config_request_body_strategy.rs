@@ -2,14 +2,46 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 /// 一个名字恰好等于内联对象派生名的定义。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateFunctionConfigRequestBodyStrategy {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for UpdateFunctionConfigRequestBodyStrategy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("mode", &self.mode)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateFunctionConfigRequestBodyStrategy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson
+for UpdateFunctionConfigRequestBodyStrategy {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "UpdateFunctionConfigRequestBodyStrategy",
+        )?;
+        let mode = object.optional("mode")?;
+        Ok(Self {
+            mode,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl UpdateFunctionConfigRequestBodyStrategy {

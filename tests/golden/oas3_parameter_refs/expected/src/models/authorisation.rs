@@ -4,7 +4,7 @@
 use super::{DomainIdDef, NameDef, ProjectIdDef, RegionIdDef, Uuid32Def};
 
 /// 授权
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Authorisation {
     pub id: Uuid32Def,
     pub name: NameDef,
@@ -13,7 +13,6 @@ pub struct Authorisation {
     /// Minimum length: `0`
     /// Maximum length: `255`
     /// Pattern: `^[^<>]*$`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 网络实例(VPC,VGW)的ID。
     ///
@@ -38,27 +37,99 @@ pub struct Authorisation {
     ///
     /// Minimum length: `0`
     /// Maximum length: `36`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud_connection_domain_id: Option<String>,
     /// 授权实例的类型。
     ///
     /// Minimum length: `0`
     /// Maximum length: `255`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// 是否已经被云连接加载。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_loaded_by_cloud_connection: Option<bool>,
     /// 授权的状态。
     ///
     /// Minimum length: `0`
     /// Maximum length: `255`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for Authorisation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("id", &self.id)?;
+        object.required("name", &self.name)?;
+        object.optional("description", &self.description)?;
+        object.required("instance_id", &self.instance_id)?;
+        object.required("project_id", &self.project_id)?;
+        object.required("region_id", &self.region_id)?;
+        object.required("created_at", &self.created_at)?;
+        object.required("updated_at", &self.updated_at)?;
+        object.required("domain_id", &self.domain_id)?;
+        object.required("cloud_connection_id", &self.cloud_connection_id)?;
+        object.optional("cloud_connection_domain_id", &self.cloud_connection_domain_id)?;
+        object.optional("instance_type", &self.instance_type)?;
+        object
+            .optional(
+                "is_loaded_by_cloud_connection",
+                &self.is_loaded_by_cloud_connection,
+            )?;
+        object.optional("status", &self.status)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Authorisation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for Authorisation {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "Authorisation",
+        )?;
+        let id = object.required("id")?;
+        let name = object.required("name")?;
+        let description = object.optional("description")?;
+        let instance_id = object.required("instance_id")?;
+        let project_id = object.required("project_id")?;
+        let region_id = object.required("region_id")?;
+        let created_at = object.required("created_at")?;
+        let updated_at = object.required("updated_at")?;
+        let domain_id = object.required("domain_id")?;
+        let cloud_connection_id = object.required("cloud_connection_id")?;
+        let cloud_connection_domain_id = object.optional("cloud_connection_domain_id")?;
+        let instance_type = object.optional("instance_type")?;
+        let is_loaded_by_cloud_connection = object
+            .optional("is_loaded_by_cloud_connection")?;
+        let status = object.optional("status")?;
+        Ok(Self {
+            id,
+            name,
+            description,
+            instance_id,
+            project_id,
+            region_id,
+            created_at,
+            updated_at,
+            domain_id,
+            cloud_connection_id,
+            cloud_connection_domain_id,
+            instance_type,
+            is_loaded_by_cloud_connection,
+            status,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl Authorisation {

@@ -4,7 +4,7 @@
 use super::{Authorisation, PageInfo};
 
 /// 授权列表的响应体。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListAuthorisationsResponseBody {
     /// 请求ID。
     ///
@@ -19,8 +19,46 @@ pub struct ListAuthorisationsResponseBody {
     pub authorisations: Vec<Authorisation>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListAuthorisationsResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("request_id", &self.request_id)?;
+        object.required("page_info", &self.page_info)?;
+        object.required("authorisations", &self.authorisations)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAuthorisationsResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListAuthorisationsResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListAuthorisationsResponseBody",
+        )?;
+        let request_id = object.required("request_id")?;
+        let page_info = object.required("page_info")?;
+        let authorisations = object.required("authorisations")?;
+        Ok(Self {
+            request_id,
+            page_info,
+            authorisations,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListAuthorisationsResponseBody {

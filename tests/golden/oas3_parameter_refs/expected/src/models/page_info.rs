@@ -2,19 +2,17 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 /// 分页查询页的信息。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PageInfo {
     /// 向后分页标识符。
     ///
     /// Minimum length: `1`
     /// Maximum length: `4096`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_marker: Option<String>,
     /// 向前分页标识符。
     ///
     /// Minimum length: `1`
     /// Maximum length: `4096`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_marker: Option<String>,
     /// 当前列表中资源数量。
     ///
@@ -23,8 +21,46 @@ pub struct PageInfo {
     pub current_count: i32,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PageInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("next_marker", &self.next_marker)?;
+        object.optional("previous_marker", &self.previous_marker)?;
+        object.required("current_count", &self.current_count)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PageInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for PageInfo {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "PageInfo",
+        )?;
+        let next_marker = object.optional("next_marker")?;
+        let previous_marker = object.optional("previous_marker")?;
+        let current_count = object.required("current_count")?;
+        Ok(Self {
+            next_marker,
+            previous_marker,
+            current_count,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl PageInfo {

@@ -3,7 +3,7 @@
 
 use super::CodeType;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateFunctionRequestBody {
     /// 函数名称。
     pub func_name: String,
@@ -18,14 +18,53 @@ pub struct CreateFunctionRequestBody {
     /// Allowed values: `Python2.7`, `Python3.12`, `Python3.1.2`, `Node.js6.10`, `C#(.NET Core 2.0)`, `C#(.NET Core 3.1)`, `Custom`, `Custom Image`, `http`, `HTTP`, `""`, `<`, `>=`, `Self`, `Unknown`, `是`, `2.0`, `-1`
     pub runtime: CreateFunctionRequestBodyRuntime,
     /// 支持的协议。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocols: Option<Vec<CreateFunctionRequestBodyProtocolsItem>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_type: Option<CodeType>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CreateFunctionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("func_name", &self.func_name)?;
+        object.required("runtime", &self.runtime)?;
+        object.optional("protocols", &self.protocols)?;
+        object.optional("code_type", &self.code_type)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateFunctionRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for CreateFunctionRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "CreateFunctionRequestBody",
+        )?;
+        let func_name = object.required("func_name")?;
+        let runtime = object.required("runtime")?;
+        let protocols = object.optional("protocols")?;
+        let code_type = object.optional("code_type")?;
+        Ok(Self {
+            func_name,
+            runtime,
+            protocols,
+            code_type,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl CreateFunctionRequestBody {

@@ -4,16 +4,49 @@
 use super::NodeList;
 
 /// 通过数组别名递归。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNode {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rest: Option<NodeList>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListNode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("value", &self.value)?;
+        object.optional("rest", &self.rest)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListNode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListNode {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListNode",
+        )?;
+        let value = object.optional("value")?;
+        let rest = object.optional("rest")?;
+        Ok(Self {
+            value,
+            rest,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListNode {

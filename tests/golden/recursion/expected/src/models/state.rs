@@ -4,14 +4,46 @@
 use super::Transition;
 
 /// 与 Transition 互相递归。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct State {
     pub name: String,
     pub on_done: Box<Transition>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for State {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("name", &self.name)?;
+        object.required("on_done", &self.on_done)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for State {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for State {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(value, "State")?;
+        let name = object.required("name")?;
+        let on_done = object.required("on_done")?;
+        Ok(Self {
+            name,
+            on_done,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl State {

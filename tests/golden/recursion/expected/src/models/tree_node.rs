@@ -2,19 +2,57 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 /// 自递归: 直接包含自身, 也通过数组和 map 包含自身。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TreeNode {
     pub value: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<TreeNode>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<TreeNode>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub by_name: Option<indexmap::IndexMap<String, TreeNode>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for TreeNode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("value", &self.value)?;
+        object.optional("parent", &self.parent)?;
+        object.optional("children", &self.children)?;
+        object.optional("by_name", &self.by_name)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TreeNode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for TreeNode {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "TreeNode",
+        )?;
+        let value = object.required("value")?;
+        let parent = object.optional("parent")?;
+        let children = object.optional("children")?;
+        let by_name = object.optional("by_name")?;
+        Ok(Self {
+            value,
+            parent,
+            children,
+            by_name,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl TreeNode {

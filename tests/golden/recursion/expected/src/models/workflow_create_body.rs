@@ -3,25 +3,70 @@
 
 use super::{ListNode, Menu, State, TreeList, TreeMap, TreeNode};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowCreateBody {
     /// 函数流名称。
     pub name: String,
     pub start: State,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tree: Option<TreeNode>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub menu: Option<Menu>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<ListNode>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tree_list: Option<TreeList>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tree_map: Option<TreeMap>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for WorkflowCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("name", &self.name)?;
+        object.required("start", &self.start)?;
+        object.optional("tree", &self.tree)?;
+        object.optional("menu", &self.menu)?;
+        object.optional("list", &self.list)?;
+        object.optional("tree_list", &self.tree_list)?;
+        object.optional("tree_map", &self.tree_map)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for WorkflowCreateBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "WorkflowCreateBody",
+        )?;
+        let name = object.required("name")?;
+        let start = object.required("start")?;
+        let tree = object.optional("tree")?;
+        let menu = object.optional("menu")?;
+        let list = object.optional("list")?;
+        let tree_list = object.optional("tree_list")?;
+        let tree_map = object.optional("tree_map")?;
+        Ok(Self {
+            name,
+            start,
+            tree,
+            menu,
+            list,
+            tree_list,
+            tree_map,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl WorkflowCreateBody {

@@ -4,74 +4,147 @@
 use super::{ApprovalStatusEnum, ApprovalTypeEnum, BizStatusEnum, BizTypeEnum};
 
 /// 审批信息,只读参数。业务对象最近一次的审批信息,包括审批的业务详情、审核人信息、审核时间等。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApprovalVo {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_status: Option<ApprovalStatusEnum>,
     /// 审核时间。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_time: Option<crate::DateTime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_type: Option<ApprovalTypeEnum>,
     /// 审核人。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approver: Option<String>,
     /// 业务ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub biz_id: Option<String>,
     /// 业务详情。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub biz_info: Option<String>,
     /// 业务详情。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub biz_info_obj: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub biz_status: Option<BizStatusEnum>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub biz_type: Option<BizTypeEnum>,
     /// 业务版本。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub biz_version: Option<i64>,
     /// 创建者。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_by: Option<String>,
     /// 目录树。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// 审核人邮箱。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// 审批单ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// 主题域分组。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub l1: Option<String>,
     /// 主题域。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub l2: Option<String>,
     /// 业务对象。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub l3: Option<String>,
     /// 审核信息。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// 业务中文名。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_ch: Option<String>,
     /// 业务英文名。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
     /// 提交时间。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submit_time: Option<crate::DateTime>,
     /// 项目ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ApprovalVo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("approval_status", &self.approval_status)?;
+        object.optional("approval_time", &self.approval_time)?;
+        object.optional("approval_type", &self.approval_type)?;
+        object.optional("approver", &self.approver)?;
+        object.optional("biz_id", &self.biz_id)?;
+        object.optional("biz_info", &self.biz_info)?;
+        object.optional("biz_info_obj", &self.biz_info_obj)?;
+        object.optional("biz_status", &self.biz_status)?;
+        object.optional("biz_type", &self.biz_type)?;
+        object.optional("biz_version", &self.biz_version)?;
+        object.optional("create_by", &self.create_by)?;
+        object.optional("directory_path", &self.directory_path)?;
+        object.optional("email", &self.email)?;
+        object.optional("id", &self.id)?;
+        object.optional("l1", &self.l1)?;
+        object.optional("l2", &self.l2)?;
+        object.optional("l3", &self.l3)?;
+        object.optional("msg", &self.msg)?;
+        object.optional("name_ch", &self.name_ch)?;
+        object.optional("name_en", &self.name_en)?;
+        object.optional("submit_time", &self.submit_time)?;
+        object.optional("tenant_id", &self.tenant_id)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApprovalVo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ApprovalVo {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ApprovalVo",
+        )?;
+        let approval_status = object.optional("approval_status")?;
+        let approval_time = object.optional("approval_time")?;
+        let approval_type = object.optional("approval_type")?;
+        let approver = object.optional("approver")?;
+        let biz_id = object.optional("biz_id")?;
+        let biz_info = object.optional("biz_info")?;
+        let biz_info_obj = object.optional("biz_info_obj")?;
+        let biz_status = object.optional("biz_status")?;
+        let biz_type = object.optional("biz_type")?;
+        let biz_version = object.optional("biz_version")?;
+        let create_by = object.optional("create_by")?;
+        let directory_path = object.optional("directory_path")?;
+        let email = object.optional("email")?;
+        let id = object.optional("id")?;
+        let l1 = object.optional("l1")?;
+        let l2 = object.optional("l2")?;
+        let l3 = object.optional("l3")?;
+        let msg = object.optional("msg")?;
+        let name_ch = object.optional("name_ch")?;
+        let name_en = object.optional("name_en")?;
+        let submit_time = object.optional("submit_time")?;
+        let tenant_id = object.optional("tenant_id")?;
+        Ok(Self {
+            approval_status,
+            approval_time,
+            approval_type,
+            approver,
+            biz_id,
+            biz_info,
+            biz_info_obj,
+            biz_status,
+            biz_type,
+            biz_version,
+            create_by,
+            directory_path,
+            email,
+            id,
+            l1,
+            l2,
+            l3,
+            msg,
+            name_ch,
+            name_en,
+            submit_time,
+            tenant_id,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ApprovalVo {

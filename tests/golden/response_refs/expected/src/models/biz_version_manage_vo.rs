@@ -4,34 +4,79 @@
 use super::{BizStatusEnum, BizTypeEnum};
 
 /// 业务版本管理。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BizVersionManageVo {
     /// 业务ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub biz_id: Option<i64>,
     /// 业务对象信息。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub biz_info: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub biz_type: Option<BizTypeEnum>,
     /// 业务版本。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub biz_version: Option<i64>,
     /// 创建时间,格式遵循RFC3339,精确到秒,UTC时区,即yyyy-mm-ddTHH:MM:SSZ,如1970-01-01T00:00:00Z。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<crate::DateTime>,
     /// ID信息。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<BizStatusEnum>,
     /// 更新时间,格式遵循RFC3339,精确到秒,UTC时区,即yyyy-mm-ddTHH:MM:SSZ,如1970-01-01T00:00:00Z。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<crate::DateTime>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for BizVersionManageVo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("biz_id", &self.biz_id)?;
+        object.optional("biz_info", &self.biz_info)?;
+        object.optional("biz_type", &self.biz_type)?;
+        object.optional("biz_version", &self.biz_version)?;
+        object.optional("create_time", &self.create_time)?;
+        object.optional("id", &self.id)?;
+        object.optional("status", &self.status)?;
+        object.optional("update_time", &self.update_time)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BizVersionManageVo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for BizVersionManageVo {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "BizVersionManageVo",
+        )?;
+        let biz_id = object.optional("biz_id")?;
+        let biz_info = object.optional("biz_info")?;
+        let biz_type = object.optional("biz_type")?;
+        let biz_version = object.optional("biz_version")?;
+        let create_time = object.optional("create_time")?;
+        let id = object.optional("id")?;
+        let status = object.optional("status")?;
+        let update_time = object.optional("update_time")?;
+        Ok(Self {
+            biz_id,
+            biz_info,
+            biz_type,
+            biz_version,
+            create_time,
+            id,
+            status,
+            update_time,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl BizVersionManageVo {

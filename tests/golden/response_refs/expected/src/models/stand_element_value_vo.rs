@@ -4,43 +4,95 @@
 use super::BizStatusEnum;
 
 /// 标准属性值。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StandElementValueVo {
     /// 创建人。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_by: Option<String>,
     /// 创建时间,格式遵循RFC3339,精确到秒,UTC时区,即yyyy-mm-ddTHH:MM:SSZ,如1970-01-01T00:00:00Z。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<crate::DateTime>,
     /// 标准所属目录。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_id: Option<i64>,
     /// 属性定义的ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fd_id: Option<i64>,
     /// 属性名称。
     pub fd_name: String,
     /// 属性值。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fd_value: Option<String>,
     /// 数据标准的ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// 标准所属行。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub row_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<BizStatusEnum>,
     /// 更新人。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_by: Option<String>,
     /// 更新时间,格式遵循RFC3339,精确到秒,UTC时区,即yyyy-mm-ddTHH:MM:SSZ,如1970-01-01T00:00:00Z。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<crate::DateTime>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for StandElementValueVo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("create_by", &self.create_by)?;
+        object.optional("create_time", &self.create_time)?;
+        object.optional("directory_id", &self.directory_id)?;
+        object.optional("fd_id", &self.fd_id)?;
+        object.required("fd_name", &self.fd_name)?;
+        object.optional("fd_value", &self.fd_value)?;
+        object.optional("id", &self.id)?;
+        object.optional("row_id", &self.row_id)?;
+        object.optional("status", &self.status)?;
+        object.optional("update_by", &self.update_by)?;
+        object.optional("update_time", &self.update_time)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StandElementValueVo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for StandElementValueVo {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "StandElementValueVo",
+        )?;
+        let create_by = object.optional("create_by")?;
+        let create_time = object.optional("create_time")?;
+        let directory_id = object.optional("directory_id")?;
+        let fd_id = object.optional("fd_id")?;
+        let fd_name = object.required("fd_name")?;
+        let fd_value = object.optional("fd_value")?;
+        let id = object.optional("id")?;
+        let row_id = object.optional("row_id")?;
+        let status = object.optional("status")?;
+        let update_by = object.optional("update_by")?;
+        let update_time = object.optional("update_time")?;
+        Ok(Self {
+            create_by,
+            create_time,
+            directory_id,
+            fd_id,
+            fd_name,
+            fd_value,
+            id,
+            row_id,
+            status,
+            update_by,
+            update_time,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl StandElementValueVo {

@@ -4,48 +4,105 @@
 use super::{ApprovalVo, BizStatusEnum, BizVersionManageVo, StandElementValueVo};
 
 /// 属性值列表。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StandElementValueVoList {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_info: Option<ApprovalVo>,
     /// 创建人。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_by: Option<String>,
     /// 创建时间,格式遵循RFC3339,精确到秒,UTC时区,即yyyy-mm-ddTHH:MM:SSZ,如1970-01-01T00:00:00Z。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<crate::DateTime>,
     /// 标准所属目录。
     pub directory_id: i64,
     /// 目录树。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// 是否来自公共层。
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_public: Option<bool>,
     /// ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_biz: Option<BizVersionManageVo>,
     /// 标准行的ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub row_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<BizStatusEnum>,
     /// 更新人。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_by: Option<String>,
     /// 更新时间,格式遵循RFC3339,精确到秒,UTC时区,即yyyy-mm-ddTHH:MM:SSZ,如1970-01-01T00:00:00Z。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<crate::DateTime>,
     /// 属性信息。
     pub values: Vec<StandElementValueVo>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for StandElementValueVoList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("approval_info", &self.approval_info)?;
+        object.optional("create_by", &self.create_by)?;
+        object.optional("create_time", &self.create_time)?;
+        object.required("directory_id", &self.directory_id)?;
+        object.optional("directory_path", &self.directory_path)?;
+        object.optional("from_public", &self.from_public)?;
+        object.optional("id", &self.id)?;
+        object.optional("new_biz", &self.new_biz)?;
+        object.optional("row_id", &self.row_id)?;
+        object.optional("status", &self.status)?;
+        object.optional("update_by", &self.update_by)?;
+        object.optional("update_time", &self.update_time)?;
+        object.required("values", &self.values)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StandElementValueVoList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for StandElementValueVoList {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "StandElementValueVoList",
+        )?;
+        let approval_info = object.optional("approval_info")?;
+        let create_by = object.optional("create_by")?;
+        let create_time = object.optional("create_time")?;
+        let directory_id = object.required("directory_id")?;
+        let directory_path = object.optional("directory_path")?;
+        let from_public = object.optional("from_public")?;
+        let id = object.optional("id")?;
+        let new_biz = object.optional("new_biz")?;
+        let row_id = object.optional("row_id")?;
+        let status = object.optional("status")?;
+        let update_by = object.optional("update_by")?;
+        let update_time = object.optional("update_time")?;
+        let values = object.required("values")?;
+        Ok(Self {
+            approval_info,
+            create_by,
+            create_time,
+            directory_id,
+            directory_path,
+            from_public,
+            id,
+            new_biz,
+            row_id,
+            status,
+            update_by,
+            update_time,
+            values,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl StandElementValueVoList {

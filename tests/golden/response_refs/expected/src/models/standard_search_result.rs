@@ -4,15 +4,46 @@
 use super::StandElementValueVoList;
 
 /// 数据标准的搜索结果,其中的对象是StandElementValueVO数组。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StandardSearchResult {
     /// 返回数据标准集合。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<StandardSearchResultData>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for StandardSearchResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("data", &self.data)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StandardSearchResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for StandardSearchResult {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "StandardSearchResult",
+        )?;
+        let data = object.optional("data")?;
+        Ok(Self {
+            data,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl StandardSearchResult {
@@ -24,15 +55,46 @@ impl StandardSearchResult {
 }
 
 /// 返回数据标准集合。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StandardSearchResultData {
     /// 返回的数据标准详细信息。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<StandardSearchResultDataValue>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for StandardSearchResultData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("value", &self.value)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StandardSearchResultData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for StandardSearchResultData {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "StandardSearchResultData",
+        )?;
+        let value = object.optional("value")?;
+        Ok(Self {
+            value,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl StandardSearchResultData {
@@ -47,18 +109,51 @@ impl StandardSearchResultData {
 }
 
 /// 返回的数据标准详细信息。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StandardSearchResultDataValue {
     /// StandElementValueVO数组。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<StandElementValueVoList>>,
     /// 数据标准的总数。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i32>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for StandardSearchResultDataValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("records", &self.records)?;
+        object.optional("total", &self.total)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StandardSearchResultDataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for StandardSearchResultDataValue {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "StandardSearchResultDataValue",
+        )?;
+        let records = object.optional("records")?;
+        let total = object.optional("total")?;
+        Ok(Self {
+            records,
+            total,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl StandardSearchResultDataValue {

@@ -6,16 +6,50 @@ use super::MountUserInUpdateFunctionConfig;
 /// 函数挂载配置(三个文件中文本相同)。
 ///
 /// The spec files disagree on this type's shape; this is the shape used by `UpdateFunctionConfig`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FuncMountInUpdateFunctionConfig {
     pub mount_user: MountUserInUpdateFunctionConfig,
     /// 本地挂载路径。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_path: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for FuncMountInUpdateFunctionConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("mount_user", &self.mount_user)?;
+        object.optional("local_path", &self.local_path)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FuncMountInUpdateFunctionConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for FuncMountInUpdateFunctionConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "FuncMountInUpdateFunctionConfig",
+        )?;
+        let mount_user = object.required("mount_user")?;
+        let local_path = object.optional("local_path")?;
+        Ok(Self {
+            mount_user,
+            local_path,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl FuncMountInUpdateFunctionConfig {

@@ -4,7 +4,7 @@
 use super::Mode;
 
 /// 函数的VPC配置。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FuncVpc {
     /// 虚拟私有云唯一标识。
     pub vpc_id: String,
@@ -13,12 +13,49 @@ pub struct FuncVpc {
     /// 网络模式。
     ///
     /// Allowed values: `shared`, `dedicated`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for FuncVpc {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("vpc_id", &self.vpc_id)?;
+        object.required("subnet_id", &self.subnet_id)?;
+        object.optional("mode", &self.mode)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FuncVpc {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for FuncVpc {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "FuncVpc",
+        )?;
+        let vpc_id = object.required("vpc_id")?;
+        let subnet_id = object.required("subnet_id")?;
+        let mode = object.optional("mode")?;
+        Ok(Self {
+            vpc_id,
+            subnet_id,
+            mode,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl FuncVpc {

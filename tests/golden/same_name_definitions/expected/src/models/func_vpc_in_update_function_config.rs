@@ -6,7 +6,7 @@ use super::Mode;
 /// 函数的VPC配置。
 ///
 /// The spec files disagree on this type's shape; this is the shape used by `UpdateFunctionConfig`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FuncVpcInUpdateFunctionConfig {
     /// 虚拟私有云唯一标识。
     pub vpc_id: String,
@@ -15,15 +15,54 @@ pub struct FuncVpcInUpdateFunctionConfig {
     /// 网络模式。
     ///
     /// Allowed values: `shared`, `dedicated`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
     /// 子网网段。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for FuncVpcInUpdateFunctionConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("vpc_id", &self.vpc_id)?;
+        object.required("subnet_id", &self.subnet_id)?;
+        object.optional("mode", &self.mode)?;
+        object.optional("cidr", &self.cidr)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FuncVpcInUpdateFunctionConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for FuncVpcInUpdateFunctionConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "FuncVpcInUpdateFunctionConfig",
+        )?;
+        let vpc_id = object.required("vpc_id")?;
+        let subnet_id = object.required("subnet_id")?;
+        let mode = object.optional("mode")?;
+        let cidr = object.optional("cidr")?;
+        Ok(Self {
+            vpc_id,
+            subnet_id,
+            mode,
+            cidr,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl FuncVpcInUpdateFunctionConfig {

@@ -4,7 +4,7 @@
 /// 挂载使用的用户。
 ///
 /// The spec files disagree on this type's shape; this is the shape used by `UpdateFunctionConfig`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MountUserInUpdateFunctionConfig {
     /// 用户ID。
     pub user_id: String,
@@ -12,8 +12,43 @@ pub struct MountUserInUpdateFunctionConfig {
     pub user_group_id: i64,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for MountUserInUpdateFunctionConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("user_id", &self.user_id)?;
+        object.required("user_group_id", &self.user_group_id)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MountUserInUpdateFunctionConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for MountUserInUpdateFunctionConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "MountUserInUpdateFunctionConfig",
+        )?;
+        let user_id = object.required("user_id")?;
+        let user_group_id = object.required("user_group_id")?;
+        Ok(Self {
+            user_id,
+            user_group_id,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl MountUserInUpdateFunctionConfig {

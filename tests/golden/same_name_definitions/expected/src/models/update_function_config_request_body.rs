@@ -3,18 +3,53 @@
 
 use super::{ErrorResp, FuncMountInUpdateFunctionConfig, FuncVpcInUpdateFunctionConfig};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateFunctionConfigRequestBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func_vpc: Option<FuncVpcInUpdateFunctionConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mount: Option<FuncMountInUpdateFunctionConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorResp>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for UpdateFunctionConfigRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("func_vpc", &self.func_vpc)?;
+        object.optional("mount", &self.mount)?;
+        object.optional("error", &self.error)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateFunctionConfigRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for UpdateFunctionConfigRequestBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "UpdateFunctionConfigRequestBody",
+        )?;
+        let func_vpc = object.optional("func_vpc")?;
+        let mount = object.optional("mount")?;
+        let error = object.optional("error")?;
+        Ok(Self {
+            func_vpc,
+            mount,
+            error,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl UpdateFunctionConfigRequestBody {

@@ -2,33 +2,76 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 /// 用户容器镜像。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomImage {
     /// 启动容器镜像的命令行参数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub args: Option<String>,
     /// 启动容器镜像的命令
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
     /// 是否启用
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// 镜像容器的用户组id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gid: Option<String>,
     /// 镜像地址
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// 镜像容器的用户id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// 镜像容器工作目录
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for CustomImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("args", &self.args)?;
+        object.optional("command", &self.command)?;
+        object.optional("enabled", &self.enabled)?;
+        object.optional("gid", &self.gid)?;
+        object.optional("image", &self.image)?;
+        object.optional("uid", &self.uid)?;
+        object.optional("working_dir", &self.working_dir)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for CustomImage {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "CustomImage",
+        )?;
+        let args = object.optional("args")?;
+        let command = object.optional("command")?;
+        let enabled = object.optional("enabled")?;
+        let gid = object.optional("gid")?;
+        let image = object.optional("image")?;
+        let uid = object.optional("uid")?;
+        let working_dir = object.optional("working_dir")?;
+        Ok(Self {
+            args,
+            command,
+            enabled,
+            gid,
+            image,
+            uid,
+            working_dir,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl CustomImage {

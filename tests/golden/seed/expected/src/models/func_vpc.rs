@@ -2,37 +2,86 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 /// 函数vpc配置。需同时为函数配置具有vpc权限的委托。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FuncVpc {
     /// 子网掩码。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     /// 域名id。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
     /// 网关。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
     /// 租户的project id。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// 安全组
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
     /// 子网编号。
     pub subnet_id: String,
     /// 子网名称。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
     /// 虚拟私有云唯一标识。
     pub vpc_id: String,
     /// 虚拟私有云名称。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for FuncVpc {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("cidr", &self.cidr)?;
+        object.optional("domain_id", &self.domain_id)?;
+        object.optional("gateway", &self.gateway)?;
+        object.optional("namespace", &self.namespace)?;
+        object.optional("security_groups", &self.security_groups)?;
+        object.required("subnet_id", &self.subnet_id)?;
+        object.optional("subnet_name", &self.subnet_name)?;
+        object.required("vpc_id", &self.vpc_id)?;
+        object.optional("vpc_name", &self.vpc_name)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FuncVpc {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for FuncVpc {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "FuncVpc",
+        )?;
+        let cidr = object.optional("cidr")?;
+        let domain_id = object.optional("domain_id")?;
+        let gateway = object.optional("gateway")?;
+        let namespace = object.optional("namespace")?;
+        let security_groups = object.optional("security_groups")?;
+        let subnet_id = object.required("subnet_id")?;
+        let subnet_name = object.optional("subnet_name")?;
+        let vpc_id = object.required("vpc_id")?;
+        let vpc_name = object.optional("vpc_name")?;
+        Ok(Self {
+            cidr,
+            domain_id,
+            gateway,
+            namespace,
+            security_groups,
+            subnet_id,
+            subnet_name,
+            vpc_id,
+            vpc_name,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl FuncVpc {

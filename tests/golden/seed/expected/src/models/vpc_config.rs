@@ -2,18 +2,51 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 /// vpc信息。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcConfig {
     /// vpc ID。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// vpc名称。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for VpcConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("vpc_id", &self.vpc_id)?;
+        object.optional("vpc_name", &self.vpc_name)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VpcConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for VpcConfig {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "VpcConfig",
+        )?;
+        let vpc_id = object.optional("vpc_id")?;
+        let vpc_name = object.optional("vpc_name")?;
+        Ok(Self {
+            vpc_id,
+            vpc_name,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl VpcConfig {

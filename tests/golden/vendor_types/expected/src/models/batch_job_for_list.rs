@@ -2,21 +2,17 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 /// 批量处理作业详情
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchJobForList {
     /// 创建时间戳
     ///
     /// Format: `uint64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<u64>,
     /// 任务描述
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 批量处理作业ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// 批量处理作业名称
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
     /// 批量处理作业类型,支持以下选项:
     ///
@@ -25,35 +21,88 @@ pub struct BatchJobForList {
     /// - deployment_deploy:应用部署
     ///
     /// - deployment_upgrade:应用升级
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_type: Option<String>,
     /// 执行状态
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// 状态更新时间戳
     ///
     /// Format: `uint64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_last_updated_at: Option<u64>,
     /// 任务项执行失败数
     ///
     /// Format: `uint64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_failed_count: Option<u64>,
     /// 任务项执行成功数
     ///
     /// Format: `uint64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_success_count: Option<u64>,
     /// 任务总数
     ///
     /// Format: `uint64`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_total_count: Option<u64>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for BatchJobForList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("description", &self.description)?;
+        object.optional("job_id", &self.job_id)?;
+        object.optional("job_name", &self.job_name)?;
+        object.optional("job_type", &self.job_type)?;
+        object.optional("status", &self.status)?;
+        object.optional("status_last_updated_at", &self.status_last_updated_at)?;
+        object.optional("task_failed_count", &self.task_failed_count)?;
+        object.optional("task_success_count", &self.task_success_count)?;
+        object.optional("task_total_count", &self.task_total_count)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BatchJobForList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for BatchJobForList {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "BatchJobForList",
+        )?;
+        let created_at = object.optional("created_at")?;
+        let description = object.optional("description")?;
+        let job_id = object.optional("job_id")?;
+        let job_name = object.optional("job_name")?;
+        let job_type = object.optional("job_type")?;
+        let status = object.optional("status")?;
+        let status_last_updated_at = object.optional("status_last_updated_at")?;
+        let task_failed_count = object.optional("task_failed_count")?;
+        let task_success_count = object.optional("task_success_count")?;
+        let task_total_count = object.optional("task_total_count")?;
+        Ok(Self {
+            created_at,
+            description,
+            job_id,
+            job_name,
+            job_type,
+            status,
+            status_last_updated_at,
+            task_failed_count,
+            task_success_count,
+            task_total_count,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl BatchJobForList {

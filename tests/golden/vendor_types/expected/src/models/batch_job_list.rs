@@ -4,17 +4,51 @@
 use super::BatchJobForList;
 
 /// 批量处理作业列表
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BatchJobList {
     /// 数目
     pub job_count: i32,
     /// 批量处理作业详情
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jobs: Option<Vec<BatchJobForList>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for BatchJobList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("job_count", &self.job_count)?;
+        object.optional("jobs", &self.jobs)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BatchJobList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for BatchJobList {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "BatchJobList",
+        )?;
+        let job_count = object.required("job_count")?;
+        let jobs = object.optional("jobs")?;
+        Ok(Self {
+            job_count,
+            jobs,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl BatchJobList {

@@ -2,24 +2,57 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 /// The spec files disagree on this type's shape; this is the shape used by `ListJobOperationLog`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponseInListJobOperationLog {
     /// 错误码。
     ///
     /// Minimum length: `1`
     /// Maximum length: `32`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// 错误描述。
     ///
     /// Minimum length: `1`
     /// Maximum length: `256`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ErrorResponseInListJobOperationLog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("error_code", &self.error_code)?;
+        object.optional("error_msg", &self.error_msg)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorResponseInListJobOperationLog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ErrorResponseInListJobOperationLog {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ErrorResponseInListJobOperationLog",
+        )?;
+        let error_code = object.optional("error_code")?;
+        let error_msg = object.optional("error_msg")?;
+        Ok(Self {
+            error_code,
+            error_msg,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ErrorResponseInListJobOperationLog {

@@ -4,24 +4,57 @@
 use super::OperationLogItem;
 
 /// 显示任务操作日志
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListJobOperationLogRsp {
     /// 满足查询要求的操作日志总数
     ///
     /// Minimum: `0`
     /// Maximum: `2147483647`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// 操作日志列表
     ///
     /// Minimum items: `0`
     /// Maximum items: `2147483647`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<OperationLogItem>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListJobOperationLogRsp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("count", &self.count)?;
+        object.optional("operations", &self.operations)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListJobOperationLogRsp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListJobOperationLogRsp {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListJobOperationLogRsp",
+        )?;
+        let count = object.optional("count")?;
+        let operations = object.optional("operations")?;
+        Ok(Self {
+            count,
+            operations,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListJobOperationLogRsp {

@@ -4,23 +4,56 @@
 use super::Tags;
 
 /// 查询项目标签响应体。
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProjectTagsResponseBody {
     /// 资源标签列表。
     ///
     /// Minimum items: `0`
     /// Maximum items: `1024`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tags>>,
     /// 标签总数。
     ///
     /// Format: `int16`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i16>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for ListProjectTagsResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("tags", &self.tags)?;
+        object.optional("total_count", &self.total_count)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListProjectTagsResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for ListProjectTagsResponseBody {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "ListProjectTagsResponseBody",
+        )?;
+        let tags = object.optional("tags")?;
+        let total_count = object.optional("total_count")?;
+        Ok(Self {
+            tags,
+            total_count,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl ListProjectTagsResponseBody {

@@ -2,24 +2,57 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 /// 操作日志附加信息
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OpExternalInfo {
     /// 算法侧失败原因
     ///
     /// Minimum length: `0`
     /// Maximum length: `4096`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub algorithm_failure_reason: Option<String>,
     /// 审核详情id列表
     ///
     /// Minimum items: `1`
     /// Maximum items: `5`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub review_id_list: Option<Vec<String>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for OpExternalInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("algorithm_failure_reason", &self.algorithm_failure_reason)?;
+        object.optional("review_id_list", &self.review_id_list)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OpExternalInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for OpExternalInfo {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "OpExternalInfo",
+        )?;
+        let algorithm_failure_reason = object.optional("algorithm_failure_reason")?;
+        let review_id_list = object.optional("review_id_list")?;
+        Ok(Self {
+            algorithm_failure_reason,
+            review_id_list,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl OpExternalInfo {

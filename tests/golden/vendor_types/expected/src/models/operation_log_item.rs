@@ -4,32 +4,69 @@
 use super::OpExternalInfo;
 
 /// 操作
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperationLogItem {
     /// 操作名称,当前已有的action为CREATE_JOB(创建任务),COMMIT_JOB(提交任务),SYSTEM_AUDIT_PASS(系统审核通过),ADMIN_AUDIT_PASS(管理员审核通过),AUDIT_NOT_PASS(审核未通过),TRAINING_FINISH(训练完成),UPLOADING_MODEL(上传语音模型),COMPLETE_JOB(任务完成)
     ///
     /// Minimum length: `1`
     /// Maximum length: `256`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_info: Option<OpExternalInfo>,
     /// 操作者,USER(用户),ADMIN(管理员),SYSTEM(用户)
     ///
     /// Minimum length: `1`
     /// Maximum length: `256`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// 操作时间
     ///
     /// Minimum: `0`
     /// Maximum: `2147483647`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for OperationLogItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("action", &self.action)?;
+        object.optional("external_info", &self.external_info)?;
+        object.optional("operator", &self.operator)?;
+        object.optional("time", &self.time)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OperationLogItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for OperationLogItem {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "OperationLogItem",
+        )?;
+        let action = object.optional("action")?;
+        let external_info = object.optional("external_info")?;
+        let operator = object.optional("operator")?;
+        let time = object.optional("time")?;
+        Ok(Self {
+            action,
+            external_info,
+            operator,
+            time,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl OperationLogItem {

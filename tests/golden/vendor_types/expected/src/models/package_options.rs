@@ -2,7 +2,7 @@
 // regenerate with `UPDATE_GOLDEN=1 cargo test -p tests --test golden`.
 
 /// 配置参数结构
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PackageOptions {
     /// 参数默认值,不指定时按默认值生效, 参数类型以实际返回为准,可能为integer,string或者boolean
     pub default: serde_json::Value,
@@ -17,7 +17,6 @@ pub struct PackageOptions {
     /// 参数分类
     pub schema: String,
     /// 参数类型
-    #[serde(rename = "type")]
     pub type_: String,
     /// 参数生效方式
     ///
@@ -26,12 +25,58 @@ pub struct PackageOptions {
     /// - immediately:节点运行中时可以修改,修改后生效
     ///
     /// Allowed values: `static`, `immediately`
-    #[serde(rename = "validAt")]
     pub valid_at: PackageOptionsValidAt,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for PackageOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("default", &self.default)?;
+        object.required("empty", &self.empty)?;
+        object.required("name", &self.name)?;
+        object.required("schema", &self.schema)?;
+        object.required("type", &self.type_)?;
+        object.required("validAt", &self.valid_at)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PackageOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for PackageOptions {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "PackageOptions",
+        )?;
+        let default = object.required("default")?;
+        let empty = object.required("empty")?;
+        let name = object.required("name")?;
+        let schema = object.required("schema")?;
+        let type_ = object.required("type")?;
+        let valid_at = object.required("validAt")?;
+        Ok(Self {
+            default,
+            empty,
+            name,
+            schema,
+            type_,
+            valid_at,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl PackageOptions {

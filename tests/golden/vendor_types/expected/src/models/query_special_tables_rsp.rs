@@ -4,7 +4,7 @@
 use super::Table;
 
 /// 查询特殊表响应体。
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuerySpecialTablesRsp {
     /// 指定时间戳格式的时间。
     pub last_diagnose_timestamp: i64,
@@ -14,8 +14,46 @@ pub struct QuerySpecialTablesRsp {
     pub total_count: i32,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for QuerySpecialTablesRsp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.required("last_diagnose_timestamp", &self.last_diagnose_timestamp)?;
+        object.required("tables", &self.tables)?;
+        object.required("total_count", &self.total_count)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for QuerySpecialTablesRsp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for QuerySpecialTablesRsp {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "QuerySpecialTablesRsp",
+        )?;
+        let last_diagnose_timestamp = object.required("last_diagnose_timestamp")?;
+        let tables = object.required("tables")?;
+        let total_count = object.required("total_count")?;
+        Ok(Self {
+            last_diagnose_timestamp,
+            tables,
+            total_count,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl QuerySpecialTablesRsp {

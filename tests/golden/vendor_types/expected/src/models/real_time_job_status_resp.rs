@@ -3,31 +3,20 @@
 
 use super::{RealTimeNodeStatus, Status};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RealTimeJobStatusResp {
     /// 创建人。
-    #[serde(rename = "createUser")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_user: Option<String>,
     /// 结束时间。
-    #[serde(rename = "endTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// 最后修改人。
-    #[serde(rename = "lastModifiyUser")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modifiy_user: Option<String>,
     /// 状态最后更新时间。
-    #[serde(rename = "lastUpdateTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_update_time: Option<String>,
     /// 作业名称。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<RealTimeNodeStatus>>,
     /// 开始时间。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub starttime: Option<String>,
     /// 作业状态:
     ///
@@ -52,12 +41,64 @@ pub struct RealTimeJobStatusResp {
     /// - INIT: 初始化
     ///
     /// Allowed values: `STARTING`, `NORMAL`, `EXCEPTION`, `STOPPING`, `STOPPED`, `PAUSE`, `ABNORMAL`, `DISABLE`, `OVERLOAD`, `INIT`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for RealTimeJobStatusResp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("createUser", &self.create_user)?;
+        object.optional("endTime", &self.end_time)?;
+        object.optional("lastModifiyUser", &self.last_modifiy_user)?;
+        object.optional("lastUpdateTime", &self.last_update_time)?;
+        object.optional("name", &self.name)?;
+        object.optional("nodes", &self.nodes)?;
+        object.optional("starttime", &self.starttime)?;
+        object.optional("status", &self.status)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RealTimeJobStatusResp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for RealTimeJobStatusResp {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "RealTimeJobStatusResp",
+        )?;
+        let create_user = object.optional("createUser")?;
+        let end_time = object.optional("endTime")?;
+        let last_modifiy_user = object.optional("lastModifiyUser")?;
+        let last_update_time = object.optional("lastUpdateTime")?;
+        let name = object.optional("name")?;
+        let nodes = object.optional("nodes")?;
+        let starttime = object.optional("starttime")?;
+        let status = object.optional("status")?;
+        Ok(Self {
+            create_user,
+            end_time,
+            last_modifiy_user,
+            last_update_time,
+            name,
+            nodes,
+            starttime,
+            status,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl RealTimeJobStatusResp {

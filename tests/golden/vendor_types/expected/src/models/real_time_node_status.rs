@@ -3,44 +3,27 @@
 
 use super::Status;
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RealTimeNodeStatus {
     /// 缓冲区中的记录数。
-    #[serde(rename = "bufferRecords")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buffer_records: Option<i64>,
     /// 扩展计数器。
-    #[serde(rename = "extendCounter")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extend_counter: Option<String>,
     /// 节点实例Id。
-    #[serde(rename = "jobInstanceId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_instance_id: Option<i64>,
     /// 上一次实例的执行状态。
-    #[serde(rename = "lastInstanceStatus")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_instance_status: Option<String>,
     /// 节点运行日志路径
-    #[serde(rename = "logPath")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_path: Option<String>,
     /// 节点名称。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 节点类型
     ///
     /// Allowed values: `HiveSQL`, `SparkSQL`, `DWSSQL`, `DLISQL`, `Shell`, `CDMJob`, `DISTransferTask`, `CSJob`, `CloudTableManage`, `OBSManager`, `RESTAPI`, `MachineLearning`, `SMN`, `MRSSpark`, `MapReduce`, `DLISpark`
-    #[serde(rename = "nodeType")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_type: Option<RealTimeNodeStatusNodeType>,
     /// 节点运行时内部存放的部分数据。
-    #[serde(rename = "runningData")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub running_data: Option<String>,
     /// 写入速率。
-    #[serde(serialize_with = "codegen_runtime::__private::number::serialize")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub speed: Option<f64>,
     /// 节点状态:
     ///
@@ -65,28 +48,90 @@ pub struct RealTimeNodeStatus {
     /// - INIT: 初始化
     ///
     /// Allowed values: `STARTING`, `NORMAL`, `EXCEPTION`, `STOPPING`, `STOPPED`, `PAUSE`, `ABNORMAL`, `DISABLE`, `OVERLOAD`, `INIT`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// 读取(输入)的总字节数 。
-    #[serde(rename = "totalGetBytes")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_get_bytes: Option<i64>,
     /// 读取的总记录数。
-    #[serde(rename = "totalGetRecords")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_get_records: Option<i64>,
     /// 写入(输出)的总字节数。
-    #[serde(rename = "totalPutBytes")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_put_bytes: Option<i64>,
     /// 写入的总记录数。
-    #[serde(rename = "totalPutRecords")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_put_records: Option<i64>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
-    #[serde(flatten)]
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+impl serde::Serialize for RealTimeNodeStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
+        object.optional("bufferRecords", &self.buffer_records)?;
+        object.optional("extendCounter", &self.extend_counter)?;
+        object.optional("jobInstanceId", &self.job_instance_id)?;
+        object.optional("lastInstanceStatus", &self.last_instance_status)?;
+        object.optional("logPath", &self.log_path)?;
+        object.optional("name", &self.name)?;
+        object.optional("nodeType", &self.node_type)?;
+        object.optional("runningData", &self.running_data)?;
+        object.optional_number("speed", &self.speed)?;
+        object.optional("status", &self.status)?;
+        object.optional("totalGetBytes", &self.total_get_bytes)?;
+        object.optional("totalGetRecords", &self.total_get_records)?;
+        object.optional("totalPutBytes", &self.total_put_bytes)?;
+        object.optional("totalPutRecords", &self.total_put_records)?;
+        object.rest(&self.unknown_fields)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RealTimeNodeStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        codegen_runtime::__private::json::deserialize(deserializer)
+    }
+}
+
+impl codegen_runtime::__private::json::FromJson for RealTimeNodeStatus {
+    fn from_json(
+        value: serde_json::Value,
+    ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
+        let mut object = codegen_runtime::__private::json::Reader::new(
+            value,
+            "RealTimeNodeStatus",
+        )?;
+        let buffer_records = object.optional("bufferRecords")?;
+        let extend_counter = object.optional("extendCounter")?;
+        let job_instance_id = object.optional("jobInstanceId")?;
+        let last_instance_status = object.optional("lastInstanceStatus")?;
+        let log_path = object.optional("logPath")?;
+        let name = object.optional("name")?;
+        let node_type = object.optional("nodeType")?;
+        let running_data = object.optional("runningData")?;
+        let speed = object.optional("speed")?;
+        let status = object.optional("status")?;
+        let total_get_bytes = object.optional("totalGetBytes")?;
+        let total_get_records = object.optional("totalGetRecords")?;
+        let total_put_bytes = object.optional("totalPutBytes")?;
+        let total_put_records = object.optional("totalPutRecords")?;
+        Ok(Self {
+            buffer_records,
+            extend_counter,
+            job_instance_id,
+            last_instance_status,
+            log_path,
+            name,
+            node_type,
+            running_data,
+            speed,
+            status,
+            total_get_bytes,
+            total_get_records,
+            total_put_bytes,
+            total_put_records,
+            unknown_fields: object.rest()?,
+        })
+    }
 }
 
 impl RealTimeNodeStatus {
