@@ -157,6 +157,9 @@ pub enum Outcome {
     /// Its value is kept as raw JSON (`serde_json::Value`): a property, an item, a
     /// response body.
     RawJson,
+    /// An `allOf` part that cannot be read is left out of the merged type, which lacks
+    /// that part's properties.
+    PartLeftOut,
     /// The operation (by `operationId`) is not generated: its request cannot be typed.
     LeftOut(String),
 }
@@ -179,6 +182,7 @@ impl Degradation {
     fn outcome_text(&self) -> String {
         match &self.outcome {
             Outcome::RawJson => "kept as raw JSON".to_owned(),
+            Outcome::PartLeftOut => "left out of the `allOf`, so its properties are missing".to_owned(),
             Outcome::LeftOut(operation) => format!("operation `{operation}` left out"),
         }
     }
@@ -189,6 +193,7 @@ impl Degradation {
         let file = self.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let outcome = match &self.outcome {
             Outcome::RawJson => "kept as raw JSON (`serde_json::Value`)".to_owned(),
+            Outcome::PartLeftOut => "`allOf` part left out: its properties are missing".to_owned(),
             Outcome::LeftOut(operation) => {
                 format!("operation {} left out", crate::model::code_span(operation))
             }

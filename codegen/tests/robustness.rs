@@ -1897,3 +1897,29 @@ fn empty_documents_are_skipped_and_a_folder_of_only_them_is_an_error() {
         assert!(skipped, "{name} is not reported:\n{}", generated.warnings);
     }
 }
+
+/// An `allOf` part whose ref points nowhere is left out of the merged type: the warning
+/// and the crate docs say that its properties are missing (not that anything became raw
+/// JSON), and the other parts still make the type.
+#[test]
+fn a_dangling_all_of_part_is_reported_as_missing_properties() {
+    let mut doc = probe_spec("probe", json!(["on", "off"]));
+    doc["definitions"]["Probe"]["allOf"] = json!([
+        {"$ref": "#/definitions/Missing"},
+        {"properties": {"extra": {"type": "string"}}}
+    ]);
+    let generated = generate_one(&doc).expect("degrades instead of failing");
+    let [degraded] = generated.degraded.as_slice() else {
+        panic!("one degradation expected: {:#?}", generated.degraded);
+    };
+    assert_eq!(degraded.pointer, "/definitions/Probe/allOf/0/$ref");
+    assert_eq!(degraded.outcome, codegen::diag::Outcome::PartLeftOut);
+    let warning = generated.warnings.warnings().find(|w| w.pointer == degraded.pointer).expect("a warning");
+    assert!(warning.message.ends_with("left out of the `allOf`, so its properties are missing"), "{}", warning.message);
+    assert!(!warning.message.contains("raw JSON"), "{}", warning.message);
+    assert!(lib_rs(&generated).contains("`allOf` part left out: its properties are missing"));
+    let probe = &generated.files.files[Path::new("src/models/probe.rs")];
+    for field in ["pub extra:", "pub status:", "pub count:"] {
+        assert!(probe.contains(field), "{field} missing:\n{probe}");
+    }
+}

@@ -352,7 +352,7 @@ impl Converter<'_> {
     /// parameter the file defines. A ref that points nowhere degrades to raw JSON.
     fn resolve_ref(&mut self, reference: &str, place: &Place<'_>) -> TypeRef {
         let target = definition_name(reference);
-        if let Some(id) = target.clone().and_then(|name| self.definitions.get(&(place.file, name)).copied()) {
+        if let Some(id) = target.and_then(|name| self.definitions.get(&(place.file, name)).copied()) {
             return TypeRef::Named(TypeId(id));
         }
         if let Some(schema) = self.shared_schema(place.file, reference)
@@ -364,11 +364,7 @@ impl Converter<'_> {
             };
             return self.type_ref(&schema, &deeper);
         }
-        let message = match target {
-            Some(name) => format!("`$ref` to `{reference}`, but the file defines no `{name}`"),
-            None => format!("`$ref` to `{reference}`, which the file does not define"),
-        };
-        self.degrade(place.file, &child(&place.pointer, "$ref"), message);
+        self.degrade(place.file, &child(&place.pointer, "$ref"), dangling(reference));
         TypeRef::Any
     }
 
@@ -404,8 +400,9 @@ impl Converter<'_> {
         let mut properties: IndexMap<String, Schema> = IndexMap::new();
         let mut required: Vec<String> = Vec::new();
         let mut budget = 10_000usize;
-        for part in parts {
-            self.collect_all_of(part, place, 0, &mut budget, &mut merged, &mut properties, &mut required);
+        for (i, part) in parts.iter().enumerate() {
+            let at = place.nested("allOf", place.hint).nested(&i.to_string(), place.hint);
+            self.collect_all_of(part, &at, 0, &mut budget, &mut merged, &mut properties, &mut required);
         }
         for (name, prop) in schema.properties.iter().flatten() {
             properties.insert(name.clone(), prop.clone());
@@ -419,8 +416,9 @@ impl Converter<'_> {
         Some(merged)
     }
 
-    /// Adds one `allOf` part: its own nested parts first, then its properties, so the
-    /// result lists properties in the order a reader of the spec meets them.
+    /// Adds one `allOf` part (at `place`): its own nested parts first, then its
+    /// properties, so the result lists properties in the order a reader of the spec
+    /// meets them.
     #[allow(clippy::too_many_arguments)]
     fn collect_all_of(
         &mut self,
@@ -440,18 +438,34 @@ impl Converter<'_> {
             return;
         }
         *budget -= 1;
+        // Where the part's own schema is: the target of its ref, when it has one.
+        let mut base = place.clone();
         let part = match &part.reference {
-            Some(reference) => match self.lookup_schema(place.file, reference) {
-                Some(target) => target.clone(),
-                None => {
-                    self.resolve_ref(reference, &place.nested("allOf", place.hint));
-                    return;
+            Some(reference) => {
+                let target = self.lookup_schema(place.file, reference).cloned();
+                match target.or_else(|| self.shared_schema(place.file, reference)) {
+                    Some(target) => {
+                        if let Some(pointer) = reference.strip_prefix('#') {
+                            base.pointer = pointer.to_owned();
+                        }
+                        target
+                    }
+                    None => {
+                        self.degraded.push(Degradation {
+                            file: self.files[place.file].path.clone(),
+                            pointer: child(&place.pointer, "$ref"),
+                            problem: dangling(reference),
+                            outcome: Outcome::PartLeftOut,
+                        });
+                        return;
+                    }
                 }
-            },
+            }
             None => part.clone(),
         };
-        for nested in part.all_of.iter().flatten() {
-            self.collect_all_of(nested, place, depth + 1, budget, merged, properties, required);
+        for (i, nested) in part.all_of.iter().flatten().enumerate() {
+            let at = base.nested("allOf", place.hint).nested(&i.to_string(), place.hint);
+            self.collect_all_of(nested, &at, depth + 1, budget, merged, properties, required);
         }
         for (name, prop) in part.properties.iter().flatten() {
             properties.insert(name.clone(), prop.clone());
@@ -565,4 +579,12 @@ fn definition_name(reference: &str) -> Option<String> {
         return None;
     }
     Some(rest.replace("~1", "/").replace("~0", "~"))
+}
+
+/// The problem of a `$ref` that points nowhere.
+fn dangling(reference: &str) -> String {
+    match definition_name(reference) {
+        Some(name) => format!("`$ref` to `{reference}`, but the file defines no `{name}`"),
+        None => format!("`$ref` to `{reference}`, which the file does not define"),
+    }
 }
