@@ -121,7 +121,8 @@ pub struct DecodeError {
     /// Where in the body decoding failed (`func_vpc.subnet_id`, `functions[3].runtime`);
     /// `None` at the top level.
     pub path: Option<String>,
-    /// What was wrong there, with serde's line and column.
+    /// What was wrong there; for a body that is not JSON at all, with serde_json's line and
+    /// column.
     pub message: String,
     /// The request id, for support tickets.
     pub request_id: Option<String>,
