@@ -126,6 +126,9 @@ pub fn deserialize<'de, T: FromJson, D: serde::Deserializer<'de>>(deserializer: 
     T::from_json(value).map_err(serde::de::Error::custom)
 }
 
+// The generic code below matches on results rather than calling `map_err` or `?`: each
+// of those is one more function instantiated for every property type of a crate.
+
 /// The properties of an object being read into a struct: each named one is taken out,
 /// and what is left over goes to the struct's catch-all map.
 ///
@@ -153,7 +156,10 @@ impl Reader {
     #[inline(never)]
     pub fn required<T: FromJson>(&mut self, key: &str) -> Result<T, Mismatch> {
         match self.take(key) {
-            Some(value) => T::from_json(value).map_err(|e| e.at_key(key)),
+            Some(value) => match T::from_json(value) {
+                Ok(value) => Ok(value),
+                Err(e) => Err(e.at_key(key)),
+            },
             None => Err(Mismatch::missing_field(key)),
         }
     }
@@ -163,7 +169,10 @@ impl Reader {
     pub fn optional<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, Mismatch> {
         match self.take(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) => T::from_json(value).map(Some).map_err(|e| e.at_key(key)),
+            Some(value) => match T::from_json(value) {
+                Ok(value) => Ok(Some(value)),
+                Err(e) => Err(e.at_key(key)),
+            },
         }
     }
 
@@ -174,7 +183,10 @@ impl Reader {
         match self.take(key) {
             None => Ok(None),
             Some(Value::Null) => Ok(Some(None)),
-            Some(value) => T::from_json(value).map(|v| Some(Some(v))).map_err(|e| e.at_key(key)),
+            Some(value) => match T::from_json(value) {
+                Ok(value) => Ok(Some(Some(value))),
+                Err(e) => Err(e.at_key(key)),
+            },
         }
     }
 
@@ -319,14 +331,20 @@ impl<T: FromJson> FromJson for Option<T> {
     fn from_json(value: Value) -> Result<Self, Mismatch> {
         match value {
             Value::Null => Ok(None),
-            value => T::from_json(value).map(Some),
+            value => match T::from_json(value) {
+                Ok(value) => Ok(Some(value)),
+                Err(e) => Err(e),
+            },
         }
     }
 }
 
 impl<T: FromJson> FromJson for Box<T> {
     fn from_json(value: Value) -> Result<Self, Mismatch> {
-        T::from_json(value).map(Box::new)
+        match T::from_json(value) {
+            Ok(value) => Ok(Box::new(value)),
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -337,7 +355,10 @@ impl<T: FromJson> FromJson for Vec<T> {
         };
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {
-            out.push(T::from_json(item).map_err(|e| e.at_index(i))?);
+            match T::from_json(item) {
+                Ok(item) => out.push(item),
+                Err(e) => return Err(e.at_index(i)),
+            }
         }
         Ok(out)
     }

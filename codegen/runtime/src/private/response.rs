@@ -4,7 +4,7 @@
 //! its documented type, and any error status becomes an [`ApiError`] that keeps the body
 //! exactly as received, whatever it holds.
 
-use super::json::{FromJson, Map, Value};
+use super::json::{FromJson, Map, Mismatch, Value};
 use crate::vendor::Vendor;
 use crate::{ApiError, DecodeError, Error};
 
@@ -22,20 +22,22 @@ pub fn decode<T: FromJson>(
     headers: &http::HeaderMap,
     body: &[u8],
 ) -> Result<T, Error> {
-    let outcome = match parse(body) {
-        Ok(Some(value)) => T::from_json(value).map_err(Some),
-        Ok(None) => T::from_json(Value::Null)
-            .or_else(|_| T::from_json(Value::Object(Map::new())))
-            .map_err(|_| None),
-        Err(message) => return Err(failure(vendor, status, headers, body, (None, message))),
+    // Matches rather than closures: each closure would be compiled once per response type.
+    let mismatch = match parse(body) {
+        Ok(Some(value)) => match T::from_json(value) {
+            Ok(value) => return Ok(value),
+            Err(mismatch) => Ok(Some(mismatch)),
+        },
+        Ok(None) => match T::from_json(Value::Null) {
+            Ok(value) => return Ok(value),
+            Err(_) => match T::from_json(Value::Object(Map::new())) {
+                Ok(value) => return Ok(value),
+                Err(_) => Ok(None),
+            },
+        },
+        Err(message) => Err(message),
     };
-    outcome.map_err(|mismatch| {
-        let failed = match mismatch {
-            Some(mismatch) => (mismatch.path(), mismatch.message().to_owned()),
-            None => (None, "the body is empty and the documented type needs a value".to_owned()),
-        };
-        failure(vendor, status, headers, body, failed)
-    })
+    Err(failure(vendor, status, headers, body, mismatch))
 }
 
 /// The body as one JSON document; `None` when it is empty.
@@ -46,13 +48,20 @@ fn parse(body: &[u8]) -> Result<Option<Value>, String> {
     serde_json::from_slice(body).map(Some).map_err(|e| e.to_string())
 }
 
+/// The decode error: `mismatch` is `Err` with serde_json's message for a body that is
+/// not JSON, `Ok(None)` for an empty body the type does not allow.
 fn failure(
     vendor: &Vendor,
     status: http::StatusCode,
     headers: &http::HeaderMap,
     body: &[u8],
-    (path, message): (Option<String>, String),
+    mismatch: Result<Option<Mismatch>, String>,
 ) -> Error {
+    let (path, message) = match mismatch {
+        Ok(Some(mismatch)) => (mismatch.path(), mismatch.message().to_owned()),
+        Ok(None) => (None, "the body is empty and the documented type needs a value".to_owned()),
+        Err(message) => (None, message),
+    };
     Error::from(DecodeError {
         status: status.as_u16(),
         path,
@@ -80,7 +89,7 @@ pub fn header_text(headers: &http::HeaderMap, name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::__private::json::{Mismatch, Reader};
+    use crate::__private::json::Reader;
     use crate::vendor::GENERIC;
 
     #[derive(Debug, PartialEq)]
