@@ -114,8 +114,8 @@ impl Credentials {
     }
 
     /// Authenticates the request as of `time` (its date header, when the scheme has one),
-    /// refreshing a provider's credentials first when they are due. What
-    /// [`Client`](crate::Client) uses; works with every kind of credentials.
+    /// refreshing a provider's credentials first when they are due. What the client
+    /// (feature `client`) uses; works with every kind of credentials.
     pub async fn apply_async(
         &self,
         request: &mut http::Request<Vec<u8>>,

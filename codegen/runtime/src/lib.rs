@@ -21,6 +21,8 @@
 //! - [`DateTime`]: `date-time` values, kept as sent and parsed on demand.
 //! - [`UnknownValue`]: the catch-all of every generated (open) enum.
 //!
+//! # Features
+//!
 //! Vendor-specific code sits in one module per vendor, each behind its cargo feature, and
 //! a generated crate enables only its own vendor's:
 //!
@@ -55,6 +57,10 @@
 //! assert_eq!(request.uri(), "https://example.com/ping");
 //! # Ok::<(), codegen_runtime::Error>(())
 //! ```
+// The client types are linked when the feature that defines them is on, else the
+// features table is.
+#![cfg_attr(feature = "client", doc = "\n[`ClientConfig`]: crate::ClientConfig\n[`Client`]: crate::Client")]
+#![cfg_attr(not(feature = "client"), doc = "\n[`ClientConfig`]: #features\n[`Client`]: #features")]
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

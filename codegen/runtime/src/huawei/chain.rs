@@ -12,8 +12,8 @@ use super::MetadataProvider;
 /// 1. environment variables ([`env_credentials`]);
 /// 2. the profile file ([`profile_credentials`]);
 /// 3. the metadata service of the ECS or BMS server the program runs on
-///    ([`MetadataProvider`](super::MetadataProvider), with the `client` feature; fetched
-///    once to check that it answers, then refreshed as needed).
+///    (`MetadataProvider`, with the `client` feature; fetched once to check that it
+///    answers, then refreshed as needed).
 ///
 /// The first source that has credentials wins; when none has, the
 /// [`Error::Credentials`] says why each was skipped.
