@@ -1127,6 +1127,11 @@ fn check_generate(
             if matches!(shape, Shape::NotJson | Shape::NotObject) {
                 problems.push("generate accepted a file that is not a JSON object".into());
             }
+            // What degraded is a warning here (an error under `--strict`): it must name
+            // the mutated file and a pointer into it, as errors do.
+            for degraded in &generated.degraded {
+                problems.extend(check_error(&degraded.diagnostic(true), file, &shape));
+            }
             problems.extend(rustc_rejects(&generated.files.files));
             if parse_output {
                 for (path, text) in &generated.files.files {
