@@ -31,7 +31,7 @@ fn compact(tokens: impl ToTokens) -> String {
 }
 
 /// The JSON name of each property a model's `FromJson` reads, by field: its body is one
-/// `let field = reader.method("json name")?;` per property. The catch-all map, read by
+/// `let field = reader.method("json name");` per property. The catch-all map, read by
 /// `rest()`, is not among them.
 fn json_names(item: &syn::ItemImpl) -> Option<HashMap<String, String>> {
     let (path, _) = item.trait_.as_ref()?;
@@ -44,8 +44,7 @@ fn json_names(item: &syn::ItemImpl) -> Option<HashMap<String, String>> {
         for stmt in &f.block.stmts {
             let syn::Stmt::Local(local) = stmt else { continue };
             let (syn::Pat::Ident(binding), Some(init)) = (&local.pat, &local.init) else { continue };
-            let syn::Expr::Try(attempt) = &*init.expr else { continue };
-            let syn::Expr::MethodCall(call) = &*attempt.expr else { continue };
+            let syn::Expr::MethodCall(call) = &*init.expr else { continue };
             if let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(key), .. })) = call.args.first() {
                 names.insert(binding.ident.to_string(), key.value());
             }

@@ -23,15 +23,20 @@ pub struct JsonField {
 /// The three impls of a struct with named properties and a catch-all map `rest`.
 pub fn struct_impls(name: &Ident, type_name: &str, fields: &[JsonField], rest: &Ident, result: &TokenStream) -> TokenStream {
     let json = quote!(codegen_runtime::__private::json);
-    let ok = if result.to_string() == "Result" { quote!(Ok) } else { quote!(#result::Ok) };
+    let (ok, err) = if result.to_string() == "Result" {
+        (quote!(Ok), quote!(Err))
+    } else {
+        (quote!(#result::Ok), quote!(#result::Err))
+    };
     // The reader's name: `object`, unless a property's local would take it.
     let object = ["object", "reader", "properties"]
         .into_iter()
         .find(|name| fields.iter().all(|f| f.ident != name))
         .map(super::types::ident)
         .unwrap_or_else(|| super::types::ident("json_object"));
-    // One `let` per property, then the struct: in a struct literal, every `?` would carry
-    // its own drops of the properties read before it (quadratic code in large structs).
+    // One `let` per property, without `?`: the reader remembers the first failure and
+    // `rest` reports it, so there is one exit for failures instead of one per property
+    // (each dropping the properties read before it: most of the code of large structs).
     let reads = fields.iter().map(|f| {
         let ident = &f.ident;
         let key = &f.json;
@@ -41,9 +46,29 @@ pub fn struct_impls(name: &Ident, type_name: &str, fields: &[JsonField], rest: &
             (true, true) | (false, false) => quote!(optional),
             (false, true) => quote!(nullable),
         };
-        quote!(let #ident = #object.#method(#key)?;)
+        quote!(let #ident = #object.#method(#key);)
     });
-    let idents = fields.iter().map(|f| &f.ident);
+    let idents: Vec<&Ident> = fields.iter().map(|f| &f.ident).collect();
+    // Required properties read as `Option`s; the struct is made when all are `Some`.
+    let required: Vec<&Ident> = fields.iter().filter(|f| f.required && !f.nullable).map(|f| &f.ident).collect();
+    let finish = if required.is_empty() {
+        quote! {
+            #ok(Self {
+                #(#idents,)*
+                #rest: #object.rest()?,
+            })
+        }
+    } else {
+        quote! {
+            match (#object.rest(), #(#required),*) {
+                (#ok(#rest), #(Some(#required)),*) => #ok(Self {
+                    #(#idents,)*
+                    #rest,
+                }),
+                (rest, ..) => #err(#json::failed(rest.err())),
+            }
+        }
+    };
     // Only `rest`, which takes the reader by value, when there is no named property.
     let mutable = (!fields.is_empty()).then(|| quote!(mut));
     let writes = fields.iter().map(|f| {
@@ -77,10 +102,7 @@ pub fn struct_impls(name: &Ident, type_name: &str, fields: &[JsonField], rest: &
             fn from_json(value: serde_json::Value) -> #result<Self, #json::Mismatch> {
                 let #mutable #object = #json::Reader::new(value, #type_name)?;
                 #(#reads)*
-                #ok(Self {
-                    #(#idents,)*
-                    #rest: #object.rest()?,
-                })
+                #finish
             }
         }
     }

@@ -34,7 +34,7 @@ impl codegen_runtime::__private::json::FromJson for Action {
         value: serde_json::Value,
     ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "Action")?;
-        let function_ref = object.optional("function_ref")?;
+        let function_ref = object.optional("function_ref");
         Ok(Self {
             function_ref,
             unknown_fields: object.rest()?,

@@ -54,17 +54,22 @@ impl codegen_runtime::__private::json::FromJson for ApigTriggerFuncInfo {
             value,
             "ApigTriggerFuncInfo",
         )?;
-        let function_urn = object.optional("function_urn")?;
-        let invocation_type = object.optional("invocation_type")?;
-        let timeout = object.required("timeout")?;
-        let version = object.optional("version")?;
-        Ok(Self {
-            function_urn,
-            invocation_type,
-            timeout,
-            version,
-            unknown_fields: object.rest()?,
-        })
+        let function_urn = object.optional("function_urn");
+        let invocation_type = object.optional("invocation_type");
+        let timeout = object.required("timeout");
+        let version = object.optional("version");
+        match (object.rest(), timeout) {
+            (Ok(unknown_fields), Some(timeout)) => {
+                Ok(Self {
+                    function_urn,
+                    invocation_type,
+                    timeout,
+                    version,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -41,9 +41,9 @@ impl codegen_runtime::__private::json::FromJson for AppTemplateResourceDetail {
             value,
             "AppTemplateResourceDetail",
         )?;
-        let href = object.optional("href")?;
-        let icon = object.optional("icon")?;
-        let resource_name = object.optional("resource_name")?;
+        let href = object.optional("href");
+        let icon = object.optional("icon");
+        let resource_name = object.optional("resource_name");
         Ok(Self {
             href,
             icon,

@@ -49,15 +49,20 @@ impl codegen_runtime::__private::json::FromJson for CallbackWorkflowRequestBody 
             value,
             "CallbackWorkflowRequestBody",
         )?;
-        let error = object.optional("error")?;
-        let output = object.required("output")?;
-        let result = object.required("result")?;
-        Ok(Self {
-            error,
-            output,
-            result,
-            unknown_fields: object.rest()?,
-        })
+        let error = object.optional("error");
+        let output = object.required("output");
+        let result = object.required("result");
+        match (object.rest(), output, result) {
+            (Ok(unknown_fields), Some(output), Some(result)) => {
+                Ok(Self {
+                    error,
+                    output,
+                    result,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

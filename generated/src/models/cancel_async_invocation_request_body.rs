@@ -46,13 +46,18 @@ impl codegen_runtime::__private::json::FromJson for CancelAsyncInvocationRequest
             value,
             "CancelAsyncInvocationRequestBody",
         )?;
-        let request_id = object.required("request_id")?;
-        let type_ = object.optional("type")?;
-        Ok(Self {
-            request_id,
-            type_,
-            unknown_fields: object.rest()?,
-        })
+        let request_id = object.required("request_id");
+        let type_ = object.optional("type");
+        match (object.rest(), request_id) {
+            (Ok(unknown_fields), Some(request_id)) => {
+                Ok(Self {
+                    request_id,
+                    type_,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

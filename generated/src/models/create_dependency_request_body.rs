@@ -106,21 +106,26 @@ impl codegen_runtime::__private::json::FromJson for CreateDependencyRequestBody 
             value,
             "CreateDependencyRequestBody",
         )?;
-        let depend_file = object.optional("depend_file")?;
-        let depend_link = object.optional("depend_link")?;
-        let depend_type = object.required("depend_type")?;
-        let description = object.optional("description")?;
-        let name = object.required("name")?;
-        let runtime = object.required("runtime")?;
-        Ok(Self {
-            depend_file,
-            depend_link,
-            depend_type,
-            description,
-            name,
-            runtime,
-            unknown_fields: object.rest()?,
-        })
+        let depend_file = object.optional("depend_file");
+        let depend_link = object.optional("depend_link");
+        let depend_type = object.required("depend_type");
+        let description = object.optional("description");
+        let name = object.required("name");
+        let runtime = object.required("runtime");
+        match (object.rest(), depend_type, name, runtime) {
+            (Ok(unknown_fields), Some(depend_type), Some(name), Some(runtime)) => {
+                Ok(Self {
+                    depend_file,
+                    depend_link,
+                    depend_type,
+                    description,
+                    name,
+                    runtime,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

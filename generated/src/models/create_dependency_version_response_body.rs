@@ -125,33 +125,47 @@ impl codegen_runtime::__private::json::FromJson for CreateDependencyVersionRespo
             value,
             "CreateDependencyVersionResponseBody",
         )?;
-        let dep_id = object.optional("dep_id")?;
-        let description = object.optional("description")?;
-        let etag = object.required("etag")?;
-        let file_name = object.optional("file_name")?;
-        let id = object.required("id")?;
-        let last_modified = object.optional("last_modified")?;
-        let link = object.required("link")?;
-        let name = object.required("name")?;
-        let owner = object.required("owner")?;
-        let runtime = object.required("runtime")?;
-        let size = object.required("size")?;
-        let version = object.optional("version")?;
-        Ok(Self {
-            dep_id,
-            description,
-            etag,
-            file_name,
-            id,
-            last_modified,
-            link,
-            name,
-            owner,
-            runtime,
-            size,
-            version,
-            unknown_fields: object.rest()?,
-        })
+        let dep_id = object.optional("dep_id");
+        let description = object.optional("description");
+        let etag = object.required("etag");
+        let file_name = object.optional("file_name");
+        let id = object.required("id");
+        let last_modified = object.optional("last_modified");
+        let link = object.required("link");
+        let name = object.required("name");
+        let owner = object.required("owner");
+        let runtime = object.required("runtime");
+        let size = object.required("size");
+        let version = object.optional("version");
+        match (object.rest(), etag, id, link, name, owner, runtime, size) {
+            (
+                Ok(unknown_fields),
+                Some(etag),
+                Some(id),
+                Some(link),
+                Some(name),
+                Some(owner),
+                Some(runtime),
+                Some(size),
+            ) => {
+                Ok(Self {
+                    dep_id,
+                    description,
+                    etag,
+                    file_name,
+                    id,
+                    last_modified,
+                    link,
+                    name,
+                    owner,
+                    runtime,
+                    size,
+                    version,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

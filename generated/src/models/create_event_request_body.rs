@@ -40,13 +40,18 @@ impl codegen_runtime::__private::json::FromJson for CreateEventRequestBody {
             value,
             "CreateEventRequestBody",
         )?;
-        let content = object.required("content")?;
-        let name = object.required("name")?;
-        Ok(Self {
-            content,
-            name,
-            unknown_fields: object.rest()?,
-        })
+        let content = object.required("content");
+        let name = object.required("name");
+        match (object.rest(), content, name) {
+            (Ok(unknown_fields), Some(content), Some(name)) => {
+                Ok(Self {
+                    content,
+                    name,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

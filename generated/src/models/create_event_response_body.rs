@@ -39,8 +39,8 @@ impl codegen_runtime::__private::json::FromJson for CreateEventResponseBody {
             value,
             "CreateEventResponseBody",
         )?;
-        let id = object.optional("id")?;
-        let name = object.optional("name")?;
+        let id = object.optional("id");
+        let name = object.optional("name");
         Ok(Self {
             id,
             name,

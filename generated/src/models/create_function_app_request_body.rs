@@ -50,12 +50,12 @@ impl codegen_runtime::__private::json::FromJson for CreateFunctionAppRequestBody
             value,
             "CreateFunctionAppRequestBody",
         )?;
-        let agency_name = object.optional("agency_name")?;
-        let description = object.optional("description")?;
-        let enterprise_project_id = object.optional("enterprise_project_id")?;
-        let name = object.optional("name")?;
-        let params = object.optional("params")?;
-        let template_id = object.optional("template_id")?;
+        let agency_name = object.optional("agency_name");
+        let description = object.optional("description");
+        let enterprise_project_id = object.optional("enterprise_project_id");
+        let name = object.optional("name");
+        let params = object.optional("params");
+        let template_id = object.optional("template_id");
         Ok(Self {
             agency_name,
             description,

@@ -35,7 +35,7 @@ impl codegen_runtime::__private::json::FromJson for CreateFunctionAppResponseBod
             value,
             "CreateFunctionAppResponseBody",
         )?;
-        let application_id = object.optional("application_id")?;
+        let application_id = object.optional("application_id");
         Ok(Self {
             application_id,
             unknown_fields: object.rest()?,

@@ -239,84 +239,105 @@ impl codegen_runtime::__private::json::FromJson for CreateFunctionRequestBody {
             value,
             "CreateFunctionRequestBody",
         )?;
-        let app_xrole = object.optional("app_xrole")?;
-        let code_encrypt_kms_key_id = object.optional("code_encrypt_kms_key_id")?;
-        let code_filename = object.optional("code_filename")?;
-        let code_type = object.optional("code_type")?;
-        let code_url = object.optional("code_url")?;
-        let custom_image = object.optional("custom_image")?;
-        let depend_version_list = object.optional("depend_version_list")?;
-        let description = object.optional("description")?;
-        let domain_names = object.optional("domain_names")?;
-        let enable_dynamic_memory = object.optional("enable_dynamic_memory")?;
-        let enable_lts_log = object.optional("enable_lts_log")?;
-        let encrypted_user_data = object.optional("encrypted_user_data")?;
-        let enterprise_project_id = object.optional("enterprise_project_id")?;
-        let func_code = object.optional("func_code")?;
-        let func_name = object.required("func_name")?;
-        let func_vpc = object.optional("func_vpc")?;
-        let gpu_memory = object.optional("gpu_memory")?;
-        let gpu_type = object.optional("gpu_type")?;
-        let handler = object.required("handler")?;
-        let initializer_handler = object.optional("initializer_handler")?;
-        let initializer_timeout = object.optional("initializer_timeout")?;
-        let is_stateful_function = object.optional("is_stateful_function")?;
-        let log_config = object.optional("log_config")?;
-        let lts_custom_tag = object.optional("lts_custom_tag")?;
-        let memory_size = object.required("memory_size")?;
-        let mount_config = object.optional("mount_config")?;
-        let network_controller = object.optional("network_controller")?;
-        let package = object.required("package")?;
-        let pre_stop_handler = object.optional("pre_stop_handler")?;
-        let pre_stop_timeout = object.optional("pre_stop_timeout")?;
-        let runtime = object.required("runtime")?;
-        let tags = object.optional("tags")?;
-        let timeout = object.required("timeout")?;
-        let type_ = object.optional("type")?;
-        let user_data = object.optional("user_data")?;
+        let app_xrole = object.optional("app_xrole");
+        let code_encrypt_kms_key_id = object.optional("code_encrypt_kms_key_id");
+        let code_filename = object.optional("code_filename");
+        let code_type = object.optional("code_type");
+        let code_url = object.optional("code_url");
+        let custom_image = object.optional("custom_image");
+        let depend_version_list = object.optional("depend_version_list");
+        let description = object.optional("description");
+        let domain_names = object.optional("domain_names");
+        let enable_dynamic_memory = object.optional("enable_dynamic_memory");
+        let enable_lts_log = object.optional("enable_lts_log");
+        let encrypted_user_data = object.optional("encrypted_user_data");
+        let enterprise_project_id = object.optional("enterprise_project_id");
+        let func_code = object.optional("func_code");
+        let func_name = object.required("func_name");
+        let func_vpc = object.optional("func_vpc");
+        let gpu_memory = object.optional("gpu_memory");
+        let gpu_type = object.optional("gpu_type");
+        let handler = object.required("handler");
+        let initializer_handler = object.optional("initializer_handler");
+        let initializer_timeout = object.optional("initializer_timeout");
+        let is_stateful_function = object.optional("is_stateful_function");
+        let log_config = object.optional("log_config");
+        let lts_custom_tag = object.optional("lts_custom_tag");
+        let memory_size = object.required("memory_size");
+        let mount_config = object.optional("mount_config");
+        let network_controller = object.optional("network_controller");
+        let package = object.required("package");
+        let pre_stop_handler = object.optional("pre_stop_handler");
+        let pre_stop_timeout = object.optional("pre_stop_timeout");
+        let runtime = object.required("runtime");
+        let tags = object.optional("tags");
+        let timeout = object.required("timeout");
+        let type_ = object.optional("type");
+        let user_data = object.optional("user_data");
         let user_data_encrypt_kms_key_id = object
-            .optional("user_data_encrypt_kms_key_id")?;
-        let xrole = object.optional("xrole")?;
-        Ok(Self {
-            app_xrole,
-            code_encrypt_kms_key_id,
-            code_filename,
-            code_type,
-            code_url,
-            custom_image,
-            depend_version_list,
-            description,
-            domain_names,
-            enable_dynamic_memory,
-            enable_lts_log,
-            encrypted_user_data,
-            enterprise_project_id,
-            func_code,
+            .optional("user_data_encrypt_kms_key_id");
+        let xrole = object.optional("xrole");
+        match (
+            object.rest(),
             func_name,
-            func_vpc,
-            gpu_memory,
-            gpu_type,
             handler,
-            initializer_handler,
-            initializer_timeout,
-            is_stateful_function,
-            log_config,
-            lts_custom_tag,
             memory_size,
-            mount_config,
-            network_controller,
             package,
-            pre_stop_handler,
-            pre_stop_timeout,
             runtime,
-            tags,
             timeout,
-            type_,
-            user_data,
-            user_data_encrypt_kms_key_id,
-            xrole,
-            unknown_fields: object.rest()?,
-        })
+        ) {
+            (
+                Ok(unknown_fields),
+                Some(func_name),
+                Some(handler),
+                Some(memory_size),
+                Some(package),
+                Some(runtime),
+                Some(timeout),
+            ) => {
+                Ok(Self {
+                    app_xrole,
+                    code_encrypt_kms_key_id,
+                    code_filename,
+                    code_type,
+                    code_url,
+                    custom_image,
+                    depend_version_list,
+                    description,
+                    domain_names,
+                    enable_dynamic_memory,
+                    enable_lts_log,
+                    encrypted_user_data,
+                    enterprise_project_id,
+                    func_code,
+                    func_name,
+                    func_vpc,
+                    gpu_memory,
+                    gpu_type,
+                    handler,
+                    initializer_handler,
+                    initializer_timeout,
+                    is_stateful_function,
+                    log_config,
+                    lts_custom_tag,
+                    memory_size,
+                    mount_config,
+                    network_controller,
+                    package,
+                    pre_stop_handler,
+                    pre_stop_timeout,
+                    runtime,
+                    tags,
+                    timeout,
+                    type_,
+                    user_data,
+                    user_data_encrypt_kms_key_id,
+                    xrole,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -333,136 +333,177 @@ impl codegen_runtime::__private::json::FromJson for CreateFunctionResponseBody {
             value,
             "CreateFunctionResponseBody",
         )?;
-        let allow_ephemeral_storage = object.optional("allow_ephemeral_storage")?;
-        let apig_route_enable = object.optional("apig_route_enable")?;
-        let app_xrole = object.nullable("app_xrole")?;
-        let code_encrypt_kms_key_id = object.optional("code_encrypt_kms_key_id")?;
-        let code_filename = object.optional("code_filename")?;
-        let code_size = object.required("code_size")?;
-        let code_type = object.required("code_type")?;
-        let code_url = object.optional("code_url")?;
-        let cpu = object.required("cpu")?;
-        let custom_image = object.optional("custom_image")?;
-        let depend_list = object.nullable("depend_list")?;
-        let depend_version_list = object.optional("depend_version_list")?;
-        let dependencies = object.nullable("dependencies")?;
-        let description = object.optional("description")?;
-        let digest = object.required("digest")?;
-        let domain_id = object.optional("domain_id")?;
-        let domain_names = object.optional("domain_names")?;
-        let enable_auth_in_header = object.optional("enable_auth_in_header")?;
-        let enable_class_isolation = object.optional("enable_class_isolation")?;
-        let enable_cloud_debug = object.optional("enable_cloud_debug")?;
-        let enable_dynamic_memory = object.optional("enable_dynamic_memory")?;
-        let enable_lts_log = object.optional("enable_lts_log")?;
-        let encrypted_user_data = object.optional("encrypted_user_data")?;
-        let enterprise_project_id = object.optional("enterprise_project_id")?;
-        let ephemeral_storage = object.optional("ephemeral_storage")?;
-        let extend_config = object.optional("extend_config")?;
-        let func_id = object.optional("func_id")?;
-        let func_name = object.required("func_name")?;
-        let func_urn = object.required("func_urn")?;
-        let func_vpc = object.nullable("func_vpc")?;
-        let gpu_memory = object.optional("gpu_memory")?;
-        let gpu_type = object.optional("gpu_type")?;
-        let handler = object.required("handler")?;
-        let heartbeat_handler = object.optional("heartbeat_handler")?;
-        let image_name = object.required("image_name")?;
-        let initializer_handler = object.optional("initializer_handler")?;
-        let initializer_timeout = object.optional("initializer_timeout")?;
-        let is_bridge_function = object.optional("is_bridge_function")?;
-        let is_return_stream = object.optional("is_return_stream")?;
-        let is_stateful_function = object.optional("is_stateful_function")?;
-        let last_modified = object.required("last_modified")?;
-        let log_group_id = object.optional("log_group_id")?;
-        let log_stream_id = object.optional("log_stream_id")?;
-        let long_time = object.optional("long_time")?;
-        let lts_custom_tag = object.optional("lts_custom_tag")?;
-        let memory_size = object.required("memory_size")?;
-        let mount_config = object.optional("mount_config")?;
-        let namespace = object.required("namespace")?;
-        let network_controller = object.optional("network_controller")?;
-        let package = object.required("package")?;
-        let pre_stop_handler = object.optional("pre_stop_handler")?;
-        let pre_stop_timeout = object.optional("pre_stop_timeout")?;
-        let project_name = object.required("project_name")?;
-        let reserved_instance_count = object.optional("reserved_instance_count")?;
-        let resource_id = object.optional("resource_id")?;
-        let runtime = object.required("runtime")?;
-        let strategy_config = object.optional("strategy_config")?;
-        let timeout = object.required("timeout")?;
-        let type_ = object.optional("type")?;
-        let user_data = object.optional("user_data")?;
+        let allow_ephemeral_storage = object.optional("allow_ephemeral_storage");
+        let apig_route_enable = object.optional("apig_route_enable");
+        let app_xrole = object.nullable("app_xrole");
+        let code_encrypt_kms_key_id = object.optional("code_encrypt_kms_key_id");
+        let code_filename = object.optional("code_filename");
+        let code_size = object.required("code_size");
+        let code_type = object.required("code_type");
+        let code_url = object.optional("code_url");
+        let cpu = object.required("cpu");
+        let custom_image = object.optional("custom_image");
+        let depend_list = object.nullable("depend_list");
+        let depend_version_list = object.optional("depend_version_list");
+        let dependencies = object.nullable("dependencies");
+        let description = object.optional("description");
+        let digest = object.required("digest");
+        let domain_id = object.optional("domain_id");
+        let domain_names = object.optional("domain_names");
+        let enable_auth_in_header = object.optional("enable_auth_in_header");
+        let enable_class_isolation = object.optional("enable_class_isolation");
+        let enable_cloud_debug = object.optional("enable_cloud_debug");
+        let enable_dynamic_memory = object.optional("enable_dynamic_memory");
+        let enable_lts_log = object.optional("enable_lts_log");
+        let encrypted_user_data = object.optional("encrypted_user_data");
+        let enterprise_project_id = object.optional("enterprise_project_id");
+        let ephemeral_storage = object.optional("ephemeral_storage");
+        let extend_config = object.optional("extend_config");
+        let func_id = object.optional("func_id");
+        let func_name = object.required("func_name");
+        let func_urn = object.required("func_urn");
+        let func_vpc = object.nullable("func_vpc");
+        let gpu_memory = object.optional("gpu_memory");
+        let gpu_type = object.optional("gpu_type");
+        let handler = object.required("handler");
+        let heartbeat_handler = object.optional("heartbeat_handler");
+        let image_name = object.required("image_name");
+        let initializer_handler = object.optional("initializer_handler");
+        let initializer_timeout = object.optional("initializer_timeout");
+        let is_bridge_function = object.optional("is_bridge_function");
+        let is_return_stream = object.optional("is_return_stream");
+        let is_stateful_function = object.optional("is_stateful_function");
+        let last_modified = object.required("last_modified");
+        let log_group_id = object.optional("log_group_id");
+        let log_stream_id = object.optional("log_stream_id");
+        let long_time = object.optional("long_time");
+        let lts_custom_tag = object.optional("lts_custom_tag");
+        let memory_size = object.required("memory_size");
+        let mount_config = object.optional("mount_config");
+        let namespace = object.required("namespace");
+        let network_controller = object.optional("network_controller");
+        let package = object.required("package");
+        let pre_stop_handler = object.optional("pre_stop_handler");
+        let pre_stop_timeout = object.optional("pre_stop_timeout");
+        let project_name = object.required("project_name");
+        let reserved_instance_count = object.optional("reserved_instance_count");
+        let resource_id = object.optional("resource_id");
+        let runtime = object.required("runtime");
+        let strategy_config = object.optional("strategy_config");
+        let timeout = object.required("timeout");
+        let type_ = object.optional("type");
+        let user_data = object.optional("user_data");
         let user_data_encrypt_kms_key_id = object
-            .optional("user_data_encrypt_kms_key_id")?;
-        let version = object.required("version")?;
-        let xrole = object.optional("xrole")?;
-        Ok(Self {
-            allow_ephemeral_storage,
-            apig_route_enable,
-            app_xrole,
-            code_encrypt_kms_key_id,
-            code_filename,
+            .optional("user_data_encrypt_kms_key_id");
+        let version = object.required("version");
+        let xrole = object.optional("xrole");
+        match (
+            object.rest(),
             code_size,
             code_type,
-            code_url,
             cpu,
-            custom_image,
-            depend_list,
-            depend_version_list,
-            dependencies,
-            description,
             digest,
-            domain_id,
-            domain_names,
-            enable_auth_in_header,
-            enable_class_isolation,
-            enable_cloud_debug,
-            enable_dynamic_memory,
-            enable_lts_log,
-            encrypted_user_data,
-            enterprise_project_id,
-            ephemeral_storage,
-            extend_config,
-            func_id,
             func_name,
             func_urn,
-            func_vpc,
-            gpu_memory,
-            gpu_type,
             handler,
-            heartbeat_handler,
             image_name,
-            initializer_handler,
-            initializer_timeout,
-            is_bridge_function,
-            is_return_stream,
-            is_stateful_function,
             last_modified,
-            log_group_id,
-            log_stream_id,
-            long_time,
-            lts_custom_tag,
             memory_size,
-            mount_config,
             namespace,
-            network_controller,
             package,
-            pre_stop_handler,
-            pre_stop_timeout,
             project_name,
-            reserved_instance_count,
-            resource_id,
             runtime,
-            strategy_config,
             timeout,
-            type_,
-            user_data,
-            user_data_encrypt_kms_key_id,
             version,
-            xrole,
-            unknown_fields: object.rest()?,
-        })
+        ) {
+            (
+                Ok(unknown_fields),
+                Some(code_size),
+                Some(code_type),
+                Some(cpu),
+                Some(digest),
+                Some(func_name),
+                Some(func_urn),
+                Some(handler),
+                Some(image_name),
+                Some(last_modified),
+                Some(memory_size),
+                Some(namespace),
+                Some(package),
+                Some(project_name),
+                Some(runtime),
+                Some(timeout),
+                Some(version),
+            ) => {
+                Ok(Self {
+                    allow_ephemeral_storage,
+                    apig_route_enable,
+                    app_xrole,
+                    code_encrypt_kms_key_id,
+                    code_filename,
+                    code_size,
+                    code_type,
+                    code_url,
+                    cpu,
+                    custom_image,
+                    depend_list,
+                    depend_version_list,
+                    dependencies,
+                    description,
+                    digest,
+                    domain_id,
+                    domain_names,
+                    enable_auth_in_header,
+                    enable_class_isolation,
+                    enable_cloud_debug,
+                    enable_dynamic_memory,
+                    enable_lts_log,
+                    encrypted_user_data,
+                    enterprise_project_id,
+                    ephemeral_storage,
+                    extend_config,
+                    func_id,
+                    func_name,
+                    func_urn,
+                    func_vpc,
+                    gpu_memory,
+                    gpu_type,
+                    handler,
+                    heartbeat_handler,
+                    image_name,
+                    initializer_handler,
+                    initializer_timeout,
+                    is_bridge_function,
+                    is_return_stream,
+                    is_stateful_function,
+                    last_modified,
+                    log_group_id,
+                    log_stream_id,
+                    long_time,
+                    lts_custom_tag,
+                    memory_size,
+                    mount_config,
+                    namespace,
+                    network_controller,
+                    package,
+                    pre_stop_handler,
+                    pre_stop_timeout,
+                    project_name,
+                    reserved_instance_count,
+                    resource_id,
+                    runtime,
+                    strategy_config,
+                    timeout,
+                    type_,
+                    user_data,
+                    user_data_encrypt_kms_key_id,
+                    version,
+                    xrole,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -67,17 +67,22 @@ impl codegen_runtime::__private::json::FromJson for CreateFunctionTriggerRequest
             value,
             "CreateFunctionTriggerRequestBody",
         )?;
-        let event_data = object.required("event_data")?;
-        let event_type_code = object.optional("event_type_code")?;
-        let trigger_status = object.optional("trigger_status")?;
-        let trigger_type_code = object.required("trigger_type_code")?;
-        Ok(Self {
-            event_data,
-            event_type_code,
-            trigger_status,
-            trigger_type_code,
-            unknown_fields: object.rest()?,
-        })
+        let event_data = object.required("event_data");
+        let event_type_code = object.optional("event_type_code");
+        let trigger_status = object.optional("trigger_status");
+        let trigger_type_code = object.required("trigger_type_code");
+        match (object.rest(), event_data, trigger_type_code) {
+            (Ok(unknown_fields), Some(event_data), Some(trigger_type_code)) => {
+                Ok(Self {
+                    event_data,
+                    event_type_code,
+                    trigger_status,
+                    trigger_type_code,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

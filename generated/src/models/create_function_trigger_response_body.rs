@@ -79,21 +79,42 @@ impl codegen_runtime::__private::json::FromJson for CreateFunctionTriggerRespons
             value,
             "CreateFunctionTriggerResponseBody",
         )?;
-        let created_time = object.required("created_time")?;
-        let event_data = object.required("event_data")?;
-        let last_updated_time = object.required("last_updated_time")?;
-        let trigger_id = object.required("trigger_id")?;
-        let trigger_status = object.required("trigger_status")?;
-        let trigger_type_code = object.required("trigger_type_code")?;
-        Ok(Self {
+        let created_time = object.required("created_time");
+        let event_data = object.required("event_data");
+        let last_updated_time = object.required("last_updated_time");
+        let trigger_id = object.required("trigger_id");
+        let trigger_status = object.required("trigger_status");
+        let trigger_type_code = object.required("trigger_type_code");
+        match (
+            object.rest(),
             created_time,
             event_data,
             last_updated_time,
             trigger_id,
             trigger_status,
             trigger_type_code,
-            unknown_fields: object.rest()?,
-        })
+        ) {
+            (
+                Ok(unknown_fields),
+                Some(created_time),
+                Some(event_data),
+                Some(last_updated_time),
+                Some(trigger_id),
+                Some(trigger_status),
+                Some(trigger_type_code),
+            ) => {
+                Ok(Self {
+                    created_time,
+                    event_data,
+                    last_updated_time,
+                    trigger_id,
+                    trigger_status,
+                    trigger_type_code,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -41,9 +41,9 @@ impl codegen_runtime::__private::json::FromJson for CreateFunctionVersionRequest
             value,
             "CreateFunctionVersionRequestBody",
         )?;
-        let description = object.optional("description")?;
-        let digest = object.optional("digest")?;
-        let version = object.optional("version")?;
+        let description = object.optional("description");
+        let digest = object.optional("digest");
+        let version = object.optional("version");
         Ok(Self {
             description,
             digest,

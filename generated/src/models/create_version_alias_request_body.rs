@@ -51,20 +51,24 @@ impl codegen_runtime::__private::json::FromJson for CreateVersionAliasRequestBod
             value,
             "CreateVersionAliasRequestBody",
         )?;
-        let additional_version_strategy = object
-            .optional("additional_version_strategy")?;
-        let additional_version_weights = object.optional("additional_version_weights")?;
-        let description = object.optional("description")?;
-        let name = object.required("name")?;
-        let version = object.required("version")?;
-        Ok(Self {
-            additional_version_strategy,
-            additional_version_weights,
-            description,
-            name,
-            version,
-            unknown_fields: object.rest()?,
-        })
+        let additional_version_strategy = object.optional("additional_version_strategy");
+        let additional_version_weights = object.optional("additional_version_weights");
+        let description = object.optional("description");
+        let name = object.required("name");
+        let version = object.required("version");
+        match (object.rest(), name, version) {
+            (Ok(unknown_fields), Some(name), Some(version)) => {
+                Ok(Self {
+                    additional_version_strategy,
+                    additional_version_weights,
+                    description,
+                    name,
+                    version,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -38,8 +38,8 @@ impl codegen_runtime::__private::json::FromJson for CreateVpcEndpointReponseBody
             value,
             "CreateVpcEndpointReponseBody",
         )?;
-        let address = object.optional("address")?;
-        let endpoints = object.optional("endpoints")?;
+        let address = object.optional("address");
+        let endpoints = object.optional("endpoints");
         Ok(Self {
             address,
             endpoints,

@@ -44,17 +44,22 @@ impl codegen_runtime::__private::json::FromJson for CreateVpcEndpointRequestBody
             value,
             "CreateVpcEndpointRequestBody",
         )?;
-        let flavor = object.optional("flavor")?;
-        let subnet_id = object.required("subnet_id")?;
-        let vpc_id = object.required("vpc_id")?;
-        let xrole = object.optional("xrole")?;
-        Ok(Self {
-            flavor,
-            subnet_id,
-            vpc_id,
-            xrole,
-            unknown_fields: object.rest()?,
-        })
+        let flavor = object.optional("flavor");
+        let subnet_id = object.required("subnet_id");
+        let vpc_id = object.required("vpc_id");
+        let xrole = object.optional("xrole");
+        match (object.rest(), subnet_id, vpc_id) {
+            (Ok(unknown_fields), Some(subnet_id), Some(vpc_id)) => {
+                Ok(Self {
+                    flavor,
+                    subnet_id,
+                    vpc_id,
+                    xrole,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -48,11 +48,11 @@ impl codegen_runtime::__private::json::FromJson for CronConfig {
             value,
             "CronConfig",
         )?;
-        let count = object.optional("count")?;
-        let cron = object.optional("cron")?;
-        let expired_time = object.optional("expired_time")?;
-        let name = object.optional("name")?;
-        let start_time = object.optional("start_time")?;
+        let count = object.optional("count");
+        let cron = object.optional("cron");
+        let expired_time = object.optional("expired_time");
+        let name = object.optional("name");
+        let start_time = object.optional("start_time");
         Ok(Self {
             count,
             cron,

@@ -57,14 +57,14 @@ impl codegen_runtime::__private::json::FromJson for CustomImage {
             value,
             "CustomImage",
         )?;
-        let args = object.optional("args")?;
-        let command = object.optional("command")?;
-        let enabled = object.optional("enabled")?;
-        let gid = object.optional("gid")?;
-        let image = object.optional("image")?;
-        let is_public = object.optional("is_public")?;
-        let uid = object.optional("uid")?;
-        let working_dir = object.optional("working_dir")?;
+        let args = object.optional("args");
+        let command = object.optional("command");
+        let enabled = object.optional("enabled");
+        let gid = object.optional("gid");
+        let image = object.optional("image");
+        let is_public = object.optional("is_public");
+        let uid = object.optional("uid");
+        let working_dir = object.optional("working_dir");
         Ok(Self {
             args,
             command,

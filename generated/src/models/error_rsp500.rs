@@ -51,9 +51,9 @@ impl codegen_runtime::__private::json::FromJson for ErrorRsp500 {
             value,
             "ErrorRsp500",
         )?;
-        let error_code = object.optional("error_code")?;
-        let error_msg = object.optional("error_msg")?;
-        let request_id = object.optional("request_id")?;
+        let error_code = object.optional("error_code");
+        let error_msg = object.optional("error_msg");
+        let request_id = object.optional("request_id");
         Ok(Self {
             error_code,
             error_msg,

@@ -50,7 +50,7 @@ impl codegen_runtime::__private::json::FromJson for ExpressConfig {
             value,
             "ExpressConfig",
         )?;
-        let log_level = object.optional("log_level")?;
+        let log_level = object.optional("log_level");
         Ok(Self {
             log_level,
             unknown_fields: object.rest()?,

@@ -39,13 +39,18 @@ impl codegen_runtime::__private::json::FromJson for FlowExecuteBody {
             value,
             "FlowExecuteBody",
         )?;
-        let headers = object.optional("headers")?;
-        let input = object.required("input")?;
-        Ok(Self {
-            headers,
-            input,
-            unknown_fields: object.rest()?,
-        })
+        let headers = object.optional("headers");
+        let input = object.required("input");
+        match (object.rest(), input) {
+            (Ok(unknown_fields), Some(input)) => {
+                Ok(Self {
+                    headers,
+                    input,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -39,7 +39,7 @@ impl codegen_runtime::__private::json::FromJson for FlowExecuteResponse {
             value,
             "FlowExecuteResponse",
         )?;
-        let execution_id = object.optional("execution_id")?;
+        let execution_id = object.optional("execution_id");
         Ok(Self {
             execution_id,
             unknown_fields: object.rest()?,

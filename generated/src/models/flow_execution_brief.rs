@@ -80,14 +80,14 @@ impl codegen_runtime::__private::json::FromJson for FlowExecutionBrief {
             value,
             "FlowExecutionBrief",
         )?;
-        let begin_time = object.optional("begin_time")?;
-        let created_by = object.optional("created_by")?;
-        let end_time = object.optional("end_time")?;
-        let execution_id = object.optional("execution_id")?;
-        let last_update_time = object.optional("last_update_time")?;
-        let status = object.optional("status")?;
-        let workflow_id = object.optional("workflow_id")?;
-        let workflow_urn = object.optional("workflow_urn")?;
+        let begin_time = object.optional("begin_time");
+        let created_by = object.optional("created_by");
+        let end_time = object.optional("end_time");
+        let execution_id = object.optional("execution_id");
+        let last_update_time = object.optional("last_update_time");
+        let status = object.optional("status");
+        let workflow_id = object.optional("workflow_id");
+        let workflow_urn = object.optional("workflow_urn");
         Ok(Self {
             begin_time,
             created_by,

@@ -41,7 +41,7 @@ impl codegen_runtime::__private::json::FromJson for FlowExecutionList {
             value,
             "FlowExecutionList",
         )?;
-        let executions = object.optional("executions")?;
+        let executions = object.optional("executions");
         Ok(Self {
             executions,
             unknown_fields: object.rest()?,

@@ -41,8 +41,8 @@ impl codegen_runtime::__private::json::FromJson for FuncAsyncDestinationConfig {
             value,
             "FuncAsyncDestinationConfig",
         )?;
-        let on_failure = object.optional("on_failure")?;
-        let on_success = object.optional("on_success")?;
+        let on_failure = object.optional("on_failure");
+        let on_success = object.optional("on_success");
         Ok(Self {
             on_failure,
             on_success,

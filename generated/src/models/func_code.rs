@@ -39,8 +39,8 @@ impl codegen_runtime::__private::json::FromJson for FuncCode {
             value,
             "FuncCode",
         )?;
-        let file = object.optional("file")?;
-        let link = object.optional("link")?;
+        let file = object.optional("file");
+        let link = object.optional("link");
         Ok(Self {
             file,
             link,

@@ -57,8 +57,8 @@ impl codegen_runtime::__private::json::FromJson for FuncDestinationConfig {
             value,
             "FuncDestinationConfig",
         )?;
-        let destination = object.optional("destination")?;
-        let param = object.optional("param")?;
+        let destination = object.optional("destination");
+        let param = object.optional("param");
         Ok(Self {
             destination,
             param,

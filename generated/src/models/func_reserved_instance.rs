@@ -38,13 +38,18 @@ impl codegen_runtime::__private::json::FromJson for FuncReservedInstance {
             value,
             "FuncReservedInstance",
         )?;
-        let count = object.required("count")?;
-        let func_urn = object.required("func_urn")?;
-        Ok(Self {
-            count,
-            func_urn,
-            unknown_fields: object.rest()?,
-        })
+        let count = object.required("count");
+        let func_urn = object.required("func_urn");
+        match (object.rest(), count, func_urn) {
+            (Ok(unknown_fields), Some(count), Some(func_urn)) => {
+                Ok(Self {
+                    count,
+                    func_urn,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

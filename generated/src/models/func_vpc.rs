@@ -63,29 +63,34 @@ impl codegen_runtime::__private::json::FromJson for FuncVpc {
             value,
             "FuncVpc",
         )?;
-        let cidr = object.optional("cidr")?;
-        let domain_id = object.optional("domain_id")?;
-        let gateway = object.optional("gateway")?;
-        let is_safety = object.optional("is_safety")?;
-        let namespace = object.optional("namespace")?;
-        let security_groups = object.optional("security_groups")?;
-        let subnet_id = object.required("subnet_id")?;
-        let subnet_name = object.optional("subnet_name")?;
-        let vpc_id = object.required("vpc_id")?;
-        let vpc_name = object.optional("vpc_name")?;
-        Ok(Self {
-            cidr,
-            domain_id,
-            gateway,
-            is_safety,
-            namespace,
-            security_groups,
-            subnet_id,
-            subnet_name,
-            vpc_id,
-            vpc_name,
-            unknown_fields: object.rest()?,
-        })
+        let cidr = object.optional("cidr");
+        let domain_id = object.optional("domain_id");
+        let gateway = object.optional("gateway");
+        let is_safety = object.optional("is_safety");
+        let namespace = object.optional("namespace");
+        let security_groups = object.optional("security_groups");
+        let subnet_id = object.required("subnet_id");
+        let subnet_name = object.optional("subnet_name");
+        let vpc_id = object.required("vpc_id");
+        let vpc_name = object.optional("vpc_name");
+        match (object.rest(), subnet_id, vpc_id) {
+            (Ok(unknown_fields), Some(subnet_id), Some(vpc_id)) => {
+                Ok(Self {
+                    cidr,
+                    domain_id,
+                    gateway,
+                    is_safety,
+                    namespace,
+                    security_groups,
+                    subnet_id,
+                    subnet_name,
+                    vpc_id,
+                    vpc_name,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

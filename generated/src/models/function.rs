@@ -48,15 +48,20 @@ impl codegen_runtime::__private::json::FromJson for Function {
             value,
             "Function",
         )?;
-        let metadata = object.optional("metadata")?;
-        let name = object.required("name")?;
-        let operation = object.required("operation")?;
-        Ok(Self {
-            metadata,
-            name,
-            operation,
-            unknown_fields: object.rest()?,
-        })
+        let metadata = object.optional("metadata");
+        let name = object.required("name");
+        let operation = object.required("operation");
+        match (object.rest(), name, operation) {
+            (Ok(unknown_fields), Some(name), Some(operation)) => {
+                Ok(Self {
+                    metadata,
+                    name,
+                    operation,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

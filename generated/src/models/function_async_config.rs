@@ -54,20 +54,35 @@ impl codegen_runtime::__private::json::FromJson for FunctionAsyncConfig {
             value,
             "FunctionAsyncConfig",
         )?;
-        let created_time = object.optional("created_time")?;
-        let destination_config = object.required("destination_config")?;
-        let last_modified = object.optional("last_modified")?;
+        let created_time = object.optional("created_time");
+        let destination_config = object.required("destination_config");
+        let last_modified = object.optional("last_modified");
         let max_async_event_age_in_seconds = object
-            .required("max_async_event_age_in_seconds")?;
-        let max_async_retry_attempts = object.required("max_async_retry_attempts")?;
-        Ok(Self {
-            created_time,
+            .required("max_async_event_age_in_seconds");
+        let max_async_retry_attempts = object.required("max_async_retry_attempts");
+        match (
+            object.rest(),
             destination_config,
-            last_modified,
             max_async_event_age_in_seconds,
             max_async_retry_attempts,
-            unknown_fields: object.rest()?,
-        })
+        ) {
+            (
+                Ok(unknown_fields),
+                Some(destination_config),
+                Some(max_async_event_age_in_seconds),
+                Some(max_async_retry_attempts),
+            ) => {
+                Ok(Self {
+                    created_time,
+                    destination_config,
+                    last_modified,
+                    max_async_event_age_in_seconds,
+                    max_async_retry_attempts,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

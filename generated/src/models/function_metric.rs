@@ -38,8 +38,8 @@ impl codegen_runtime::__private::json::FromJson for FunctionMetric {
             value,
             "FunctionMetric",
         )?;
-        let key = object.optional("key")?;
-        let value = object.optional("value")?;
+        let key = object.optional("key");
+        let value = object.optional("value");
         Ok(Self {
             key,
             value,

@@ -57,15 +57,20 @@ impl codegen_runtime::__private::json::FromJson for FunctionRef {
             value,
             "FunctionRef",
         )?;
-        let arguments = object.required("arguments")?;
-        let invoke_mode = object.optional("invoke_mode")?;
-        let ref_name = object.required("ref_name")?;
-        Ok(Self {
-            arguments,
-            invoke_mode,
-            ref_name,
-            unknown_fields: object.rest()?,
-        })
+        let arguments = object.required("arguments");
+        let invoke_mode = object.optional("invoke_mode");
+        let ref_name = object.required("ref_name");
+        match (object.rest(), arguments, ref_name) {
+            (Ok(unknown_fields), Some(arguments), Some(ref_name)) => {
+                Ok(Self {
+                    arguments,
+                    invoke_mode,
+                    ref_name,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -48,19 +48,30 @@ impl codegen_runtime::__private::json::FromJson for ImportFunctionRequestBody {
             value,
             "ImportFunctionRequestBody",
         )?;
-        let file_code = object.required("file_code")?;
-        let file_name = object.required("file_name")?;
-        let file_type = object.required("file_type")?;
-        let func_name = object.required("func_name")?;
-        let package = object.optional("package")?;
-        Ok(Self {
-            file_code,
-            file_name,
-            file_type,
-            func_name,
-            package,
-            unknown_fields: object.rest()?,
-        })
+        let file_code = object.required("file_code");
+        let file_name = object.required("file_name");
+        let file_type = object.required("file_type");
+        let func_name = object.required("func_name");
+        let package = object.optional("package");
+        match (object.rest(), file_code, file_name, file_type, func_name) {
+            (
+                Ok(unknown_fields),
+                Some(file_code),
+                Some(file_name),
+                Some(file_type),
+                Some(func_name),
+            ) => {
+                Ok(Self {
+                    file_code,
+                    file_name,
+                    file_type,
+                    func_name,
+                    package,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -45,10 +45,10 @@ impl codegen_runtime::__private::json::FromJson for InvokeFunctionResponseBody {
             value,
             "InvokeFunctionResponseBody",
         )?;
-        let log = object.optional("log")?;
-        let request_id = object.optional("request_id")?;
-        let result = object.optional("result")?;
-        let status = object.optional("status")?;
+        let log = object.optional("log");
+        let request_id = object.optional("request_id");
+        let result = object.optional("result");
+        let status = object.optional("status");
         Ok(Self {
             log,
             request_id,

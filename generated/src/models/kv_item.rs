@@ -36,8 +36,8 @@ impl codegen_runtime::__private::json::FromJson for KvItem {
         value: serde_json::Value,
     ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "KvItem")?;
-        let key = object.optional("key")?;
-        let value = object.optional("value")?;
+        let key = object.optional("key");
+        let value = object.optional("value");
         Ok(Self {
             key,
             value,

@@ -43,9 +43,9 @@ impl codegen_runtime::__private::json::FromJson for ListAppTemplatesResponseBody
             value,
             "ListAppTemplatesResponseBody",
         )?;
-        let count = object.optional("count")?;
-        let next_marker = object.optional("next_marker")?;
-        let templates = object.optional("templates")?;
+        let count = object.optional("count");
+        let next_marker = object.optional("next_marker");
+        let templates = object.optional("templates");
         Ok(Self {
             count,
             next_marker,

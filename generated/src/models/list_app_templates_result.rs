@@ -50,12 +50,12 @@ impl codegen_runtime::__private::json::FromJson for ListAppTemplatesResult {
             value,
             "ListAppTemplatesResult",
         )?;
-        let category = object.optional("category")?;
-        let description = object.optional("description")?;
-        let id = object.optional("id")?;
-        let image = object.optional("image")?;
-        let name = object.optional("name")?;
-        let runtime = object.optional("runtime")?;
+        let category = object.optional("category");
+        let description = object.optional("description");
+        let id = object.optional("id");
+        let image = object.optional("image");
+        let name = object.optional("name");
+        let runtime = object.optional("runtime");
         Ok(Self {
             category,
             description,

@@ -43,9 +43,9 @@ impl codegen_runtime::__private::json::FromJson for ListDependencyVersionsRespon
             value,
             "ListDependencyVersionsResponseBody",
         )?;
-        let count = object.optional("count")?;
-        let dependencies = object.optional("dependencies")?;
-        let next_marker = object.optional("next_marker")?;
+        let count = object.optional("count");
+        let dependencies = object.optional("dependencies");
+        let next_marker = object.optional("next_marker");
         Ok(Self {
             count,
             dependencies,

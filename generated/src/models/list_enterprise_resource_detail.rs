@@ -35,7 +35,7 @@ impl codegen_runtime::__private::json::FromJson for ListEnterpriseResourceDetail
             value,
             "ListEnterpriseResourceDetail",
         )?;
-        let detail_id = object.optional("detailId")?;
+        let detail_id = object.optional("detailId");
         Ok(Self {
             detail_id,
             unknown_fields: object.rest()?,

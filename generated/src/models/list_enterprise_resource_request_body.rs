@@ -52,12 +52,12 @@ impl codegen_runtime::__private::json::FromJson for ListEnterpriseResourceReques
             value,
             "ListEnterpriseResourceRequestBody",
         )?;
-        let action = object.optional("action")?;
-        let limit = object.optional("limit")?;
-        let matches = object.optional("matches")?;
-        let offset = object.optional("offset")?;
-        let sys_tags = object.optional("sys_tags")?;
-        let without_any_tag = object.optional("without_any_tag")?;
+        let action = object.optional("action");
+        let limit = object.optional("limit");
+        let matches = object.optional("matches");
+        let offset = object.optional("offset");
+        let sys_tags = object.optional("sys_tags");
+        let without_any_tag = object.optional("without_any_tag");
         Ok(Self {
             action,
             limit,

@@ -41,8 +41,8 @@ impl codegen_runtime::__private::json::FromJson for ListEnterpriseResourceRespon
             value,
             "ListEnterpriseResourceResponseBody",
         )?;
-        let resources = object.optional("resources")?;
-        let total_count = object.optional("total_count")?;
+        let resources = object.optional("resources");
+        let total_count = object.optional("total_count");
         Ok(Self {
             resources,
             total_count,

@@ -48,11 +48,11 @@ impl codegen_runtime::__private::json::FromJson for ListEnterpriseResourceResult
             value,
             "ListEnterpriseResourceResult",
         )?;
-        let resource_detail = object.optional("resource_detail")?;
-        let resource_id = object.optional("resource_id")?;
-        let resource_name = object.optional("resource_name")?;
-        let sys_tags = object.optional("sys_tags")?;
-        let tags = object.optional("tags")?;
+        let resource_detail = object.optional("resource_detail");
+        let resource_id = object.optional("resource_id");
+        let resource_name = object.optional("resource_name");
+        let sys_tags = object.optional("sys_tags");
+        let tags = object.optional("tags");
         Ok(Self {
             resource_detail,
             resource_id,

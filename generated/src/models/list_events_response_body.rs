@@ -44,9 +44,9 @@ impl codegen_runtime::__private::json::FromJson for ListEventsResponseBody {
             value,
             "ListEventsResponseBody",
         )?;
-        let count = object.optional("count")?;
-        let events = object.optional("events")?;
-        let next_marker = object.optional("next_marker")?;
+        let count = object.optional("count");
+        let events = object.optional("events");
+        let next_marker = object.optional("next_marker");
         Ok(Self {
             count,
             events,

@@ -42,9 +42,9 @@ impl codegen_runtime::__private::json::FromJson for ListEventsResult {
             value,
             "ListEventsResult",
         )?;
-        let id = object.optional("id")?;
-        let last_modified = object.optional("last_modified")?;
-        let name = object.optional("name")?;
+        let id = object.optional("id");
+        let last_modified = object.optional("last_modified");
+        let name = object.optional("name");
         Ok(Self {
             id,
             last_modified,

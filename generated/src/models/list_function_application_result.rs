@@ -47,11 +47,11 @@ impl codegen_runtime::__private::json::FromJson for ListFunctionApplicationResul
             value,
             "ListFunctionApplicationResult",
         )?;
-        let description = object.optional("description")?;
-        let id = object.optional("id")?;
-        let last_modified_time = object.optional("last_modified_time")?;
-        let name = object.optional("name")?;
-        let status = object.optional("status")?;
+        let description = object.optional("description");
+        let id = object.optional("id");
+        let last_modified_time = object.optional("last_modified_time");
+        let name = object.optional("name");
+        let status = object.optional("status");
         Ok(Self {
             description,
             id,

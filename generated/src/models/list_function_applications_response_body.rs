@@ -44,9 +44,9 @@ for ListFunctionApplicationsResponseBody {
             value,
             "ListFunctionApplicationsResponseBody",
         )?;
-        let applications = object.optional("applications")?;
-        let count = object.optional("count")?;
-        let next_marker = object.optional("next_marker")?;
+        let applications = object.optional("applications");
+        let count = object.optional("count");
+        let next_marker = object.optional("next_marker");
         Ok(Self {
             applications,
             count,

@@ -43,9 +43,9 @@ impl codegen_runtime::__private::json::FromJson for ListFunctionAsMetricResponse
             value,
             "ListFunctionAsMetricResponseBody",
         )?;
-        let count = object.optional("count")?;
-        let next_marker = object.optional("next_marker")?;
-        let values = object.optional("values")?;
+        let count = object.optional("count");
+        let next_marker = object.optional("next_marker");
+        let values = object.optional("values");
         Ok(Self {
             count,
             next_marker,

@@ -45,9 +45,9 @@ for ListFunctionAsyncInvocationsResponseBody {
             value,
             "ListFunctionAsyncInvocationsResponseBody",
         )?;
-        let count = object.optional("count")?;
-        let invocations = object.optional("invocations")?;
-        let next_marker = object.optional("next_marker")?;
+        let count = object.optional("count");
+        let invocations = object.optional("invocations");
+        let next_marker = object.optional("next_marker");
         Ok(Self {
             count,
             invocations,

@@ -63,12 +63,12 @@ impl codegen_runtime::__private::json::FromJson for ListFunctionAsyncInvocations
             value,
             "ListFunctionAsyncInvocationsResult",
         )?;
-        let end_time = object.optional("end_time")?;
-        let error_code = object.optional("error_code")?;
-        let error_message = object.optional("error_message")?;
-        let request_id = object.optional("request_id")?;
-        let start_time = object.optional("start_time")?;
-        let status = object.optional("status")?;
+        let end_time = object.optional("end_time");
+        let error_code = object.optional("error_code");
+        let error_message = object.optional("error_message");
+        let request_id = object.optional("request_id");
+        let start_time = object.optional("start_time");
+        let status = object.optional("status");
         Ok(Self {
             end_time,
             error_code,

@@ -48,15 +48,20 @@ for ListFunctionAsyncInvokeConfigResponseBody {
             value,
             "ListFunctionAsyncInvokeConfigResponseBody",
         )?;
-        let async_invoke_configs = object.required("async_invoke_configs")?;
-        let count = object.optional("count")?;
-        let page_info = object.optional("page_info")?;
-        Ok(Self {
-            async_invoke_configs,
-            count,
-            page_info,
-            unknown_fields: object.rest()?,
-        })
+        let async_invoke_configs = object.required("async_invoke_configs");
+        let count = object.optional("count");
+        let page_info = object.optional("page_info");
+        match (object.rest(), async_invoke_configs) {
+            (Ok(unknown_fields), Some(async_invoke_configs)) => {
+                Ok(Self {
+                    async_invoke_configs,
+                    count,
+                    page_info,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

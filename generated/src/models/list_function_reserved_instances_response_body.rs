@@ -44,15 +44,20 @@ for ListFunctionReservedInstancesResponseBody {
             value,
             "ListFunctionReservedInstancesResponseBody",
         )?;
-        let count = object.optional("count")?;
-        let page_info = object.required("page_info")?;
-        let reservedinstances = object.required("reservedinstances")?;
-        Ok(Self {
-            count,
-            page_info,
-            reservedinstances,
-            unknown_fields: object.rest()?,
-        })
+        let count = object.optional("count");
+        let page_info = object.required("page_info");
+        let reservedinstances = object.required("reservedinstances");
+        match (object.rest(), page_info, reservedinstances) {
+            (Ok(unknown_fields), Some(page_info), Some(reservedinstances)) => {
+                Ok(Self {
+                    count,
+                    page_info,
+                    reservedinstances,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -41,13 +41,18 @@ impl codegen_runtime::__private::json::FromJson for ListFunctionTagsResponseBody
             value,
             "ListFunctionTagsResponseBody",
         )?;
-        let sys_tags = object.required("sys_tags")?;
-        let tags = object.required("tags")?;
-        Ok(Self {
-            sys_tags,
-            tags,
-            unknown_fields: object.rest()?,
-        })
+        let sys_tags = object.required("sys_tags");
+        let tags = object.required("tags");
+        match (object.rest(), sys_tags, tags) {
+            (Ok(unknown_fields), Some(sys_tags), Some(tags)) => {
+                Ok(Self {
+                    sys_tags,
+                    tags,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

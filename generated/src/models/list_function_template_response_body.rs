@@ -40,13 +40,18 @@ impl codegen_runtime::__private::json::FromJson for ListFunctionTemplateResponse
             value,
             "ListFunctionTemplateResponseBody",
         )?;
-        let func_templates = object.required("func_templates")?;
-        let next_marker = object.required("next_marker")?;
-        Ok(Self {
-            func_templates,
-            next_marker,
-            unknown_fields: object.rest()?,
-        })
+        let func_templates = object.required("func_templates");
+        let next_marker = object.required("next_marker");
+        match (object.rest(), func_templates, next_marker) {
+            (Ok(unknown_fields), Some(func_templates), Some(next_marker)) => {
+                Ok(Self {
+                    func_templates,
+                    next_marker,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -44,15 +44,20 @@ impl codegen_runtime::__private::json::FromJson for ListFunctionVersionsResponse
             value,
             "ListFunctionVersionsResponseBody",
         )?;
-        let count = object.optional("count")?;
-        let next_marker = object.required("next_marker")?;
-        let versions = object.required("versions")?;
-        Ok(Self {
-            count,
-            next_marker,
-            versions,
-            unknown_fields: object.rest()?,
-        })
+        let count = object.optional("count");
+        let next_marker = object.required("next_marker");
+        let versions = object.required("versions");
+        match (object.rest(), next_marker, versions) {
+            (Ok(unknown_fields), Some(next_marker), Some(versions)) => {
+                Ok(Self {
+                    count,
+                    next_marker,
+                    versions,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -46,15 +46,20 @@ impl codegen_runtime::__private::json::FromJson for ListFunctionsResponseBody {
             value,
             "ListFunctionsResponseBody",
         )?;
-        let count = object.optional("count")?;
-        let functions = object.required("functions")?;
-        let next_marker = object.required("next_marker")?;
-        Ok(Self {
-            count,
-            functions,
-            next_marker,
-            unknown_fields: object.rest()?,
-        })
+        let count = object.optional("count");
+        let functions = object.required("functions");
+        let next_marker = object.required("next_marker");
+        match (object.rest(), functions, next_marker) {
+            (Ok(unknown_fields), Some(functions), Some(next_marker)) => {
+                Ok(Self {
+                    count,
+                    functions,
+                    next_marker,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

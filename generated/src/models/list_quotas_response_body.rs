@@ -36,11 +36,11 @@ impl codegen_runtime::__private::json::FromJson for ListQuotasResponseBody {
             value,
             "ListQuotasResponseBody",
         )?;
-        let quotas = object.required("quotas")?;
-        Ok(Self {
-            quotas,
-            unknown_fields: object.rest()?,
-        })
+        let quotas = object.required("quotas");
+        match (object.rest(), quotas) {
+            (Ok(unknown_fields), Some(quotas)) => Ok(Self { quotas, unknown_fields }),
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -38,11 +38,13 @@ impl codegen_runtime::__private::json::FromJson for ListQuotasResult {
             value,
             "ListQuotasResult",
         )?;
-        let resources = object.required("resources")?;
-        Ok(Self {
-            resources,
-            unknown_fields: object.rest()?,
-        })
+        let resources = object.required("resources");
+        match (object.rest(), resources) {
+            (Ok(unknown_fields), Some(resources)) => {
+                Ok(Self { resources, unknown_fields })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

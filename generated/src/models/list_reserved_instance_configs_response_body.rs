@@ -43,9 +43,9 @@ for ListReservedInstanceConfigsResponseBody {
             value,
             "ListReservedInstanceConfigsResponseBody",
         )?;
-        let count = object.optional("count")?;
-        let page_info = object.optional("page_info")?;
-        let reserved_instances = object.optional("reserved_instances")?;
+        let count = object.optional("count");
+        let page_info = object.optional("page_info");
+        let reserved_instances = object.optional("reserved_instances");
         Ok(Self {
             count,
             page_info,

@@ -45,10 +45,10 @@ impl codegen_runtime::__private::json::FromJson for ListStatisticsResponseBody {
             value,
             "ListStatisticsResponseBody",
         )?;
-        let count = object.optional("count")?;
-        let gbs = object.optional("gbs")?;
-        let gpu_gbs = object.optional("gpu_gbs")?;
-        let statistics = object.optional("statistics")?;
+        let count = object.optional("count");
+        let gbs = object.optional("gbs");
+        let gpu_gbs = object.optional("gpu_gbs");
+        let statistics = object.optional("statistics");
         Ok(Self {
             count,
             gbs,

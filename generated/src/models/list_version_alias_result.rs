@@ -51,21 +51,32 @@ impl codegen_runtime::__private::json::FromJson for ListVersionAliasResult {
             value,
             "ListVersionAliasResult",
         )?;
-        let additional_version_weights = object.optional("additional_version_weights")?;
-        let alias_urn = object.required("alias_urn")?;
-        let description = object.optional("description")?;
-        let last_modified = object.required("last_modified")?;
-        let name = object.required("name")?;
-        let version = object.required("version")?;
-        Ok(Self {
-            additional_version_weights,
-            alias_urn,
-            description,
-            last_modified,
-            name,
-            version,
-            unknown_fields: object.rest()?,
-        })
+        let additional_version_weights = object.optional("additional_version_weights");
+        let alias_urn = object.required("alias_urn");
+        let description = object.optional("description");
+        let last_modified = object.required("last_modified");
+        let name = object.required("name");
+        let version = object.required("version");
+        match (object.rest(), alias_urn, last_modified, name, version) {
+            (
+                Ok(unknown_fields),
+                Some(alias_urn),
+                Some(last_modified),
+                Some(name),
+                Some(version),
+            ) => {
+                Ok(Self {
+                    additional_version_weights,
+                    alias_urn,
+                    description,
+                    last_modified,
+                    name,
+                    version,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -47,10 +47,10 @@ impl codegen_runtime::__private::json::FromJson for MetricConfig {
             value,
             "MetricConfig",
         )?;
-        let min = object.optional("min")?;
-        let name = object.optional("name")?;
-        let threshold = object.optional("threshold")?;
-        let type_ = object.optional("type")?;
+        let min = object.optional("min");
+        let name = object.optional("name");
+        let threshold = object.optional("threshold");
+        let type_ = object.optional("type");
         Ok(Self {
             min,
             name,

@@ -38,8 +38,8 @@ impl codegen_runtime::__private::json::FromJson for MonthUsed {
             value,
             "MonthUsed",
         )?;
-        let date = object.optional("date")?;
-        let value = object.optional("value")?;
+        let date = object.optional("date");
+        let value = object.optional("value");
         Ok(Self {
             date,
             value,

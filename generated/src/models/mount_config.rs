@@ -40,13 +40,18 @@ impl codegen_runtime::__private::json::FromJson for MountConfig {
             value,
             "MountConfig",
         )?;
-        let func_mounts = object.required("func_mounts")?;
-        let mount_user = object.required("mount_user")?;
-        Ok(Self {
-            func_mounts,
-            mount_user,
-            unknown_fields: object.rest()?,
-        })
+        let func_mounts = object.required("func_mounts");
+        let mount_user = object.required("mount_user");
+        match (object.rest(), func_mounts, mount_user) {
+            (Ok(unknown_fields), Some(func_mounts), Some(mount_user)) => {
+                Ok(Self {
+                    func_mounts,
+                    mount_user,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

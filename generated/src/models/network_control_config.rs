@@ -41,8 +41,8 @@ impl codegen_runtime::__private::json::FromJson for NetworkControlConfig {
             value,
             "NetworkControlConfig",
         )?;
-        let disable_public_network = object.optional("disable_public_network")?;
-        let trigger_access_vpcs = object.optional("trigger_access_vpcs")?;
+        let disable_public_network = object.optional("disable_public_network");
+        let trigger_access_vpcs = object.optional("trigger_access_vpcs");
         Ok(Self {
             disable_public_network,
             trigger_access_vpcs,

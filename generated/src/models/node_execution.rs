@@ -66,13 +66,13 @@ impl codegen_runtime::__private::json::FromJson for NodeExecution {
             value,
             "NodeExecution",
         )?;
-        let begin_time = object.optional("begin_time")?;
-        let end_time = object.optional("end_time")?;
-        let error_message = object.optional("error_message")?;
-        let input = object.optional("input")?;
-        let output = object.optional("output")?;
-        let request_id = object.optional("request_id")?;
-        let status = object.optional("status")?;
+        let begin_time = object.optional("begin_time");
+        let end_time = object.optional("end_time");
+        let error_message = object.optional("error_message");
+        let input = object.optional("input");
+        let output = object.optional("output");
+        let request_id = object.optional("request_id");
+        let status = object.optional("status");
         Ok(Self {
             begin_time,
             end_time,

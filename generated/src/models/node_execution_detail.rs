@@ -53,10 +53,10 @@ impl codegen_runtime::__private::json::FromJson for NodeExecutionDetail {
             value,
             "NodeExecutionDetail",
         )?;
-        let execution_id = object.optional("execution_id")?;
-        let executions = object.optional("executions")?;
-        let node_id = object.optional("node_id")?;
-        let node_name = object.optional("node_name")?;
+        let execution_id = object.optional("execution_id");
+        let executions = object.optional("executions");
+        let node_id = object.optional("node_id");
+        let node_name = object.optional("node_name");
         Ok(Self {
             execution_id,
             executions,

@@ -57,17 +57,28 @@ impl codegen_runtime::__private::json::FromJson for ObsTriggerConfig {
             value,
             "ObsTriggerConfig",
         )?;
-        let bucket = object.required("bucket")?;
-        let events = object.required("events")?;
-        let prefix = object.required("prefix")?;
-        let suffix = object.required("suffix")?;
-        Ok(Self {
-            bucket,
-            events,
-            prefix,
-            suffix,
-            unknown_fields: object.rest()?,
-        })
+        let bucket = object.required("bucket");
+        let events = object.required("events");
+        let prefix = object.required("prefix");
+        let suffix = object.required("suffix");
+        match (object.rest(), bucket, events, prefix, suffix) {
+            (
+                Ok(unknown_fields),
+                Some(bucket),
+                Some(events),
+                Some(prefix),
+                Some(suffix),
+            ) => {
+                Ok(Self {
+                    bucket,
+                    events,
+                    prefix,
+                    suffix,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -51,9 +51,9 @@ impl codegen_runtime::__private::json::FromJson for OnError {
             value,
             "OnError",
         )?;
-        let error = object.optional("error")?;
-        let retry_ref = object.optional("retry_ref")?;
-        let transition = object.optional("transition")?;
+        let error = object.optional("error");
+        let retry_ref = object.optional("retry_ref");
+        let transition = object.optional("transition");
         Ok(Self {
             error,
             retry_ref,

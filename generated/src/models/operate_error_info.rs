@@ -45,8 +45,8 @@ impl codegen_runtime::__private::json::FromJson for OperateErrorInfo {
             value,
             "OperateErrorInfo",
         )?;
-        let error_detail = object.optional("error_detail")?;
-        let workflow_urn = object.optional("workflow_urn")?;
+        let error_detail = object.optional("error_detail");
+        let workflow_urn = object.optional("workflow_urn");
         Ok(Self {
             error_detail,
             workflow_urn,

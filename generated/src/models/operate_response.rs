@@ -47,8 +47,8 @@ impl codegen_runtime::__private::json::FromJson for OperateResponse {
             value,
             "OperateResponse",
         )?;
-        let fail = object.optional("fail")?;
-        let success = object.optional("success")?;
+        let fail = object.optional("fail");
+        let success = object.optional("success");
         Ok(Self {
             fail,
             success,

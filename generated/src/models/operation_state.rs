@@ -92,29 +92,42 @@ impl codegen_runtime::__private::json::FromJson for OperationState {
             value,
             "OperationState",
         )?;
-        let action_mode = object.optional("action_mode")?;
-        let actions = object.required("actions")?;
-        let duration = object.optional("duration")?;
-        let end = object.required("end")?;
-        let id = object.required("id")?;
-        let name = object.required("name")?;
-        let on_errors = object.optional("on_errors")?;
-        let state_data_filter = object.optional("state_data_filter")?;
-        let transition = object.required("transition")?;
-        let type_ = object.required("type")?;
-        Ok(Self {
-            action_mode,
-            actions,
-            duration,
-            end,
-            id,
-            name,
-            on_errors,
-            state_data_filter,
-            transition,
-            type_,
-            unknown_fields: object.rest()?,
-        })
+        let action_mode = object.optional("action_mode");
+        let actions = object.required("actions");
+        let duration = object.optional("duration");
+        let end = object.required("end");
+        let id = object.required("id");
+        let name = object.required("name");
+        let on_errors = object.optional("on_errors");
+        let state_data_filter = object.optional("state_data_filter");
+        let transition = object.required("transition");
+        let type_ = object.required("type");
+        match (object.rest(), actions, end, id, name, transition, type_) {
+            (
+                Ok(unknown_fields),
+                Some(actions),
+                Some(end),
+                Some(id),
+                Some(name),
+                Some(transition),
+                Some(type_),
+            ) => {
+                Ok(Self {
+                    action_mode,
+                    actions,
+                    duration,
+                    end,
+                    id,
+                    name,
+                    on_errors,
+                    state_data_filter,
+                    transition,
+                    type_,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -41,15 +41,25 @@ impl codegen_runtime::__private::json::FromJson for PageInfo {
             value,
             "PageInfo",
         )?;
-        let current_count = object.required("current_count")?;
-        let next_marker = object.required("next_marker")?;
-        let previous_marker = object.required("previous_marker")?;
-        Ok(Self {
-            current_count,
-            next_marker,
-            previous_marker,
-            unknown_fields: object.rest()?,
-        })
+        let current_count = object.required("current_count");
+        let next_marker = object.required("next_marker");
+        let previous_marker = object.required("previous_marker");
+        match (object.rest(), current_count, next_marker, previous_marker) {
+            (
+                Ok(unknown_fields),
+                Some(current_count),
+                Some(next_marker),
+                Some(previous_marker),
+            ) => {
+                Ok(Self {
+                    current_count,
+                    next_marker,
+                    previous_marker,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -38,8 +38,8 @@ impl codegen_runtime::__private::json::FromJson for QueryFuncSnapshotResponseBod
             value,
             "QueryFuncSnapshotResponseBody",
         )?;
-        let code = object.optional("code")?;
-        let state = object.optional("state")?;
+        let code = object.optional("code");
+        let state = object.optional("state");
         Ok(Self {
             code,
             state,

@@ -48,11 +48,11 @@ impl codegen_runtime::__private::json::FromJson for RepoInfo {
             value,
             "RepoInfo",
         )?;
-        let error_msg = object.optional("error_msg")?;
-        let https_url = object.optional("https_url")?;
-        let project_id = object.optional("project_id")?;
-        let repo_status = object.optional("repo_status")?;
-        let web_url = object.optional("web_url")?;
+        let error_msg = object.optional("error_msg");
+        let https_url = object.optional("https_url");
+        let project_id = object.optional("project_id");
+        let repo_status = object.optional("repo_status");
+        let web_url = object.optional("web_url");
         Ok(Self {
             error_msg,
             https_url,

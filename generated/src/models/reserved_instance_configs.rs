@@ -51,12 +51,12 @@ impl codegen_runtime::__private::json::FromJson for ReservedInstanceConfigs {
             value,
             "ReservedInstanceConfigs",
         )?;
-        let function_urn = object.optional("function_urn")?;
-        let idle_mode = object.optional("idle_mode")?;
-        let min_count = object.optional("min_count")?;
-        let qualifier_name = object.optional("qualifier_name")?;
-        let qualifier_type = object.optional("qualifier_type")?;
-        let tactics_config = object.optional("tactics_config")?;
+        let function_urn = object.optional("function_urn");
+        let idle_mode = object.optional("idle_mode");
+        let min_count = object.optional("min_count");
+        let qualifier_name = object.optional("qualifier_name");
+        let qualifier_type = object.optional("qualifier_type");
+        let tactics_config = object.optional("tactics_config");
         Ok(Self {
             function_urn,
             idle_mode,

@@ -62,10 +62,10 @@ impl codegen_runtime::__private::json::FromJson for Resources {
             value,
             "Resources",
         )?;
-        let quota = object.optional("quota")?;
-        let type_ = object.optional("type")?;
-        let unit = object.optional("unit")?;
-        let used = object.optional("used")?;
+        let quota = object.optional("quota");
+        let type_ = object.optional("type");
+        let unit = object.optional("unit");
+        let used = object.optional("used");
         Ok(Self {
             quota,
             type_,

@@ -49,15 +49,20 @@ impl codegen_runtime::__private::json::FromJson for Retry {
         value: serde_json::Value,
     ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "Retry")?;
-        let delay = object.optional("delay")?;
-        let max_attempts = object.optional("max_attempts")?;
-        let name = object.required("name")?;
-        Ok(Self {
-            delay,
-            max_attempts,
-            name,
-            unknown_fields: object.rest()?,
-        })
+        let delay = object.optional("delay");
+        let max_attempts = object.optional("max_attempts");
+        let name = object.required("name");
+        match (object.rest(), name) {
+            (Ok(unknown_fields), Some(name)) => {
+                Ok(Self {
+                    delay,
+                    max_attempts,
+                    name,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

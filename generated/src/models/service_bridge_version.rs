@@ -41,9 +41,9 @@ impl codegen_runtime::__private::json::FromJson for ServiceBridgeVersion {
             value,
             "ServiceBridgeVersion",
         )?;
-        let code_url = object.optional("code_url")?;
-        let name = object.optional("name")?;
-        let version = object.optional("version")?;
+        let code_url = object.optional("code_url");
+        let name = object.optional("name");
+        let version = object.optional("version");
         Ok(Self {
             code_url,
             name,

@@ -70,18 +70,18 @@ impl codegen_runtime::__private::json::FromJson for ShowAppTemplateResponseBody 
             value,
             "ShowAppTemplateResponseBody",
         )?;
-        let category = object.optional("category")?;
-        let create_time = object.optional("create_time")?;
-        let deploy_count = object.optional("deploy_count")?;
-        let description = object.optional("description")?;
-        let image = object.optional("image")?;
-        let name = object.optional("name")?;
-        let params = object.optional("params")?;
-        let resources = object.optional("resources")?;
-        let runtime = object.optional("runtime")?;
-        let template_guide = object.optional("template_guide")?;
-        let update_time = object.optional("update_time")?;
-        let version = object.optional("version")?;
+        let category = object.optional("category");
+        let create_time = object.optional("create_time");
+        let deploy_count = object.optional("deploy_count");
+        let description = object.optional("description");
+        let image = object.optional("image");
+        let name = object.optional("name");
+        let params = object.optional("params");
+        let resources = object.optional("resources");
+        let runtime = object.optional("runtime");
+        let template_guide = object.optional("template_guide");
+        let update_time = object.optional("update_time");
+        let version = object.optional("version");
         Ok(Self {
             category,
             create_time,

@@ -45,10 +45,10 @@ impl codegen_runtime::__private::json::FromJson for ShowEventResponseBody {
             value,
             "ShowEventResponseBody",
         )?;
-        let content = object.optional("content")?;
-        let id = object.optional("id")?;
-        let last_modified = object.optional("last_modified")?;
-        let name = object.optional("name")?;
+        let content = object.optional("content");
+        let id = object.optional("id");
+        let last_modified = object.optional("last_modified");
+        let name = object.optional("name");
         Ok(Self {
             content,
             id,

@@ -42,8 +42,8 @@ for ShowFuncReservedInstanceMetricsResponseBody {
             value,
             "ShowFuncReservedInstanceMetricsResponseBody",
         )?;
-        let instance_num = object.optional("instanceNum")?;
-        let reserved_instance_num = object.optional("reservedInstanceNum")?;
+        let instance_num = object.optional("instanceNum");
+        let reserved_instance_num = object.optional("reservedInstanceNum");
         Ok(Self {
             instance_num,
             reserved_instance_num,

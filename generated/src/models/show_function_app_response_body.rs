@@ -70,18 +70,18 @@ impl codegen_runtime::__private::json::FromJson for ShowFunctionAppResponseBody 
             value,
             "ShowFunctionAppResponseBody",
         )?;
-        let apig_url = object.optional("apig_url")?;
-        let description = object.optional("description")?;
-        let last_modified_time = object.optional("last_modified_time")?;
-        let name = object.optional("name")?;
-        let pipeline_id = object.optional("pipeline_id")?;
-        let project_id = object.optional("project_id")?;
-        let repo = object.optional("repo")?;
-        let repo_name = object.optional("repo_name")?;
-        let stack_id = object.optional("stack_id")?;
-        let stack_name = object.optional("stack_name")?;
-        let stack_resources = object.nullable("stack_resources")?;
-        let status = object.optional("status")?;
+        let apig_url = object.optional("apig_url");
+        let description = object.optional("description");
+        let last_modified_time = object.optional("last_modified_time");
+        let name = object.optional("name");
+        let pipeline_id = object.optional("pipeline_id");
+        let project_id = object.optional("project_id");
+        let repo = object.optional("repo");
+        let repo_name = object.optional("repo_name");
+        let stack_id = object.optional("stack_id");
+        let stack_name = object.optional("stack_name");
+        let stack_resources = object.nullable("stack_resources");
+        let status = object.optional("status");
         Ok(Self {
             apig_url,
             description,

@@ -68,17 +68,17 @@ impl codegen_runtime::__private::json::FromJson for ShowFunctionMetricsResponseB
             value,
             "ShowFunctionMetricsResponseBody",
         )?;
-        let concurrency_num = object.optional("concurrency_num")?;
-        let count = object.optional("count")?;
-        let duration = object.optional("duration")?;
-        let fail_count = object.optional("fail_count")?;
-        let function_error_count = object.optional("function_error_count")?;
-        let instance_num = object.optional("instance_num")?;
-        let max_duration = object.optional("max_duration")?;
-        let min_duration = object.optional("min_duration")?;
-        let reject_count = object.optional("reject_count")?;
-        let reserved_instance_num = object.optional("reserved_instance_num")?;
-        let system_error_count = object.optional("system_error_count")?;
+        let concurrency_num = object.optional("concurrency_num");
+        let count = object.optional("count");
+        let duration = object.optional("duration");
+        let fail_count = object.optional("fail_count");
+        let function_error_count = object.optional("function_error_count");
+        let instance_num = object.optional("instance_num");
+        let max_duration = object.optional("max_duration");
+        let min_duration = object.optional("min_duration");
+        let reject_count = object.optional("reject_count");
+        let reserved_instance_num = object.optional("reserved_instance_num");
+        let system_error_count = object.optional("system_error_count");
         Ok(Self {
             concurrency_num,
             count,

@@ -87,24 +87,24 @@ impl codegen_runtime::__private::json::FromJson for ShowFunctionTemplateResponse
             value,
             "ShowFunctionTemplateResponseBody",
         )?;
-        let code = object.optional("code")?;
-        let code_type = object.optional("code_type")?;
-        let dependencies = object.optional("dependencies")?;
-        let description = object.optional("description")?;
-        let encrypted_user_data = object.optional("encrypted_user_data")?;
-        let handler = object.optional("handler")?;
-        let id = object.optional("id")?;
-        let memory_size = object.optional("memory_size")?;
-        let runtime = object.optional("runtime")?;
-        let scene = object.optional("scene")?;
-        let service = object.optional("service")?;
-        let temp_detail = object.optional("temp_detail")?;
-        let template_name = object.optional("template_name")?;
-        let timeout = object.optional("timeout")?;
-        let title = object.optional("title")?;
-        let trigger_metadata_list = object.optional("trigger_metadata_list")?;
-        let type_ = object.optional("type")?;
-        let user_data = object.optional("user_data")?;
+        let code = object.optional("code");
+        let code_type = object.optional("code_type");
+        let dependencies = object.optional("dependencies");
+        let description = object.optional("description");
+        let encrypted_user_data = object.optional("encrypted_user_data");
+        let handler = object.optional("handler");
+        let id = object.optional("id");
+        let memory_size = object.optional("memory_size");
+        let runtime = object.optional("runtime");
+        let scene = object.optional("scene");
+        let service = object.optional("service");
+        let temp_detail = object.optional("temp_detail");
+        let template_name = object.optional("template_name");
+        let timeout = object.optional("timeout");
+        let title = object.optional("title");
+        let trigger_metadata_list = object.optional("trigger_metadata_list");
+        let type_ = object.optional("type");
+        let user_data = object.optional("user_data");
         Ok(Self {
             code,
             code_type,

@@ -49,9 +49,9 @@ impl codegen_runtime::__private::json::FromJson for ShowWorkflowExecutionForPage
             value,
             "ShowWorkflowExecutionForPage",
         )?;
-        let executions = object.optional("executions")?;
-        let size = object.optional("size")?;
-        let total = object.optional("total")?;
+        let executions = object.optional("executions");
+        let size = object.optional("size");
+        let total = object.optional("total");
         Ok(Self {
             executions,
             size,

@@ -38,8 +38,8 @@ impl codegen_runtime::__private::json::FromJson for SlaReportsValue {
             value,
             "SlaReportsValue",
         )?;
-        let timestamp = object.optional("timestamp")?;
-        let value = object.optional("value")?;
+        let timestamp = object.optional("timestamp");
+        let value = object.optional("value");
         Ok(Self {
             timestamp,
             value,

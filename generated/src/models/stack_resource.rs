@@ -57,14 +57,14 @@ impl codegen_runtime::__private::json::FromJson for StackResource {
             value,
             "StackResource",
         )?;
-        let display_name = object.optional("display_name")?;
-        let href = object.optional("href")?;
-        let logical_resource_name = object.optional("logical_resource_name")?;
-        let logical_resource_type = object.optional("logical_resource_type")?;
-        let physical_resource_id = object.optional("physical_resource_id")?;
-        let physical_resource_name = object.optional("physical_resource_name")?;
-        let resource_status = object.optional("resource_status")?;
-        let status_message = object.optional("status_message")?;
+        let display_name = object.optional("display_name");
+        let href = object.optional("href");
+        let logical_resource_name = object.optional("logical_resource_name");
+        let logical_resource_type = object.optional("logical_resource_type");
+        let physical_resource_id = object.optional("physical_resource_id");
+        let physical_resource_name = object.optional("physical_resource_name");
+        let resource_status = object.optional("resource_status");
+        let status_message = object.optional("status_message");
         Ok(Self {
             display_name,
             href,

@@ -45,8 +45,8 @@ impl codegen_runtime::__private::json::FromJson for StateDataFilter {
             value,
             "StateDataFilter",
         )?;
-        let input = object.optional("input")?;
-        let output = object.optional("output")?;
+        let input = object.optional("input");
+        let output = object.optional("output");
         Ok(Self {
             input,
             output,

@@ -45,13 +45,18 @@ impl codegen_runtime::__private::json::FromJson for StrategyConfig {
             value,
             "StrategyConfig",
         )?;
-        let concurrency = object.required("concurrency")?;
-        let concurrent_num = object.optional("concurrent_num")?;
-        Ok(Self {
-            concurrency,
-            concurrent_num,
-            unknown_fields: object.rest()?,
-        })
+        let concurrency = object.required("concurrency");
+        let concurrent_num = object.optional("concurrent_num");
+        match (object.rest(), concurrency) {
+            (Ok(unknown_fields), Some(concurrency)) => {
+                Ok(Self {
+                    concurrency,
+                    concurrent_num,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

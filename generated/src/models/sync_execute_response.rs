@@ -69,21 +69,42 @@ impl codegen_runtime::__private::json::FromJson for SyncExecuteResponse {
             value,
             "SyncExecuteResponse",
         )?;
-        let begin_time = object.required("begin_time")?;
-        let end_time = object.required("end_time")?;
-        let errors = object.required("errors")?;
-        let execution_id = object.required("execution_id")?;
-        let output = object.required("output")?;
-        let status = object.required("status")?;
-        Ok(Self {
+        let begin_time = object.required("begin_time");
+        let end_time = object.required("end_time");
+        let errors = object.required("errors");
+        let execution_id = object.required("execution_id");
+        let output = object.required("output");
+        let status = object.required("status");
+        match (
+            object.rest(),
             begin_time,
             end_time,
             errors,
             execution_id,
             output,
             status,
-            unknown_fields: object.rest()?,
-        })
+        ) {
+            (
+                Ok(unknown_fields),
+                Some(begin_time),
+                Some(end_time),
+                Some(errors),
+                Some(execution_id),
+                Some(output),
+                Some(status),
+            ) => {
+                Ok(Self {
+                    begin_time,
+                    end_time,
+                    errors,
+                    execution_id,
+                    output,
+                    status,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

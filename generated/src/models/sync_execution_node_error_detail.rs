@@ -57,10 +57,10 @@ impl codegen_runtime::__private::json::FromJson for SyncExecutionNodeErrorDetail
             value,
             "SyncExecutionNodeErrorDetail",
         )?;
-        let begin_time = object.optional("begin_time")?;
-        let end_time = object.optional("end_time")?;
-        let error_message = object.optional("error_message")?;
-        let node_id = object.optional("node_id")?;
+        let begin_time = object.optional("begin_time");
+        let end_time = object.optional("end_time");
+        let error_message = object.optional("error_message");
+        let node_id = object.optional("node_id");
         Ok(Self {
             begin_time,
             end_time,

@@ -40,8 +40,8 @@ impl codegen_runtime::__private::json::FromJson for TacticsConfig {
             value,
             "TacticsConfig",
         )?;
-        let cron_configs = object.optional("cron_configs")?;
-        let metric_configs = object.optional("metric_configs")?;
+        let cron_configs = object.optional("cron_configs");
+        let metric_configs = object.optional("metric_configs");
         Ok(Self {
             cron_configs,
             metric_configs,

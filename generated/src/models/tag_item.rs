@@ -38,8 +38,8 @@ impl codegen_runtime::__private::json::FromJson for TagItem {
             value,
             "TagItem",
         )?;
-        let key = object.optional("key")?;
-        let values = object.optional("values")?;
+        let key = object.optional("key");
+        let values = object.optional("values");
         Ok(Self {
             key,
             values,

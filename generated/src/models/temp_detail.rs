@@ -41,9 +41,9 @@ impl codegen_runtime::__private::json::FromJson for TempDetail {
             value,
             "TempDetail",
         )?;
-        let input = object.optional("input")?;
-        let output = object.optional("output")?;
-        let warning = object.optional("warning")?;
+        let input = object.optional("input");
+        let output = object.optional("output");
+        let warning = object.optional("warning");
         Ok(Self {
             input,
             output,

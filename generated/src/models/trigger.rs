@@ -67,17 +67,22 @@ impl codegen_runtime::__private::json::FromJson for Trigger {
             value,
             "Trigger",
         )?;
-        let enabled = object.optional("enabled")?;
-        let trigger_config = object.optional("trigger_config")?;
-        let trigger_name = object.required("trigger_name")?;
-        let trigger_type = object.required("trigger_type")?;
-        Ok(Self {
-            enabled,
-            trigger_config,
-            trigger_name,
-            trigger_type,
-            unknown_fields: object.rest()?,
-        })
+        let enabled = object.optional("enabled");
+        let trigger_config = object.optional("trigger_config");
+        let trigger_name = object.required("trigger_name");
+        let trigger_type = object.required("trigger_type");
+        match (object.rest(), trigger_name, trigger_type) {
+            (Ok(unknown_fields), Some(trigger_name), Some(trigger_type)) => {
+                Ok(Self {
+                    enabled,
+                    trigger_config,
+                    trigger_name,
+                    trigger_type,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -44,10 +44,10 @@ impl codegen_runtime::__private::json::FromJson for TriggerMetadataList {
             value,
             "TriggerMetadataList",
         )?;
-        let event_data = object.optional("event_data")?;
-        let event_type = object.optional("event_type")?;
-        let trigger_name = object.optional("trigger_name")?;
-        let trigger_type = object.optional("trigger_type")?;
+        let event_data = object.optional("event_data");
+        let event_type = object.optional("event_type");
+        let trigger_name = object.optional("trigger_name");
+        let trigger_type = object.optional("trigger_type");
         Ok(Self {
             event_data,
             event_type,

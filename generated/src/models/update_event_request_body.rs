@@ -35,11 +35,11 @@ impl codegen_runtime::__private::json::FromJson for UpdateEventRequestBody {
             value,
             "UpdateEventRequestBody",
         )?;
-        let content = object.required("content")?;
-        Ok(Self {
-            content,
-            unknown_fields: object.rest()?,
-        })
+        let content = object.required("content");
+        match (object.rest(), content) {
+            (Ok(unknown_fields), Some(content)) => Ok(Self { content, unknown_fields }),
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -70,15 +70,15 @@ for UpdateFunctionAsyncInvokeConfigRequestBody {
             value,
             "UpdateFunctionAsyncInvokeConfigRequestBody",
         )?;
-        let destination_config = object.optional("destination_config")?;
-        let enable_async_status_log = object.optional("enable_async_status_log")?;
-        let log_group_id = object.optional("log_group_id")?;
-        let log_group_name = object.optional("log_group_name")?;
-        let log_stream_id = object.optional("log_stream_id")?;
-        let log_stream_name = object.optional("log_stream_name")?;
+        let destination_config = object.optional("destination_config");
+        let enable_async_status_log = object.optional("enable_async_status_log");
+        let log_group_id = object.optional("log_group_id");
+        let log_group_name = object.optional("log_group_name");
+        let log_stream_id = object.optional("log_stream_id");
+        let log_stream_name = object.optional("log_stream_name");
         let max_async_event_age_in_seconds = object
-            .optional("max_async_event_age_in_seconds")?;
-        let max_async_retry_attempts = object.optional("max_async_retry_attempts")?;
+            .optional("max_async_event_age_in_seconds");
+        let max_async_retry_attempts = object.optional("max_async_retry_attempts");
         Ok(Self {
             destination_config,
             enable_async_status_log,

@@ -64,24 +64,41 @@ for UpdateFunctionAsyncInvokeConfigResponseBody {
             value,
             "UpdateFunctionAsyncInvokeConfigResponseBody",
         )?;
-        let created_time = object.optional("created_time")?;
-        let destination_config = object.required("destination_config")?;
-        let enable_async_status_log = object.optional("enable_async_status_log")?;
-        let func_urn = object.required("func_urn")?;
-        let last_modified = object.optional("last_modified")?;
+        let created_time = object.optional("created_time");
+        let destination_config = object.required("destination_config");
+        let enable_async_status_log = object.optional("enable_async_status_log");
+        let func_urn = object.required("func_urn");
+        let last_modified = object.optional("last_modified");
         let max_async_event_age_in_seconds = object
-            .required("max_async_event_age_in_seconds")?;
-        let max_async_retry_attempts = object.required("max_async_retry_attempts")?;
-        Ok(Self {
-            created_time,
+            .required("max_async_event_age_in_seconds");
+        let max_async_retry_attempts = object.required("max_async_retry_attempts");
+        match (
+            object.rest(),
             destination_config,
-            enable_async_status_log,
             func_urn,
-            last_modified,
             max_async_event_age_in_seconds,
             max_async_retry_attempts,
-            unknown_fields: object.rest()?,
-        })
+        ) {
+            (
+                Ok(unknown_fields),
+                Some(destination_config),
+                Some(func_urn),
+                Some(max_async_event_age_in_seconds),
+                Some(max_async_retry_attempts),
+            ) => {
+                Ok(Self {
+                    created_time,
+                    destination_config,
+                    enable_async_status_log,
+                    func_urn,
+                    last_modified,
+                    max_async_event_age_in_seconds,
+                    max_async_retry_attempts,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

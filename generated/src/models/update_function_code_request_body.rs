@@ -63,21 +63,26 @@ impl codegen_runtime::__private::json::FromJson for UpdateFunctionCodeRequestBod
             value,
             "UpdateFunctionCodeRequestBody",
         )?;
-        let code_encrypt_kms_key_id = object.optional("code_encrypt_kms_key_id")?;
-        let code_filename = object.optional("code_filename")?;
-        let code_type = object.required("code_type")?;
-        let code_url = object.optional("code_url")?;
-        let depend_version_list = object.optional("depend_version_list")?;
-        let func_code = object.required("func_code")?;
-        Ok(Self {
-            code_encrypt_kms_key_id,
-            code_filename,
-            code_type,
-            code_url,
-            depend_version_list,
-            func_code,
-            unknown_fields: object.rest()?,
-        })
+        let code_encrypt_kms_key_id = object.optional("code_encrypt_kms_key_id");
+        let code_filename = object.optional("code_filename");
+        let code_type = object.required("code_type");
+        let code_url = object.optional("code_url");
+        let depend_version_list = object.optional("depend_version_list");
+        let func_code = object.required("func_code");
+        match (object.rest(), code_type, func_code) {
+            (Ok(unknown_fields), Some(code_type), Some(func_code)) => {
+                Ok(Self {
+                    code_encrypt_kms_key_id,
+                    code_filename,
+                    code_type,
+                    code_url,
+                    depend_version_list,
+                    func_code,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -153,41 +153,64 @@ impl codegen_runtime::__private::json::FromJson for UpdateFunctionCodeResponseBo
             value,
             "UpdateFunctionCodeResponseBody",
         )?;
-        let code_encrypt_kms_key_id = object.optional("code_encrypt_kms_key_id")?;
-        let code_filename = object.optional("code_filename")?;
-        let code_size = object.required("code_size")?;
-        let code_type = object.required("code_type")?;
-        let code_url = object.optional("code_url")?;
-        let depend_list = object.nullable("depend_list")?;
-        let depend_version_list = object.optional("depend_version_list")?;
-        let dependencies = object.nullable("dependencies")?;
-        let digest = object.required("digest")?;
-        let domain_id = object.optional("domain_id")?;
-        let func_code = object.optional("func_code")?;
-        let func_name = object.required("func_name")?;
-        let func_urn = object.required("func_urn")?;
-        let last_modified = object.required("last_modified")?;
-        let runtime = object.required("runtime")?;
-        let strategy_config = object.optional("strategy_config")?;
-        Ok(Self {
-            code_encrypt_kms_key_id,
-            code_filename,
+        let code_encrypt_kms_key_id = object.optional("code_encrypt_kms_key_id");
+        let code_filename = object.optional("code_filename");
+        let code_size = object.required("code_size");
+        let code_type = object.required("code_type");
+        let code_url = object.optional("code_url");
+        let depend_list = object.nullable("depend_list");
+        let depend_version_list = object.optional("depend_version_list");
+        let dependencies = object.nullable("dependencies");
+        let digest = object.required("digest");
+        let domain_id = object.optional("domain_id");
+        let func_code = object.optional("func_code");
+        let func_name = object.required("func_name");
+        let func_urn = object.required("func_urn");
+        let last_modified = object.required("last_modified");
+        let runtime = object.required("runtime");
+        let strategy_config = object.optional("strategy_config");
+        match (
+            object.rest(),
             code_size,
             code_type,
-            code_url,
-            depend_list,
-            depend_version_list,
-            dependencies,
             digest,
-            domain_id,
-            func_code,
             func_name,
             func_urn,
             last_modified,
             runtime,
-            strategy_config,
-            unknown_fields: object.rest()?,
-        })
+        ) {
+            (
+                Ok(unknown_fields),
+                Some(code_size),
+                Some(code_type),
+                Some(digest),
+                Some(func_name),
+                Some(func_urn),
+                Some(last_modified),
+                Some(runtime),
+            ) => {
+                Ok(Self {
+                    code_encrypt_kms_key_id,
+                    code_filename,
+                    code_size,
+                    code_type,
+                    code_url,
+                    depend_list,
+                    depend_version_list,
+                    dependencies,
+                    digest,
+                    domain_id,
+                    func_code,
+                    func_name,
+                    func_urn,
+                    last_modified,
+                    runtime,
+                    strategy_config,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -225,84 +225,95 @@ impl codegen_runtime::__private::json::FromJson for UpdateFunctionConfigRequestB
             value,
             "UpdateFunctionConfigRequestBody",
         )?;
-        let app_xrole = object.optional("app_xrole")?;
-        let custom_image = object.optional("custom_image")?;
-        let description = object.optional("description")?;
-        let domain_names = object.optional("domain_names")?;
-        let enable_auth_in_header = object.optional("enable_auth_in_header")?;
-        let enable_class_isolation = object.optional("enable_class_isolation")?;
-        let enable_dynamic_memory = object.optional("enable_dynamic_memory")?;
-        let enable_lts_log = object.optional("enable_lts_log")?;
-        let encrypted_user_data = object.optional("encrypted_user_data")?;
-        let enterprise_project_id = object.optional("enterprise_project_id")?;
-        let ephemeral_storage = object.optional("ephemeral_storage")?;
-        let extend_config = object.optional("extend_config")?;
-        let func_name = object.optional("func_name")?;
-        let func_vpc = object.optional("func_vpc")?;
-        let gpu_memory = object.optional("gpu_memory")?;
-        let gpu_type = object.optional("gpu_type")?;
-        let handler = object.required("handler")?;
-        let heartbeat_handler = object.optional("heartbeat_handler")?;
-        let initializer_handler = object.optional("initializer_handler")?;
-        let initializer_timeout = object.optional("initializer_timeout")?;
-        let is_stateful_function = object.optional("is_stateful_function")?;
-        let log_config = object.optional("log_config")?;
-        let lts_custom_tag = object.optional("lts_custom_tag")?;
-        let memory_size = object.required("memory_size")?;
-        let mount_config = object.optional("mount_config")?;
-        let network_controller = object.optional("network_controller")?;
-        let peering_cidr = object.optional("peering_cidr")?;
-        let pre_stop_handler = object.optional("pre_stop_handler")?;
-        let pre_stop_timeout = object.optional("pre_stop_timeout")?;
-        let restore_hook_handler = object.optional("restore_hook_handler")?;
-        let restore_hook_timeout = object.optional("restore_hook_timeout")?;
-        let runtime = object.required("runtime")?;
-        let strategy_config = object.optional("strategy_config")?;
-        let timeout = object.required("timeout")?;
-        let user_data = object.optional("user_data")?;
+        let app_xrole = object.optional("app_xrole");
+        let custom_image = object.optional("custom_image");
+        let description = object.optional("description");
+        let domain_names = object.optional("domain_names");
+        let enable_auth_in_header = object.optional("enable_auth_in_header");
+        let enable_class_isolation = object.optional("enable_class_isolation");
+        let enable_dynamic_memory = object.optional("enable_dynamic_memory");
+        let enable_lts_log = object.optional("enable_lts_log");
+        let encrypted_user_data = object.optional("encrypted_user_data");
+        let enterprise_project_id = object.optional("enterprise_project_id");
+        let ephemeral_storage = object.optional("ephemeral_storage");
+        let extend_config = object.optional("extend_config");
+        let func_name = object.optional("func_name");
+        let func_vpc = object.optional("func_vpc");
+        let gpu_memory = object.optional("gpu_memory");
+        let gpu_type = object.optional("gpu_type");
+        let handler = object.required("handler");
+        let heartbeat_handler = object.optional("heartbeat_handler");
+        let initializer_handler = object.optional("initializer_handler");
+        let initializer_timeout = object.optional("initializer_timeout");
+        let is_stateful_function = object.optional("is_stateful_function");
+        let log_config = object.optional("log_config");
+        let lts_custom_tag = object.optional("lts_custom_tag");
+        let memory_size = object.required("memory_size");
+        let mount_config = object.optional("mount_config");
+        let network_controller = object.optional("network_controller");
+        let peering_cidr = object.optional("peering_cidr");
+        let pre_stop_handler = object.optional("pre_stop_handler");
+        let pre_stop_timeout = object.optional("pre_stop_timeout");
+        let restore_hook_handler = object.optional("restore_hook_handler");
+        let restore_hook_timeout = object.optional("restore_hook_timeout");
+        let runtime = object.required("runtime");
+        let strategy_config = object.optional("strategy_config");
+        let timeout = object.required("timeout");
+        let user_data = object.optional("user_data");
         let user_data_encrypt_kms_key_id = object
-            .optional("user_data_encrypt_kms_key_id")?;
-        let xrole = object.optional("xrole")?;
-        Ok(Self {
-            app_xrole,
-            custom_image,
-            description,
-            domain_names,
-            enable_auth_in_header,
-            enable_class_isolation,
-            enable_dynamic_memory,
-            enable_lts_log,
-            encrypted_user_data,
-            enterprise_project_id,
-            ephemeral_storage,
-            extend_config,
-            func_name,
-            func_vpc,
-            gpu_memory,
-            gpu_type,
-            handler,
-            heartbeat_handler,
-            initializer_handler,
-            initializer_timeout,
-            is_stateful_function,
-            log_config,
-            lts_custom_tag,
-            memory_size,
-            mount_config,
-            network_controller,
-            peering_cidr,
-            pre_stop_handler,
-            pre_stop_timeout,
-            restore_hook_handler,
-            restore_hook_timeout,
-            runtime,
-            strategy_config,
-            timeout,
-            user_data,
-            user_data_encrypt_kms_key_id,
-            xrole,
-            unknown_fields: object.rest()?,
-        })
+            .optional("user_data_encrypt_kms_key_id");
+        let xrole = object.optional("xrole");
+        match (object.rest(), handler, memory_size, runtime, timeout) {
+            (
+                Ok(unknown_fields),
+                Some(handler),
+                Some(memory_size),
+                Some(runtime),
+                Some(timeout),
+            ) => {
+                Ok(Self {
+                    app_xrole,
+                    custom_image,
+                    description,
+                    domain_names,
+                    enable_auth_in_header,
+                    enable_class_isolation,
+                    enable_dynamic_memory,
+                    enable_lts_log,
+                    encrypted_user_data,
+                    enterprise_project_id,
+                    ephemeral_storage,
+                    extend_config,
+                    func_name,
+                    func_vpc,
+                    gpu_memory,
+                    gpu_type,
+                    handler,
+                    heartbeat_handler,
+                    initializer_handler,
+                    initializer_timeout,
+                    is_stateful_function,
+                    log_config,
+                    lts_custom_tag,
+                    memory_size,
+                    mount_config,
+                    network_controller,
+                    peering_cidr,
+                    pre_stop_handler,
+                    pre_stop_timeout,
+                    restore_hook_handler,
+                    restore_hook_timeout,
+                    runtime,
+                    strategy_config,
+                    timeout,
+                    user_data,
+                    user_data_encrypt_kms_key_id,
+                    xrole,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

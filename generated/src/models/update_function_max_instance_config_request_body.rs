@@ -37,7 +37,7 @@ for UpdateFunctionMaxInstanceConfigRequestBody {
             value,
             "UpdateFunctionMaxInstanceConfigRequestBody",
         )?;
-        let max_instance_num = object.optional("max_instance_num")?;
+        let max_instance_num = object.optional("max_instance_num");
         Ok(Self {
             max_instance_num,
             unknown_fields: object.rest()?,

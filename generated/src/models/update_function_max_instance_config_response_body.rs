@@ -260,95 +260,136 @@ for UpdateFunctionMaxInstanceConfigResponseBody {
             value,
             "UpdateFunctionMaxInstanceConfigResponseBody",
         )?;
-        let app_xrole = object.nullable("app_xrole")?;
-        let code_filename = object.optional("code_filename")?;
-        let code_size = object.required("code_size")?;
-        let code_type = object.required("code_type")?;
-        let code_url = object.optional("code_url")?;
-        let cpu = object.required("cpu")?;
-        let dependencies = object.nullable("dependencies")?;
-        let description = object.optional("description")?;
-        let digest = object.required("digest")?;
-        let domain_id = object.optional("domain_id")?;
-        let domain_names = object.optional("domain_names")?;
-        let enable_auth_in_header = object.optional("enable_auth_in_header")?;
-        let enable_cloud_debug = object.optional("enable_cloud_debug")?;
-        let enable_dynamic_memory = object.optional("enable_dynamic_memory")?;
-        let encrypted_user_data = object.optional("encrypted_user_data")?;
-        let enterprise_project_id = object.optional("enterprise_project_id")?;
-        let func_name = object.required("func_name")?;
-        let func_urn = object.required("func_urn")?;
-        let func_vpc = object.nullable("func_vpc")?;
-        let handler = object.required("handler")?;
-        let image_name = object.required("image_name")?;
-        let initializer_handler = object.optional("initializer_handler")?;
-        let initializer_timeout = object.optional("initializer_timeout")?;
-        let is_return_stream = object.optional("is_return_stream")?;
-        let is_stateful_function = object.optional("is_stateful_function")?;
-        let last_modified = object.required("last_modified")?;
-        let log_group_id = object.optional("log_group_id")?;
-        let log_stream_id = object.optional("log_stream_id")?;
-        let long_time = object.optional("long_time")?;
-        let memory_size = object.required("memory_size")?;
-        let mount_config = object.optional("mount_config")?;
-        let namespace = object.required("namespace")?;
-        let package = object.required("package")?;
-        let pre_stop_handler = object.optional("pre_stop_handler")?;
-        let pre_stop_timeout = object.optional("pre_stop_timeout")?;
-        let project_name = object.required("project_name")?;
-        let runtime = object.required("runtime")?;
-        let strategy_config = object.optional("strategy_config")?;
-        let timeout = object.required("timeout")?;
-        let type_ = object.optional("type")?;
-        let user_data = object.optional("user_data")?;
-        let version = object.required("version")?;
-        let xrole = object.optional("xrole")?;
-        Ok(Self {
-            app_xrole,
-            code_filename,
+        let app_xrole = object.nullable("app_xrole");
+        let code_filename = object.optional("code_filename");
+        let code_size = object.required("code_size");
+        let code_type = object.required("code_type");
+        let code_url = object.optional("code_url");
+        let cpu = object.required("cpu");
+        let dependencies = object.nullable("dependencies");
+        let description = object.optional("description");
+        let digest = object.required("digest");
+        let domain_id = object.optional("domain_id");
+        let domain_names = object.optional("domain_names");
+        let enable_auth_in_header = object.optional("enable_auth_in_header");
+        let enable_cloud_debug = object.optional("enable_cloud_debug");
+        let enable_dynamic_memory = object.optional("enable_dynamic_memory");
+        let encrypted_user_data = object.optional("encrypted_user_data");
+        let enterprise_project_id = object.optional("enterprise_project_id");
+        let func_name = object.required("func_name");
+        let func_urn = object.required("func_urn");
+        let func_vpc = object.nullable("func_vpc");
+        let handler = object.required("handler");
+        let image_name = object.required("image_name");
+        let initializer_handler = object.optional("initializer_handler");
+        let initializer_timeout = object.optional("initializer_timeout");
+        let is_return_stream = object.optional("is_return_stream");
+        let is_stateful_function = object.optional("is_stateful_function");
+        let last_modified = object.required("last_modified");
+        let log_group_id = object.optional("log_group_id");
+        let log_stream_id = object.optional("log_stream_id");
+        let long_time = object.optional("long_time");
+        let memory_size = object.required("memory_size");
+        let mount_config = object.optional("mount_config");
+        let namespace = object.required("namespace");
+        let package = object.required("package");
+        let pre_stop_handler = object.optional("pre_stop_handler");
+        let pre_stop_timeout = object.optional("pre_stop_timeout");
+        let project_name = object.required("project_name");
+        let runtime = object.required("runtime");
+        let strategy_config = object.optional("strategy_config");
+        let timeout = object.required("timeout");
+        let type_ = object.optional("type");
+        let user_data = object.optional("user_data");
+        let version = object.required("version");
+        let xrole = object.optional("xrole");
+        match (
+            object.rest(),
             code_size,
             code_type,
-            code_url,
             cpu,
-            dependencies,
-            description,
             digest,
-            domain_id,
-            domain_names,
-            enable_auth_in_header,
-            enable_cloud_debug,
-            enable_dynamic_memory,
-            encrypted_user_data,
-            enterprise_project_id,
             func_name,
             func_urn,
-            func_vpc,
             handler,
             image_name,
-            initializer_handler,
-            initializer_timeout,
-            is_return_stream,
-            is_stateful_function,
             last_modified,
-            log_group_id,
-            log_stream_id,
-            long_time,
             memory_size,
-            mount_config,
             namespace,
             package,
-            pre_stop_handler,
-            pre_stop_timeout,
             project_name,
             runtime,
-            strategy_config,
             timeout,
-            type_,
-            user_data,
             version,
-            xrole,
-            unknown_fields: object.rest()?,
-        })
+        ) {
+            (
+                Ok(unknown_fields),
+                Some(code_size),
+                Some(code_type),
+                Some(cpu),
+                Some(digest),
+                Some(func_name),
+                Some(func_urn),
+                Some(handler),
+                Some(image_name),
+                Some(last_modified),
+                Some(memory_size),
+                Some(namespace),
+                Some(package),
+                Some(project_name),
+                Some(runtime),
+                Some(timeout),
+                Some(version),
+            ) => {
+                Ok(Self {
+                    app_xrole,
+                    code_filename,
+                    code_size,
+                    code_type,
+                    code_url,
+                    cpu,
+                    dependencies,
+                    description,
+                    digest,
+                    domain_id,
+                    domain_names,
+                    enable_auth_in_header,
+                    enable_cloud_debug,
+                    enable_dynamic_memory,
+                    encrypted_user_data,
+                    enterprise_project_id,
+                    func_name,
+                    func_urn,
+                    func_vpc,
+                    handler,
+                    image_name,
+                    initializer_handler,
+                    initializer_timeout,
+                    is_return_stream,
+                    is_stateful_function,
+                    last_modified,
+                    log_group_id,
+                    log_stream_id,
+                    long_time,
+                    memory_size,
+                    mount_config,
+                    namespace,
+                    package,
+                    pre_stop_handler,
+                    pre_stop_timeout,
+                    project_name,
+                    runtime,
+                    strategy_config,
+                    timeout,
+                    type_,
+                    user_data,
+                    version,
+                    xrole,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

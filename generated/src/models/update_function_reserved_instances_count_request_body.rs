@@ -43,15 +43,20 @@ for UpdateFunctionReservedInstancesCountRequestBody {
             value,
             "UpdateFunctionReservedInstancesCountRequestBody",
         )?;
-        let count = object.required("count")?;
-        let idle_mode = object.optional("idle_mode")?;
-        let tactics_config = object.optional("tactics_config")?;
-        Ok(Self {
-            count,
-            idle_mode,
-            tactics_config,
-            unknown_fields: object.rest()?,
-        })
+        let count = object.required("count");
+        let idle_mode = object.optional("idle_mode");
+        let tactics_config = object.optional("tactics_config");
+        match (object.rest(), count) {
+            (Ok(unknown_fields), Some(count)) => {
+                Ok(Self {
+                    count,
+                    idle_mode,
+                    tactics_config,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -43,9 +43,9 @@ for UpdateFunctionReservedInstancesResponseBody {
             value,
             "UpdateFunctionReservedInstancesResponseBody",
         )?;
-        let count = object.optional("count")?;
-        let idle_mode = object.optional("idle_mode")?;
-        let tactics_config = object.optional("tactics_config")?;
+        let count = object.optional("count");
+        let idle_mode = object.optional("idle_mode");
+        let tactics_config = object.optional("tactics_config");
         Ok(Self {
             count,
             idle_mode,

@@ -43,9 +43,9 @@ impl codegen_runtime::__private::json::FromJson for UpdateFunctionTagsRequestBod
             value,
             "UpdateFunctionTagsRequestBody",
         )?;
-        let action = object.optional("action")?;
-        let sys_tags = object.optional("sys_tags")?;
-        let tags = object.optional("tags")?;
+        let action = object.optional("action");
+        let sys_tags = object.optional("sys_tags");
+        let tags = object.optional("tags");
         Ok(Self {
             action,
             sys_tags,

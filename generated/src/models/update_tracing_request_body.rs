@@ -39,8 +39,8 @@ impl codegen_runtime::__private::json::FromJson for UpdateTracingRequestBody {
             value,
             "UpdateTracingRequestBody",
         )?;
-        let tracing_ak = object.optional("tracing_ak")?;
-        let tracing_sk = object.optional("tracing_sk")?;
+        let tracing_ak = object.optional("tracing_ak");
+        let tracing_sk = object.optional("tracing_sk");
         Ok(Self {
             tracing_ak,
             tracing_sk,

@@ -42,8 +42,8 @@ impl codegen_runtime::__private::json::FromJson for UpdateTriggerRequestBody {
             value,
             "UpdateTriggerRequestBody",
         )?;
-        let event_data = object.optional("event_data")?;
-        let trigger_status = object.optional("trigger_status")?;
+        let event_data = object.optional("event_data");
+        let trigger_status = object.optional("trigger_status");
         Ok(Self {
             event_data,
             trigger_status,

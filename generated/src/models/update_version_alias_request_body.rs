@@ -47,18 +47,22 @@ impl codegen_runtime::__private::json::FromJson for UpdateVersionAliasRequestBod
             value,
             "UpdateVersionAliasRequestBody",
         )?;
-        let additional_version_strategy = object
-            .optional("additional_version_strategy")?;
-        let additional_version_weights = object.optional("additional_version_weights")?;
-        let description = object.optional("description")?;
-        let version = object.required("version")?;
-        Ok(Self {
-            additional_version_strategy,
-            additional_version_weights,
-            description,
-            version,
-            unknown_fields: object.rest()?,
-        })
+        let additional_version_strategy = object.optional("additional_version_strategy");
+        let additional_version_weights = object.optional("additional_version_weights");
+        let description = object.optional("description");
+        let version = object.required("version");
+        match (object.rest(), version) {
+            (Ok(unknown_fields), Some(version)) => {
+                Ok(Self {
+                    additional_version_strategy,
+                    additional_version_weights,
+                    description,
+                    version,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -53,10 +53,10 @@ impl codegen_runtime::__private::json::FromJson for UpdateriggerEventData {
             value,
             "UpdateriggerEventData",
         )?;
-        let is_serial = object.optional("is_serial")?;
-        let max_fetch_bytes = object.optional("max_fetch_bytes")?;
-        let polling_interval = object.optional("polling_interval")?;
-        let polling_unit = object.optional("polling_unit")?;
+        let is_serial = object.optional("is_serial");
+        let max_fetch_bytes = object.optional("max_fetch_bytes");
+        let polling_interval = object.optional("polling_interval");
+        let polling_unit = object.optional("polling_unit");
         Ok(Self {
             is_serial,
             max_fetch_bytes,

@@ -43,8 +43,8 @@ impl codegen_runtime::__private::json::FromJson for VersionStrategy {
             value,
             "VersionStrategy",
         )?;
-        let combine_type = object.optional("combine_type")?;
-        let rules = object.optional("rules")?;
+        let combine_type = object.optional("combine_type");
+        let rules = object.optional("rules");
         Ok(Self {
             combine_type,
             rules,

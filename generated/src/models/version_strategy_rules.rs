@@ -48,10 +48,10 @@ impl codegen_runtime::__private::json::FromJson for VersionStrategyRules {
             value,
             "VersionStrategyRules",
         )?;
-        let op = object.optional("op")?;
-        let param = object.optional("param")?;
-        let rule_type = object.optional("rule_type")?;
-        let value = object.optional("value")?;
+        let op = object.optional("op");
+        let param = object.optional("param");
+        let rule_type = object.optional("rule_type");
+        let value = object.optional("value");
         Ok(Self {
             op,
             param,

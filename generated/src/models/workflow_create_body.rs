@@ -108,33 +108,46 @@ impl codegen_runtime::__private::json::FromJson for WorkflowCreateBody {
             value,
             "WorkflowCreateBody",
         )?;
-        let constants = object.required("constants")?;
-        let description = object.optional("description")?;
-        let enable_stream_response = object.optional("enable_stream_response")?;
-        let enterprise_project_id = object.optional("enterprise_project_id")?;
-        let express_config = object.optional("express_config")?;
-        let functions = object.required("functions")?;
-        let mode = object.optional("mode")?;
-        let name = object.required("name")?;
-        let retries = object.required("retries")?;
-        let start = object.required("start")?;
-        let states = object.required("states")?;
-        let triggers = object.optional("triggers")?;
-        Ok(Self {
-            constants,
-            description,
-            enable_stream_response,
-            enterprise_project_id,
-            express_config,
-            functions,
-            mode,
-            name,
-            retries,
-            start,
-            states,
-            triggers,
-            unknown_fields: object.rest()?,
-        })
+        let constants = object.required("constants");
+        let description = object.optional("description");
+        let enable_stream_response = object.optional("enable_stream_response");
+        let enterprise_project_id = object.optional("enterprise_project_id");
+        let express_config = object.optional("express_config");
+        let functions = object.required("functions");
+        let mode = object.optional("mode");
+        let name = object.required("name");
+        let retries = object.required("retries");
+        let start = object.required("start");
+        let states = object.required("states");
+        let triggers = object.optional("triggers");
+        match (object.rest(), constants, functions, name, retries, start, states) {
+            (
+                Ok(unknown_fields),
+                Some(constants),
+                Some(functions),
+                Some(name),
+                Some(retries),
+                Some(start),
+                Some(states),
+            ) => {
+                Ok(Self {
+                    constants,
+                    description,
+                    enable_stream_response,
+                    enterprise_project_id,
+                    express_config,
+                    functions,
+                    mode,
+                    name,
+                    retries,
+                    start,
+                    states,
+                    triggers,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -39,11 +39,16 @@ impl codegen_runtime::__private::json::FromJson for WorkflowDeleteBody {
             value,
             "WorkflowDeleteBody",
         )?;
-        let workflow_urns = object.required("workflow_urns")?;
-        Ok(Self {
-            workflow_urns,
-            unknown_fields: object.rest()?,
-        })
+        let workflow_urns = object.required("workflow_urns");
+        match (object.rest(), workflow_urns) {
+            (Ok(unknown_fields), Some(workflow_urns)) => {
+                Ok(Self {
+                    workflow_urns,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -69,25 +69,37 @@ impl codegen_runtime::__private::json::FromJson for WorkflowInfo {
             value,
             "WorkflowInfo",
         )?;
-        let created_by = object.required("created_by")?;
-        let created_time = object.required("created_time")?;
-        let definition = object.optional("definition")?;
-        let id = object.required("id")?;
-        let lts_group_id = object.optional("lts_group_id")?;
-        let lts_stream_id = object.optional("lts_stream_id")?;
-        let updated_time = object.required("updated_time")?;
-        let workflow_urn = object.required("workflow_urn")?;
-        Ok(Self {
-            created_by,
-            created_time,
-            definition,
-            id,
-            lts_group_id,
-            lts_stream_id,
-            updated_time,
-            workflow_urn,
-            unknown_fields: object.rest()?,
-        })
+        let created_by = object.required("created_by");
+        let created_time = object.required("created_time");
+        let definition = object.optional("definition");
+        let id = object.required("id");
+        let lts_group_id = object.optional("lts_group_id");
+        let lts_stream_id = object.optional("lts_stream_id");
+        let updated_time = object.required("updated_time");
+        let workflow_urn = object.required("workflow_urn");
+        match (object.rest(), created_by, created_time, id, updated_time, workflow_urn) {
+            (
+                Ok(unknown_fields),
+                Some(created_by),
+                Some(created_time),
+                Some(id),
+                Some(updated_time),
+                Some(workflow_urn),
+            ) => {
+                Ok(Self {
+                    created_by,
+                    created_time,
+                    definition,
+                    id,
+                    lts_group_id,
+                    lts_stream_id,
+                    updated_time,
+                    workflow_urn,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

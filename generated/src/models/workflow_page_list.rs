@@ -53,9 +53,9 @@ impl codegen_runtime::__private::json::FromJson for WorkflowPageList {
             value,
             "WorkflowPageList",
         )?;
-        let size = object.optional("size")?;
-        let total = object.optional("total")?;
-        let workflows = object.optional("workflows")?;
+        let size = object.optional("size");
+        let total = object.optional("total");
+        let workflows = object.optional("workflows");
         Ok(Self {
             size,
             total,

@@ -76,15 +76,16 @@ impl codegen_runtime::__private::json::FromJson for WorkflowSimpleInfo {
             value,
             "WorkflowSimpleInfo",
         )?;
-        let created_by = object.required("created_by")?;
-        let created_time = object.required("created_time")?;
-        let description = object.required("description")?;
-        let enable_stream_response = object.required("enable_stream_response")?;
-        let id = object.required("id")?;
-        let name = object.required("name")?;
-        let updated_time = object.required("updated_time")?;
-        let workflow_urn = object.required("workflow_urn")?;
-        Ok(Self {
+        let created_by = object.required("created_by");
+        let created_time = object.required("created_time");
+        let description = object.required("description");
+        let enable_stream_response = object.required("enable_stream_response");
+        let id = object.required("id");
+        let name = object.required("name");
+        let updated_time = object.required("updated_time");
+        let workflow_urn = object.required("workflow_urn");
+        match (
+            object.rest(),
             created_by,
             created_time,
             description,
@@ -93,8 +94,32 @@ impl codegen_runtime::__private::json::FromJson for WorkflowSimpleInfo {
             name,
             updated_time,
             workflow_urn,
-            unknown_fields: object.rest()?,
-        })
+        ) {
+            (
+                Ok(unknown_fields),
+                Some(created_by),
+                Some(created_time),
+                Some(description),
+                Some(enable_stream_response),
+                Some(id),
+                Some(name),
+                Some(updated_time),
+                Some(workflow_urn),
+            ) => {
+                Ok(Self {
+                    created_by,
+                    created_time,
+                    description,
+                    enable_stream_response,
+                    id,
+                    name,
+                    updated_time,
+                    workflow_urn,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

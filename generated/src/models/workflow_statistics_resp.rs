@@ -47,10 +47,10 @@ impl codegen_runtime::__private::json::FromJson for WorkflowStatisticsResp {
             value,
             "WorkflowStatisticsResp",
         )?;
-        let count = object.optional("count")?;
-        let duration = object.optional("duration")?;
-        let fail_count = object.optional("fail_count")?;
-        let running_count = object.optional("running_count")?;
+        let count = object.optional("count");
+        let duration = object.optional("duration");
+        let fail_count = object.optional("fail_count");
+        let running_count = object.optional("running_count");
         Ok(Self {
             count,
             duration,

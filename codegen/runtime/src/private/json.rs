@@ -132,46 +132,70 @@ pub fn deserialize<'de, T: FromJson, D: serde::Deserializer<'de>>(deserializer: 
 /// The properties of an object being read into a struct: each named one is taken out,
 /// and what is left over goes to the struct's catch-all map.
 ///
-/// Its methods are not inlined: a struct's `from_json` stays one call per property
-/// instead of growing by the body of each, once per property, in release builds.
+/// Reading a property never returns early: a property that does not read gives `None`
+/// and is remembered, later ones are skipped, and [`rest`](Self::rest) reports it. A
+/// struct's `from_json` is then a straight run of calls with one exit for failures;
+/// returning at each property would make every exit drop the properties read before it,
+/// which in large structs was most of the generated code. The methods are not inlined,
+/// for the same reason.
 pub struct Reader {
     map: Map<String, Value>,
+    /// The first property that did not read.
+    failed: Option<Mismatch>,
 }
 
 impl Reader {
     /// The object `value` holds, or a mismatch naming the struct it should have been.
     pub fn new(value: Value, type_name: &str) -> Result<Self, Mismatch> {
         match value {
-            Value::Object(map) => Ok(Self { map }),
+            Value::Object(map) => Ok(Self { map, failed: None }),
             other => Err(Mismatch::invalid_type(&other, &format!("struct {type_name}"))),
         }
     }
 
-    /// Takes a property out, keeping the order of the others for [`rest`](Self::rest).
-    fn take(&mut self, key: &str) -> Option<Value> {
-        self.map.shift_remove(key)
+    /// Takes a property out, keeping the order of the others for [`rest`](Self::rest);
+    /// `Err` when an earlier property failed, so that the first failure is the one kept.
+    fn take(&mut self, key: &str) -> Result<Option<Value>, ()> {
+        match self.failed {
+            Some(_) => Err(()),
+            None => Ok(self.map.shift_remove(key)),
+        }
     }
 
-    /// A property that must be present.
+    fn fail(&mut self, mismatch: Mismatch) {
+        self.failed = Some(mismatch);
+    }
+
+    /// A property that must be present; `None` when it is absent or does not read.
     #[inline(never)]
-    pub fn required<T: FromJson>(&mut self, key: &str) -> Result<T, Mismatch> {
+    pub fn required<T: FromJson>(&mut self, key: &str) -> Option<T> {
         match self.take(key) {
-            Some(value) => match T::from_json(value) {
-                Ok(value) => Ok(value),
-                Err(e) => Err(e.at_key(key)),
+            Ok(Some(value)) => match T::from_json(value) {
+                Ok(value) => Some(value),
+                Err(e) => {
+                    self.fail(e.at_key(key));
+                    None
+                }
             },
-            None => Err(Mismatch::missing_field(key)),
+            Ok(None) => {
+                self.fail(Mismatch::missing_field(key));
+                None
+            }
+            Err(()) => None,
         }
     }
 
     /// A property that may be absent; absent and `null` are both `None`.
     #[inline(never)]
-    pub fn optional<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, Mismatch> {
+    pub fn optional<T: FromJson>(&mut self, key: &str) -> Option<T> {
         match self.take(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => match T::from_json(value) {
-                Ok(value) => Ok(Some(value)),
-                Err(e) => Err(e.at_key(key)),
+            Ok(None | Some(Value::Null)) | Err(()) => None,
+            Ok(Some(value)) => match T::from_json(value) {
+                Ok(value) => Some(value),
+                Err(e) => {
+                    self.fail(e.at_key(key));
+                    None
+                }
             },
         }
     }
@@ -179,20 +203,27 @@ impl Reader {
     /// A property that may be absent (`None`), `null` (`Some(None)`) or a value
     /// (`Some(Some(v))`): the three are kept apart so that each is written back as it came.
     #[inline(never)]
-    pub fn nullable<T: FromJson>(&mut self, key: &str) -> Result<Option<Option<T>>, Mismatch> {
+    pub fn nullable<T: FromJson>(&mut self, key: &str) -> Option<Option<T>> {
         match self.take(key) {
-            None => Ok(None),
-            Some(Value::Null) => Ok(Some(None)),
-            Some(value) => match T::from_json(value) {
-                Ok(value) => Ok(Some(Some(value))),
-                Err(e) => Err(e.at_key(key)),
+            Ok(None) | Err(()) => None,
+            Ok(Some(Value::Null)) => Some(None),
+            Ok(Some(value)) => match T::from_json(value) {
+                Ok(value) => Some(Some(value)),
+                Err(e) => {
+                    self.fail(e.at_key(key));
+                    None
+                }
             },
         }
     }
 
-    /// The properties not taken, in the order they came.
+    /// The properties not taken, in the order they came; or the first property that did
+    /// not read.
     #[inline(never)]
     pub fn rest<T: FromJson>(self) -> Result<indexmap::IndexMap<String, T>, Mismatch> {
+        if let Some(mismatch) = self.failed {
+            return Err(mismatch);
+        }
         let mut out = indexmap::IndexMap::with_capacity(self.map.len());
         for (key, value) in self.map {
             match T::from_json(value) {
@@ -204,6 +235,13 @@ impl Reader {
         }
         Ok(out)
     }
+}
+
+/// The mismatch of a struct that did not read: what [`Reader::rest`] reported. A required
+/// property that reads as `None` always makes `rest` fail, so the fallback names no
+/// property.
+pub fn failed(mismatch: Option<Mismatch>) -> Mismatch {
+    mismatch.unwrap_or_else(|| Mismatch::new("a required property did not read"))
 }
 
 /// Writes a struct as a JSON object: named properties in field order (absent optional
@@ -367,7 +405,7 @@ impl<T: FromJson> FromJson for Vec<T> {
 impl<T: FromJson> FromJson for indexmap::IndexMap<String, T> {
     fn from_json(value: Value) -> Result<Self, Mismatch> {
         match value {
-            Value::Object(map) => Reader { map }.rest(),
+            Value::Object(map) => Reader { map, failed: None }.rest(),
             other => Err(Mismatch::invalid_type(&other, "a map")),
         }
     }
@@ -402,12 +440,13 @@ mod tests {
     impl FromJson for Vpc {
         fn from_json(value: Value) -> Result<Self, Mismatch> {
             let mut object = Reader::new(value, "Vpc")?;
-            Ok(Self {
-                subnet_id: object.required("subnet_id")?,
-                count: object.optional("count")?,
-                role: object.nullable("role")?,
-                unknown: object.rest()?,
-            })
+            let subnet_id = object.required("subnet_id");
+            let count = object.optional("count");
+            let role = object.nullable("role");
+            match (object.rest(), subnet_id) {
+                (Ok(unknown), Some(subnet_id)) => Ok(Self { subnet_id, count, role, unknown }),
+                (rest, ..) => Err(failed(rest.err())),
+            }
         }
     }
 

@@ -65,7 +65,7 @@ impl<T: WriteNumber> Serialize for Number<'_, T> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::json::{FromJson, Mismatch, Reader, Value, Writer};
+    use super::super::json::{FromJson, Mismatch, Reader, Value, Writer, failed};
     use serde::{Serialize, Serializer};
 
     /// A model with a `number` array, an optional one and a nullable one.
@@ -78,11 +78,13 @@ mod tests {
     impl FromJson for Probe {
         fn from_json(value: Value) -> Result<Self, Mismatch> {
             let mut object = Reader::new(value, "Probe")?;
-            Ok(Self {
-                values: object.required("values")?,
-                one: object.optional("one")?,
-                nullable: object.nullable("nullable")?,
-            })
+            let values = object.required("values");
+            let one = object.optional("one");
+            let nullable = object.nullable("nullable");
+            match (object.rest::<Value>(), values) {
+                (Ok(_), Some(values)) => Ok(Self { values, one, nullable }),
+                (rest, ..) => Err(failed(rest.err())),
+            }
         }
     }
 

@@ -89,7 +89,7 @@ pub fn header_text(headers: &http::HeaderMap, name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::__private::json::Reader;
+    use crate::__private::json::{Reader, failed};
     use crate::vendor::GENERIC;
 
     #[derive(Debug, PartialEq)]
@@ -101,7 +101,12 @@ mod tests {
     impl FromJson for Function {
         fn from_json(value: Value) -> Result<Self, Mismatch> {
             let mut object = Reader::new(value, "Function")?;
-            Ok(Self { func_name: object.required("func_name")?, vpc: object.optional("vpc")? })
+            let func_name = object.required("func_name");
+            let vpc = object.optional("vpc");
+            match (object.rest::<Value>(), func_name) {
+                (Ok(_), Some(func_name)) => Ok(Self { func_name, vpc }),
+                (rest, ..) => Err(failed(rest.err())),
+            }
         }
     }
 
@@ -113,7 +118,11 @@ mod tests {
     impl FromJson for Vpc {
         fn from_json(value: Value) -> Result<Self, Mismatch> {
             let mut object = Reader::new(value, "Vpc")?;
-            Ok(Self { subnet_id: object.required("subnet_id")? })
+            let subnet_id = object.required("subnet_id");
+            match (object.rest::<Value>(), subnet_id) {
+                (Ok(_), Some(subnet_id)) => Ok(Self { subnet_id }),
+                (rest, ..) => Err(failed(rest.err())),
+            }
         }
     }
 
@@ -125,7 +134,9 @@ mod tests {
     impl FromJson for AllOptional {
         fn from_json(value: Value) -> Result<Self, Mismatch> {
             let mut object = Reader::new(value, "AllOptional")?;
-            Ok(Self { count: object.optional("count")? })
+            let count = object.optional("count");
+            object.rest::<Value>()?;
+            Ok(Self { count })
         }
     }
 
@@ -158,7 +169,11 @@ mod tests {
     impl FromJson for List {
         fn from_json(value: Value) -> Result<Self, Mismatch> {
             let mut object = Reader::new(value, "List")?;
-            Ok(Self { functions: object.required("functions")? })
+            let functions = object.required("functions");
+            match (object.rest::<Value>(), functions) {
+                (Ok(_), Some(functions)) => Ok(Self { functions }),
+                (rest, ..) => Err(failed(rest.err())),
+            }
         }
     }
 

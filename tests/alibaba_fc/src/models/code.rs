@@ -41,9 +41,9 @@ impl codegen_runtime::__private::json::FromJson for Code {
         value: serde_json::Value,
     ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "Code")?;
-        let oss_bucket_name = object.optional("ossBucketName")?;
-        let oss_object_name = object.optional("ossObjectName")?;
-        let zip_file = object.optional("zipFile")?;
+        let oss_bucket_name = object.optional("ossBucketName");
+        let oss_object_name = object.optional("ossObjectName");
+        let zip_file = object.optional("zipFile");
         Ok(Self {
             oss_bucket_name,
             oss_object_name,

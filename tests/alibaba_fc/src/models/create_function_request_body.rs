@@ -107,55 +107,60 @@ impl codegen_runtime::__private::json::FromJson for CreateFunctionRequestBody {
             value,
             "CreateFunctionRequestBody",
         )?;
-        let function_name = object.required("functionName")?;
-        let description = object.optional("description")?;
-        let runtime = object.optional("runtime")?;
-        let handler = object.required("handler")?;
-        let initializer = object.optional("initializer")?;
-        let initialization_timeout = object.optional("initializationTimeout")?;
-        let timeout = object.optional("timeout")?;
-        let memory_size = object.optional("memorySize")?;
-        let cpu = object.optional("cpu")?;
-        let disk_size = object.optional("diskSize")?;
-        let gpu_memory_size = object.optional("gpuMemorySize")?;
-        let instance_concurrency = object.optional("instanceConcurrency")?;
-        let instance_soft_concurrency = object.optional("instanceSoftConcurrency")?;
-        let instance_type = object.optional("instanceType")?;
-        let environment_variables = object.optional("environmentVariables")?;
-        let code = object.optional("code")?;
-        let custom_container_config = object.optional("customContainerConfig")?;
-        let custom_dns = object.optional("customDNS")?;
-        let custom_runtime_config = object.optional("customRuntimeConfig")?;
-        let custom_health_check_config = object.optional("customHealthCheckConfig")?;
-        let layers = object.optional("layers")?;
-        let ca_port = object.optional("caPort")?;
-        let instance_lifecycle_config = object.optional("instanceLifecycleConfig")?;
-        Ok(Self {
-            function_name,
-            description,
-            runtime,
-            handler,
-            initializer,
-            initialization_timeout,
-            timeout,
-            memory_size,
-            cpu,
-            disk_size,
-            gpu_memory_size,
-            instance_concurrency,
-            instance_soft_concurrency,
-            instance_type,
-            environment_variables,
-            code,
-            custom_container_config,
-            custom_dns,
-            custom_runtime_config,
-            custom_health_check_config,
-            layers,
-            ca_port,
-            instance_lifecycle_config,
-            unknown_fields: object.rest()?,
-        })
+        let function_name = object.required("functionName");
+        let description = object.optional("description");
+        let runtime = object.optional("runtime");
+        let handler = object.required("handler");
+        let initializer = object.optional("initializer");
+        let initialization_timeout = object.optional("initializationTimeout");
+        let timeout = object.optional("timeout");
+        let memory_size = object.optional("memorySize");
+        let cpu = object.optional("cpu");
+        let disk_size = object.optional("diskSize");
+        let gpu_memory_size = object.optional("gpuMemorySize");
+        let instance_concurrency = object.optional("instanceConcurrency");
+        let instance_soft_concurrency = object.optional("instanceSoftConcurrency");
+        let instance_type = object.optional("instanceType");
+        let environment_variables = object.optional("environmentVariables");
+        let code = object.optional("code");
+        let custom_container_config = object.optional("customContainerConfig");
+        let custom_dns = object.optional("customDNS");
+        let custom_runtime_config = object.optional("customRuntimeConfig");
+        let custom_health_check_config = object.optional("customHealthCheckConfig");
+        let layers = object.optional("layers");
+        let ca_port = object.optional("caPort");
+        let instance_lifecycle_config = object.optional("instanceLifecycleConfig");
+        match (object.rest(), function_name, handler) {
+            (Ok(unknown_fields), Some(function_name), Some(handler)) => {
+                Ok(Self {
+                    function_name,
+                    description,
+                    runtime,
+                    handler,
+                    initializer,
+                    initialization_timeout,
+                    timeout,
+                    memory_size,
+                    cpu,
+                    disk_size,
+                    gpu_memory_size,
+                    instance_concurrency,
+                    instance_soft_concurrency,
+                    instance_type,
+                    environment_variables,
+                    code,
+                    custom_container_config,
+                    custom_dns,
+                    custom_runtime_config,
+                    custom_health_check_config,
+                    layers,
+                    ca_port,
+                    instance_lifecycle_config,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -48,11 +48,11 @@ impl codegen_runtime::__private::json::FromJson for CustomContainerConfig {
             value,
             "CustomContainerConfig",
         )?;
-        let image = object.optional("image")?;
-        let command = object.optional("command")?;
-        let args = object.optional("args")?;
-        let acceleration_type = object.optional("accelerationType")?;
-        let instance_id = object.optional("instanceID")?;
+        let image = object.optional("image");
+        let command = object.optional("command");
+        let args = object.optional("args");
+        let acceleration_type = object.optional("accelerationType");
+        let instance_id = object.optional("instanceID");
         Ok(Self {
             image,
             command,

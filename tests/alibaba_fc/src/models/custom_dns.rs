@@ -44,9 +44,9 @@ impl codegen_runtime::__private::json::FromJson for CustomDns {
             value,
             "CustomDns",
         )?;
-        let name_servers = object.optional("nameServers")?;
-        let searches = object.optional("searches")?;
-        let dns_options = object.optional("dnsOptions")?;
+        let name_servers = object.optional("nameServers");
+        let searches = object.optional("searches");
+        let dns_options = object.optional("dnsOptions");
         Ok(Self {
             name_servers,
             searches,

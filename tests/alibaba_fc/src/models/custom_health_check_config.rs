@@ -51,12 +51,12 @@ impl codegen_runtime::__private::json::FromJson for CustomHealthCheckConfig {
             value,
             "CustomHealthCheckConfig",
         )?;
-        let http_get_url = object.optional("httpGetUrl")?;
-        let initial_delay_seconds = object.optional("initialDelaySeconds")?;
-        let period_seconds = object.optional("periodSeconds")?;
-        let timeout_seconds = object.optional("timeoutSeconds")?;
-        let failure_threshold = object.optional("failureThreshold")?;
-        let success_threshold = object.optional("successThreshold")?;
+        let http_get_url = object.optional("httpGetUrl");
+        let initial_delay_seconds = object.optional("initialDelaySeconds");
+        let period_seconds = object.optional("periodSeconds");
+        let timeout_seconds = object.optional("timeoutSeconds");
+        let failure_threshold = object.optional("failureThreshold");
+        let success_threshold = object.optional("successThreshold");
         Ok(Self {
             http_get_url,
             initial_delay_seconds,

@@ -39,8 +39,8 @@ impl codegen_runtime::__private::json::FromJson for CustomRuntimeConfig {
             value,
             "CustomRuntimeConfig",
         )?;
-        let command = object.optional("command")?;
-        let args = object.optional("args")?;
+        let command = object.optional("command");
+        let args = object.optional("args");
         Ok(Self {
             command,
             args,

@@ -39,8 +39,8 @@ impl codegen_runtime::__private::json::FromJson for DnsOption {
             value,
             "DnsOption",
         )?;
-        let name = object.optional("name")?;
-        let value = object.optional("value")?;
+        let name = object.optional("name");
+        let value = object.optional("value");
         Ok(Self {
             name,
             value,

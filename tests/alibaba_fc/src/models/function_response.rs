@@ -119,33 +119,33 @@ impl codegen_runtime::__private::json::FromJson for FunctionResponse {
             value,
             "FunctionResponse",
         )?;
-        let function_id = object.optional("functionId")?;
-        let function_name = object.optional("functionName")?;
-        let description = object.optional("description")?;
-        let runtime = object.optional("runtime")?;
-        let handler = object.optional("handler")?;
-        let initializer = object.optional("initializer")?;
-        let initialization_timeout = object.optional("initializationTimeout")?;
-        let timeout = object.optional("timeout")?;
-        let memory_size = object.optional("memorySize")?;
-        let cpu = object.optional("cpu")?;
-        let disk_size = object.optional("diskSize")?;
-        let gpu_memory_size = object.optional("gpuMemorySize")?;
-        let instance_concurrency = object.optional("instanceConcurrency")?;
-        let instance_soft_concurrency = object.optional("instanceSoftConcurrency")?;
-        let instance_type = object.optional("instanceType")?;
-        let environment_variables = object.optional("environmentVariables")?;
-        let custom_container_config = object.optional("customContainerConfig")?;
-        let custom_dns = object.optional("customDNS")?;
-        let custom_runtime_config = object.optional("customRuntimeConfig")?;
-        let custom_health_check_config = object.optional("customHealthCheckConfig")?;
-        let layers = object.optional("layers")?;
-        let ca_port = object.optional("caPort")?;
-        let instance_lifecycle_config = object.optional("instanceLifecycleConfig")?;
-        let code_checksum = object.optional("codeChecksum")?;
-        let code_size = object.optional("codeSize")?;
-        let created_time = object.optional("createdTime")?;
-        let last_modified_time = object.optional("lastModifiedTime")?;
+        let function_id = object.optional("functionId");
+        let function_name = object.optional("functionName");
+        let description = object.optional("description");
+        let runtime = object.optional("runtime");
+        let handler = object.optional("handler");
+        let initializer = object.optional("initializer");
+        let initialization_timeout = object.optional("initializationTimeout");
+        let timeout = object.optional("timeout");
+        let memory_size = object.optional("memorySize");
+        let cpu = object.optional("cpu");
+        let disk_size = object.optional("diskSize");
+        let gpu_memory_size = object.optional("gpuMemorySize");
+        let instance_concurrency = object.optional("instanceConcurrency");
+        let instance_soft_concurrency = object.optional("instanceSoftConcurrency");
+        let instance_type = object.optional("instanceType");
+        let environment_variables = object.optional("environmentVariables");
+        let custom_container_config = object.optional("customContainerConfig");
+        let custom_dns = object.optional("customDNS");
+        let custom_runtime_config = object.optional("customRuntimeConfig");
+        let custom_health_check_config = object.optional("customHealthCheckConfig");
+        let layers = object.optional("layers");
+        let ca_port = object.optional("caPort");
+        let instance_lifecycle_config = object.optional("instanceLifecycleConfig");
+        let code_checksum = object.optional("codeChecksum");
+        let code_size = object.optional("codeSize");
+        let created_time = object.optional("createdTime");
+        let last_modified_time = object.optional("lastModifiedTime");
         Ok(Self {
             function_id,
             function_name,

@@ -41,8 +41,8 @@ impl codegen_runtime::__private::json::FromJson for InstanceLifecycleConfig {
             value,
             "InstanceLifecycleConfig",
         )?;
-        let pre_freeze = object.optional("preFreeze")?;
-        let pre_stop = object.optional("preStop")?;
+        let pre_freeze = object.optional("preFreeze");
+        let pre_stop = object.optional("preStop");
         Ok(Self {
             pre_freeze,
             pre_stop,

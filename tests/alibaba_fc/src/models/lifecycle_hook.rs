@@ -39,8 +39,8 @@ impl codegen_runtime::__private::json::FromJson for LifecycleHook {
             value,
             "LifecycleHook",
         )?;
-        let handler = object.optional("handler")?;
-        let timeout = object.optional("timeout")?;
+        let handler = object.optional("handler");
+        let timeout = object.optional("timeout");
         Ok(Self {
             handler,
             timeout,

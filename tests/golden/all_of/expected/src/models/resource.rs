@@ -39,13 +39,18 @@ impl codegen_runtime::__private::json::FromJson for Resource {
             value,
             "Resource",
         )?;
-        let id = object.required("id")?;
-        let created_at = object.optional("created_at")?;
-        Ok(Self {
-            id,
-            created_at,
-            unknown_fields: object.rest()?,
-        })
+        let id = object.required("id");
+        let created_at = object.optional("created_at");
+        match (object.rest(), id) {
+            (Ok(unknown_fields), Some(id)) => {
+                Ok(Self {
+                    id,
+                    created_at,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -58,23 +58,28 @@ impl codegen_runtime::__private::json::FromJson for ShowFunctionTemplateResponse
             value,
             "ShowFunctionTemplateResponseBody",
         )?;
-        let id = object.required("id")?;
-        let created_at = object.optional("created_at")?;
-        let template_name = object.required("template_name")?;
-        let runtime = object.optional("runtime")?;
-        let code_type = object.optional("code_type")?;
-        let code = object.required("code")?;
-        let handler = object.optional("handler")?;
-        Ok(Self {
-            id,
-            created_at,
-            template_name,
-            runtime,
-            code_type,
-            code,
-            handler,
-            unknown_fields: object.rest()?,
-        })
+        let id = object.required("id");
+        let created_at = object.optional("created_at");
+        let template_name = object.required("template_name");
+        let runtime = object.optional("runtime");
+        let code_type = object.optional("code_type");
+        let code = object.required("code");
+        let handler = object.optional("handler");
+        match (object.rest(), id, template_name, code) {
+            (Ok(unknown_fields), Some(id), Some(template_name), Some(code)) => {
+                Ok(Self {
+                    id,
+                    created_at,
+                    template_name,
+                    runtime,
+                    code_type,
+                    code,
+                    handler,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

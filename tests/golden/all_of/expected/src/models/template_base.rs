@@ -54,19 +54,24 @@ impl codegen_runtime::__private::json::FromJson for TemplateBase {
             value,
             "TemplateBase",
         )?;
-        let id = object.required("id")?;
-        let created_at = object.optional("created_at")?;
-        let template_name = object.required("template_name")?;
-        let runtime = object.optional("runtime")?;
-        let code_type = object.optional("code_type")?;
-        Ok(Self {
-            id,
-            created_at,
-            template_name,
-            runtime,
-            code_type,
-            unknown_fields: object.rest()?,
-        })
+        let id = object.required("id");
+        let created_at = object.optional("created_at");
+        let template_name = object.required("template_name");
+        let runtime = object.optional("runtime");
+        let code_type = object.optional("code_type");
+        match (object.rest(), id, template_name) {
+            (Ok(unknown_fields), Some(id), Some(template_name)) => {
+                Ok(Self {
+                    id,
+                    created_at,
+                    template_name,
+                    runtime,
+                    code_type,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

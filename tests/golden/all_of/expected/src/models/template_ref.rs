@@ -40,8 +40,8 @@ impl codegen_runtime::__private::json::FromJson for TemplateRef {
             value,
             "TemplateRef",
         )?;
-        let base = object.optional("base")?;
-        let extended = object.optional("extended")?;
+        let base = object.optional("base");
+        let extended = object.optional("extended");
         Ok(Self {
             base,
             extended,
@@ -103,15 +103,20 @@ impl codegen_runtime::__private::json::FromJson for TemplateRefExtended {
             value,
             "TemplateRefExtended",
         )?;
-        let id = object.required("id")?;
-        let created_at = object.optional("created_at")?;
-        let note = object.optional("note")?;
-        Ok(Self {
-            id,
-            created_at,
-            note,
-            unknown_fields: object.rest()?,
-        })
+        let id = object.required("id");
+        let created_at = object.optional("created_at");
+        let note = object.optional("note");
+        match (object.rest(), id) {
+            (Ok(unknown_fields), Some(id)) => {
+                Ok(Self {
+                    id,
+                    created_at,
+                    note,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

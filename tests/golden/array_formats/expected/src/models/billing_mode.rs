@@ -37,11 +37,16 @@ impl codegen_runtime::__private::json::FromJson for BillingMode {
             value,
             "BillingMode",
         )?;
-        let billing_mode = object.required("billing_mode")?;
-        Ok(Self {
-            billing_mode,
-            unknown_fields: object.rest()?,
-        })
+        let billing_mode = object.required("billing_mode");
+        match (object.rest(), billing_mode) {
+            (Ok(unknown_fields), Some(billing_mode)) => {
+                Ok(Self {
+                    billing_mode,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -41,8 +41,8 @@ impl codegen_runtime::__private::json::FromJson for ListPrivateHookVersionsRespo
             value,
             "ListPrivateHookVersionsResponseBody",
         )?;
-        let page_info = object.optional("page_info")?;
-        let versions = object.optional("versions")?;
+        let page_info = object.optional("page_info");
+        let versions = object.optional("versions");
         Ok(Self {
             page_info,
             versions,

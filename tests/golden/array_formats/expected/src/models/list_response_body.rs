@@ -43,13 +43,18 @@ impl codegen_runtime::__private::json::FromJson for ListResponseBody {
             value,
             "ListResponseBody",
         )?;
-        let request_id = object.required("request_id")?;
-        let page_info = object.required("page_info")?;
-        Ok(Self {
-            request_id,
-            page_info,
-            unknown_fields: object.rest()?,
-        })
+        let request_id = object.required("request_id");
+        let page_info = object.required("page_info");
+        match (object.rest(), request_id, page_info) {
+            (Ok(unknown_fields), Some(request_id), Some(page_info)) => {
+                Ok(Self {
+                    request_id,
+                    page_info,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

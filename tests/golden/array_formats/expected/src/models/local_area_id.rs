@@ -37,11 +37,16 @@ impl codegen_runtime::__private::json::FromJson for LocalAreaId {
             value,
             "LocalAreaId",
         )?;
-        let local_area_id = object.required("local_area_id")?;
-        Ok(Self {
-            local_area_id,
-            unknown_fields: object.rest()?,
-        })
+        let local_area_id = object.required("local_area_id");
+        match (object.rest(), local_area_id) {
+            (Ok(unknown_fields), Some(local_area_id)) => {
+                Ok(Self {
+                    local_area_id,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -51,15 +51,20 @@ impl codegen_runtime::__private::json::FromJson for PageInfo {
             value,
             "PageInfo",
         )?;
-        let next_marker = object.optional("next_marker")?;
-        let previous_marker = object.optional("previous_marker")?;
-        let current_count = object.required("current_count")?;
-        Ok(Self {
-            next_marker,
-            previous_marker,
-            current_count,
-            unknown_fields: object.rest()?,
-        })
+        let next_marker = object.optional("next_marker");
+        let previous_marker = object.optional("previous_marker");
+        let current_count = object.required("current_count");
+        match (object.rest(), current_count) {
+            (Ok(unknown_fields), Some(current_count)) => {
+                Ok(Self {
+                    next_marker,
+                    previous_marker,
+                    current_count,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

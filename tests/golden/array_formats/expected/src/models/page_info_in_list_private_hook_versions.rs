@@ -44,9 +44,9 @@ impl codegen_runtime::__private::json::FromJson for PageInfoInListPrivateHookVer
             value,
             "PageInfoInListPrivateHookVersions",
         )?;
-        let current_count = object.optional("current_count")?;
-        let next_marker = object.optional("next_marker")?;
-        let previous_marker = object.optional("previous_marker")?;
+        let current_count = object.optional("current_count");
+        let next_marker = object.optional("next_marker");
+        let previous_marker = object.optional("previous_marker");
         Ok(Self {
             current_count,
             next_marker,

@@ -39,7 +39,7 @@ impl codegen_runtime::__private::json::FromJson for PreviousMarker {
             value,
             "PreviousMarker",
         )?;
-        let previous_marker = object.optional("previous_marker")?;
+        let previous_marker = object.optional("previous_marker");
         Ok(Self {
             previous_marker,
             unknown_fields: object.rest()?,

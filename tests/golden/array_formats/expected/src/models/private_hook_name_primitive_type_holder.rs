@@ -39,11 +39,13 @@ impl codegen_runtime::__private::json::FromJson for PrivateHookNamePrimitiveType
             value,
             "PrivateHookNamePrimitiveTypeHolder",
         )?;
-        let hook_name = object.required("hook_name")?;
-        Ok(Self {
-            hook_name,
-            unknown_fields: object.rest()?,
-        })
+        let hook_name = object.required("hook_name");
+        match (object.rest(), hook_name) {
+            (Ok(unknown_fields), Some(hook_name)) => {
+                Ok(Self { hook_name, unknown_fields })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

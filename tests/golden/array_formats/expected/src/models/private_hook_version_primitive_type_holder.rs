@@ -39,11 +39,16 @@ for PrivateHookVersionPrimitiveTypeHolder {
             value,
             "PrivateHookVersionPrimitiveTypeHolder",
         )?;
-        let hook_version = object.required("hook_version")?;
-        Ok(Self {
-            hook_version,
-            unknown_fields: object.rest()?,
-        })
+        let hook_version = object.required("hook_version");
+        match (object.rest(), hook_version) {
+            (Ok(unknown_fields), Some(hook_version)) => {
+                Ok(Self {
+                    hook_version,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -69,19 +69,24 @@ impl codegen_runtime::__private::json::FromJson for PrivateHookVersionSummary {
             value,
             "PrivateHookVersionSummary",
         )?;
-        let hook_name = object.required("hook_name")?;
-        let hook_id = object.optional("hook_id")?;
-        let hook_version = object.required("hook_version")?;
-        let hook_version_description = object.optional("hook_version_description")?;
-        let create_time = object.optional("create_time")?;
-        Ok(Self {
-            hook_name,
-            hook_id,
-            hook_version,
-            hook_version_description,
-            create_time,
-            unknown_fields: object.rest()?,
-        })
+        let hook_name = object.required("hook_name");
+        let hook_id = object.optional("hook_id");
+        let hook_version = object.required("hook_version");
+        let hook_version_description = object.optional("hook_version_description");
+        let create_time = object.optional("create_time");
+        match (object.rest(), hook_name, hook_version) {
+            (Ok(unknown_fields), Some(hook_name), Some(hook_version)) => {
+                Ok(Self {
+                    hook_name,
+                    hook_id,
+                    hook_version,
+                    hook_version_description,
+                    create_time,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

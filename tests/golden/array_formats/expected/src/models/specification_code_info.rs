@@ -54,17 +54,22 @@ impl codegen_runtime::__private::json::FromJson for SpecificationCodeInfo {
             value,
             "SpecificationCodeInfo",
         )?;
-        let spec_code = object.required("spec_code")?;
-        let billing_mode = object.required("billing_mode")?;
-        let max_bandwidth = object.optional("max_bandwidth")?;
-        let mim_bandwidth = object.optional("mim_bandwidth")?;
-        Ok(Self {
-            spec_code,
-            billing_mode,
-            max_bandwidth,
-            mim_bandwidth,
-            unknown_fields: object.rest()?,
-        })
+        let spec_code = object.required("spec_code");
+        let billing_mode = object.required("billing_mode");
+        let max_bandwidth = object.optional("max_bandwidth");
+        let mim_bandwidth = object.optional("mim_bandwidth");
+        match (object.rest(), spec_code, billing_mode) {
+            (Ok(unknown_fields), Some(spec_code), Some(billing_mode)) => {
+                Ok(Self {
+                    spec_code,
+                    billing_mode,
+                    max_bandwidth,
+                    mim_bandwidth,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

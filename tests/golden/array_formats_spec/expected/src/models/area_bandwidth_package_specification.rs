@@ -50,17 +50,28 @@ impl codegen_runtime::__private::json::FromJson for AreaBandwidthPackageSpecific
             value,
             "AreaBandwidthPackageSpecification",
         )?;
-        let local_area_id = object.required("local_area_id")?;
-        let remote_area_id = object.required("remote_area_id")?;
-        let id = object.required("id")?;
-        let spec_codes = object.required("spec_codes")?;
-        Ok(Self {
-            local_area_id,
-            remote_area_id,
-            id,
-            spec_codes,
-            unknown_fields: object.rest()?,
-        })
+        let local_area_id = object.required("local_area_id");
+        let remote_area_id = object.required("remote_area_id");
+        let id = object.required("id");
+        let spec_codes = object.required("spec_codes");
+        match (object.rest(), local_area_id, remote_area_id, id, spec_codes) {
+            (
+                Ok(unknown_fields),
+                Some(local_area_id),
+                Some(remote_area_id),
+                Some(id),
+                Some(spec_codes),
+            ) => {
+                Ok(Self {
+                    local_area_id,
+                    remote_area_id,
+                    id,
+                    spec_codes,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -38,8 +38,8 @@ impl codegen_runtime::__private::json::FromJson for AvailableResourceResp {
             value,
             "AvailableResourceResp",
         )?;
-        let availability_zone = object.optional("availability_zone")?;
-        let flavors = object.optional("flavors")?;
+        let availability_zone = object.optional("availability_zone");
+        let flavors = object.optional("flavors");
         Ok(Self {
             availability_zone,
             flavors,

@@ -54,11 +54,11 @@ impl codegen_runtime::__private::json::FromJson for CommonErrorResponse {
             value,
             "CommonErrorResponse",
         )?;
-        let details = object.optional("details")?;
+        let details = object.optional("details");
         let encoded_authorization_message = object
-            .optional("encoded_authorization_message")?;
-        let error_code = object.optional("error_code")?;
-        let error_msg = object.optional("error_msg")?;
+            .optional("encoded_authorization_message");
+        let error_code = object.optional("error_code");
+        let error_msg = object.optional("error_msg");
         Ok(Self {
             details,
             encoded_authorization_message,

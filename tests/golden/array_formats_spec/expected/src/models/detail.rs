@@ -35,8 +35,8 @@ impl codegen_runtime::__private::json::FromJson for Detail {
         value: serde_json::Value,
     ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "Detail")?;
-        let error_code = object.optional("error_code")?;
-        let error_msg = object.optional("error_msg")?;
+        let error_code = object.optional("error_code");
+        let error_msg = object.optional("error_msg");
         Ok(Self {
             error_code,
             error_msg,

@@ -45,13 +45,18 @@ impl codegen_runtime::__private::json::FromJson for ErrorRsp {
             value,
             "ErrorRsp",
         )?;
-        let error_code = object.required("error_code")?;
-        let error_msg = object.required("error_msg")?;
-        Ok(Self {
-            error_code,
-            error_msg,
-            unknown_fields: object.rest()?,
-        })
+        let error_code = object.required("error_code");
+        let error_msg = object.required("error_msg");
+        match (object.rest(), error_code, error_msg) {
+            (Ok(unknown_fields), Some(error_code), Some(error_msg)) => {
+                Ok(Self {
+                    error_code,
+                    error_msg,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -36,7 +36,7 @@ impl codegen_runtime::__private::json::FromJson for FlavorCapacityResp {
             value,
             "FlavorCapacityResp",
         )?;
-        let available_resource = object.optional("available_resource")?;
+        let available_resource = object.optional("available_resource");
         Ok(Self {
             available_resource,
             unknown_fields: object.rest()?,

@@ -38,9 +38,9 @@ impl codegen_runtime::__private::json::FromJson for FlavorResource {
             value,
             "FlavorResource",
         )?;
-        let count = object.optional("count")?;
-        let flavor_id = object.optional("flavor_id")?;
-        let status = object.optional("status")?;
+        let count = object.optional("count");
+        let flavor_id = object.optional("flavor_id");
+        let status = object.optional("status");
         Ok(Self {
             count,
             flavor_id,

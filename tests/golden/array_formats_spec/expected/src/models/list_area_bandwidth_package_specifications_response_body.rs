@@ -50,15 +50,25 @@ for ListAreaBandwidthPackageSpecificationsResponseBody {
             value,
             "ListAreaBandwidthPackageSpecificationsResponseBody",
         )?;
-        let request_id = object.required("request_id")?;
-        let page_info = object.required("page_info")?;
-        let area_specifications = object.required("area_specifications")?;
-        Ok(Self {
-            request_id,
-            page_info,
-            area_specifications,
-            unknown_fields: object.rest()?,
-        })
+        let request_id = object.required("request_id");
+        let page_info = object.required("page_info");
+        let area_specifications = object.required("area_specifications");
+        match (object.rest(), request_id, page_info, area_specifications) {
+            (
+                Ok(unknown_fields),
+                Some(request_id),
+                Some(page_info),
+                Some(area_specifications),
+            ) => {
+                Ok(Self {
+                    request_id,
+                    page_info,
+                    area_specifications,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -39,7 +39,7 @@ impl codegen_runtime::__private::json::FromJson for NextMarker {
             value,
             "NextMarker",
         )?;
-        let next_marker = object.optional("next_marker")?;
+        let next_marker = object.optional("next_marker");
         Ok(Self {
             next_marker,
             unknown_fields: object.rest()?,

@@ -47,7 +47,7 @@ impl codegen_runtime::__private::json::FromJson for PrivateHookIdPrimitiveTypeHo
             value,
             "PrivateHookIdPrimitiveTypeHolder",
         )?;
-        let hook_id = object.optional("hook_id")?;
+        let hook_id = object.optional("hook_id");
         Ok(Self {
             hook_id,
             unknown_fields: object.rest()?,

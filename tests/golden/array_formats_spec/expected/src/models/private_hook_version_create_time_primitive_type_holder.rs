@@ -36,7 +36,7 @@ for PrivateHookVersionCreateTimePrimitiveTypeHolder {
             value,
             "PrivateHookVersionCreateTimePrimitiveTypeHolder",
         )?;
-        let create_time = object.optional("create_time")?;
+        let create_time = object.optional("create_time");
         Ok(Self {
             create_time,
             unknown_fields: object.rest()?,

@@ -39,7 +39,7 @@ for PrivateHookVersionDescriptionPrimitiveTypeHolder {
             value,
             "PrivateHookVersionDescriptionPrimitiveTypeHolder",
         )?;
-        let hook_version_description = object.optional("hook_version_description")?;
+        let hook_version_description = object.optional("hook_version_description");
         Ok(Self {
             hook_version_description,
             unknown_fields: object.rest()?,

@@ -37,11 +37,16 @@ impl codegen_runtime::__private::json::FromJson for RemoteAreaId {
             value,
             "RemoteAreaId",
         )?;
-        let remote_area_id = object.required("remote_area_id")?;
-        Ok(Self {
-            remote_area_id,
-            unknown_fields: object.rest()?,
-        })
+        let remote_area_id = object.required("remote_area_id");
+        match (object.rest(), remote_area_id) {
+            (Ok(unknown_fields), Some(remote_area_id)) => {
+                Ok(Self {
+                    remote_area_id,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -44,7 +44,7 @@ impl codegen_runtime::__private::json::FromJson for ResourceCountResponse {
             value,
             "ResourceCountResponse",
         )?;
-        let data = object.optional("data")?;
+        let data = object.optional("data");
         Ok(Self {
             data,
             unknown_fields: object.rest()?,

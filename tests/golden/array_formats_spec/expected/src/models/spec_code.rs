@@ -39,11 +39,13 @@ impl codegen_runtime::__private::json::FromJson for SpecCode {
             value,
             "SpecCode",
         )?;
-        let spec_code = object.required("spec_code")?;
-        Ok(Self {
-            spec_code,
-            unknown_fields: object.rest()?,
-        })
+        let spec_code = object.required("spec_code");
+        match (object.rest(), spec_code) {
+            (Ok(unknown_fields), Some(spec_code)) => {
+                Ok(Self { spec_code, unknown_fields })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

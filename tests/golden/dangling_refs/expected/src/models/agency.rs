@@ -38,15 +38,20 @@ impl codegen_runtime::__private::json::FromJson for Agency {
         value: serde_json::Value,
     ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "Agency")?;
-        let api_version = object.required("api_version")?;
-        let kind = object.required("kind")?;
-        let metadata = object.required("metadata")?;
-        Ok(Self {
-            api_version,
-            kind,
-            metadata,
-            unknown_fields: object.rest()?,
-        })
+        let api_version = object.required("api_version");
+        let kind = object.required("kind");
+        let metadata = object.required("metadata");
+        match (object.rest(), api_version, kind, metadata) {
+            (Ok(unknown_fields), Some(api_version), Some(kind), Some(metadata)) => {
+                Ok(Self {
+                    api_version,
+                    kind,
+                    metadata,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 
@@ -153,13 +158,18 @@ impl codegen_runtime::__private::json::FromJson for AgencyMetadata {
             value,
             "AgencyMetadata",
         )?;
-        let enum_ = object.optional("enum")?;
-        let name = object.required("name")?;
-        Ok(Self {
-            enum_,
-            name,
-            unknown_fields: object.rest()?,
-        })
+        let enum_ = object.optional("enum");
+        let name = object.required("name");
+        match (object.rest(), name) {
+            (Ok(unknown_fields), Some(name)) => {
+                Ok(Self {
+                    enum_,
+                    name,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -44,12 +44,12 @@ impl codegen_runtime::__private::json::FromJson for CommonParameters {
             value,
             "CommonParameters",
         )?;
-        let auth_arguments = object.optional("auth_arguments")?;
-        let auth_type = object.optional("auth_type")?;
-        let headers = object.optional("headers")?;
-        let method = object.optional("method")?;
-        let status_code = object.optional("status-code")?;
-        let url = object.optional("url")?;
+        let auth_arguments = object.optional("auth_arguments");
+        let auth_type = object.optional("auth_type");
+        let headers = object.optional("headers");
+        let method = object.optional("method");
+        let status_code = object.optional("status-code");
+        let url = object.optional("url");
         Ok(Self {
             auth_arguments,
             auth_type,

@@ -39,7 +39,7 @@ impl codegen_runtime::__private::json::FromJson for CreateRelation {
             value,
             "CreateRelation",
         )?;
-        let ids = object.optional("ids")?;
+        let ids = object.optional("ids");
         Ok(Self {
             ids,
             unknown_fields: object.rest()?,

@@ -45,13 +45,18 @@ impl codegen_runtime::__private::json::FromJson for DataResponse {
             value,
             "DataResponse",
         )?;
-        let error_ids = object.optional("error_ids")?;
-        let success_ids = object.required("success_ids")?;
-        Ok(Self {
-            error_ids,
-            success_ids,
-            unknown_fields: object.rest()?,
-        })
+        let error_ids = object.optional("error_ids");
+        let success_ids = object.required("success_ids");
+        match (object.rest(), success_ids) {
+            (Ok(unknown_fields), Some(success_ids)) => {
+                Ok(Self {
+                    error_ids,
+                    success_ids,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -38,9 +38,9 @@ impl codegen_runtime::__private::json::FromJson for DbSlaveStatusInfo {
             value,
             "DbSlaveStatusInfo",
         )?;
-        let dc_health = object.optional("dc_health")?;
-        let dc_ready = object.optional("dc_ready")?;
-        let host = object.optional("host")?;
+        let dc_health = object.optional("dc_health");
+        let dc_ready = object.optional("dc_ready");
+        let host = object.optional("host");
         Ok(Self {
             dc_health,
             dc_ready,

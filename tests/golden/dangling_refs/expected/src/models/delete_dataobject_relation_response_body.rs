@@ -80,14 +80,14 @@ for DeleteDataobjectRelationResponseBody {
             value,
             "DeleteDataobjectRelationResponseBody",
         )?;
-        let code = object.optional("code")?;
-        let data = object.optional("data")?;
-        let limit = object.optional("limit")?;
-        let message = object.optional("message")?;
-        let offset = object.optional("offset")?;
-        let request_id = object.optional("request_id")?;
-        let success = object.optional("success")?;
-        let total = object.optional("total")?;
+        let code = object.optional("code");
+        let data = object.optional("data");
+        let limit = object.optional("limit");
+        let message = object.optional("message");
+        let offset = object.optional("offset");
+        let request_id = object.optional("request_id");
+        let success = object.optional("success");
+        let total = object.optional("total");
         Ok(Self {
             code,
             data,

@@ -38,13 +38,18 @@ impl codegen_runtime::__private::json::FromJson for DeleteResultInfo {
             value,
             "DeleteResultInfo",
         )?;
-        let error_code = object.required("errorCode")?;
-        let error_message = object.required("errorMessage")?;
-        Ok(Self {
-            error_code,
-            error_message,
-            unknown_fields: object.rest()?,
-        })
+        let error_code = object.required("errorCode");
+        let error_message = object.required("errorMessage");
+        match (object.rest(), error_code, error_message) {
+            (Ok(unknown_fields), Some(error_code), Some(error_message)) => {
+                Ok(Self {
+                    error_code,
+                    error_message,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -42,11 +42,11 @@ impl codegen_runtime::__private::json::FromJson for DrsConf {
             value,
             "DrsConf",
         )?;
-        let enable = object.optional("enable")?;
-        let endpoint = object.optional("endpoint")?;
-        let job_id = object.optional("job-id")?;
-        let multi_active_zone_id = object.optional("multi_active_zone_id")?;
-        let project_id = object.optional("project-id")?;
+        let enable = object.optional("enable");
+        let endpoint = object.optional("endpoint");
+        let job_id = object.optional("job-id");
+        let multi_active_zone_id = object.optional("multi_active_zone_id");
+        let project_id = object.optional("project-id");
         Ok(Self {
             enable,
             endpoint,

@@ -38,9 +38,9 @@ impl codegen_runtime::__private::json::FromJson for ErrorMessage {
             value,
             "ErrorMessage",
         )?;
-        let error_code = object.optional("error_code")?;
-        let error_msg = object.optional("error_msg")?;
-        let request_id = object.optional("requestId")?;
+        let error_code = object.optional("error_code");
+        let error_msg = object.optional("error_msg");
+        let request_id = object.optional("requestId");
         Ok(Self {
             error_code,
             error_msg,

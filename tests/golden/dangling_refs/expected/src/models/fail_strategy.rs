@@ -36,8 +36,8 @@ impl codegen_runtime::__private::json::FromJson for FailStrategy {
             value,
             "FailStrategy",
         )?;
-        let actions = object.optional("actions")?;
-        let max_fail_times = object.optional("max-fail-times")?;
+        let actions = object.optional("actions");
+        let max_fail_times = object.optional("max-fail-times");
         Ok(Self {
             actions,
             max_fail_times,

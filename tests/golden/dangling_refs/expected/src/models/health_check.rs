@@ -40,9 +40,9 @@ impl codegen_runtime::__private::json::FromJson for HealthCheck {
             value,
             "HealthCheck",
         )?;
-        let fail = object.optional("fail")?;
-        let interval = object.optional("interval")?;
-        let retry = object.optional("retry")?;
+        let fail = object.optional("fail");
+        let interval = object.optional("interval");
+        let retry = object.optional("retry");
         Ok(Self {
             fail,
             interval,

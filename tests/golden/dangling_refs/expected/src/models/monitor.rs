@@ -54,16 +54,16 @@ impl codegen_runtime::__private::json::FromJson for Monitor {
             value,
             "Monitor",
         )?;
-        let application_id = object.optional("application_id")?;
-        let created_date = object.optional("created_date")?;
-        let id = object.optional("id")?;
-        let instance_id = object.optional("instance_id")?;
-        let monitor_status_info = object.optional("monitor_status_info")?;
-        let name = object.optional("name")?;
-        let open = object.optional("open")?;
-        let spec = object.optional("spec")?;
-        let type_ = object.optional("type")?;
-        let updated_date = object.optional("updated_date")?;
+        let application_id = object.optional("application_id");
+        let created_date = object.optional("created_date");
+        let id = object.optional("id");
+        let instance_id = object.optional("instance_id");
+        let monitor_status_info = object.optional("monitor_status_info");
+        let name = object.optional("name");
+        let open = object.optional("open");
+        let spec = object.optional("spec");
+        let type_ = object.optional("type");
+        let updated_date = object.optional("updated_date");
         Ok(Self {
             application_id,
             created_date,

@@ -54,16 +54,16 @@ impl codegen_runtime::__private::json::FromJson for MonitorDcInfo {
             value,
             "MonitorDcInfo",
         )?;
-        let azs = object.optional("azs")?;
-        let cloud = object.optional("cloud")?;
-        let hosts = object.optional("hosts")?;
-        let nodes = object.optional("nodes")?;
-        let parameters = object.optional("parameters")?;
-        let password = object.optional("password")?;
-        let protocol = object.optional("protocol")?;
-        let region = object.optional("region")?;
-        let type_ = object.optional("type")?;
-        let username = object.optional("username")?;
+        let azs = object.optional("azs");
+        let cloud = object.optional("cloud");
+        let hosts = object.optional("hosts");
+        let nodes = object.optional("nodes");
+        let parameters = object.optional("parameters");
+        let password = object.optional("password");
+        let protocol = object.optional("protocol");
+        let region = object.optional("region");
+        let type_ = object.optional("type");
+        let username = object.optional("username");
         Ok(Self {
             azs,
             cloud,

@@ -44,11 +44,11 @@ impl codegen_runtime::__private::json::FromJson for MonitorDcStatusInfo {
             value,
             "MonitorDcStatusInfo",
         )?;
-        let dc_health = object.optional("dc_health")?;
-        let dc_ready = object.optional("dc_ready")?;
-        let readable = object.optional("readable")?;
-        let slaves = object.optional("slaves")?;
-        let writeable = object.optional("writeable")?;
+        let dc_health = object.optional("dc_health");
+        let dc_ready = object.optional("dc_ready");
+        let readable = object.optional("readable");
+        let slaves = object.optional("slaves");
+        let writeable = object.optional("writeable");
         Ok(Self {
             dc_health,
             dc_ready,

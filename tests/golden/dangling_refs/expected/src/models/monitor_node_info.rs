@@ -40,10 +40,10 @@ impl codegen_runtime::__private::json::FromJson for MonitorNodeInfo {
             value,
             "MonitorNodeInfo",
         )?;
-        let host = object.optional("host")?;
-        let port = object.optional("port")?;
-        let role = object.optional("role")?;
-        let server = object.optional("server")?;
+        let host = object.optional("host");
+        let port = object.optional("port");
+        let role = object.optional("role");
+        let server = object.optional("server");
         Ok(Self {
             host,
             port,

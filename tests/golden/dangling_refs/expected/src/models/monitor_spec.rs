@@ -70,24 +70,24 @@ impl codegen_runtime::__private::json::FromJson for MonitorSpec {
             value,
             "MonitorSpec",
         )?;
-        let connection_timeout = object.optional("connection_timeout")?;
-        let db_names = object.optional("db_names")?;
-        let drs = object.optional("drs")?;
-        let engine = object.optional("engine")?;
-        let health_check = object.optional("health_check")?;
-        let monitordb = object.optional("monitordb")?;
-        let monitordbs = object.optional("monitordbs")?;
-        let notify = object.optional("notify")?;
-        let open_switch = object.optional("open_switch")?;
-        let password = object.optional("password")?;
-        let retry_interval = object.optional("retry_interval")?;
-        let route_algorithm = object.optional("route_algorithm")?;
-        let servers = object.optional("servers")?;
-        let success_times = object.optional("success_times")?;
-        let timeout = object.optional("timeout")?;
-        let type_ = object.optional("type")?;
-        let user_name = object.optional("user_name")?;
-        let version = object.optional("version")?;
+        let connection_timeout = object.optional("connection_timeout");
+        let db_names = object.optional("db_names");
+        let drs = object.optional("drs");
+        let engine = object.optional("engine");
+        let health_check = object.optional("health_check");
+        let monitordb = object.optional("monitordb");
+        let monitordbs = object.optional("monitordbs");
+        let notify = object.optional("notify");
+        let open_switch = object.optional("open_switch");
+        let password = object.optional("password");
+        let retry_interval = object.optional("retry_interval");
+        let route_algorithm = object.optional("route_algorithm");
+        let servers = object.optional("servers");
+        let success_times = object.optional("success_times");
+        let timeout = object.optional("timeout");
+        let type_ = object.optional("type");
+        let user_name = object.optional("user_name");
+        let version = object.optional("version");
         Ok(Self {
             connection_timeout,
             db_names,

@@ -40,9 +40,9 @@ impl codegen_runtime::__private::json::FromJson for MonitorStatusInfo {
             value,
             "MonitorStatusInfo",
         )?;
-        let active = object.optional("active")?;
-        let dc_status = object.optional("dc_status")?;
-        let monitor_close = object.optional("monitor_close")?;
+        let active = object.optional("active");
+        let dc_status = object.optional("dc_status");
+        let monitor_close = object.optional("monitor_close");
         Ok(Self {
             active,
             dc_status,

@@ -40,10 +40,10 @@ impl codegen_runtime::__private::json::FromJson for NotifyConf {
             value,
             "NotifyConf",
         )?;
-        let enable = object.optional("enable")?;
-        let endpoint = object.optional("endpoint")?;
-        let project_id = object.optional("project-id")?;
-        let topic_urn = object.optional("topic-urn")?;
+        let enable = object.optional("enable");
+        let endpoint = object.optional("endpoint");
+        let project_id = object.optional("project-id");
+        let topic_urn = object.optional("topic-urn");
         Ok(Self {
             enable,
             endpoint,

@@ -40,10 +40,10 @@ impl codegen_runtime::__private::json::FromJson for RetryStrategy {
             value,
             "RetryStrategy",
         )?;
-        let actions = object.optional("actions")?;
-        let backoff_algorithm = object.optional("backoff_algorithm")?;
-        let max_delay = object.optional("max_delay")?;
-        let min_delay = object.optional("min_delay")?;
+        let actions = object.optional("actions");
+        let backoff_algorithm = object.optional("backoff_algorithm");
+        let max_delay = object.optional("max_delay");
+        let min_delay = object.optional("min_delay");
         Ok(Self {
             actions,
             backoff_algorithm,

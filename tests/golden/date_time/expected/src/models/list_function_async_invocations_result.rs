@@ -58,25 +58,35 @@ impl codegen_runtime::__private::json::FromJson for ListFunctionAsyncInvocations
             value,
             "ListFunctionAsyncInvocationsResult",
         )?;
-        let request_id = object.required("request_id")?;
-        let start_time = object.required("start_time")?;
-        let end_time = object.optional("end_time")?;
-        let last_modified = object.optional("last_modified")?;
-        let retry_times = object.required("retry_times")?;
-        let checkpoints = object.optional("checkpoints")?;
-        let day = object.optional("day")?;
-        let timestamp = object.optional("timestamp")?;
-        Ok(Self {
-            request_id,
-            start_time,
-            end_time,
-            last_modified,
-            retry_times,
-            checkpoints,
-            day,
-            timestamp,
-            unknown_fields: object.rest()?,
-        })
+        let request_id = object.required("request_id");
+        let start_time = object.required("start_time");
+        let end_time = object.optional("end_time");
+        let last_modified = object.optional("last_modified");
+        let retry_times = object.required("retry_times");
+        let checkpoints = object.optional("checkpoints");
+        let day = object.optional("day");
+        let timestamp = object.optional("timestamp");
+        match (object.rest(), request_id, start_time, retry_times) {
+            (
+                Ok(unknown_fields),
+                Some(request_id),
+                Some(start_time),
+                Some(retry_times),
+            ) => {
+                Ok(Self {
+                    request_id,
+                    start_time,
+                    end_time,
+                    last_modified,
+                    retry_times,
+                    checkpoints,
+                    day,
+                    timestamp,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -39,13 +39,12 @@ impl codegen_runtime::__private::json::FromJson for DomainInfo {
             value,
             "DomainInfo",
         )?;
-        let id = object.optional("id")?;
-        let name = object.required("name")?;
-        Ok(Self {
-            id,
-            name,
-            unknown_fields: object.rest()?,
-        })
+        let id = object.optional("id");
+        let name = object.required("name");
+        match (object.rest(), name) {
+            (Ok(unknown_fields), Some(name)) => Ok(Self { id, name, unknown_fields }),
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -45,17 +45,22 @@ impl codegen_runtime::__private::json::FromJson for FederationUserBody {
             value,
             "FederationUserBody",
         )?;
-        let os_federation = object.required("OS-FEDERATION")?;
-        let domain = object.required("domain")?;
-        let id = object.optional("id")?;
-        let name = object.optional("name")?;
-        Ok(Self {
-            os_federation,
-            domain,
-            id,
-            name,
-            unknown_fields: object.rest()?,
-        })
+        let os_federation = object.required("OS-FEDERATION");
+        let domain = object.required("domain");
+        let id = object.optional("id");
+        let name = object.optional("name");
+        match (object.rest(), os_federation, domain) {
+            (Ok(unknown_fields), Some(os_federation), Some(domain)) => {
+                Ok(Self {
+                    os_federation,
+                    domain,
+                    id,
+                    name,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

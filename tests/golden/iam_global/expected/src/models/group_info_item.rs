@@ -38,8 +38,8 @@ impl codegen_runtime::__private::json::FromJson for GroupInfoItem {
             value,
             "GroupInfoItem",
         )?;
-        let id = object.optional("id")?;
-        let name = object.optional("name")?;
+        let id = object.optional("id");
+        let name = object.optional("name");
         Ok(Self {
             id,
             name,

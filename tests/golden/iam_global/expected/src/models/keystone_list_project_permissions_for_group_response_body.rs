@@ -42,13 +42,18 @@ for KeystoneListProjectPermissionsForGroupResponseBody {
             value,
             "KeystoneListProjectPermissionsForGroupResponseBody",
         )?;
-        let links = object.required("links")?;
-        let roles = object.required("roles")?;
-        Ok(Self {
-            links,
-            roles,
-            unknown_fields: object.rest()?,
-        })
+        let links = object.required("links");
+        let roles = object.required("roles");
+        match (object.rest(), links, roles) {
+            (Ok(unknown_fields), Some(links), Some(roles)) => {
+                Ok(Self {
+                    links,
+                    roles,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -37,11 +37,11 @@ impl codegen_runtime::__private::json::FromJson for KeystoneShowProjectResponseB
             value,
             "KeystoneShowProjectResponseBody",
         )?;
-        let project = object.required("project")?;
-        Ok(Self {
-            project,
-            unknown_fields: object.rest()?,
-        })
+        let project = object.required("project");
+        match (object.rest(), project) {
+            (Ok(unknown_fields), Some(project)) => Ok(Self { project, unknown_fields }),
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

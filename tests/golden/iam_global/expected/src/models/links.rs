@@ -38,15 +38,20 @@ impl codegen_runtime::__private::json::FromJson for Links {
         value: serde_json::Value,
     ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "Links")?;
-        let next = object.required("next")?;
-        let previous = object.required("previous")?;
-        let self_ = object.required("self")?;
-        Ok(Self {
-            next,
-            previous,
-            self_,
-            unknown_fields: object.rest()?,
-        })
+        let next = object.required("next");
+        let previous = object.required("previous");
+        let self_ = object.required("self");
+        match (object.rest(), next, previous, self_) {
+            (Ok(unknown_fields), Some(next), Some(previous), Some(self_)) => {
+                Ok(Self {
+                    next,
+                    previous,
+                    self_,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -41,15 +41,25 @@ impl codegen_runtime::__private::json::FromJson for OsFederationInfo {
             value,
             "OsFederationInfo",
         )?;
-        let groups = object.required("groups")?;
-        let identity_provider = object.required("identity_provider")?;
-        let protocol = object.required("protocol")?;
-        Ok(Self {
-            groups,
-            identity_provider,
-            protocol,
-            unknown_fields: object.rest()?,
-        })
+        let groups = object.required("groups");
+        let identity_provider = object.required("identity_provider");
+        let protocol = object.required("protocol");
+        match (object.rest(), groups, identity_provider, protocol) {
+            (
+                Ok(unknown_fields),
+                Some(groups),
+                Some(identity_provider),
+                Some(protocol),
+            ) => {
+                Ok(Self {
+                    groups,
+                    identity_provider,
+                    protocol,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -38,13 +38,18 @@ impl codegen_runtime::__private::json::FromJson for PolicyDepends {
             value,
             "PolicyDepends",
         )?;
-        let catalog = object.required("catalog")?;
-        let display_name = object.required("display_name")?;
-        Ok(Self {
-            catalog,
-            display_name,
-            unknown_fields: object.rest()?,
-        })
+        let catalog = object.required("catalog");
+        let display_name = object.required("display_name");
+        match (object.rest(), catalog, display_name) {
+            (Ok(unknown_fields), Some(catalog), Some(display_name)) => {
+                Ok(Self {
+                    catalog,
+                    display_name,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

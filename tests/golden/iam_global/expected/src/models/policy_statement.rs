@@ -60,17 +60,22 @@ impl codegen_runtime::__private::json::FromJson for PolicyStatement {
             value,
             "PolicyStatement",
         )?;
-        let action = object.required("Action")?;
-        let condition = object.optional("Condition")?;
-        let effect = object.required("Effect")?;
-        let resource = object.optional("Resource")?;
-        Ok(Self {
-            action,
-            condition,
-            effect,
-            resource,
-            unknown_fields: object.rest()?,
-        })
+        let action = object.required("Action");
+        let condition = object.optional("Condition");
+        let effect = object.required("Effect");
+        let resource = object.optional("Resource");
+        match (object.rest(), action, effect) {
+            (Ok(unknown_fields), Some(action), Some(effect)) => {
+                Ok(Self {
+                    action,
+                    condition,
+                    effect,
+                    resource,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -60,15 +60,16 @@ impl codegen_runtime::__private::json::FromJson for ProjectResult {
             value,
             "ProjectResult",
         )?;
-        let description = object.required("description")?;
-        let domain_id = object.required("domain_id")?;
-        let enabled = object.required("enabled")?;
-        let id = object.required("id")?;
-        let is_domain = object.required("is_domain")?;
-        let links = object.required("links")?;
-        let name = object.required("name")?;
-        let parent_id = object.required("parent_id")?;
-        Ok(Self {
+        let description = object.required("description");
+        let domain_id = object.required("domain_id");
+        let enabled = object.required("enabled");
+        let id = object.required("id");
+        let is_domain = object.required("is_domain");
+        let links = object.required("links");
+        let name = object.required("name");
+        let parent_id = object.required("parent_id");
+        match (
+            object.rest(),
             description,
             domain_id,
             enabled,
@@ -77,8 +78,32 @@ impl codegen_runtime::__private::json::FromJson for ProjectResult {
             links,
             name,
             parent_id,
-            unknown_fields: object.rest()?,
-        })
+        ) {
+            (
+                Ok(unknown_fields),
+                Some(description),
+                Some(domain_id),
+                Some(enabled),
+                Some(id),
+                Some(is_domain),
+                Some(links),
+                Some(name),
+                Some(parent_id),
+            ) => {
+                Ok(Self {
+                    description,
+                    domain_id,
+                    enabled,
+                    id,
+                    is_domain,
+                    links,
+                    name,
+                    parent_id,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

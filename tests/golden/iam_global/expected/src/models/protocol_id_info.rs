@@ -36,11 +36,11 @@ impl codegen_runtime::__private::json::FromJson for ProtocolIdInfo {
             value,
             "ProtocolIdInfo",
         )?;
-        let id = object.required("id")?;
-        Ok(Self {
-            id,
-            unknown_fields: object.rest()?,
-        })
+        let id = object.required("id");
+        match (object.rest(), id) {
+            (Ok(unknown_fields), Some(id)) => Ok(Self { id, unknown_fields }),
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -47,15 +47,20 @@ impl codegen_runtime::__private::json::FromJson for RolePolicy {
             value,
             "RolePolicy",
         )?;
-        let depends = object.optional("Depends")?;
-        let statement = object.required("Statement")?;
-        let version = object.required("Version")?;
-        Ok(Self {
-            depends,
-            statement,
-            version,
-            unknown_fields: object.rest()?,
-        })
+        let depends = object.optional("Depends");
+        let statement = object.required("Statement");
+        let version = object.required("Version");
+        match (object.rest(), statement, version) {
+            (Ok(unknown_fields), Some(statement), Some(version)) => {
+                Ok(Self {
+                    depends,
+                    statement,
+                    version,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -83,35 +83,40 @@ impl codegen_runtime::__private::json::FromJson for RoleResult {
             value,
             "RoleResult",
         )?;
-        let catalog = object.optional("catalog")?;
-        let created_time = object.optional("created_time")?;
-        let description = object.optional("description")?;
-        let description_cn = object.optional("description_cn")?;
-        let display_name = object.optional("display_name")?;
-        let domain_id = object.optional("domain_id")?;
-        let flag = object.optional("flag")?;
-        let id = object.required("id")?;
-        let links = object.optional("links")?;
-        let name = object.required("name")?;
-        let policy = object.required("policy")?;
-        let type_ = object.required("type")?;
-        let updated_time = object.optional("updated_time")?;
-        Ok(Self {
-            catalog,
-            created_time,
-            description,
-            description_cn,
-            display_name,
-            domain_id,
-            flag,
-            id,
-            links,
-            name,
-            policy,
-            type_,
-            updated_time,
-            unknown_fields: object.rest()?,
-        })
+        let catalog = object.optional("catalog");
+        let created_time = object.optional("created_time");
+        let description = object.optional("description");
+        let description_cn = object.optional("description_cn");
+        let display_name = object.optional("display_name");
+        let domain_id = object.optional("domain_id");
+        let flag = object.optional("flag");
+        let id = object.required("id");
+        let links = object.optional("links");
+        let name = object.required("name");
+        let policy = object.required("policy");
+        let type_ = object.required("type");
+        let updated_time = object.optional("updated_time");
+        match (object.rest(), id, name, policy, type_) {
+            (Ok(unknown_fields), Some(id), Some(name), Some(policy), Some(type_)) => {
+                Ok(Self {
+                    catalog,
+                    created_time,
+                    description,
+                    description_cn,
+                    display_name,
+                    domain_id,
+                    flag,
+                    id,
+                    links,
+                    name,
+                    policy,
+                    type_,
+                    updated_time,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

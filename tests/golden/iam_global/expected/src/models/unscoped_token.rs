@@ -37,7 +37,7 @@ impl codegen_runtime::__private::json::FromJson for UnscopedToken {
             value,
             "UnscopedToken",
         )?;
-        let token = object.optional("token")?;
+        let token = object.optional("token");
         Ok(Self {
             token,
             unknown_fields: object.rest()?,

@@ -52,21 +52,32 @@ impl codegen_runtime::__private::json::FromJson for UnscopedTokenInfo {
             value,
             "UnscopedTokenInfo",
         )?;
-        let catalog = object.optional("catalog")?;
-        let expires_at = object.required("expires_at")?;
-        let issued_at = object.required("issued_at")?;
-        let methods = object.required("methods")?;
-        let roles = object.optional("roles")?;
-        let user = object.required("user")?;
-        Ok(Self {
-            catalog,
-            expires_at,
-            issued_at,
-            methods,
-            roles,
-            user,
-            unknown_fields: object.rest()?,
-        })
+        let catalog = object.optional("catalog");
+        let expires_at = object.required("expires_at");
+        let issued_at = object.required("issued_at");
+        let methods = object.required("methods");
+        let roles = object.optional("roles");
+        let user = object.required("user");
+        match (object.rest(), expires_at, issued_at, methods, user) {
+            (
+                Ok(unknown_fields),
+                Some(expires_at),
+                Some(issued_at),
+                Some(methods),
+                Some(user),
+            ) => {
+                Ok(Self {
+                    catalog,
+                    expires_at,
+                    issued_at,
+                    methods,
+                    roles,
+                    user,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 
@@ -209,10 +220,10 @@ impl codegen_runtime::__private::json::FromJson for UnscopedTokenInfoCatalogItem
             value,
             "UnscopedTokenInfoCatalogItem",
         )?;
-        let endpoints = object.optional("endpoints")?;
-        let id = object.optional("id")?;
-        let name = object.optional("name")?;
-        let type_ = object.optional("type")?;
+        let endpoints = object.optional("endpoints");
+        let id = object.optional("id");
+        let name = object.optional("name");
+        let type_ = object.optional("type");
         Ok(Self {
             endpoints,
             id,
@@ -296,11 +307,11 @@ for UnscopedTokenInfoCatalogItemEndpointsItem {
             value,
             "UnscopedTokenInfoCatalogItemEndpointsItem",
         )?;
-        let id = object.optional("id")?;
-        let interface = object.optional("interface")?;
-        let region = object.optional("region")?;
-        let region_id = object.optional("region_id")?;
-        let url = object.optional("url")?;
+        let id = object.optional("id");
+        let interface = object.optional("interface");
+        let region = object.optional("region");
+        let region_id = object.optional("region_id");
+        let url = object.optional("url");
         Ok(Self {
             id,
             interface,

@@ -71,25 +71,30 @@ for UpdateFunctionMaxInstanceConfigRequestBody {
             value,
             "UpdateFunctionMaxInstanceConfigRequestBody",
         )?;
-        let max_instance_num = object.optional("max_instance_num")?;
-        let log_level = object.required("log_level")?;
-        let offset = object.optional("offset")?;
-        let retry_counts = object.optional("retry_counts")?;
-        let version_flag = object.optional("version_flag")?;
-        let mixed = object.optional("mixed")?;
-        let enabled = object.optional("enabled")?;
-        let ratio = object.optional("ratio")?;
-        Ok(Self {
-            max_instance_num,
-            log_level,
-            offset,
-            retry_counts,
-            version_flag,
-            mixed,
-            enabled,
-            ratio,
-            unknown_fields: object.rest()?,
-        })
+        let max_instance_num = object.optional("max_instance_num");
+        let log_level = object.required("log_level");
+        let offset = object.optional("offset");
+        let retry_counts = object.optional("retry_counts");
+        let version_flag = object.optional("version_flag");
+        let mixed = object.optional("mixed");
+        let enabled = object.optional("enabled");
+        let ratio = object.optional("ratio");
+        match (object.rest(), log_level) {
+            (Ok(unknown_fields), Some(log_level)) => {
+                Ok(Self {
+                    max_instance_num,
+                    log_level,
+                    offset,
+                    retry_counts,
+                    version_flag,
+                    mixed,
+                    enabled,
+                    ratio,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -37,13 +37,22 @@ impl codegen_runtime::__private::json::FromJson for Box {
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "Box")?;
-        let width = object.required("width")?;
-        let inner = object.optional("inner")?;
-        ::std::result::Result::Ok(Self {
-            width,
-            inner,
-            unknown_fields: object.rest()?,
-        })
+        let width = object.required("width");
+        let inner = object.optional("inner");
+        match (object.rest(), width) {
+            (::std::result::Result::Ok(unknown_fields), Some(width)) => {
+                ::std::result::Result::Ok(Self {
+                    width,
+                    inner,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => {
+                ::std::result::Result::Err(
+                    codegen_runtime::__private::json::failed(rest.err()),
+                )
+            }
+        }
     }
 }
 

@@ -92,49 +92,63 @@ impl codegen_runtime::__private::json::FromJson for CreateEventRequestBody {
             value,
             "CreateEventRequestBody",
         )?;
-        let type_ = object.required("type")?;
-        let self_ = object.required("self")?;
-        let self_2 = object.optional("Self")?;
-        let crate_ = object.optional("crate")?;
-        let super_ = object.optional("super")?;
-        let fn_ = object.optional("fn")?;
-        let match_ = object.optional("match")?;
-        let async_ = object.optional("async")?;
-        let ref_ = object.optional("ref")?;
-        let gen_ = object.optional("gen")?;
-        let r_type = object.optional("r#type")?;
-        let error = object.optional("error")?;
-        let result = object.optional("result")?;
-        let option = object.optional("option")?;
-        let string = object.optional("string")?;
-        let vec = object.optional("vec")?;
-        let box_ = object.optional("box")?;
-        let name = object.required("name")?;
-        let names = object.optional("names")?;
-        let tags = object.optional("tags")?;
-        ::std::result::Result::Ok(Self {
-            type_,
-            self_,
-            self_2,
-            crate_,
-            super_,
-            fn_,
-            match_,
-            async_,
-            ref_,
-            gen_,
-            r_type,
-            error,
-            result,
-            option,
-            string,
-            vec,
-            box_,
-            name,
-            names,
-            tags,
-            unknown_fields: object.rest()?,
-        })
+        let type_ = object.required("type");
+        let self_ = object.required("self");
+        let self_2 = object.optional("Self");
+        let crate_ = object.optional("crate");
+        let super_ = object.optional("super");
+        let fn_ = object.optional("fn");
+        let match_ = object.optional("match");
+        let async_ = object.optional("async");
+        let ref_ = object.optional("ref");
+        let gen_ = object.optional("gen");
+        let r_type = object.optional("r#type");
+        let error = object.optional("error");
+        let result = object.optional("result");
+        let option = object.optional("option");
+        let string = object.optional("string");
+        let vec = object.optional("vec");
+        let box_ = object.optional("box");
+        let name = object.required("name");
+        let names = object.optional("names");
+        let tags = object.optional("tags");
+        match (object.rest(), type_, self_, name) {
+            (
+                ::std::result::Result::Ok(unknown_fields),
+                Some(type_),
+                Some(self_),
+                Some(name),
+            ) => {
+                ::std::result::Result::Ok(Self {
+                    type_,
+                    self_,
+                    self_2,
+                    crate_,
+                    super_,
+                    fn_,
+                    match_,
+                    async_,
+                    ref_,
+                    gen_,
+                    r_type,
+                    error,
+                    result,
+                    option,
+                    string,
+                    vec,
+                    box_,
+                    name,
+                    names,
+                    tags,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => {
+                ::std::result::Result::Err(
+                    codegen_runtime::__private::json::failed(rest.err()),
+                )
+            }
+        }
     }
 }
 

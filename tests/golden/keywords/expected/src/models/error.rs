@@ -39,8 +39,8 @@ impl codegen_runtime::__private::json::FromJson for Error {
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "Error")?;
-        let error_code = object.optional("error_code")?;
-        let error_msg = object.optional("error_msg")?;
+        let error_code = object.optional("error_code");
+        let error_msg = object.optional("error_msg");
         ::std::result::Result::Ok(Self {
             error_code,
             error_msg,

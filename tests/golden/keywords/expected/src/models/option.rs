@@ -40,9 +40,9 @@ impl codegen_runtime::__private::json::FromJson for Option {
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "Option")?;
-        let key = object.optional("key")?;
-        let value = object.optional("value")?;
-        let kind = object.optional("kind")?;
+        let key = object.optional("key");
+        let value = object.optional("value");
+        let kind = object.optional("kind");
         ::std::result::Result::Ok(Self {
             key,
             value,

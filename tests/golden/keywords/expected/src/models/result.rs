@@ -47,15 +47,24 @@ impl codegen_runtime::__private::json::FromJson for Result {
         value: serde_json::Value,
     ) -> ::std::result::Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "Result")?;
-        let status = object.required("status")?;
-        let code = object.optional("code")?;
-        let error = object.optional("error")?;
-        ::std::result::Result::Ok(Self {
-            status,
-            code,
-            error,
-            unknown_fields: object.rest()?,
-        })
+        let status = object.required("status");
+        let code = object.optional("code");
+        let error = object.optional("error");
+        match (object.rest(), status) {
+            (::std::result::Result::Ok(unknown_fields), Some(status)) => {
+                ::std::result::Result::Ok(Self {
+                    status,
+                    code,
+                    error,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => {
+                ::std::result::Result::Err(
+                    codegen_runtime::__private::json::failed(rest.err()),
+                )
+            }
+        }
     }
 }
 

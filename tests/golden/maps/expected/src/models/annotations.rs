@@ -34,7 +34,7 @@ impl codegen_runtime::__private::json::FromJson for Annotations {
             value,
             "Annotations",
         )?;
-        let owner = object.optional("owner")?;
+        let owner = object.optional("owner");
         Ok(Self {
             owner,
             additional_properties: object.rest()?,

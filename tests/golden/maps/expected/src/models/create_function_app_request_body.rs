@@ -62,27 +62,32 @@ impl codegen_runtime::__private::json::FromJson for CreateFunctionAppRequestBody
             value,
             "CreateFunctionAppRequestBody",
         )?;
-        let name = object.required("name")?;
-        let params = object.optional("params")?;
-        let metadata = object.optional("metadata")?;
-        let resources = object.optional("resources")?;
-        let quotas = object.optional("quotas")?;
-        let groups = object.optional("groups")?;
-        let limits = object.optional("limits")?;
-        let closed = object.optional("closed")?;
-        let free_form = object.optional("free_form")?;
-        Ok(Self {
-            name,
-            params,
-            metadata,
-            resources,
-            quotas,
-            groups,
-            limits,
-            closed,
-            free_form,
-            unknown_fields: object.rest()?,
-        })
+        let name = object.required("name");
+        let params = object.optional("params");
+        let metadata = object.optional("metadata");
+        let resources = object.optional("resources");
+        let quotas = object.optional("quotas");
+        let groups = object.optional("groups");
+        let limits = object.optional("limits");
+        let closed = object.optional("closed");
+        let free_form = object.optional("free_form");
+        match (object.rest(), name) {
+            (Ok(unknown_fields), Some(name)) => {
+                Ok(Self {
+                    name,
+                    params,
+                    metadata,
+                    resources,
+                    quotas,
+                    groups,
+                    limits,
+                    closed,
+                    free_form,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 
@@ -254,8 +259,8 @@ for CreateFunctionAppRequestBodyLimitsValue {
             value,
             "CreateFunctionAppRequestBodyLimitsValue",
         )?;
-        let max = object.optional("max")?;
-        let min = object.optional("min")?;
+        let max = object.optional("max");
+        let min = object.optional("min");
         Ok(Self {
             max,
             min,
@@ -310,7 +315,7 @@ impl codegen_runtime::__private::json::FromJson for CreateFunctionAppRequestBody
             value,
             "CreateFunctionAppRequestBodyClosed",
         )?;
-        let flag = object.optional("flag")?;
+        let flag = object.optional("flag");
         Ok(Self {
             flag,
             unknown_fields: object.rest()?,

@@ -39,8 +39,8 @@ impl codegen_runtime::__private::json::FromJson for StackResource {
             value,
             "StackResource",
         )?;
-        let resource_name = object.optional("resource_name")?;
-        let resource_type = object.optional("resource_type")?;
+        let resource_name = object.optional("resource_name");
+        let resource_type = object.optional("resource_type");
         Ok(Self {
             resource_name,
             resource_type,

@@ -37,11 +37,16 @@ impl codegen_runtime::__private::json::FromJson for TemplateParams {
             value,
             "TemplateParams",
         )?;
-        let template_id = object.required("template_id")?;
-        Ok(Self {
-            template_id,
-            additional_properties: object.rest()?,
-        })
+        let template_id = object.required("template_id");
+        match (object.rest(), template_id) {
+            (Ok(additional_properties), Some(template_id)) => {
+                Ok(Self {
+                    template_id,
+                    additional_properties,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -36,7 +36,7 @@ impl codegen_runtime::__private::json::FromJson for FuncVpc {
             value,
             "FuncVpc",
         )?;
-        let subnet_id = object.optional("subnet_id")?;
+        let subnet_id = object.optional("subnet_id");
         Ok(Self {
             subnet_id,
             unknown_fields: object.rest()?,

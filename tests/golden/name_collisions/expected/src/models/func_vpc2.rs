@@ -35,7 +35,7 @@ impl codegen_runtime::__private::json::FromJson for FuncVpc2 {
             value,
             "FuncVpc2",
         )?;
-        let cidr = object.optional("cidr")?;
+        let cidr = object.optional("cidr");
         Ok(Self {
             cidr,
             unknown_fields: object.rest()?,

@@ -36,7 +36,7 @@ impl codegen_runtime::__private::json::FromJson for FuncVpc3 {
             value,
             "FuncVpc3",
         )?;
-        let vpc_id = object.optional("vpc_id")?;
+        let vpc_id = object.optional("vpc_id");
         Ok(Self {
             vpc_id,
             unknown_fields: object.rest()?,

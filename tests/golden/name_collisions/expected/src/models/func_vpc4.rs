@@ -35,7 +35,7 @@ impl codegen_runtime::__private::json::FromJson for FuncVpc4 {
             value,
             "FuncVpc4",
         )?;
-        let gateway = object.optional("gateway")?;
+        let gateway = object.optional("gateway");
         Ok(Self {
             gateway,
             unknown_fields: object.rest()?,

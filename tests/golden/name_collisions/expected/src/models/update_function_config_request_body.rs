@@ -66,31 +66,36 @@ impl codegen_runtime::__private::json::FromJson for UpdateFunctionConfigRequestB
             value,
             "UpdateFunctionConfigRequestBody",
         )?;
-        let func_name_2 = object.optional("funcName")?;
-        let func_name = object.required("func_name")?;
-        let func_name_3 = object.optional("FuncName")?;
-        let unknown_fields_2 = object.optional("unknown_fields")?;
-        let x_request_id_2 = object.optional("X-Request-Id")?;
-        let x_request_id = object.optional("x_request_id")?;
-        let runtime = object.required("runtime")?;
-        let runtime_info = object.optional("runtime_info")?;
-        let func_vpc = object.optional("func_vpc")?;
-        let func_vpc_2 = object.optional("FuncVpc")?;
-        let strategy = object.optional("strategy")?;
-        Ok(Self {
-            func_name_2,
-            func_name,
-            func_name_3,
-            unknown_fields_2,
-            x_request_id_2,
-            x_request_id,
-            runtime,
-            runtime_info,
-            func_vpc,
-            func_vpc_2,
-            strategy,
-            unknown_fields: object.rest()?,
-        })
+        let func_name_2 = object.optional("funcName");
+        let func_name = object.required("func_name");
+        let func_name_3 = object.optional("FuncName");
+        let unknown_fields_2 = object.optional("unknown_fields");
+        let x_request_id_2 = object.optional("X-Request-Id");
+        let x_request_id = object.optional("x_request_id");
+        let runtime = object.required("runtime");
+        let runtime_info = object.optional("runtime_info");
+        let func_vpc = object.optional("func_vpc");
+        let func_vpc_2 = object.optional("FuncVpc");
+        let strategy = object.optional("strategy");
+        match (object.rest(), func_name, runtime) {
+            (Ok(unknown_fields), Some(func_name), Some(runtime)) => {
+                Ok(Self {
+                    func_name_2,
+                    func_name,
+                    func_name_3,
+                    unknown_fields_2,
+                    x_request_id_2,
+                    x_request_id,
+                    runtime,
+                    runtime_info,
+                    func_vpc,
+                    func_vpc_2,
+                    strategy,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 
@@ -313,7 +318,7 @@ for UpdateFunctionConfigRequestBodyStrategy2 {
             value,
             "UpdateFunctionConfigRequestBodyStrategy2",
         )?;
-        let concurrency = object.optional("concurrency")?;
+        let concurrency = object.optional("concurrency");
         Ok(Self {
             concurrency,
             unknown_fields: object.rest()?,

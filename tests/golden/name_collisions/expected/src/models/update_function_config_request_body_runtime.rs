@@ -38,8 +38,8 @@ for UpdateFunctionConfigRequestBodyRuntime {
             value,
             "UpdateFunctionConfigRequestBodyRuntime",
         )?;
-        let name = object.optional("name")?;
-        let version = object.optional("version")?;
+        let name = object.optional("name");
+        let version = object.optional("version");
         Ok(Self {
             name,
             version,

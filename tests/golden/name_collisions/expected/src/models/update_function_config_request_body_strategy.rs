@@ -36,7 +36,7 @@ for UpdateFunctionConfigRequestBodyStrategy {
             value,
             "UpdateFunctionConfigRequestBodyStrategy",
         )?;
-        let mode = object.optional("mode")?;
+        let mode = object.optional("mode");
         Ok(Self {
             mode,
             unknown_fields: object.rest()?,

@@ -35,7 +35,7 @@ impl codegen_runtime::__private::json::FromJson for UpdateResponse {
             value,
             "UpdateResponse",
         )?;
-        let result = object.optional("result")?;
+        let result = object.optional("result");
         Ok(Self {
             result,
             unknown_fields: object.rest()?,

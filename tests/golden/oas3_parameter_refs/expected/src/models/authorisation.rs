@@ -97,25 +97,25 @@ impl codegen_runtime::__private::json::FromJson for Authorisation {
             value,
             "Authorisation",
         )?;
-        let id = object.required("id")?;
-        let name = object.required("name")?;
-        let description = object.optional("description")?;
-        let instance_id = object.required("instance_id")?;
-        let project_id = object.required("project_id")?;
-        let region_id = object.required("region_id")?;
-        let created_at = object.required("created_at")?;
-        let updated_at = object.required("updated_at")?;
-        let domain_id = object.required("domain_id")?;
-        let cloud_connection_id = object.required("cloud_connection_id")?;
-        let cloud_connection_domain_id = object.optional("cloud_connection_domain_id")?;
-        let instance_type = object.optional("instance_type")?;
+        let id = object.required("id");
+        let name = object.required("name");
+        let description = object.optional("description");
+        let instance_id = object.required("instance_id");
+        let project_id = object.required("project_id");
+        let region_id = object.required("region_id");
+        let created_at = object.required("created_at");
+        let updated_at = object.required("updated_at");
+        let domain_id = object.required("domain_id");
+        let cloud_connection_id = object.required("cloud_connection_id");
+        let cloud_connection_domain_id = object.optional("cloud_connection_domain_id");
+        let instance_type = object.optional("instance_type");
         let is_loaded_by_cloud_connection = object
-            .optional("is_loaded_by_cloud_connection")?;
-        let status = object.optional("status")?;
-        Ok(Self {
+            .optional("is_loaded_by_cloud_connection");
+        let status = object.optional("status");
+        match (
+            object.rest(),
             id,
             name,
-            description,
             instance_id,
             project_id,
             region_id,
@@ -123,12 +123,39 @@ impl codegen_runtime::__private::json::FromJson for Authorisation {
             updated_at,
             domain_id,
             cloud_connection_id,
-            cloud_connection_domain_id,
-            instance_type,
-            is_loaded_by_cloud_connection,
-            status,
-            unknown_fields: object.rest()?,
-        })
+        ) {
+            (
+                Ok(unknown_fields),
+                Some(id),
+                Some(name),
+                Some(instance_id),
+                Some(project_id),
+                Some(region_id),
+                Some(created_at),
+                Some(updated_at),
+                Some(domain_id),
+                Some(cloud_connection_id),
+            ) => {
+                Ok(Self {
+                    id,
+                    name,
+                    description,
+                    instance_id,
+                    project_id,
+                    region_id,
+                    created_at,
+                    updated_at,
+                    domain_id,
+                    cloud_connection_id,
+                    cloud_connection_domain_id,
+                    instance_type,
+                    is_loaded_by_cloud_connection,
+                    status,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

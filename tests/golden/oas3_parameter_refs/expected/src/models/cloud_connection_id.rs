@@ -40,11 +40,16 @@ impl codegen_runtime::__private::json::FromJson for CloudConnectionId {
             value,
             "CloudConnectionId",
         )?;
-        let cloud_connection_id = object.required("cloud_connection_id")?;
-        Ok(Self {
-            cloud_connection_id,
-            unknown_fields: object.rest()?,
-        })
+        let cloud_connection_id = object.required("cloud_connection_id");
+        match (object.rest(), cloud_connection_id) {
+            (Ok(unknown_fields), Some(cloud_connection_id)) => {
+                Ok(Self {
+                    cloud_connection_id,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

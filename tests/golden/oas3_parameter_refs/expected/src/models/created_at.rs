@@ -36,11 +36,13 @@ impl codegen_runtime::__private::json::FromJson for CreatedAt {
             value,
             "CreatedAt",
         )?;
-        let created_at = object.required("created_at")?;
-        Ok(Self {
-            created_at,
-            unknown_fields: object.rest()?,
-        })
+        let created_at = object.required("created_at");
+        match (object.rest(), created_at) {
+            (Ok(unknown_fields), Some(created_at)) => {
+                Ok(Self { created_at, unknown_fields })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

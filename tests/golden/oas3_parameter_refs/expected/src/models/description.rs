@@ -40,7 +40,7 @@ impl codegen_runtime::__private::json::FromJson for Description {
             value,
             "Description",
         )?;
-        let description = object.optional("description")?;
+        let description = object.optional("description");
         Ok(Self {
             description,
             unknown_fields: object.rest()?,

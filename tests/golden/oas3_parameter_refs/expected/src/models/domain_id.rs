@@ -37,11 +37,13 @@ impl codegen_runtime::__private::json::FromJson for DomainId {
             value,
             "DomainId",
         )?;
-        let domain_id = object.required("domain_id")?;
-        Ok(Self {
-            domain_id,
-            unknown_fields: object.rest()?,
-        })
+        let domain_id = object.required("domain_id");
+        match (object.rest(), domain_id) {
+            (Ok(unknown_fields), Some(domain_id)) => {
+                Ok(Self { domain_id, unknown_fields })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -40,11 +40,16 @@ impl codegen_runtime::__private::json::FromJson for InstanceId {
             value,
             "InstanceId",
         )?;
-        let instance_id = object.required("instance_id")?;
-        Ok(Self {
-            instance_id,
-            unknown_fields: object.rest()?,
-        })
+        let instance_id = object.required("instance_id");
+        match (object.rest(), instance_id) {
+            (Ok(unknown_fields), Some(instance_id)) => {
+                Ok(Self {
+                    instance_id,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

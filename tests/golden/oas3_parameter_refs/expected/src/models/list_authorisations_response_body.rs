@@ -49,15 +49,25 @@ impl codegen_runtime::__private::json::FromJson for ListAuthorisationsResponseBo
             value,
             "ListAuthorisationsResponseBody",
         )?;
-        let request_id = object.required("request_id")?;
-        let page_info = object.required("page_info")?;
-        let authorisations = object.required("authorisations")?;
-        Ok(Self {
-            request_id,
-            page_info,
-            authorisations,
-            unknown_fields: object.rest()?,
-        })
+        let request_id = object.required("request_id");
+        let page_info = object.required("page_info");
+        let authorisations = object.required("authorisations");
+        match (object.rest(), request_id, page_info, authorisations) {
+            (
+                Ok(unknown_fields),
+                Some(request_id),
+                Some(page_info),
+                Some(authorisations),
+            ) => {
+                Ok(Self {
+                    request_id,
+                    page_info,
+                    authorisations,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -34,11 +34,11 @@ impl codegen_runtime::__private::json::FromJson for Name {
         value: serde_json::Value,
     ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "Name")?;
-        let name = object.required("name")?;
-        Ok(Self {
-            name,
-            unknown_fields: object.rest()?,
-        })
+        let name = object.required("name");
+        match (object.rest(), name) {
+            (Ok(unknown_fields), Some(name)) => Ok(Self { name, unknown_fields }),
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -37,11 +37,13 @@ impl codegen_runtime::__private::json::FromJson for ProjectId {
             value,
             "ProjectId",
         )?;
-        let project_id = object.required("project_id")?;
-        Ok(Self {
-            project_id,
-            unknown_fields: object.rest()?,
-        })
+        let project_id = object.required("project_id");
+        match (object.rest(), project_id) {
+            (Ok(unknown_fields), Some(project_id)) => {
+                Ok(Self { project_id, unknown_fields })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

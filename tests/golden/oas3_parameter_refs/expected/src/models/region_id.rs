@@ -37,11 +37,13 @@ impl codegen_runtime::__private::json::FromJson for RegionId {
             value,
             "RegionId",
         )?;
-        let region_id = object.required("region_id")?;
-        Ok(Self {
-            region_id,
-            unknown_fields: object.rest()?,
-        })
+        let region_id = object.required("region_id");
+        match (object.rest(), region_id) {
+            (Ok(unknown_fields), Some(region_id)) => {
+                Ok(Self { region_id, unknown_fields })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -39,11 +39,13 @@ impl codegen_runtime::__private::json::FromJson for RequestId {
             value,
             "RequestId",
         )?;
-        let request_id = object.required("request_id")?;
-        Ok(Self {
-            request_id,
-            unknown_fields: object.rest()?,
-        })
+        let request_id = object.required("request_id");
+        match (object.rest(), request_id) {
+            (Ok(unknown_fields), Some(request_id)) => {
+                Ok(Self { request_id, unknown_fields })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

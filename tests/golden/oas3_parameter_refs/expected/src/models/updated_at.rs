@@ -36,11 +36,13 @@ impl codegen_runtime::__private::json::FromJson for UpdatedAt {
             value,
             "UpdatedAt",
         )?;
-        let updated_at = object.required("updated_at")?;
-        Ok(Self {
-            updated_at,
-            unknown_fields: object.rest()?,
-        })
+        let updated_at = object.required("updated_at");
+        match (object.rest(), updated_at) {
+            (Ok(unknown_fields), Some(updated_at)) => {
+                Ok(Self { updated_at, unknown_fields })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

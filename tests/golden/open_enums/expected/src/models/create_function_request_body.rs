@@ -53,17 +53,22 @@ impl codegen_runtime::__private::json::FromJson for CreateFunctionRequestBody {
             value,
             "CreateFunctionRequestBody",
         )?;
-        let func_name = object.required("func_name")?;
-        let runtime = object.required("runtime")?;
-        let protocols = object.optional("protocols")?;
-        let code_type = object.optional("code_type")?;
-        Ok(Self {
-            func_name,
-            runtime,
-            protocols,
-            code_type,
-            unknown_fields: object.rest()?,
-        })
+        let func_name = object.required("func_name");
+        let runtime = object.required("runtime");
+        let protocols = object.optional("protocols");
+        let code_type = object.optional("code_type");
+        match (object.rest(), func_name, runtime) {
+            (Ok(unknown_fields), Some(func_name), Some(runtime)) => {
+                Ok(Self {
+                    func_name,
+                    runtime,
+                    protocols,
+                    code_type,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -44,10 +44,10 @@ impl codegen_runtime::__private::json::FromJson for InvokeFunctionResponseBody {
             value,
             "InvokeFunctionResponseBody",
         )?;
-        let request_id = object.optional("request_id")?;
-        let result = object.optional("result")?;
-        let log = object.optional("log")?;
-        let status = object.optional("status")?;
+        let request_id = object.optional("request_id");
+        let result = object.optional("result");
+        let log = object.optional("log");
+        let status = object.optional("status");
         Ok(Self {
             request_id,
             result,

@@ -38,13 +38,18 @@ impl codegen_runtime::__private::json::FromJson for ListFunctionVersionsResponse
             value,
             "ListFunctionVersionsResponseBody",
         )?;
-        let versions = object.required("versions")?;
-        let next_marker = object.optional("next_marker")?;
-        Ok(Self {
-            versions,
-            next_marker,
-            unknown_fields: object.rest()?,
-        })
+        let versions = object.required("versions");
+        let next_marker = object.optional("next_marker");
+        match (object.rest(), versions) {
+            (Ok(unknown_fields), Some(versions)) => {
+                Ok(Self {
+                    versions,
+                    next_marker,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -34,7 +34,7 @@ impl codegen_runtime::__private::json::FromJson for Alpha {
         value: serde_json::Value,
     ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "Alpha")?;
-        let beta = object.optional("beta")?;
+        let beta = object.optional("beta");
         Ok(Self {
             beta,
             unknown_fields: object.rest()?,

@@ -33,7 +33,7 @@ impl codegen_runtime::__private::json::FromJson for Beta {
         value: serde_json::Value,
     ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "Beta")?;
-        let alpha = object.optional("alpha")?;
+        let alpha = object.optional("alpha");
         Ok(Self {
             alpha,
             unknown_fields: object.rest()?,

@@ -39,8 +39,8 @@ impl codegen_runtime::__private::json::FromJson for ListNode {
             value,
             "ListNode",
         )?;
-        let value = object.optional("value")?;
-        let rest = object.optional("rest")?;
+        let value = object.optional("value");
+        let rest = object.optional("rest");
         Ok(Self {
             value,
             rest,

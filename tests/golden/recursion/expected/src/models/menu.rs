@@ -34,8 +34,8 @@ impl codegen_runtime::__private::json::FromJson for Menu {
         value: serde_json::Value,
     ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "Menu")?;
-        let label = object.optional("label")?;
-        let submenu = object.optional("submenu")?;
+        let label = object.optional("label");
+        let submenu = object.optional("submenu");
         Ok(Self {
             label,
             submenu,
@@ -92,8 +92,8 @@ impl codegen_runtime::__private::json::FromJson for MenuSubmenu {
             value,
             "MenuSubmenu",
         )?;
-        let title = object.optional("title")?;
-        let menu = object.optional("menu")?;
+        let title = object.optional("title");
+        let menu = object.optional("menu");
         Ok(Self {
             title,
             menu,

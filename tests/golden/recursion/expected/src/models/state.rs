@@ -36,13 +36,18 @@ impl codegen_runtime::__private::json::FromJson for State {
         value: serde_json::Value,
     ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "State")?;
-        let name = object.required("name")?;
-        let on_done = object.required("on_done")?;
-        Ok(Self {
-            name,
-            on_done,
-            unknown_fields: object.rest()?,
-        })
+        let name = object.required("name");
+        let on_done = object.required("on_done");
+        match (object.rest(), name, on_done) {
+            (Ok(unknown_fields), Some(name), Some(on_done)) => {
+                Ok(Self {
+                    name,
+                    on_done,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

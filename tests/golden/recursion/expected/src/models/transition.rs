@@ -38,13 +38,18 @@ impl codegen_runtime::__private::json::FromJson for Transition {
             value,
             "Transition",
         )?;
-        let next = object.required("next")?;
-        let condition = object.optional("condition")?;
-        Ok(Self {
-            next,
-            condition,
-            unknown_fields: object.rest()?,
-        })
+        let next = object.required("next");
+        let condition = object.optional("condition");
+        match (object.rest(), next) {
+            (Ok(unknown_fields), Some(next)) => {
+                Ok(Self {
+                    next,
+                    condition,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

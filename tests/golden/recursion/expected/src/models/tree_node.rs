@@ -41,17 +41,22 @@ impl codegen_runtime::__private::json::FromJson for TreeNode {
             value,
             "TreeNode",
         )?;
-        let value = object.required("value")?;
-        let parent = object.optional("parent")?;
-        let children = object.optional("children")?;
-        let by_name = object.optional("by_name")?;
-        Ok(Self {
-            value,
-            parent,
-            children,
-            by_name,
-            unknown_fields: object.rest()?,
-        })
+        let value = object.required("value");
+        let parent = object.optional("parent");
+        let children = object.optional("children");
+        let by_name = object.optional("by_name");
+        match (object.rest(), value) {
+            (Ok(unknown_fields), Some(value)) => {
+                Ok(Self {
+                    value,
+                    parent,
+                    children,
+                    by_name,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -49,23 +49,28 @@ impl codegen_runtime::__private::json::FromJson for WorkflowCreateBody {
             value,
             "WorkflowCreateBody",
         )?;
-        let name = object.required("name")?;
-        let start = object.required("start")?;
-        let tree = object.optional("tree")?;
-        let menu = object.optional("menu")?;
-        let list = object.optional("list")?;
-        let tree_list = object.optional("tree_list")?;
-        let tree_map = object.optional("tree_map")?;
-        Ok(Self {
-            name,
-            start,
-            tree,
-            menu,
-            list,
-            tree_list,
-            tree_map,
-            unknown_fields: object.rest()?,
-        })
+        let name = object.required("name");
+        let start = object.required("start");
+        let tree = object.optional("tree");
+        let menu = object.optional("menu");
+        let list = object.optional("list");
+        let tree_list = object.optional("tree_list");
+        let tree_map = object.optional("tree_map");
+        match (object.rest(), name, start) {
+            (Ok(unknown_fields), Some(name), Some(start)) => {
+                Ok(Self {
+                    name,
+                    start,
+                    tree,
+                    menu,
+                    list,
+                    tree_list,
+                    tree_map,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

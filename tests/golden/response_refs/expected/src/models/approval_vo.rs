@@ -97,28 +97,28 @@ impl codegen_runtime::__private::json::FromJson for ApprovalVo {
             value,
             "ApprovalVo",
         )?;
-        let approval_status = object.optional("approval_status")?;
-        let approval_time = object.optional("approval_time")?;
-        let approval_type = object.optional("approval_type")?;
-        let approver = object.optional("approver")?;
-        let biz_id = object.optional("biz_id")?;
-        let biz_info = object.optional("biz_info")?;
-        let biz_info_obj = object.optional("biz_info_obj")?;
-        let biz_status = object.optional("biz_status")?;
-        let biz_type = object.optional("biz_type")?;
-        let biz_version = object.optional("biz_version")?;
-        let create_by = object.optional("create_by")?;
-        let directory_path = object.optional("directory_path")?;
-        let email = object.optional("email")?;
-        let id = object.optional("id")?;
-        let l1 = object.optional("l1")?;
-        let l2 = object.optional("l2")?;
-        let l3 = object.optional("l3")?;
-        let msg = object.optional("msg")?;
-        let name_ch = object.optional("name_ch")?;
-        let name_en = object.optional("name_en")?;
-        let submit_time = object.optional("submit_time")?;
-        let tenant_id = object.optional("tenant_id")?;
+        let approval_status = object.optional("approval_status");
+        let approval_time = object.optional("approval_time");
+        let approval_type = object.optional("approval_type");
+        let approver = object.optional("approver");
+        let biz_id = object.optional("biz_id");
+        let biz_info = object.optional("biz_info");
+        let biz_info_obj = object.optional("biz_info_obj");
+        let biz_status = object.optional("biz_status");
+        let biz_type = object.optional("biz_type");
+        let biz_version = object.optional("biz_version");
+        let create_by = object.optional("create_by");
+        let directory_path = object.optional("directory_path");
+        let email = object.optional("email");
+        let id = object.optional("id");
+        let l1 = object.optional("l1");
+        let l2 = object.optional("l2");
+        let l3 = object.optional("l3");
+        let msg = object.optional("msg");
+        let name_ch = object.optional("name_ch");
+        let name_en = object.optional("name_en");
+        let submit_time = object.optional("submit_time");
+        let tenant_id = object.optional("tenant_id");
         Ok(Self {
             approval_status,
             approval_time,

@@ -57,14 +57,14 @@ impl codegen_runtime::__private::json::FromJson for BizVersionManageVo {
             value,
             "BizVersionManageVo",
         )?;
-        let biz_id = object.optional("biz_id")?;
-        let biz_info = object.optional("biz_info")?;
-        let biz_type = object.optional("biz_type")?;
-        let biz_version = object.optional("biz_version")?;
-        let create_time = object.optional("create_time")?;
-        let id = object.optional("id")?;
-        let status = object.optional("status")?;
-        let update_time = object.optional("update_time")?;
+        let biz_id = object.optional("biz_id");
+        let biz_info = object.optional("biz_info");
+        let biz_type = object.optional("biz_type");
+        let biz_version = object.optional("biz_version");
+        let create_time = object.optional("create_time");
+        let id = object.optional("id");
+        let status = object.optional("status");
+        let update_time = object.optional("update_time");
         Ok(Self {
             biz_id,
             biz_info,

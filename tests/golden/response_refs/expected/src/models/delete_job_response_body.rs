@@ -36,7 +36,7 @@ impl codegen_runtime::__private::json::FromJson for DeleteJobResponseBody {
             value,
             "DeleteJobResponseBody",
         )?;
-        let result = object.optional("result")?;
+        let result = object.optional("result");
         Ok(Self {
             result,
             unknown_fields: object.rest()?,

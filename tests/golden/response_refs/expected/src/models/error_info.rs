@@ -39,8 +39,8 @@ impl codegen_runtime::__private::json::FromJson for ErrorInfo {
             value,
             "ErrorInfo",
         )?;
-        let error_code = object.optional("errorCode")?;
-        let error_message = object.optional("errorMessage")?;
+        let error_code = object.optional("errorCode");
+        let error_message = object.optional("errorMessage");
         Ok(Self {
             error_code,
             error_message,

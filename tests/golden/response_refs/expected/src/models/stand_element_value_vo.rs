@@ -67,31 +67,36 @@ impl codegen_runtime::__private::json::FromJson for StandElementValueVo {
             value,
             "StandElementValueVo",
         )?;
-        let create_by = object.optional("create_by")?;
-        let create_time = object.optional("create_time")?;
-        let directory_id = object.optional("directory_id")?;
-        let fd_id = object.optional("fd_id")?;
-        let fd_name = object.required("fd_name")?;
-        let fd_value = object.optional("fd_value")?;
-        let id = object.optional("id")?;
-        let row_id = object.optional("row_id")?;
-        let status = object.optional("status")?;
-        let update_by = object.optional("update_by")?;
-        let update_time = object.optional("update_time")?;
-        Ok(Self {
-            create_by,
-            create_time,
-            directory_id,
-            fd_id,
-            fd_name,
-            fd_value,
-            id,
-            row_id,
-            status,
-            update_by,
-            update_time,
-            unknown_fields: object.rest()?,
-        })
+        let create_by = object.optional("create_by");
+        let create_time = object.optional("create_time");
+        let directory_id = object.optional("directory_id");
+        let fd_id = object.optional("fd_id");
+        let fd_name = object.required("fd_name");
+        let fd_value = object.optional("fd_value");
+        let id = object.optional("id");
+        let row_id = object.optional("row_id");
+        let status = object.optional("status");
+        let update_by = object.optional("update_by");
+        let update_time = object.optional("update_time");
+        match (object.rest(), fd_name) {
+            (Ok(unknown_fields), Some(fd_name)) => {
+                Ok(Self {
+                    create_by,
+                    create_time,
+                    directory_id,
+                    fd_id,
+                    fd_name,
+                    fd_value,
+                    id,
+                    row_id,
+                    status,
+                    update_by,
+                    update_time,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -73,35 +73,40 @@ impl codegen_runtime::__private::json::FromJson for StandElementValueVoList {
             value,
             "StandElementValueVoList",
         )?;
-        let approval_info = object.optional("approval_info")?;
-        let create_by = object.optional("create_by")?;
-        let create_time = object.optional("create_time")?;
-        let directory_id = object.required("directory_id")?;
-        let directory_path = object.optional("directory_path")?;
-        let from_public = object.optional("from_public")?;
-        let id = object.optional("id")?;
-        let new_biz = object.optional("new_biz")?;
-        let row_id = object.optional("row_id")?;
-        let status = object.optional("status")?;
-        let update_by = object.optional("update_by")?;
-        let update_time = object.optional("update_time")?;
-        let values = object.required("values")?;
-        Ok(Self {
-            approval_info,
-            create_by,
-            create_time,
-            directory_id,
-            directory_path,
-            from_public,
-            id,
-            new_biz,
-            row_id,
-            status,
-            update_by,
-            update_time,
-            values,
-            unknown_fields: object.rest()?,
-        })
+        let approval_info = object.optional("approval_info");
+        let create_by = object.optional("create_by");
+        let create_time = object.optional("create_time");
+        let directory_id = object.required("directory_id");
+        let directory_path = object.optional("directory_path");
+        let from_public = object.optional("from_public");
+        let id = object.optional("id");
+        let new_biz = object.optional("new_biz");
+        let row_id = object.optional("row_id");
+        let status = object.optional("status");
+        let update_by = object.optional("update_by");
+        let update_time = object.optional("update_time");
+        let values = object.required("values");
+        match (object.rest(), directory_id, values) {
+            (Ok(unknown_fields), Some(directory_id), Some(values)) => {
+                Ok(Self {
+                    approval_info,
+                    create_by,
+                    create_time,
+                    directory_id,
+                    directory_path,
+                    from_public,
+                    id,
+                    new_biz,
+                    row_id,
+                    status,
+                    update_by,
+                    update_time,
+                    values,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -38,7 +38,7 @@ impl codegen_runtime::__private::json::FromJson for StandardSearchResult {
             value,
             "StandardSearchResult",
         )?;
-        let data = object.optional("data")?;
+        let data = object.optional("data");
         Ok(Self {
             data,
             unknown_fields: object.rest()?,
@@ -89,7 +89,7 @@ impl codegen_runtime::__private::json::FromJson for StandardSearchResultData {
             value,
             "StandardSearchResultData",
         )?;
-        let value = object.optional("value")?;
+        let value = object.optional("value");
         Ok(Self {
             value,
             unknown_fields: object.rest()?,
@@ -146,8 +146,8 @@ impl codegen_runtime::__private::json::FromJson for StandardSearchResultDataValu
             value,
             "StandardSearchResultDataValue",
         )?;
-        let records = object.optional("records")?;
-        let total = object.optional("total")?;
+        let records = object.optional("records");
+        let total = object.optional("total");
         Ok(Self {
             records,
             total,

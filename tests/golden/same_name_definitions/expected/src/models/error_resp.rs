@@ -38,8 +38,8 @@ impl codegen_runtime::__private::json::FromJson for ErrorResp {
             value,
             "ErrorResp",
         )?;
-        let error_code = object.optional("error_code")?;
-        let error_msg = object.optional("error_msg")?;
+        let error_code = object.optional("error_code");
+        let error_msg = object.optional("error_msg");
         Ok(Self {
             error_code,
             error_msg,

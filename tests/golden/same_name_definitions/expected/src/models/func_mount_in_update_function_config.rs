@@ -42,13 +42,18 @@ impl codegen_runtime::__private::json::FromJson for FuncMountInUpdateFunctionCon
             value,
             "FuncMountInUpdateFunctionConfig",
         )?;
-        let mount_user = object.required("mount_user")?;
-        let local_path = object.optional("local_path")?;
-        Ok(Self {
-            mount_user,
-            local_path,
-            unknown_fields: object.rest()?,
-        })
+        let mount_user = object.required("mount_user");
+        let local_path = object.optional("local_path");
+        match (object.rest(), mount_user) {
+            (Ok(unknown_fields), Some(mount_user)) => {
+                Ok(Self {
+                    mount_user,
+                    local_path,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

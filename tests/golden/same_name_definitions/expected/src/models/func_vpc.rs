@@ -46,15 +46,20 @@ impl codegen_runtime::__private::json::FromJson for FuncVpc {
             value,
             "FuncVpc",
         )?;
-        let vpc_id = object.required("vpc_id")?;
-        let subnet_id = object.required("subnet_id")?;
-        let mode = object.optional("mode")?;
-        Ok(Self {
-            vpc_id,
-            subnet_id,
-            mode,
-            unknown_fields: object.rest()?,
-        })
+        let vpc_id = object.required("vpc_id");
+        let subnet_id = object.required("subnet_id");
+        let mode = object.optional("mode");
+        match (object.rest(), vpc_id, subnet_id) {
+            (Ok(unknown_fields), Some(vpc_id), Some(subnet_id)) => {
+                Ok(Self {
+                    vpc_id,
+                    subnet_id,
+                    mode,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -39,13 +39,18 @@ impl codegen_runtime::__private::json::FromJson for MountUser {
             value,
             "MountUser",
         )?;
-        let user_id = object.required("user_id")?;
-        let user_group_id = object.required("user_group_id")?;
-        Ok(Self {
-            user_id,
-            user_group_id,
-            unknown_fields: object.rest()?,
-        })
+        let user_id = object.required("user_id");
+        let user_group_id = object.required("user_group_id");
+        match (object.rest(), user_id, user_group_id) {
+            (Ok(unknown_fields), Some(user_id), Some(user_group_id)) => {
+                Ok(Self {
+                    user_id,
+                    user_group_id,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -40,9 +40,9 @@ impl codegen_runtime::__private::json::FromJson for UpdateFunctionConfigRequestB
             value,
             "UpdateFunctionConfigRequestBody",
         )?;
-        let func_vpc = object.optional("func_vpc")?;
-        let mount = object.optional("mount")?;
-        let error = object.optional("error")?;
+        let func_vpc = object.optional("func_vpc");
+        let mount = object.optional("mount");
+        let error = object.optional("error");
         Ok(Self {
             func_vpc,
             mount,

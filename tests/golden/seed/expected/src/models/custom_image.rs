@@ -54,13 +54,13 @@ impl codegen_runtime::__private::json::FromJson for CustomImage {
             value,
             "CustomImage",
         )?;
-        let args = object.optional("args")?;
-        let command = object.optional("command")?;
-        let enabled = object.optional("enabled")?;
-        let gid = object.optional("gid")?;
-        let image = object.optional("image")?;
-        let uid = object.optional("uid")?;
-        let working_dir = object.optional("working_dir")?;
+        let args = object.optional("args");
+        let command = object.optional("command");
+        let enabled = object.optional("enabled");
+        let gid = object.optional("gid");
+        let image = object.optional("image");
+        let uid = object.optional("uid");
+        let working_dir = object.optional("working_dir");
         Ok(Self {
             args,
             command,

@@ -45,10 +45,10 @@ impl codegen_runtime::__private::json::FromJson for FuncLogConfig {
             value,
             "FuncLogConfig",
         )?;
-        let group_id = object.optional("group_id")?;
-        let group_name = object.optional("group_name")?;
-        let stream_id = object.optional("stream_id")?;
-        let stream_name = object.optional("stream_name")?;
+        let group_id = object.optional("group_id");
+        let group_name = object.optional("group_name");
+        let stream_id = object.optional("stream_id");
+        let stream_name = object.optional("stream_name");
         Ok(Self {
             group_id,
             group_name,

@@ -45,17 +45,27 @@ impl codegen_runtime::__private::json::FromJson for FuncMount {
             value,
             "FuncMount",
         )?;
-        let local_mount_path = object.required("local_mount_path")?;
-        let mount_resource = object.required("mount_resource")?;
-        let mount_share_path = object.optional("mount_share_path")?;
-        let mount_type = object.required("mount_type")?;
-        Ok(Self {
-            local_mount_path,
-            mount_resource,
-            mount_share_path,
-            mount_type,
-            unknown_fields: object.rest()?,
-        })
+        let local_mount_path = object.required("local_mount_path");
+        let mount_resource = object.required("mount_resource");
+        let mount_share_path = object.optional("mount_share_path");
+        let mount_type = object.required("mount_type");
+        match (object.rest(), local_mount_path, mount_resource, mount_type) {
+            (
+                Ok(unknown_fields),
+                Some(local_mount_path),
+                Some(mount_resource),
+                Some(mount_type),
+            ) => {
+                Ok(Self {
+                    local_mount_path,
+                    mount_resource,
+                    mount_share_path,
+                    mount_type,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -43,13 +43,18 @@ impl codegen_runtime::__private::json::FromJson for StrategyConfig {
             value,
             "StrategyConfig",
         )?;
-        let concurrency = object.required("concurrency")?;
-        let concurrent_num = object.required("concurrent_num")?;
-        Ok(Self {
-            concurrency,
-            concurrent_num,
-            unknown_fields: object.rest()?,
-        })
+        let concurrency = object.required("concurrency");
+        let concurrent_num = object.required("concurrent_num");
+        match (object.rest(), concurrency, concurrent_num) {
+            (Ok(unknown_fields), Some(concurrency), Some(concurrent_num)) => {
+                Ok(Self {
+                    concurrency,
+                    concurrent_num,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

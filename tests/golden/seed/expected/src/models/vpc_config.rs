@@ -39,8 +39,8 @@ impl codegen_runtime::__private::json::FromJson for VpcConfig {
             value,
             "VpcConfig",
         )?;
-        let vpc_id = object.optional("vpc_id")?;
-        let vpc_name = object.optional("vpc_name")?;
+        let vpc_id = object.optional("vpc_id");
+        let vpc_name = object.optional("vpc_name");
         Ok(Self {
             vpc_id,
             vpc_name,

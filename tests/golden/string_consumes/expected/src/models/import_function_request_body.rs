@@ -38,13 +38,18 @@ impl codegen_runtime::__private::json::FromJson for ImportFunctionRequestBody {
             value,
             "ImportFunctionRequestBody",
         )?;
-        let func_name = object.required("func_name")?;
-        let file_code = object.required("file_code")?;
-        Ok(Self {
-            func_name,
-            file_code,
-            unknown_fields: object.rest()?,
-        })
+        let func_name = object.required("func_name");
+        let file_code = object.required("file_code");
+        match (object.rest(), func_name, file_code) {
+            (Ok(unknown_fields), Some(func_name), Some(file_code)) => {
+                Ok(Self {
+                    func_name,
+                    file_code,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -38,7 +38,7 @@ impl codegen_runtime::__private::json::FromJson for ListFunctionTagsResponseBody
             value,
             "ListFunctionTagsResponseBody",
         )?;
-        let tags = object.optional("tags")?;
+        let tags = object.optional("tags");
         Ok(Self {
             tags,
             unknown_fields: object.rest()?,

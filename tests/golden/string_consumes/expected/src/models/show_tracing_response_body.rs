@@ -38,8 +38,8 @@ impl codegen_runtime::__private::json::FromJson for ShowTracingResponseBody {
             value,
             "ShowTracingResponseBody",
         )?;
-        let tracing_ak = object.optional("tracing_ak")?;
-        let tracing_sk = object.optional("tracing_sk")?;
+        let tracing_ak = object.optional("tracing_ak");
+        let tracing_sk = object.optional("tracing_sk");
         Ok(Self {
             tracing_ak,
             tracing_sk,

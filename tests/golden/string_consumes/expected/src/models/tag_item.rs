@@ -38,13 +38,12 @@ impl codegen_runtime::__private::json::FromJson for TagItem {
             value,
             "TagItem",
         )?;
-        let key = object.required("key")?;
-        let value = object.optional("value")?;
-        Ok(Self {
-            key,
-            value,
-            unknown_fields: object.rest()?,
-        })
+        let key = object.required("key");
+        let value = object.optional("value");
+        match (object.rest(), key) {
+            (Ok(unknown_fields), Some(key)) => Ok(Self { key, value, unknown_fields }),
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -79,16 +79,16 @@ impl codegen_runtime::__private::json::FromJson for BatchJobForList {
             value,
             "BatchJobForList",
         )?;
-        let created_at = object.optional("created_at")?;
-        let description = object.optional("description")?;
-        let job_id = object.optional("job_id")?;
-        let job_name = object.optional("job_name")?;
-        let job_type = object.optional("job_type")?;
-        let status = object.optional("status")?;
-        let status_last_updated_at = object.optional("status_last_updated_at")?;
-        let task_failed_count = object.optional("task_failed_count")?;
-        let task_success_count = object.optional("task_success_count")?;
-        let task_total_count = object.optional("task_total_count")?;
+        let created_at = object.optional("created_at");
+        let description = object.optional("description");
+        let job_id = object.optional("job_id");
+        let job_name = object.optional("job_name");
+        let job_type = object.optional("job_type");
+        let status = object.optional("status");
+        let status_last_updated_at = object.optional("status_last_updated_at");
+        let task_failed_count = object.optional("task_failed_count");
+        let task_success_count = object.optional("task_success_count");
+        let task_total_count = object.optional("task_total_count");
         Ok(Self {
             created_at,
             description,

@@ -41,13 +41,18 @@ impl codegen_runtime::__private::json::FromJson for BatchJobList {
             value,
             "BatchJobList",
         )?;
-        let job_count = object.required("job_count")?;
-        let jobs = object.optional("jobs")?;
-        Ok(Self {
-            job_count,
-            jobs,
-            unknown_fields: object.rest()?,
-        })
+        let job_count = object.required("job_count");
+        let jobs = object.optional("jobs");
+        match (object.rest(), job_count) {
+            (Ok(unknown_fields), Some(job_count)) => {
+                Ok(Self {
+                    job_count,
+                    jobs,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -47,8 +47,8 @@ impl codegen_runtime::__private::json::FromJson for ListJobOperationLogRsp {
             value,
             "ListJobOperationLogRsp",
         )?;
-        let count = object.optional("count")?;
-        let operations = object.optional("operations")?;
+        let count = object.optional("count");
+        let operations = object.optional("operations");
         Ok(Self {
             count,
             operations,

@@ -46,8 +46,8 @@ impl codegen_runtime::__private::json::FromJson for ListProjectTagsResponseBody 
             value,
             "ListProjectTagsResponseBody",
         )?;
-        let tags = object.optional("tags")?;
-        let total_count = object.optional("total_count")?;
+        let tags = object.optional("tags");
+        let total_count = object.optional("total_count");
         Ok(Self {
             tags,
             total_count,

@@ -45,8 +45,8 @@ impl codegen_runtime::__private::json::FromJson for OpExternalInfo {
             value,
             "OpExternalInfo",
         )?;
-        let algorithm_failure_reason = object.optional("algorithm_failure_reason")?;
-        let review_id_list = object.optional("review_id_list")?;
+        let algorithm_failure_reason = object.optional("algorithm_failure_reason");
+        let review_id_list = object.optional("review_id_list");
         Ok(Self {
             algorithm_failure_reason,
             review_id_list,

@@ -55,10 +55,10 @@ impl codegen_runtime::__private::json::FromJson for OperationLogItem {
             value,
             "OperationLogItem",
         )?;
-        let action = object.optional("action")?;
-        let external_info = object.optional("external_info")?;
-        let operator = object.optional("operator")?;
-        let time = object.optional("time")?;
+        let action = object.optional("action");
+        let external_info = object.optional("external_info");
+        let operator = object.optional("operator");
+        let time = object.optional("time");
         Ok(Self {
             action,
             external_info,

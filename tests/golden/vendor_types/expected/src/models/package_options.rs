@@ -61,21 +61,34 @@ impl codegen_runtime::__private::json::FromJson for PackageOptions {
             value,
             "PackageOptions",
         )?;
-        let default = object.required("default")?;
-        let empty = object.required("empty")?;
-        let name = object.required("name")?;
-        let schema = object.required("schema")?;
-        let type_ = object.required("type")?;
-        let valid_at = object.required("validAt")?;
-        Ok(Self {
-            default,
-            empty,
-            name,
-            schema,
-            type_,
-            valid_at,
-            unknown_fields: object.rest()?,
-        })
+        let default = object.required("default");
+        let empty = object.required("empty");
+        let name = object.required("name");
+        let schema = object.required("schema");
+        let type_ = object.required("type");
+        let valid_at = object.required("validAt");
+        match (object.rest(), default, empty, name, schema, type_, valid_at) {
+            (
+                Ok(unknown_fields),
+                Some(default),
+                Some(empty),
+                Some(name),
+                Some(schema),
+                Some(type_),
+                Some(valid_at),
+            ) => {
+                Ok(Self {
+                    default,
+                    empty,
+                    name,
+                    schema,
+                    type_,
+                    valid_at,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

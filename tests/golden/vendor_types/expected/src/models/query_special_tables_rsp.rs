@@ -44,15 +44,25 @@ impl codegen_runtime::__private::json::FromJson for QuerySpecialTablesRsp {
             value,
             "QuerySpecialTablesRsp",
         )?;
-        let last_diagnose_timestamp = object.required("last_diagnose_timestamp")?;
-        let tables = object.required("tables")?;
-        let total_count = object.required("total_count")?;
-        Ok(Self {
-            last_diagnose_timestamp,
-            tables,
-            total_count,
-            unknown_fields: object.rest()?,
-        })
+        let last_diagnose_timestamp = object.required("last_diagnose_timestamp");
+        let tables = object.required("tables");
+        let total_count = object.required("total_count");
+        match (object.rest(), last_diagnose_timestamp, tables, total_count) {
+            (
+                Ok(unknown_fields),
+                Some(last_diagnose_timestamp),
+                Some(tables),
+                Some(total_count),
+            ) => {
+                Ok(Self {
+                    last_diagnose_timestamp,
+                    tables,
+                    total_count,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 

@@ -79,14 +79,14 @@ impl codegen_runtime::__private::json::FromJson for RealTimeJobStatusResp {
             value,
             "RealTimeJobStatusResp",
         )?;
-        let create_user = object.optional("createUser")?;
-        let end_time = object.optional("endTime")?;
-        let last_modifiy_user = object.optional("lastModifiyUser")?;
-        let last_update_time = object.optional("lastUpdateTime")?;
-        let name = object.optional("name")?;
-        let nodes = object.optional("nodes")?;
-        let starttime = object.optional("starttime")?;
-        let status = object.optional("status")?;
+        let create_user = object.optional("createUser");
+        let end_time = object.optional("endTime");
+        let last_modifiy_user = object.optional("lastModifiyUser");
+        let last_update_time = object.optional("lastUpdateTime");
+        let name = object.optional("name");
+        let nodes = object.optional("nodes");
+        let starttime = object.optional("starttime");
+        let status = object.optional("status");
         Ok(Self {
             create_user,
             end_time,

@@ -100,20 +100,20 @@ impl codegen_runtime::__private::json::FromJson for RealTimeNodeStatus {
             value,
             "RealTimeNodeStatus",
         )?;
-        let buffer_records = object.optional("bufferRecords")?;
-        let extend_counter = object.optional("extendCounter")?;
-        let job_instance_id = object.optional("jobInstanceId")?;
-        let last_instance_status = object.optional("lastInstanceStatus")?;
-        let log_path = object.optional("logPath")?;
-        let name = object.optional("name")?;
-        let node_type = object.optional("nodeType")?;
-        let running_data = object.optional("runningData")?;
-        let speed = object.optional("speed")?;
-        let status = object.optional("status")?;
-        let total_get_bytes = object.optional("totalGetBytes")?;
-        let total_get_records = object.optional("totalGetRecords")?;
-        let total_put_bytes = object.optional("totalPutBytes")?;
-        let total_put_records = object.optional("totalPutRecords")?;
+        let buffer_records = object.optional("bufferRecords");
+        let extend_counter = object.optional("extendCounter");
+        let job_instance_id = object.optional("jobInstanceId");
+        let last_instance_status = object.optional("lastInstanceStatus");
+        let log_path = object.optional("logPath");
+        let name = object.optional("name");
+        let node_type = object.optional("nodeType");
+        let running_data = object.optional("runningData");
+        let speed = object.optional("speed");
+        let status = object.optional("status");
+        let total_get_bytes = object.optional("totalGetBytes");
+        let total_get_records = object.optional("totalGetRecords");
+        let total_put_bytes = object.optional("totalPutBytes");
+        let total_put_records = object.optional("totalPutRecords");
         Ok(Self {
             buffer_records,
             extend_counter,

@@ -38,9 +38,9 @@ impl codegen_runtime::__private::json::FromJson for Table {
         value: serde_json::Value,
     ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "Table")?;
-        let db_name = object.optional("db_name")?;
-        let schema_name = object.optional("schema_name")?;
-        let table_name = object.optional("table_name")?;
+        let db_name = object.optional("db_name");
+        let schema_name = object.optional("schema_name");
+        let table_name = object.optional("table_name");
         Ok(Self {
             db_name,
             schema_name,

@@ -56,13 +56,18 @@ impl codegen_runtime::__private::json::FromJson for Tags {
         value: serde_json::Value,
     ) -> Result<Self, codegen_runtime::__private::json::Mismatch> {
         let mut object = codegen_runtime::__private::json::Reader::new(value, "Tags")?;
-        let key = object.required("key")?;
-        let values = object.required("values")?;
-        Ok(Self {
-            key,
-            values,
-            unknown_fields: object.rest()?,
-        })
+        let key = object.required("key");
+        let values = object.required("values");
+        match (object.rest(), key, values) {
+            (Ok(unknown_fields), Some(key), Some(values)) => {
+                Ok(Self {
+                    key,
+                    values,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
+        }
     }
 }
 
