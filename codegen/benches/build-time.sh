@@ -114,9 +114,12 @@ timed() {
   awk -v ns=$((e - s)) 'BEGIN { printf "%.1f", ns / 1e9 }'
 }
 
-fg() { (cd "${trees[$1]}" && cargo build -p functiongraph "${@:2}"); }
+# One target folder per tree: cargo names the artifacts of a path package after its path
+# relative to the workspace, so the two trees' runtimes would overwrite each other's.
+in_tree() { local v=$1; shift; CARGO_TARGET_DIR="$target/target-$v" "$@"; }
+fg() { (cd "${trees[$1]}" && in_tree "$1" cargo build -p functiongraph "${@:2}"); }
 peer_build() { (cd "$peer" && cargo build "$@"); }
-ecs_check() { (cd "$target/ecs-$1" && cargo check); }
+ecs_check() { (cd "$target/ecs-$1" && in_tree "$1" cargo check); }
 
 # Dependencies, once.
 for v in "${variants[@]}"; do
@@ -131,11 +134,11 @@ for i in $(seq "$repeats"); do
   (cd "$peer" && cargo clean -q -p huawei-cloud-api-definitions-FunctionGraph)
   peer_debug=$(timed peer_build)
   for v in "${variants[@]}"; do
-    (cd "${trees[$v]}" && cargo clean -q -p functiongraph)
+    (cd "${trees[$v]}" && in_tree "$v" cargo clean -q -p functiongraph)
     debug=$(timed fg "$v")
-    (cd "${trees[$v]}" && cargo clean -q -p functiongraph --release)
+    (cd "${trees[$v]}" && in_tree "$v" cargo clean -q -p functiongraph --release)
     release=$(timed fg "$v" --release)
-    (cd "$target/ecs-$v" && cargo clean -q -p ecs)
+    (cd "$target/ecs-$v" && in_tree "$v" cargo clean -q -p ecs)
     check=$(timed ecs_check "$v")
     ratio=$(awk -v p="$peer_debug" -v f="$debug" 'BEGIN { printf "%.2f", p / f }')
     printf '%-6s %-8s %9s %11s %10s %11s %8s\n' "$i" "$v" "$debug" "$release" "$check" "$peer_debug" "$ratio"
