@@ -494,6 +494,15 @@ mod tests {
     }
 
     #[test]
+    fn the_first_property_that_fails_is_reported_and_later_ones_are_not_read() {
+        let error = Vpc::from_json(json!({"subnet_id": 7, "count": "x", "role": 1})).unwrap_err();
+        assert_eq!(error.path().as_deref(), Some("subnet_id"));
+        let error = Vpc::from_json(json!({"subnet_id": "s", "count": "x", "zeta": 1})).unwrap_err();
+        assert_eq!(error.path().as_deref(), Some("count"));
+        assert_eq!(error.message(), "invalid type: string \"x\", expected i32");
+    }
+
+    #[test]
     fn scalars_and_containers() {
         assert_eq!(u8::from_json(json!(255)).unwrap(), 255);
         assert!(u8::from_json(json!(-1)).is_err());
