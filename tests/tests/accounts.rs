@@ -63,9 +63,15 @@ fn clients_from_an_account_honour_the_overrides_and_look_the_project_id_up_once(
 }
 
 /// Keys from the chain (its environment step, given in code), no project id: IAM is
-/// asked once for the region, the id fills the path and `X-Project-Id`.
+/// asked once for the region, the id fills the path and `X-Project-Id`. The account
+/// carries the chain's environment, so the overrides come from it, not the process's.
 async fn from_the_chain_without_a_project_id(iam: &Server, service: &Server) {
-    let env = functiongraph::Env::from_pairs([("HUAWEICLOUD_SDK_AK", "AK-CHAIN"), ("HUAWEICLOUD_SDK_SK", "sk-chain")]);
+    let env = functiongraph::Env::from_pairs([
+        ("HUAWEICLOUD_SDK_AK".to_owned(), "AK-CHAIN".to_owned()),
+        ("HUAWEICLOUD_SDK_SK".to_owned(), "sk-chain".to_owned()),
+        ("HUAWEICLOUD_SDK_REGION_FUNCTIONGRAPH_TEST_REGION_1".to_owned(), service.base_url()),
+        ("HUAWEICLOUD_SDK_IAM_ENDPOINT".to_owned(), iam.base_url()),
+    ]);
     let account = CredentialChain::basic().env(env).without_metadata().resolve().await.expect("account");
     assert_eq!(account.project_id, None);
     let config = config(&account);

@@ -29,7 +29,7 @@ pub trait Signer: fmt::Debug + Send + Sync {
 }
 
 /// Names (lower case) of the headers whose values are credentials whatever the vendor.
-pub const SENSITIVE_HEADERS: [&str; 3] = ["authorization", "proxy-authorization", "cookie"];
+pub const SENSITIVE_HEADERS: [&str; 4] = ["authorization", "proxy-authorization", "cookie", "set-cookie"];
 
 /// Parts of header names that mark a credential in any vendor's scheme
 /// (`X-Auth-Token`, `X-Security-Token`, `X-Subject-Token`, ...).

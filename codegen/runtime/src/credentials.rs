@@ -165,6 +165,19 @@ impl Credentials {
     pub(crate) fn remember(&self, key: &str, value: &str) {
         self.lookups.insert(key, value);
     }
+
+    /// The lock that lookups of `key` with these credentials (and their clones) take, so
+    /// that concurrent first lookups of one value ask once, while lookups of other keys
+    /// (another region, another IAM endpoint) or of other credentials never wait for it.
+    #[cfg(feature = "client")]
+    #[allow(dead_code, reason = "used by the vendor modules' id lookups")]
+    pub(crate) fn lookup_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.lookups.in_flight.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Locks nobody holds or waits for are dropped, so the map stays as small as the
+        // lookups under way.
+        locks.retain(|_, lock| Arc::strong_count(lock) > 1);
+        Arc::clone(locks.entry(key.to_owned()).or_default())
+    }
 }
 
 /// Whether the request carries its own `Authorization`, which signing must not replace.
@@ -191,17 +204,22 @@ impl fmt::Debug for Credentials {
 
 /// Looked-up values by key; never secrets (project and account ids).
 #[derive(Default)]
-struct Lookups(Mutex<HashMap<String, String>>);
+struct Lookups {
+    values: Mutex<HashMap<String, String>>,
+    /// One lock per key being looked up.
+    #[cfg(feature = "client")]
+    in_flight: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
 
 impl Lookups {
     fn get(&self, key: &str) -> Option<String> {
         // A panic elsewhere while holding the lock leaves a map that is still valid.
-        let values = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let values = self.values.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         values.get(key).cloned()
     }
 
     fn insert(&self, key: &str, value: &str) {
-        let mut values = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut values = self.values.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         values.insert(key.to_owned(), value.to_owned());
     }
 }

@@ -136,6 +136,26 @@ impl Endpoint {
     pub fn base_url(&self) -> &str {
         &self.base
     }
+
+    /// Whether `uri` goes to this endpoint's origin: the same scheme, host (any case) and
+    /// port (a missing port is the scheme's default). Credentials are only ever sent
+    /// there.
+    pub fn is_origin_of(&self, uri: &http::Uri) -> bool {
+        let Ok(base) = self.base.parse::<http::Uri>() else {
+            return false;
+        };
+        let origin = |uri: &http::Uri| {
+            let scheme = uri.scheme_str()?.to_ascii_lowercase();
+            let default_port = match scheme.as_str() {
+                "https" => 443,
+                "http" => 80,
+                _ => return None,
+            };
+            let host = uri.host()?.to_ascii_lowercase();
+            Some((scheme, host, uri.port_u16().unwrap_or(default_port)))
+        };
+        origin(&base).is_some_and(|base| origin(uri) == Some(base))
+    }
 }
 
 /// Shows the URL, the project id and the headers (credential-like values redacted).
@@ -190,6 +210,22 @@ mod tests {
         }
         assert!(Endpoint::new("ftp://example.com").is_err());
         assert!(Endpoint::new_insecure("ftp://example.com").is_err());
+    }
+
+    #[test]
+    fn origins_compare_scheme_host_and_port() {
+        let e = Endpoint::new("https://Fgs.example.com/prefix").expect("url");
+        let same = |uri: &str| e.is_origin_of(&uri.parse().expect("uri"));
+        assert!(same("https://fgs.example.com/v2/x?y=1"));
+        assert!(same("https://FGS.EXAMPLE.COM:443/"));
+        assert!(!same("http://fgs.example.com/"));
+        assert!(!same("https://fgs.example.com:8443/"));
+        assert!(!same("https://other.example.com/"));
+        assert!(!same("https://fgs.example.com.evil.com/"));
+        assert!(!same("/v2/relative"));
+        let local = Endpoint::new("http://127.0.0.1:8080").expect("url");
+        assert!(local.is_origin_of(&"http://127.0.0.1:8080/a".parse().expect("uri")));
+        assert!(!local.is_origin_of(&"http://127.0.0.1:8081/a".parse().expect("uri")));
     }
 
     #[test]

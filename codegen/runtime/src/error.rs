@@ -1,14 +1,28 @@
 //! The one error type of every generated crate.
 //!
 //! Callers can tell apart what went wrong before anything was sent (a bad value), on the
-//! way (transport, timeout), and in the answer (an API error, or a body that does not
-//! decode). Answers keep the status, the headers, the request id and the body exactly as
-//! received, so that a failure can be reported upstream.
+//! way (transport, timeout), and in the answer (an API error, a body that does not
+//! decode, a body larger than the client accepts). Answers keep the status, the headers,
+//! the request id and the body exactly as received, so that a failure can be reported
+//! upstream.
 
+use crate::auth::redact_headers;
 use crate::vendor::Vendor;
+use std::fmt;
 use std::time::Duration;
 
 /// Everything that can go wrong building, signing, sending or decoding a request.
+///
+/// # What `Debug` shows
+///
+/// Errors end up in logs (`unwrap()`, `fn main() -> Result<_, Error>`,
+/// `tracing::error!(?error)`), and error answers can carry secrets: an IAM answer's
+/// `X-Subject-Token`, a gateway's `Set-Cookie`, a body with temporary keys. So the `Debug`
+/// output of [`ApiError`] and [`DecodeError`] (and of [`Error`], which shows them) redacts
+/// credential headers (see [`is_sensitive_header`](crate::auth::is_sensitive_header)) and
+/// shows the body by its length only (`<412 bytes>`), never its content: the code, the
+/// message and the request id read from it are shown as fields, and `Display` shows them
+/// too. The raw `headers` and `body` fields stay public for code that asks for them.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -31,6 +45,17 @@ pub enum Error {
     /// The service answered with an error status.
     #[error("{0}")]
     Api(Box<ApiError>),
+    /// The answer's body was larger than the client accepts (see the client's
+    /// `max_response_body`); it was not read further.
+    #[error("the {status} response body is larger than the limit of {limit} bytes{}", request_part(.request_id))]
+    ResponseTooLarge {
+        /// The HTTP status of the answer.
+        status: u16,
+        /// The limit, in bytes.
+        limit: u64,
+        /// The request id, for support tickets.
+        request_id: Option<String>,
+    },
 }
 
 impl Error {
@@ -39,6 +64,7 @@ impl Error {
         match self {
             Error::Decode(decode) => Some(decode.status),
             Error::Api(api) => Some(api.status),
+            Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -48,6 +74,7 @@ impl Error {
         match self {
             Error::Decode(decode) => decode.request_id.as_deref(),
             Error::Api(api) => api.request_id.as_deref(),
+            Error::ResponseTooLarge { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -67,7 +94,10 @@ impl From<DecodeError> for Error {
 
 /// An error answer of the service: any non-success status, whatever its body holds (the
 /// documented JSON, an HTML page from a gateway, nothing at all).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// `Debug` redacts credential headers and shows the body by length only (see the
+/// [`Error` docs](Error#what-debug-shows)); the fields hold everything as received.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("API error {status}{}{}{}", code_part(.code), message_part(.message), request_part(.request_id))]
 #[non_exhaustive]
 pub struct ApiError {
@@ -108,7 +138,10 @@ impl ApiError {
 }
 
 /// A success answer whose body is not the documented type.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// `Debug` redacts credential headers and shows the body by length only (see the
+/// [`Error` docs](Error#what-debug-shows)); the fields hold everything as received.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "cannot decode the {status} response body{}: {message}{}",
     path_part(.path),
@@ -130,6 +163,41 @@ pub struct DecodeError {
     pub headers: http::HeaderMap,
     /// The body exactly as received.
     pub body: Vec<u8>,
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("request_id", &self.request_id)
+            .field("headers", &redact_headers(&self.headers))
+            .field("body", &BodyLength(self.body.len()))
+            .finish()
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("path", &self.path)
+            .field("message", &self.message)
+            .field("request_id", &self.request_id)
+            .field("headers", &redact_headers(&self.headers))
+            .field("body", &BodyLength(self.body.len()))
+            .finish()
+    }
+}
+
+/// A body in `Debug` output: its length, never its content.
+struct BodyLength(usize);
+
+impl fmt::Debug for BodyLength {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0)
+    }
 }
 
 fn code_part(code: &Option<String>) -> String {
@@ -188,6 +256,69 @@ mod tests {
             error.to_string(),
             "cannot decode the 200 response body at `func_name`: invalid type: integer `1`, \
              expected a string at line 1 column 14 (request id r-2)"
+        );
+    }
+
+    /// An IAM-like answer: a token header, a cookie and a temporary-key body.
+    fn secret_answer() -> (http::HeaderMap, Vec<u8>) {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-subject-token", http::HeaderValue::from_static("MIIsecret-token"));
+        headers.insert("set-cookie", http::HeaderValue::from_static("SESSION=secret-cookie"));
+        headers.insert("x-request-id", http::HeaderValue::from_static("req-9"));
+        let body = br#"{"credential":{"access":"AKTEMP","secret":"secret-sk","securitytoken":"secret-sts"}}"#;
+        (headers, body.to_vec())
+    }
+
+    fn assert_nothing_secret(shown: &str) {
+        for secret in ["MIIsecret-token", "secret-cookie", "secret-sk", "secret-sts", "AKTEMP"] {
+            assert!(!shown.contains(secret), "{secret} shown in {shown}");
+        }
+    }
+
+    #[test]
+    fn debug_of_every_error_kind_hides_token_headers_cookies_and_bodies() {
+        let (headers, body) = secret_answer();
+        let api = ApiError::from_response(&crate::vendor::GENERIC, 500, headers.clone(), body.clone());
+        let decode = DecodeError {
+            status: 200,
+            path: Some("credential.expires_at".into()),
+            message: "missing field `expires_at`".into(),
+            request_id: Some("req-9".into()),
+            headers,
+            body: body.clone(),
+        };
+        for shown in [
+            format!("{api:?}"),
+            format!("{api:#?}"),
+            format!("{decode:?}"),
+            format!("{:?}", Error::from(api.clone())),
+            format!("{:#?}", Error::from(decode.clone())),
+            format!("{}", Error::from(api.clone())),
+        ] {
+            assert_nothing_secret(&shown);
+        }
+        let shown = format!("{:?}", Error::from(api.clone()));
+        assert!(shown.contains(r#""x-subject-token": "<redacted>""#), "{shown}");
+        assert!(shown.contains(r#""set-cookie": "<redacted>""#), "{shown}");
+        assert!(shown.contains(r#""x-request-id": "req-9""#), "{shown}");
+        assert!(shown.contains(&format!("body: <{} bytes>", body.len())), "{shown}");
+        // The raw fields are still there for code that asks.
+        assert_eq!(api.body, body);
+        assert_eq!(api.headers["x-subject-token"], "MIIsecret-token");
+    }
+
+    #[test]
+    fn a_response_too_large_names_its_limit() {
+        let error = Error::ResponseTooLarge {
+            status: 200,
+            limit: 1024,
+            request_id: Some("r-3".into()),
+        };
+        assert_eq!(error.status(), Some(200));
+        assert_eq!(error.request_id(), Some("r-3"));
+        assert_eq!(
+            error.to_string(),
+            "the 200 response body is larger than the limit of 1024 bytes (request id r-3)"
         );
     }
 }

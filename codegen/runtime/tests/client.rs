@@ -120,25 +120,107 @@ async fn a_silent_server_ends_in_the_read_timeout() {
 #[tokio::test]
 async fn http_proxy_from_the_environment_and_no_proxy() {
     let proxy = Server::start(|_, _| Reply::text(200, "via proxy")).await;
-    let env = Env::from_pairs([("HTTP_PROXY", proxy.url())]);
+    let env = Env::from_pairs([("HTTP_PROXY", proxy.url()), ("NO_PROXY", "other.invalid".to_owned())]);
     let config = builder().proxy_from_env(env).retry(RetryPolicy::none()).build().expect("config");
-    // Nothing listens on 127.0.0.2:9: only the proxy can answer.
-    let target = "http://127.0.0.2:9";
-    let client = Client::new(&config, Endpoint::new(target).expect("endpoint"));
+    // A host nobody resolves: only the proxy can answer, and no name is looked up.
+    let target = "http://gateway.invalid";
+    let client = Client::new(&config, Endpoint::new_insecure(target).expect("endpoint"));
     let response = client
         .execute(request(http::Method::GET, &format!("{target}/p?q=1")), true)
         .await
         .expect("answered by the proxy");
     assert_eq!(response.body(), b"via proxy");
-    assert_eq!(proxy.requests()[0].target, "http://127.0.0.2:9/p?q=1");
+    assert_eq!(proxy.requests()[0].target, "http://gateway.invalid/p?q=1");
+}
 
-    let env = Env::from_pairs([("HTTP_PROXY", proxy.url()), ("NO_PROXY", "127.0.0.2".to_owned())]);
-    let direct = builder().proxy_from_env(env).retry(RetryPolicy::none()).build().expect("config");
-    let result = Client::new(&direct, Endpoint::new(target).expect("endpoint"))
-        .execute(request(http::Method::GET, &format!("{target}/p")), true)
-        .await;
-    assert!(matches!(result, Err(Error::Transport(_))), "{result:?}");
-    assert_eq!(proxy.count(), 1, "NO_PROXY bypassed the proxy");
+#[tokio::test]
+async fn loopback_endpoints_are_never_proxied() {
+    // Plain http is allowed to this machine because the traffic stays on it; a proxy
+    // would carry the signature and token elsewhere unencrypted.
+    let proxy = Server::start(|_, _| Reply::text(200, "via proxy")).await;
+    let server = Server::start(|_, _| Reply::text(200, "direct")).await;
+    let from_env = Env::from_pairs([
+        ("HTTP_PROXY", proxy.url()),
+        ("HTTPS_PROXY", proxy.url()),
+        ("ALL_PROXY", proxy.url()),
+    ]);
+    let configs = [
+        builder().proxy_from_env(from_env),
+        builder().proxy(&proxy.url()),
+        builder().proxy(&proxy.url()).no_proxy("example.com"),
+    ];
+    for config in configs {
+        let config = config.retry(RetryPolicy::none()).build().expect("config");
+        for host in ["127.0.0.1", "localhost"] {
+            let base = format!("http://{host}:{}", server.addr().port());
+            let client = Client::new(&config, Endpoint::new(&base).expect("endpoint"));
+            let response = client
+                .execute(request(http::Method::GET, &format!("{base}/x")), true)
+                .await
+                .expect("answered");
+            assert_eq!(response.body(), b"direct", "{host}");
+        }
+    }
+    assert_eq!(proxy.count(), 0, "the proxy saw nothing");
+    assert_eq!(server.count(), 6);
+    assert!(server.requests().iter().all(|r| r.target == "/x"));
+}
+
+#[tokio::test]
+async fn execute_refuses_other_origins_before_signing() {
+    let server = Server::start(|_, _| Reply::json(200, "{}")).await;
+    let other = Server::start(|_, _| Reply::json(200, "{}")).await;
+    let signer = Arc::new(CountingSigner::default());
+    let config = builder_with(Credentials::shared(signer.clone())).build().expect("config");
+    let client = Client::new(&config, Endpoint::new(&server.url()).expect("endpoint"));
+    let port = server.addr().port();
+    for url in [
+        other.url() + "/x",
+        format!("http://localhost:{port}/x"),
+        format!("https://127.0.0.1:{port}/x"),
+        "https://other.example/x".to_owned(),
+    ] {
+        let result = client.execute(request(http::Method::GET, &url), true).await;
+        match result {
+            Err(Error::InvalidRequest(message)) => assert!(message.contains("endpoint"), "{message}"),
+            other => panic!("{url}: {other:?}"),
+        }
+    }
+    assert_eq!(other.count(), 0, "the other port saw nothing");
+    assert_eq!(signer.0.load(Ordering::SeqCst), 0, "nothing was signed");
+    client.execute(request(http::Method::GET, &format!("{}/x", server.url())), true).await.expect("same origin");
+    assert_eq!(signer.0.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn oversized_answers_are_refused_whether_announced_or_not() {
+    let big = vec![b'x'; 4096];
+    let server = Server::start(move |request, _| {
+        let reply = Reply::json(200, String::from_utf8(big.clone()).expect("ascii")).header("x-request-id", "r-big");
+        if request.path() == "/chunked" { reply.chunked() } else { reply }
+    })
+    .await;
+    let config = builder().max_response_body(1024).build().expect("config");
+    let client = Client::new(&config, Endpoint::new(&server.url()).expect("endpoint"));
+    for path in ["/announced", "/chunked"] {
+        let result = client.execute(request(http::Method::GET, &format!("{}{path}", server.url())), true).await;
+        match result {
+            Err(Error::ResponseTooLarge { status: 200, limit: 1024, request_id }) => {
+                assert_eq!(request_id.as_deref(), Some("r-big"));
+            }
+            other => panic!("{path}: {other:?}"),
+        }
+    }
+    assert_eq!(server.count(), 2, "not retried");
+    let roomy = builder().max_response_body(4096).build().expect("config");
+    let client = Client::new(&roomy, Endpoint::new(&server.url()).expect("endpoint"));
+    for path in ["/announced", "/chunked"] {
+        let response = client
+            .execute(request(http::Method::GET, &format!("{}{path}", server.url())), true)
+            .await
+            .expect("exactly at the limit");
+        assert_eq!(response.body().len(), 4096);
+    }
 }
 
 #[tokio::test]

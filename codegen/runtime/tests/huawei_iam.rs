@@ -151,3 +151,51 @@ async fn services_get_the_ids_of_their_scope() {
     let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
     assert_eq!(targets, ["/v3/auth/domains", "/v3/projects?name=r1"]);
 }
+
+#[tokio::test]
+async fn an_env_given_in_code_reaches_the_endpoint_and_iam() {
+    use codegen_runtime::huawei::{CredentialChain, Scope, Service};
+    let iam = iam(r#"[{"id":"p-env"}]"#, "[]").await;
+    let service = Server::start(|_, _| Reply::json(200, "{}")).await;
+    let vars = codegen_runtime::Env::from_pairs([
+        ("HUAWEICLOUD_SDK_AK".to_owned(), "ENV_AK".to_owned()),
+        ("HUAWEICLOUD_SDK_SK".to_owned(), "env-sk".to_owned()),
+        ("HUAWEICLOUD_SDK_IAM_ENDPOINT".to_owned(), iam.url()),
+        ("HUAWEICLOUD_SDK_REGION_TEST_R1".to_owned(), service.url()),
+    ]);
+    let account = CredentialChain::basic().env(vars).without_metadata().resolve().await.expect("found");
+    let config = ClientConfig::builder(account.credentials.clone()).without_proxy().build().expect("config");
+    let test = Service { name: "Test", host_template: "test.{region}.example.com", scope: Scope::Project };
+    let endpoint = test.endpoint_for_account(&config, &account, "r1").await.expect("endpoint");
+    assert_eq!(endpoint.base_url(), service.url(), "the override of the given env");
+    assert_eq!(endpoint.project_id(), Some("p-env"), "looked up at the IAM of the given env");
+    assert_eq!(iam.requests()[0].target, "/v3/projects?name=r1");
+}
+
+#[tokio::test]
+async fn a_hanging_iam_stalls_only_its_own_lookups() {
+    let hanging = Server::start(|_, _| Reply::json(200, r#"{"projects":[{"id":"late"}]}"#).after(std::time::Duration::from_secs(30))).await;
+    let answering = iam(r#"[{"id":"p-fast"}]"#, r#"[{"id":"d-fast"}]"#).await;
+    let config = config();
+    let stalled = {
+        let (config, endpoint) = (config.clone(), endpoint(&hanging));
+        tokio::spawn(async move { huawei::resolve_project_id_at(&config, &endpoint, "r1").await })
+    };
+    // Let the stalled lookup take its lock and send.
+    while hanging.count() == 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let quick = async {
+        // The same credentials, another IAM endpoint; the same region; other credentials.
+        let project = huawei::resolve_project_id_at(&config, &endpoint(&answering), "r1").await.expect("found");
+        let domain = huawei::resolve_domain_id_at(&config, &endpoint(&answering)).await.expect("found");
+        let other = huawei::resolve_project_id_at(&self::config(), &endpoint(&answering), "r1").await.expect("found");
+        (project, domain, other)
+    };
+    let (project, domain, other) = tokio::time::timeout(std::time::Duration::from_secs(5), quick)
+        .await
+        .expect("not stalled by the hanging IAM");
+    assert_eq!((project.as_str(), domain.as_str(), other.as_str()), ("p-fast", "d-fast", "p-fast"));
+    assert!(!stalled.is_finished());
+    stalled.abort();
+}

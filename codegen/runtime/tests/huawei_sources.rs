@@ -167,3 +167,55 @@ async fn chain_says_why_each_source_was_skipped() {
     let skipped = CredentialChain::basic().env(env(&[])).without_metadata().resolve().await.unwrap_err();
     assert!(skipped.to_string().contains("metadata service: skipped"), "{skipped}");
 }
+
+#[tokio::test]
+async fn a_broken_profile_stops_the_chain_before_the_metadata_service() {
+    let dir = TempDir::new();
+    let server = metadata().await;
+    let broken = dir.write("broken", "[basic]\nak = A\nsk very-secret-sk\n");
+    let not_utf8 = dir.path().join("latin1");
+    std::fs::write(&not_utf8, b"[basic]\nak = A\nsk = caf\xe9\n").expect("write");
+    for path in [&broken, &not_utf8] {
+        let vars = env(&[("HUAWEICLOUD_SDK_CREDENTIALS_FILE", path.to_str().expect("utf-8"))]);
+        let chain = CredentialChain::basic()
+            .env(vars)
+            .metadata(MetadataProvider::with_base_url(&server.url()).expect("address"));
+        let error = chain.resolve().await.expect_err("the profile is broken");
+        let message = error.to_string();
+        assert!(matches!(error, Error::Credentials(_)), "{error:?}");
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        assert!(message.contains("not tried") && !message.contains("very-secret-sk"), "{message}");
+    }
+    assert_eq!(server.count(), 0, "the metadata service was not asked");
+
+    // Absent, or without the section or the keys: skipped, as the official SDKs do.
+    let other_section = dir.write("global-only", "[global]\nak = G\nsk = S\n");
+    for vars in [
+        env(&[("HUAWEICLOUD_SDK_CREDENTIALS_FILE", "/nonexistent/credentials")]),
+        env(&[("HUAWEICLOUD_SDK_CREDENTIALS_FILE", other_section.to_str().expect("utf-8"))]),
+    ] {
+        let chain = CredentialChain::basic()
+            .env(vars)
+            .metadata(MetadataProvider::with_base_url(&server.url()).expect("address"));
+        let account = chain.resolve().await.expect("from the metadata service");
+        assert!(account.source.starts_with("metadata service"), "{}", account.source);
+    }
+}
+
+#[tokio::test]
+async fn accounts_carry_the_environment_they_were_found_in() {
+    let dir = TempDir::new();
+    let profile = dir.write("credentials", PROFILE);
+    let server = metadata().await;
+    for vars in [
+        env(&[("HUAWEICLOUD_SDK_AK", "ENV_AK"), ("HUAWEICLOUD_SDK_SK", "env-sk"), ("MARK", "1")]),
+        env(&[("HUAWEICLOUD_SDK_CREDENTIALS_FILE", profile.to_str().expect("utf-8")), ("MARK", "1")]),
+        env(&[("HOME", dir.path().join("nowhere").to_str().expect("utf-8")), ("MARK", "1")]),
+    ] {
+        let chain = CredentialChain::basic()
+            .env(vars)
+            .metadata(MetadataProvider::with_base_url(&server.url()).expect("address"));
+        let account = chain.resolve().await.expect("found");
+        assert_eq!(account.env.get("MARK").as_deref(), Some("1"), "{}", account.source);
+    }
+}

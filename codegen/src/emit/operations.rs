@@ -432,7 +432,7 @@ fn parse_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
         if has_body(spec) {
             inits.push(match &spec.body {
                 Some(BodyKind::Json(_)) => {
-                    quote!(body: codegen_runtime::__private::decode(crate::VENDOR, status, &headers, &body)?)
+                    quote!(body: codegen_runtime::__private::decode(crate::VENDOR, status, &headers, body)?)
                 }
                 _ => quote!(body),
             });

@@ -71,7 +71,7 @@ impl<B: serde::Serialize> crate::Operation for AsyncInvokeFunctionRequest<B> {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -76,7 +76,7 @@ impl crate::Operation for CreateCallbackWorkflowRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -49,7 +49,7 @@ impl crate::Operation for CreateFunctionRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -49,7 +49,7 @@ impl crate::Operation for CreateFunctionAppRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

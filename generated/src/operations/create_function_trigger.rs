@@ -66,7 +66,7 @@ impl crate::Operation for CreateFunctionTriggerRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -49,7 +49,7 @@ impl crate::Operation for CreateVpcEndpointRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -47,7 +47,7 @@ impl crate::Operation for CreateWorkflowRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -47,7 +47,7 @@ impl crate::Operation for ImportFunctionRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

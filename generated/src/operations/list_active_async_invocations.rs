@@ -142,7 +142,7 @@ impl crate::Operation for ListActiveAsyncInvocationsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

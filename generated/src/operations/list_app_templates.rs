@@ -114,7 +114,7 @@ impl crate::Operation for ListAppTemplatesRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -140,7 +140,7 @@ impl crate::Operation for ListAsyncInvocationsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

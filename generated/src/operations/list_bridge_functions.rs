@@ -63,7 +63,7 @@ impl crate::Operation for ListBridgeFunctionsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -47,7 +47,7 @@ impl crate::Operation for ListBridgeVersionsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

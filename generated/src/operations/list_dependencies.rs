@@ -158,7 +158,7 @@ impl crate::Operation for ListDependenciesRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -72,7 +72,7 @@ impl crate::Operation for ListDependencyVersionRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -50,7 +50,7 @@ impl crate::Operation for ListEventsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

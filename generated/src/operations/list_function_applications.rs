@@ -72,7 +72,7 @@ impl crate::Operation for ListFunctionApplicationsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

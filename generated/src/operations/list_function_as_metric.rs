@@ -91,7 +91,7 @@ impl crate::Operation for ListFunctionAsMetricRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -88,7 +88,7 @@ impl crate::Operation for ListFunctionReservedInstancesRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -60,7 +60,7 @@ impl crate::Operation for ListFunctionTagsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -113,7 +113,7 @@ impl crate::Operation for ListFunctionTemplateRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -51,7 +51,7 @@ impl crate::Operation for ListFunctionTriggersRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -74,7 +74,7 @@ impl crate::Operation for ListFunctionVersionsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

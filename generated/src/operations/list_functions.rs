@@ -93,7 +93,7 @@ impl crate::Operation for ListFunctionsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -40,7 +40,7 @@ impl crate::Operation for ListQuotasRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

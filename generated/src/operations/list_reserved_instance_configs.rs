@@ -84,7 +84,7 @@ impl crate::Operation for ListReservedInstanceConfigsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

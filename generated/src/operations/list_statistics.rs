@@ -123,7 +123,7 @@ impl crate::Operation for ListStatisticsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

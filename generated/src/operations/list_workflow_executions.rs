@@ -122,7 +122,7 @@ impl crate::Operation for ListWorkflowExecutionsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

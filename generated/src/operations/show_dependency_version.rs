@@ -56,7 +56,7 @@ impl crate::Operation for ShowDependencyVersionRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -92,7 +92,7 @@ impl crate::Operation for ShowFuncReservedInstanceMetricsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -63,7 +63,7 @@ impl crate::Operation for ShowFuncSnapshotStateRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -52,7 +52,7 @@ impl crate::Operation for ShowFunctionCodeRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

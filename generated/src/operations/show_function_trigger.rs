@@ -71,7 +71,7 @@ impl crate::Operation for ShowFunctionTriggerRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -40,7 +40,7 @@ impl crate::Operation for ShowProjectAsyncStatusLogInfoRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -68,7 +68,7 @@ impl crate::Operation for ShowResInstanceInfoRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

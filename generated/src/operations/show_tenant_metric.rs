@@ -87,7 +87,7 @@ impl crate::Operation for ShowTenantMetricRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

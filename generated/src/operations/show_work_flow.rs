@@ -52,7 +52,7 @@ impl crate::Operation for ShowWorkFlowRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

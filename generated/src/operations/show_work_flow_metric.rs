@@ -93,7 +93,7 @@ impl crate::Operation for ShowWorkFlowMetricRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

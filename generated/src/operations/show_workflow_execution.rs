@@ -81,7 +81,7 @@ impl crate::Operation for ShowWorkflowExecutionRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

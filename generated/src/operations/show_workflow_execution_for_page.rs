@@ -96,7 +96,7 @@ impl crate::Operation for ShowWorkflowExecutionForPageRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

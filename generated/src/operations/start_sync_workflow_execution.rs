@@ -64,7 +64,7 @@ impl crate::Operation for StartSyncWorkflowExecutionRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -103,7 +103,7 @@ impl crate::Operation for StartWorkflowExecutionRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

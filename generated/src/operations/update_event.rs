@@ -66,7 +66,7 @@ impl crate::Operation for UpdateEventRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -61,7 +61,7 @@ impl crate::Operation for UpdateFunctionAsyncInvokeConfigRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

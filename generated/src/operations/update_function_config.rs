@@ -61,7 +61,7 @@ impl crate::Operation for UpdateFunctionConfigRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

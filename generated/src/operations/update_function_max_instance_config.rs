@@ -59,7 +59,7 @@ impl crate::Operation for UpdateFunctionMaxInstanceConfigRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

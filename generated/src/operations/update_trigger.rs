@@ -76,7 +76,7 @@ impl crate::Operation for UpdateTriggerRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

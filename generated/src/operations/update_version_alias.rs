@@ -68,7 +68,7 @@ impl crate::Operation for UpdateVersionAliasRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -34,6 +34,11 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// [`ClientConfigBuilder::read_timeout`] says otherwise.
 const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(300);
 
+/// The largest answer body read unless [`ClientConfigBuilder::max_response_body`] says
+/// otherwise: 64 MiB, far above any JSON answer of the catalogue and small enough that a
+/// wrong endpoint or a hostile server cannot exhaust memory.
+const DEFAULT_MAX_RESPONSE_BODY: u64 = 64 * 1024 * 1024;
+
 /// The `User-Agent` unless [`ClientConfigBuilder::user_agent`] says otherwise.
 const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
@@ -93,6 +98,8 @@ struct Settings {
     /// PEM bundles of added root certificates.
     root_certificates: Vec<Pem>,
     built_in_roots: bool,
+    /// The largest answer body read, in bytes.
+    max_response_body: u64,
 }
 
 /// A PEM bundle; `Debug` shows its size only.
@@ -127,6 +134,7 @@ impl ClientConfig {
                 no_proxy: None,
                 root_certificates: Vec::new(),
                 built_in_roots: true,
+                max_response_body: DEFAULT_MAX_RESPONSE_BODY,
             },
             clock: None,
             http: None,
@@ -172,6 +180,15 @@ impl ClientConfigBuilder {
     /// synchronous invocations that may run longer than that before the first byte.
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
         self.settings.read_timeout = Some(timeout);
+        self
+    }
+
+    /// The largest answer body the client reads, in bytes (64 MiB by default). A larger
+    /// answer (by its `Content-Length`, or as it arrives) ends the attempt with
+    /// [`Error::ResponseTooLarge`], which is not retried, before more of it is held in
+    /// memory; error answers count too.
+    pub fn max_response_body(mut self, bytes: u64) -> Self {
+        self.settings.max_response_body = bytes;
         self
     }
 
@@ -357,6 +374,11 @@ impl Client {
 
     /// Signs and sends a built request, retrying per the policy (`idempotent` says
     /// whether a failure after sending may be retried), and reads the whole answer.
+    ///
+    /// The request must go to this client's endpoint (the same scheme, host and port;
+    /// see [`Endpoint::is_origin_of`]): one for any other origin is refused with
+    /// [`Error::InvalidRequest`] before it is signed, so that credentials are never sent
+    /// elsewhere. Use a client of that endpoint instead.
     pub async fn execute(
         &self,
         request: http::Request<Vec<u8>>,
@@ -374,6 +396,14 @@ impl Client {
         idempotent: bool,
         operation_id: &str,
     ) -> Result<http::Response<Vec<u8>>, Error> {
+        if !self.endpoint.is_origin_of(request.uri()) {
+            return Err(Error::InvalidRequest(format!(
+                "the request goes to `{}`, not to this client's endpoint `{}`: its credentials \
+                 are only sent there",
+                origin_of(request.uri()),
+                self.endpoint.base_url()
+            )));
+        }
         let trace = OperationTrace::start(operation_id, request.method());
         trace
             .run(async {
@@ -429,16 +459,46 @@ impl Client {
         })?;
         let (status, version) = (response.status(), response.version());
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(|e| Failure {
+        let limit = shared.settings.max_response_body;
+        let too_large = |headers: &http::HeaderMap| Failure {
             sent: true,
-            error: shared.transport_error(e, start),
-        })?;
-        let mut collected = http::Response::new(body.to_vec());
+            error: Error::ResponseTooLarge {
+                status: status.as_u16(),
+                limit,
+                request_id: trace::request_id(headers).map(str::to_owned),
+            },
+        };
+        let announced = response.content_length();
+        if announced.is_some_and(|length| length > limit) {
+            return Err(too_large(&headers));
+        }
+        // Capacity as announced, never beyond the limit.
+        let capacity = usize::try_from(announced.unwrap_or(0)).unwrap_or(0);
+        let mut body = Vec::with_capacity(capacity);
+        loop {
+            let chunk = response.chunk().await.map_err(|e| Failure {
+                sent: true,
+                error: shared.transport_error(e, start),
+            })?;
+            let Some(chunk) = chunk else { break };
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(too_large(&headers));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let mut collected = http::Response::new(body);
         *collected.status_mut() = status;
         *collected.version_mut() = version;
         *collected.headers_mut() = headers;
         Ok(collected)
     }
+}
+
+/// The scheme and authority of `uri`, for messages (user info redacted).
+fn origin_of(uri: &http::Uri) -> String {
+    let scheme = uri.scheme_str().map(|s| format!("{s}://")).unwrap_or_default();
+    let authority = uri.authority().map(|a| proxy::without_password(a.as_str())).unwrap_or_default();
+    format!("{scheme}{authority}")
 }
 
 /// The unsigned request again, for one more attempt (`http::Request` is not `Clone`).

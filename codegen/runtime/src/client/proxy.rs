@@ -48,7 +48,7 @@ impl Proxies {
     pub fn apply(&self, builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
         // `no_proxy()` clears reqwest's proxies, its reading of the environment included.
         let mut builder = builder.no_proxy();
-        let exceptions = || self.no_proxy.as_deref().and_then(reqwest::NoProxy::from_string);
+        let exceptions = || reqwest::NoProxy::from_string(&with_loopback(self.no_proxy.as_deref()));
         if let Some(url) = &self.https {
             let proxy = reqwest::Proxy::https(url.as_str()).map_err(|e| invalid_proxy(url, &e))?;
             builder = builder.proxy(proxy.no_proxy(exceptions()));
@@ -58,6 +58,20 @@ impl Proxies {
             builder = builder.proxy(proxy.no_proxy(exceptions()));
         }
         Ok(builder)
+    }
+}
+
+/// Hosts that never go through a proxy, whatever the settings: this machine. Plain
+/// `http://` is allowed only to loopback endpoints because the traffic stays on the
+/// machine; through a proxy their tokens and signatures would leave it unencrypted. Go's
+/// `httpproxy` never proxies them either.
+const LOOPBACK_NO_PROXY: &str = "localhost,127.0.0.0/8,::1";
+
+/// `no_proxy` (`NO_PROXY` syntax) with the loopback hosts added.
+fn with_loopback(no_proxy: Option<&str>) -> String {
+    match no_proxy.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(hosts) => format!("{hosts},{LOOPBACK_NO_PROXY}"),
+        None => LOOPBACK_NO_PROXY.to_owned(),
     }
 }
 
@@ -77,22 +91,32 @@ fn from_env(env: &Env) -> Proxies {
     }
 }
 
-fn invalid_proxy(url: &str, error: &dyn fmt::Display) -> Error {
-    Error::InvalidRequest(format!("proxy `{}` is not usable: {error}", without_password(url)))
+fn invalid_proxy(url: &str, error: &reqwest::Error) -> Error {
+    // reqwest's own message may quote the URL, password and all; its source (the URL
+    // parser's reason) never does.
+    let reason = std::error::Error::source(error)
+        .map_or_else(|| "not a proxy URL reqwest accepts".to_owned(), ToString::to_string);
+    Error::InvalidRequest(format!("proxy `{}` is not usable: {reason}", without_password(url)))
 }
 
-/// `url` with the password of its user info (`user:password@`) replaced, for messages and
-/// `Debug`.
+/// `url` with its user info redacted, for messages and `Debug`: everything between `://`
+/// (or the start) and the last `@`. A password may hold `/`, `?`, `#` or `@` (a URL
+/// parser would then end the host early and show the rest), so the last `@` is the only
+/// safe end; the user name before the first `:` stays, for recognition. A URL whose path
+/// has an `@` is redacted too much, never too little.
 pub(super) fn without_password(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let Some((user_info, host)) = authority.rsplit_once('@') else {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), url),
+    };
+    let Some((user_info, host)) = rest.rsplit_once('@') else {
         return url.to_owned();
     };
-    let user = user_info.split_once(':').map_or(user_info, |(user, _)| user);
-    let scheme = if scheme.is_empty() { String::new() } else { format!("{scheme}://") };
-    format!("{scheme}{user}:<redacted>@{host}{tail}")
+    match user_info.split_once(':') {
+        Some((user, _)) => format!("{scheme}{user}:<redacted>@{host}"),
+        // A lone user part may be a token.
+        None => format!("{scheme}<redacted>@{host}"),
+    }
 }
 
 impl fmt::Debug for Proxies {
@@ -151,8 +175,51 @@ mod tests {
     fn passwords_never_shown() {
         assert_eq!(without_password("http://u:pw@p:1/x"), "http://u:<redacted>@p:1/x");
         assert_eq!(without_password("u:pw@p:1"), "u:<redacted>@p:1");
-        assert_eq!(without_password("http://p:1/a@b"), "http://p:1/a@b");
-        let shown = format!("{:?}", ProxySource::Url("http://u:pw@p:1".into()));
-        assert!(!shown.contains("pw"), "{shown}");
+        assert_eq!(without_password("http://p:1/x"), "http://p:1/x");
+        assert_eq!(without_password("http://tok3n@p:1"), "http://<redacted>@p:1");
+        // Over-redacted rather than under: an `@` in a path hides what comes before it.
+        assert_eq!(without_password("http://p:1/a@b"), "http://p:<redacted>@b");
+        for (url, password) in [
+            ("http://user:pa/ss@proxy.example:3128", "pa/ss"),
+            ("http://bob:s3cr#t@proxy:3128", "s3cr#t"),
+            ("http://bob:wh?t@proxy:3128/", "wh?t"),
+            ("http://bob:a@b@proxy:3128", "a@b"),
+            ("http://bob:a@b/c?d#e@proxy:3128", "a@b/c?d#e"),
+        ] {
+            let shown = without_password(url);
+            assert!(!shown.contains(password), "{shown}");
+            assert!(shown.ends_with("proxy.example:3128") || shown.contains("@proxy:3128"), "{shown}");
+            let debug = format!("{:?}", ProxySource::Url(url.into()));
+            assert!(!debug.contains(password), "{debug}");
+        }
+    }
+
+    #[test]
+    fn unusable_proxy_urls_are_reported_without_their_password() {
+        for (url, password) in [
+            ("http://user:pa/ss@proxy.example:3128", "pa/ss"),
+            ("http://bob:s3cr#t@proxy:3128", "s3cr#t"),
+            ("http://bob:a@b?c@proxy:3128", "a@b?c"),
+        ] {
+            let proxies = Proxies::resolve(&ProxySource::Url(url.into()), None);
+            let shown = format!("{proxies:?}");
+            assert!(!shown.contains(password), "{shown}");
+            if let Err(error) = proxies.apply(reqwest::Client::builder()) {
+                assert!(!error.to_string().contains(password), "{error}");
+            }
+        }
+        let env = Env::from_pairs([("HTTPS_PROXY", "http://bob:s3cr#t@proxy:3128")]);
+        let proxies = Proxies::resolve(&ProxySource::Env(env), None);
+        assert!(!format!("{proxies:?}").contains("s3cr#t"));
+        let error = proxies.apply(reqwest::Client::builder()).expect_err("port `s3cr`");
+        assert!(!error.to_string().contains("s3cr"), "{error}");
+    }
+
+    #[test]
+    fn loopback_hosts_always_bypass_the_proxy() {
+        assert_eq!(with_loopback(None), LOOPBACK_NO_PROXY);
+        assert_eq!(with_loopback(Some("a.com")), format!("a.com,{LOOPBACK_NO_PROXY}"));
+        let no_proxy = reqwest::NoProxy::from_string(&with_loopback(Some("a.com"))).expect("parses");
+        let _ = no_proxy;
     }
 }

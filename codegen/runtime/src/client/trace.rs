@@ -145,8 +145,7 @@ fn record(span: &tracing::Span, start: Instant, outcome: &Result<http::Response<
 
 /// The request id of a response whatever the vendor: the first header whose name ends in
 /// `request-id` (`X-Request-Id` and the vendors' own), when it is visible ASCII.
-#[cfg(feature = "tracing")]
-fn request_id(headers: &http::HeaderMap) -> Option<&str> {
+pub(super) fn request_id(headers: &http::HeaderMap) -> Option<&str> {
     headers
         .iter()
         .find(|(name, _)| name.as_str().ends_with("request-id"))

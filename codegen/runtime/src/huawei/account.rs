@@ -1,7 +1,7 @@
 //! What a credential source finds: the credentials, and the ids and IAM endpoint that
 //! came with them.
 
-use crate::Credentials;
+use crate::{Credentials, Env};
 
 /// Which services the credentials are for, as in the official SDKs: project-level
 /// services act for a project of one region (`BasicCredentials`), global services (IAM,
@@ -46,6 +46,12 @@ pub struct Account {
     /// Where the credentials came from, for messages: `environment variables`,
     /// `profile file /home/me/.huaweicloud/credentials`, ...
     pub source: String,
+    /// Where the settings that go with these credentials are read: the endpoint
+    /// overrides (`HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>`, the regions file) and
+    /// `HUAWEICLOUD_SDK_IAM_ENDPOINT`. The environment the source read (a
+    /// [`CredentialChain`](super::CredentialChain)'s, given with its `env`), else the
+    /// process's.
+    pub env: Env,
 }
 
 impl Account {
@@ -57,6 +63,7 @@ impl Account {
             domain_id: None,
             iam_endpoint: None,
             source: "code".to_owned(),
+            env: Env::process(),
         }
     }
 
@@ -69,6 +76,13 @@ impl Account {
     /// Sets the domain (account) id.
     pub fn with_domain_id(mut self, domain_id: impl Into<String>) -> Self {
         self.domain_id = Some(domain_id.into());
+        self
+    }
+
+    /// Reads the endpoint overrides and the IAM endpoint variable from `env` instead of
+    /// the process's environment.
+    pub fn with_env(mut self, env: Env) -> Self {
+        self.env = env;
         self
     }
 

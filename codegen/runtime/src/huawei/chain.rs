@@ -1,7 +1,8 @@
 //! The default credential chain: environment variables, then the profile file, then the
 //! metadata service, as in the official SDKs.
 
-use super::{Account, CredentialType, env_credentials, profile_credentials};
+use super::profile::{self, Failure};
+use super::{Account, CredentialType, env_credentials, profile_path};
 use crate::{Env, Error};
 
 #[cfg(feature = "client")]
@@ -10,13 +11,19 @@ use super::MetadataProvider;
 /// Finds credentials the way the official SDKs do, trying in order:
 ///
 /// 1. environment variables ([`env_credentials`]);
-/// 2. the profile file ([`profile_credentials`]);
+/// 2. the profile file ([`profile_credentials`](super::profile_credentials));
 /// 3. the metadata service of the ECS or BMS server the program runs on
 ///    (`MetadataProvider`, with the `client` feature; fetched once to check that it
 ///    answers, then refreshed as needed).
 ///
 /// The first source that has credentials wins; when none has, the
-/// [`Error::Credentials`] says why each was skipped.
+/// [`Error::Credentials`] says why each was skipped. A profile file that exists but
+/// cannot be read or parsed is an error at once, as in the official SDKs: the metadata
+/// service is then not asked, so a typo in the file never makes the program act as the
+/// server's agency instead of the user's keys.
+///
+/// The account found carries the chain's [`Env`] ([`Account::env`]), so the endpoint
+/// overrides and the IAM endpoint are read from the same variables as the credentials.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), codegen_runtime::Error> {
@@ -93,18 +100,35 @@ impl CredentialChain {
             Ok(account) => return Ok(account),
             Err(error) => skipped.push(format!("environment variables: {}", reason(error))),
         }
-        match profile_credentials(&self.env, self.kind) {
+        match self.profile_credentials() {
             Ok(account) => return Ok(account),
-            Err(error) => skipped.push(format!("profile file: {}", reason(error))),
+            Err(Failure::Skipped(why)) => skipped.push(format!("profile file: {why}")),
+            Err(Failure::Broken(why)) => {
+                return Err(Error::Credentials(format!(
+                    "{why}; fix or remove it (the sources after it, such as the metadata \
+                     service, were not tried)"
+                )));
+            }
         }
         match self.metadata_credentials().await {
-            Ok(account) => return Ok(account),
+            Ok(account) => return Ok(account.with_env(self.env.clone())),
             Err(error) => skipped.push(format!("metadata service: {}", reason(error))),
         }
         Err(Error::Credentials(format!(
             "no credentials found; tried in order:\n- {}",
             skipped.join("\n- ")
         )))
+    }
+
+    /// The profile file's credentials (see [`profile_path`]), with this chain's `env`.
+    fn profile_credentials(&self) -> Result<Account, Failure> {
+        let Some(path) = profile_path(&self.env) else {
+            return Err(Failure::Skipped(format!(
+                "no profile file: neither {} nor a home folder is set",
+                super::ENV_CREDENTIALS_FILE
+            )));
+        };
+        profile::read(&path, self.kind).map(|account| account.with_env(self.env.clone()))
     }
 
     #[cfg(feature = "client")]

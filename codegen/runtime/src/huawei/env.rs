@@ -35,6 +35,7 @@ pub fn env_credentials(env: &Env, kind: CredentialType) -> Result<Account, Error
     }
     let mut account = Account::new(Credentials::signer(signer));
     account.source = "environment variables".to_owned();
+    account.env = env.clone();
     match kind {
         CredentialType::Basic => account.project_id = env.get(ENV_PROJECT_ID),
         CredentialType::Global => account.domain_id = env.get(ENV_DOMAIN_ID),

@@ -6,8 +6,9 @@
 //! - domain (account) id: signed `GET {iam}/v3/auth/domains`.
 //!
 //! Each answer is remembered with the credentials (and their clones) for the IAM endpoint
-//! and region, so a program looks each id up once; concurrent first lookups wait for one
-//! another instead of asking twice.
+//! and region, so a program looks each id up once; concurrent first lookups of the same
+//! id wait for one another instead of asking twice, and lookups of other ids (another
+//! region, IAM endpoint or set of credentials) never wait for them.
 
 use super::{Account, endpoint_from_setting};
 use crate::{Endpoint, Env, Error};
@@ -48,24 +49,25 @@ impl Account {
 
     /// The project id for `region`: the account's own when it has one, else looked up
     /// at IAM ([`resolve_project_id_at`], at [`iam_endpoint_for`](Self::iam_endpoint_for)
-    /// with the process's environment) with the credentials of `config`.
+    /// with the account's [`env`](Account::env)) with the credentials of `config`.
     #[cfg(feature = "client")]
     pub async fn project_id_for(&self, config: &ClientConfig, region: &str) -> Result<String, Error> {
         if let Some(id) = &self.project_id {
             return Ok(id.clone());
         }
-        resolve_project_id_at(config, &self.iam_endpoint_for(&Env::process(), region)?, region).await
+        resolve_project_id_at(config, &self.iam_endpoint_for(&self.env, region)?, region).await
     }
 
     /// The domain id: the account's own when it has one, else looked up at IAM
     /// ([`resolve_domain_id_at`], at [`iam_endpoint_for`](Self::iam_endpoint_for) of
-    /// `region` with the process's environment) with the credentials of `config`.
+    /// `region` with the account's [`env`](Account::env)) with the credentials of
+    /// `config`.
     #[cfg(feature = "client")]
     pub async fn domain_id_for(&self, config: &ClientConfig, region: &str) -> Result<String, Error> {
         if let Some(id) = &self.domain_id {
             return Ok(id.clone());
         }
-        resolve_domain_id_at(config, &self.iam_endpoint_for(&Env::process(), region)?).await
+        resolve_domain_id_at(config, &self.iam_endpoint_for(&self.env, region)?).await
     }
 }
 
@@ -149,10 +151,6 @@ mod lookup {
     use crate::ApiError;
     use std::future::Future;
 
-    /// One lookup at a time in the whole program: they are rare, and a second one for
-    /// the same id then finds the first one's answer.
-    static LOOKUPS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
     /// The value remembered under `key` with the credentials of `config`, else the
     /// one `lookup` finds, remembered.
     pub(super) async fn remembered_or(
@@ -164,7 +162,10 @@ mod lookup {
         if let Some(id) = credentials.remembered(key) {
             return Ok(id);
         }
-        let _one_at_a_time = LOOKUPS.lock().await;
+        // One lookup per key at a time: a second one for the same id then finds the
+        // first one's answer; an unreachable IAM stalls only the lookups that need it.
+        let lock = credentials.lookup_lock(key);
+        let _one_at_a_time = lock.lock().await;
         if let Some(id) = credentials.remembered(key) {
             return Ok(id);
         }

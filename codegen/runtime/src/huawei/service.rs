@@ -1,8 +1,8 @@
 //! A service as a generated crate describes it (its name, public host and scope), and
 //! the endpoint of its client: overrides honoured, ids filled in as the official SDKs do.
 
-use super::endpoint_for;
-use crate::{Endpoint, Error};
+use super::endpoint_for_env;
+use crate::{Endpoint, Env, Error};
 
 #[cfg(feature = "client")]
 use {super::Account, crate::ClientConfig};
@@ -49,13 +49,21 @@ pub struct Service {
 
 impl Service {
     /// The endpoint in `region`, honouring the overrides of the process's environment
-    /// ([`endpoint_for`]: the variable, then the regions file, then the public host).
+    /// ([`endpoint_for`](super::endpoint_for): the variable, then the regions file, then
+    /// the public host).
     /// No project or domain id yet.
     pub fn endpoint(&self, region: &str) -> Result<Endpoint, Error> {
-        endpoint_for(self.name, region, self.host_template)
+        self.endpoint_in(&Env::process(), region)
     }
 
-    /// The endpoint in `region` for `account`, ready to send with `config`:
+    /// The endpoint in `region`, honouring the overrides that `env` gives
+    /// ([`endpoint_for_env`](super::endpoint_for_env)).
+    pub fn endpoint_in(&self, env: &Env, region: &str) -> Result<Endpoint, Error> {
+        endpoint_for_env(env, self.name, region, self.host_template)
+    }
+
+    /// The endpoint in `region` for `account`, ready to send with `config`, honouring
+    /// the overrides of the account's [`env`](Account::env):
     ///
     /// - [`Scope::Project`]: the account's project id, or the one IAM lists for the
     ///   region ([`Account::project_id_for`], looked up once per region and remembered),
@@ -69,7 +77,7 @@ impl Service {
         account: &Account,
         region: &str,
     ) -> Result<Endpoint, Error> {
-        let endpoint = self.endpoint(region)?;
+        let endpoint = self.endpoint_in(&account.env, region)?;
         self.with_ids(endpoint, config, account, region).await
     }
 

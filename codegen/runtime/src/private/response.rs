@@ -13,17 +13,18 @@ use crate::{ApiError, DecodeError, Error};
 /// An empty body (a `204`, or a `200` with nothing in it) is read as JSON `null`, then as
 /// `{}`, so it is accepted where `T` allows it (an `Option`, a JSON value, a type whose
 /// properties are all optional). A mismatch is [`Error::Decode`] with the path of the
-/// value that failed, the headers, the request id and the body as received.
+/// value that failed, the headers, the request id and the body as received (moved there,
+/// not copied).
 ///
 /// Only `T::from_json` is generic: parsing and error reporting are compiled once.
 pub fn decode<T: FromJson>(
     vendor: &Vendor,
     status: http::StatusCode,
     headers: &http::HeaderMap,
-    body: &[u8],
+    body: Vec<u8>,
 ) -> Result<T, Error> {
     // Matches rather than closures: each closure would be compiled once per response type.
-    let mismatch = match parse(body) {
+    let mismatch = match parse(&body) {
         Ok(Some(value)) => match T::from_json(value) {
             Ok(value) => return Ok(value),
             Err(mismatch) => Ok(Some(mismatch)),
@@ -54,7 +55,7 @@ fn failure(
     vendor: &Vendor,
     status: http::StatusCode,
     headers: &http::HeaderMap,
-    body: &[u8],
+    body: Vec<u8>,
     mismatch: Result<Option<Mismatch>, String>,
 ) -> Error {
     let (path, message) = match mismatch {
@@ -68,7 +69,7 @@ fn failure(
         message,
         request_id: vendor.request_id(headers),
         headers: headers.clone(),
-        body: body.to_vec(),
+        body,
     })
 }
 
@@ -149,7 +150,7 @@ mod tests {
     #[test]
     fn decode_failure_names_the_field_and_keeps_the_answer() {
         let body = br#"{"func_name":"f","vpc":{"subnet_id":7}}"#;
-        let Err(Error::Decode(error)) = decode::<Function>(&GENERIC, http::StatusCode::OK, &headers(), body)
+        let Err(Error::Decode(error)) = decode::<Function>(&GENERIC, http::StatusCode::OK, &headers(), body.to_vec())
         else {
             panic!("a number is not a subnet id");
         };
@@ -178,7 +179,7 @@ mod tests {
     }
 
     fn failure<T: FromJson + std::fmt::Debug>(body: &[u8]) -> DecodeError {
-        match decode::<T>(&GENERIC, http::StatusCode::OK, &headers(), body) {
+        match decode::<T>(&GENERIC, http::StatusCode::OK, &headers(), body.to_vec()) {
             Err(Error::Decode(error)) => *error,
             other => panic!("expected a decode error, got {other:?}"),
         }
@@ -208,18 +209,18 @@ mod tests {
 
     #[test]
     fn trailing_garbage_is_refused() {
-        let result = decode::<Function>(&GENERIC, http::StatusCode::OK, &headers(), br#"{"func_name":"f"} x"#);
+        let result = decode::<Function>(&GENERIC, http::StatusCode::OK, &headers(), br#"{"func_name":"f"} x"#.to_vec());
         assert!(matches!(result, Err(Error::Decode(_))));
     }
 
     #[test]
     fn empty_bodies_where_the_type_allows() {
         let ok = http::StatusCode::OK;
-        decode::<()>(&GENERIC, http::StatusCode::NO_CONTENT, &headers(), b"").expect("unit");
-        assert_eq!(decode::<Option<Function>>(&GENERIC, ok, &headers(), b"").unwrap(), None);
-        assert_eq!(decode::<serde_json::Value>(&GENERIC, ok, &headers(), b" ").unwrap(), serde_json::Value::Null);
-        assert_eq!(decode::<AllOptional>(&GENERIC, ok, &headers(), b"").unwrap(), AllOptional::default());
-        let Err(Error::Decode(error)) = decode::<Function>(&GENERIC, ok, &headers(), b"") else {
+        decode::<()>(&GENERIC, http::StatusCode::NO_CONTENT, &headers(), b"".to_vec()).expect("unit");
+        assert_eq!(decode::<Option<Function>>(&GENERIC, ok, &headers(), Vec::new()).unwrap(), None);
+        assert_eq!(decode::<serde_json::Value>(&GENERIC, ok, &headers(), b" ".to_vec()).unwrap(), serde_json::Value::Null);
+        assert_eq!(decode::<AllOptional>(&GENERIC, ok, &headers(), b"".to_vec()).unwrap(), AllOptional::default());
+        let Err(Error::Decode(error)) = decode::<Function>(&GENERIC, ok, &headers(), b"".to_vec()) else {
             panic!("a function needs its name");
         };
         assert_eq!(error.path, None);

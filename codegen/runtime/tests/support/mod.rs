@@ -42,6 +42,8 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// How long to stay silent before answering.
     pub delay: Duration,
+    /// Sent with `Transfer-Encoding: chunked` (no `Content-Length`).
+    pub chunked: bool,
 }
 
 impl Reply {
@@ -51,6 +53,7 @@ impl Reply {
             headers: Vec::new(),
             body: Vec::new(),
             delay: Duration::ZERO,
+            chunked: false,
         }
     }
 
@@ -71,6 +74,11 @@ impl Reply {
 
     pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
         self.body = body.into();
+        self
+    }
+
+    pub fn chunked(mut self) -> Self {
+        self.chunked = true;
         self
     }
 
@@ -177,9 +185,20 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     for (name, value) in &reply.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    head.push_str(&format!("content-length: {}\r\nconnection: close\r\n\r\n", reply.body.len()));
-    let _ = stream.write_all(head.as_bytes()).await;
-    let _ = stream.write_all(&reply.body).await;
+    if reply.chunked {
+        head.push_str("transfer-encoding: chunked\r\nconnection: close\r\n\r\n");
+        let _ = stream.write_all(head.as_bytes()).await;
+        for chunk in reply.body.chunks(1000) {
+            let _ = stream.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await;
+            let _ = stream.write_all(chunk).await;
+            let _ = stream.write_all(b"\r\n").await;
+        }
+        let _ = stream.write_all(b"0\r\n\r\n").await;
+    } else {
+        head.push_str(&format!("content-length: {}\r\nconnection: close\r\n\r\n", reply.body.len()));
+        let _ = stream.write_all(head.as_bytes()).await;
+        let _ = stream.write_all(&reply.body).await;
+    }
     let _ = stream.shutdown().await;
 }
 

@@ -70,7 +70,7 @@ impl crate::Operation for CreateFunctionRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         e_tag: codegen_runtime::__private::header_text(&headers, "ETag"),
                         x_fc_request_id: codegen_runtime::__private::header_text(

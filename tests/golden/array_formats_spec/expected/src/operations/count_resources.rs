@@ -634,7 +634,7 @@ impl crate::Operation for CountResourcesRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         x_request_id: codegen_runtime::__private::header_text(
                             &headers,

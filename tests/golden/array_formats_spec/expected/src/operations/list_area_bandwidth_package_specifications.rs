@@ -113,7 +113,7 @@ impl crate::Operation for ListAreaBandwidthPackageSpecificationsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -163,7 +163,7 @@ impl crate::Operation for ListPrivateHookVersionsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -92,7 +92,7 @@ impl crate::Operation for ShowAvailableResourceRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -79,7 +79,7 @@ impl crate::Operation for DeleteConsumerGroupRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -105,7 +105,7 @@ impl crate::Operation for DeleteDataobjectRelationRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         x_request_id: codegen_runtime::__private::header_text(
                             &headers,

@@ -54,7 +54,7 @@ impl crate::Operation for ShowMonitorRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

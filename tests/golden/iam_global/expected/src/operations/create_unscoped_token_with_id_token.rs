@@ -68,7 +68,7 @@ impl crate::Operation for CreateUnscopedTokenWithIdTokenRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         x_subject_token: codegen_runtime::__private::header_text(
                             &headers,

@@ -59,7 +59,7 @@ impl crate::Operation for KeystoneListProjectPermissionsForGroupRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -157,7 +157,7 @@ impl crate::Operation for ListAuthorisationsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -91,7 +91,7 @@ impl crate::Operation for InvokeFunctionRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -89,7 +89,7 @@ impl crate::Operation for ListFunctionVersionsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -124,7 +124,7 @@ impl crate::Operation for ListAllStandardsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

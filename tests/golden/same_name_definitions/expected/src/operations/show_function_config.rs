@@ -50,7 +50,7 @@ impl crate::Operation for ShowFunctionConfigRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

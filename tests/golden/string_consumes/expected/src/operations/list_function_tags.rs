@@ -58,7 +58,7 @@ impl crate::Operation for ListFunctionTagsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

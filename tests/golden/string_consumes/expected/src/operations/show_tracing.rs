@@ -50,7 +50,7 @@ impl crate::Operation for ShowTracingRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

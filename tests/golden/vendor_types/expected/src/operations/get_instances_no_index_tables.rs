@@ -88,7 +88,7 @@ impl crate::Operation for GetInstancesNoIndexTablesRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -104,7 +104,7 @@ impl crate::Operation for ListBatchJobRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

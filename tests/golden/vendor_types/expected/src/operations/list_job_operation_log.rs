@@ -85,7 +85,7 @@ impl crate::Operation for ListJobOperationLogRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

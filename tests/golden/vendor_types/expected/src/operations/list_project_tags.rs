@@ -83,7 +83,7 @@ impl crate::Operation for ListProjectTagsRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }

@@ -61,7 +61,7 @@ impl crate::Operation for ShowJobStatusRequest {
                             crate::VENDOR,
                             status,
                             &headers,
-                            &body,
+                            body,
                         )?,
                         headers,
                     }
