@@ -100,6 +100,9 @@ struct Settings {
     built_in_roots: bool,
     /// The largest answer body read, in bytes.
     max_response_body: u64,
+    /// The algorithm Huawei AK/SK credentials sign with, when not their own.
+    #[cfg(feature = "huawei")]
+    signing_algorithm: Option<crate::huawei::SigningAlgorithm>,
 }
 
 /// A PEM bundle; `Debug` shows its size only.
@@ -135,6 +138,8 @@ impl ClientConfig {
                 root_certificates: Vec::new(),
                 built_in_roots: true,
                 max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+                #[cfg(feature = "huawei")]
+                signing_algorithm: None,
             },
             clock: None,
             http: None,
@@ -257,6 +262,18 @@ impl ClientConfigBuilder {
     /// ahead or behind the service's can be corrected here, and tests can drive it.
     pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Signs with this algorithm when the credentials are Huawei AK/SK
+    /// ([`huawei::AkSk`](crate::huawei::AkSk)), whatever algorithm they were made with;
+    /// this is how credentials found by a provider (the environment, the profile file,
+    /// the metadata service) sign with another algorithm than `SDK-HMAC-SHA256`. Each
+    /// request carries it as an extension, which `AkSk` reads; other credentials ignore
+    /// it, and derived signing, where it applies, still takes precedence.
+    #[cfg(feature = "huawei")]
+    pub fn signing_algorithm(mut self, algorithm: crate::huawei::SigningAlgorithm) -> Self {
+        self.settings.signing_algorithm = Some(algorithm);
         self
     }
 
@@ -447,6 +464,10 @@ impl Client {
         // A request with its own `Authorization` goes unsigned (see `Credentials`).
         let own = crate::credentials::authenticates_itself(&request);
         let signer = if own { None } else { shared.credentials.resolve().await.map_err(unsent)? };
+        #[cfg(feature = "huawei")]
+        if let Some(algorithm) = shared.settings.signing_algorithm {
+            request.extensions_mut().insert(algorithm);
+        }
         if let Some(signer) = signer {
             signer.sign(&mut request, (shared.clock)()).map_err(unsent)?;
         }

@@ -1,5 +1,5 @@
-//! Huawei Cloud (feature `huawei`): `SDK-HMAC-SHA256` signing, IAM tokens, credential
-//! sources, project and domain ids, endpoint overrides, and the shape of Huawei's answers.
+//! Huawei Cloud (feature `huawei`): AK/SK signing, IAM tokens, credential sources,
+//! project and domain ids, endpoint overrides, and the shape of Huawei's answers.
 //!
 //! Credentials can be given in code:
 //!
@@ -13,7 +13,29 @@
 //! assert!(!format!("{permanent:?}{temporary:?}{token:?}").contains("SK\""));
 //! ```
 //!
-//! or found where the official SDKs look, with the same variable and file names:
+//! [`AkSk`] signs with `SDK-HMAC-SHA256` unless told otherwise, and with the other
+//! algorithms of the official SDKs ([`SigningAlgorithm`]) when their cargo feature is on:
+//! `SDK-HMAC-SM3` and `SDK-SM2-SM3` (`huawei-sm`), `SDK-ECDSA-P256-SHA256`
+//! (`huawei-ecdsa`). Derived signing (`V11-HMAC-SHA256`) needs no feature:
+//!
+//! ```
+//! use codegen_runtime::huawei::{AkSk, SigningAlgorithm};
+//!
+//! let default = AkSk::new("AK", "SK");
+//! assert_eq!(default.algorithm(), SigningAlgorithm::HmacSha256);
+//! // Chosen from text, e.g. a setting: the SDKs' names are understood.
+//! let chosen = AkSk::new("AK", "SK").with_algorithm("SDK-HMAC-SHA256".parse()?);
+//! // Requests to hosts other than the public endpoints use a key derived for the service.
+//! let derived = AkSk::new("AK", "SK").with_derived_auth("functiongraph", "cn-north-4");
+//! # let _ = (chosen, derived);
+//! # Ok::<(), codegen_runtime::Error>(())
+//! ```
+//!
+//! A client can also choose the algorithm for whatever credentials it finds (feature
+//! `client`: `ClientConfigBuilder::signing_algorithm`).
+//!
+//! Credentials are also found where the official SDKs look, with the same variable and
+//! file names:
 //!
 //! | source | what |
 //! | --- | --- |
@@ -85,7 +107,8 @@ pub use regions::{
 };
 pub use service::{Scope, Service, X_PROJECT_ID, with_project_id};
 pub use sign::{
-    ALGORITHM, AkSk, canonical_query, canonical_request, canonical_uri, signed_headers,
+    ALGORITHM, AkSk, DERIVED_ALGORITHM, SigningAlgorithm, canonical_query, canonical_request,
+    canonical_uri, default_derived_predicate, derived_string_to_sign, signed_headers,
     string_to_sign,
 };
 
@@ -111,7 +134,7 @@ pub const VENDOR: Vendor = Vendor {
 const X_AUTH_TOKEN: &str = "x-auth-token";
 
 impl Credentials {
-    /// Huawei Cloud AK/SK signing (`SDK-HMAC-SHA256`).
+    /// Huawei Cloud AK/SK signing (`SDK-HMAC-SHA256`; see [`AkSk`] for the others).
     pub fn aksk(access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
         Self::signer(AkSk::new(access_key, secret_key))
     }

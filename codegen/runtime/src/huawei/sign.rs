@@ -1,36 +1,55 @@
-//! Huawei Cloud `SDK-HMAC-SHA256` signing with an access key (AK) and secret key (SK).
+//! Huawei Cloud AK/SK signing: `SDK-HMAC-SHA256` and the other algorithms of Huawei's SDKs.
 //!
-//! Follows the signer of Huawei's Python SDK core (`huaweicloudsdkcore.signer.signer.Signer`):
+//! Follows the signers of Huawei's Python SDK core (`huaweicloudsdkcore.signer.signer`):
 //!
-//! 1. `X-Sdk-Date` is the UTC signing time (`YYYYMMDDTHHMMSSZ`); `Host` is added when absent.
-//! 2. Signed headers: every header whose name has no `_`, lower case, sorted.
-//! 3. Canonical request: method, [`canonical_uri`], [`canonical_query`], one
+//! 1. A request whose `Content-Type` is set and starts with neither `application/json`
+//!    nor `application/bson` gets `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD`
+//!    (`X-Sdk-Content-Sm3` for the SM3 algorithms): its body is not hashed.
+//! 2. `X-Sdk-Date` is the UTC signing time (`YYYYMMDDTHHMMSSZ`); `Host` is added when absent.
+//! 3. Signed headers: every header whose name has no `_`, lower case, sorted.
+//! 4. Canonical request: method, [`canonical_uri`], [`canonical_query`], one
 //!    `name:value` line per signed header, an empty line, the signed header list, and the
-//!    hex SHA-256 of the body.
-//! 4. String to sign: [`ALGORITHM`], the date, and the hex SHA-256 of the canonical request.
-//! 5. `Authorization: SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<list>, Signature=<hex
-//!    HMAC-SHA256 of the string to sign, keyed with SK>`.
+//!    hex hash of the body (or the value of the content header above, for a non-empty body).
+//! 5. String to sign: the algorithm's name, the date, and the hex hash of the canonical
+//!    request.
+//! 6. `Authorization: <algorithm> Access=<AK>, SignedHeaders=<list>, Signature=<hex>`.
+//!
+//! The algorithms differ only in the hash of steps 4 and 5 and in the signature of step 6
+//! (see [`SigningAlgorithm`]); derived signing (`V11-HMAC-SHA256`, see
+//! [`AkSk::with_derived_auth`]) also differs in the string to sign and the `Authorization`.
+
+mod algorithm;
+mod derived;
+#[cfg(any(feature = "huawei-ecdsa", feature = "huawei-sm"))]
+mod ecc;
+#[cfg(feature = "huawei-ecdsa")]
+mod ecdsa;
+#[cfg(feature = "huawei-sm")]
+mod sm;
+
+pub use algorithm::SigningAlgorithm;
+pub use derived::{DERIVED_ALGORITHM, default_derived_predicate, derived_string_to_sign};
 
 use std::fmt;
 use std::time::SystemTime;
 
 use http::Request;
-use http::header::{AUTHORIZATION, HOST, HeaderMap, HeaderName};
+use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
 use http::uri::{PathAndQuery, Uri};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode};
-use sha2::{Digest, Sha256};
 
 use crate::Error;
 use crate::auth::{self, REDACTED, Signer, invalid};
+use algorithm::Digest;
 
-/// Name of the scheme: first word of the `Authorization` value and of the string to sign.
+/// Name of the default scheme: first word of the `Authorization` value and of the string
+/// to sign.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
 
 const X_SDK_DATE: &str = "x-sdk-date";
 const X_SECURITY_TOKEN: &str = "x-security-token";
-/// A body hash the caller declares instead of the computed one (`UNSIGNED-PAYLOAD` for
-/// streamed uploads), honoured as by Huawei's SDKs.
-const X_SDK_CONTENT_SHA256: &str = "x-sdk-content-sha256";
+/// The payload hash of a body that is not hashed.
+const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 const DATE_LAYOUT: &str = "%Y%m%dT%H%M%SZ";
 
 /// Percent-encoded in paths and queries: everything but `A-Z a-z 0-9 - _ . ~`.
@@ -40,14 +59,23 @@ const ENCODED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-/// Huawei Cloud access key credentials; signs requests with `SDK-HMAC-SHA256`.
+/// Which requests derived signing applies to.
+type DerivedPredicate = fn(&Request<Vec<u8>>) -> bool;
+
+/// Huawei Cloud access key credentials; signs requests with `SDK-HMAC-SHA256` unless told
+/// otherwise ([`with_algorithm`](Self::with_algorithm),
+/// [`with_derived_auth`](Self::with_derived_auth)).
 ///
-/// `Debug` shows the access key but never the secret key or the security token.
+/// `Debug` shows the access key but never the secret key, the security token or a key
+/// derived from them.
 #[derive(Clone)]
 pub struct AkSk {
     access_key: String,
     secret_key: String,
     security_token: Option<String>,
+    algorithm: SigningAlgorithm,
+    derived: Option<derived::Scope>,
+    derived_predicate: DerivedPredicate,
 }
 
 impl AkSk {
@@ -57,6 +85,9 @@ impl AkSk {
             access_key: access_key.into(),
             secret_key: secret_key.into(),
             security_token: None,
+            algorithm: SigningAlgorithm::default(),
+            derived: None,
+            derived_predicate: default_derived_predicate,
         }
     }
 
@@ -67,9 +98,43 @@ impl AkSk {
         self
     }
 
+    /// Signs with `algorithm` instead of `SDK-HMAC-SHA256`. A [`SigningAlgorithm`] in a
+    /// request's extensions overrides it for that request (that is how a client's
+    /// configured algorithm reaches credentials found by a provider).
+    pub fn with_algorithm(mut self, algorithm: SigningAlgorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// Derived signing (`V11-HMAC-SHA256`), as the SDKs' `with_derived_predicate`: the
+    /// requests the predicate picks (by default [`default_derived_predicate`]: those to a
+    /// host that is not one of Huawei Cloud's public endpoints) are signed with a key
+    /// derived from the AK/SK, the signing day, `region_id` and `service_name` (the
+    /// service's `derived_auth_service_name`); the others as without it.
+    pub fn with_derived_auth(
+        mut self,
+        service_name: impl Into<String>,
+        region_id: impl Into<String>,
+    ) -> Self {
+        self.derived = Some(derived::Scope::new(service_name.into(), region_id.into()));
+        self
+    }
+
+    /// Which requests [`with_derived_auth`](Self::with_derived_auth) applies to, e.g.
+    /// `|_| true` for all; [`default_derived_predicate`] unless set.
+    pub fn with_derived_predicate(mut self, predicate: fn(&Request<Vec<u8>>) -> bool) -> Self {
+        self.derived_predicate = predicate;
+        self
+    }
+
     /// The access key id (not secret).
     pub fn access_key(&self) -> &str {
         &self.access_key
+    }
+
+    /// The algorithm requests are signed with unless they say otherwise.
+    pub fn algorithm(&self) -> SigningAlgorithm {
+        self.algorithm
     }
 
     /// Signs `request` in place.
@@ -81,24 +146,58 @@ impl AkSk {
     /// reserved characters percent-encoded), so the server reads exactly the values that
     /// were signed. The query is read per RFC 3986: `+` is a plus sign, a space is `%20`.
     ///
+    /// As the SDKs, it signs a body whose `Content-Type` is set and starts with neither
+    /// `application/json` nor `application/bson` (an upload) without hashing it: it sets
+    /// `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` (`X-Sdk-Content-Sm3` for the SM3
+    /// algorithms), and a non-empty body's hash is that header's value.
+    ///
+    /// The algorithm is the [`SigningAlgorithm`] in the request's extensions if any, else
+    /// the credentials' own; derived signing, when it applies, takes precedence over both.
+    ///
     /// To sign a retried request with a fresh time, remove its `X-Sdk-Date` first.
     pub fn sign(&self, request: &mut Request<Vec<u8>>, time: SystemTime) -> Result<(), Error> {
         auth::remove_authorization(request);
+        // As the SDKs' `_verify_required`: an empty key can only be a configuration mistake.
+        if self.access_key.is_empty() || self.secret_key.is_empty() {
+            return Err(invalid("the access key or the secret key is empty"));
+        }
+        let derived = self
+            .derived
+            .as_ref()
+            .filter(|_| (self.derived_predicate)(request));
+        let algorithm = request
+            .extensions()
+            .get::<SigningAlgorithm>()
+            .copied()
+            .unwrap_or(self.algorithm);
+        // Derived signing hashes with SHA-256 whatever the algorithm, as in the SDKs.
+        let digest = match derived {
+            Some(_) => Digest::Sha256,
+            None => algorithm.digest(),
+        };
+        declare_unsigned_payload(request, digest)?;
         let date = set_sdk_date(request, time)?;
         set_host(request)?;
         self.set_security_token(request)?;
         send_canonical_query(request)?;
         let signed = signed_headers(request.headers());
-        let canonical = canonical_request(request, &signed)?;
-        let signature = hex::encode(auth::hmac_sha256(
-            self.secret_key.as_bytes(),
-            string_to_sign(&date, &canonical).as_bytes(),
-        )?);
-        let value = format!(
-            "{ALGORITHM} Access={}, SignedHeaders={}, Signature={signature}",
-            self.access_key,
-            header_list(&signed)
-        );
+        let canonical = canonical_request_with(request, &signed, digest)?;
+        let list = header_list(&signed);
+        let value = match derived {
+            Some(scope) => {
+                scope.authorization(&self.access_key, &self.secret_key, &date, &canonical, &list)?
+            }
+            None => {
+                let to_sign = algorithm.string_to_sign(&date, &canonical);
+                let signature =
+                    algorithm.signature(&self.access_key, &self.secret_key, &to_sign)?;
+                format!(
+                    "{} Access={}, SignedHeaders={list}, Signature={signature}",
+                    algorithm.name(),
+                    self.access_key,
+                )
+            }
+        };
         let value = auth::header_value("authorization", &value, true)?;
         request.headers_mut().insert(AUTHORIZATION, value);
         Ok(())
@@ -128,8 +227,32 @@ impl fmt::Debug for AkSk {
                 "security_token",
                 &auth::redacted_option(&self.security_token),
             )
+            .field("algorithm", &self.algorithm)
+            .field("derived", &self.derived)
             .finish()
     }
+}
+
+/// The SDKs' `_process_content_header`: a body of another type than JSON or BSON (an
+/// upload) is signed without its hash, declared `UNSIGNED-PAYLOAD` in the header the
+/// algorithm's hash names, which the server reads.
+fn declare_unsigned_payload(request: &mut Request<Vec<u8>>, digest: Digest) -> Result<(), Error> {
+    let Some(content_type) = request.headers().get(CONTENT_TYPE) else {
+        return Ok(());
+    };
+    // Compared as sent, case and all, as the SDKs compare it.
+    let content_type = auth::value_str("content-type", content_type)?;
+    if content_type.is_empty()
+        || content_type.starts_with("application/json")
+        || content_type.starts_with("application/bson")
+    {
+        return Ok(());
+    }
+    request.headers_mut().insert(
+        digest.content_header(),
+        HeaderValue::from_static(UNSIGNED_PAYLOAD),
+    );
+    Ok(())
 }
 
 /// The `X-Sdk-Date` to sign with: the request's own, checked, or `time`, added.
@@ -154,17 +277,28 @@ fn set_host(request: &mut Request<Vec<u8>>) -> Result<(), Error> {
     if request.headers().contains_key(HOST) {
         return Ok(());
     }
-    let authority = request
-        .uri()
-        .authority()
+    let host = uri_host(request.uri())
         .ok_or_else(|| invalid("the URI has no host and the request no `Host` header"))?;
-    let host = match authority.port() {
-        Some(port) => format!("{}:{port}", authority.host()),
-        None => authority.host().to_owned(),
-    };
     let value = auth::header_value("host", &host, false)?;
     request.headers_mut().insert(HOST, value);
     Ok(())
+}
+
+/// The host the request is signed for: its `Host` header, else the URI's host and port.
+fn request_host(request: &Request<Vec<u8>>) -> Option<String> {
+    match request.headers().get(HOST) {
+        Some(host) => host.to_str().ok().map(str::to_owned),
+        None => uri_host(request.uri()),
+    }
+}
+
+/// `host[:port]` of the URI authority, without user info.
+fn uri_host(uri: &Uri) -> Option<String> {
+    let authority = uri.authority()?;
+    Some(match authority.port() {
+        Some(port) => format!("{}:{port}", authority.host()),
+        None => authority.host().to_owned(),
+    })
 }
 
 /// Replaces the URI query with its canonical form, so that whatever convention the
@@ -203,7 +337,9 @@ pub fn signed_headers(headers: &HeaderMap) -> Vec<HeaderName> {
     names
 }
 
-/// The canonical request: the text whose hash is signed.
+/// The canonical request of `SDK-HMAC-SHA256` (and of `SDK-ECDSA-P256-SHA256` and
+/// `V11-HMAC-SHA256`, which hash with SHA-256 too): the text whose hash is signed.
+/// [`SigningAlgorithm::canonical_request`] gives any algorithm's.
 ///
 /// `request` must already carry the headers that are signed (`Host`, `X-Sdk-Date`, ...);
 /// [`AkSk::sign`] adds them before calling this. Errors when a signed header value is not
@@ -212,21 +348,30 @@ pub fn canonical_request(
     request: &Request<Vec<u8>>,
     signed_headers: &[HeaderName],
 ) -> Result<String, Error> {
+    canonical_request_with(request, signed_headers, Digest::Sha256)
+}
+
+/// The canonical request, with the body hashed by `digest`.
+fn canonical_request_with(
+    request: &Request<Vec<u8>>,
+    signed_headers: &[HeaderName],
+    digest: Digest,
+) -> Result<String, Error> {
     let lines = [
         request.method().as_str().to_ascii_uppercase(),
         canonical_uri(request.uri().path()),
         canonical_query(request.uri().query().unwrap_or("")),
         canonical_headers(request.headers(), signed_headers)?,
         header_list(signed_headers),
-        payload_hash(request)?,
+        payload_hash(request, digest)?,
     ];
     Ok(lines.join("\n"))
 }
 
-/// The string to sign for a canonical request signed at `sdk_date` (`X-Sdk-Date`).
+/// The `SDK-HMAC-SHA256` string to sign for a canonical request signed at `sdk_date`
+/// (`X-Sdk-Date`); [`SigningAlgorithm::string_to_sign`] gives any algorithm's.
 pub fn string_to_sign(sdk_date: &str, canonical_request: &str) -> String {
-    let hash = hex::encode(Sha256::digest(canonical_request.as_bytes()));
-    format!("{ALGORITHM}\n{sdk_date}\n{hash}")
+    SigningAlgorithm::HmacSha256.string_to_sign(sdk_date, canonical_request)
 }
 
 /// The canonical path: percent-decoded, split on `/`, each segment re-encoded, with a
@@ -275,15 +420,16 @@ fn canonical_headers(headers: &HeaderMap, signed_headers: &[HeaderName]) -> Resu
     Ok(text)
 }
 
-/// Hex SHA-256 of the body, unless the caller declared one for a non-empty body.
-fn payload_hash(request: &Request<Vec<u8>>) -> Result<String, Error> {
+/// Hex hash of the body, unless a non-empty body has its hash declared in the algorithm's
+/// content header (`UNSIGNED-PAYLOAD` for uploads).
+fn payload_hash(request: &Request<Vec<u8>>, digest: Digest) -> Result<String, Error> {
     if !request.body().is_empty() {
-        let declared = auth::single_header(request.headers(), X_SDK_CONTENT_SHA256)?;
+        let declared = auth::single_header(request.headers(), digest.content_header())?;
         if let Some(declared) = declared.map(str::trim).filter(|d| !d.is_empty()) {
             return Ok(declared.to_owned());
         }
     }
-    Ok(hex::encode(Sha256::digest(request.body())))
+    Ok(digest.hex(request.body()))
 }
 
 fn header_list(names: &[HeaderName]) -> String {
@@ -299,6 +445,15 @@ fn encode(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
     use std::time::{Duration, UNIX_EPOCH};
+
+    const SHA256_HEADER: &str = "x-sdk-content-sha256";
+
+    fn signed(mut request: Request<Vec<u8>>, signer: &AkSk) -> Request<Vec<u8>> {
+        signer
+            .sign(&mut request, UNIX_EPOCH + Duration::from_secs(86_400))
+            .unwrap();
+        request
+    }
 
     #[test]
     fn canonical_uri_reencodes_segments_and_ends_with_slash() {
@@ -321,12 +476,10 @@ mod tests {
 
     #[test]
     fn sign_rewrites_the_query_to_what_was_signed() {
-        let mut request = Request::get("https://example.com/p?b=1+1&a=x%20y")
+        let request = Request::get("https://example.com/p?b=1+1&a=x%20y")
             .body(Vec::new())
             .unwrap();
-        AkSk::new("ak", "sk")
-            .sign(&mut request, UNIX_EPOCH + Duration::from_secs(86_400))
-            .unwrap();
+        let request = signed(request, &AkSk::new("ak", "sk"));
         assert_eq!(
             request.uri().to_string(),
             "https://example.com/p?a=x%20y&b=1%2B1"
@@ -350,9 +503,79 @@ mod tests {
     #[test]
     fn declared_payload_hash_is_used_for_a_body() {
         let request = Request::put("https://example.com/")
-            .header(X_SDK_CONTENT_SHA256, "UNSIGNED-PAYLOAD")
+            .header(SHA256_HEADER, "UNSIGNED-PAYLOAD")
             .body(b"data".to_vec())
             .unwrap();
-        assert_eq!(payload_hash(&request).unwrap(), "UNSIGNED-PAYLOAD");
+        assert_eq!(
+            payload_hash(&request, Digest::Sha256).unwrap(),
+            "UNSIGNED-PAYLOAD"
+        );
+    }
+
+    fn with_content_type(content_type: &str, body: &[u8]) -> Request<Vec<u8>> {
+        Request::put("https://example.com/")
+            .header(CONTENT_TYPE, content_type)
+            .body(body.to_vec())
+            .unwrap()
+    }
+
+    #[test]
+    fn bodies_other_than_json_or_bson_are_unsigned_payloads() {
+        let signer = AkSk::new("ak", "sk");
+        for content_type in ["application/octet-stream", "text/plain", "Application/JSON"] {
+            let request = signed(with_content_type(content_type, b"data"), &signer);
+            assert_eq!(request.headers()[SHA256_HEADER], UNSIGNED_PAYLOAD);
+            let canonical = canonical_request(&request, &signed_headers(request.headers()));
+            assert!(
+                canonical.unwrap().ends_with("\nUNSIGNED-PAYLOAD"),
+                "{content_type}"
+            );
+        }
+        for content_type in ["application/json;charset=UTF-8", "application/bson", ""] {
+            let request = signed(with_content_type(content_type, b"data"), &signer);
+            assert!(
+                !request.headers().contains_key(SHA256_HEADER),
+                "{content_type}"
+            );
+        }
+        // Declared (and signed) for an empty body too, whose hash is still computed.
+        let request = signed(with_content_type("text/plain", b""), &signer);
+        assert_eq!(request.headers()[SHA256_HEADER], UNSIGNED_PAYLOAD);
+        let canonical = canonical_request(&request, &signed_headers(request.headers())).unwrap();
+        assert!(
+            canonical
+                .ends_with("\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        );
+    }
+
+    #[test]
+    fn empty_keys_are_an_error() {
+        for signer in [AkSk::new("", "sk"), AkSk::new("ak", "")] {
+            let mut request = Request::get("https://example.com/")
+                .body(Vec::new())
+                .unwrap();
+            let result = signer.sign(&mut request, UNIX_EPOCH);
+            assert!(
+                matches!(result, Err(Error::InvalidRequest(_))),
+                "{result:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_request_extension_chooses_the_algorithm() {
+        let signer = AkSk::new("ak", "sk").with_derived_predicate(|_| false);
+        let mut request = Request::get("https://example.com/")
+            .body(Vec::new())
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(SigningAlgorithm::HmacSha256);
+        let request = signed(request, &signer);
+        let authorization = request.headers()[AUTHORIZATION].to_str().unwrap();
+        assert!(
+            authorization.starts_with("SDK-HMAC-SHA256 Access=ak, "),
+            "{authorization}"
+        );
     }
 }
