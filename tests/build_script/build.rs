@@ -1,5 +1,6 @@
-//! Generates two services into `OUT_DIR` with codegen's library, as any crate can:
-//! FunctionGraph (models and operations only) and four ECS operations (with a client).
+//! Generates three services into `OUT_DIR` with codegen's library, as any crate can:
+//! FunctionGraph (models and operations only), four ECS operations (with a client), and
+//! the form operations of the `forms` golden case (FRS, HSS, CSE, IAM; with a client).
 //! Their spec warnings are known (see `cargo run -p codegen`), so they are not repeated.
 
 use std::path::Path;
@@ -26,6 +27,11 @@ fn main() {
         std::fs::copy(&from, slice.join(name)).expect("the sample spec exists");
     }
     codegen::build::Module::new(&slice, "ecs")
+        .quiet()
+        .generate()
+        .unwrap_or_else(|failure| panic!("{failure}"));
+
+    codegen::build::Module::new(root.join("tests/golden/forms/specs"), "forms")
         .quiet()
         .generate()
         .unwrap_or_else(|failure| panic!("{failure}"));

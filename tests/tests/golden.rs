@@ -75,6 +75,7 @@ golden_cases!(
     vendor_types,
     no_content,
     oas3_parameter_refs,
+    forms,
 );
 
 /// Serialises access to the `expected/` folders: case tests may rewrite them (with

@@ -18,6 +18,7 @@
 //!   or a set given in code).
 //! - [`Error`], [`ApiError`], [`DecodeError`]: what can go wrong, with the request id and
 //!   the body as received.
+//! - [`FormFile`]: a file part of a `multipart/form-data` form.
 //! - [`DateTime`]: `date-time` values, kept as sent and parsed on demand.
 //! - [`UnknownValue`]: the catch-all of every generated (open) enum.
 //!
@@ -28,7 +29,9 @@
 //!
 //! | feature | module | what |
 //! | --- | --- | --- |
-//! | `huawei` | `huawei` | `SDK-HMAC-SHA256` signing (`AkSk`), IAM tokens, credentials from the environment, the profile file and (with `client`) the metadata service, project and domain ids, endpoint overrides, Huawei error bodies |
+//! | `huawei` | `huawei` | `SDK-HMAC-SHA256` and derived `V11-HMAC-SHA256` signing (`AkSk`), IAM tokens, credentials from the environment, the profile file and (with `client`) the metadata service, project and domain ids, endpoint overrides, Huawei error bodies |
+//! | `huawei-sm` | `huawei` | `SDK-HMAC-SM3` and `SDK-SM2-SM3` signing (`SigningAlgorithm`); implies `huawei` |
+//! | `huawei-ecdsa` | `huawei` | `SDK-ECDSA-P256-SHA256` signing (`SigningAlgorithm`); implies `huawei` |
 //! | `alibaba` | `alibaba` | Function Compute 2.0 signing (`FcAccessKey`), Alibaba error bodies |
 //! | `client` | — | [`ClientConfig`] and [`Client`]: reqwest with timeouts, retries, proxies and extra root certificates |
 //! | `tracing` | — | one `tracing` span per operation (level info) and per attempt (level debug) of the client |
@@ -71,6 +74,7 @@ mod datetime;
 mod endpoint;
 mod env;
 mod error;
+mod form;
 mod operation;
 mod unknown;
 pub mod vendor;
@@ -94,5 +98,6 @@ pub use datetime::{DateTime, DateTimeParseError, ParsedDateTime};
 pub use endpoint::Endpoint;
 pub use env::Env;
 pub use error::{ApiError, DecodeError, Error};
+pub use form::FormFile;
 pub use operation::Operation;
 pub use unknown::UnknownValue;

@@ -213,7 +213,7 @@ fn root_items(info: &CrateInfo, client: ClientGate, module: &dyn Fn(&str, TokenS
         #operations
         #client_items
 
-        pub use codegen_runtime::{auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Env, Error, Operation, UnknownValue};
+        pub use codegen_runtime::{auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Env, Error, FormFile, Operation, UnknownValue};
         pub use codegen_runtime::#vendor;
 
         /// How this service's answers carry request ids and error details.

@@ -99,7 +99,7 @@ impl Ctx<'_> {
     fn body_ty(&self, kind: &BodyKind) -> TokenStream {
         match kind {
             BodyKind::Json(ty) => self.ty(ty),
-            BodyKind::Bytes => quote!(Vec<u8>),
+            BodyKind::Bytes | BodyKind::Form => quote!(Vec<u8>),
         }
     }
 }
@@ -195,12 +195,21 @@ fn request_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStr
         } else {
             Arg::Into
         };
-        push(field, ctx.ty(&param.ty), arg, param.required, &param.docs, &wire);
+        let ty = if param.location == Location::FormFile {
+            match param.ty {
+                crate::model::TypeRef::Array(_) => quote!(Vec<crate::FormFile>),
+                _ => quote!(crate::FormFile),
+            }
+        } else {
+            ctx.ty(&param.ty)
+        };
+        push(field, ty, arg, param.required, &param.docs, &wire);
     }
     // A required free-form JSON body is any `Serialize` value, `serde_json::Value` unless
     // told otherwise (`json!({...})`): the request type is generic over it.
     let mut generic = false;
-    if let Some(body) = &op.body {
+    // A form's fields are the request's own fields (above); it has no body field.
+    if let Some(body) = op.body.as_ref().filter(|b| b.kind != BodyKind::Form) {
         let mut wire = format!("Request body, sent as `{}`.", body.media_type);
         let (ty, arg) = match &body.kind {
             BodyKind::Json(ty) if ctx.is_free_form(ty) && body.required => {
@@ -294,6 +303,8 @@ fn location_word(location: Location) -> &'static str {
         Location::Path => "Path",
         Location::Query => "Query",
         Location::Header => "Header",
+        Location::Form => "Form field",
+        Location::FormFile => "Form file",
     }
 }
 
@@ -329,17 +340,21 @@ fn build_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
                     quote!(.header_opt(#name, self.#field.as_ref()))
                 });
             }
+            (Location::Form | Location::FormFile, _) => steps.push(form_step(param, field)),
         }
     }
     if let Some(content_type) = &op.bodiless_content_type {
         steps.push(quote!(.content_type(#content_type)));
     }
-    if let Some(body) = &op.body {
+    if let Some(body) = op.body.as_ref().filter(|b| b.kind == BodyKind::Form) {
+        let media = &body.media_type;
+        steps.push(quote!(.form(#media)));
+    } else if let Some(body) = &op.body {
         let field = ident(&n.body);
         let media = &body.media_type;
         let call = match body.kind {
             BodyKind::Json(_) => quote!(json),
-            BodyKind::Bytes => quote!(bytes),
+            BodyKind::Bytes | BodyKind::Form => quote!(bytes),
         };
         if body.required {
             steps.push(quote!(.#call(#media, &self.#field)));
@@ -358,6 +373,23 @@ fn build_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             #(#steps)*
             .build()
+    }
+}
+
+/// A form field: text (one field per element of an array), or a file.
+fn form_step(param: &Param, field: &str) -> TokenStream {
+    let name = &param.name;
+    let field = ident(field);
+    let is_list = matches!(param.ty, crate::model::TypeRef::Array(_));
+    match (param.location == Location::FormFile, is_list, param.required) {
+        (true, true, true) => quote!(.form_file_each(#name, &self.#field)),
+        (true, true, false) => quote!(.form_file_each_opt(#name, self.#field.as_ref())),
+        (true, false, true) => quote!(.form_file(#name, &self.#field)),
+        (true, false, false) => quote!(.form_file_opt(#name, self.#field.as_ref())),
+        (false, true, true) => quote!(.form_text_each(#name, &self.#field)),
+        (false, true, false) => quote!(.form_text_each_opt(#name, self.#field.as_ref())),
+        (false, false, true) => quote!(.form_text(#name, &self.#field)),
+        (false, false, false) => quote!(.form_text_opt(#name, self.#field.as_ref())),
     }
 }
 

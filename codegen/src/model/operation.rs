@@ -82,6 +82,10 @@ pub enum Location {
     Path,
     Query,
     Header,
+    /// A text field of the form body (Swagger `formData`).
+    Form,
+    /// A file field of the form body (`type: file`); the parameter's `ty` is unused.
+    FormFile,
 }
 
 /// What fills a parameter: the caller, or the client's configuration.
@@ -110,8 +114,12 @@ pub struct Body {
 pub enum BodyKind {
     /// JSON of a known type.
     Json(TypeRef),
-    /// Raw bytes: octet streams, text, XML, forms, or JSON without a schema.
+    /// Raw bytes: octet streams, text, XML, or JSON without a schema.
     Bytes,
+    /// A form (`multipart/form-data` or `application/x-www-form-urlencoded`) encoded from
+    /// the operation's [`Location::Form`] and [`Location::FormFile`] parameters; the
+    /// request carries no body field of its own.
+    Form,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -225,23 +233,43 @@ impl Converter<'_> {
                         },
                     });
                 }
+                "formData" if name.is_empty() => {
+                    self.error(file, at, "form field without a `name`; it cannot be sent".to_owned());
+                }
                 "formData" => {
-                    // Form fields are sent as one encoded body built by the caller.
+                    // One request field per form field; the runtime encodes them as the body.
+                    let schema = parameter_schema(p);
+                    let (is_file, is_files) = (is_file_schema(&schema), schema.items.as_deref().is_some_and(is_file_schema));
+                    let ty = if is_files {
+                        TypeRef::Array(Box::new(TypeRef::String))
+                    } else if is_file {
+                        TypeRef::String
+                    } else {
+                        let hint = vec![id.clone(), name.clone()];
+                        let place = self.op_place(file, at.clone(), &hint);
+                        let before = self.degraded.len();
+                        let ty = self.parameter_type(&schema, &place);
+                        untyped |= self.degraded.len() > before;
+                        ty
+                    };
+                    let mut docs = Docs::from_schema(&schema);
+                    docs.description = p.description.clone().filter(|d| !d.trim().is_empty());
+                    params.push(Param {
+                        name,
+                        location: if is_file || is_files { Location::FormFile } else { Location::Form },
+                        required: p.required.unwrap_or(false),
+                        ty,
+                        docs,
+                        role: Role::Value,
+                        array_format: ArrayFormat::Repeat,
+                    });
                     if body.is_none() {
+                        let media = consumes.clone().filter(|m| !m.trim().is_empty());
                         body = Some(Body {
-                            media_type: consumes
-                                .clone()
-                                .unwrap_or_else(|| "multipart/form-data".to_owned()),
-                            kind: BodyKind::Bytes,
+                            media_type: media.unwrap_or_else(|| "multipart/form-data".to_owned()),
+                            kind: BodyKind::Form,
                             required: true,
-                            docs: Docs {
-                                description: Some(
-                                    "The encoded form (fields are described by the spec's \
-                                     formData parameters)."
-                                        .to_owned(),
-                                ),
-                                notes: Vec::new(),
-                            },
+                            docs: Docs::default(),
                         });
                     }
                 }
@@ -725,6 +753,14 @@ fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
+/// Whether a form field's schema is a file: `type: file`, or a `$ref` to a definition
+/// named `MultipartFile` (Spring's type, which some services' specs name for their file
+/// parts, e.g. HSS `BatchUploadFiles`).
+fn is_file_schema(schema: &Schema) -> bool {
+    schema.primary_type() == Some("file")
+        || schema.reference.as_deref().is_some_and(|r| r.rsplit('/').next() == Some("MultipartFile"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -760,3 +796,4 @@ mod tests {
         assert_eq!(declared_array_format(&openapi(Some("spaceDelimited"), Some(false))), ArrayFormat::Joined(" "));
     }
 }
+

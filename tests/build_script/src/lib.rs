@@ -1,4 +1,4 @@
-//! Two services generated at build time by `build.rs` with codegen's library, and
+//! Three services generated at build time by `build.rs` with codegen's library, and
 //! included here: the modules need only the runtime crate (and serde, http, indexmap).
 
 /// FunctionGraph's models and operations (no client), from `specs/functiongraph`.
@@ -9,4 +9,10 @@ pub mod functiongraph {
 /// Four ECS operations with their client, from `tests/samples/ECS`.
 pub mod ecs {
     include!(concat!(env!("OUT_DIR"), "/ecs.rs"));
+}
+
+/// Operations that take forms (`multipart/form-data`, `application/x-www-form-urlencoded`),
+/// with their client, from `tests/golden/forms/specs`.
+pub mod forms {
+    include!(concat!(env!("OUT_DIR"), "/forms.rs"));
 }

@@ -6,6 +6,8 @@
 // Each test binary uses a part of this module only.
 #![allow(dead_code)]
 
+pub mod aksk;
+
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};

@@ -2,6 +2,7 @@
 //! JSON support for models and the macros behind open enums. Not part of the stable API;
 //! it changes with the generator.
 
+mod form;
 mod model;
 mod open_enum;
 mod request;

@@ -6,7 +6,8 @@
 //! is exactly one path segment, a query value never adds a parameter, a header value
 //! never adds a header.
 
-use crate::{DateTime, Endpoint, Error};
+use super::form::{FilePart, Form};
+use crate::{DateTime, Endpoint, Error, FormFile};
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -88,6 +89,8 @@ pub struct RequestBuilder<'e> {
     query: Vec<(String, String)>,
     headers: http::HeaderMap,
     body: Vec<u8>,
+    /// Form fields gathered until [`form`](Self::form) encodes them.
+    form: Form,
     error: Option<Error>,
 }
 
@@ -100,6 +103,7 @@ impl<'e> RequestBuilder<'e> {
             query: Vec::new(),
             headers: http::HeaderMap::new(),
             body: Vec::new(),
+            form: Form::default(),
             error: None,
         }
     }
@@ -243,6 +247,98 @@ impl<'e> RequestBuilder<'e> {
     /// vendors' own SDKs send it.
     pub fn content_type(mut self, content_type: &str) -> Self {
         self.set_content_type(content_type);
+        self
+    }
+
+    /// A form field (Swagger `formData`, a property of a form body).
+    pub fn form_text(mut self, name: &str, value: &(impl ToParam + ?Sized)) -> Self {
+        self.form.text.push((name.to_owned(), value.to_param()));
+        self
+    }
+
+    pub fn form_text_opt<T: ToParam>(self, name: &str, value: Option<&T>) -> Self {
+        match value {
+            Some(v) => self.form_text(name, v),
+            None => self,
+        }
+    }
+
+    /// An array form field: one field per element.
+    pub fn form_text_each<T: ToParam>(mut self, name: &str, values: &[T]) -> Self {
+        for value in values {
+            self = self.form_text(name, value);
+        }
+        self
+    }
+
+    pub fn form_text_each_opt<T: ToParam>(self, name: &str, values: Option<&Vec<T>>) -> Self {
+        match values {
+            Some(values) => self.form_text_each(name, values),
+            None => self,
+        }
+    }
+
+    /// A file field, its content read now (a file on disk that cannot be read is an
+    /// error naming it).
+    pub fn form_file(mut self, name: &str, file: &FormFile) -> Self {
+        match file.read() {
+            Ok(data) => self.form.files.push(FilePart {
+                name: name.to_owned(),
+                file_name: file.file_name().to_owned(),
+                content_type: file.content_type().map(str::to_owned),
+                data: data.into_owned(),
+            }),
+            Err(Error::InvalidRequest(why)) => self.fail(format!("form field `{name}`: {why}")),
+            Err(other) => self.fail(other.to_string()),
+        }
+        self
+    }
+
+    pub fn form_file_opt(self, name: &str, file: Option<&FormFile>) -> Self {
+        match file {
+            Some(file) => self.form_file(name, file),
+            None => self,
+        }
+    }
+
+    /// A field of several files: one part per file, each under `name`.
+    pub fn form_file_each(mut self, name: &str, files: &[FormFile]) -> Self {
+        for file in files {
+            self = self.form_file(name, file);
+        }
+        self
+    }
+
+    pub fn form_file_each_opt(self, name: &str, files: Option<&Vec<FormFile>>) -> Self {
+        match files {
+            Some(files) => self.form_file_each(name, files),
+            None => self,
+        }
+    }
+
+    /// Encodes the form fields added so far as the body: `multipart/form-data` with a
+    /// fresh boundary in the `Content-Type`, or, for any other `content_type`
+    /// (`application/x-www-form-urlencoded`), `name=value` pairs, which cannot carry a
+    /// file.
+    pub fn form(mut self, content_type: &str) -> Self {
+        let form = std::mem::take(&mut self.form);
+        if content_type.trim().to_ascii_lowercase().starts_with("multipart/") {
+            // A boundary found in the content would end a part early: draw again.
+            let mut boundary = super::form::fresh_boundary();
+            while form.contains(&boundary) {
+                boundary = super::form::fresh_boundary();
+            }
+            self.body = form.multipart(&boundary);
+            self.set_content_type(&format!("multipart/form-data; boundary={boundary}"));
+        } else if let Some(file) = form.files.first() {
+            self.fail(format!(
+                "form field `{}` is a file, which `{content_type}` cannot carry (only multipart/form-data)",
+                file.name
+            ));
+        } else {
+            self.body = form.urlencoded().into_bytes();
+            self.set_content_type(content_type);
+        }
         self
     }
 

@@ -39,8 +39,8 @@ pub use client::Client;
 pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, RetryPolicy};
 
 pub use codegen_runtime::{
-    auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Env, Error, Operation,
-    UnknownValue,
+    auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Env, Error, FormFile,
+    Operation, UnknownValue,
 };
 
 pub use codegen_runtime::huawei;
