@@ -289,6 +289,8 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
         .operations
         .iter()
         .any(|op| op.params.iter().any(|p| p.role == model::Role::ProjectId));
+    let vendor_module = settings.runtime_vendor.clone().unwrap_or_else(|| "huawei".to_owned());
+    let regions = (vendor_module == "huawei").then(|| service::region_table_for(&settings, &service)).flatten();
     let info = CrateInfo {
         crate_name: config.crate_name.clone(),
         vendor: settings.vendor.clone().unwrap_or_else(|| "Huawei Cloud".to_owned()),
@@ -304,7 +306,7 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
             None => uses_project_id,
         },
         runtime_dependency,
-        vendor_module: settings.runtime_vendor.clone().unwrap_or_else(|| "huawei".to_owned()),
+        vendor_module,
         left_out: degraded.iter().map(diag::Degradation::note).collect(),
         dev_dependencies: settings
             .dev_dependencies
@@ -312,6 +314,7 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
             .flatten()
             .map(|(name, value)| format!("{name} = {value}"))
             .collect(),
+        regions,
     };
     Ok(Prepared {
         model,

@@ -11,6 +11,9 @@
 //! runtime_vendor = "alibaba"
 //! array_query = "spec"
 //! ```
+//!
+//! A Huawei service also carries the official SDK's regions and endpoints
+//! ([`region_table`]), from `specs/regions/<Service>.json`.
 
 use crate::diag::Diagnostic;
 use serde::Deserialize;
@@ -49,6 +52,9 @@ pub struct ServiceConfig {
     /// `endpoint` (always, as for CCE's `/api/v3/projects/{project_id}/clusters`), or
     /// `request` (never: an id of the service's own projects, as in CodeArts Repo).
     pub project_id_in_path: Option<ProjectIdInPath>,
+    /// The region table (`specs/regions/<name>.json`) the crate carries, for a service
+    /// whose name is not the table's; default: the table named like the service, if any.
+    pub regions: Option<String>,
     /// Extra `[dev-dependencies]` of the crate, for its hand-written examples
     /// (`base64 = "0.22"`).
     #[serde(rename = "dev-dependencies")]
@@ -124,6 +130,15 @@ impl ServiceConfig {
                 }
             }
         }
+        if let Some(name) = &config.regions
+            && region_table(name).is_none()
+        {
+            return Err(Diagnostic::error(
+                &path,
+                "",
+                format!("regions `{name}` is not a table of specs/regions (one of {})", table_names().join(", ")),
+            ));
+        }
         if let Some(vendor) = &config.runtime_vendor
             && !RUNTIME_VENDORS.contains(&vendor.as_str())
         {
@@ -134,6 +149,73 @@ impl ServiceConfig {
             ));
         }
         Ok(config)
+    }
+}
+
+/// The regions of a service as Huawei's official Python SDK lists them, read by
+/// `specs/regions/extract.py` from the package's `<service>_region.py`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct RegionTable {
+    /// The SDK package, e.g. `huaweicloudsdkfunctiongraph`.
+    pub package: String,
+    /// Its version, e.g. `3.1.219`.
+    pub version: String,
+    /// `region id → endpoints`, in the SDK's order; a client uses the first endpoint.
+    pub regions: indexmap::IndexMap<String, Vec<String>>,
+}
+
+/// The tables of `specs/regions`, built into codegen so that a build script or a copy
+/// of the binary needs no path to them (`region_tables_are_those_of_the_folder` checks
+/// the list).
+const REGION_TABLES: &[(&str, &str)] = &[
+    ("AOS", include_str!("../../specs/regions/AOS.json")),
+    ("BMS", include_str!("../../specs/regions/BMS.json")),
+    ("CAE", include_str!("../../specs/regions/CAE.json")),
+    ("CC", include_str!("../../specs/regions/CC.json")),
+    ("CCE", include_str!("../../specs/regions/CCE.json")),
+    ("COC", include_str!("../../specs/regions/COC.json")),
+    ("CPH", include_str!("../../specs/regions/CPH.json")),
+    ("CSE", include_str!("../../specs/regions/CSE.json")),
+    ("CodeHub", include_str!("../../specs/regions/CodeHub.json")),
+    ("DGC", include_str!("../../specs/regions/DGC.json")),
+    ("DataArtsStudio", include_str!("../../specs/regions/DataArtsStudio.json")),
+    ("ECS", include_str!("../../specs/regions/ECS.json")),
+    ("FRS", include_str!("../../specs/regions/FRS.json")),
+    ("FunctionGraph", include_str!("../../specs/regions/FunctionGraph.json")),
+    ("HSS", include_str!("../../specs/regions/HSS.json")),
+    ("IAM", include_str!("../../specs/regions/IAM.json")),
+    ("IEF", include_str!("../../specs/regions/IEF.json")),
+    ("ImageSearch", include_str!("../../specs/regions/ImageSearch.json")),
+    ("Kafka", include_str!("../../specs/regions/Kafka.json")),
+    ("LTS", include_str!("../../specs/regions/LTS.json")),
+    ("MAS", include_str!("../../specs/regions/MAS.json")),
+    ("MetaStudio", include_str!("../../specs/regions/MetaStudio.json")),
+    ("RDS", include_str!("../../specs/regions/RDS.json")),
+    ("SA", include_str!("../../specs/regions/SA.json")),
+    ("STS", include_str!("../../specs/regions/STS.json")),
+    ("SWR", include_str!("../../specs/regions/SWR.json")),
+    ("VCM", include_str!("../../specs/regions/VCM.json")),
+    ("VPN", include_str!("../../specs/regions/VPN.json")),
+];
+
+/// The names of the region tables, as their files are named.
+pub fn table_names() -> Vec<&'static str> {
+    REGION_TABLES.iter().map(|(name, _)| *name).collect()
+}
+
+/// The region table named `name` (any case: `FunctionGraph`, `ECS`), if there is one.
+pub fn region_table(name: &str) -> Option<RegionTable> {
+    let (file, json) = REGION_TABLES.iter().find(|(table, _)| table.eq_ignore_ascii_case(name))?;
+    // Checked for every table by `every_region_table_parses`.
+    Some(serde_json::from_str(json).unwrap_or_else(|e| panic!("specs/regions/{file}.json: {e}")))
+}
+
+/// The region table a service carries: the one its settings name, else the one named
+/// like the service (its letters and digits: `Function Graph` → `FunctionGraph`).
+pub fn region_table_for(settings: &ServiceConfig, service: &str) -> Option<RegionTable> {
+    match &settings.regions {
+        Some(name) => region_table(name),
+        None => region_table(&service.chars().filter(char::is_ascii_alphanumeric).collect::<String>()),
     }
 }
 
@@ -177,6 +259,57 @@ mod tests {
         assert!(toml::from_str::<ServiceConfig>("scope = \"region\"").is_err());
         let request: ServiceConfig = toml::from_str("project_id_in_path = \"request\"").expect("valid");
         assert_eq!(request.project_id_in_path, Some(ProjectIdInPath::Request));
+    }
+
+    #[test]
+    fn every_region_table_parses() {
+        for name in table_names() {
+            let table = region_table(name).expect("listed");
+            assert!(table.package.starts_with("huaweicloudsdk") && !table.version.is_empty(), "{name}");
+            assert!(!table.regions.is_empty(), "{name}");
+            for (id, urls) in &table.regions {
+                assert!(!urls.is_empty() && urls.iter().all(|u| u.starts_with("https://")), "{name} {id}");
+            }
+        }
+        let functiongraph = region_table("functiongraph").expect("any case");
+        assert_eq!(functiongraph.regions.first().map(|(id, _)| id.as_str()), Some("cn-north-4"), "the SDK's order");
+        let iam = region_table("IAM").expect("IAM");
+        assert_eq!(iam.regions["eu-west-101"], ["https://iam.eu-west-101.myhuaweicloud.eu"]);
+        assert_eq!(region_table("CAE").expect("CAE").regions["cn-north-4"].len(), 2, "several endpoints kept");
+        assert!(region_table("VIS").is_none(), "no SDK package");
+    }
+
+    #[test]
+    fn region_tables_are_those_of_the_folder() {
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/regions");
+        let mut files: Vec<String> = std::fs::read_dir(folder)
+            .expect("specs/regions")
+            .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter_map(|name| name.strip_suffix(".json").map(str::to_owned))
+            .filter(|name| name != "sdk-core")
+            .collect();
+        files.sort();
+        let mut listed: Vec<String> = table_names().into_iter().map(str::to_owned).collect();
+        listed.sort();
+        assert_eq!(listed, files, "REGION_TABLES lists every specs/regions/<Service>.json");
+    }
+
+    #[test]
+    fn the_table_is_the_services_or_the_settings() {
+        let default = ServiceConfig::default();
+        assert_eq!(region_table_for(&default, "ECS").map(|t| t.package), Some("huaweicloudsdkecs".to_owned()));
+        assert_eq!(region_table_for(&default, "Function Graph").map(|t| t.package), Some("huaweicloudsdkfunctiongraph".to_owned()));
+        assert_eq!(region_table_for(&default, "KooPhone"), None);
+        let named: ServiceConfig = toml::from_str("regions = \"FunctionGraph\"").expect("valid");
+        assert_eq!(region_table_for(&named, "fgs").map(|t| t.package), Some("huaweicloudsdkfunctiongraph".to_owned()));
+
+        let dir = std::env::temp_dir().join(format!("codegen-regions-setting-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp folder");
+        std::fs::write(dir.join(FILE_NAME), "regions = \"FunctionGraf\"\n").expect("write");
+        let result = ServiceConfig::load(&dir);
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+        let message = result.expect_err("no such table").message;
+        assert!(message.contains("FunctionGraf") && message.contains("FunctionGraph"), "{message}");
     }
 
     #[test]

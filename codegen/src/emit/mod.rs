@@ -49,6 +49,8 @@ pub struct CrateInfo {
     pub left_out: Vec<String>,
     /// Extra `[dev-dependencies]` lines (`base64 = "0.22"`).
     pub dev_dependencies: Vec<String>,
+    /// The official SDK's regions and endpoints of a Huawei service, when known.
+    pub regions: Option<crate::service::RegionTable>,
 }
 
 /// The generated crate: file contents by path relative to the crate root.

@@ -1,7 +1,9 @@
-//! A service as a generated crate describes it (its name, public host and scope), and
-//! the endpoint of its client: overrides honoured, ids filled in as the official SDKs do.
+//! A service as a generated crate describes it (its name, public host, scope and known
+//! regions), and the endpoint of its client: overrides honoured, the official SDK's
+//! endpoints for the regions it knows, ids filled in as the official SDKs do.
 
-use super::endpoint_for_env;
+use super::endpoint_from_setting;
+use super::regions::{allows_unknown_region, overridden_endpoints, unknown_region};
 use crate::{Endpoint, Env, Error};
 
 #[cfg(feature = "client")]
@@ -21,6 +23,10 @@ pub enum Scope {
     Global,
 }
 
+/// A service's known regions: `(region id, endpoints)`, best endpoint first, as the
+/// official SDK lists them (`REGIONS` of a generated crate).
+pub type Regions = &'static [(&'static str, &'static [&'static str])];
+
 /// One service: what a generated crate knows about where and for whom it sends.
 ///
 /// ```
@@ -30,10 +36,13 @@ pub enum Scope {
 ///     name: "FunctionGraph",
 ///     host_template: "functiongraph.{region}.myhuaweicloud.com",
 ///     scope: Scope::Project,
+///     regions: &[("cn-north-4", &["https://functiongraph.cn-north-4.myhuaweicloud.com"])],
 /// };
 /// // HUAWEICLOUD_SDK_REGION_FUNCTIONGRAPH_CN_NORTH_4 or regions.yaml may say otherwise.
 /// let endpoint = FUNCTIONS.endpoint("cn-north-4")?;
 /// # let _ = endpoint;
+/// // A region the table lacks is refused, naming the known ones.
+/// assert!(FUNCTIONS.endpoint("cn-nort-4").is_err());
 /// # Ok::<(), codegen_runtime::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,21 +54,66 @@ pub struct Service {
     pub host_template: &'static str,
     /// Whom its requests act for.
     pub scope: Scope,
+    /// The regions the official SDK knows for the service, with their endpoints; empty
+    /// when unknown: then every region goes to `host_template`.
+    pub regions: Regions,
 }
 
 impl Service {
     /// The endpoint in `region`, honouring the overrides of the process's environment
-    /// ([`endpoint_for`](super::endpoint_for): the variable, then the regions file, then
-    /// the public host).
-    /// No project or domain id yet.
+    /// (see [`endpoint_in`](Self::endpoint_in)). No project or domain id yet.
     pub fn endpoint(&self, region: &str) -> Result<Endpoint, Error> {
         self.endpoint_in(&Env::process(), region)
     }
 
-    /// The endpoint in `region`, honouring the overrides that `env` gives
-    /// ([`endpoint_for_env`](super::endpoint_for_env)).
+    /// The endpoint in `region`, the first of:
+    ///
+    /// 1. the overrides that `env` gives ([`endpoint_for_env`](super::endpoint_for_env):
+    ///    the variable `HUAWEICLOUD_SDK_REGION_<NAME>_<REGION>`, then the regions file);
+    /// 2. the first endpoint the official SDK lists for `region` ([`regions`](Self::regions));
+    ///    hosts that do not follow the template come out right (`eu-west-101` is
+    ///    `.myhuaweicloud.eu` for many services);
+    /// 3. `host_template` with `region`, when the service knows no regions, or when
+    ///    `HUAWEICLOUD_SDK_ALLOW_UNKNOWN_REGION=true` in `env`.
+    ///
+    /// Otherwise a region the service does not know is refused with
+    /// [`Error::InvalidRequest`] listing the known ones, as the SDK refuses it.
     pub fn endpoint_in(&self, env: &Env, region: &str) -> Result<Endpoint, Error> {
-        endpoint_for_env(env, self.name, region, self.host_template)
+        match self.endpoint_urls(env, region)? {
+            Some(urls) => endpoint_from_setting(&urls[0]),
+            None => Endpoint::from_template(self.host_template, &[("region", region)]),
+        }
+    }
+
+    /// Every endpoint in `region`, best first, by the rules of
+    /// [`endpoint_in`](Self::endpoint_in): all those of the override or of the SDK's table
+    /// (the official SDK moves to the next when a host is unreachable), else the template.
+    pub fn endpoints_in(&self, env: &Env, region: &str) -> Result<Vec<Endpoint>, Error> {
+        match self.endpoint_urls(env, region)? {
+            Some(urls) => urls.iter().map(|url| endpoint_from_setting(url)).collect(),
+            None => Endpoint::from_template(self.host_template, &[("region", region)]).map(|e| vec![e]),
+        }
+    }
+
+    /// The endpoints the official SDK lists for `region`, best first; empty when it does
+    /// not list the region. Overrides are not consulted (see [`endpoints_in`](Self::endpoints_in)).
+    pub fn endpoints(&self, region: &str) -> &'static [&'static str] {
+        self.regions.iter().find(|(id, _)| *id == region).map_or(&[], |(_, urls)| *urls)
+    }
+
+    /// The URLs of the overrides or of the table, never empty; `None`: the template.
+    fn endpoint_urls(&self, env: &Env, region: &str) -> Result<Option<Vec<String>>, Error> {
+        if let Some(urls) = overridden_endpoints(env, self.name, region)? {
+            return Ok(Some(urls));
+        }
+        let listed = self.endpoints(region);
+        if !listed.is_empty() {
+            return Ok(Some(listed.iter().map(|url| (*url).to_owned()).collect()));
+        }
+        if self.regions.is_empty() || allows_unknown_region(env) {
+            return Ok(None);
+        }
+        Err(unknown_region(self.name, region, self.regions, self.host_template))
     }
 
     /// The endpoint in `region` for `account`, ready to send with `config`, honouring
@@ -121,5 +175,130 @@ mod tests {
         assert_eq!(scoped.project_id(), Some("p-1"));
         assert_eq!(scoped.headers()["x-project-id"], "p-1");
         assert!(with_project_id(Endpoint::new("https://x").expect("url"), "a\nb").is_err());
+    }
+
+    const IAM: Service = Service {
+        name: "IAM",
+        host_template: "iam.{region}.myhuaweicloud.com",
+        scope: Scope::Global,
+        regions: &[
+            ("cn-north-4", &["https://iam.cn-north-4.myhuaweicloud.com"]),
+            ("eu-west-101", &["https://iam.eu-west-101.myhuaweicloud.eu"]),
+            ("cn-north-1", &["https://iam.cn-north-1.myhuaweicloud.com", "https://iam.cn-north-1.myhuaweicloud.cn"]),
+        ],
+    };
+
+    fn env(pairs: &[(&str, &str)]) -> Env {
+        Env::from_pairs(pairs.iter().copied())
+    }
+
+    fn url(service: &Service, env: &Env, region: &str) -> String {
+        service.endpoint_in(env, region).map(|e| e.base_url().to_owned()).unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn known_regions_get_the_sdk_endpoint_even_off_the_template() {
+        let none = env(&[]);
+        assert_eq!(url(&IAM, &none, "cn-north-4"), "https://iam.cn-north-4.myhuaweicloud.com");
+        // The template would say `iam.eu-west-101.myhuaweicloud.com`.
+        assert_eq!(url(&IAM, &none, "eu-west-101"), "https://iam.eu-west-101.myhuaweicloud.eu");
+        assert_eq!(url(&IAM, &none, "cn-north-1"), "https://iam.cn-north-1.myhuaweicloud.com");
+        let all: Vec<String> = IAM.endpoints_in(&none, "cn-north-1").expect("known").iter().map(|e| e.base_url().to_owned()).collect();
+        assert_eq!(all, ["https://iam.cn-north-1.myhuaweicloud.com", "https://iam.cn-north-1.myhuaweicloud.cn"]);
+        assert_eq!(IAM.endpoints("cn-north-1").len(), 2);
+        assert!(IAM.endpoints("cn-nort-4").is_empty());
+    }
+
+    #[test]
+    fn unknown_regions_are_refused_with_the_known_ones() {
+        let refused = IAM.endpoint_in(&env(&[]), "cn-nort-4").expect_err("a typo");
+        assert!(matches!(refused, Error::InvalidRequest(_)), "{refused:?}");
+        let message = refused.to_string();
+        for part in [
+            "region `cn-nort-4` is not one of the 3 regions the official SDK knows for IAM (did you mean `cn-north-4`?)",
+            ": cn-north-1, cn-north-4, eu-west-101;",
+            "HUAWEICLOUD_SDK_REGION_IAM_CN_NORT_4",
+            "HUAWEICLOUD_SDK_ALLOW_UNKNOWN_REGION=true",
+        ] {
+            assert!(message.contains(part), "{part} in {message}");
+        }
+        let far = IAM.endpoint_in(&env(&[]), "private-1").expect_err("not a typo").to_string();
+        assert!(!far.contains("did you mean"), "{far}");
+        assert!(IAM.endpoints_in(&env(&[]), "cn-nort-4").is_err());
+    }
+
+    #[test]
+    fn the_opt_out_or_an_empty_table_uses_the_template() {
+        for yes in ["true", "TRUE", "1"] {
+            let allowed = env(&[(crate::huawei::ENV_ALLOW_UNKNOWN_REGION, yes)]);
+            assert_eq!(url(&IAM, &allowed, "cn-north-99"), "https://iam.cn-north-99.myhuaweicloud.com");
+            assert_eq!(url(&IAM, &allowed, "eu-west-101"), "https://iam.eu-west-101.myhuaweicloud.eu", "known: the table");
+        }
+        let not = env(&[(crate::huawei::ENV_ALLOW_UNKNOWN_REGION, "no")]);
+        assert!(IAM.endpoint_in(&not, "cn-north-99").is_err());
+        let unknown = Service { regions: &[], ..IAM };
+        assert_eq!(url(&unknown, &env(&[]), "eu-west-101"), "https://iam.eu-west-101.myhuaweicloud.com");
+        assert!(unknown.endpoint_in(&env(&[]), "Bad/Region").is_err(), "the template still checks the region");
+    }
+
+    #[test]
+    fn overrides_still_win() {
+        let variable = env(&[
+            ("HUAWEICLOUD_SDK_REGION_IAM_EU_WEST_101", "https://iam.private.example.com, https://b.example.com"),
+            ("HUAWEICLOUD_SDK_REGION_IAM_PRIVATE_1", "iam.p1.example.com"),
+        ]);
+        assert_eq!(url(&IAM, &variable, "eu-west-101"), "https://iam.private.example.com");
+        assert_eq!(IAM.endpoints_in(&variable, "eu-west-101").expect("both").len(), 2);
+        assert_eq!(url(&IAM, &variable, "private-1"), "https://iam.p1.example.com", "unknown, but overridden");
+        let empty = env(&[("HUAWEICLOUD_SDK_REGION_IAM_CN_NORTH_4", " , ")]);
+        assert!(url(&IAM, &empty, "cn-north-4").contains("holds no endpoint"));
+
+        let file = std::env::temp_dir().join(format!("codegen-service-regions-{}.yaml", std::process::id()));
+        std::fs::write(&file, "IAM:\n  - id: cn-north-4\n    endpoint: https://iam.file.example.com\n  - id: private-2\n    endpoints: [https://a.example.com, https://b.example.com]\n").expect("write");
+        let from_file = env(&[("HUAWEICLOUD_SDK_REGIONS_FILE", file.to_str().expect("utf-8"))]);
+        let known = url(&IAM, &from_file, "cn-north-4");
+        let unknown = IAM.endpoints_in(&from_file, "private-2");
+        let other = url(&IAM, &from_file, "eu-west-101");
+        std::fs::remove_file(&file).expect("cleanup");
+        assert_eq!(known, "https://iam.file.example.com");
+        assert_eq!(unknown.expect("listed in the file").len(), 2);
+        assert_eq!(other, "https://iam.eu-west-101.myhuaweicloud.eu", "not in the file: the table");
+    }
+
+    /// Every table of `specs/regions` (the official SDK's, which generated crates carry):
+    /// each region resolves to the SDK's first endpoint, and all its endpoints are valid.
+    #[test]
+    fn every_committed_table_resolves_to_the_sdk_endpoints() {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs/regions");
+        let (mut services, mut regions) = (0, 0);
+        for entry in std::fs::read_dir(&folder).expect("specs/regions") {
+            let path = entry.expect("entry").path();
+            let name = path.file_stem().and_then(|s| s.to_str()).expect("utf-8").to_owned();
+            if path.extension().is_none_or(|e| e != "json") || name == "sdk-core" {
+                continue;
+            }
+            let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+            let table: Vec<(&'static str, &'static [&'static str])> = json["regions"]
+                .as_object()
+                .expect("regions")
+                .iter()
+                .map(|(id, urls)| {
+                    let urls: Vec<&'static str> = urls.as_array().expect("list").iter().map(|u| leak(u.as_str().expect("url"))).collect();
+                    (leak(id), &*Vec::leak(urls))
+                })
+                .collect();
+            let service = Service { name: leak(&name), host_template: "unused.{region}.example.com", scope: Scope::Project, regions: Vec::leak(table) };
+            for (id, urls) in service.regions {
+                let all = service.endpoints_in(&env(&[]), id).unwrap_or_else(|e| panic!("{name} {id}: {e}"));
+                assert_eq!(all.iter().map(|e| e.base_url()).collect::<Vec<_>>(), *urls, "{name} {id}");
+                regions += 1;
+            }
+            services += 1;
+        }
+        assert!(services >= 28 && regions >= 500, "{services} services, {regions} regions");
+    }
+
+    fn leak(text: &str) -> &'static str {
+        Box::leak(text.to_owned().into_boxed_str())
     }
 }
