@@ -159,10 +159,12 @@ async fn chain_says_why_each_source_was_skipped() {
         panic!("{error:?}");
     };
     let lines: Vec<&str> = message.lines().collect();
-    assert_eq!(lines.len(), 4, "{message}");
-    assert!(lines[1].starts_with("- environment variables: HUAWEICLOUD_SDK_SK is set but HUAWEICLOUD_SDK_AK is not"), "{message}");
-    assert!(lines[2].starts_with("- profile file: profile file ") && lines[2].ends_with("does not exist"), "{message}");
-    assert!(lines[3].starts_with("- metadata service: ") && lines[3].contains("cannot be reached"), "{message}");
+    assert_eq!(lines.len(), 6, "{message}");
+    assert!(lines[1].starts_with("- OIDC federation: HUAWEICLOUD_OIDC_PROVIDER_URN, "), "{message}");
+    assert!(lines[2].starts_with("- environment variables: HUAWEICLOUD_SDK_SK is set but HUAWEICLOUD_SDK_AK is not"), "{message}");
+    assert!(lines[3].starts_with("- profile file: profile file ") && lines[3].ends_with("does not exist"), "{message}");
+    assert!(lines[4].starts_with("- metadata service: ") && lines[4].contains("cannot be reached"), "{message}");
+    assert!(lines[5].starts_with("- pod identity: HC_CONTAINER_CREDENTIALS_FULL_URI and "), "{message}");
     assert!(!message.contains("only-sk"));
     let skipped = CredentialChain::basic().env(env(&[])).without_metadata().resolve().await.unwrap_err();
     assert!(skipped.to_string().contains("metadata service: skipped"), "{skipped}");

@@ -3,7 +3,9 @@
 //!
 //! - project id: signed `GET {iam}/v3/projects?name={region}`, which must list exactly
 //!   one project;
-//! - domain (account) id: signed `GET {iam}/v3/auth/domains`.
+//! - domain (account) id: signed `GET {iam}/v3/auth/domains`, the first domain listed;
+//!   when IAM refuses or lists none (keys without the permission to read it), signed
+//!   `GET {sts}/v5/caller-identity`, its `account_id`, as the official SDKs ask.
 //!
 //! Each answer is remembered with the credentials (and their clones) for the IAM endpoint
 //! and region, so a program looks each id up once; concurrent first lookups of the same
@@ -23,11 +25,12 @@ pub const ENV_IAM_ENDPOINT: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
 pub const X_DOMAIN_ID: &str = "X-Domain-Id";
 
 /// The IAM endpoint for `region`: the URL in `HUAWEICLOUD_SDK_IAM_ENDPOINT` when set, else
-/// `https://iam.{region}.myhuaweicloud.com`.
+/// the official SDK's for the region (its IAM table, [`iam_endpoint_of`](super::iam_endpoint_of)),
+/// else its global default `https://iam.myhuaweicloud.com`, as the SDK's `IamHelper` picks.
 pub fn iam_endpoint(env: &Env, region: &str) -> Result<Endpoint, Error> {
     match env.get(ENV_IAM_ENDPOINT) {
         Some(url) => endpoint_from_setting(&url),
-        None => Endpoint::from_template("iam.{region}.myhuaweicloud.com", &[("region", region)]),
+        None => endpoint_from_setting(super::iam_endpoint_of(region)),
     }
 }
 
@@ -58,16 +61,18 @@ impl Account {
         resolve_project_id_at(config, &self.iam_endpoint_for(&self.env, region)?, region).await
     }
 
-    /// The domain id: the account's own when it has one, else looked up at IAM
-    /// ([`resolve_domain_id_at`], at [`iam_endpoint_for`](Self::iam_endpoint_for) of
-    /// `region` with the account's [`env`](Account::env)) with the credentials of
-    /// `config`.
+    /// The domain id: the account's own when it has one, else looked up with the
+    /// credentials of `config` ([`resolve_domain_id_via`]) at
+    /// [`iam_endpoint_for`](Self::iam_endpoint_for) `region`, else at STS
+    /// ([`sts_endpoint`](super::sts_endpoint) of `region`), both read from the account's
+    /// [`env`](Account::env).
     #[cfg(feature = "client")]
     pub async fn domain_id_for(&self, config: &ClientConfig, region: &str) -> Result<String, Error> {
         if let Some(id) = &self.domain_id {
             return Ok(id.clone());
         }
-        resolve_domain_id_at(config, &self.iam_endpoint_for(&self.env, region)?).await
+        let iam = self.iam_endpoint_for(&self.env, region)?;
+        resolve_domain_id_via(config, &iam, &super::sts_endpoint(&self.env, Some(region))?).await
     }
 }
 
@@ -89,7 +94,8 @@ pub async fn resolve_project_id(config: &ClientConfig, region: &str) -> Result<S
 pub async fn resolve_project_id_at(config: &ClientConfig, iam: &Endpoint, region: &str) -> Result<String, Error> {
     let key = format!("project_id {} {region}", iam.base_url());
     lookup::remembered_or(config, &key, async {
-        let (answer, trace) = lookup::get(config, iam, "/v3/projects", &[("name", region)], "project id").await?;
+        let query = [("name", region)];
+        let (answer, trace) = lookup::get(config, ("IAM", iam), "/v3/projects", &query, "project id").await?;
         let ids = lookup::ids(&answer, "projects", &trace)?;
         match ids.as_slice() {
             [id] => Ok(id.clone()),
@@ -113,10 +119,36 @@ pub async fn resolve_project_id_at(config: &ClientConfig, iam: &Endpoint, region
 }
 
 /// The domain (account) id of the credentials of `config`, looked up at the IAM endpoint
-/// of the process's environment for `region` ([`iam_endpoint`]).
+/// of the process's environment for `region` ([`iam_endpoint`]), else at its STS
+/// endpoint ([`sts_endpoint`](super::sts_endpoint)); see [`resolve_domain_id_via`].
 #[cfg(feature = "client")]
 pub async fn resolve_domain_id(config: &ClientConfig, region: &str) -> Result<String, Error> {
-    resolve_domain_id_at(config, &iam_endpoint(&Env::process(), region)?).await
+    let env = Env::process();
+    resolve_domain_id_via(config, &iam_endpoint(&env, region)?, &super::sts_endpoint(&env, Some(region))?).await
+}
+
+/// The domain (account) id of the credentials of `config`: looked up at `iam` as
+/// [`resolve_domain_id_at`] does, and when IAM refuses or lists no domain (keys without
+/// the permission to read it), at `sts` (signed `GET /v5/caller-identity`, its
+/// `account_id`), as the official SDKs do; or remembered from an earlier lookup.
+///
+/// Fails with [`Error::Credentials`] giving both answers when neither tells it, and
+/// with [`Error::Transport`] or [`Error::Timeout`] when IAM (STS is not asked then) or
+/// STS cannot be reached.
+#[cfg(feature = "client")]
+pub async fn resolve_domain_id_via(config: &ClientConfig, iam: &Endpoint, sts: &Endpoint) -> Result<String, Error> {
+    let key = format!("domain_id {}", iam.base_url());
+    lookup::remembered_or(config, &key, async {
+        let at_iam = match lookup::domain_id(config, iam).await {
+            Err(Error::Credentials(why)) => why,
+            found => return found,
+        };
+        lookup::caller_account_id(config, sts).await.map_err(|e| match e {
+            Error::Credentials(why) => Error::Credentials(format!("{at_iam}; {why}")),
+            other => other,
+        })
+    })
+    .await
 }
 
 /// The domain (account) id of the credentials of `config`, looked up at `iam` (signed
@@ -129,19 +161,7 @@ pub async fn resolve_domain_id(config: &ClientConfig, region: &str) -> Result<St
 #[cfg(feature = "client")]
 pub async fn resolve_domain_id_at(config: &ClientConfig, iam: &Endpoint) -> Result<String, Error> {
     let key = format!("domain_id {}", iam.base_url());
-    lookup::remembered_or(config, &key, async {
-        let (answer, trace) = lookup::get(config, iam, "/v3/auth/domains", &[], "domain id").await?;
-        let ids = lookup::ids(&answer, "domains", &trace)?;
-        ids.into_iter().next().ok_or_else(|| {
-            Error::Credentials(format!(
-                "IAM at {} lists no domain for these credentials{trace}; they may lack the \
-                 permission to read it: give the domain id (HUAWEICLOUD_SDK_DOMAIN_ID, domain_id \
-                 in the profile file)",
-                iam.base_url()
-            ))
-        })
-    })
-    .await
+    lookup::remembered_or(config, &key, lookup::domain_id(config, iam)).await
 }
 
 #[cfg(feature = "client")]
@@ -174,20 +194,46 @@ mod lookup {
         Ok(id)
     }
 
-    /// Sends a signed `GET` to IAM; its body and, for messages, its trace id
-    /// (` (X-IAM-Trace-Id ...)`, or nothing).
+    /// The first domain IAM at `iam` lists for the credentials of `config`.
+    pub(super) async fn domain_id(config: &ClientConfig, iam: &Endpoint) -> Result<String, Error> {
+        let (answer, trace) = get(config, ("IAM", iam), "/v3/auth/domains", &[], "domain id").await?;
+        let ids = ids(&answer, "domains", &trace)?;
+        ids.into_iter().next().ok_or_else(|| {
+            Error::Credentials(format!(
+                "IAM at {} lists no domain for these credentials{trace}; they may lack the \
+                 permission to read it: give the domain id (HUAWEICLOUD_SDK_DOMAIN_ID, domain_id \
+                 in the profile file)",
+                iam.base_url()
+            ))
+        })
+    }
+
+    /// The `account_id` STS at `sts` tells for the credentials of `config`.
+    pub(super) async fn caller_account_id(config: &ClientConfig, sts: &Endpoint) -> Result<String, Error> {
+        let (answer, _) = get(config, ("STS", sts), "/v5/caller-identity", &[], "domain id").await?;
+        let parsed: serde_json::Value = serde_json::from_slice(&answer)
+            .map_err(|e| Error::Credentials(format!("STS's answer is not JSON: {e}")))?;
+        let id = parsed.get("account_id").and_then(serde_json::Value::as_str).map(str::trim);
+        match id.filter(|id| !id.is_empty()) {
+            Some(id) => Ok(id.to_owned()),
+            None => Err(Error::Credentials(format!("STS at {} tells no account_id", sts.base_url()))),
+        }
+    }
+
+    /// Sends a signed `GET` to `service` (IAM or STS, and its endpoint); its body and,
+    /// for messages, IAM's trace id (` (X-IAM-Trace-Id ...)`, or nothing).
     pub(super) async fn get(
         config: &ClientConfig,
-        iam: &Endpoint,
+        (service, endpoint): (&str, &Endpoint),
         path: &str,
         query: &[(&str, &str)],
         what: &str,
     ) -> Result<(Vec<u8>, String), Error> {
-        let mut builder = crate::__private::RequestBuilder::new(http::Method::GET, iam).literal(path);
+        let mut builder = crate::__private::RequestBuilder::new(http::Method::GET, endpoint).literal(path);
         for (name, value) in query {
             builder = builder.query(name, *value);
         }
-        let response = Client::new(config, iam.clone()).execute(builder.build()?, true).await?;
+        let response = Client::new(config, endpoint.clone()).execute(builder.build()?, true).await?;
         let trace = crate::__private::header_text(response.headers(), "x-iam-trace-id")
             .map(|id| format!(" (X-IAM-Trace-Id {id})"))
             .unwrap_or_default();
@@ -196,8 +242,8 @@ mod lookup {
         if !status.is_success() {
             let refused = ApiError::from_response(&VENDOR, status.as_u16(), parts.headers, body);
             return Err(Error::Credentials(format!(
-                "IAM at {} refused to tell the {what}: {refused}",
-                iam.base_url()
+                "{service} at {} refused to tell the {what}: {refused}",
+                endpoint.base_url()
             )));
         }
         Ok((body, trace))

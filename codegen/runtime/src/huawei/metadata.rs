@@ -7,20 +7,27 @@
 //! 2. `GET /openstack/latest/securitykey`, with the token as `X-Metadata-Token`, answers
 //!    `{"credential": {"access", "secret", "securitytoken", "expires_at"}}`.
 //!
-//! The credentials are kept and fetched again before they expire: 40 minutes before (or
-//! half their lifetime before, when they last less than 80 minutes), in the background
-//! while requests keep signing with the credentials held. Only when those have expired
-//! (or are within a minute of it) do requests wait, all for the same single fetch.
+//! The credentials are kept and refreshed before they expire by the machinery every
+//! temporary source shares (`refresh.rs`).
 
-use super::AkSk;
+use super::refresh::{self, Fetch, Refresher, Temporary};
 use crate::auth::Signer;
-use crate::{BoxFuture, CredentialsProvider, Error};
+use crate::{BoxFuture, CredentialsProvider, Env, Error};
 use std::fmt;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// The metadata service of ECS and BMS servers.
 pub const METADATA_ENDPOINT: &str = "http://169.254.169.254";
+
+/// `true` (or `1`) turns the metadata service off for the
+/// [`CredentialChain`](super::CredentialChain) and [`MetadataProvider::from_env`]; `false`
+/// (or `0`) leaves it on. This runtime's own setting: the official SDKs have none.
+pub const ENV_METADATA_DISABLED: &str = "HUAWEICLOUD_SDK_METADATA_DISABLED";
+
+/// The metadata service's address when it is not `http://169.254.169.254` (a proxy of
+/// it, a test server). This runtime's own setting: the official SDKs have none.
+pub const ENV_METADATA_ENDPOINT: &str = "HUAWEICLOUD_SDK_METADATA_ENDPOINT";
 
 const TOKEN_PATH: &str = "/meta-data/latest/api/token";
 const SECURITY_KEY_PATH: &str = "/openstack/latest/securitykey";
@@ -32,15 +39,6 @@ const TOKEN_TTL: Duration = Duration::from_secs(6 * 60 * 60);
 const TOKEN_MARGIN: Duration = Duration::from_secs(5 * 60);
 /// After a service said it has no session tokens, how long before asking again.
 const NO_TOKEN_RECHECK: Duration = Duration::from_secs(24 * 60 * 60);
-/// Credentials are fetched again this long before they expire (at most half their
-/// lifetime), as the official SDKs do.
-const REFRESH_AHEAD: Duration = Duration::from_secs(40 * 60);
-/// Credentials are not used in the last minute of their lifetime (at most a quarter of
-/// it): a request signed then could arrive after they expire.
-const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
-/// After a failed early refresh, how long the credentials held are used before trying
-/// again.
-const RETRY_REFRESH_AFTER: Duration = Duration::from_secs(10);
 /// What the service says when the server has no agency to take credentials from.
 const NO_AGENCY: &str = "Please configure Cloud Service Agency first";
 
@@ -60,54 +58,56 @@ const NO_AGENCY: &str = "Please configure Cloud Service Agency first";
 /// ```
 #[derive(Clone)]
 pub struct MetadataProvider {
-    inner: Arc<Inner>,
+    refresher: Refresher<Metadata>,
 }
 
-struct Inner {
+/// How the metadata service is asked.
+struct Metadata {
     /// Without a trailing `/`.
     base: String,
     http: reqwest::Client,
-    /// The credentials held, read without waiting.
-    current: RwLock<Option<Held>>,
-    /// Held by the one fetch under way; guards the session token.
-    fetching: Arc<tokio::sync::Mutex<Session>>,
 }
 
-/// Credentials held, and when to fetch them again.
-#[derive(Clone)]
-struct Held {
-    signer: Arc<dyn Signer>,
-    access_key: String,
-    /// From then on, new credentials are fetched in the background while these are used.
-    refresh_at: SystemTime,
-    /// From then on, requests wait for new credentials.
-    usable_until: SystemTime,
-}
-
-/// What the fetching request keeps between fetches.
+/// What fetches keep between them.
 #[derive(Default)]
 struct Session {
     /// The session token and when it stops being used.
     token: Option<(String, Instant)>,
     /// When the service last said it has no session tokens.
     no_token_since: Option<Instant>,
-    /// The last failed fetch: when it ended and why.
-    last_failure: Option<(Instant, String)>,
-}
-
-/// Credentials as the service gave them.
-#[derive(Debug, PartialEq, Eq)]
-struct Fetched {
-    access: String,
-    secret: String,
-    security_token: Option<String>,
-    expires_at: SystemTime,
 }
 
 impl MetadataProvider {
     /// The metadata service at its usual address, `http://169.254.169.254`.
     pub fn new() -> Result<Self, Error> {
         Self::with_base_url(METADATA_ENDPOINT)
+    }
+
+    /// The metadata service as `env` sets it: `None` when
+    /// `HUAWEICLOUD_SDK_METADATA_DISABLED` is `true` (or `1`), else the service at
+    /// `HUAWEICLOUD_SDK_METADATA_ENDPOINT` when set, else at its usual address.
+    ///
+    /// Fails with [`Error::Credentials`] naming the variable when either holds something
+    /// else than what it takes.
+    pub fn from_env(env: &Env) -> Result<Option<Self>, Error> {
+        if let Some(value) = env.get(ENV_METADATA_DISABLED) {
+            match value.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" => return Ok(None),
+                "false" | "0" => {}
+                _ => {
+                    return Err(Error::Credentials(format!(
+                        "{ENV_METADATA_DISABLED} is `{value}`; it takes true or false"
+                    )));
+                }
+            }
+        }
+        let base = env.get(ENV_METADATA_ENDPOINT);
+        Self::with_base_url(base.as_deref().unwrap_or(METADATA_ENDPOINT))
+            .map(Some)
+            .map_err(|e| match base {
+                Some(_) => Error::Credentials(format!("{ENV_METADATA_ENDPOINT}: {}", super::chain::reason(e))),
+                None => e,
+            })
     }
 
     /// A metadata service at another address (a test server, a proxy of the service).
@@ -135,124 +135,32 @@ impl MetadataProvider {
                 "metadata address `{base_url}` needs http:// or https:// and a host"
             )));
         }
+        let base = base_url.trim_end_matches('/').to_owned();
         Ok(Self {
-            inner: Arc::new(Inner {
-                base: base_url.trim_end_matches('/').to_owned(),
-                http,
-                current: RwLock::new(None),
-                fetching: Arc::new(tokio::sync::Mutex::new(Session::default())),
-            }),
+            refresher: Refresher::new(Metadata { base, http }),
         })
     }
 
     /// The address of the service, without a trailing `/`.
     pub fn base_url(&self) -> &str {
-        &self.inner.base
+        &self.refresher.fetcher().base
     }
 }
 
-impl Inner {
-    fn held(&self) -> Option<Held> {
-        self.current.read().unwrap_or_else(|p| p.into_inner()).clone()
+impl Fetch for Metadata {
+    type State = Session;
+
+    fn fetch<'a>(&'a self, session: &'a mut Session) -> BoxFuture<'a, Result<Temporary, Error>> {
+        Box::pin(self.fetch_credentials(session))
     }
 
-    fn hold(&self, held: Held) {
-        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(held);
+    fn source(&self) -> String {
+        format!("the metadata service at {}", self.base)
     }
+}
 
-    /// The signer to use now; `this` is shared with a background refresh.
-    async fn signer(this: &Arc<Inner>) -> Result<Arc<dyn Signer>, Error> {
-        let now = SystemTime::now();
-        let held = this.held();
-        if let Some(held) = held.as_ref().filter(|h| now < h.refresh_at) {
-            return Ok(Arc::clone(&held.signer));
-        }
-        if let Some(held) = held.filter(|h| now < h.usable_until) {
-            // Due, not expired: refresh in the background unless that is under way, and
-            // sign with these meanwhile.
-            if let Ok(session) = Arc::clone(&this.fetching).try_lock_owned() {
-                let inner = Arc::clone(this);
-                tokio::spawn(async move { inner.refresh_early(session).await });
-            }
-            return Ok(held.signer);
-        }
-        // Nothing usable: wait for the one fetch.
-        let waiting_since = Instant::now();
-        let mut session = this.fetching.lock().await;
-        if let Some(newer) = this.held().filter(|h| SystemTime::now() < h.usable_until) {
-            return Ok(newer.signer);
-        }
-        if let Some((at, reason)) = &session.last_failure {
-            if *at >= waiting_since {
-                // The fetch this request waited for failed; don't ask again at once.
-                return Err(Error::Credentials(reason.clone()));
-            }
-        }
-        this.fetch(&mut session).await
-    }
-
-    /// Fetches new credentials before those held expire; after a failure, those held are
-    /// used a little longer before the next try.
-    async fn refresh_early(&self, mut session: tokio::sync::OwnedMutexGuard<Session>) {
-        if self.held().is_some_and(|h| SystemTime::now() < h.refresh_at) {
-            return;
-        }
-        if let Err(error) = self.fetch(&mut session).await {
-            #[cfg(feature = "tracing")]
-            tracing::warn!(%error, "refreshing metadata credentials failed; using the current ones");
-            #[cfg(not(feature = "tracing"))]
-            let _ = error;
-            if let Some(mut held) = self.held() {
-                held.refresh_at = (SystemTime::now() + RETRY_REFRESH_AFTER).min(held.usable_until);
-                self.hold(held);
-            }
-        }
-    }
-
-    /// Fetches and holds new credentials; the caller holds the fetching lock.
-    async fn fetch(&self, session: &mut Session) -> Result<Arc<dyn Signer>, Error> {
-        let now = SystemTime::now();
-        let result = self.fetch_credentials(session).await.and_then(|fetched| {
-            if fetched.expires_at <= now {
-                return Err(Error::Credentials(format!(
-                    "the metadata service at {} gave credentials that expired at {} (is this \
-                     machine's clock right?)",
-                    self.base,
-                    chrono::DateTime::<chrono::Utc>::from(fetched.expires_at).to_rfc3339()
-                )));
-            }
-            Ok(fetched)
-        });
-        match result {
-            Ok(fetched) => {
-                session.last_failure = None;
-                let now = SystemTime::now();
-                let lifetime = fetched.expires_at.duration_since(now).unwrap_or_default();
-                let mut signer = AkSk::new(fetched.access.clone(), fetched.secret);
-                if let Some(token) = fetched.security_token {
-                    signer = signer.with_security_token(token);
-                }
-                let signer: Arc<dyn Signer> = Arc::new(signer);
-                self.hold(Held {
-                    signer: Arc::clone(&signer),
-                    access_key: fetched.access,
-                    refresh_at: now + lifetime - REFRESH_AHEAD.min(lifetime / 2),
-                    usable_until: now + lifetime - EXPIRY_MARGIN.min(lifetime / 4),
-                });
-                Ok(signer)
-            }
-            Err(error) => {
-                let reason = match &error {
-                    Error::Credentials(reason) => reason.clone(),
-                    other => other.to_string(),
-                };
-                session.last_failure = Some((Instant::now(), reason));
-                Err(error)
-            }
-        }
-    }
-
-    async fn fetch_credentials(&self, session: &mut Session) -> Result<Fetched, Error> {
+impl Metadata {
+    async fn fetch_credentials(&self, session: &mut Session) -> Result<Temporary, Error> {
         let mut token = self.session_token(session, false).await?;
         let (mut status, mut body) = self.security_key(token.as_deref()).await?;
         if status == 401 && !body.contains(NO_AGENCY) {
@@ -262,7 +170,7 @@ impl Inner {
             (status, body) = self.security_key(token.as_deref()).await?;
         }
         if status == 200 {
-            return parse_credential(&body).map_err(|e| {
+            return refresh::parse_credential(body.as_bytes()).map_err(|e| {
                 Error::Credentials(format!("the metadata service at {} gave no usable credential: {e}", self.base))
             });
         }
@@ -274,7 +182,7 @@ impl Inner {
         Err(Error::Credentials(format!(
             "the metadata service at {} answered {status} to {SECURITY_KEY_PATH}{hint}: {}",
             self.base,
-            excerpt(&body)
+            refresh::excerpt(body.as_bytes(), None)
         )))
     }
 
@@ -312,7 +220,7 @@ impl Inner {
             _ => Err(Error::Credentials(format!(
                 "the metadata service at {} answered {status} to {TOKEN_PATH}: {}",
                 self.base,
-                excerpt(&body)
+                refresh::excerpt(body.as_bytes(), None)
             ))),
         }
     }
@@ -341,116 +249,26 @@ impl Inner {
 
 impl CredentialsProvider for MetadataProvider {
     fn signer(&self) -> BoxFuture<'_, Result<Arc<dyn Signer>, Error>> {
-        Box::pin(Inner::signer(&self.inner))
+        self.refresher.signer()
     }
 
     fn fresh_signer(&self) -> Option<Arc<dyn Signer>> {
-        let held = self.inner.held()?;
-        (SystemTime::now() < held.refresh_at).then_some(held.signer)
+        self.refresher.fresh_signer()
     }
 }
 
 impl fmt::Debug for MetadataProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let held = self.inner.held();
         f.debug_struct("MetadataProvider")
-            .field("base_url", &self.inner.base)
-            .field("access_key", &held.as_ref().map(|h| h.access_key.as_str()))
+            .field("base_url", &self.base_url())
+            .field("access_key", &self.refresher.access_key())
             .finish()
-    }
-}
-
-/// Reads the service's answer. Errors name the member that is wrong, never a value.
-fn parse_credential(body: &str) -> Result<Fetched, String> {
-    let parsed: serde_json::Value = serde_json::from_str(body).map_err(|e| {
-        // Only the position: serde's messages can quote the text.
-        format!("the answer is not JSON (line {}, column {})", e.line(), e.column())
-    })?;
-    let object = parsed
-        .get("credential")
-        .or_else(|| parsed.get("credentials"))
-        .unwrap_or(&parsed);
-    let text = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|name| object.get(*name).and_then(serde_json::Value::as_str))
-            .map(str::trim)
-            .filter(|value| !value.is_empty())
-            .map(str::to_owned)
-    };
-    let required = |names: &[&str]| text(names).ok_or_else(|| format!("`credential.{}` is missing", names[0]));
-    let access = required(&["access", "accessKeyId", "access_key_id"])?;
-    let secret = required(&["secret", "secretAccessKey", "secret_access_key"])?;
-    let security_token = text(&["securitytoken", "securityToken", "security_token"]);
-    let expires_at = required(&["expires_at", "expiration"])?;
-    let expires_at = parse_time(&expires_at).ok_or("`credential.expires_at` is not a date-time")?;
-    Ok(Fetched {
-        access,
-        secret,
-        security_token,
-        expires_at,
-    })
-}
-
-/// `2024-01-02T03:04:05.000000Z` (the layout of the service), any RFC 3339 date-time,
-/// or the same without a zone (UTC).
-fn parse_time(text: &str) -> Option<SystemTime> {
-    if let Ok(time) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Some(time.to_utc().into());
-    }
-    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-        .ok()
-        .map(|naive| naive.and_utc().into())
-}
-
-/// The start of an error body, for messages.
-fn excerpt(body: &str) -> String {
-    const MAX: usize = 200;
-    let body = body.trim();
-    match body.char_indices().nth(MAX) {
-        Some((at, _)) => format!("{}...", &body[..at]),
-        None if body.is_empty() => "(empty body)".to_owned(),
-        None => body.to_owned(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::UNIX_EPOCH;
-
-    #[test]
-    fn reads_the_credential_of_the_service() {
-        let body = r#"{"credential":{"access":"AK1","secret":"SK1","securitytoken":"T1","expires_at":"2024-01-02T03:04:05.000000Z"}}"#;
-        let fetched = parse_credential(body).expect("valid");
-        assert_eq!(fetched.access, "AK1");
-        assert_eq!(fetched.secret, "SK1");
-        assert_eq!(fetched.security_token.as_deref(), Some("T1"));
-        assert_eq!(fetched.expires_at, UNIX_EPOCH + Duration::from_secs(1_704_164_645));
-        let other_names = r#"{"credentials":{"accessKeyId":"a","secretAccessKey":"s","expiration":"2024-01-02T03:04:05"}}"#;
-        assert_eq!(parse_credential(other_names).expect("valid").security_token, None);
-    }
-
-    #[test]
-    fn malformed_answers_say_what_is_wrong_without_values() {
-        for (body, expected) in [
-            ("<html>secret</html>", "not JSON"),
-            (r#"{"credential":{"secret":"s3cr3t","expires_at":"2024-01-02T03:04:05Z"}}"#, "`credential.access` is missing"),
-            (r#"{"credential":{"access":"a","secret":"s3cr3t","expires_at":"soon"}}"#, "not a date-time"),
-            (r#"{"credential":{"access":"a","secret":"s3cr3t","expires_at":1}}"#, "`credential.expires_at` is missing"),
-            ("[]", "`credential.access` is missing"),
-        ] {
-            let error = parse_credential(body).expect_err(body);
-            assert!(error.contains(expected), "{body}: {error}");
-            assert!(!error.contains("s3cr3t") && !error.contains("secret</"), "{error}");
-        }
-    }
-
-    #[test]
-    fn excerpts_are_short() {
-        assert_eq!(excerpt(""), "(empty body)");
-        assert_eq!(excerpt(&"é".repeat(300)).chars().count(), 203);
-    }
 
     #[test]
     fn the_address_must_be_http() {
@@ -459,5 +277,20 @@ mod tests {
         let provider = MetadataProvider::with_base_url("http://127.0.0.1:1/").expect("url");
         assert_eq!(provider.base_url(), "http://127.0.0.1:1");
         assert!(provider.fresh_signer().is_none());
+    }
+
+    #[test]
+    fn the_environment_turns_it_off_or_points_it_elsewhere() {
+        let from = |pairs: &[(&str, &str)]| MetadataProvider::from_env(&Env::from_pairs(pairs.iter().copied()));
+        let both = from(&[(ENV_METADATA_DISABLED, "TRUE"), (ENV_METADATA_ENDPOINT, "http://127.0.0.1:1")]);
+        assert!(both.expect("off").is_none(), "off wins");
+        assert!(from(&[(ENV_METADATA_DISABLED, "1")]).expect("off").is_none());
+        let elsewhere = from(&[(ENV_METADATA_DISABLED, "false"), (ENV_METADATA_ENDPOINT, "http://127.0.0.1:1/")]);
+        assert_eq!(elsewhere.expect("on").expect("provider").base_url(), "http://127.0.0.1:1");
+        assert_eq!(from(&[]).expect("on").expect("provider").base_url(), METADATA_ENDPOINT);
+        let typo = from(&[(ENV_METADATA_DISABLED, "yes please")]).expect_err("not a boolean");
+        assert!(typo.to_string().contains("HUAWEICLOUD_SDK_METADATA_DISABLED is `yes please`"), "{typo}");
+        let bad = from(&[(ENV_METADATA_ENDPOINT, "169.254.169.254")]).expect_err("no scheme");
+        assert!(matches!(&bad, Error::Credentials(m) if m.starts_with("HUAWEICLOUD_SDK_METADATA_ENDPOINT: ")), "{bad}");
     }
 }

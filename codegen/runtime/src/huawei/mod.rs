@@ -39,14 +39,22 @@
 //!
 //! | source | what |
 //! | --- | --- |
-//! | [`env_credentials`] | `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, optional `HUAWEICLOUD_SDK_SECURITY_TOKEN`, `HUAWEICLOUD_SDK_PROJECT_ID`, `HUAWEICLOUD_SDK_DOMAIN_ID` |
-//! | [`profile_credentials`] | `~/.huaweicloud/credentials` or the file `HUAWEICLOUD_SDK_CREDENTIALS_FILE` names: section `basic` or `global` |
-//! | `MetadataProvider` (feature `client`) | the metadata service of an ECS or BMS server: temporary keys, refreshed before they expire |
-//! | [`CredentialChain`] | the three above, in that order |
+//! | `OidcProvider` ([`OidcSettings::from_env`]) | OIDC federation: `HUAWEICLOUD_OIDC_PROVIDER_URN`, `HUAWEICLOUD_OIDC_AGENCY_URN`, `HUAWEICLOUD_OIDC_ID_TOKEN` or `HUAWEICLOUD_OIDC_TOKEN_FILE`, optional `HUAWEICLOUD_OIDC_SESSION_NAME`, `_DURATION_SECONDS`, `_POLICY`, `_POLICY_IDS`; the ID token exchanged at STS (`HUAWEICLOUD_SDK_STS_ENDPOINT`) for an agency's keys |
+//! | [`env_credentials`] | `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, optional `HUAWEICLOUD_SDK_SECURITY_TOKEN`, `HUAWEICLOUD_SDK_PROJECT_ID`, `HUAWEICLOUD_SDK_DOMAIN_ID`; or IdP federation (`IdpProvider`): `HUAWEICLOUD_SDK_IDP_ID` and `HUAWEICLOUD_SDK_ID_TOKEN_FILE` |
+//! | [`profile_credentials`] | `~/.huaweicloud/credentials` or the file `HUAWEICLOUD_SDK_CREDENTIALS_FILE` names: section `basic` or `global`, with keys or `idp_id` and `id_token_file` |
+//! | `MetadataProvider` | the metadata service of an ECS or BMS server (off with this runtime's `HUAWEICLOUD_SDK_METADATA_DISABLED=true`, elsewhere with `HUAWEICLOUD_SDK_METADATA_ENDPOINT`) |
+//! | `PodIdentityProvider` | pod identity on CCE: `HC_CONTAINER_CREDENTIALS_FULL_URI` and `HC_CONTAINER_AUTHORIZATION_TOKEN_FILE` |
+//! | [`CredentialChain`] | the five above, in that order, as the official SDKs try them |
+//!
+//! The providers of temporary keys need the feature `client`; each keeps its keys and
+//! fetches them again before they expire, once however many requests wait. With that
+//! feature, `load_from_env` is the one-line start: the chain's credentials, a
+//! `ClientConfig` that signs with them, and the region of `HUAWEICLOUD_SDK_REGION`.
 //!
 //! Project-level services need a project id per region and global services a domain id;
 //! when no source gives them, they are looked up at IAM once and remembered (feature
-//! `client`: `resolve_project_id`, `resolve_domain_id`, `Account::project_id_for`).
+//! `client`: `resolve_project_id`, `resolve_domain_id`, `Account::project_id_for`; a
+//! domain id IAM does not tell is asked of STS, as the official SDKs do).
 //! [`endpoint_for`] gives a service's endpoint, honouring the official overrides
 //! (`HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>`, `~/.huaweicloud/regions.yaml`), and a
 //! [`Service`] (each generated crate has one, `SERVICE`) puts both together: the
@@ -65,9 +73,10 @@
 //!     name: "FunctionGraph",
 //!     host_template: "functiongraph.{region}.myhuaweicloud.com",
 //!     scope: Scope::Project,
+//!     regions: &[], // a generated crate's `REGIONS`: the official SDK's endpoints
 //! };
 //! let region = "cn-north-4";
-//! // Environment variables, then the profile file, then the metadata service.
+//! // OIDC, environment variables, the profile file, the metadata service, pod identity.
 //! let account = CredentialChain::basic().resolve().await?;
 //! let config = ClientConfig::new(account.credentials.clone())?;
 //! // The overrides' endpoint, with the profile's project id or the one IAM lists for
@@ -83,29 +92,58 @@ mod account;
 mod chain;
 mod env;
 mod iam;
+mod idp;
 mod ini;
 #[cfg(feature = "client")]
+mod load;
+#[cfg(feature = "client")]
 mod metadata;
+mod oidc;
+mod pod;
 mod profile;
+#[cfg(feature = "client")]
+mod refresh;
+mod region_table;
 mod regions;
 mod regions_yaml;
 mod service;
 mod sign;
+mod sts;
 
 pub use account::{Account, CredentialType};
 pub use chain::CredentialChain;
-pub use env::{ENV_AK, ENV_DOMAIN_ID, ENV_PROJECT_ID, ENV_SECURITY_TOKEN, ENV_SK, env_credentials};
+pub use env::{
+    ENV_AK, ENV_DOMAIN_ID, ENV_ID_TOKEN_FILE, ENV_IDP_ID, ENV_PROJECT_ID, ENV_SECURITY_TOKEN, ENV_SK,
+    env_credentials,
+};
 #[cfg(feature = "client")]
-pub use iam::{resolve_domain_id, resolve_domain_id_at, resolve_project_id, resolve_project_id_at};
+pub use iam::{
+    resolve_domain_id, resolve_domain_id_at, resolve_domain_id_via, resolve_project_id, resolve_project_id_at,
+};
 pub use iam::{ENV_IAM_ENDPOINT, X_DOMAIN_ID, iam_endpoint, with_domain_id};
 #[cfg(feature = "client")]
-pub use metadata::{METADATA_ENDPOINT, MetadataProvider};
+pub use idp::IdpProvider;
+#[cfg(feature = "client")]
+pub use load::{ENV_REGION, Loaded, Loader, load_from_env};
+#[cfg(feature = "client")]
+pub use metadata::{ENV_METADATA_DISABLED, ENV_METADATA_ENDPOINT, METADATA_ENDPOINT, MetadataProvider};
+#[cfg(feature = "client")]
+pub use oidc::OidcProvider;
+pub use oidc::{
+    ENV_OIDC_AGENCY_URN, ENV_OIDC_DURATION_SECONDS, ENV_OIDC_ID_TOKEN, ENV_OIDC_POLICY, ENV_OIDC_POLICY_IDS,
+    ENV_OIDC_PROVIDER_URN, ENV_OIDC_SESSION_NAME, ENV_OIDC_TOKEN_FILE, IdToken, OidcSettings,
+};
+#[cfg(feature = "client")]
+pub use pod::PodIdentityProvider;
+pub use pod::{ENV_POD_CREDENTIALS_URI, ENV_POD_TOKEN_FILE};
 pub use profile::{ENV_CREDENTIALS_FILE, profile_credentials, profile_file_credentials, profile_path};
 pub use regions::{
-    ENV_REGION_PREFIX, ENV_REGIONS_FILE, endpoint_for, endpoint_for_env, endpoint_in_file, region_variable,
-    regions_file_path,
+    ENV_ALLOW_UNKNOWN_REGION, ENV_REGION_PREFIX, ENV_REGIONS_FILE, IAM_DEFAULT_ENDPOINT, STS_DEFAULT_ENDPOINT,
+    allows_unknown_region, endpoint_for, endpoint_for_env, endpoint_in_file, endpoints_in_file, iam_endpoint_of,
+    region_variable, regions_file_path, sts_endpoint_of,
 };
-pub use service::{Scope, Service, X_PROJECT_ID, with_project_id};
+pub use service::{Regions, Scope, Service, X_PROJECT_ID, with_project_id};
+pub use sts::{ENV_STS_ENDPOINT, sts_endpoint};
 pub use sign::{
     ALGORITHM, AkSk, DERIVED_ALGORITHM, SigningAlgorithm, canonical_query, canonical_request,
     canonical_uri, default_derived_predicate, derived_string_to_sign, signed_headers,
@@ -169,7 +207,7 @@ impl IamToken {
 }
 
 impl Signer for IamToken {
-    fn sign(&self, request: &mut http::Request<Vec<u8>>, _time: SystemTime) -> Result<(), Error> {
+    fn sign(&self, request: &mut http::Request<crate::Body>, _time: SystemTime) -> Result<(), Error> {
         let value = auth::header_value(X_AUTH_TOKEN, &self.token, true)
             .map_err(|_| Error::InvalidRequest("the token has characters a header cannot carry".to_owned()))?;
         request.headers_mut().insert(X_AUTH_TOKEN, value);
