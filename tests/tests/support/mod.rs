@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod aksk;
+pub mod multipart;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
