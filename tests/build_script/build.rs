@@ -1,6 +1,7 @@
-//! Generates three services into `OUT_DIR` with codegen's library, as any crate can:
+//! Generates four services into `OUT_DIR` with codegen's library, as any crate can:
 //! FunctionGraph (models and operations only), four ECS operations (with a client), and
-//! the form operations of the `forms` golden case (FRS, HSS, CSE, IAM; with a client).
+//! the form operations of the `forms` golden case (FRS, HSS, CSE, IAM) and the file
+//! operations of the `files` case (CCE, CodeArtsBuild, OBS), both with a client.
 //! Their spec warnings are known (see `cargo run -p codegen`), so they are not repeated.
 
 use std::path::Path;
@@ -32,6 +33,10 @@ fn main() {
         .unwrap_or_else(|failure| panic!("{failure}"));
 
     codegen::build::Module::new(root.join("tests/golden/forms/specs"), "forms")
+        .quiet()
+        .generate()
+        .unwrap_or_else(|failure| panic!("{failure}"));
+    codegen::build::Module::new(root.join("tests/golden/files/specs"), "files")
         .quiet()
         .generate()
         .unwrap_or_else(|failure| panic!("{failure}"));

@@ -76,6 +76,7 @@ golden_cases!(
     no_content,
     oas3_parameter_refs,
     forms,
+    files,
 );
 
 /// Serialises access to the `expected/` folders: case tests may rewrite them (with

@@ -372,6 +372,8 @@ fn bad_input_is_an_error_not_a_panic() {
         Box::new(AkSk::new("AK", "SK")),
         Box::new(FcAccessKey::new("ID", "SECRET")),
     ];
+    // Through the trait, as the client signs: the body is a `Body`.
+    let get = |url: &str| get(url).map(functiongraph::Body::from);
     for signer in &signers {
         let mut non_utf8 = get("https://example.com/x");
         let value = HeaderValue::from_bytes(b"caf\xe9").expect("obs-text is a valid value");
@@ -390,6 +392,7 @@ fn bad_input_is_an_error_not_a_panic() {
         );
     }
 
+    let get = |url: &str| self::get(url);
     let ak_sk = AkSk::new("AK", "SK");
     assert_invalid(
         ak_sk.sign(&mut get("/v2/x"), at(VECTOR_TIME)),

@@ -15,17 +15,63 @@ use std::time::SystemTime;
 use http::Request;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::Error;
+use crate::{Body, Error};
 
 /// Something that authenticates a request by adding headers to it.
 ///
 /// Implementations never panic: a request they cannot sign (a header value that is not
 /// UTF-8, no host to sign, a credential that is not a valid header value, ...) gives
 /// [`Error::InvalidRequest`], and the request then carries no `Authorization` header.
+///
+/// A body that is not in memory (a file, a stream: [`Body::as_bytes`] is `None`) cannot
+/// be hashed before it is sent; schemes that hash bodies sign it as unsigned
+/// ([`sign_as_bytes`] tells them so).
 pub trait Signer: fmt::Debug + Send + Sync {
     /// Signs `request` in place, as of `time`. `time` is used only when the request has no
     /// date header yet: remove that header to sign a retried request afresh.
-    fn sign(&self, request: &mut Request<Vec<u8>>, time: SystemTime) -> Result<(), Error>;
+    fn sign(&self, request: &mut Request<Body>, time: SystemTime) -> Result<(), Error>;
+}
+
+/// Marks a stand-in request (see [`sign_as_bytes`]) whose real body is not in memory: its
+/// payload is unknown and non-empty, so it is declared unsigned.
+#[derive(Debug, Clone, Copy)]
+pub struct UnbufferedBody;
+
+/// Signs `request` with `sign`, a signer of requests whose body is bytes in memory: a body
+/// in memory is handed over as a `Vec<u8>` (without copying when not shared); a file or a
+/// stream is replaced, while `sign` runs, by an empty body and the [`UnbufferedBody`]
+/// extension. Headers, URI (a signer may rewrite the query) and extensions come back.
+pub fn sign_as_bytes(
+    request: &mut Request<Body>,
+    sign: impl FnOnce(&mut Request<Vec<u8>>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let body = std::mem::take(request.body_mut());
+    let progress = body.progress.clone();
+    let (bytes, unbuffered) = match body.into_bytes() {
+        Ok(bytes) => (Vec::from(bytes), None),
+        Err(body) => (Vec::new(), Some(body)),
+    };
+    let mut stand_in = Request::new(bytes);
+    *stand_in.method_mut() = request.method().clone();
+    *stand_in.uri_mut() = request.uri().clone();
+    *stand_in.version_mut() = request.version();
+    *stand_in.headers_mut() = std::mem::take(request.headers_mut());
+    *stand_in.extensions_mut() = std::mem::take(request.extensions_mut());
+    if unbuffered.is_some() {
+        stand_in.extensions_mut().insert(UnbufferedBody);
+    }
+    let result = sign(&mut stand_in);
+    let (mut parts, bytes) = stand_in.into_parts();
+    parts.extensions.remove::<UnbufferedBody>();
+    *request.uri_mut() = parts.uri;
+    *request.headers_mut() = parts.headers;
+    *request.extensions_mut() = parts.extensions;
+    *request.body_mut() = unbuffered.unwrap_or_else(|| {
+        let mut body = Body::from(bytes);
+        body.progress = progress;
+        body
+    });
+    result
 }
 
 /// Names (lower case) of the headers whose values are credentials whatever the vendor.

@@ -1,8 +1,9 @@
 //! How requests prove who sends them: nothing, a fixed signer, or a provider whose signer
 //! changes over time (temporary credentials that expire and are fetched again).
 
-use crate::Error;
 use crate::auth::Signer;
+use crate::body::SignableBody;
+use crate::Error;
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
@@ -116,9 +117,9 @@ impl Credentials {
     /// Authenticates the request as of `time` (its date header, when the scheme has one),
     /// refreshing a provider's credentials first when they are due. What the client
     /// (feature `client`) uses; works with every kind of credentials.
-    pub async fn apply_async(
+    pub async fn apply_async<B: SignableBody>(
         &self,
-        request: &mut http::Request<Vec<u8>>,
+        request: &mut http::Request<B>,
         time: SystemTime,
     ) -> Result<(), Error> {
         if authenticates_itself(request) {
@@ -126,7 +127,7 @@ impl Credentials {
         }
         match self.resolve().await? {
             None => Ok(()),
-            Some(signer) => signer.sign(request, time),
+            Some(signer) => B::with_body(request, |request| signer.sign(request, time)),
         }
     }
 
@@ -137,15 +138,15 @@ impl Credentials {
     /// are fresh ([`CredentialsProvider::fresh_signer`]), and otherwise fails with
     /// [`Error::Credentials`] rather than block: use [`apply_async`](Self::apply_async),
     /// which refreshes them.
-    pub fn apply(&self, request: &mut http::Request<Vec<u8>>, time: SystemTime) -> Result<(), Error> {
+    pub fn apply<B: SignableBody>(&self, request: &mut http::Request<B>, time: SystemTime) -> Result<(), Error> {
         if authenticates_itself(request) {
             return Ok(());
         }
         match &self.source {
             Source::None => Ok(()),
-            Source::Signer(signer) => signer.sign(request, time),
+            Source::Signer(signer) => B::with_body(request, |request| signer.sign(request, time)),
             Source::Provider(provider) => match provider.fresh_signer() {
-                Some(signer) => signer.sign(request, time),
+                Some(signer) => B::with_body(request, |request| signer.sign(request, time)),
                 None => Err(Error::Credentials(format!(
                     "{provider:?} has no fresh credentials yet and refreshing them needs \
                      Credentials::apply_async"
@@ -181,7 +182,7 @@ impl Credentials {
 }
 
 /// Whether the request carries its own `Authorization`, which signing must not replace.
-pub(crate) fn authenticates_itself(request: &http::Request<Vec<u8>>) -> bool {
+pub(crate) fn authenticates_itself<B>(request: &http::Request<B>) -> bool {
     request.headers().contains_key(http::header::AUTHORIZATION)
 }
 
@@ -232,7 +233,7 @@ mod tests {
     struct Stamp;
 
     impl Signer for Stamp {
-        fn sign(&self, request: &mut http::Request<Vec<u8>>, _time: SystemTime) -> Result<(), Error> {
+        fn sign(&self, request: &mut http::Request<crate::Body>, _time: SystemTime) -> Result<(), Error> {
             request.headers_mut().insert("x-stamp", http::HeaderValue::from_static("1"));
             Ok(())
         }

@@ -43,6 +43,8 @@
 //! struct Ping;
 //! impl Operation for Ping {
 //!     type Response = u16;
+//!     type RequestBody = Vec<u8>;
+//!     type ResponseBody = Vec<u8>;
 //!     const ID: &'static str = "Ping";
 //!     const METHOD: http::Method = http::Method::GET;
 //!     fn build(&self, endpoint: &Endpoint) -> Result<http::Request<Vec<u8>>, codegen_runtime::Error> {
@@ -69,6 +71,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+mod body;
 mod credentials;
 mod datetime;
 mod endpoint;
@@ -93,11 +96,12 @@ pub mod __private;
 
 #[cfg(feature = "client")]
 pub use client::{Client, ClientConfig, ClientConfigBuilder, RetryPolicy};
+pub use body::{Body, ByteStream, Progress, SignableBody};
 pub use credentials::{BoxFuture, Credentials, CredentialsProvider};
 pub use datetime::{DateTime, DateTimeParseError, ParsedDateTime};
 pub use endpoint::Endpoint;
 pub use env::Env;
 pub use error::{ApiError, DecodeError, Error};
 pub use form::FormFile;
-pub use operation::Operation;
+pub use operation::{FromBody, Operation};
 pub use unknown::UnknownValue;

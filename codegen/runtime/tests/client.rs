@@ -15,7 +15,7 @@ use support::{Reply, Server};
 struct CountingSigner(AtomicUsize);
 
 impl Signer for CountingSigner {
-    fn sign(&self, _request: &mut http::Request<Vec<u8>>, _time: SystemTime) -> Result<(), Error> {
+    fn sign(&self, _request: &mut http::Request<codegen_runtime::Body>, _time: SystemTime) -> Result<(), Error> {
         self.0.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }

@@ -78,6 +78,8 @@ struct CreateThing;
 
 impl Operation for CreateThing {
     type Response = u16;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "CreateThing";
     const METHOD: http::Method = http::Method::POST;
 

@@ -123,6 +123,13 @@ fn crate_doc_lines(info: &CrateInfo) -> Vec<String> {
                     "the domain id looked up at IAM when none is given (a global service).".to_owned()
                 },
             ]);
+            if let Some(table) = &info.regions {
+                doc_lines.extend([
+                    format!("[`REGIONS`] lists the {} regions the official SDK knows", table.regions.len()),
+                    format!("({} {}) with their endpoints; other regions are refused", table.package, table.version),
+                    "unless overridden.".to_owned(),
+                ]);
+            }
         }
         Some(None) => {
             doc_lines.push(String::new());
@@ -213,7 +220,7 @@ fn root_items(info: &CrateInfo, client: ClientGate, module: &dyn Fn(&str, TokenS
         #operations
         #client_items
 
-        pub use codegen_runtime::{auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Env, Error, FormFile, Operation, UnknownValue};
+        pub use codegen_runtime::{auth, ApiError, Body, Credentials, DateTime, DecodeError, Endpoint, Env, Error, FormFile, Operation, Progress, UnknownValue};
         pub use codegen_runtime::#vendor;
 
         /// How this service's answers carry request ids and error details.
@@ -275,27 +282,63 @@ fn endpoint_fn(info: &CrateInfo, template: &str) -> TokenStream {
     let with_project = info
         .uses_project_id
         .then(|| quote!(.and_then(|e| huawei::with_project_id(e, project_id))));
-    let fn_doc = doc_attrs(&[
+    let mut fn_lines = vec![
         format!("The endpoint of {} for {}{acting}:", info.service, args.join(", ")),
         format!("the URL in `{variable}` when set,"),
-        format!("else the regions file's entry for `{name}`, else the public one"),
-        "(see [`huawei::endpoint_for`]).".to_owned(),
-    ]);
+        format!("else the regions file's entry for `{name}`,"),
+    ];
+    if info.regions.is_some() {
+        fn_lines.push("else the official SDK's for a region of [`REGIONS`], any other being refused".to_owned());
+        fn_lines.push("(see [`huawei::Service::endpoint_in`]).".to_owned());
+    } else {
+        fn_lines.push("else the public one (see [`huawei::Service::endpoint_in`]).".to_owned());
+    }
+    let fn_doc = doc_attrs(&fn_lines);
+    let regions = regions_const(info);
     quote! {
         #[doc = #doc]
         pub const HOST_TEMPLATE: &str = #template;
+
+        #regions
 
         #service_doc
         pub const SERVICE: huawei::Service = huawei::Service {
             name: #name,
             host_template: HOST_TEMPLATE,
             scope: huawei::Scope::#scope,
+            regions: REGIONS,
         };
 
         #fn_doc
         pub fn endpoint(#(#params),*) -> Result<Endpoint, Error> {
             SERVICE.endpoint(region) #with_project
         }
+    }
+}
+
+/// `REGIONS`: the official SDK's regions of the service and their endpoints, as data (a
+/// static table costs the compiler next to nothing); empty when none are known.
+fn regions_const(info: &CrateInfo) -> TokenStream {
+    let Some(table) = &info.regions else {
+        let doc = doc_attrs(&[
+            format!("The regions of {} and their endpoints: none known, so [`endpoint`]", info.service),
+            "fills `HOST_TEMPLATE` with any region.".to_owned(),
+        ]);
+        return quote! {
+            #doc
+            pub const REGIONS: &[(&str, &[&str])] = &[];
+        };
+    };
+    let doc = doc_attrs(&[
+        format!("The regions of {} and their endpoints, best first, as the official SDK", info.service),
+        format!("lists them ({} {}). [`endpoint`] uses the first; a region", table.package, table.version),
+        "not listed is refused unless an override names its endpoint or".to_owned(),
+        "`HUAWEICLOUD_SDK_ALLOW_UNKNOWN_REGION=true` allows `HOST_TEMPLATE`.".to_owned(),
+    ]);
+    let entries = table.regions.iter().map(|(id, urls)| quote!((#id, &[#(#urls),*])));
+    quote! {
+        #doc
+        pub const REGIONS: &[(&str, &[&str])] = &[#(#entries),*];
     }
 }
 
@@ -341,4 +384,75 @@ pub fn models_mod(modules: &[ModelModule], names: &Names, info: &CrateInfo) -> T
         ),
         &index,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::service::{region_table, table_names};
+    use std::path::{Path, PathBuf};
+
+    /// `lib.rs` generated from the `iam_global` golden specs with `codegen.toml` `settings`.
+    fn lib_rs_with(settings: &str) -> String {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("codegen-regions-{}-{run}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp folder");
+        for entry in std::fs::read_dir(root.join("tests/golden/iam_global/specs")).expect("specs") {
+            let path = entry.expect("entry").path();
+            std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
+        }
+        std::fs::write(dir.join(crate::service::FILE_NAME), settings).expect("settings");
+        let config = crate::Config { specs: dir.clone(), crate_name: "iam".to_owned(), ..crate::Config::default() };
+        let generated = crate::generate(&config);
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+        let files = generated.unwrap_or_else(|f| panic!("{f}")).files.files;
+        files[&PathBuf::from("src/lib.rs")].clone()
+    }
+
+    /// The value of `const REGIONS` in `source`, read back from the Rust syntax.
+    fn emitted_regions(source: &str) -> Vec<(String, Vec<String>)> {
+        fn string(expr: &syn::Expr) -> String {
+            match expr {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => s.value(),
+                _ => panic!("a string literal"),
+            }
+        }
+        fn slice(expr: &syn::Expr) -> impl Iterator<Item = &syn::Expr> {
+            let syn::Expr::Reference(reference) = expr else { panic!("&[..]") };
+            let syn::Expr::Array(array) = &*reference.expr else { panic!("&[..]") };
+            array.elems.iter()
+        }
+        let file = syn::parse_file(source).expect("Rust");
+        let value = file.items.iter().find_map(|item| match item {
+            syn::Item::Const(c) if c.ident == "REGIONS" => Some(&*c.expr),
+            _ => None,
+        });
+        slice(value.expect("REGIONS"))
+            .map(|entry| {
+                let syn::Expr::Tuple(pair) = entry else { panic!("(id, urls)") };
+                (string(&pair.elems[0]), slice(&pair.elems[1]).map(string).collect())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_emitted_table_is_the_json_for_every_table() {
+        let own = lib_rs_with("");
+        let iam: Vec<(String, Vec<String>)> = region_table("IAM").expect("IAM").regions.into_iter().collect();
+        assert_eq!(emitted_regions(&own), iam, "the table named like the service");
+        assert!(own.contains("regions: REGIONS,") && own.contains("huaweicloudsdkiam 3.1.219"));
+        for name in table_names() {
+            let lib = lib_rs_with(&format!("regions = \"{name}\"\n"));
+            let json: Vec<(String, Vec<String>)> = region_table(name).expect("listed").regions.into_iter().collect();
+            assert_eq!(emitted_regions(&lib), json, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_service_without_a_table_keeps_the_template() {
+        let lib = lib_rs_with("service = \"VIS\"\n");
+        assert!(emitted_regions(&lib).is_empty());
+        assert!(lib.contains("regions: REGIONS,") && lib.contains("none known"), "{lib}");
+    }
 }

@@ -100,6 +100,7 @@ impl Ctx<'_> {
         match kind {
             BodyKind::Json(ty) => self.ty(ty),
             BodyKind::Bytes | BodyKind::Form => quote!(Vec<u8>),
+            BodyKind::Binary => quote!(crate::Body),
         }
     }
 }
@@ -229,6 +230,8 @@ fn request_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStr
     };
 
     let many = (new_params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let body_of = |file: bool| if file { quote!(crate::Body) } else { quote!(Vec<u8>) };
+    let (request_body, response_body) = (body_of(uploads(op)), body_of(streams(op)));
     let build = build_tokens(op, n);
     let parse = parse_tokens(op, n);
     let id = &op.id;
@@ -253,14 +256,16 @@ fn request_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStr
 
         impl #bounded crate::Operation for #request #params {
             type Response = #response;
+            type RequestBody = #request_body;
+            type ResponseBody = #response_body;
             const ID: &'static str = #id;
             const METHOD: http::Method = http::Method::#method;
 
-            fn build(&self, endpoint: &crate::Endpoint) -> Result<http::Request<Vec<u8>>, crate::Error> {
+            fn build(&self, endpoint: &crate::Endpoint) -> Result<http::Request<Self::RequestBody>, crate::Error> {
                 #build
             }
 
-            fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+            fn parse(response: http::Response<Self::ResponseBody>) -> Result<Self::Response, crate::Error> {
                 #parse
             }
         }
@@ -309,6 +314,7 @@ fn location_word(location: Location) -> &'static str {
 }
 
 fn build_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
+    let finish = if uploads(op) { quote!(build_body) } else { quote!(build) };
     let mut steps = Vec::new();
     for part in &op.path {
         match part {
@@ -355,6 +361,7 @@ fn build_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
         let call = match body.kind {
             BodyKind::Json(_) => quote!(json),
             BodyKind::Bytes | BodyKind::Form => quote!(bytes),
+            BodyKind::Binary => quote!(upload),
         };
         if body.required {
             steps.push(quote!(.#call(#media, &self.#field)));
@@ -363,8 +370,8 @@ fn build_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
             return quote! {
                 let builder = codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint) #(#steps)*;
                 match &self.#field {
-                    Some(body) => builder.#call(#media, body).build(),
-                    None => builder.build(),
+                    Some(body) => builder.#call(#media, body).#finish(),
+                    None => builder.#finish(),
                 }
             };
         }
@@ -372,8 +379,20 @@ fn build_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
     quote! {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             #(#steps)*
-            .build()
+            .#finish()
     }
+}
+
+/// Whether the operation uploads a file: its request body is a `Body`.
+fn uploads(op: &Operation) -> bool {
+    matches!(&op.body, Some(body) if body.kind == BodyKind::Binary)
+}
+
+/// Whether a success answer of the operation is a file, handed over as a `Body`.
+fn streams(op: &Operation) -> bool {
+    op.responses
+        .iter()
+        .any(|r| is_success(&r.status) && has_body(r) && r.body == Some(BodyKind::Binary))
 }
 
 /// A form field: text (one field per element of an array), or a file.
@@ -435,6 +454,13 @@ fn keeps_status(status: &Status) -> bool {
 
 fn parse_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
     let response = ident(&n.response);
+    // A streamed operation's answers come as a `Body`; what is read whole (error bodies,
+    // JSON) was read whole by the client, and is taken out of it.
+    let whole = if streams(op) {
+        quote!(codegen_runtime::__private::buffered(body))
+    } else {
+        quote!(body)
+    };
     let mut arms = Vec::new();
     for ((spec, variant), header_fields) in op.responses.iter().zip(&n.variants).zip(&n.headers) {
         let variant = ident(variant);
@@ -453,7 +479,7 @@ fn parse_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
         if !is_success(&spec.status) {
             // Whatever an error answer holds, it is kept as received.
             arms.push(quote! {
-                #pattern => #response::#variant(codegen_runtime::__private::api_error(crate::VENDOR, status, headers, body)),
+                #pattern => #response::#variant(codegen_runtime::__private::api_error(crate::VENDOR, status, headers, #whole)),
             });
             continue;
         }
@@ -464,8 +490,10 @@ fn parse_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
         if has_body(spec) {
             inits.push(match &spec.body {
                 Some(BodyKind::Json(_)) => {
-                    quote!(body: codegen_runtime::__private::decode(crate::VENDOR, status, &headers, body)?)
+                    quote!(body: codegen_runtime::__private::decode(crate::VENDOR, status, &headers, #whole)?)
                 }
+                Some(BodyKind::Binary) => quote!(body),
+                _ if streams(op) => quote!(body: #whole),
                 _ => quote!(body),
             });
         }
@@ -606,15 +634,21 @@ fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenSt
     let has_default = op.responses.iter().any(|r| r.status == Status::Default);
     if !has_default {
         let undocumented = ident(&n.undocumented);
+        // A streamed operation's undocumented success answers come as they arrive too.
+        let (body_ty, whole) = if streams(op) {
+            (quote!(crate::Body), quote!(codegen_runtime::__private::buffered(body)))
+        } else {
+            (quote!(Vec<u8>), quote!(body))
+        };
         variants.push(quote! {
             /// A status the spec does not document, with the body as received.
-            #undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
+            #undocumented { status: http::StatusCode, headers: http::HeaderMap, body: #body_ty },
         });
         status_arms.push(quote!(Self::#undocumented { status, .. } => status.as_u16(),));
         header_arms.push(quote!(Self::#undocumented { headers, .. } => headers,));
         ok_arms.push(quote! {
             Self::#undocumented { status, headers, body } => {
-                Err(codegen_runtime::__private::api_error(crate::VENDOR, status, headers, body).into())
+                Err(codegen_runtime::__private::api_error(crate::VENDOR, status, headers, #whole).into())
             }
         });
     }

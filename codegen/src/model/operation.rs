@@ -114,8 +114,11 @@ pub struct Body {
 pub enum BodyKind {
     /// JSON of a known type.
     Json(TypeRef),
-    /// Raw bytes: octet streams, text, XML, or JSON without a schema.
+    /// Raw bytes held in memory: text, XML, or JSON without a schema.
     Bytes,
+    /// A file (an octet stream, a zip, an image, `type: file`, `format: binary`): a
+    /// `Body` that is read while it is sent, and handed over as it arrives.
+    Binary,
     /// A form (`multipart/form-data` or `application/x-www-form-urlencoded`) encoded from
     /// the operation's [`Location::Form`] and [`Location::FormFile`] parameters; the
     /// request carries no body field of its own.
@@ -407,6 +410,9 @@ impl Converter<'_> {
     }
 
     fn body_kind(&mut self, schema: &Schema, media: &str, place: &Place<'_>) -> BodyKind {
+        if is_binary(schema, media) {
+            return BodyKind::Binary;
+        }
         if !is_json(media) || schema.primary_type() == Some("file") {
             return BodyKind::Bytes;
         }
@@ -428,7 +434,10 @@ impl Converter<'_> {
             let kind = self.body_kind(&schema, media, &place);
             return Some((media.clone(), kind));
         }
-        content.keys().next().map(|m| (m.clone(), BodyKind::Bytes))
+        content.iter().next().map(|(media, entry)| {
+            let binary = is_binary(entry.schema.as_ref().unwrap_or(&Schema::default()), media);
+            (media.clone(), if binary { BodyKind::Binary } else { BodyKind::Bytes })
+        })
     }
 
     fn responses(&mut self, file: usize, op_pointer: &str, op: &read::Operation, id: &str) -> Vec<ResponseSpec> {
@@ -728,6 +737,20 @@ fn header_docs(header: &Header) -> Docs {
 
 fn spec_base_path(spec: &SpecFile) -> String {
     spec.document.base_path.clone().unwrap_or_default()
+}
+
+/// Whether a body is a file: `type: file`, `format: binary`, or a media type of files
+/// (octet streams, archives, images, audio, video, PDF). Text, XML and JSON are not.
+fn is_binary(schema: &Schema, media: &str) -> bool {
+    let media = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let file_media = media == "application/octet-stream"
+        || media == "application/pdf"
+        || media == "application/force-download"
+        || ["zip", "gzip", "x-tar", "x-7z-compressed", "x-rar-compressed", "x-msdownload", "x-download"]
+            .iter()
+            .any(|kind| media == format!("application/{kind}") || media.starts_with(&format!("application/{kind}-")))
+        || ["image/", "audio/", "video/"].iter().any(|prefix| media.starts_with(prefix));
+    file_media || schema.primary_type() == Some("file") || schema.format.as_deref() == Some("binary")
 }
 
 fn is_json(media: &str) -> bool {

@@ -30,12 +30,14 @@ impl DeleteVersionAliasRequest {
 
 impl crate::Operation for DeleteVersionAliasRequest {
     type Response = DeleteVersionAliasResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "DeleteVersionAlias";
     const METHOD: http::Method = http::Method::DELETE;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
@@ -45,7 +47,9 @@ impl crate::Operation for DeleteVersionAliasRequest {
             .path_param("alias_name", &self.alias_name)
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

@@ -84,12 +84,14 @@ impl ListFunctionTemplateRequest {
 
 impl crate::Operation for ListFunctionTemplateRequest {
     type Response = ListFunctionTemplateResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "ListFunctionTemplate";
     const METHOD: http::Method = http::Method::GET;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
@@ -102,7 +104,9 @@ impl crate::Operation for ListFunctionTemplateRequest {
             .query_opt("service", self.service.as_ref())
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

@@ -71,12 +71,14 @@ impl StartWorkflowExecutionRequest {
 
 impl crate::Operation for StartWorkflowExecutionRequest {
     type Response = StartWorkflowExecutionResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "StartWorkflowExecution";
     const METHOD: http::Method = http::Method::POST;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
@@ -92,7 +94,9 @@ impl crate::Operation for StartWorkflowExecutionRequest {
             .json("application/json", &self.body)
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

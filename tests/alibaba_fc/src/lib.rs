@@ -35,8 +35,8 @@ pub use client::Client;
 pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, RetryPolicy};
 
 pub use codegen_runtime::{
-    auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Env, Error, FormFile,
-    Operation, UnknownValue,
+    auth, ApiError, Body, Credentials, DateTime, DecodeError, Endpoint, Env, Error,
+    FormFile, Operation, Progress, UnknownValue,
 };
 
 pub use codegen_runtime::alibaba;

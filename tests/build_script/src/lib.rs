@@ -1,4 +1,4 @@
-//! Three services generated at build time by `build.rs` with codegen's library, and
+//! Four services generated at build time by `build.rs` with codegen's library, and
 //! included here: the modules need only the runtime crate (and serde, http, indexmap).
 
 /// FunctionGraph's models and operations (no client), from `specs/functiongraph`.
@@ -15,4 +15,10 @@ pub mod ecs {
 /// with their client, from `tests/golden/forms/specs`.
 pub mod forms {
     include!(concat!(env!("OUT_DIR"), "/forms.rs"));
+}
+
+/// Operations that upload or download files (streamed `Body`s), with their client, from
+/// `tests/golden/files/specs`.
+pub mod files {
+    include!(concat!(env!("OUT_DIR"), "/files.rs"));
 }

@@ -85,8 +85,8 @@ impl FcAccessKey {
 }
 
 impl Signer for FcAccessKey {
-    fn sign(&self, request: &mut Request<Vec<u8>>, time: SystemTime) -> Result<(), Error> {
-        FcAccessKey::sign(self, request, time)
+    fn sign(&self, request: &mut Request<crate::Body>, time: SystemTime) -> Result<(), Error> {
+        auth::sign_as_bytes(request, |request| FcAccessKey::sign(self, request, time))
     }
 }
 

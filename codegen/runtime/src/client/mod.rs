@@ -15,10 +15,11 @@
 mod proxy;
 mod retry;
 mod trace;
+mod transfer;
 
 pub use retry::RetryPolicy;
 
-use crate::{Credentials, Endpoint, Env, Error, Operation};
+use crate::{Body, Credentials, Endpoint, Env, Error, FromBody, Operation};
 use proxy::{ProxySource, Proxies};
 use retry::Retry;
 use std::fmt;
@@ -384,9 +385,19 @@ impl Client {
     /// the last attempt are returned as [`Error::Transport`] and [`Error::Timeout`];
     /// every answer, error statuses included, is given to [`Operation::parse`] (use the
     /// response's `into_ok()` to turn error statuses into [`Error::Api`]).
+    ///
+    /// An upload's [`Body`] is read while it is sent (a file is opened again for each
+    /// attempt; a stream is sent once and never retried). For an operation whose success
+    /// answer is a file, the answer's [`Body`] is handed over as it arrives, without the
+    /// [`max_response_body`](ClientConfigBuilder::max_response_body) limit; error answers
+    /// are read whole.
     pub async fn send<O: Operation>(&self, operation: &O) -> Result<O::Response, Error> {
-        let request = operation.build(&self.endpoint)?;
-        O::parse(self.execute_named(request, O::is_idempotent(), O::ID).await?)
+        let request = operation.build(&self.endpoint)?.map(Into::into);
+        let response = self
+            .execute_named(request, O::is_idempotent(), O::ID, <O::ResponseBody as FromBody>::STREAMED)
+            .await?;
+        let (parts, body) = response.into_parts();
+        O::parse(http::Response::from_parts(parts, O::ResponseBody::from_body(body)?))
     }
 
     /// Signs and sends a built request, retrying per the policy (`idempotent` says
@@ -401,7 +412,21 @@ impl Client {
         request: http::Request<Vec<u8>>,
         idempotent: bool,
     ) -> Result<http::Response<Vec<u8>>, Error> {
-        self.execute_named(request, idempotent, "").await
+        let response = self.execute_named(request.map(Body::from), idempotent, "", false).await?;
+        let (parts, body) = response.into_parts();
+        Ok(http::Response::from_parts(parts, Vec::<u8>::from_body(body)?))
+    }
+
+    /// [`execute`](Self::execute) for any [`Body`]: an upload read while it is sent, and,
+    /// with `stream_answer`, a success answer handed over as it arrives (error answers
+    /// are read whole).
+    pub async fn execute_body(
+        &self,
+        request: http::Request<Body>,
+        idempotent: bool,
+        stream_answer: bool,
+    ) -> Result<http::Response<Body>, Error> {
+        self.execute_named(request, idempotent, "", stream_answer).await
     }
 
     /// [`execute`](Self::execute) for the operation `operation_id` (named in traces).
@@ -409,10 +434,11 @@ impl Client {
     /// Not generic, so its state machine is compiled once for all operations.
     async fn execute_named(
         &self,
-        request: http::Request<Vec<u8>>,
+        request: http::Request<Body>,
         idempotent: bool,
         operation_id: &str,
-    ) -> Result<http::Response<Vec<u8>>, Error> {
+        stream_answer: bool,
+    ) -> Result<http::Response<Body>, Error> {
         if !self.endpoint.is_origin_of(request.uri()) {
             return Err(Error::InvalidRequest(format!(
                 "the request goes to `{}`, not to this client's endpoint `{}`: its credentials \
@@ -428,7 +454,7 @@ impl Client {
                 let mut retries = 0;
                 loop {
                     let attempt_trace = trace.attempt(retries + 1);
-                    let outcome = attempt_trace.run(self.attempt(copy_request(&request))).await;
+                    let outcome = attempt_trace.run(self.attempt(copy_request(&request), stream_answer)).await;
                     let retry = match &outcome {
                         Ok(response) => Retry::for_status(response.status().as_u16()),
                         Err(Failure {
@@ -438,6 +464,13 @@ impl Client {
                         Err(_) => Retry::Never,
                     };
                     let outcome = outcome.map_err(|failure| failure.error);
+                    // A stream is sent once: its bytes are gone after the first attempt.
+                    if !request.body().is_replayable() && retry.allows(idempotent, policy) {
+                        let outcome = outcome.map_err(transfer::not_replayed);
+                        attempt_trace.finish(&outcome, None);
+                        trace.finish(retries + 1, &outcome);
+                        return outcome;
+                    }
                     if !retry.allows(idempotent, policy) || retries >= policy.max_retries {
                         attempt_trace.finish(&outcome, None);
                         trace.finish(retries + 1, &outcome);
@@ -457,8 +490,13 @@ impl Client {
             .await
     }
 
-    /// One attempt: sign as of now, send, read the whole body.
-    async fn attempt(&self, mut request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Failure> {
+    /// One attempt: sign as of now, send, read the whole body (or, with `stream_answer`,
+    /// hand a success answer's body over as it arrives).
+    async fn attempt(
+        &self,
+        mut request: http::Request<Body>,
+        stream_answer: bool,
+    ) -> Result<http::Response<Body>, Failure> {
         let shared = &self.config.inner;
         let unsent = |error| Failure { error, sent: false };
         // A request with its own `Authorization` goes unsigned (see `Credentials`).
@@ -471,17 +509,40 @@ impl Client {
         if let Some(signer) = signer {
             signer.sign(&mut request, (shared.clock)()).map_err(unsent)?;
         }
-        let request = into_reqwest(request).map_err(unsent)?;
+        let (request, upload) = transfer::into_reqwest(request).await.map_err(unsent)?;
         let start = Instant::now();
         let mut response = shared.http.execute(request).await.map_err(|e| Failure {
             // A failure to connect sent nothing; any later one may have sent it all.
             sent: !e.is_connect(),
-            error: shared.transport_error(e, start),
+            // The body's own failure (a file that changed size, a stream that failed)
+            // says more than the transport's.
+            error: upload.failure().unwrap_or_else(|| shared.transport_error(e, start)),
         })?;
         let (status, version) = (response.status(), response.version());
         let headers = std::mem::take(response.headers_mut());
+        let body = if stream_answer && status.is_success() {
+            transfer::download(response)
+        } else {
+            Body::from(self.read_whole(response, status, &headers, start).await?)
+        };
+        let mut answer = http::Response::new(body);
+        *answer.status_mut() = status;
+        *answer.version_mut() = version;
+        *answer.headers_mut() = headers;
+        Ok(answer)
+    }
+
+    /// The whole body of an answer, up to the configured limit.
+    async fn read_whole(
+        &self,
+        mut response: reqwest::Response,
+        status: http::StatusCode,
+        headers: &http::HeaderMap,
+        start: Instant,
+    ) -> Result<Vec<u8>, Failure> {
+        let shared = &self.config.inner;
         let limit = shared.settings.max_response_body;
-        let too_large = |headers: &http::HeaderMap| Failure {
+        let too_large = || Failure {
             sent: true,
             error: Error::ResponseTooLarge {
                 status: status.as_u16(),
@@ -491,7 +552,7 @@ impl Client {
         };
         let announced = response.content_length();
         if announced.is_some_and(|length| length > limit) {
-            return Err(too_large(&headers));
+            return Err(too_large());
         }
         // Capacity as announced, never beyond the limit.
         let capacity = usize::try_from(announced.unwrap_or(0)).unwrap_or(0);
@@ -503,15 +564,11 @@ impl Client {
             })?;
             let Some(chunk) = chunk else { break };
             if (body.len() + chunk.len()) as u64 > limit {
-                return Err(too_large(&headers));
+                return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }
-        let mut collected = http::Response::new(body);
-        *collected.status_mut() = status;
-        *collected.version_mut() = version;
-        *collected.headers_mut() = headers;
-        Ok(collected)
+        Ok(body)
     }
 }
 
@@ -522,8 +579,9 @@ fn origin_of(uri: &http::Uri) -> String {
     format!("{scheme}{authority}")
 }
 
-/// The unsigned request again, for one more attempt (`http::Request` is not `Clone`).
-fn copy_request(request: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
+/// The unsigned request again, for one more attempt (`http::Request` is not `Clone`):
+/// bytes are shared, a file is opened again, a stream is the same (already taken).
+fn copy_request(request: &http::Request<Body>) -> http::Request<Body> {
     let mut copy = http::Request::new(request.body().clone());
     *copy.method_mut() = request.method().clone();
     *copy.uri_mut() = request.uri().clone();
@@ -561,22 +619,6 @@ impl Settings {
     }
 }
 
-/// Converts a built request, refusing one whose URL `reqwest` would send differently (a
-/// path segment `.` or `..` would be resolved away, and the signature would not match).
-fn into_reqwest(request: http::Request<Vec<u8>>) -> Result<reqwest::Request, Error> {
-    let path = request.uri().path().to_owned();
-    let query = request.uri().query().map(str::to_owned);
-    let converted = reqwest::Request::try_from(request)
-        .map_err(|e| Error::InvalidRequest(format!("the request URL cannot be sent: {e}")))?;
-    let url = converted.url();
-    if url.path() != path || url.query() != query.as_deref() {
-        return Err(Error::InvalidRequest(format!(
-            "the request path `{path}` would be sent as `{}` (a path parameter `.` or `..`?)",
-            url.path()
-        )));
-    }
-    Ok(converted)
-}
 
 /// Shows the kind of credentials (secrets redacted) and the settings.
 impl fmt::Debug for ClientConfig {
@@ -632,7 +674,7 @@ mod tests {
     }
 
     impl Signer for Secretive {
-        fn sign(&self, _request: &mut http::Request<Vec<u8>>, _time: SystemTime) -> Result<(), Error> {
+        fn sign(&self, _request: &mut http::Request<Body>, _time: SystemTime) -> Result<(), Error> {
             Ok(())
         }
     }
@@ -669,17 +711,4 @@ mod tests {
         assert!(!a.config().same_pool(&other));
     }
 
-    #[test]
-    fn dot_segments_are_refused() {
-        for path in ["/v2/../x", "/v2/./x"] {
-            let request = http::Request::get(format!("http://127.0.0.1:9{path}"))
-                .body(Vec::new())
-                .expect("request");
-            assert!(matches!(into_reqwest(request), Err(Error::InvalidRequest(_))), "{path}");
-        }
-        let fine = http::Request::get("http://127.0.0.1:9/v2/a%3Ab?x=1%202")
-            .body(Vec::new())
-            .expect("request");
-        assert!(into_reqwest(fine).is_ok());
-    }
 }

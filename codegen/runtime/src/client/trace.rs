@@ -80,7 +80,7 @@ impl OperationTrace {
 
     /// Records how the operation ended after `attempts` attempts.
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
-    pub fn finish(&self, attempts: u32, outcome: &Result<http::Response<Vec<u8>>, Error>) {
+    pub fn finish(&self, attempts: u32, outcome: &Result<http::Response<crate::Body>, Error>) {
         #[cfg(feature = "tracing")]
         {
             self.span.record("attempts", attempts);
@@ -107,7 +107,7 @@ impl AttemptTrace {
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
     pub fn finish(
         &self,
-        outcome: &Result<http::Response<Vec<u8>>, Error>,
+        outcome: &Result<http::Response<crate::Body>, Error>,
         retry_after: Option<std::time::Duration>,
     ) {
         #[cfg(feature = "tracing")]
@@ -122,7 +122,7 @@ impl AttemptTrace {
 }
 
 #[cfg(feature = "tracing")]
-fn record(span: &tracing::Span, start: Instant, outcome: &Result<http::Response<Vec<u8>>, Error>) {
+fn record(span: &tracing::Span, start: Instant, outcome: &Result<http::Response<crate::Body>, Error>) {
     span.record("duration_ms", start.elapsed().as_millis() as u64);
     match outcome {
         Ok(response) => {

@@ -213,8 +213,8 @@ impl AkSk {
 }
 
 impl Signer for AkSk {
-    fn sign(&self, request: &mut Request<Vec<u8>>, time: SystemTime) -> Result<(), Error> {
-        AkSk::sign(self, request, time)
+    fn sign(&self, request: &mut Request<crate::Body>, time: SystemTime) -> Result<(), Error> {
+        auth::sign_as_bytes(request, |request| AkSk::sign(self, request, time))
     }
 }
 
@@ -237,6 +237,11 @@ impl fmt::Debug for AkSk {
 /// upload) is signed without its hash, declared `UNSIGNED-PAYLOAD` in the header the
 /// algorithm's hash names, which the server reads.
 fn declare_unsigned_payload(request: &mut Request<Vec<u8>>, digest: Digest) -> Result<(), Error> {
+    // A file or a stream cannot be hashed before it is sent, whatever its type.
+    if request.extensions().get::<auth::UnbufferedBody>().is_some() {
+        request.headers_mut().insert(digest.content_header(), HeaderValue::from_static(UNSIGNED_PAYLOAD));
+        return Ok(());
+    }
     let Some(content_type) = request.headers().get(CONTENT_TYPE) else {
         return Ok(());
     };
@@ -423,7 +428,8 @@ fn canonical_headers(headers: &HeaderMap, signed_headers: &[HeaderName]) -> Resu
 /// Hex hash of the body, unless a non-empty body has its hash declared in the algorithm's
 /// content header (`UNSIGNED-PAYLOAD` for uploads).
 fn payload_hash(request: &Request<Vec<u8>>, digest: Digest) -> Result<String, Error> {
-    if !request.body().is_empty() {
+    let unbuffered = request.extensions().get::<auth::UnbufferedBody>().is_some();
+    if unbuffered || !request.body().is_empty() {
         let declared = auth::single_header(request.headers(), digest.content_header())?;
         if let Some(declared) = declared.map(str::trim).filter(|d| !d.is_empty()) {
             return Ok(declared.to_owned());

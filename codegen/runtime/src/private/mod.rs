@@ -13,7 +13,7 @@ pub mod number;
 
 pub use model::missing_field;
 pub use request::{RequestBuilder, ToParam};
-pub use response::{api_error, decode, header_text};
+pub use response::{api_error, buffered, decode, header_text};
 
 /// Re-exported so that the open-enum macros reach serde through this crate.
 pub use serde;

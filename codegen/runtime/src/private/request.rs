@@ -7,7 +7,7 @@
 //! never adds a header.
 
 use super::form::{FilePart, Form};
-use crate::{DateTime, Endpoint, Error, FormFile};
+use crate::{Body, DateTime, Endpoint, Error, FormFile};
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -91,6 +91,8 @@ pub struct RequestBuilder<'e> {
     body: Vec<u8>,
     /// Form fields gathered until [`form`](Self::form) encodes them.
     form: Form,
+    /// An upload, sent instead of `body` (see [`build_body`](Self::build_body)).
+    upload: Option<Body>,
     error: Option<Error>,
 }
 
@@ -104,6 +106,7 @@ impl<'e> RequestBuilder<'e> {
             headers: http::HeaderMap::new(),
             body: Vec::new(),
             form: Form::default(),
+            upload: None,
             error: None,
         }
     }
@@ -340,6 +343,20 @@ impl<'e> RequestBuilder<'e> {
             self.set_content_type(content_type);
         }
         self
+    }
+
+    /// An upload body (a file, a stream, bytes), read while the request is sent.
+    pub fn upload(mut self, content_type: &str, body: &Body) -> Self {
+        self.upload = Some(body.clone());
+        self.set_content_type(content_type);
+        self
+    }
+
+    /// The request with its upload body (or the bytes set otherwise).
+    pub fn build_body(mut self) -> Result<http::Request<Body>, Error> {
+        let upload = self.upload.take();
+        let request = self.build()?;
+        Ok(request.map(|bytes| upload.unwrap_or_else(|| Body::from(bytes))))
     }
 
     /// A body sent as is.

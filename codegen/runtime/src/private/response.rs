@@ -79,6 +79,13 @@ pub fn api_error(vendor: &Vendor, status: http::StatusCode, headers: http::Heade
     ApiError::from_response(vendor, status.as_u16(), headers, body)
 }
 
+/// The bytes of a body the client read whole (error answers, documented JSON) in an
+/// operation whose success answers are streamed; a body still streaming (only a success
+/// status of such an operation) gives nothing here, as it must be read asynchronously.
+pub fn buffered(body: crate::Body) -> Vec<u8> {
+    body.into_bytes().map(Vec::from).unwrap_or_default()
+}
+
 /// A header's text, if present and visible ASCII.
 pub fn header_text(headers: &http::HeaderMap, name: &str) -> Option<String> {
     headers

@@ -228,8 +228,20 @@ async fn read_request<S: AsyncRead + Unpin>(stream: &mut S) -> Option<Recorded> 
         .find(|(n, _)| n == "content-length")
         .and_then(|(_, v)| v.parse().ok())
         .unwrap_or(0);
+    let chunked = headers.iter().any(|(n, v)| n == "transfer-encoding" && v.eq_ignore_ascii_case("chunked"));
     let mut body = data[head_end + 4..].to_vec();
-    while body.len() < length {
+    if chunked {
+        // Read to the last chunk (`0\r\n\r\n`), then decode.
+        while !body.ends_with(b"0\r\n\r\n") {
+            let n = stream.read(&mut buffer).await.ok()?;
+            if n == 0 {
+                return None;
+            }
+            body.extend_from_slice(&buffer[..n]);
+        }
+        body = dechunk(&body)?;
+    }
+    while !chunked && body.len() < length {
         let n = stream.read(&mut buffer).await.ok()?;
         if n == 0 {
             break;
@@ -242,6 +254,21 @@ async fn read_request<S: AsyncRead + Unpin>(stream: &mut S) -> Option<Recorded> 
         headers,
         body,
     })
+}
+
+/// The content of a `Transfer-Encoding: chunked` body (RFC 9112 section 7.1, no trailers).
+fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = data.windows(2).position(|w| w == b"\r\n")?;
+        let size = usize::from_str_radix(std::str::from_utf8(&data[..line_end]).ok()?.trim(), 16).ok()?;
+        data = &data[line_end + 2..];
+        if size == 0 {
+            return Some(out);
+        }
+        out.extend_from_slice(data.get(..size)?);
+        data = data.get(size + 2..)?;
+    }
 }
 
 /// The root that signed the test server certificate (PEM).
@@ -315,4 +342,20 @@ pub fn security_key(access: &str, expires_at: &str) -> String {
     format!(
         r#"{{"credential":{{"access":"{access}","secret":"secret-of-{access}","securitytoken":"token-of-{access}","expires_at":"{expires_at}"}}}}"#
     )
+}
+
+/// An STS answer to `assume-with-oidc`, in STS's spelling.
+pub fn sts_credentials(access: &str, expires_at: &str) -> String {
+    format!(
+        r#"{{"credentials":{{"access_key_id":"{access}","secret_access_key":"secret-of-{access}","security_token":"token-of-{access}","expiration":"{expires_at}"}}}}"#
+    )
+}
+
+/// Which access key a signer or provider holds (their `Debug` shows the key id, never
+/// the secret key or the security token of the answers above).
+pub fn access_key(shown: &dyn std::fmt::Debug) -> String {
+    let shown = format!("{shown:?}");
+    assert!(!shown.contains("secret-of") && !shown.contains("token-of"), "{shown}");
+    let after = &shown[shown.find("access_key: ").expect("access key")..];
+    after.split('"').nth(1).expect("quoted").to_owned()
 }

@@ -43,12 +43,14 @@ impl DeleteFunctionRequest {
 
 impl crate::Operation for DeleteFunctionRequest {
     type Response = DeleteFunctionResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "DeleteFunction";
     const METHOD: http::Method = http::Method::DELETE;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/2016-08-15/services/")
             .path_param("serviceName", &self.service_name)
@@ -57,7 +59,9 @@ impl crate::Operation for DeleteFunctionRequest {
             .header_opt("If-Match", self.if_match.as_ref())
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

@@ -61,12 +61,14 @@ impl UpdateFunctionRequest {
 
 impl crate::Operation for UpdateFunctionRequest {
     type Response = UpdateFunctionResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "UpdateFunction";
     const METHOD: http::Method = http::Method::PUT;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/2016-08-15/services/")
             .path_param("serviceName", &self.service_name)
@@ -77,7 +79,9 @@ impl crate::Operation for UpdateFunctionRequest {
             .json("application/json", &self.body)
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

@@ -24,6 +24,9 @@
 //! `Client::from_account` a client for credentials that
 //! [`huawei::CredentialChain`] found (environment, profile file, metadata service),
 //! the project id looked up at IAM when none is given.
+//! [`REGIONS`] lists the 8 regions the official SDK knows
+//! (huaweicloudsdkcae 3.1.219) with their endpoints; other regions are refused
+//! unless overridden.
 //!
 //! # Left out or degraded
 //!
@@ -51,8 +54,8 @@ pub use client::Client;
 pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, RetryPolicy};
 
 pub use codegen_runtime::{
-    auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Env, Error, FormFile,
-    Operation, UnknownValue,
+    auth, ApiError, Body, Credentials, DateTime, DecodeError, Endpoint, Env, Error,
+    FormFile, Operation, Progress, UnknownValue,
 };
 
 pub use codegen_runtime::huawei;
@@ -63,6 +66,69 @@ pub(crate) const VENDOR: &codegen_runtime::vendor::Vendor = &codegen_runtime::hu
 /// The host of CAE; `{name}` parts are filled by [`endpoint`].
 pub const HOST_TEMPLATE: &str = "cae.{region}.myhuaweicloud.com";
 
+/// The regions of CAE and their endpoints, best first, as the official SDK
+/// lists them (huaweicloudsdkcae 3.1.219). [`endpoint`] uses the first; a region
+/// not listed is refused unless an override names its endpoint or
+/// `HUAWEICLOUD_SDK_ALLOW_UNKNOWN_REGION=true` allows `HOST_TEMPLATE`.
+pub const REGIONS: &[(&str, &[&str])] = &[
+    (
+        "cn-north-4",
+        &[
+            "https://cae.cn-north-4.myhuaweicloud.com",
+            "https://cae.cn-north-4.myhuaweicloud.cn",
+        ],
+    ),
+    (
+        "cn-east-3",
+        &[
+            "https://cae.cn-east-3.myhuaweicloud.com",
+            "https://cae.cn-east-3.myhuaweicloud.cn",
+        ],
+    ),
+    (
+        "cn-south-1",
+        &[
+            "https://cae.cn-south-1.myhuaweicloud.com",
+            "https://cae.cn-south-1.myhuaweicloud.cn",
+        ],
+    ),
+    (
+        "ap-southeast-3",
+        &[
+            "https://cae.ap-southeast-3.myhuaweicloud.com",
+            "https://cae.ap-southeast-3.myhuaweicloud.cn",
+        ],
+    ),
+    (
+        "af-south-1",
+        &[
+            "https://cae.af-south-1.myhuaweicloud.com",
+            "https://cae.af-south-1.myhuaweicloud.cn",
+        ],
+    ),
+    (
+        "me-east-1",
+        &[
+            "https://cae.me-east-1.myhuaweicloud.com",
+            "https://cae.me-east-1.myhuaweicloud.cn",
+        ],
+    ),
+    (
+        "la-north-2",
+        &[
+            "https://cae.la-north-2.myhuaweicloud.com",
+            "https://cae.la-north-2.myhuaweicloud.cn",
+        ],
+    ),
+    (
+        "tr-west-1",
+        &[
+            "https://cae.tr-west-1.myhuaweicloud.com",
+            "https://cae.tr-west-1.myhuaweicloud.cn",
+        ],
+    ),
+];
+
 /// CAE as the runtime sees it: the name of its endpoint overrides, its host,
 /// and whom its requests act for:
 /// a project of one region (its id fills `{project_id}` in paths and `X-Project-Id`).
@@ -70,12 +136,14 @@ pub const SERVICE: huawei::Service = huawei::Service {
     name: "CAE",
     host_template: HOST_TEMPLATE,
     scope: huawei::Scope::Project,
+    regions: REGIONS,
 };
 
 /// The endpoint of CAE for `region`, acting for `project_id`:
 /// the URL in `HUAWEICLOUD_SDK_REGION_CAE_<REGION>` when set,
-/// else the regions file's entry for `CAE`, else the public one
-/// (see [`huawei::endpoint_for`]).
+/// else the regions file's entry for `CAE`,
+/// else the official SDK's for a region of [`REGIONS`], any other being refused
+/// (see [`huawei::Service::endpoint_in`]).
 pub fn endpoint(region: &str, project_id: &str) -> Result<Endpoint, Error> {
     SERVICE.endpoint(region).and_then(|e| huawei::with_project_id(e, project_id))
 }

@@ -24,6 +24,9 @@
 //! `Client::from_account` a client for credentials that
 //! [`huawei::CredentialChain`] found (environment, profile file, metadata service),
 //! the project id looked up at IAM when none is given.
+//! [`REGIONS`] lists the 6 regions the official SDK knows
+//! (huaweicloudsdkfrs 3.1.219) with their endpoints; other regions are refused
+//! unless overridden.
 #![forbid(unsafe_code)]
 pub mod models;
 
@@ -39,8 +42,8 @@ pub use client::Client;
 pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, RetryPolicy};
 
 pub use codegen_runtime::{
-    auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Env, Error, FormFile,
-    Operation, UnknownValue,
+    auth, ApiError, Body, Credentials, DateTime, DecodeError, Endpoint, Env, Error,
+    FormFile, Operation, Progress, UnknownValue,
 };
 
 pub use codegen_runtime::huawei;
@@ -51,6 +54,19 @@ pub(crate) const VENDOR: &codegen_runtime::vendor::Vendor = &codegen_runtime::hu
 /// The host of FRS; `{name}` parts are filled by [`endpoint`].
 pub const HOST_TEMPLATE: &str = "face.{region}.myhuaweicloud.com";
 
+/// The regions of FRS and their endpoints, best first, as the official SDK
+/// lists them (huaweicloudsdkfrs 3.1.219). [`endpoint`] uses the first; a region
+/// not listed is refused unless an override names its endpoint or
+/// `HUAWEICLOUD_SDK_ALLOW_UNKNOWN_REGION=true` allows `HOST_TEMPLATE`.
+pub const REGIONS: &[(&str, &[&str])] = &[
+    ("cn-north-1", &["https://face.cn-north-1.myhuaweicloud.com"]),
+    ("cn-north-4", &["https://face.cn-north-4.myhuaweicloud.com"]),
+    ("cn-south-1", &["https://face.cn-south-1.myhuaweicloud.com"]),
+    ("cn-east-3", &["https://face.cn-east-3.myhuaweicloud.com"]),
+    ("ap-southeast-1", &["https://face.ap-southeast-1.myhuaweicloud.com"]),
+    ("ap-southeast-2", &["https://face.ap-southeast-2.myhuaweicloud.com"]),
+];
+
 /// FRS as the runtime sees it: the name of its endpoint overrides, its host,
 /// and whom its requests act for:
 /// a project of one region (its id fills `{project_id}` in paths and `X-Project-Id`).
@@ -58,12 +74,14 @@ pub const SERVICE: huawei::Service = huawei::Service {
     name: "FRS",
     host_template: HOST_TEMPLATE,
     scope: huawei::Scope::Project,
+    regions: REGIONS,
 };
 
 /// The endpoint of FRS for `region`, acting for `project_id`:
 /// the URL in `HUAWEICLOUD_SDK_REGION_FRS_<REGION>` when set,
-/// else the regions file's entry for `FRS`, else the public one
-/// (see [`huawei::endpoint_for`]).
+/// else the regions file's entry for `FRS`,
+/// else the official SDK's for a region of [`REGIONS`], any other being refused
+/// (see [`huawei::Service::endpoint_in`]).
 pub fn endpoint(region: &str, project_id: &str) -> Result<Endpoint, Error> {
     SERVICE.endpoint(region).and_then(|e| huawei::with_project_id(e, project_id))
 }

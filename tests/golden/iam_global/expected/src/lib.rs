@@ -24,6 +24,9 @@
 //! `Client::from_account` a client for credentials that
 //! [`huawei::CredentialChain`] found (environment, profile file, metadata service),
 //! the domain id looked up at IAM when none is given (a global service).
+//! [`REGIONS`] lists the 28 regions the official SDK knows
+//! (huaweicloudsdkiam 3.1.219) with their endpoints; other regions are refused
+//! unless overridden.
 #![forbid(unsafe_code)]
 pub mod models;
 
@@ -39,8 +42,8 @@ pub use client::Client;
 pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, RetryPolicy};
 
 pub use codegen_runtime::{
-    auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Env, Error, FormFile,
-    Operation, UnknownValue,
+    auth, ApiError, Body, Credentials, DateTime, DecodeError, Endpoint, Env, Error,
+    FormFile, Operation, Progress, UnknownValue,
 };
 
 pub use codegen_runtime::huawei;
@@ -51,6 +54,41 @@ pub(crate) const VENDOR: &codegen_runtime::vendor::Vendor = &codegen_runtime::hu
 /// The host of IAM; `{name}` parts are filled by [`endpoint`].
 pub const HOST_TEMPLATE: &str = "iam.{region}.myhuaweicloud.com";
 
+/// The regions of IAM and their endpoints, best first, as the official SDK
+/// lists them (huaweicloudsdkiam 3.1.219). [`endpoint`] uses the first; a region
+/// not listed is refused unless an override names its endpoint or
+/// `HUAWEICLOUD_SDK_ALLOW_UNKNOWN_REGION=true` allows `HOST_TEMPLATE`.
+pub const REGIONS: &[(&str, &[&str])] = &[
+    ("cn-north-2", &["https://iam.cn-north-2.myhuaweicloud.com"]),
+    ("cn-north-4", &["https://iam.cn-north-4.myhuaweicloud.com"]),
+    ("cn-north-1", &["https://iam.cn-north-1.myhuaweicloud.com"]),
+    ("cn-east-2", &["https://iam.cn-east-2.myhuaweicloud.com"]),
+    ("cn-east-3", &["https://iam.cn-east-3.myhuaweicloud.com"]),
+    ("cn-south-1", &["https://iam.cn-south-1.myhuaweicloud.com"]),
+    ("cn-south-2", &["https://iam.cn-south-2.myhuaweicloud.com"]),
+    ("cn-southwest-2", &["https://iam.cn-southwest-2.myhuaweicloud.com"]),
+    ("ap-southeast-1", &["https://iam.ap-southeast-1.myhuaweicloud.com"]),
+    ("ap-southeast-2", &["https://iam.ap-southeast-2.myhuaweicloud.com"]),
+    ("ap-southeast-3", &["https://iam.ap-southeast-3.myhuaweicloud.com"]),
+    ("af-south-1", &["https://iam.af-south-1.myhuaweicloud.com"]),
+    ("sa-brazil-1", &["https://iam.sa-brazil-1.myhuaweicloud.com"]),
+    ("la-south-2", &["https://iam.la-south-2.myhuaweicloud.com"]),
+    ("na-mexico-1", &["https://iam.na-mexico-1.myhuaweicloud.com"]),
+    ("la-north-2", &["https://iam.la-north-2.myhuaweicloud.com"]),
+    ("cn-north-9", &["https://iam.cn-north-9.myhuaweicloud.com"]),
+    ("eu-west-101", &["https://iam.eu-west-101.myhuaweicloud.eu"]),
+    ("eu-west-0", &["https://iam.eu-west-0.myhuaweicloud.com"]),
+    ("my-kualalumpur-1", &["https://iam.my-kualalumpur-1.myhuaweicloud.com"]),
+    ("ru-moscow-1", &["https://iam.ru-moscow-1.myhuaweicloud.com"]),
+    ("me-east-1", &["https://iam.me-east-1.myhuaweicloud.com"]),
+    ("ap-southeast-4", &["https://iam.ap-southeast-4.myhuaweicloud.com"]),
+    ("ae-ad-1", &["https://iam.ae-ad-1.myhuaweicloud.com"]),
+    ("cn-east-4", &["https://iam.cn-east-4.myhuaweicloud.com"]),
+    ("cn-east-5", &["https://iam.cn-east-5.myhuaweicloud.com"]),
+    ("tr-west-1", &["https://iam.tr-west-1.myhuaweicloud.com"]),
+    ("cn-north-12", &["https://iam.cn-north-12.myhuaweicloud.com"]),
+];
+
 /// IAM as the runtime sees it: the name of its endpoint overrides, its host,
 /// and whom its requests act for:
 /// the whole account (requests carry its domain id in `X-Domain-Id`).
@@ -58,12 +96,14 @@ pub const SERVICE: huawei::Service = huawei::Service {
     name: "IAM",
     host_template: HOST_TEMPLATE,
     scope: huawei::Scope::Global,
+    regions: REGIONS,
 };
 
 /// The endpoint of IAM for `region`:
 /// the URL in `HUAWEICLOUD_SDK_REGION_IAM_<REGION>` when set,
-/// else the regions file's entry for `IAM`, else the public one
-/// (see [`huawei::endpoint_for`]).
+/// else the regions file's entry for `IAM`,
+/// else the official SDK's for a region of [`REGIONS`], any other being refused
+/// (see [`huawei::Service::endpoint_in`]).
 pub fn endpoint(region: &str) -> Result<Endpoint, Error> {
     SERVICE.endpoint(region)
 }

@@ -39,8 +39,8 @@ pub use client::Client;
 pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, RetryPolicy};
 
 pub use codegen_runtime::{
-    auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Env, Error, FormFile,
-    Operation, UnknownValue,
+    auth, ApiError, Body, Credentials, DateTime, DecodeError, Endpoint, Env, Error,
+    FormFile, Operation, Progress, UnknownValue,
 };
 
 pub use codegen_runtime::huawei;
@@ -51,6 +51,10 @@ pub(crate) const VENDOR: &codegen_runtime::vendor::Vendor = &codegen_runtime::hu
 /// The host of VIS; `{name}` parts are filled by [`endpoint`].
 pub const HOST_TEMPLATE: &str = "vis.{region}.myhuaweicloud.com";
 
+/// The regions of VIS and their endpoints: none known, so [`endpoint`]
+/// fills `HOST_TEMPLATE` with any region.
+pub const REGIONS: &[(&str, &[&str])] = &[];
+
 /// VIS as the runtime sees it: the name of its endpoint overrides, its host,
 /// and whom its requests act for:
 /// a project of one region (its id fills `{project_id}` in paths and `X-Project-Id`).
@@ -58,12 +62,13 @@ pub const SERVICE: huawei::Service = huawei::Service {
     name: "VIS",
     host_template: HOST_TEMPLATE,
     scope: huawei::Scope::Project,
+    regions: REGIONS,
 };
 
 /// The endpoint of VIS for `region`, acting for `project_id`:
 /// the URL in `HUAWEICLOUD_SDK_REGION_VIS_<REGION>` when set,
-/// else the regions file's entry for `VIS`, else the public one
-/// (see [`huawei::endpoint_for`]).
+/// else the regions file's entry for `VIS`,
+/// else the public one (see [`huawei::Service::endpoint_in`]).
 pub fn endpoint(region: &str, project_id: &str) -> Result<Endpoint, Error> {
     SERVICE.endpoint(region).and_then(|e| huawei::with_project_id(e, project_id))
 }

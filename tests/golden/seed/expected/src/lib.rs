@@ -24,6 +24,9 @@
 //! `Client::from_account` a client for credentials that
 //! [`huawei::CredentialChain`] found (environment, profile file, metadata service),
 //! the project id looked up at IAM when none is given.
+//! [`REGIONS`] lists the 27 regions the official SDK knows
+//! (huaweicloudsdkfunctiongraph 3.1.219) with their endpoints; other regions are refused
+//! unless overridden.
 #![forbid(unsafe_code)]
 pub mod models;
 
@@ -39,8 +42,8 @@ pub use client::Client;
 pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, RetryPolicy};
 
 pub use codegen_runtime::{
-    auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Env, Error, FormFile,
-    Operation, UnknownValue,
+    auth, ApiError, Body, Credentials, DateTime, DecodeError, Endpoint, Env, Error,
+    FormFile, Operation, Progress, UnknownValue,
 };
 
 pub use codegen_runtime::huawei;
@@ -51,6 +54,40 @@ pub(crate) const VENDOR: &codegen_runtime::vendor::Vendor = &codegen_runtime::hu
 /// The host of FunctionGraph; `{name}` parts are filled by [`endpoint`].
 pub const HOST_TEMPLATE: &str = "functiongraph.{region}.myhuaweicloud.com";
 
+/// The regions of FunctionGraph and their endpoints, best first, as the official SDK
+/// lists them (huaweicloudsdkfunctiongraph 3.1.219). [`endpoint`] uses the first; a region
+/// not listed is refused unless an override names its endpoint or
+/// `HUAWEICLOUD_SDK_ALLOW_UNKNOWN_REGION=true` allows `HOST_TEMPLATE`.
+pub const REGIONS: &[(&str, &[&str])] = &[
+    ("cn-north-4", &["https://functiongraph.cn-north-4.myhuaweicloud.com"]),
+    ("cn-north-1", &["https://functiongraph.cn-north-1.myhuaweicloud.com"]),
+    ("cn-east-2", &["https://functiongraph.cn-east-2.myhuaweicloud.com"]),
+    ("cn-east-3", &["https://functiongraph.cn-east-3.myhuaweicloud.com"]),
+    ("cn-south-1", &["https://functiongraph.cn-south-1.myhuaweicloud.com"]),
+    ("ap-southeast-2", &["https://functiongraph.ap-southeast-2.myhuaweicloud.com"]),
+    ("ap-southeast-1", &["https://functiongraph.ap-southeast-1.myhuaweicloud.com"]),
+    ("ap-southeast-3", &["https://functiongraph.ap-southeast-3.myhuaweicloud.com"]),
+    ("af-south-1", &["https://functiongraph.af-south-1.myhuaweicloud.com"]),
+    ("cn-southwest-2", &["https://functiongraph.cn-southwest-2.myhuaweicloud.com"]),
+    ("sa-brazil-1", &["https://functiongraph.sa-brazil-1.myhuaweicloud.com"]),
+    ("la-south-2", &["https://functiongraph.la-south-2.myhuaweicloud.com"]),
+    ("na-mexico-1", &["https://functiongraph.na-mexico-1.myhuaweicloud.com"]),
+    ("la-north-2", &["https://functiongraph.la-north-2.myhuaweicloud.com"]),
+    ("ap-southeast-4", &["https://functiongraph.ap-southeast-4.myhuaweicloud.com"]),
+    ("eu-west-101", &["https://functiongraph.eu-west-101.myhuaweicloud.com"]),
+    ("tr-west-1", &["https://functiongraph.tr-west-1.myhuaweicloud.com"]),
+    ("cn-north-9", &["https://functiongraph.cn-north-9.myhuaweicloud.com"]),
+    ("cn-north-11", &["https://functiongraph.cn-north-11.myhuaweicloud.com"]),
+    ("me-east-1", &["https://functiongraph.me-east-1.myhuaweicloud.com"]),
+    ("my-kualalumpur-1", &["https://functiongraph.my-kualalumpur-1.myhuaweicloud.com"]),
+    ("cn-south-4", &["https://functiongraph.cn-south-4.myhuaweicloud.com"]),
+    ("ru-moscow-1", &["https://functiongraph.ru-moscow-1.myhuaweicloud.com"]),
+    ("cn-east-4", &["https://functiongraph.cn-east-4.myhuaweicloud.com"]),
+    ("ae-ad-1", &["https://functiongraph.ae-ad-1.myhuaweicloud.com"]),
+    ("ap-southeast-5", &["https://functiongraph.ap-southeast-5.myhuaweicloud.com"]),
+    ("cn-southwest-3", &["https://functiongraph.cn-southwest-3.myhuaweicloud.com"]),
+];
+
 /// FunctionGraph as the runtime sees it: the name of its endpoint overrides, its host,
 /// and whom its requests act for:
 /// a project of one region (its id fills `{project_id}` in paths and `X-Project-Id`).
@@ -58,12 +95,14 @@ pub const SERVICE: huawei::Service = huawei::Service {
     name: "FunctionGraph",
     host_template: HOST_TEMPLATE,
     scope: huawei::Scope::Project,
+    regions: REGIONS,
 };
 
 /// The endpoint of FunctionGraph for `region`, acting for `project_id`:
 /// the URL in `HUAWEICLOUD_SDK_REGION_FUNCTIONGRAPH_<REGION>` when set,
-/// else the regions file's entry for `FunctionGraph`, else the public one
-/// (see [`huawei::endpoint_for`]).
+/// else the regions file's entry for `FunctionGraph`,
+/// else the official SDK's for a region of [`REGIONS`], any other being refused
+/// (see [`huawei::Service::endpoint_in`]).
 pub fn endpoint(region: &str, project_id: &str) -> Result<Endpoint, Error> {
     SERVICE.endpoint(region).and_then(|e| huawei::with_project_id(e, project_id))
 }

@@ -24,6 +24,9 @@
 //! `Client::from_account` a client for credentials that
 //! [`huawei::CredentialChain`] found (environment, profile file, metadata service),
 //! the project id looked up at IAM when none is given.
+//! [`REGIONS`] lists the 34 regions the official SDK knows
+//! (huaweicloudsdkrds 3.1.219) with their endpoints; other regions are refused
+//! unless overridden.
 #![forbid(unsafe_code)]
 pub mod models;
 
@@ -39,8 +42,8 @@ pub use client::Client;
 pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, RetryPolicy};
 
 pub use codegen_runtime::{
-    auth, ApiError, Credentials, DateTime, DecodeError, Endpoint, Env, Error, FormFile,
-    Operation, UnknownValue,
+    auth, ApiError, Body, Credentials, DateTime, DecodeError, Endpoint, Env, Error,
+    FormFile, Operation, Progress, UnknownValue,
 };
 
 pub use codegen_runtime::huawei;
@@ -51,6 +54,47 @@ pub(crate) const VENDOR: &codegen_runtime::vendor::Vendor = &codegen_runtime::hu
 /// The host of RDS; `{name}` parts are filled by [`endpoint`].
 pub const HOST_TEMPLATE: &str = "rds.{region}.myhuaweicloud.com";
 
+/// The regions of RDS and their endpoints, best first, as the official SDK
+/// lists them (huaweicloudsdkrds 3.1.219). [`endpoint`] uses the first; a region
+/// not listed is refused unless an override names its endpoint or
+/// `HUAWEICLOUD_SDK_ALLOW_UNKNOWN_REGION=true` allows `HOST_TEMPLATE`.
+pub const REGIONS: &[(&str, &[&str])] = &[
+    ("af-south-1", &["https://rds.af-south-1.myhuaweicloud.com"]),
+    ("cn-north-4", &["https://rds.cn-north-4.myhuaweicloud.com"]),
+    ("cn-north-1", &["https://rds.cn-north-1.myhuaweicloud.com"]),
+    ("cn-east-2", &["https://rds.cn-east-2.myhuaweicloud.com"]),
+    ("cn-east-3", &["https://rds.cn-east-3.myhuaweicloud.com"]),
+    ("cn-east-5", &["https://rds.cn-east-5.myhuaweicloud.com"]),
+    ("cn-east-4", &["https://rds.cn-east-4.myhuaweicloud.com"]),
+    ("cn-south-1", &["https://rds.cn-south-1.myhuaweicloud.com"]),
+    ("cn-southwest-2", &["https://rds.cn-southwest-2.myhuaweicloud.com"]),
+    ("ap-southeast-2", &["https://rds.ap-southeast-2.myhuaweicloud.com"]),
+    ("ap-southeast-1", &["https://rds.ap-southeast-1.myhuaweicloud.com"]),
+    ("ap-southeast-3", &["https://rds.ap-southeast-3.myhuaweicloud.com"]),
+    ("ru-northwest-2", &["https://rds.ru-northwest-2.myhuaweicloud.com"]),
+    ("sa-brazil-1", &["https://rds.sa-brazil-1.myhuaweicloud.com"]),
+    ("la-north-2", &["https://rds.la-north-2.myhuaweicloud.com"]),
+    ("cn-south-2", &["https://rds.cn-south-2.myhuaweicloud.com"]),
+    ("na-mexico-1", &["https://rds.na-mexico-1.myhuaweicloud.com"]),
+    ("la-south-2", &["https://rds.la-south-2.myhuaweicloud.com"]),
+    ("cn-north-9", &["https://rds.cn-north-9.myhuaweicloud.com"]),
+    ("cn-north-2", &["https://rds.cn-north-2.myhuaweicloud.com"]),
+    ("tr-west-1", &["https://rds.tr-west-1.myhuaweicloud.com"]),
+    ("ap-southeast-4", &["https://rds.ap-southeast-4.myhuaweicloud.com"]),
+    ("ap-southeast-5", &["https://rds.ap-southeast-5.myhuaweicloud.com"]),
+    ("ae-ad-1", &["https://rds.ae-ad-1.myhuaweicloud.com"]),
+    ("eu-west-101", &["https://rds.eu-west-101.myhuaweicloud.eu"]),
+    ("eu-west-0", &["https://rds.eu-west-0.myhuaweicloud.com"]),
+    ("my-kualalumpur-1", &["https://rds.my-kualalumpur-1.myhuaweicloud.com"]),
+    ("ru-moscow-1", &["https://rds.ru-moscow-1.myhuaweicloud.com"]),
+    ("me-east-1", &["https://rds.me-east-1.myhuaweicloud.com"]),
+    ("af-north-1", &["https://rds.af-north-1.myhuaweicloud.com"]),
+    ("cn-north-12", &["https://rds.cn-north-12.myhuaweicloud.com"]),
+    ("cn-south-4", &["https://rds.cn-south-4.myhuaweicloud.com"]),
+    ("cn-southwest-3", &["https://rds.cn-southwest-3.myhuaweicloud.com"]),
+    ("cn-north-11", &["https://rds.cn-north-11.myhuaweicloud.com"]),
+];
+
 /// RDS as the runtime sees it: the name of its endpoint overrides, its host,
 /// and whom its requests act for:
 /// a project of one region (its id fills `{project_id}` in paths and `X-Project-Id`).
@@ -58,12 +102,14 @@ pub const SERVICE: huawei::Service = huawei::Service {
     name: "RDS",
     host_template: HOST_TEMPLATE,
     scope: huawei::Scope::Project,
+    regions: REGIONS,
 };
 
 /// The endpoint of RDS for `region`, acting for `project_id`:
 /// the URL in `HUAWEICLOUD_SDK_REGION_RDS_<REGION>` when set,
-/// else the regions file's entry for `RDS`, else the public one
-/// (see [`huawei::endpoint_for`]).
+/// else the regions file's entry for `RDS`,
+/// else the official SDK's for a region of [`REGIONS`], any other being refused
+/// (see [`huawei::Service::endpoint_in`]).
 pub fn endpoint(region: &str, project_id: &str) -> Result<Endpoint, Error> {
     SERVICE.endpoint(region).and_then(|e| huawei::with_project_id(e, project_id))
 }

@@ -86,12 +86,14 @@ impl ListAreaBandwidthPackageSpecificationsRequest {
 
 impl crate::Operation for ListAreaBandwidthPackageSpecificationsRequest {
     type Response = ListAreaBandwidthPackageSpecificationsResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "ListAreaBandwidthPackageSpecifications";
     const METHOD: http::Method = http::Method::GET;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v3/")
             .path_param("domain_id", &self.domain_id)
@@ -102,7 +104,9 @@ impl crate::Operation for ListAreaBandwidthPackageSpecificationsRequest {
             .query_each_opt("remote_area_id", self.remote_area_id.as_ref())
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

@@ -134,12 +134,14 @@ impl ListPrivateHookVersionsRequest {
 
 impl crate::Operation for ListPrivateHookVersionsRequest {
     type Response = ListPrivateHookVersionsResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "ListPrivateHookVersions";
     const METHOD: http::Method = http::Method::GET;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v1/private-hooks/")
             .path_param("hook_name", &self.hook_name)
@@ -152,7 +154,9 @@ impl crate::Operation for ListPrivateHookVersionsRequest {
             .query_opt("limit", self.limit.as_ref())
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

@@ -63,12 +63,14 @@ impl ShowAvailableResourceRequest {
 
 impl crate::Operation for ShowAvailableResourceRequest {
     type Response = ShowAvailableResourceResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "ShowAvailableResource";
     const METHOD: http::Method = http::Method::GET;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v1/")
             .project_id_param("project_id")
@@ -81,7 +83,9 @@ impl crate::Operation for ShowAvailableResourceRequest {
             .query_each_opt("resource_type", self.resource_type.as_ref())
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

@@ -51,12 +51,14 @@ impl DeleteConsumerGroupRequest {
 
 impl crate::Operation for DeleteConsumerGroupRequest {
     type Response = DeleteConsumerGroupResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "DeleteConsumerGroup";
     const METHOD: http::Method = http::Method::DELETE;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v1.0/")
             .project_id_param("project_id")
@@ -68,7 +70,9 @@ impl crate::Operation for DeleteConsumerGroupRequest {
             .path_param("consumer_group_name", &self.consumer_group_name)
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

@@ -69,12 +69,14 @@ impl DeleteDataobjectRelationRequest {
 
 impl crate::Operation for DeleteDataobjectRelationRequest {
     type Response = DeleteDataobjectRelationResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "DeleteDataobjectRelation";
     const METHOD: http::Method = http::Method::DELETE;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         let builder = codegen_runtime::__private::RequestBuilder::new(
                 Self::METHOD,
                 endpoint,
@@ -94,7 +96,9 @@ impl crate::Operation for DeleteDataobjectRelationRequest {
             None => builder.build(),
         }
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

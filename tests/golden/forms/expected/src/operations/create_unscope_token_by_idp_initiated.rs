@@ -38,12 +38,14 @@ impl CreateUnscopeTokenByIdpInitiatedRequest {
 
 impl crate::Operation for CreateUnscopeTokenByIdpInitiatedRequest {
     type Response = CreateUnscopeTokenByIdpInitiatedResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "CreateUnscopeTokenByIdpInitiated";
     const METHOD: http::Method = http::Method::POST;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v3.0/OS-FEDERATION/tokens")
             .header("X-Idp-Id", &self.x_idp_id)
@@ -51,7 +53,9 @@ impl crate::Operation for CreateUnscopeTokenByIdpInitiatedRequest {
             .form("application/x-www-form-urlencoded")
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

@@ -64,12 +64,14 @@ impl UploadKieRequest {
 
 impl crate::Operation for UploadKieRequest {
     type Response = UploadKieResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "UploadKie";
     const METHOD: http::Method = http::Method::POST;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v1/")
             .project_id_param("project_id")
@@ -82,7 +84,9 @@ impl crate::Operation for UploadKieRequest {
             .form("multipart/form-data")
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

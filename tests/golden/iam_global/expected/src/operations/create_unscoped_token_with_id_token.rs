@@ -41,12 +41,14 @@ impl CreateUnscopedTokenWithIdTokenRequest {
 
 impl crate::Operation for CreateUnscopedTokenWithIdTokenRequest {
     type Response = CreateUnscopedTokenWithIdTokenResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "CreateUnscopedTokenWithIdToken";
     const METHOD: http::Method = http::Method::POST;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v3/OS-FEDERATION/identity_providers/")
             .path_param("idp_id", &self.idp_id)
@@ -57,7 +59,9 @@ impl crate::Operation for CreateUnscopedTokenWithIdTokenRequest {
             .content_type("application/json;charset=UTF-8")
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

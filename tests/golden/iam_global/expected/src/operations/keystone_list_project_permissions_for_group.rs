@@ -34,12 +34,14 @@ impl KeystoneListProjectPermissionsForGroupRequest {
 
 impl crate::Operation for KeystoneListProjectPermissionsForGroupRequest {
     type Response = KeystoneListProjectPermissionsForGroupResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "KeystoneListProjectPermissionsForGroup";
     const METHOD: http::Method = http::Method::GET;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v3/projects/")
             .path_param("project_id", &self.project_id)
@@ -48,7 +50,9 @@ impl crate::Operation for KeystoneListProjectPermissionsForGroupRequest {
             .literal("/roles")
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

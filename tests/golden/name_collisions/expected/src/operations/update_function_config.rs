@@ -33,12 +33,14 @@ impl UpdateFunctionConfigRequest {
 
 impl crate::Operation for UpdateFunctionConfigRequest {
     type Response = UpdateFunctionConfigResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "UpdateFunctionConfig";
     const METHOD: http::Method = http::Method::PUT;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
@@ -48,7 +50,9 @@ impl crate::Operation for UpdateFunctionConfigRequest {
             .json("application/json", &self.body)
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         Ok(UpdateFunctionConfigResponse::Undocumented {
             status: parts.status,

@@ -38,12 +38,14 @@ impl DeleteAkskCertificateRequest {
 
 impl crate::Operation for DeleteAkskCertificateRequest {
     type Response = DeleteAkskCertificateResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "DeleteAkskCertificate";
     const METHOD: http::Method = http::Method::DELETE;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v1/")
             .project_id_param("project_id")
@@ -53,7 +55,9 @@ impl crate::Operation for DeleteAkskCertificateRequest {
             .project_id_header("X-Project-Id")
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

@@ -54,12 +54,14 @@ impl DeleteRepositoryLabelRequest {
 
 impl crate::Operation for DeleteRepositoryLabelRequest {
     type Response = DeleteRepositoryLabelResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "DeleteRepositoryLabel";
     const METHOD: http::Method = http::Method::DELETE;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v4/repositories/")
             .path_param("repository_id", &self.repository_id)
@@ -67,7 +69,9 @@ impl crate::Operation for DeleteRepositoryLabelRequest {
             .query("name", &self.name)
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

@@ -127,12 +127,14 @@ impl ListAuthorisationsRequest {
 
 impl crate::Operation for ListAuthorisationsRequest {
     type Response = ListAuthorisationsResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "ListAuthorisations";
     const METHOD: http::Method = http::Method::GET;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v3/")
             .path_param("domain_id", &self.domain_id)
@@ -146,7 +148,9 @@ impl crate::Operation for ListAuthorisationsRequest {
             .query_each_opt("instance_id", self.instance_id.as_ref())
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

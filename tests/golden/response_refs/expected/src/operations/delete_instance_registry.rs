@@ -30,12 +30,14 @@ impl DeleteInstanceRegistryRequest {
 
 impl crate::Operation for DeleteInstanceRegistryRequest {
     type Response = DeleteInstanceRegistryResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "DeleteInstanceRegistry";
     const METHOD: http::Method = http::Method::DELETE;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v2/")
             .project_id_param("project_id")
@@ -45,7 +47,9 @@ impl crate::Operation for DeleteInstanceRegistryRequest {
             .path_param("registry_id", &self.registry_id)
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(

@@ -56,12 +56,14 @@ impl ListProjectTagsRequest {
 
 impl crate::Operation for ListProjectTagsRequest {
     type Response = ListProjectTagsResponse;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
     const ID: &'static str = "ListProjectTags";
     const METHOD: http::Method = http::Method::GET;
     fn build(
         &self,
         endpoint: &crate::Endpoint,
-    ) -> Result<http::Request<Vec<u8>>, crate::Error> {
+    ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/v1/")
             .project_id_param("project_id")
@@ -72,7 +74,9 @@ impl crate::Operation for ListProjectTagsRequest {
             .query_opt("offset", self.offset.as_ref())
             .build()
     }
-    fn parse(response: http::Response<Vec<u8>>) -> Result<Self::Response, crate::Error> {
+    fn parse(
+        response: http::Response<Self::ResponseBody>,
+    ) -> Result<Self::Response, crate::Error> {
         let (parts, body) = response.into_parts();
         let (status, headers) = (parts.status, parts.headers);
         Ok(
