@@ -162,3 +162,34 @@ async fn a_missing_file_is_an_error_naming_it_and_nothing_is_sent() {
     }
     assert!(server.requests().is_empty());
 }
+
+#[tokio::test]
+async fn bodies_described_by_a_schema_are_forms_too() {
+    use build_script::forms::operations::{JoinGroupRequest, UploadReportRequest};
+    let server = Server::start(vec![respond(200, "{}"), respond(204, "")]).await;
+    // Swagger 2.0: a url-encoded body whose schema's property is the field.
+    client(&server).join_group(JoinGroupRequest::new("cluster-1", "group 1")).await.expect("sent");
+    // OpenAPI 3.0: a multipart body whose schema's `format: binary` property is a file.
+    let report = UploadReportRequest::new(FormFile::bytes("q3.pdf", b"%PDF".to_vec()))
+        .with_title("Q3")
+        .with_tags(vec!["a".to_owned(), "b".to_owned()]);
+    client(&server).upload_report(report).await.expect("sent");
+    let requests = server.requests();
+    assert_eq!(requests[0].header("content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(requests[0].body, b"clusterGroupID=group+1");
+    let parts = parse_multipart(&requests[1].body, &boundary(&requests[1]));
+    let summary: Vec<(&str, Option<&str>, &[u8])> =
+        parts.iter().map(|p| (p.name.as_str(), p.file_name.as_deref(), p.data.as_slice())).collect();
+    assert_eq!(
+        summary,
+        [
+            ("title", None, &b"Q3"[..]),
+            ("tags", None, &b"a"[..]),
+            ("tags", None, &b"b"[..]),
+            ("report", Some("q3.pdf"), &b"%PDF"[..]),
+        ]
+    );
+    for request in &requests {
+        support::aksk::verify(request, ACCESS_KEY, SECRET_KEY);
+    }
+}

@@ -220,6 +220,13 @@ impl Converter<'_> {
             match location {
                 "body" => {
                     let schema = p.schema.clone().unwrap_or_default();
+                    let media = consumes.clone().unwrap_or_else(|| "application/json".to_owned());
+                    // A form whose fields the schema's properties describe.
+                    if let Some(fields) = self.form_fields(file, &child(at, "schema"), &schema, &media, &id) {
+                        params.extend(fields);
+                        body = Some(form_body(media, p.description.clone()));
+                        continue;
+                    }
                     let hint = vec![id.clone(), "RequestBody".to_owned()];
                     let place = self.op_place(file, child(at, "schema"), &hint);
                     let media = consumes.clone().unwrap_or_else(|| "application/json".to_owned());
@@ -318,7 +325,18 @@ impl Converter<'_> {
             let at = child(&op_pointer, "requestBody");
             let resolved = self.resolve_request_body(file, &at, request_body);
             untyped |= resolved.is_none();
-            if let Some(rb) = resolved {
+            // An OpenAPI 3 form body: its schema's properties are the fields.
+            let form = resolved.as_ref().and_then(|rb| {
+                rb.content.iter().find_map(|(media, entry)| {
+                    let at = child(&child(&at, "content"), media);
+                    let fields = self.form_fields(file, &child(&at, "schema"), entry.schema.as_ref()?, media, &id)?;
+                    Some((media.clone(), fields, rb.description.clone()))
+                })
+            });
+            if let Some((media, fields, description)) = form {
+                params.extend(fields);
+                body = Some(form_body(media, description));
+            } else if let Some(rb) = resolved {
                 let hint = vec![id.clone(), "RequestBody".to_owned()];
                 let before = self.degraded.len();
                 let content = self.content_kind(file, &child(&at, "content"), &rb.content, &hint);
@@ -383,6 +401,65 @@ impl Converter<'_> {
 
     /// Parameters are scalars, enums or lists of them on the wire; anything else is
     /// sent as its text.
+    /// The fields of a form body (`multipart/form-data`, `application/x-www-form-urlencoded`)
+    /// whose schema is an object: one per property, a file where the property is one.
+    /// `None` when the media type is not a form, or a property cannot be a form field (a
+    /// nested object, or a file in a url-encoded form): the body then stays as it was.
+    fn form_fields(&mut self, file: usize, at: &str, schema: &Schema, media: &str, id: &str) -> Option<Vec<Param>> {
+        let media_lower = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let multipart = media_lower == "multipart/form-data";
+        if !multipart && media_lower != "application/x-www-form-urlencoded" {
+            return None;
+        }
+        let (object, at) = match &schema.reference {
+            Some(reference) => (self.lookup_schema(file, reference)?.clone(), at.to_owned()),
+            None => (schema.clone(), at.to_owned()),
+        };
+        let properties = object.properties.as_ref().filter(|p| !p.is_empty())?;
+        let resolve = |this: &Self, s: &Schema| match &s.reference {
+            Some(reference) if !is_file_schema(s) => this.lookup_schema(file, reference).cloned().unwrap_or_else(|| s.clone()),
+            _ => s.clone(),
+        };
+        let scalar = |s: &Schema| matches!(s.primary_type(), Some("string" | "integer" | "number" | "boolean"));
+        let mut fields = Vec::new();
+        for (name, property) in properties {
+            let property = resolve(self, property);
+            let items = property.items.as_deref().map(|i| resolve(self, i));
+            let is_file = is_file_schema(&property);
+            let is_files = items.as_ref().is_some_and(is_file_schema);
+            let fits = if is_file || is_files {
+                multipart
+            } else {
+                scalar(&property) || items.as_ref().is_some_and(scalar)
+            };
+            if !fits {
+                return None;
+            }
+            let pointer = child(&child(&at, "properties"), name);
+            let ty = if is_files {
+                TypeRef::Array(Box::new(TypeRef::String))
+            } else if is_file {
+                TypeRef::String
+            } else {
+                let hint = vec![id.to_owned(), name.clone()];
+                let place = self.op_place(file, pointer, &hint);
+                self.parameter_type(&property, &place)
+            };
+            let mut docs = Docs::from_schema(&property);
+            docs.description = property.description.clone().filter(|d| !d.trim().is_empty());
+            fields.push(Param {
+                name: name.clone(),
+                location: if is_file || is_files { Location::FormFile } else { Location::Form },
+                required: object.required_names().contains(name) || property.required_flag(),
+                ty,
+                docs,
+                role: Role::Value,
+                array_format: ArrayFormat::Repeat,
+            });
+        }
+        Some(fields)
+    }
+
     fn parameter_type(&mut self, schema: &Schema, place: &Place<'_>) -> TypeRef {
         let ty = match self.type_ref(schema, place) {
             TypeRef::Array(item) => TypeRef::Array(Box::new(self.aliased(*item))),
@@ -776,11 +853,25 @@ fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
+/// The body of a form whose fields are the operation's form parameters.
+fn form_body(media_type: String, description: Option<String>) -> Body {
+    Body {
+        media_type,
+        kind: BodyKind::Form,
+        required: true,
+        docs: Docs {
+            description,
+            notes: Vec::new(),
+        },
+    }
+}
+
 /// Whether a form field's schema is a file: `type: file`, or a `$ref` to a definition
 /// named `MultipartFile` (Spring's type, which some services' specs name for their file
 /// parts, e.g. HSS `BatchUploadFiles`).
 fn is_file_schema(schema: &Schema) -> bool {
     schema.primary_type() == Some("file")
+        || (schema.primary_type() == Some("string") && schema.format.as_deref() == Some("binary"))
         || schema.reference.as_deref().is_some_and(|r| r.rsplit('/').next() == Some("MultipartFile"))
 }
 

@@ -66,6 +66,17 @@ impl Client {
     ) -> Result<operations::AddFacesByFileResponse, crate::Error> {
         self.send(&request).await
     }
+    /// 批量绑定应用密钥
+    ///
+    /// 本接口用于将生成的多个apikey与指定服务进行批量绑定,用于访问特定服务。调用此接口前,确保已成功创建服务实例,并获取到有效的apikey。绑定成功后,apikey将作为服务调用时的身份验证凭证,确保仅授权用户能够访问该服务。如果尝试绑定已失效或已绑定当前服务的apikey将返回相应的异常信息,提示用户检查apikey的有效性和绑定状态。
+    ///
+    /// `POST /v2/{project_id}/services/{service_id}/api-keys/batch-bind` (operation `BatchBindInferApiKeys`)
+    pub async fn batch_bind_infer_api_keys(
+        &self,
+        request: operations::BatchBindInferApiKeysRequest,
+    ) -> Result<operations::BatchBindInferApiKeysResponse, crate::Error> {
+        self.send(&request).await
+    }
     /// 批量上传文件
     ///
     /// `POST /v5/{project_id}/common/files/batch-upload` (operation `BatchUploadFiles`)
@@ -92,6 +103,26 @@ impl Client {
     ) -> Result<operations::CreateUnscopeTokenByIdpInitiatedResponse, crate::Error> {
         self.send(&request).await
     }
+    /// 集群加入容器舰队
+    ///
+    /// `POST /v1/clusters/{clusterid}/join` (operation `JoinGroup`)
+    pub async fn join_group(
+        &self,
+        request: operations::JoinGroupRequest,
+    ) -> Result<operations::JoinGroupResponse, crate::Error> {
+        self.send(&request).await
+    }
+    /// 注册集群
+    ///
+    /// 集群注册接口。支持三方集群的注册和CCE导入集群的注册。
+    ///
+    /// `POST /v1/clusters` (operation `RegisterCluster`)
+    pub async fn register_cluster(
+        &self,
+        request: operations::RegisterClusterRequest,
+    ) -> Result<operations::RegisterClusterResponse, crate::Error> {
+        self.send(&request).await
+    }
     /// 导入kie配置
     ///
     /// `POST /v1/{project_id}/kie/file` (operation `UploadKie`)
@@ -99,6 +130,15 @@ impl Client {
         &self,
         request: operations::UploadKieRequest,
     ) -> Result<operations::UploadKieResponse, crate::Error> {
+        self.send(&request).await
+    }
+    /// 上传报告
+    ///
+    /// `POST /v1/{project_id}/reports` (operation `UploadReport`)
+    pub async fn upload_report(
+        &self,
+        request: operations::UploadReportRequest,
+    ) -> Result<operations::UploadReportResponse, crate::Error> {
         self.send(&request).await
     }
 }

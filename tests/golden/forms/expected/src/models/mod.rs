@@ -5,8 +5,25 @@
 mod add_faces_resp;
 pub use add_faces_resp::{AddFacesResp, AddFacesRespBuilder};
 
+mod api_key_failure_response;
+pub use api_key_failure_response::{ApiKeyFailureResponse, ApiKeyFailureResponseBuilder};
+
+mod api_key_response_v2;
+pub use api_key_response_v2::{ApiKeyResponseV2, ApiKeyResponseV2Builder};
+
 mod bad_request;
 pub use bad_request::BadRequest;
+
+mod batch_bind_api_key_request;
+pub use batch_bind_api_key_request::{
+    BatchBindApiKeyRequest, BatchBindApiKeyRequestKeyIdsItem,
+    BatchBindApiKeyRequestBuilder, BatchBindApiKeyRequestKeyIdsItemBuilder,
+};
+
+mod batch_bind_api_key_response;
+pub use batch_bind_api_key_response::{
+    BatchBindApiKeyResponse, BatchBindApiKeyResponseBuilder,
+};
 
 mod batch_upload_files_response_info;
 pub use batch_upload_files_response_info::{
@@ -16,6 +33,14 @@ pub use batch_upload_files_response_info::{
 
 mod bounding_box;
 pub use bounding_box::{BoundingBox, BoundingBoxBuilder};
+
+mod cluster_join_group_request_body;
+pub use cluster_join_group_request_body::{
+    ClusterJoinGroupRequestBody, ClusterJoinGroupRequestBodyBuilder,
+};
+
+mod cluster_response;
+pub use cluster_response::ClusterResponse;
 
 mod create_unscope_token_by_idp_initiated_response_body;
 pub use create_unscope_token_by_idp_initiated_response_body::{
@@ -54,6 +79,18 @@ pub use osfederation_identityprovider::{
 
 mod osfederation_protocol;
 pub use osfederation_protocol::{OsfederationProtocol, OsfederationProtocolBuilder};
+
+mod register_cluster;
+pub use register_cluster::{
+    RegisterCluster, RegisterClusterMetadata, RegisterClusterSpec,
+    RegisterClusterBuilder, RegisterClusterMetadataBuilder, RegisterClusterSpecBuilder,
+};
+
+mod report_form;
+pub use report_form::{ReportForm, ReportFormBuilder};
+
+mod service_id_name;
+pub use service_id_name::{ServiceIdName, ServiceIdNameBuilder};
 
 mod token_domain_result;
 pub use token_domain_result::{TokenDomainResult, TokenDomainResultBuilder};

@@ -5,6 +5,11 @@
 mod add_faces_by_file;
 pub use add_faces_by_file::{AddFacesByFileRequest, AddFacesByFileResponse};
 
+mod batch_bind_infer_api_keys;
+pub use batch_bind_infer_api_keys::{
+    BatchBindInferApiKeysRequest, BatchBindInferApiKeysResponse,
+};
+
 mod batch_upload_files;
 pub use batch_upload_files::{BatchUploadFilesRequest, BatchUploadFilesResponse};
 
@@ -13,5 +18,14 @@ pub use create_unscope_token_by_idp_initiated::{
     CreateUnscopeTokenByIdpInitiatedRequest, CreateUnscopeTokenByIdpInitiatedResponse,
 };
 
+mod join_group;
+pub use join_group::{JoinGroupRequest, JoinGroupResponse};
+
+mod register_cluster;
+pub use register_cluster::{RegisterClusterRequest, RegisterClusterResponse};
+
 mod upload_kie;
 pub use upload_kie::{UploadKieRequest, UploadKieResponse};
+
+mod upload_report;
+pub use upload_report::{UploadReportRequest, UploadReportResponse};
