@@ -291,6 +291,8 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
         .any(|op| op.params.iter().any(|p| p.role == model::Role::ProjectId));
     let vendor_module = settings.runtime_vendor.clone().unwrap_or_else(|| "huawei".to_owned());
     let regions = (vendor_module == "huawei").then(|| service::region_table_for(&settings, &service)).flatten();
+    let derived_auth_service_name =
+        (vendor_module == "huawei").then(|| service::derived_auth_service_name_for(&settings, &service)).flatten();
     let info = CrateInfo {
         crate_name: config.crate_name.clone(),
         vendor: settings.vendor.clone().unwrap_or_else(|| "Huawei Cloud".to_owned()),
@@ -315,6 +317,7 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
             .map(|(name, value)| format!("{name} = {value}"))
             .collect(),
         regions,
+        derived_auth_service_name,
     };
     Ok(Prepared {
         model,

@@ -13,7 +13,8 @@
 //! ```
 //!
 //! A Huawei service also carries the official SDK's regions and endpoints
-//! ([`region_table`]), from `specs/regions/<Service>.json`.
+//! ([`region_table`]), from `specs/regions/<Service>.json`, and its name in derived
+//! signing ([`derived_auth_service_name_for`]), from `specs/derived-auth/services.json`.
 
 use crate::diag::Diagnostic;
 use serde::Deserialize;
@@ -55,6 +56,11 @@ pub struct ServiceConfig {
     /// The region table (`specs/regions/<name>.json`) the crate carries, for a service
     /// whose name is not the table's; default: the table named like the service, if any.
     pub regions: Option<String>,
+    /// The service's name in derived signing (`V11-HMAC-SHA256`), which a Huawei crate's
+    /// `SERVICE` carries for credentials with a derived predicate; `""` for none. Default:
+    /// the official SDK's for the service named like it (`specs/derived-auth/services.json`:
+    /// IoTDA's `iotdm`), else none.
+    pub derived_auth_service_name: Option<String>,
     /// Extra `[dev-dependencies]` of the crate, for its hand-written examples
     /// (`base64 = "0.22"`).
     #[serde(rename = "dev-dependencies")]
@@ -139,6 +145,18 @@ impl ServiceConfig {
                 format!("regions `{name}` is not a table of specs/regions (one of {})", table_names().join(", ")),
             ));
         }
+        if let Some(name) = config.derived_auth_service_name.as_deref().filter(|n| !n.is_empty()) {
+            if !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+                return Err(Diagnostic::error(
+                    &path,
+                    "",
+                    format!("derived_auth_service_name `{name}`: letters, digits, `-`, `_` and `.` only"),
+                ));
+            }
+            if config.runtime_vendor.as_deref().is_some_and(|v| v != "huawei") {
+                return Err(Diagnostic::error(&path, "", "derived_auth_service_name is a setting of Huawei services"));
+            }
+        }
         if let Some(vendor) = &config.runtime_vendor
             && !RUNTIME_VENDORS.contains(&vendor.as_str())
         {
@@ -217,6 +235,43 @@ pub fn region_table_for(settings: &ServiceConfig, service: &str) -> Option<Regio
         Some(name) => region_table(name),
         None => region_table(&service.chars().filter(char::is_ascii_alphanumeric).collect::<String>()),
     }
+}
+
+/// Whether and how the official Python SDK signs a service with derived keys, read by
+/// `specs/derived-auth/extract.py` from the package's clients
+/// (`client_builder._with_derived_auth_service_name("iotdm")`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct DerivedAuth {
+    /// The SDK package, e.g. `huaweicloudsdkiotda`.
+    pub package: String,
+    /// Its version, e.g. `3.1.219`.
+    pub version: String,
+    /// The name its clients give, e.g. `iotdm`; `None`: the package was read and gives none.
+    pub derived_auth_service_name: Option<String>,
+    /// The client files that give it.
+    pub files: Vec<String>,
+}
+
+/// `specs/derived-auth/services.json`, built into codegen as the region tables are.
+const DERIVED_AUTH: &str = include_str!("../../specs/derived-auth/services.json");
+
+/// The services `specs/derived-auth/services.json` records, by our service name.
+pub fn derived_auth_table() -> indexmap::IndexMap<String, DerivedAuth> {
+    // Checked by `the_derived_auth_table_parses`.
+    serde_json::from_str(DERIVED_AUTH).unwrap_or_else(|e| panic!("specs/derived-auth/services.json: {e}"))
+}
+
+/// The service's name in derived signing: the settings' (`""`: none), else the official
+/// SDK's for the service named like it (any case, its letters and digits: `IoTDA`).
+pub fn derived_auth_service_name_for(settings: &ServiceConfig, service: &str) -> Option<String> {
+    if let Some(name) = &settings.derived_auth_service_name {
+        return Some(name.clone()).filter(|name| !name.is_empty());
+    }
+    let key: String = service.chars().filter(char::is_ascii_alphanumeric).collect();
+    derived_auth_table()
+        .into_iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(&key))
+        .and_then(|(_, entry)| entry.derived_auth_service_name)
 }
 
 /// The `{names}` of a template, in order, without repeats.
@@ -310,6 +365,45 @@ mod tests {
         std::fs::remove_dir_all(&dir).expect("cleanup");
         let message = result.expect_err("no such table").message;
         assert!(message.contains("FunctionGraf") && message.contains("FunctionGraph"), "{message}");
+    }
+
+    #[test]
+    fn the_derived_auth_table_parses() {
+        let table = derived_auth_table();
+        for (service, entry) in &table {
+            assert!(entry.package.starts_with("huaweicloudsdk") && !entry.version.is_empty(), "{service}");
+            assert_eq!(entry.derived_auth_service_name.is_some(), !entry.files.is_empty(), "{service}");
+        }
+        let iotda = &table["IoTDA"];
+        assert_eq!((iotda.package.as_str(), iotda.derived_auth_service_name.as_deref()), ("huaweicloudsdkiotda", Some("iotdm")));
+        assert!(table["ECS"].derived_auth_service_name.is_none(), "read, and none");
+    }
+
+    #[test]
+    fn the_derived_name_is_the_settings_or_the_sdks() {
+        let default = ServiceConfig::default();
+        assert_eq!(derived_auth_service_name_for(&default, "IoTDA").as_deref(), Some("iotdm"));
+        assert_eq!(derived_auth_service_name_for(&default, "iot da").as_deref(), Some("iotdm"), "any case");
+        assert_eq!(derived_auth_service_name_for(&default, "ECS"), None);
+        assert_eq!(derived_auth_service_name_for(&default, "KooPhone"), None, "not in the table");
+        let named: ServiceConfig = toml::from_str("derived_auth_service_name = \"fgs\"").expect("valid");
+        assert_eq!(derived_auth_service_name_for(&named, "FunctionGraph").as_deref(), Some("fgs"));
+        let none: ServiceConfig = toml::from_str("derived_auth_service_name = \"\"").expect("valid");
+        assert_eq!(derived_auth_service_name_for(&none, "IoTDA"), None, "\"\" turns it off");
+
+        let dir = std::env::temp_dir().join(format!("codegen-derived-setting-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp folder");
+        let load = |text: &str| {
+            std::fs::write(dir.join(FILE_NAME), text).expect("write");
+            ServiceConfig::load(&dir)
+        };
+        let read = load("derived_auth_service_name = \"iotdm\"\n").map(|c| c.derived_auth_service_name);
+        let slash = load("derived_auth_service_name = \"a/b\"\n");
+        let alibaba = load("runtime_vendor = \"alibaba\"\nderived_auth_service_name = \"fc\"\n");
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+        assert_eq!(read.expect("valid"), Some("iotdm".to_owned()));
+        assert!(slash.expect_err("a slash would change the scope").message.contains("a/b"));
+        assert!(alibaba.is_err(), "a Huawei setting");
     }
 
     #[test]

@@ -11,6 +11,8 @@ use http::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
 use std::net::IpAddr;
 
+mod extensions;
+
 /// A service endpoint: a base URL (scheme, host, optional port and path prefix), the
 /// project id that fills `{project_id}` in paths and the `X-Project-Id` header, and headers
 /// sent with every request (such as the account id header of a vendor's global services).
@@ -20,6 +22,8 @@ pub struct Endpoint {
     base: String,
     project_id: Option<String>,
     headers: HeaderMap,
+    /// Values put in every request's extensions, for the signer (`extensions.rs`).
+    extensions: extensions::RequestExtensions,
 }
 
 impl Endpoint {
@@ -73,6 +77,7 @@ impl Endpoint {
             base: base_url.trim_end_matches('/').to_owned(),
             project_id: None,
             headers: HeaderMap::new(),
+            extensions: Default::default(),
         })
     }
     /// The public endpoint from a host template such as `api.{region}.example.com` and
@@ -156,6 +161,16 @@ impl Endpoint {
         };
         origin(&base).is_some_and(|base| origin(uri) == Some(base))
     }
+
+    /// Whether `other` is this endpoint at another base URL: the same project id, headers
+    /// and everything else, so that a request built for one is, with its base URL
+    /// replaced, the request built for the other (the client's failover moves such
+    /// requests).
+    #[cfg_attr(not(feature = "client"), allow(dead_code, reason = "the client fails over"))]
+    pub(crate) fn differs_only_in_base(&self, other: &Endpoint) -> bool {
+        let moved = Endpoint { base: other.base.clone(), ..self.clone() };
+        moved == *other
+    }
 }
 
 /// Shows the URL, the project id and the headers (credential-like values redacted).
@@ -226,6 +241,16 @@ mod tests {
         let local = Endpoint::new("http://127.0.0.1:8080").expect("url");
         assert!(local.is_origin_of(&"http://127.0.0.1:8080/a".parse().expect("uri")));
         assert!(!local.is_origin_of(&"http://127.0.0.1:8081/a".parse().expect("uri")));
+    }
+
+    #[test]
+    fn endpoints_that_differ_only_in_their_url() {
+        let a = Endpoint::new("https://a.example.com").expect("url").with_project_id("p1");
+        let b = Endpoint::new("https://b.example.com/x").expect("url").with_project_id("p1");
+        assert!(a.differs_only_in_base(&b) && b.differs_only_in_base(&a));
+        assert!(!a.differs_only_in_base(&b.clone().with_project_id("p2")));
+        let tagged = b.with_header("X-Project-Id", "p1").expect("header");
+        assert!(!a.differs_only_in_base(&tagged));
     }
 
     #[test]

@@ -33,7 +33,7 @@
 //! | `huawei-sm` | `huawei` | `SDK-HMAC-SM3` and `SDK-SM2-SM3` signing (`SigningAlgorithm`); implies `huawei` |
 //! | `huawei-ecdsa` | `huawei` | `SDK-ECDSA-P256-SHA256` signing (`SigningAlgorithm`); implies `huawei` |
 //! | `alibaba` | `alibaba` | Function Compute 2.0 signing (`FcAccessKey`), Alibaba error bodies |
-//! | `client` | — | [`ClientConfig`] and [`Client`]: reqwest with timeouts, retries, proxies and extra root certificates |
+//! | `client` | — | [`ClientConfig`] and [`Client`]: reqwest with timeouts, retries, proxies, extra root certificates, interceptors and endpoint failover |
 //! | `tracing` | — | one `tracing` span per operation (level info) and per attempt (level debug) of the client |
 //!
 //! ```
@@ -95,7 +95,10 @@ pub mod huawei;
 pub mod __private;
 
 #[cfg(feature = "client")]
-pub use client::{Client, ClientConfig, ClientConfigBuilder, RetryPolicy};
+pub use client::{
+    BodyKind, Client, ClientConfig, ClientConfigBuilder, HeaderView, Interceptor, RequestContext, ResponseContext,
+    RetryPolicy, TransportErrorContext,
+};
 pub use body::{Body, ByteStream, Progress, SignableBody};
 pub use credentials::{BoxFuture, Credentials, CredentialsProvider};
 pub use datetime::{DateTime, DateTimeParseError, ParsedDateTime};

@@ -1,5 +1,6 @@
 //! The client against local fake servers: which failures are retried for which methods,
-//! proxies from the environment or from settings, the read timeout, root certificates.
+//! proxies from the environment or from settings, the read timeout, root certificates,
+//! endpoint failover.
 
 mod support;
 
@@ -8,7 +9,7 @@ use codegen_runtime::{Client, ClientConfig, ClientConfigBuilder, Credentials, En
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
-use support::{Reply, Server};
+use support::{Get, Reply, Server};
 
 /// Counts signatures: one per attempt, including attempts that never reach a server.
 #[derive(Debug, Default)]
@@ -299,4 +300,115 @@ async fn a_request_with_its_own_authorization_goes_unsigned() {
     client.execute(request(http::Method::POST, &format!("{}/v3/other", server.url())), false).await.expect("answered");
     assert_eq!(signer.0.load(Ordering::SeqCst), 1, "only the request without Authorization is signed");
     assert_eq!(server.requests()[0].header("authorization"), Some("Bearer id-token"));
+}
+
+fn endpoints(urls: &[String]) -> Vec<Endpoint> {
+    urls.iter().map(|url| Endpoint::new(url).expect("endpoint").with_project_id("p1")).collect()
+}
+
+#[tokio::test]
+async fn a_refused_connection_fails_over_to_the_next_endpoint_at_once() {
+    let server = Server::start(|_, _| Reply::json(201, "{}")).await;
+    let closed = support::closed_urls(1).await.remove(0);
+    let signer = Arc::new(CountingSigner::default());
+    // No retries: moving to the next endpoint is part of the attempt, as in the SDK.
+    let config = builder_with(Credentials::shared(signer.clone())).retry(RetryPolicy::none()).build().expect("config");
+    let client = Client::with_endpoints(&config, endpoints(&[closed.clone(), server.url()])).expect("client");
+    let clone = client.clone();
+    assert_eq!(client.endpoint().base_url(), closed);
+    // A POST too: nothing reached the closed port.
+    let url = format!("{}/v2/p1/functions?x=1", client.endpoint().base_url());
+    let response = client.execute(request(http::Method::POST, &url), false).await.expect("answered by the second");
+    assert_eq!(response.status(), 201);
+    assert_eq!(signer.0.load(Ordering::SeqCst), 2, "signed again for the second endpoint");
+    assert_eq!(server.requests()[0].target, "/v2/p1/functions?x=1");
+    // Every clone now starts at the endpoint that answered.
+    assert_eq!(clone.endpoint().base_url(), server.url());
+    assert_eq!(clone.send(&Get("/v2/p1/x")).await.expect("answered"), 201);
+    assert_eq!(signer.0.load(Ordering::SeqCst), 3, "straight to the second");
+    assert_eq!(server.count(), 2);
+    assert_eq!(client.endpoints().len(), 2);
+}
+
+#[tokio::test]
+async fn when_no_endpoint_can_be_reached_one_error_names_each() {
+    let closed = support::closed_urls(2).await;
+    let signer = Arc::new(CountingSigner::default());
+    let config = builder_with(Credentials::shared(signer.clone())).build().expect("config");
+    let client = Client::with_endpoints(&config, endpoints(&closed)).expect("client");
+    let result = client.send(&Get("/x")).await;
+    let Err(Error::Transport(error)) = result else { panic!("{result:?}") };
+    let message = error.to_string();
+    assert!(message.starts_with("no endpoint could be reached: "), "{message}");
+    for url in &closed {
+        assert!(message.contains(&format!("{url}: error sending request for url ({url}/x)")), "{url} in {message}");
+    }
+    assert!(message.to_lowercase().contains("refused"), "{message}");
+    // Each attempt of the policy tries both endpoints: three attempts.
+    assert_eq!(signer.0.load(Ordering::SeqCst), 6);
+    assert_eq!(client.endpoint().base_url(), closed[0], "back to the best endpoint");
+}
+
+#[tokio::test]
+async fn an_error_status_does_not_fail_over() {
+    let failing = Server::start(|_, _| Reply::status(503)).await;
+    let spare = Server::start(|_, _| Reply::json(200, "{}")).await;
+    let config = builder().build().expect("config");
+    let client = Client::with_endpoints(&config, endpoints(&[failing.url(), spare.url()])).expect("client");
+    assert_eq!(client.send(&Get("/x")).await.expect("answered"), 503);
+    assert_eq!(failing.count(), 3, "retried where it answered");
+    assert_eq!(spare.count(), 0);
+    assert_eq!(client.endpoint().base_url(), failing.url());
+}
+
+#[tokio::test]
+async fn a_failed_tls_handshake_fails_over() {
+    // A certificate signed by a root the client does not trust.
+    let untrusted = Server::start_tls(|_, _| Reply::json(200, "{}")).await;
+    let server = Server::start(|_, _| Reply::json(200, "{}")).await;
+    let tls = format!("https://127.0.0.1:{}", untrusted.addr().port());
+    let config = builder().retry(RetryPolicy::none()).build().expect("config");
+    let client = Client::with_endpoints(&config, endpoints(&[tls, server.url()])).expect("client");
+    assert_eq!(client.send(&Get("/x")).await.expect("answered"), 200);
+    assert_eq!((untrusted.count(), server.count()), (0, 1));
+}
+
+#[tokio::test]
+async fn a_stream_is_not_sent_to_another_endpoint() {
+    let server = Server::start(|_, _| Reply::json(200, "{}")).await;
+    let closed = support::closed_urls(1).await.remove(0);
+    let config = builder().build().expect("config");
+    let client = Client::with_endpoints(&config, endpoints(&[closed.clone(), server.url()])).expect("client");
+    let chunks = [Ok(bytes::Bytes::from_static(b"{}"))];
+    let body = codegen_runtime::Body::from_stream(Stream(chunks.into_iter()), Some(2));
+    let upload = http::Request::put(format!("{closed}/x")).body(body).expect("request");
+    let result = client.execute_body(upload, true, false).await;
+    let message = result.expect_err("the stream was taken").to_string();
+    assert!(message.contains("not retried: the request body is a stream"), "{message}");
+    assert_eq!(server.count(), 0);
+}
+
+#[tokio::test]
+async fn fallbacks_are_accepted_origins_and_others_are_not() {
+    let first = Server::start(|_, _| Reply::json(200, "{}")).await;
+    let second = Server::start(|_, _| Reply::json(200, "{}")).await;
+    let other = Server::start(|_, _| Reply::json(200, "{}")).await;
+    let config = builder().build().expect("config");
+    let client = Client::with_endpoints(&config, endpoints(&[first.url(), second.url()])).expect("client");
+    // A request for the second endpoint is sent to the one in use (the first).
+    client.execute(request(http::Method::GET, &format!("{}/y", second.url())), true).await.expect("answered");
+    assert_eq!((first.count(), second.count()), (1, 0));
+    let refused = client.execute(request(http::Method::GET, &format!("{}/y", other.url())), true).await;
+    assert!(matches!(refused, Err(Error::InvalidRequest(_))), "{refused:?}");
+    assert_eq!(other.count(), 0);
+}
+
+/// An iterator as a stream.
+struct Stream<I>(I);
+
+impl<I: Iterator<Item = std::io::Result<bytes::Bytes>> + Unpin> futures_core::Stream for Stream<I> {
+    type Item = std::io::Result<bytes::Bytes>;
+    fn poll_next(mut self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        std::task::Poll::Ready(self.0.next())
+    }
 }

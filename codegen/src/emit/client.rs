@@ -53,9 +53,15 @@ pub fn client_tokens(model: &Model, names: &Names, info: &CrateInfo) -> TokenStr
                 Self { inner: codegen_runtime::Client::new(config, endpoint) }
             }
 
-            /// Where requests go.
+            /// Where requests go: the endpoint in use.
             pub fn endpoint(&self) -> &crate::Endpoint {
                 self.inner.endpoint()
+            }
+
+            /// Every endpoint, best first; the client fails over from one to the next when
+            /// connecting fails.
+            pub fn endpoints(&self) -> &[crate::Endpoint] {
+                self.inner.endpoints()
             }
 
             /// The shared configuration.
@@ -87,7 +93,8 @@ fn has_service(info: &CrateInfo) -> bool {
     super::crate_files::override_name(info, &crate::service::placeholders(template)).is_some()
 }
 
-/// `Client::from_account`: the endpoint with overrides and the ids of the service's scope.
+/// `Client::from_account`: every endpoint of the region (overrides honoured), each with the
+/// ids of the service's scope, failed over as the SDK does.
 fn from_account(info: &CrateInfo) -> TokenStream {
     let ids = if info.project_scope {
         ["the account's project id, or the one IAM lists for `region` (looked up once", "per region and remembered with the credentials)."]
@@ -97,10 +104,14 @@ fn from_account(info: &CrateInfo) -> TokenStream {
     let docs = doc_attrs(&[
         format!("A client of {} in `region` for `account` (credentials found by", info.service),
         "[`huawei::CredentialChain`](crate::huawei::CredentialChain), or given in code),".to_owned(),
-        "sending with `config`: the endpoint honours the overrides (see".to_owned(),
+        "sending with `config`: the endpoints honour the overrides (see".to_owned(),
         "[`endpoint`](crate::endpoint)), with".to_owned(),
         ids[0].to_owned(),
         ids[1].to_owned(),
+        String::new(),
+        "Every endpoint the override or the official SDK lists for `region` is used, best".to_owned(),
+        "first: when connecting to one fails, the client moves to the next, as the SDK does".to_owned(),
+        "(see [`codegen_runtime::Client`]).".to_owned(),
         String::new(),
         "Fails when an override is not a usable URL or the id cannot be looked up (the".to_owned(),
         "[`Error::Credentials`](crate::Error::Credentials) says why).".to_owned(),
@@ -112,8 +123,11 @@ fn from_account(info: &CrateInfo) -> TokenStream {
             account: &crate::huawei::Account,
             region: &str,
         ) -> Result<Self, crate::Error> {
-            let endpoint = crate::SERVICE.endpoint_for_account(config, account, region).await?;
-            Ok(Self::new(config, endpoint))
+            let mut endpoints = Vec::new();
+            for endpoint in crate::SERVICE.endpoints_in(&account.env, region)? {
+                endpoints.push(crate::SERVICE.with_ids(endpoint, config, account, region).await?);
+            }
+            Ok(Self { inner: codegen_runtime::Client::with_endpoints(config, endpoints)? })
         }
     }
 }

@@ -212,7 +212,7 @@ fn root_items(info: &CrateInfo, client: ClientGate, module: &dyn Fn(&str, TokenS
             #gate
             pub use client::Client;
             #gate
-            pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, RetryPolicy};
+            pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, Interceptor, RequestContext, ResponseContext, RetryPolicy, TransportErrorContext};
         }
     });
     quote! {
@@ -273,11 +273,23 @@ fn endpoint_fn(info: &CrateInfo, template: &str) -> TokenStream {
     } else {
         (quote!(Global), "the whole account (requests carry its domain id in `X-Domain-Id`).")
     };
-    let service_doc = doc_attrs(&[
+    let mut service_lines = vec![
         format!("{} as the runtime sees it: the name of its endpoint overrides, its host,", info.service),
         "and whom its requests act for:".to_owned(),
         scope_doc.to_owned(),
-    ]);
+    ];
+    let derived = match &info.derived_auth_service_name {
+        Some(name) => {
+            service_lines.extend([
+                "Credentials with a derived predicate sign the requests it picks with".to_owned(),
+                format!("`V11-HMAC-SHA256` for the service name `{name}` and the region"),
+                "(see [`huawei::Service::derived_scope`]).".to_owned(),
+            ]);
+            quote!(Some(#name))
+        }
+        None => quote!(None),
+    };
+    let service_doc = doc_attrs(&service_lines);
     let variable = format!("HUAWEICLOUD_SDK_REGION_{}_<REGION>", name.to_uppercase());
     let with_project = info
         .uses_project_id
@@ -307,6 +319,7 @@ fn endpoint_fn(info: &CrateInfo, template: &str) -> TokenStream {
             host_template: HOST_TEMPLATE,
             scope: huawei::Scope::#scope,
             regions: REGIONS,
+            derived_auth_service_name: #derived,
         };
 
         #fn_doc
@@ -447,6 +460,19 @@ mod tests {
             let json: Vec<(String, Vec<String>)> = region_table(name).expect("listed").regions.into_iter().collect();
             assert_eq!(emitted_regions(&lib), json, "{name}");
         }
+    }
+
+    #[test]
+    fn the_derived_name_reaches_service() {
+        let own = lib_rs_with("");
+        assert!(own.contains("derived_auth_service_name: None,"), "IAM has none");
+        let iotda = lib_rs_with("service = \"IoTDA\"\n");
+        assert!(iotda.contains("derived_auth_service_name: Some(\"iotdm\"),"), "the SDK's, by default");
+        assert!(iotda.contains("for the service name `iotdm`"), "{iotda}");
+        let set = lib_rs_with("derived_auth_service_name = \"iam-derived\"\n");
+        assert!(set.contains("derived_auth_service_name: Some(\"iam-derived\"),"));
+        let off = lib_rs_with("service = \"IoTDA\"\nderived_auth_service_name = \"\"\n");
+        assert!(off.contains("derived_auth_service_name: None,"));
     }
 
     #[test]

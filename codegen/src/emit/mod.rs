@@ -51,6 +51,8 @@ pub struct CrateInfo {
     pub dev_dependencies: Vec<String>,
     /// The official SDK's regions and endpoints of a Huawei service, when known.
     pub regions: Option<crate::service::RegionTable>,
+    /// The service's name in derived signing of a Huawei service (`iotdm`), when it has one.
+    pub derived_auth_service_name: Option<String>,
 }
 
 /// The generated crate: file contents by path relative to the crate root.

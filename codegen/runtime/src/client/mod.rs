@@ -7,19 +7,26 @@
 //! [`Endpoint`]; the generated crates wrap it in their own `Client` type, which adds one
 //! method per operation.
 //!
-//! Requests go only to the configured endpoint: redirects are not followed, so a token or
-//! signature never travels to another host. The client logs nothing; with the `tracing`
-//! feature it opens one span per operation and one per attempt (operation id, method,
-//! attempt number, status, request id, duration; never a header, a body or a secret).
+//! Requests go only to the configured endpoints: redirects are not followed, so a token
+//! or signature never travels to another host. A client with several endpoints of one
+//! region moves to the next when connecting fails (`failover.rs`). The client logs
+//! nothing; with the `tracing` feature it opens one span per operation and one per attempt
+//! (operation id, method, attempt number, status, request id, duration; never a header, a
+//! body or a secret). [`Interceptor`]s run around every request (`hooks.rs`).
 
+mod failover;
+mod hooks;
 mod proxy;
 mod retry;
 mod trace;
 mod transfer;
 
+pub use hooks::{BodyKind, HeaderView, Interceptor, RequestContext, ResponseContext, TransportErrorContext};
 pub use retry::RetryPolicy;
 
 use crate::{Body, Credentials, Endpoint, Env, Error, FromBody, Operation};
+use failover::{Endpoints, Requests};
+use hooks::Call;
 use proxy::{ProxySource, Proxies};
 use retry::Retry;
 use std::fmt;
@@ -45,6 +52,9 @@ const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARG
 
 /// Where signing times come from.
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// The interceptors of a configuration, in the order they run.
+type Interceptors = Vec<Arc<dyn Interceptor>>;
 
 /// What every service's client shares: credentials, one HTTP client (one connection
 /// pool), retries, timeouts and the `User-Agent`.
@@ -75,6 +85,7 @@ struct Shared {
     credentials: Credentials,
     settings: Settings,
     clock: Clock,
+    interceptors: Interceptors,
 }
 
 /// Configures a [`ClientConfig`]; from [`ClientConfig::builder`].
@@ -84,6 +95,7 @@ pub struct ClientConfigBuilder {
     settings: Settings,
     clock: Option<Clock>,
     http: Option<reqwest::Client>,
+    interceptors: Interceptors,
 }
 
 /// What a builder sets; shown by `Debug` (nothing secret: proxy passwords are redacted).
@@ -144,6 +156,7 @@ impl ClientConfig {
             },
             clock: None,
             http: None,
+            interceptors: Vec::new(),
         }
     }
 
@@ -278,6 +291,15 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Runs `interceptor` around every request of the clients made from this
+    /// configuration, after those added before it: to log, measure, add headers (which
+    /// are then signed) or stand in for tests. Its contexts keep credentials out of logs;
+    /// see [`Interceptor`].
+    pub fn interceptor(mut self, interceptor: impl Interceptor + 'static) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
+        self
+    }
+
     /// Sends with this `reqwest::Client` instead of building one; the timeouts, proxies,
     /// certificates and `User-Agent` set here are then not applied (set them on that
     /// client), and it should not follow redirects.
@@ -301,6 +323,7 @@ impl ClientConfigBuilder {
                 credentials: self.credentials,
                 settings: self.settings,
                 clock,
+                interceptors: self.interceptors,
             }),
         })
     }
@@ -340,21 +363,49 @@ fn build_http(settings: &Settings) -> Result<reqwest::Client, Error> {
     http.build().map_err(|e| Error::Transport(Box::new(e)))
 }
 
-/// Sends operations to one endpoint with a shared [`ClientConfig`].
+/// Sends operations to one service's endpoint with a shared [`ClientConfig`].
 ///
 /// Its futures run on a Tokio runtime with the time driver (as `#[tokio::main]` sets up)
 /// and are `Send`. Cloning is cheap. The generated crates' `Client`s wrap it and add one
 /// method per operation; [`send`](Self::send) takes any [`Operation`].
+///
+/// A client of several endpoints ([`with_endpoints`](Self::with_endpoints): one region's,
+/// best first, as the official SDK lists them) fails over as the SDK does: when connecting
+/// to one fails (refused, unreachable, a TLS handshake that fails, a connect timeout;
+/// never for an answer, whatever its status), the same attempt goes at once to the next,
+/// re-signed for it, and every clone of the client keeps using the endpoint that answered.
+/// (The SDK moves on only for unreachable hosts and failed handshakes; a refused
+/// connection or a connect timeout sent nothing either, so this client moves on too.)
+/// When none can be reached, the attempt fails with one [`Error::Transport`] naming each
+/// endpoint and its error, and the [retry policy](RetryPolicy) decides as for any failure
+/// to connect (the next attempt starts again at the first endpoint).
 #[derive(Clone)]
 pub struct Client {
     config: ClientConfig,
-    endpoint: Endpoint,
+    endpoints: Endpoints,
 }
 
-/// A failed attempt, and whether any of the request may have reached the server.
+/// A failed attempt, and how far it got.
 struct Failure {
     error: Error,
-    sent: bool,
+    stage: Stage,
+}
+
+/// How far a failed attempt got.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// Building, signing, finding credentials: nothing left the machine.
+    Preparing,
+    /// Connecting failed: nothing was sent, and another endpoint may do.
+    Connecting,
+    /// Any of the request may have reached the server.
+    Sent,
+}
+
+impl Failure {
+    fn at(stage: Stage) -> impl Fn(Error) -> Failure {
+        move |error| Failure { error, stage }
+    }
 }
 
 impl Client {
@@ -363,13 +414,32 @@ impl Client {
     pub fn new(config: &ClientConfig, endpoint: Endpoint) -> Self {
         Self {
             config: config.clone(),
-            endpoint,
+            endpoints: Endpoints::one(endpoint),
         }
     }
 
-    /// Where requests go.
+    /// A client of the service at several endpoints, best first, that fails over from one
+    /// to the next when connecting fails (see [`Client`]). They may differ only in their
+    /// base URL: give each the same project id and headers (as `from_account` of a
+    /// generated crate does). Fails for an empty list or endpoints that differ otherwise.
+    pub fn with_endpoints(
+        config: &ClientConfig,
+        endpoints: impl IntoIterator<Item = Endpoint>,
+    ) -> Result<Self, Error> {
+        Ok(Self {
+            config: config.clone(),
+            endpoints: Endpoints::new(endpoints.into_iter().collect())?,
+        })
+    }
+
+    /// Where requests go: the endpoint in use.
     pub fn endpoint(&self) -> &Endpoint {
-        &self.endpoint
+        self.endpoints.current()
+    }
+
+    /// Every endpoint, best first.
+    pub fn endpoints(&self) -> &[Endpoint] {
+        self.endpoints.all()
     }
 
     /// The shared configuration.
@@ -379,20 +449,21 @@ impl Client {
 
     /// Sends `operation` and parses the answer into its response enum.
     ///
-    /// Each attempt builds the request afresh and applies the credentials as of the
-    /// clock's now (refreshing temporary credentials first when they are due), so a
-    /// retried request carries a new signature date. Transport failures and timeouts of
-    /// the last attempt are returned as [`Error::Transport`] and [`Error::Timeout`];
-    /// every answer, error statuses included, is given to [`Operation::parse`] (use the
-    /// response's `into_ok()` to turn error statuses into [`Error::Api`]).
+    /// Each attempt applies the credentials as of the clock's now (refreshing temporary
+    /// credentials first when they are due), so a retried request carries a new signature
+    /// date. Transport failures and timeouts of the last attempt are returned as
+    /// [`Error::Transport`] and [`Error::Timeout`]; every answer, error statuses
+    /// included, is given to [`Operation::parse`] (use the response's `into_ok()` to turn
+    /// error statuses into [`Error::Api`]).
     ///
     /// An upload's [`Body`] is read while it is sent (a file is opened again for each
-    /// attempt; a stream is sent once and never retried). For an operation whose success
-    /// answer is a file, the answer's [`Body`] is handed over as it arrives, without the
+    /// attempt; a stream is sent once and never retried, nor sent to another endpoint).
+    /// For an operation whose success answer is a file, the answer's [`Body`] is handed
+    /// over as it arrives, without the
     /// [`max_response_body`](ClientConfigBuilder::max_response_body) limit; error answers
     /// are read whole.
     pub async fn send<O: Operation>(&self, operation: &O) -> Result<O::Response, Error> {
-        let request = operation.build(&self.endpoint)?.map(Into::into);
+        let request = operation.build(self.endpoint())?.map(Into::into);
         let response = self
             .execute_named(request, O::is_idempotent(), O::ID, <O::ResponseBody as FromBody>::STREAMED)
             .await?;
@@ -403,10 +474,13 @@ impl Client {
     /// Signs and sends a built request, retrying per the policy (`idempotent` says
     /// whether a failure after sending may be retried), and reads the whole answer.
     ///
-    /// The request must go to this client's endpoint (the same scheme, host and port;
-    /// see [`Endpoint::is_origin_of`]): one for any other origin is refused with
+    /// The request must go to one of this client's endpoints (the same scheme, host and
+    /// port; see [`Endpoint::is_origin_of`]): one for any other origin is refused with
     /// [`Error::InvalidRequest`] before it is signed, so that credentials are never sent
-    /// elsewhere. Use a client of that endpoint instead.
+    /// elsewhere. Use a client of that endpoint instead. A request under an endpoint's
+    /// base URL fails over like [`send`](Self::send)'s (its base URL replaced by the
+    /// next endpoint's); one that spells the origin otherwise (`:443`, upper case) is
+    /// sent only there.
     pub async fn execute(
         &self,
         request: http::Request<Vec<u8>>,
@@ -439,33 +513,29 @@ impl Client {
         operation_id: &str,
         stream_answer: bool,
     ) -> Result<http::Response<Body>, Error> {
-        if !self.endpoint.is_origin_of(request.uri()) {
-            return Err(Error::InvalidRequest(format!(
-                "the request goes to `{}`, not to this client's endpoint `{}`: its credentials \
-                 are only sent there",
-                origin_of(request.uri()),
-                self.endpoint.base_url()
-            )));
-        }
-        let trace = OperationTrace::start(operation_id, request.method());
+        let requests = Requests::new(self.endpoints.all(), request)?;
+        let trace = OperationTrace::start(operation_id, requests.method());
         trace
             .run(async {
                 let policy = &self.config.inner.settings.retry;
                 let mut retries = 0;
                 loop {
                     let attempt_trace = trace.attempt(retries + 1);
-                    let outcome = attempt_trace.run(self.attempt(copy_request(&request), stream_answer)).await;
+                    let call = Call { operation_id, attempt: retries + 1 };
+                    let outcome = attempt_trace
+                        .run(self.attempt_each_endpoint(&requests, call, stream_answer, &attempt_trace))
+                        .await;
                     let retry = match &outcome {
                         Ok(response) => Retry::for_status(response.status().as_u16()),
                         Err(Failure {
                             error: Error::Transport(_) | Error::Timeout(_),
-                            sent,
-                        }) => Retry::for_failure(*sent),
+                            stage,
+                        }) => Retry::for_failure(*stage == Stage::Sent),
                         Err(_) => Retry::Never,
                     };
                     let outcome = outcome.map_err(|failure| failure.error);
                     // A stream is sent once: its bytes are gone after the first attempt.
-                    if !request.body().is_replayable() && retry.allows(idempotent, policy) {
+                    if !requests.replayable() && retry.allows(idempotent, policy) {
                         let outcome = outcome.map_err(transfer::not_replayed);
                         attempt_trace.finish(&outcome, None);
                         trace.finish(retries + 1, &outcome);
@@ -490,36 +560,104 @@ impl Client {
             .await
     }
 
-    /// One attempt: sign as of now, send, read the whole body (or, with `stream_answer`,
-    /// hand a success answer's body over as it arrives).
+    /// One attempt: to the endpoint in use, then, while connecting fails, to each next
+    /// one (wrapping around, each once), as the official SDK fails over. A stream body is
+    /// not sent twice, so it goes to one endpoint only.
+    async fn attempt_each_endpoint(
+        &self,
+        requests: &Requests<'_>,
+        call: Call<'_>,
+        stream_answer: bool,
+        trace: &trace::AttemptTrace,
+    ) -> Result<http::Response<Body>, Failure> {
+        let mut unreachable = Vec::new();
+        for index in self.endpoints.in_turn() {
+            let Some(request) = requests.for_endpoint(index) else { continue };
+            match self.attempt(request, call, stream_answer).await {
+                Err(failure) if failure.stage == Stage::Connecting && requests.replayable() => {
+                    let endpoint = self.endpoints.all()[index].base_url();
+                    trace.unreachable(endpoint, &failure.error);
+                    unreachable.push((endpoint.to_owned(), failure.error));
+                }
+                outcome => {
+                    // The endpoint answered (or took the request): keep using it.
+                    if !matches!(outcome, Err(Failure { stage: Stage::Preparing | Stage::Connecting, .. })) {
+                        self.endpoints.settle(index);
+                    }
+                    return outcome;
+                }
+            }
+        }
+        // None answered: as in the SDK, the next attempt starts at the best one again,
+        // and a single endpoint's error stays as it was.
+        self.endpoints.settle(0);
+        let error = match unreachable.len() {
+            1 => unreachable.pop().map(|(_, error)| error).expect("one failure"),
+            _ => failover::unreachable(unreachable),
+        };
+        Err(Failure { error, stage: Stage::Connecting })
+    }
+
+    /// One attempt at one endpoint: the interceptors, signing as of now, sending, reading
+    /// the whole body (or, with `stream_answer`, handing a success answer's body over as
+    /// it arrives).
     async fn attempt(
         &self,
         mut request: http::Request<Body>,
+        call: Call<'_>,
         stream_answer: bool,
     ) -> Result<http::Response<Body>, Failure> {
         let shared = &self.config.inner;
-        let unsent = |error| Failure { error, sent: false };
+        let preparing = Failure::at(Stage::Preparing);
+        for interceptor in &shared.interceptors {
+            interceptor
+                .modify_before_signing(&mut RequestContext::new(call, &mut request))
+                .map_err(&preparing)?;
+        }
         // A request with its own `Authorization` goes unsigned (see `Credentials`).
         let own = crate::credentials::authenticates_itself(&request);
-        let signer = if own { None } else { shared.credentials.resolve().await.map_err(unsent)? };
+        let signer = if own { None } else { shared.credentials.resolve().await.map_err(&preparing)? };
         #[cfg(feature = "huawei")]
         if let Some(algorithm) = shared.settings.signing_algorithm {
             request.extensions_mut().insert(algorithm);
         }
         if let Some(signer) = signer {
-            signer.sign(&mut request, (shared.clock)()).map_err(unsent)?;
+            signer.sign(&mut request, (shared.clock)()).map_err(&preparing)?;
         }
-        let (request, upload) = transfer::into_reqwest(request).await.map_err(unsent)?;
+        if !shared.interceptors.is_empty() {
+            let context = RequestContext::new(call, &mut request);
+            shared.interceptors.iter().for_each(|i| i.before_send(&context));
+        }
+        let (method, uri) = (request.method().clone(), request.uri().clone());
+        let (request, upload) = transfer::into_reqwest(request).await.map_err(&preparing)?;
         let start = Instant::now();
-        let mut response = shared.http.execute(request).await.map_err(|e| Failure {
+        let sent = shared.http.execute(request).await.map_err(|e| {
             // A failure to connect sent nothing; any later one may have sent it all.
-            sent: !e.is_connect(),
+            let stage = if e.is_connect() { Stage::Connecting } else { Stage::Sent };
             // The body's own failure (a file that changed size, a stream that failed)
             // says more than the transport's.
-            error: upload.failure().unwrap_or_else(|| shared.transport_error(e, start)),
-        })?;
+            let error = upload.failure().unwrap_or_else(|| shared.transport_error(e, start));
+            Failure { error, stage }
+        });
+        let mut response = match sent {
+            Ok(response) => response,
+            Err(failure) => {
+                let context = hooks::TransportErrorContext {
+                    call,
+                    method: &method,
+                    uri: &uri,
+                    error: &failure.error,
+                    sent: failure.stage == Stage::Sent,
+                };
+                shared.interceptors.iter().for_each(|i| i.on_transport_error(&context));
+                return Err(failure);
+            }
+        };
         let (status, version) = (response.status(), response.version());
         let headers = std::mem::take(response.headers_mut());
+        let elapsed = start.elapsed();
+        let context = ResponseContext { call, method: &method, uri: &uri, status, headers: &headers, elapsed };
+        shared.interceptors.iter().for_each(|i| i.after_response(&context));
         let body = if stream_answer && status.is_success() {
             transfer::download(response)
         } else {
@@ -543,7 +681,7 @@ impl Client {
         let shared = &self.config.inner;
         let limit = shared.settings.max_response_body;
         let too_large = || Failure {
-            sent: true,
+            stage: Stage::Sent,
             error: Error::ResponseTooLarge {
                 status: status.as_u16(),
                 limit,
@@ -559,7 +697,7 @@ impl Client {
         let mut body = Vec::with_capacity(capacity);
         loop {
             let chunk = response.chunk().await.map_err(|e| Failure {
-                sent: true,
+                stage: Stage::Sent,
                 error: shared.transport_error(e, start),
             })?;
             let Some(chunk) = chunk else { break };
@@ -570,24 +708,6 @@ impl Client {
         }
         Ok(body)
     }
-}
-
-/// The scheme and authority of `uri`, for messages (user info redacted).
-fn origin_of(uri: &http::Uri) -> String {
-    let scheme = uri.scheme_str().map(|s| format!("{s}://")).unwrap_or_default();
-    let authority = uri.authority().map(|a| proxy::without_password(a.as_str())).unwrap_or_default();
-    format!("{scheme}{authority}")
-}
-
-/// The unsigned request again, for one more attempt (`http::Request` is not `Clone`):
-/// bytes are shared, a file is opened again, a stream is the same (already taken).
-fn copy_request(request: &http::Request<Body>) -> http::Request<Body> {
-    let mut copy = http::Request::new(request.body().clone());
-    *copy.method_mut() = request.method().clone();
-    *copy.uri_mut() = request.uri().clone();
-    *copy.version_mut() = request.version();
-    *copy.headers_mut() = request.headers().clone();
-    copy
 }
 
 impl Shared {
@@ -623,22 +743,22 @@ impl Settings {
 /// Shows the kind of credentials (secrets redacted) and the settings.
 impl fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_fields(f.debug_struct("ClientConfig"), &self.inner.credentials, &self.inner.settings).finish()
+        debug_fields(f.debug_struct("ClientConfig"), &self.inner.credentials, &self.inner.settings, &self.inner.interceptors).finish()
     }
 }
 
 /// Shows the kind of credentials (secrets redacted) and the settings.
 impl fmt::Debug for ClientConfigBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_fields(f.debug_struct("ClientConfigBuilder"), &self.credentials, &self.settings).finish()
+        debug_fields(f.debug_struct("ClientConfigBuilder"), &self.credentials, &self.settings, &self.interceptors).finish()
     }
 }
 
-/// Shows the endpoint and the configuration (secrets redacted).
+/// Shows the endpoints and the configuration (secrets redacted).
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("endpoint", &self.endpoint)
+            .field("endpoint", &self.endpoints)
             .field("config", &self.config)
             .finish()
     }
@@ -648,9 +768,13 @@ fn debug_fields<'a, 'b>(
     mut s: fmt::DebugStruct<'a, 'b>,
     credentials: &Credentials,
     settings: &Settings,
+    interceptors: &Interceptors,
 ) -> fmt::DebugStruct<'a, 'b> {
     // `Credentials`' own `Debug` redacts tokens and secret keys.
     s.field("credentials", credentials).field("settings", settings);
+    if !interceptors.is_empty() {
+        s.field("interceptors", &interceptors.len());
+    }
     s
 }
 

@@ -119,6 +119,16 @@ impl AttemptTrace {
             }
         }
     }
+
+    /// Announces that connecting to `endpoint` failed, so the attempt goes to the next.
+    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+    pub fn unreachable(&self, endpoint: &str, error: &Error) {
+        #[cfg(feature = "tracing")]
+        {
+            let _entered = self.span.enter();
+            tracing::debug!(endpoint, error = %error, "endpoint unreachable, trying the next");
+        }
+    }
 }
 
 #[cfg(feature = "tracing")]

@@ -19,7 +19,7 @@
 //! (`huawei-ecdsa`). Derived signing (`V11-HMAC-SHA256`) needs no feature:
 //!
 //! ```
-//! use codegen_runtime::huawei::{AkSk, SigningAlgorithm};
+//! use codegen_runtime::huawei::{AkSk, SigningAlgorithm, default_derived_predicate};
 //!
 //! let default = AkSk::new("AK", "SK");
 //! assert_eq!(default.algorithm(), SigningAlgorithm::HmacSha256);
@@ -27,7 +27,10 @@
 //! let chosen = AkSk::new("AK", "SK").with_algorithm("SDK-HMAC-SHA256".parse()?);
 //! // Requests to hosts other than the public endpoints use a key derived for the service.
 //! let derived = AkSk::new("AK", "SK").with_derived_auth("functiongraph", "cn-north-4");
-//! # let _ = (chosen, derived);
+//! // As the SDKs: those requests are derived for the scope their endpoint carries, which a
+//! // generated crate's `SERVICE` gives where the SDK does (IoTDA's `iotdm`).
+//! let as_the_sdks = AkSk::new("AK", "SK").with_derived_predicate(default_derived_predicate);
+//! # let _ = (chosen, derived, as_the_sdks);
 //! # Ok::<(), codegen_runtime::Error>(())
 //! ```
 //!
@@ -74,6 +77,7 @@
 //!     host_template: "functiongraph.{region}.myhuaweicloud.com",
 //!     scope: Scope::Project,
 //!     regions: &[], // a generated crate's `REGIONS`: the official SDK's endpoints
+//!     derived_auth_service_name: None, // IoTDA's is `Some("iotdm")`
 //! };
 //! let region = "cn-north-4";
 //! // OIDC, environment variables, the profile file, the metadata service, pod identity.
@@ -145,7 +149,7 @@ pub use regions::{
 pub use service::{Regions, Scope, Service, X_PROJECT_ID, with_project_id};
 pub use sts::{ENV_STS_ENDPOINT, sts_endpoint};
 pub use sign::{
-    ALGORITHM, AkSk, DERIVED_ALGORITHM, SigningAlgorithm, canonical_query, canonical_request,
+    ALGORITHM, AkSk, DERIVED_ALGORITHM, DerivedScope, SigningAlgorithm, canonical_query, canonical_request,
     canonical_uri, default_derived_predicate, derived_string_to_sign, signed_headers,
     string_to_sign,
 };

@@ -1,8 +1,9 @@
-//! A service as a generated crate describes it (its name, public host, scope and known
-//! regions), and the endpoint of its client: overrides honoured, the official SDK's
-//! endpoints for the regions it knows, ids filled in as the official SDKs do.
+//! A service as a generated crate describes it (its name, public host, scope, known
+//! regions and name in derived signing), and the endpoint of its client: overrides
+//! honoured, the official SDK's endpoints for the regions it knows, ids filled in and the
+//! derived signing scope carried as the official SDKs do.
 
-use super::endpoint_from_setting;
+use super::{DerivedScope, endpoint_from_setting};
 use super::regions::{allows_unknown_region, overridden_endpoints, unknown_region};
 use crate::{Endpoint, Env, Error};
 
@@ -37,6 +38,7 @@ pub type Regions = &'static [(&'static str, &'static [&'static str])];
 ///     host_template: "functiongraph.{region}.myhuaweicloud.com",
 ///     scope: Scope::Project,
 ///     regions: &[("cn-north-4", &["https://functiongraph.cn-north-4.myhuaweicloud.com"])],
+///     derived_auth_service_name: None,
 /// };
 /// // HUAWEICLOUD_SDK_REGION_FUNCTIONGRAPH_CN_NORTH_4 or regions.yaml may say otherwise.
 /// let endpoint = FUNCTIONS.endpoint("cn-north-4")?;
@@ -57,6 +59,10 @@ pub struct Service {
     /// The regions the official SDK knows for the service, with their endpoints; empty
     /// when unknown: then every region goes to `host_template`.
     pub regions: Regions,
+    /// The service's name in derived signing (`V11-HMAC-SHA256`), when the official SDK's
+    /// client gives one (`derived_auth_service_name`: IoTDA's `iotdm`). Its endpoints for a
+    /// region carry the [`DerivedScope`] (see [`derived_scope`](Self::derived_scope)).
+    pub derived_auth_service_name: Option<&'static str>,
 }
 
 impl Service {
@@ -78,20 +84,47 @@ impl Service {
     ///
     /// Otherwise a region the service does not know is refused with
     /// [`Error::InvalidRequest`] listing the known ones, as the SDK refuses it.
+    ///
+    /// The endpoint carries the service's [`derived_scope`](Self::derived_scope) in `region`,
+    /// if any, for the requests built for it.
     pub fn endpoint_in(&self, env: &Env, region: &str) -> Result<Endpoint, Error> {
-        match self.endpoint_urls(env, region)? {
-            Some(urls) => endpoint_from_setting(&urls[0]),
-            None => Endpoint::from_template(self.host_template, &[("region", region)]),
-        }
+        let endpoint = match self.endpoint_urls(env, region)? {
+            Some(urls) => endpoint_from_setting(&urls[0])?,
+            None => Endpoint::from_template(self.host_template, &[("region", region)])?,
+        };
+        Ok(self.with_derived_scope(endpoint, region))
     }
 
     /// Every endpoint in `region`, best first, by the rules of
     /// [`endpoint_in`](Self::endpoint_in): all those of the override or of the SDK's table
     /// (the official SDK moves to the next when a host is unreachable), else the template.
     pub fn endpoints_in(&self, env: &Env, region: &str) -> Result<Vec<Endpoint>, Error> {
-        match self.endpoint_urls(env, region)? {
-            Some(urls) => urls.iter().map(|url| endpoint_from_setting(url)).collect(),
-            None => Endpoint::from_template(self.host_template, &[("region", region)]).map(|e| vec![e]),
+        let endpoints = match self.endpoint_urls(env, region)? {
+            Some(urls) => urls.iter().map(|url| endpoint_from_setting(url)).collect::<Result<Vec<_>, _>>()?,
+            None => vec![Endpoint::from_template(self.host_template, &[("region", region)])?],
+        };
+        Ok(endpoints.into_iter().map(|e| self.with_derived_scope(e, region)).collect())
+    }
+
+    /// The scope of derived signing of the service's requests in `region`: its
+    /// [`derived_auth_service_name`](Self::derived_auth_service_name), if any, and `region`,
+    /// or `globe` for a [`Scope::Global`] service, as the official SDK's client builder
+    /// hands them to credentials (`_process_derived_auth_params`). Credentials with a derived
+    /// predicate ([`AkSk::with_derived_predicate`](super::AkSk::with_derived_predicate))
+    /// sign with it the requests the predicate picks.
+    pub fn derived_scope(&self, region: &str) -> Option<DerivedScope> {
+        let region = match self.scope {
+            Scope::Project => region,
+            Scope::Global => "globe",
+        };
+        self.derived_auth_service_name.map(|service| DerivedScope::new(service, region))
+    }
+
+    /// `endpoint`, carrying the service's derived scope in `region` when it has one.
+    fn with_derived_scope(&self, endpoint: Endpoint, region: &str) -> Endpoint {
+        match self.derived_scope(region) {
+            Some(scope) => endpoint.with_request_extension(scope),
+            None => endpoint,
         }
     }
 
@@ -136,7 +169,8 @@ impl Service {
     }
 
     /// `endpoint` with the ids of `account` for this service's scope (see
-    /// [`endpoint_for_account`](Self::endpoint_for_account)).
+    /// [`endpoint_for_account`](Self::endpoint_for_account)), and the service's
+    /// [`derived_scope`](Self::derived_scope) in `region`, if any.
     #[cfg(feature = "client")]
     pub async fn with_ids(
         &self,
@@ -145,6 +179,7 @@ impl Service {
         account: &Account,
         region: &str,
     ) -> Result<Endpoint, Error> {
+        let endpoint = self.with_derived_scope(endpoint, region);
         match self.scope {
             Scope::Project => {
                 let project_id = account.project_id_for(config, region).await?;
@@ -186,6 +221,7 @@ mod tests {
             ("eu-west-101", &["https://iam.eu-west-101.myhuaweicloud.eu"]),
             ("cn-north-1", &["https://iam.cn-north-1.myhuaweicloud.com", "https://iam.cn-north-1.myhuaweicloud.cn"]),
         ],
+        derived_auth_service_name: None,
     };
 
     fn env(pairs: &[(&str, &str)]) -> Env {
@@ -287,7 +323,7 @@ mod tests {
                     (leak(id), &*Vec::leak(urls))
                 })
                 .collect();
-            let service = Service { name: leak(&name), host_template: "unused.{region}.example.com", scope: Scope::Project, regions: Vec::leak(table) };
+            let service = Service { name: leak(&name), host_template: "unused.{region}.example.com", scope: Scope::Project, regions: Vec::leak(table), derived_auth_service_name: None };
             for (id, urls) in service.regions {
                 let all = service.endpoints_in(&env(&[]), id).unwrap_or_else(|e| panic!("{name} {id}: {e}"));
                 assert_eq!(all.iter().map(|e| e.base_url()).collect::<Vec<_>>(), *urls, "{name} {id}");
@@ -296,6 +332,65 @@ mod tests {
             services += 1;
         }
         assert!(services >= 28 && regions >= 500, "{services} services, {regions} regions");
+    }
+
+    const IOTDA: Service = Service {
+        name: "IoTDA",
+        host_template: "iotda.{region}.myhuaweicloud.com",
+        scope: Scope::Project,
+        regions: &[("cn-north-4", &["https://iotda.cn-north-4.myhuaweicloud.com"])],
+        derived_auth_service_name: Some("iotdm"),
+    };
+
+    #[test]
+    fn endpoints_for_a_region_carry_the_derived_scope() {
+        let scope = |e: &Endpoint| e.request_extension::<DerivedScope>().cloned();
+        let iotdm = Some(DerivedScope::new("iotdm", "cn-north-4"));
+        assert_eq!(scope(&IOTDA.endpoint_in(&env(&[]), "cn-north-4").expect("known")), iotdm);
+        let overridden = env(&[("HUAWEICLOUD_SDK_REGION_IOTDA_CN_NORTH_4", "https://iotda.private.example")]);
+        let private = IOTDA.endpoint_in(&overridden, "cn-north-4").expect("overridden");
+        assert_eq!((private.base_url(), scope(&private)), ("https://iotda.private.example", iotdm.clone()));
+        assert!(IOTDA.endpoints_in(&env(&[]), "cn-north-4").expect("known").iter().all(|e| scope(e) == iotdm));
+        // A global service's region is `globe`, as the SDK's `GlobalCredentials` say.
+        let global = Service { scope: Scope::Global, ..IOTDA };
+        assert_eq!(global.derived_scope("cn-north-4"), Some(DerivedScope::new("iotdm", "globe")));
+        // A service without a derived name carries none.
+        assert_eq!(scope(&IAM.endpoint_in(&env(&[]), "cn-north-4").expect("known")), None);
+        assert_eq!(IAM.derived_scope("cn-north-4"), None);
+    }
+
+    /// A request built for the service's endpoint and signed: derived with a predicate that
+    /// picks it, for the service's name and the region; as usual without one.
+    #[test]
+    fn credentials_with_a_predicate_sign_with_the_endpoint_scope() {
+        use crate::huawei::{AkSk, default_derived_predicate};
+        let overridden = env(&[("HUAWEICLOUD_SDK_REGION_IOTDA_CN_NORTH_4", "https://iotda.private.example")]);
+        let endpoint = IOTDA.endpoint_in(&overridden, "cn-north-4").and_then(|e| with_project_id(e, "p-1"));
+        let endpoint = endpoint.expect("endpoint");
+        let authorization = |signer: &AkSk| {
+            let request = crate::__private::RequestBuilder::new(http::Method::GET, &endpoint)
+                .literal("/v5/iot/")
+                .project_id_param("project_id")
+                .literal("/devices");
+            let mut request = request.build().expect("built");
+            signer.sign(&mut request, std::time::UNIX_EPOCH).expect("signed");
+            request.headers()[http::header::AUTHORIZATION].to_str().expect("ASCII").to_owned()
+        };
+        let derived = authorization(&AkSk::new("AK", "SK").with_derived_predicate(default_derived_predicate));
+        assert!(derived.starts_with("V11-HMAC-SHA256 Credential=AK/19700101/cn-north-4/iotdm, "), "{derived}");
+        let plain = authorization(&AkSk::new("AK", "SK"));
+        assert!(plain.starts_with("SDK-HMAC-SHA256 Access=AK, "), "{plain}");
+    }
+
+    #[cfg(feature = "client")]
+    #[tokio::test]
+    async fn with_ids_adds_the_derived_scope() {
+        let account = Account::new(crate::Credentials::aksk("AK", "SK")).with_project_id("p-1");
+        let config = ClientConfig::new(account.credentials.clone()).expect("config");
+        let endpoint = Endpoint::new("https://iotda.private.example").expect("url");
+        let scoped = IOTDA.with_ids(endpoint, &config, &account, "ap-southeast-1").await.expect("ids");
+        assert_eq!(scoped.request_extension(), Some(&DerivedScope::new("iotdm", "ap-southeast-1")));
+        assert_eq!(scoped.project_id(), Some("p-1"));
     }
 
     fn leak(text: &str) -> &'static str {

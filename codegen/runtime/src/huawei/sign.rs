@@ -16,7 +16,8 @@
 //!
 //! The algorithms differ only in the hash of steps 4 and 5 and in the signature of step 6
 //! (see [`SigningAlgorithm`]); derived signing (`V11-HMAC-SHA256`, see
-//! [`AkSk::with_derived_auth`]) also differs in the string to sign and the `Authorization`.
+//! [`AkSk::with_derived_auth`] and [`AkSk::with_derived_predicate`]) also differs in the
+//! string to sign and the `Authorization`.
 
 mod algorithm;
 mod derived;
@@ -28,7 +29,7 @@ mod ecdsa;
 mod sm;
 
 pub use algorithm::SigningAlgorithm;
-pub use derived::{DERIVED_ALGORITHM, default_derived_predicate, derived_string_to_sign};
+pub use derived::{DERIVED_ALGORITHM, DerivedScope, default_derived_predicate, derived_string_to_sign};
 
 use std::fmt;
 use std::time::SystemTime;
@@ -74,8 +75,8 @@ pub struct AkSk {
     secret_key: String,
     security_token: Option<String>,
     algorithm: SigningAlgorithm,
-    derived: Option<derived::Scope>,
-    derived_predicate: DerivedPredicate,
+    derived: Option<DerivedScope>,
+    derived_predicate: Option<DerivedPredicate>,
 }
 
 impl AkSk {
@@ -87,7 +88,7 @@ impl AkSk {
             security_token: None,
             algorithm: SigningAlgorithm::default(),
             derived: None,
-            derived_predicate: default_derived_predicate,
+            derived_predicate: None,
         }
     }
 
@@ -106,24 +107,32 @@ impl AkSk {
         self
     }
 
-    /// Derived signing (`V11-HMAC-SHA256`), as the SDKs' `with_derived_predicate`: the
-    /// requests the predicate picks (by default [`default_derived_predicate`]: those to a
-    /// host that is not one of Huawei Cloud's public endpoints) are signed with a key
-    /// derived from the AK/SK, the signing day, `region_id` and `service_name` (the
-    /// service's `derived_auth_service_name`); the others as without it.
+    /// Derived signing (`V11-HMAC-SHA256`) for `service_name` (the service's
+    /// `derived_auth_service_name`) in `region_id`: the requests the predicate picks (by
+    /// default [`default_derived_predicate`]: those to a host that is not one of Huawei
+    /// Cloud's public endpoints) are signed with a key derived from the AK/SK, the signing
+    /// day, the region and the service; the others as without it. This scope wins over the
+    /// one a request carries ([`DerivedScope`]), as credentials that have a name keep it in
+    /// the SDKs.
     pub fn with_derived_auth(
         mut self,
         service_name: impl Into<String>,
         region_id: impl Into<String>,
     ) -> Self {
-        self.derived = Some(derived::Scope::new(service_name.into(), region_id.into()));
+        self.derived = Some(DerivedScope::new(service_name, region_id));
         self
     }
 
-    /// Which requests [`with_derived_auth`](Self::with_derived_auth) applies to, e.g.
-    /// `|_| true` for all; [`default_derived_predicate`] unless set.
+    /// Derived signing for the requests `predicate` picks, e.g. [`default_derived_predicate`]
+    /// or `|_| true` for all, as the SDKs' `with_derived_predicate`: with the scope of
+    /// [`with_derived_auth`](Self::with_derived_auth) if set, else with the
+    /// [`DerivedScope`] the request carries, which a generated crate's endpoint for a
+    /// region puts on every request of a service the official SDK signs so (IoTDA's
+    /// `iotdm`). A request with no scope (an IAM lookup, a service without a derived name)
+    /// is signed as without derived signing. Credentials without a predicate derive only
+    /// with `with_derived_auth`, for the requests of the default predicate.
     pub fn with_derived_predicate(mut self, predicate: fn(&Request<Vec<u8>>) -> bool) -> Self {
-        self.derived_predicate = predicate;
+        self.derived_predicate = Some(predicate);
         self
     }
 
@@ -161,10 +170,7 @@ impl AkSk {
         if self.access_key.is_empty() || self.secret_key.is_empty() {
             return Err(invalid("the access key or the secret key is empty"));
         }
-        let derived = self
-            .derived
-            .as_ref()
-            .filter(|_| (self.derived_predicate)(request));
+        let derived = self.derived_scope(request);
         let algorithm = request
             .extensions()
             .get::<SigningAlgorithm>()
@@ -183,7 +189,7 @@ impl AkSk {
         let signed = signed_headers(request.headers());
         let canonical = canonical_request_with(request, &signed, digest)?;
         let list = header_list(&signed);
-        let value = match derived {
+        let value = match &derived {
             Some(scope) => {
                 scope.authorization(&self.access_key, &self.secret_key, &date, &canonical, &list)?
             }
@@ -201,6 +207,18 @@ impl AkSk {
         let value = auth::header_value("authorization", &value, true)?;
         request.headers_mut().insert(AUTHORIZATION, value);
         Ok(())
+    }
+
+    /// The scope of derived signing when it applies to `request`: only with a predicate
+    /// (set, or the default one [`with_derived_auth`](Self::with_derived_auth) brings) that
+    /// picks it, and a scope: the credentials' own, else the request's.
+    fn derived_scope(&self, request: &Request<Vec<u8>>) -> Option<DerivedScope> {
+        let own = self.derived.as_ref();
+        let predicate = self
+            .derived_predicate
+            .or_else(|| own.map(|_| default_derived_predicate as DerivedPredicate))?;
+        let scope = own.or_else(|| request.extensions().get::<DerivedScope>())?;
+        predicate(request).then(|| scope.clone())
     }
 
     fn set_security_token(&self, request: &mut Request<Vec<u8>>) -> Result<(), Error> {
@@ -583,5 +601,41 @@ mod tests {
             authorization.starts_with("SDK-HMAC-SHA256 Access=ak, "),
             "{authorization}"
         );
+    }
+
+    /// The `Authorization` of a GET of `url`, carrying `scope` if any, signed by `signer`.
+    fn authorization(signer: &AkSk, url: &str, scope: Option<DerivedScope>) -> String {
+        let mut request = Request::get(url).body(Vec::new()).unwrap();
+        if let Some(scope) = scope {
+            request.extensions_mut().insert(scope);
+        }
+        let request = signed(request, signer);
+        request.headers()[AUTHORIZATION].to_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn the_request_scope_serves_credentials_with_a_predicate() {
+        let private = "https://iotda.private.example/v5/iot/p/devices";
+        let iotdm = || Some(DerivedScope::new("iotdm", "cn-north-4"));
+        let predicate = AkSk::new("ak", "sk").with_derived_predicate(default_derived_predicate);
+        let derived = authorization(&predicate, private, iotdm());
+        assert!(
+            derived.starts_with("V11-HMAC-SHA256 Credential=ak/19700102/cn-north-4/iotdm, "),
+            "{derived}"
+        );
+        // Public hosts: the default predicate says no.
+        let public = "https://iotda.cn-north-4.myhuaweicloud.com/v5/iot/p/devices";
+        assert!(authorization(&predicate, public, iotdm()).starts_with("SDK-HMAC-SHA256 "));
+        // No predicate, no derived signing, as in the SDK.
+        let plain = AkSk::new("ak", "sk");
+        assert!(authorization(&plain, private, iotdm()).starts_with("SDK-HMAC-SHA256 "));
+        // No scope (an IAM lookup, a service without a derived name): signed as usual.
+        assert!(authorization(&predicate, private, None).starts_with("SDK-HMAC-SHA256 "));
+        // The credentials' own scope wins over the request's.
+        let own = predicate.clone().with_derived_auth("own", "eu-west-101");
+        let mine = authorization(&own, private, iotdm());
+        assert!(mine.starts_with("V11-HMAC-SHA256 Credential=ak/19700102/eu-west-101/own, "), "{mine}");
+        let never = own.with_derived_predicate(|_| false);
+        assert!(authorization(&never, private, iotdm()).starts_with("SDK-HMAC-SHA256 "));
     }
 }

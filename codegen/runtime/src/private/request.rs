@@ -399,6 +399,8 @@ impl<'e> RequestBuilder<'e> {
             }
         }
         *request.headers_mut() = headers;
+        // What the endpoint has for the signer (Huawei's derived signing scope), not sent.
+        self.endpoint.extend_request_extensions(request.extensions_mut());
         Ok(request)
     }
 }
@@ -499,5 +501,17 @@ mod tests {
             .expect("valid");
         assert_eq!(own.headers().get_all("x-tenant-id").iter().count(), 1);
         assert_eq!(own.headers()["x-tenant-id"], "d2");
+    }
+
+    #[test]
+    fn endpoint_extensions_go_with_every_request() {
+        let e = endpoint().with_request_extension(String::from("scope"));
+        let request = RequestBuilder::new(http::Method::GET, &e).build().expect("valid");
+        assert_eq!(request.extensions().get::<String>().map(String::as_str), Some("scope"));
+        let upload = RequestBuilder::new(http::Method::PUT, &e).upload("text/plain", &Body::from(b"x".to_vec()));
+        let upload = upload.build_body().expect("valid");
+        assert!(upload.extensions().get::<String>().is_some());
+        let plain = RequestBuilder::new(http::Method::GET, &endpoint()).build().expect("valid");
+        assert!(plain.extensions().get::<String>().is_none());
     }
 }

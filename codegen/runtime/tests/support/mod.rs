@@ -359,3 +359,31 @@ pub fn access_key(shown: &dyn std::fmt::Debug) -> String {
     let after = &shown[shown.find("access_key: ").expect("access key")..];
     after.split('"').nth(1).expect("quoted").to_owned()
 }
+
+/// `GET {path}` as a generated operation sends it (id `Get`), answering its status.
+pub struct Get(pub &'static str);
+
+impl codegen_runtime::Operation for Get {
+    type Response = u16;
+    type RequestBody = Vec<u8>;
+    type ResponseBody = Vec<u8>;
+    const ID: &'static str = "Get";
+    const METHOD: http::Method = http::Method::GET;
+
+    fn build(&self, endpoint: &codegen_runtime::Endpoint) -> Result<http::Request<Vec<u8>>, codegen_runtime::Error> {
+        codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint).literal(self.0).build()
+    }
+
+    fn parse(response: http::Response<Vec<u8>>) -> Result<u16, codegen_runtime::Error> {
+        Ok(response.status().as_u16())
+    }
+}
+
+/// `http://` URLs of local ports where nothing listens.
+pub async fn closed_urls(n: usize) -> Vec<String> {
+    let mut urls = Vec::new();
+    for _ in 0..n {
+        urls.push(format!("http://{}", closed_port().await));
+    }
+    urls
+}

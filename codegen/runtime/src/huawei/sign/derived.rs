@@ -18,18 +18,29 @@ use crate::auth::{self, invalid};
 /// string to sign.
 pub const DERIVED_ALGORITHM: &str = "V11-HMAC-SHA256";
 
-/// What a derived key is bound to besides the day: the region and the service.
-#[derive(Debug, Clone)]
-pub(super) struct Scope {
-    service_name: String,
-    region_id: String,
+/// What a derived key is bound to besides the day: the service's name (the official SDK's
+/// `derived_auth_service_name`, such as IoTDA's `iotdm`) and the region id (`globe` for a
+/// global service, as the SDK's `GlobalCredentials` say).
+///
+/// Credentials have their own ([`AkSk::with_derived_auth`](super::AkSk::with_derived_auth)),
+/// or take the one a request carries in its extensions: a generated crate's endpoint for a
+/// region puts its service's on every request (see `huawei::Service::derived_scope`), and
+/// credentials with a derived predicate use it, as the SDK's client builder hands its
+/// service's name and region to such credentials.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DerivedScope {
+    /// The service's name in derived signing, e.g. `iotdm`.
+    pub service: String,
+    /// The region id, e.g. `cn-north-4`.
+    pub region: String,
 }
 
-impl Scope {
-    pub(super) fn new(service_name: String, region_id: String) -> Self {
+impl DerivedScope {
+    /// The scope of `service` in `region`.
+    pub fn new(service: impl Into<String>, region: impl Into<String>) -> Self {
         Self {
-            service_name,
-            region_id,
+            service: service.into(),
+            region: region.into(),
         }
     }
 
@@ -43,13 +54,13 @@ impl Scope {
         signed_headers: &str,
     ) -> Result<String, Error> {
         // As the SDKs: without them the server cannot derive the key.
-        if self.service_name.is_empty() || self.region_id.is_empty() {
+        if self.service.is_empty() || self.region.is_empty() {
             return Err(invalid(
                 "derived signing needs the service's name (`derived_auth_service_name`) and \
                  the region id",
             ));
         }
-        let scope = scope(sdk_date, &self.region_id, &self.service_name);
+        let scope = scope(sdk_date, &self.region, &self.service);
         let key = derived_key(
             access_key.as_bytes(),
             secret_key.as_bytes(),
@@ -239,7 +250,7 @@ mod tests {
 
     #[test]
     fn an_empty_scope_is_an_error() {
-        let scope = Scope::new(String::new(), "cn-north-4".to_owned());
+        let scope = DerivedScope::new("", "cn-north-4");
         let result = scope.authorization("ak", "sk", "20261124T081500Z", "x", "host");
         assert!(
             matches!(result, Err(Error::InvalidRequest(_))),
