@@ -48,6 +48,8 @@ pub(crate) enum Kind {
         stream: Arc<Mutex<Option<ByteStream>>>,
         length: Option<u64>,
     },
+    /// Bodies sent one after the other (a multipart form with files on disk).
+    Parts(Arc<[Body]>),
 }
 
 /// How far a transfer is: bytes so far, and the total when known.
@@ -93,6 +95,14 @@ impl Body {
         }
     }
 
+    /// `parts` sent one after the other, as one body.
+    pub(crate) fn concat(parts: Vec<Body>) -> Self {
+        Self {
+            kind: Kind::Parts(parts.into()),
+            progress: None,
+        }
+    }
+
     /// Calls `callback` with the bytes transferred so far each time more go (uploads) or
     /// arrive (downloads), and once at the start.
     pub fn with_progress(mut self, callback: impl Fn(Progress) + Send + Sync + 'static) -> Self {
@@ -115,6 +125,7 @@ impl Body {
             Kind::Bytes(bytes) => Some(bytes.len() as u64),
             Kind::File(_) => None,
             Kind::Stream { length, .. } => *length,
+            Kind::Parts(parts) => parts.iter().map(Body::known_length).sum(),
         }
     }
 
@@ -129,7 +140,11 @@ impl Body {
     /// Whether sending the body again sends the same bytes (bytes, a file), so that the
     /// request can be retried.
     pub fn is_replayable(&self) -> bool {
-        !matches!(self.kind, Kind::Stream { .. })
+        match &self.kind {
+            Kind::Stream { .. } => false,
+            Kind::Parts(parts) => parts.iter().all(Body::is_replayable),
+            _ => true,
+        }
     }
 
     /// The bytes in memory, or the body back when it is a file or a stream (which must be
@@ -247,6 +262,7 @@ impl PartialEq for Body {
             (Kind::Bytes(a), Kind::Bytes(b)) => a == b,
             (Kind::File(a), Kind::File(b)) => a == b,
             (Kind::Stream { stream: a, .. }, Kind::Stream { stream: b, .. }) => Arc::ptr_eq(a, b),
+            (Kind::Parts(a), Kind::Parts(b)) => a == b,
             _ => false,
         }
     }
@@ -260,6 +276,7 @@ impl fmt::Debug for Body {
             Kind::File(path) => f.debug_tuple("Body::File").field(path).finish(),
             Kind::Stream { length: Some(length), .. } => write!(f, "Body::Stream(<{length} bytes>)"),
             Kind::Stream { length: None, .. } => f.write_str("Body::Stream(<unknown length>)"),
+            Kind::Parts(parts) => write!(f, "Body::Parts({})", parts.len()),
         }
     }
 }

@@ -2,11 +2,10 @@
 //!
 //! An operation whose spec takes a form (Swagger `formData` parameters, an OpenAPI 3
 //! `multipart/form-data` body) has one request field per form field; a file field takes a
-//! [`FormFile`]: bytes in memory, or a file on disk, with the file name and content type
-//! the part announces.
+//! [`FormFile`]: bytes in memory, a file on disk or an async stream, with the file name
+//! and content type the part announces.
 
-use crate::Error;
-use std::borrow::Cow;
+use crate::Body;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -26,29 +25,29 @@ use std::path::{Path, PathBuf};
 /// assert_eq!(inline.content_type(), None);
 /// ```
 ///
-/// A file on disk is read when the request is built, and again for each build (a retry
-/// reads it afresh); a file that cannot be read then is an [`Error::InvalidRequest`]
-/// naming its path.
-#[derive(Clone, PartialEq, Eq)]
+/// A file on disk or a stream is read while the request is sent, never held in memory (a
+/// file is opened again for a retry; a stream is sent once, see [`Body`]); a file that
+/// cannot be opened is an [`Error::InvalidRequest`](crate::Error::InvalidRequest) naming
+/// its path, before anything is sent.
+#[derive(Clone, PartialEq)]
 pub struct FormFile {
     file_name: String,
     content_type: Option<String>,
-    source: Source,
-}
-
-#[derive(Clone, PartialEq, Eq)]
-enum Source {
-    Bytes(Vec<u8>),
-    Path(PathBuf),
+    content: Body,
 }
 
 impl FormFile {
     /// Bytes in memory, sent with `file_name`.
     pub fn bytes(file_name: impl Into<String>, data: impl Into<Vec<u8>>) -> Self {
+        Self::from_body(file_name, Body::from(data.into()))
+    }
+
+    /// Any [`Body`] (an async stream: `Body::from_stream`), sent with `file_name`.
+    pub fn from_body(file_name: impl Into<String>, content: impl Into<Body>) -> Self {
         Self {
             file_name: file_name.into(),
             content_type: None,
-            source: Source::Bytes(data.into()),
+            content: content.into(),
         }
     }
 
@@ -62,7 +61,7 @@ impl FormFile {
         Self {
             file_name,
             content_type: None,
-            source: Source::Path(path),
+            content: Body::from_file(path),
         }
     }
 
@@ -90,20 +89,12 @@ impl FormFile {
 
     /// The file on disk, for a file made with [`path`](Self::path).
     pub fn source_path(&self) -> Option<&Path> {
-        match &self.source {
-            Source::Path(path) => Some(path),
-            Source::Bytes(_) => None,
-        }
+        self.content.file_path()
     }
 
-    /// The content: the bytes given, or the file read now.
-    pub(crate) fn read(&self) -> Result<Cow<'_, [u8]>, Error> {
-        match &self.source {
-            Source::Bytes(bytes) => Ok(Cow::Borrowed(bytes)),
-            Source::Path(path) => std::fs::read(path).map(Cow::Owned).map_err(|e| {
-                Error::InvalidRequest(format!("the form file {} cannot be read: {e}", path.display()))
-            }),
-        }
+    /// The part's content.
+    pub fn content(&self) -> &Body {
+        &self.content
     }
 }
 
@@ -119,16 +110,14 @@ impl From<&Path> for FormFile {
     }
 }
 
-/// Shows the file name, the content type and the path or the size, never the bytes.
+/// Shows the file name, the content type and the content's kind and size, never the bytes.
 impl fmt::Debug for FormFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = f.debug_struct("FormFile");
-        s.field("file_name", &self.file_name).field("content_type", &self.content_type);
-        match &self.source {
-            Source::Bytes(bytes) => s.field("bytes", &format_args!("<{} bytes>", bytes.len())),
-            Source::Path(path) => s.field("path", path),
-        };
-        s.finish()
+        f.debug_struct("FormFile")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("content", &self.content)
+            .finish()
     }
 }
 
@@ -146,8 +135,6 @@ mod tests {
         let inline = FormFile::bytes("a.txt", b"secret bytes".to_vec());
         let shown = format!("{inline:?}");
         assert!(shown.contains("<12 bytes>") && !shown.contains("secret"), "{shown}");
-        assert_eq!(inline.read().expect("bytes").as_ref(), b"secret bytes");
-        let missing = FormFile::path("/nonexistent/file.bin").read().expect_err("no such file");
-        assert!(missing.to_string().contains("/nonexistent/file.bin"), "{missing}");
+        assert_eq!(inline.content().as_bytes(), Some(&b"secret bytes"[..]));
     }
 }

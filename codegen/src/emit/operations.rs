@@ -383,9 +383,14 @@ fn build_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
     }
 }
 
-/// Whether the operation uploads a file: its request body is a `Body`.
+/// Whether the operation uploads a file: its request body is a `Body` (a binary body, or
+/// a form with a file field, whose files are read while sent).
 fn uploads(op: &Operation) -> bool {
-    matches!(&op.body, Some(body) if body.kind == BodyKind::Binary)
+    match &op.body {
+        Some(body) if body.kind == BodyKind::Binary => true,
+        Some(body) if body.kind == BodyKind::Form => op.params.iter().any(|p| p.location == Location::FormFile),
+        _ => false,
+    }
 }
 
 /// Whether a success answer of the operation is a file, handed over as a `Body`.

@@ -248,13 +248,18 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Recorded
         .iter()
         .find(|(n, _)| n == "content-length")
         .map_or(0, |(_, v)| v.parse().expect("a content length"));
+    let chunked = headers.iter().any(|(n, v)| n == "transfer-encoding" && v.eq_ignore_ascii_case("chunked"));
     let mut body = buffer[head_end + 4..].to_vec();
-    while body.len() < length {
+    // A chunked body (a stream of unknown length) ends with the last chunk, `0\r\n\r\n`.
+    while (chunked && !body.ends_with(b"0\r\n\r\n")) || (!chunked && body.len() < length) {
         let n = stream.read(&mut chunk).await?;
         if n == 0 {
             break;
         }
         body.extend_from_slice(&chunk[..n]);
+    }
+    if chunked {
+        body = dechunk(&body).expect("a well-formed chunked body");
     }
     Ok(Some(Recorded {
         method,
@@ -262,4 +267,19 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Recorded
         headers,
         body,
     }))
+}
+
+/// The content of a `Transfer-Encoding: chunked` body (RFC 9112 section 7.1, no trailers).
+fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = data.windows(2).position(|w| w == b"\r\n")?;
+        let size = usize::from_str_radix(std::str::from_utf8(&data[..line_end]).ok()?.trim(), 16).ok()?;
+        data = &data[line_end + 2..];
+        if size == 0 {
+            return Some(out);
+        }
+        out.extend_from_slice(data.get(..size)?);
+        data = data.get(size + 2..)?;
+    }
 }

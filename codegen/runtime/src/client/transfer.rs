@@ -60,20 +60,10 @@ pub(super) async fn into_reqwest(request: http::Request<Body>) -> Result<(reqwes
 
 /// The body as reqwest sends it, and its length when known.
 async fn upload_body(body: Body, upload: &Upload) -> Result<(reqwest::Body, Option<u64>), Error> {
-    let (stream, length, what): (ByteStream, Option<u64>, &str) = match &body.kind {
-        Kind::Bytes(bytes) if body.progress.is_none() => {
-            return Ok((reqwest::Body::from(bytes.clone()), Some(bytes.len() as u64)));
-        }
-        Kind::Bytes(bytes) => (chunked(bytes.clone()), Some(bytes.len() as u64), "the body"),
-        Kind::File(path) => {
-            let (file, length) = open(path).await?;
-            (Box::pin(tokio_util::io::ReaderStream::with_capacity(file, CHUNK)), Some(length), "the file")
-        }
-        Kind::Stream { .. } => match body.take_stream() {
-            Some((stream, length)) => (stream, length, "the stream"),
-            None => return Err(not_replayable()),
-        },
-    };
+    if let (Kind::Bytes(bytes), None) = (&body.kind, &body.progress) {
+        return Ok((reqwest::Body::from(bytes.clone()), Some(bytes.len() as u64)));
+    }
+    let (stream, length, what) = open_body(&body).await?;
     let counted = Counted {
         inner: stream,
         body: body.clone(),
@@ -84,6 +74,62 @@ async fn upload_body(body: Body, upload: &Upload) -> Result<(reqwest::Body, Opti
         started: false,
     };
     Ok((reqwest::Body::wrap_stream(counted), length))
+}
+
+/// The chunks of a body, its length when known, and what it is (for messages). Files
+/// are opened now, all of them before anything is sent, so that a missing one is an
+/// error before the request leaves.
+async fn open_body(body: &Body) -> Result<(ByteStream, Option<u64>, &'static str), Error> {
+    match &body.kind {
+        Kind::Parts(parts) => {
+            let mut streams = Vec::with_capacity(parts.len());
+            let mut total = Some(0u64);
+            for part in parts.iter() {
+                let (stream, length, _) = open_part(part).await?;
+                total = total.zip(length).map(|(a, b)| a + b);
+                streams.push(stream);
+            }
+            Ok((Box::pin(Chain(streams.into())), total, "the form"))
+        }
+        _ => open_part(body).await,
+    }
+}
+
+/// [`open_body`] for a body that is not made of parts.
+async fn open_part(body: &Body) -> Result<(ByteStream, Option<u64>, &'static str), Error> {
+    Ok(match &body.kind {
+        Kind::Bytes(bytes) => (chunked(bytes.clone()), Some(bytes.len() as u64), "the body"),
+        Kind::File(path) => {
+            let (file, length) = open(path).await?;
+            (Box::pin(tokio_util::io::ReaderStream::with_capacity(file, CHUNK)), Some(length), "the file")
+        }
+        Kind::Stream { .. } => match body.take_stream() {
+            Some((stream, length)) => (stream, length, "the stream"),
+            None => return Err(not_replayable()),
+        },
+        Kind::Parts(_) => {
+            return Err(Error::InvalidRequest("a body of parts cannot nest another".to_owned()));
+        }
+    })
+}
+
+/// Streams read one after the other.
+struct Chain(std::collections::VecDeque<ByteStream>);
+
+impl Stream for Chain {
+    type Item = io::Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        while let Some(current) = self.0.front_mut() {
+            match current.as_mut().poll_next(cx) {
+                Poll::Ready(None) => {
+                    self.0.pop_front();
+                }
+                other => return other,
+            }
+        }
+        Poll::Ready(None)
+    }
 }
 
 /// Opens a file to send, with its length now.
@@ -235,19 +281,10 @@ impl Body {
     /// The body as a stream of chunks, progress reported as they are read. Fails for a
     /// stream read before (through a clone) or a file that cannot be opened.
     pub async fn into_stream(self) -> Result<ByteStream, Error> {
-        let (stream, length, what): (ByteStream, Option<u64>, &str) = match &self.kind {
-            Kind::Bytes(bytes) => (chunked(bytes.clone()), Some(bytes.len() as u64), "the body"),
-            Kind::File(path) => {
-                let (file, length) = open(path).await?;
-                (Box::pin(tokio_util::io::ReaderStream::with_capacity(file, CHUNK)), Some(length), "the file")
-            }
-            Kind::Stream { .. } => match self.take_stream() {
-                Some((stream, length)) => (stream, length, "the answer"),
-                None => {
-                    return Err(Error::InvalidRequest("the body's stream was read already".to_owned()));
-                }
-            },
-        };
+        let (stream, length, what) = open_body(&self).await.map_err(|error| match &self.kind {
+            Kind::Stream { .. } => Error::InvalidRequest("the body's stream was read already".to_owned()),
+            _ => error,
+        })?;
         Ok(Box::pin(Counted {
             inner: stream,
             body: self.clone(),

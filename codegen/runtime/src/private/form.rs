@@ -6,6 +6,7 @@
 //! to the byte (its header order and escaping), the body has to exist before the request
 //! is sent so that any HTTP stack can send it (sans-IO), and the encoder is a few lines.
 
+use crate::Body;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// A form's fields in the order they were added.
@@ -16,13 +17,13 @@ pub(crate) struct Form {
     pub files: Vec<FilePart>,
 }
 
-/// A file field, its content read.
+/// A file field: its content is bytes, a file or a stream, read while sent.
 #[derive(Debug)]
 pub(crate) struct FilePart {
     pub name: String,
     pub file_name: String,
     pub content_type: Option<String>,
-    pub data: Vec<u8>,
+    pub data: Body,
 }
 
 /// What Python's `quote_plus` leaves as it is: letters, digits and `_ . - ~`.
@@ -42,31 +43,43 @@ impl Form {
     }
 
     /// The multipart body with `boundary`: the text fields first, then the files, each in
-    /// the order added (as the official SDK orders them).
-    pub fn multipart(&self, boundary: &str) -> Vec<u8> {
-        let size: usize = self.files.iter().map(|f| f.data.len() + 160).sum::<usize>()
-            + self.text.iter().map(|(n, v)| n.len() + v.len() + 100).sum::<usize>();
-        let mut body = Vec::with_capacity(size);
+    /// the order added (as the official SDK orders them). Bytes in memory when every file
+    /// is; otherwise the parts in order, each file or stream read while sent.
+    pub fn multipart(&self, boundary: &str) -> Body {
+        let mut segments: Vec<Body> = Vec::new();
+        let mut pending = Vec::new();
         for (name, value) in &self.text {
-            part_head(&mut body, boundary, name, None, None);
-            body.extend_from_slice(value.as_bytes());
-            body.extend_from_slice(b"\r\n");
+            part_head(&mut pending, boundary, name, None, None);
+            pending.extend_from_slice(value.as_bytes());
+            pending.extend_from_slice(b"\r\n");
         }
         for file in &self.files {
-            part_head(&mut body, boundary, &file.name, Some(&file.file_name), file.content_type.as_deref());
-            body.extend_from_slice(&file.data);
-            body.extend_from_slice(b"\r\n");
+            part_head(&mut pending, boundary, &file.name, Some(&file.file_name), file.content_type.as_deref());
+            match file.data.as_bytes() {
+                Some(bytes) => pending.extend_from_slice(bytes),
+                None => {
+                    segments.push(Body::from(std::mem::take(&mut pending)));
+                    segments.push(file.data.clone());
+                }
+            }
+            pending.extend_from_slice(b"\r\n");
         }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        body
+        pending.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        if segments.is_empty() {
+            return Body::from(pending);
+        }
+        segments.push(Body::from(pending));
+        Body::concat(segments)
     }
 
-    /// Whether `boundary` occurs in a value, where it would end a part early.
+    /// Whether `boundary` occurs in a value held in memory, where it would end a part
+    /// early. (Files and streams are not read ahead: a 128-bit random boundary is there
+    /// by chance with a probability of 2^-128 per position.)
     pub fn contains(&self, boundary: &str) -> bool {
         let needle = boundary.as_bytes();
         let found = |data: &[u8]| data.windows(needle.len()).any(|window| window == needle);
         self.text.iter().any(|(name, value)| found(name.as_bytes()) || found(value.as_bytes()))
-            || self.files.iter().any(|f| found(&f.data) || found(f.file_name.as_bytes()))
+            || self.files.iter().any(|f| f.data.as_bytes().is_some_and(found) || found(f.file_name.as_bytes()))
     }
 }
 
@@ -119,7 +132,7 @@ mod tests {
                 name: "f".into(),
                 file_name: "na\"me\r\n.txt".into(),
                 content_type: None,
-                data: b"DATA".to_vec(),
+                data: Body::from(b"DATA".to_vec()),
             }],
         }
     }
@@ -131,14 +144,21 @@ mod tests {
                         Content-Disposition: form-data; name=\"b\"\r\n\r\nx y\r\n--BND\r\n\
                         Content-Disposition: form-data; name=\"f\"; filename=\"na%22me%0D%0A.txt\"\r\n\r\n\
                         DATA\r\n--BND--\r\n";
-        assert_eq!(String::from_utf8(form().multipart("BND")).expect("utf-8"), expected);
+        let text = |body: Body| String::from_utf8(body.as_bytes().expect("in memory").to_vec()).expect("utf-8");
+        assert_eq!(text(form().multipart("BND")), expected);
         let mut typed = form();
         typed.text.clear();
         typed.files[0].file_name = "n.txt".into();
         typed.files[0].content_type = Some("text/plain".into());
         let expected = "--BND\r\nContent-Disposition: form-data; name=\"f\"; filename=\"n.txt\"\r\n\
                         Content-Type: text/plain\r\n\r\nDATA\r\n--BND--\r\n";
-        assert_eq!(String::from_utf8(typed.multipart("BND")).expect("utf-8"), expected);
+        assert_eq!(text(typed.multipart("BND")), expected);
+        // A file on disk: the parts around it in memory, the file read while sent.
+        let mut on_disk = form();
+        on_disk.files[0].data = Body::from_file("/data/report.pdf");
+        let body = on_disk.multipart("BND");
+        assert_eq!(body.as_bytes(), None);
+        assert_eq!(format!("{body:?}"), "Body::Parts(3)");
     }
 
     #[test]

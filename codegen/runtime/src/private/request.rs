@@ -281,19 +281,14 @@ impl<'e> RequestBuilder<'e> {
         }
     }
 
-    /// A file field, its content read now (a file on disk that cannot be read is an
-    /// error naming it).
+    /// A file field, read while the request is sent (see [`build_body`](Self::build_body)).
     pub fn form_file(mut self, name: &str, file: &FormFile) -> Self {
-        match file.read() {
-            Ok(data) => self.form.files.push(FilePart {
-                name: name.to_owned(),
-                file_name: file.file_name().to_owned(),
-                content_type: file.content_type().map(str::to_owned),
-                data: data.into_owned(),
-            }),
-            Err(Error::InvalidRequest(why)) => self.fail(format!("form field `{name}`: {why}")),
-            Err(other) => self.fail(other.to_string()),
-        }
+        self.form.files.push(FilePart {
+            name: name.to_owned(),
+            file_name: file.file_name().to_owned(),
+            content_type: file.content_type().map(str::to_owned),
+            data: file.content().clone(),
+        });
         self
     }
 
@@ -331,7 +326,11 @@ impl<'e> RequestBuilder<'e> {
             while form.contains(&boundary) {
                 boundary = super::form::fresh_boundary();
             }
-            self.body = form.multipart(&boundary);
+            // Files on disk and streams make the body an upload, read while sent.
+            match form.multipart(&boundary).into_bytes() {
+                Ok(bytes) => self.body = Vec::from(bytes),
+                Err(parts) => self.upload = Some(parts),
+            }
             self.set_content_type(&format!("multipart/form-data; boundary={boundary}"));
         } else if let Some(file) = form.files.first() {
             self.fail(format!(
@@ -375,9 +374,16 @@ impl<'e> RequestBuilder<'e> {
         }
     }
 
+    /// The request with its body in memory; a body read while sent (a file or stream in a
+    /// form, an upload) needs [`build_body`](Self::build_body).
     pub fn build(self) -> Result<http::Request<Vec<u8>>, Error> {
         if let Some(error) = self.error {
             return Err(error);
+        }
+        if self.upload.is_some() {
+            return Err(Error::InvalidRequest(
+                "the body is read while it is sent (a file or a stream): build it with build_body".to_owned(),
+            ));
         }
         let mut url = format!("{}{}", self.endpoint.base_url(), self.path);
         for (i, (name, value)) in self.query.iter().enumerate() {
