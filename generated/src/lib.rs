@@ -39,7 +39,10 @@ mod client;
 pub use client::Client;
 
 #[cfg(feature = "client")]
-pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, RetryPolicy};
+pub use codegen_runtime::{
+    ClientConfig, ClientConfigBuilder, Interceptor, RequestContext, ResponseContext,
+    RetryPolicy, TransportErrorContext,
+};
 
 pub use codegen_runtime::{
     auth, ApiError, Body, Credentials, DateTime, DecodeError, Endpoint, Env, Error,
@@ -96,6 +99,7 @@ pub const SERVICE: huawei::Service = huawei::Service {
     host_template: HOST_TEMPLATE,
     scope: huawei::Scope::Project,
     regions: REGIONS,
+    derived_auth_service_name: None,
 };
 
 /// The endpoint of FunctionGraph for `region`, acting for `project_id`:

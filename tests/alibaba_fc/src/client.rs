@@ -21,9 +21,14 @@ impl Client {
             inner: codegen_runtime::Client::new(config, endpoint),
         }
     }
-    /// Where requests go.
+    /// Where requests go: the endpoint in use.
     pub fn endpoint(&self) -> &crate::Endpoint {
         self.inner.endpoint()
+    }
+    /// Every endpoint, best first; the client fails over from one to the next when
+    /// connecting fails.
+    pub fn endpoints(&self) -> &[crate::Endpoint] {
+        self.inner.endpoints()
     }
     /// The shared configuration.
     pub fn config(&self) -> &crate::ClientConfig {

@@ -21,9 +21,14 @@ impl Client {
             inner: codegen_runtime::Client::new(config, endpoint),
         }
     }
-    /// Where requests go.
+    /// Where requests go: the endpoint in use.
     pub fn endpoint(&self) -> &crate::Endpoint {
         self.inner.endpoint()
+    }
+    /// Every endpoint, best first; the client fails over from one to the next when
+    /// connecting fails.
+    pub fn endpoints(&self) -> &[crate::Endpoint] {
+        self.inner.endpoints()
     }
     /// The shared configuration.
     pub fn config(&self) -> &crate::ClientConfig {
@@ -38,10 +43,14 @@ impl Client {
     }
     /// A client of FunctionGraph in `region` for `account` (credentials found by
     /// [`huawei::CredentialChain`](crate::huawei::CredentialChain), or given in code),
-    /// sending with `config`: the endpoint honours the overrides (see
+    /// sending with `config`: the endpoints honour the overrides (see
     /// [`endpoint`](crate::endpoint)), with
     /// the account's project id, or the one IAM lists for `region` (looked up once
     /// per region and remembered with the credentials).
+    ///
+    /// Every endpoint the override or the official SDK lists for `region` is used, best
+    /// first: when connecting to one fails, the client moves to the next, as the SDK does
+    /// (see [`codegen_runtime::Client`]).
     ///
     /// Fails when an override is not a usable URL or the id cannot be looked up (the
     /// [`Error::Credentials`](crate::Error::Credentials) says why).
@@ -50,10 +59,14 @@ impl Client {
         account: &crate::huawei::Account,
         region: &str,
     ) -> Result<Self, crate::Error> {
-        let endpoint = crate::SERVICE
-            .endpoint_for_account(config, account, region)
-            .await?;
-        Ok(Self::new(config, endpoint))
+        let mut endpoints = Vec::new();
+        for endpoint in crate::SERVICE.endpoints_in(&account.env, region)? {
+            endpoints
+                .push(crate::SERVICE.with_ids(endpoint, config, account, region).await?);
+        }
+        Ok(Self {
+            inner: codegen_runtime::Client::with_endpoints(config, endpoints)?,
+        })
     }
     /// 创建测试事件
     ///

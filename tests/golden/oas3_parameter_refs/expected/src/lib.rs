@@ -30,7 +30,10 @@ mod client;
 pub use client::Client;
 
 #[cfg(feature = "client")]
-pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, RetryPolicy};
+pub use codegen_runtime::{
+    ClientConfig, ClientConfigBuilder, Interceptor, RequestContext, ResponseContext,
+    RetryPolicy, TransportErrorContext,
+};
 
 pub use codegen_runtime::{
     auth, ApiError, Body, Credentials, DateTime, DecodeError, Endpoint, Env, Error,

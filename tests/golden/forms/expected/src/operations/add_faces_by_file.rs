@@ -95,7 +95,7 @@ impl AddFacesByFileRequest {
 
 impl crate::Operation for AddFacesByFileRequest {
     type Response = AddFacesByFileResponse;
-    type RequestBody = Vec<u8>;
+    type RequestBody = crate::Body;
     type ResponseBody = Vec<u8>;
     const ID: &'static str = "AddFacesByFile";
     const METHOD: http::Method = http::Method::POST;
@@ -115,7 +115,7 @@ impl crate::Operation for AddFacesByFileRequest {
             .form_text_opt("external_fields", self.external_fields.as_ref())
             .form_text_opt("single", self.single.as_ref())
             .form("multipart/form-data")
-            .build()
+            .build_body()
     }
     fn parse(
         response: http::Response<Self::ResponseBody>,

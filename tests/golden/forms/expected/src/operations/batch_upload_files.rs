@@ -98,7 +98,7 @@ impl BatchUploadFilesRequest {
 
 impl crate::Operation for BatchUploadFilesRequest {
     type Response = BatchUploadFilesResponse;
-    type RequestBody = Vec<u8>;
+    type RequestBody = crate::Body;
     type ResponseBody = Vec<u8>;
     const ID: &'static str = "BatchUploadFiles";
     const METHOD: http::Method = http::Method::POST;
@@ -114,7 +114,7 @@ impl crate::Operation for BatchUploadFilesRequest {
             .form_text("upload_type", &self.upload_type)
             .form_file_each("files", &self.files)
             .form("multipart/form-data")
-            .build()
+            .build_body()
     }
     fn parse(
         response: http::Response<Self::ResponseBody>,

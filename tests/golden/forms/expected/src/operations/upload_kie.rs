@@ -64,7 +64,7 @@ impl UploadKieRequest {
 
 impl crate::Operation for UploadKieRequest {
     type Response = UploadKieResponse;
-    type RequestBody = Vec<u8>;
+    type RequestBody = crate::Body;
     type ResponseBody = Vec<u8>;
     const ID: &'static str = "UploadKie";
     const METHOD: http::Method = http::Method::POST;
@@ -82,7 +82,7 @@ impl crate::Operation for UploadKieRequest {
             .query_opt("label", self.label.as_ref())
             .form_file("upload_file", &self.upload_file)
             .form("multipart/form-data")
-            .build()
+            .build_body()
     }
     fn parse(
         response: http::Response<Self::ResponseBody>,

@@ -51,7 +51,7 @@ impl UploadReportRequest {
 
 impl crate::Operation for UploadReportRequest {
     type Response = UploadReportResponse;
-    type RequestBody = Vec<u8>;
+    type RequestBody = crate::Body;
     type ResponseBody = Vec<u8>;
     const ID: &'static str = "UploadReport";
     const METHOD: http::Method = http::Method::POST;
@@ -68,7 +68,7 @@ impl crate::Operation for UploadReportRequest {
             .form_text_opt("pages", self.pages.as_ref())
             .form_text_each_opt("tags", self.tags.as_ref())
             .form("multipart/form-data")
-            .build()
+            .build_body()
     }
     fn parse(
         response: http::Response<Self::ResponseBody>,
