@@ -6,7 +6,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let index = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/src/models/mod.rs");
+    let index = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/functiongraph/src/models/mod.rs");
     println!("cargo:rerun-if-changed={}", index.display());
     let source = std::fs::read_to_string(&index).unwrap_or_default();
     let mut names: Vec<String> = Vec::new();

@@ -259,6 +259,19 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
         service::ProjectIdInPath::Endpoint => model::project_ids_in_paths(&mut model, model::Role::ProjectId),
         service::ProjectIdInPath::Request => model::project_ids_in_paths(&mut model, model::Role::Value),
     }
+    if settings.signature == Some(service::Signature::Obs) {
+        model::signer_headers(&mut model, &["date"]);
+    }
+    let keys = settings.object_key_parameters.clone().unwrap_or_default();
+    let unknown = model::object_key_parameters(&mut model, &keys);
+    if !unknown.is_empty() {
+        let settings_file = config.specs.join(service::FILE_NAME);
+        return Err(Failure::Spec(Diagnostics(vec![diag::Diagnostic::error(
+            &settings_file,
+            "",
+            format!("object_key_parameters: no operation has a path parameter named {}", unknown.join(", ")),
+        )])));
+    }
     // Names come after the settings' decisions: which parameters a request carries.
     let names = names::assign(&model);
     let service = settings
@@ -303,10 +316,12 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
         host_template,
         example_region,
         uses_project_id,
-        project_scope: match settings.scope {
-            Some(scope) => scope == service::Scope::Project,
-            None => uses_project_id,
+        scope: match settings.scope {
+            Some(scope) => scope,
+            None if uses_project_id => service::Scope::Project,
+            None => service::Scope::Global,
         },
+        signature: settings.signature.unwrap_or_default(),
         runtime_dependency,
         vendor_module,
         left_out: degraded.iter().map(diag::Degradation::note).collect(),

@@ -1,5 +1,5 @@
-//! `codegen`: regenerate `generated/` from `specs/functiongraph/`, check it for drift, or
-//! generate a crate for any folder of specs.
+//! `codegen`: regenerate the committed crates of `generated/` from `specs/`, check them for
+//! drift, or generate a crate for any folder of specs.
 
 #![forbid(unsafe_code)]
 
@@ -15,8 +15,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Generate a Rust crate from Huawei Cloud API Explorer specs.
 ///
-/// Without arguments, regenerates `generated/` (package `functiongraph`) from
-/// `specs/functiongraph/` of this repository.
+/// Without arguments, regenerates the crates committed in this repository:
+/// `generated/functiongraph` (package `functiongraph`) from `specs/functiongraph/` and
+/// `generated/obs` (package `obs`) from `specs/obs/`.
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Cli {
@@ -76,23 +77,27 @@ const EXIT_FAILURE: u8 = 1;
 /// Exit status for bad arguments (the same clap uses).
 const EXIT_USAGE: u8 = 2;
 
+/// The crates committed in this repository, which the default run regenerates (or checks):
+/// `(spec folder, output folder, package name)`, relative to the repository root.
+/// Hand-written files of a crate (examples, modules) are in `codegen/extras/<package>/`.
+const COMMITTED: &[(&str, &str, &str)] = &[
+    ("specs/functiongraph", "generated/functiongraph", "functiongraph"),
+    ("specs/obs", "generated/obs", "obs"),
+];
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(catalogue) = &cli.catalogue {
         return catalogue_command(&cli, catalogue);
     }
-    let root = workspace_root();
-    let default_run = cli.specs.is_none();
-    let specs = cli
-        .specs
-        .clone()
-        .unwrap_or_else(|| root.join("specs").join("functiongraph"));
-    let out = cli.out.clone().unwrap_or_else(|| root.join("generated"));
-    let crate_name = match (&cli.crate_name, default_run) {
-        (Some(name), _) => name.clone(),
-        (None, true) => "functiongraph".to_owned(),
-        (None, false) => default_crate_name(&specs),
+    let Some(specs) = cli.specs.clone() else {
+        return default_run(&cli);
     };
+    let Some(out) = cli.out.clone() else {
+        eprintln!("error: --specs needs --out");
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let crate_name = cli.crate_name.clone().unwrap_or_else(|| default_crate_name(&specs));
     if !is_crate_name(&crate_name) {
         eprintln!(
             "error: `{crate_name}` is not a valid crate name (letters, digits, `_` and `-`, \
@@ -100,48 +105,83 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    let runtime = match &cli.runtime_dep {
-        Some(spec) => {
-            if let Err(message) = codegen::check_runtime_dependency(spec) {
-                eprintln!("error: --runtime-dep: {message}");
-                return ExitCode::from(EXIT_USAGE);
-            }
-            spec.clone()
-        }
-        None => codegen::runtime_path_dependency(&out),
+    let Some(runtime) = runtime_dependency(&cli, &out) else {
+        return ExitCode::from(EXIT_USAGE);
     };
-    let config = if default_run {
-        let extras = root.join("codegen").join("extras").join("functiongraph");
-        Config {
-            specs,
-            crate_name,
-            specs_label: "specs/functiongraph".to_owned(),
+    let label = specs.display().to_string();
+    let config = Config {
+        regenerate: format!("codegen --specs {label} --out <DIR> --crate-name {crate_name}"),
+        specs,
+        crate_name,
+        specs_label: label,
+        extras: cli.extras.clone(),
+        overrides: cli.overrides.clone(),
+        runtime,
+        strict: cli.strict,
+        default_settings: None,
+    };
+    ExitCode::from(run_one(&cli, &config, &out))
+}
+
+/// No `--specs`: every committed crate, strictly, with the repository's corrections.
+fn default_run(cli: &Cli) -> ExitCode {
+    if cli.out.is_some() || cli.crate_name.is_some() || cli.extras.is_some() {
+        eprintln!(
+            "error: --out, --crate-name and --extras need --specs; without it codegen \
+             regenerates every committed crate ({})",
+            COMMITTED.iter().map(|(_, out, _)| *out).collect::<Vec<_>>().join(", ")
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let root = workspace_root();
+    let overrides = cli
+        .overrides
+        .clone()
+        .or_else(|| Some(root.join("specs").join("overrides.json")).filter(|p| p.is_file()));
+    let mut status = ExitCode::SUCCESS;
+    for (specs, out, crate_name) in COMMITTED {
+        let out = root.join(out);
+        let Some(runtime) = runtime_dependency(cli, &out) else {
+            return ExitCode::from(EXIT_USAGE);
+        };
+        let extras = root.join("codegen").join("extras").join(crate_name);
+        let config = Config {
+            specs: root.join(specs),
+            crate_name: (*crate_name).to_owned(),
+            specs_label: (*specs).to_owned(),
             regenerate: "cargo run -p codegen".to_owned(),
-            extras: cli.extras.clone().or_else(|| extras.is_dir().then_some(extras)),
-            overrides: cli
-                .overrides
-                .clone()
-                .or_else(|| Some(root.join("specs").join("overrides.json")).filter(|p| p.is_file())),
+            extras: extras.is_dir().then_some(extras),
+            overrides: overrides.clone(),
             runtime,
             strict: true,
             default_settings: None,
+        };
+        // Every crate is checked or written, so that one run reports every problem.
+        if run_one(cli, &config, &out) != 0 {
+            status = ExitCode::from(EXIT_FAILURE);
         }
-    } else {
-        let label = specs.display().to_string();
-        Config {
-            regenerate: format!("codegen --specs {label} --out <DIR> --crate-name {crate_name}"),
-            specs,
-            crate_name,
-            specs_label: label,
-            extras: cli.extras.clone(),
-            overrides: cli.overrides.clone(),
-            runtime,
-            strict: cli.strict,
-            default_settings: None,
-        }
-    };
+    }
+    status
+}
 
-    let generated = match generate(&config) {
+/// How the generated Cargo.toml finds the runtime; `None` after printing why `--runtime-dep`
+/// is unusable.
+fn runtime_dependency(cli: &Cli, out: &Path) -> Option<String> {
+    match &cli.runtime_dep {
+        Some(spec) => match codegen::check_runtime_dependency(spec) {
+            Ok(()) => Some(spec.clone()),
+            Err(message) => {
+                eprintln!("error: --runtime-dep: {message}");
+                None
+            }
+        },
+        None => Some(codegen::runtime_path_dependency(out)),
+    }
+}
+
+/// Generates one crate and checks or writes it; the exit status.
+fn run_one(cli: &Cli, config: &Config, out: &Path) -> u8 {
+    let generated = match generate(config) {
         Ok(generated) => generated,
         Err(failure) => {
             eprint!("{failure}");
@@ -149,7 +189,7 @@ fn main() -> ExitCode {
                 let errors = diags.errors().count();
                 eprintln!("error: {errors} problem(s) in the specs; {} left untouched", out.display());
             }
-            return ExitCode::from(EXIT_FAILURE);
+            return EXIT_FAILURE;
         }
     };
     if !cli.quiet {
@@ -159,10 +199,10 @@ fn main() -> ExitCode {
     }
 
     if cli.check {
-        return match write::check(&out, &generated.files) {
+        return match write::check(out, &generated.files) {
             Ok(drift) if drift.is_empty() => {
                 eprintln!("{} is up to date ({} files)", out.display(), generated.files.files.len());
-                ExitCode::SUCCESS
+                0
             }
             Ok(drift) => {
                 eprintln!("{} differs from what codegen generates:", out.display());
@@ -170,19 +210,19 @@ fn main() -> ExitCode {
                     eprintln!("  {d}");
                 }
                 eprintln!("run `{}` to regenerate it", config.regenerate);
-                ExitCode::from(EXIT_FAILURE)
+                EXIT_FAILURE
             }
             Err(e) => {
                 eprintln!("error: cannot read {}: {e}", out.display());
-                ExitCode::from(EXIT_FAILURE)
+                EXIT_FAILURE
             }
         };
     }
     let options = write::WriteOptions { force: cli.force };
-    match write::write_with(&out, &generated.files, options) {
+    match write::write_with(out, &generated.files, options) {
         Ok(()) => {
             eprintln!("wrote {} files to {}", generated.files.files.len(), out.display());
-            ExitCode::SUCCESS
+            0
         }
         Err(e) if e.get_ref().is_some_and(|inner| inner.is::<write::NotGenerated>()) => {
             eprintln!(
@@ -190,11 +230,11 @@ fn main() -> ExitCode {
                  replace it (everything in it but target/ is deleted)",
                 out.display()
             );
-            ExitCode::from(EXIT_FAILURE)
+            EXIT_FAILURE
         }
         Err(e) => {
             eprintln!("error: cannot write {}: {e}; it was left as it was", out.display());
-            ExitCode::from(EXIT_FAILURE)
+            EXIT_FAILURE
         }
     }
 }

@@ -43,11 +43,20 @@ pub struct ServiceConfig {
     /// a service that really wants `a=1,2`.
     pub array_query: Option<ArrayQuery>,
     /// Whom the service's requests act for (`SERVICE` and `Client::from_account` of a
-    /// Huawei crate): `project` (a project id in paths and `X-Project-Id`) or `global`
-    /// (the domain id in `X-Domain-Id`). Default: `project` when a path is scoped by
-    /// `{project_id}`, else `global`; set it for a regional service whose paths carry no
-    /// project id.
+    /// Huawei crate): `project` (a project id in paths and `X-Project-Id`), `global`
+    /// (the domain id in `X-Domain-Id`) or `none` (the credentials alone, no id looked
+    /// up: OBS, whose buckets say whose they are). Default: `project` when a path is
+    /// scoped by `{project_id}`, else `global`; set it for a regional service whose paths
+    /// carry no project id.
     pub scope: Option<Scope>,
+    /// How requests are signed: `sdk` (the default: `SDK-HMAC-SHA256` or the algorithm the
+    /// credentials choose) or `obs` (OBS's own `Authorization: OBS <AK>:<signature>`, whose
+    /// `Date` header the signer sets too, so neither is a request field).
+    pub signature: Option<Signature>,
+    /// Path parameters that are object keys (OBS's `object_key`): their `/` separate the
+    /// key's own "folders" and are sent as they are, where any other path parameter stays
+    /// one segment.
+    pub object_key_parameters: Option<Vec<String>>,
     /// Who fills `{project_id}` path parameters: `auto` (the default: the endpoint, except
     /// right after a `projects` segment, where the parameter names the project acted on),
     /// `endpoint` (always, as for CCE's `/api/v3/projects/{project_id}/clusters`), or
@@ -88,6 +97,19 @@ pub enum Scope {
     Project,
     /// The whole account.
     Global,
+    /// Whoever the credentials are; no id is sent.
+    None,
+}
+
+/// The `signature` setting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Signature {
+    /// Huawei's API Gateway signature (`SDK-HMAC-SHA256` and its variants).
+    #[default]
+    Sdk,
+    /// OBS's own (`Authorization: OBS <AK>:<Base64(HMAC-SHA1)>`).
+    Obs,
 }
 
 /// The `array_query` setting.
@@ -157,6 +179,11 @@ impl ServiceConfig {
                 return Err(Diagnostic::error(&path, "", "derived_auth_service_name is a setting of Huawei services"));
             }
         }
+        if config.signature.is_some_and(|s| s != Signature::Sdk)
+            && config.runtime_vendor.as_deref().is_some_and(|v| v != "huawei")
+        {
+            return Err(Diagnostic::error(&path, "", "signature is a setting of Huawei services"));
+        }
         if let Some(vendor) = &config.runtime_vendor
             && !RUNTIME_VENDORS.contains(&vendor.as_str())
         {
@@ -208,6 +235,7 @@ const REGION_TABLES: &[(&str, &str)] = &[
     ("LTS", include_str!("../../specs/regions/LTS.json")),
     ("MAS", include_str!("../../specs/regions/MAS.json")),
     ("MetaStudio", include_str!("../../specs/regions/MetaStudio.json")),
+    ("OBS", include_str!("../../specs/regions/OBS.json")),
     ("RDS", include_str!("../../specs/regions/RDS.json")),
     ("SA", include_str!("../../specs/regions/SA.json")),
     ("STS", include_str!("../../specs/regions/STS.json")),

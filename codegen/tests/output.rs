@@ -707,7 +707,7 @@ fn every_generated_manifest_begins_with_the_mark() {
             specs.display()
         );
     }
-    let committed = fs::read_to_string(repo().join("generated/Cargo.toml")).unwrap();
+    let committed = fs::read_to_string(repo().join("generated/functiongraph/Cargo.toml")).unwrap();
     assert!(
         committed.starts_with(write::GENERATED_MARK),
         "{committed:.80}"

@@ -64,6 +64,7 @@ SERVICES = {
     "LTS": ("huaweicloudsdklts", SDK_VERSION, None),
     "MAS": ("huaweicloudsdkmas", SDK_VERSION, None),
     "MetaStudio": ("huaweicloudsdkmetastudio", SDK_VERSION, None),
+    "OBS": ("huaweicloudsdkobs", SDK_VERSION, None),
     "RDS": ("huaweicloudsdkrds", SDK_VERSION, None),
     "SA": ("huaweicloudsdksa", SDK_VERSION, None),
     "STS": ("huaweicloudsdksts", SDK_VERSION, None),

@@ -284,7 +284,7 @@ impl Checker<'_> {
 #[test]
 fn every_definition_matches_its_spec() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let source = load_source(&root.join("generated/src/models"));
+    let source = load_source(&root.join("generated/functiongraph/src/models"));
     let mut spec_paths: Vec<_> = fs::read_dir(root.join("specs/functiongraph"))
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -96,10 +96,11 @@ fn has_service(info: &CrateInfo) -> bool {
 /// `Client::from_account`: every endpoint of the region (overrides honoured), each with the
 /// ids of the service's scope, failed over as the SDK does.
 fn from_account(info: &CrateInfo) -> TokenStream {
-    let ids = if info.project_scope {
-        ["the account's project id, or the one IAM lists for `region` (looked up once", "per region and remembered with the credentials)."]
-    } else {
-        ["the account's domain id (sent as `X-Domain-Id`), or the one IAM tells (looked", "up once and remembered with the credentials)."]
+    use crate::service::Scope;
+    let ids = match info.scope {
+        Scope::Project => ["the account's project id, or the one IAM lists for `region` (looked up once", "per region and remembered with the credentials)."],
+        Scope::Global => ["the account's domain id (sent as `X-Domain-Id`), or the one IAM tells (looked", "up once and remembered with the credentials)."],
+        Scope::None => ["the account's credentials alone: no project or domain id is looked up or", "sent."],
     };
     let docs = doc_attrs(&[
         format!("A client of {} in `region` for `account` (credentials found by", info.service),

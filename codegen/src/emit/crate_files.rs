@@ -5,6 +5,7 @@ use super::models::ModelModule;
 use super::types::ident;
 use super::CrateInfo;
 use crate::names::Names;
+use crate::service::Scope;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -117,10 +118,10 @@ fn crate_doc_lines(info: &CrateInfo) -> Vec<String> {
                 format!("(`HUAWEICLOUD_SDK_REGION_{}_<REGION>`, `~/.huaweicloud/regions.yaml`), and", name.to_uppercase()),
                 "`Client::from_account` a client for credentials that".to_owned(),
                 "[`huawei::CredentialChain`] found (environment, profile file, metadata service),".to_owned(),
-                if info.project_scope {
-                    "the project id looked up at IAM when none is given.".to_owned()
-                } else {
-                    "the domain id looked up at IAM when none is given (a global service).".to_owned()
+                match info.scope {
+                    Scope::Project => "the project id looked up at IAM when none is given.".to_owned(),
+                    Scope::Global => "the domain id looked up at IAM when none is given (a global service).".to_owned(),
+                    Scope::None => "with no project or domain id (the credentials alone say whose requests they are).".to_owned(),
                 },
             ]);
             if let Some(table) = &info.regions {
@@ -268,10 +269,10 @@ fn endpoint_fn(info: &CrateInfo, template: &str) -> TokenStream {
             }
         };
     };
-    let (scope, scope_doc) = if info.project_scope {
-        (quote!(Project), "a project of one region (its id fills `{project_id}` in paths and `X-Project-Id`).")
-    } else {
-        (quote!(Global), "the whole account (requests carry its domain id in `X-Domain-Id`).")
+    let (scope, scope_doc) = match info.scope {
+        Scope::Project => (quote!(Project), "a project of one region (its id fills `{project_id}` in paths and `X-Project-Id`)."),
+        Scope::Global => (quote!(Global), "the whole account (requests carry its domain id in `X-Domain-Id`)."),
+        Scope::None => (quote!(None), "whoever the credentials are (requests carry no project or domain id)."),
     };
     let mut service_lines = vec![
         format!("{} as the runtime sees it: the name of its endpoint overrides, its host,", info.service),

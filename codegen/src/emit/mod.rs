@@ -39,8 +39,10 @@ pub struct CrateInfo {
     pub example_region: String,
     /// Whether operations need a project id (`{project_id}`, `X-Project-Id`).
     pub uses_project_id: bool,
-    /// Whether requests act for a project (else for the whole account): `SERVICE`'s scope.
-    pub project_scope: bool,
+    /// Whom requests act for: `SERVICE`'s scope.
+    pub scope: crate::service::Scope,
+    /// How requests are signed: `SERVICE`'s signature.
+    pub signature: crate::service::Signature,
     /// The keys of the runtime dependency's table (`path = "../codegen/runtime"`).
     pub runtime_dependency: String,
     /// The runtime's vendor module and feature: `huawei`, `alibaba`.

@@ -188,7 +188,14 @@ fn request_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStr
         if !carried(param.role) {
             continue;
         }
-        let wire = format!("{} parameter `{}`.", location_word(param.location), param.name);
+        let wire = match param.role {
+            Role::Bucket => format!(
+                "The bucket (`{}`): sent in the host name, `<bucket>.<endpoint host>`, or path-style as the first path segment when the endpoint's host is an IP address or `localhost`.",
+                param.name
+            ),
+            Role::ObjectKey => format!("Path parameter `{}`: an object key, its `/` sent as they are.", param.name),
+            _ => format!("{} parameter `{}`.", location_word(param.location), param.name),
+        };
         // A query string is text whatever the spec's type says: numbers documented as
         // strings (`maxitems`) can be given as integers and are sent as their digits.
         let arg = if param.location == Location::Query && param.ty == crate::model::TypeRef::String {
@@ -324,6 +331,9 @@ fn build_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
                 let name = &param.name;
                 if param.role == Role::ProjectId {
                     steps.push(quote!(.project_id_param(#name)));
+                } else if param.role == Role::ObjectKey {
+                    let field = ident(&n.params[*i]);
+                    steps.push(quote!(.object_key(#name, &self.#field)));
                 } else {
                     let field = ident(&n.params[*i]);
                     steps.push(quote!(.path_param(#name, &self.#field)));
@@ -336,6 +346,15 @@ fn build_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
         match (param.location, param.role) {
             (Location::Path, _) => {}
             (Location::Header, Role::ProjectId) => steps.push(quote!(.project_id_header(#name))),
+            (Location::Query, Role::Flag) => steps.push(quote!(.query_flag(#name))),
+            (Location::Query, Role::Switch) => {
+                let field = ident(field);
+                steps.push(quote!(.query_flag_if(#name, self.#field == Some(true))));
+            }
+            (Location::Query, Role::Bucket) => {
+                let field = ident(field);
+                steps.push(quote!(.bucket(&self.#field)));
+            }
             (_, role) if !carried(role) => {}
             (Location::Query, _) => steps.push(query_step(param, field)),
             (Location::Header, _) => {

@@ -192,3 +192,31 @@ pub fn project_ids_in_paths(model: &mut Model, role: Role) {
         }
     }
 }
+
+/// Makes the path parameters named in `names` object keys ([`Role::ObjectKey`]: the
+/// `object_key_parameters` service setting). Returns the names no operation has, which
+/// the caller reports: a setting that matches nothing is a mistake.
+pub fn object_key_parameters(model: &mut Model, names: &[String]) -> Vec<String> {
+    let mut unused: Vec<String> = names.to_vec();
+    for op in &mut model.operations {
+        for param in &mut op.params {
+            if param.location == Location::Path && param.role == Role::Value && names.contains(&param.name) {
+                param.role = Role::ObjectKey;
+                unused.retain(|n| *n != param.name);
+            }
+        }
+    }
+    unused
+}
+
+/// Gives the header parameters named in `headers` (any case) to the signer
+/// ([`Role::Credentials`]): the OBS signature sets `Date` itself.
+pub fn signer_headers(model: &mut Model, headers: &[&str]) {
+    for op in &mut model.operations {
+        for param in &mut op.params {
+            if param.location == Location::Header && headers.iter().any(|h| param.name.eq_ignore_ascii_case(h)) {
+                param.role = Role::Credentials;
+            }
+        }
+    }
+}

@@ -99,6 +99,19 @@ pub enum Role {
     Credentials,
     /// `Content-Type`: set from the body.
     ContentType,
+    /// The bucket of an object storage request (a query parameter marked
+    /// `x-location-cname`): a value of the request, sent in the host name
+    /// (`{bucket}.obs.{region}...`) or, path-style, as the first path segment.
+    Bucket,
+    /// An object key (see the `object_key_parameters` setting): a path value whose `/`
+    /// are sent as they are.
+    ObjectKey,
+    /// A required query parameter that can only be empty: a sub-resource of the
+    /// operation (OBS's `?acl`, `?uploads`), always sent as a bare name.
+    Flag,
+    /// An optional query parameter that can only be empty (OBS's `?versions`): a `bool`
+    /// of the request, sent as a bare name when true.
+    Switch,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -152,7 +165,9 @@ pub struct ResponseHeader {
 /// Header parameters that credentials set; request types do not carry them. A declared
 /// `Authorization` is carried: operations that declare it authenticate with it (an
 /// identity provider's token), and the runtime leaves requests that carry it unsigned.
-const CREDENTIAL_HEADERS: &[&str] = &["x-auth-token", "x-sdk-date", "x-security-token"];
+/// Headers the credentials' signer sets. `Authorization` is always the signer's: a spec
+/// that lists it (OBS lists it as required) documents the signature, not a value to give.
+const CREDENTIAL_HEADERS: &[&str] = &["authorization", "x-auth-token", "x-sdk-date", "x-security-token"];
 
 impl Converter<'_> {
     pub(super) fn operations_of(&mut self, file: usize) -> Vec<Operation> {
@@ -292,7 +307,13 @@ impl Converter<'_> {
                         "query" => Location::Query,
                         _ => Location::Header,
                     };
-                    let role = role_of(&name, location);
+                    let mut role = role_of(&name, location);
+                    let only_empty = p.max_length.as_ref().and_then(Value::as_u64) == Some(0);
+                    if location == Location::Query && p.extensions.get("x-location-cname") == Some(&Value::Bool(true)) {
+                        role = Role::Bucket;
+                    } else if location == Location::Query && only_empty {
+                        role = if p.required.unwrap_or(false) { Role::Flag } else { Role::Switch };
+                    }
                     if role == Role::ContentType {
                         content_type_default = p.default.as_ref().and_then(Value::as_str).map(str::to_owned);
                     }
@@ -300,10 +321,16 @@ impl Converter<'_> {
                     let hint = vec![id.clone(), name.clone()];
                     let place = self.op_place(file, at.clone(), &hint);
                     let before = self.degraded.len();
-                    let ty = self.parameter_type(&schema, &place);
+                    let ty = match role {
+                        Role::Switch => TypeRef::Bool,
+                        _ => self.parameter_type(&schema, &place),
+                    };
                     untyped |= self.degraded.len() > before;
                     let mut docs = Docs::from_schema(&schema);
                     docs.description = p.description.clone().filter(|d| !d.trim().is_empty());
+                    if role == Role::Switch {
+                        docs.notes.push(format!("`true` sends `?{name}` (a bare name: the parameter takes no value)."));
+                    }
                     params.push(Param {
                         name,
                         location,

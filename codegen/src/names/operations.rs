@@ -57,7 +57,7 @@ pub(super) fn assign(model: &Model) -> Vec<OperationNames> {
 /// Whether the request type carries a parameter (others come from the endpoint, the
 /// credentials or the body).
 pub fn carried(role: Role) -> bool {
-    role == Role::Value
+    matches!(role, Role::Value | Role::Bucket | Role::ObjectKey | Role::Switch)
 }
 
 fn request_fields(op: &Operation) -> (Vec<String>, String) {

@@ -97,7 +97,7 @@ pub fn read_dir(dir: &Path, overrides: Option<&Overrides>) -> (Vec<SpecFile>, Di
         }
     }
     if let Some(overrides) = overrides {
-        for d in overrides.unused(&applied) {
+        for d in overrides.unused(&applied, &prefix) {
             diags.push(d);
         }
     }

@@ -124,10 +124,13 @@ impl Overrides {
         applied
     }
 
-    /// Errors for overrides that applied to no file at all: stale corrections.
-    pub fn unused(&self, applied: &HashSet<usize>) -> Vec<Diagnostic> {
+    /// Errors for overrides of the folder `prefix` (relative to [`base`](Self::base), as
+    /// `functiongraph/`) that applied to no file at all: stale corrections. Entries about
+    /// other folders (other services sharing the overrides file) are not this run's.
+    pub fn unused(&self, applied: &HashSet<usize>, prefix: &str) -> Vec<Diagnostic> {
         (0..self.entries.len())
             .filter(|i| !applied.contains(i))
+            .filter(|i| folder_of(&self.entries[*i].files) == prefix)
             .map(|i| {
                 let entry = &self.entries[i];
                 Diagnostic::error(
@@ -216,6 +219,11 @@ fn note(value: &mut Value, pointer: &str, reason: &str, file: &Path) {
 }
 
 /// `/a/b/c` → (`/a/b`, `c`), the last token unescaped.
+/// The folder part of a `files` pattern, ending in `/` (`functiongraph/`), or `""`.
+fn folder_of(pattern: &str) -> &str {
+    pattern.rfind('/').map_or("", |i| &pattern[..=i])
+}
+
 fn split_pointer(pointer: &str) -> (String, String) {
     match pointer.rfind('/') {
         Some(i) => (
@@ -292,7 +300,10 @@ mod tests {
         assert_eq!(spec["definitions"]["S"]["properties"]["a"]["x-nullable"], json!(true));
         assert!(spec["definitions"]["S"][NOTE_KEY].is_array());
         assert!(!diags.has_errors());
-        assert_eq!(overrides.unused(&applied.into_iter().collect()).len(), 1);
+        let applied = applied.into_iter().collect();
+        assert_eq!(overrides.unused(&applied, "fg/").len(), 1);
+        // Entries about another folder are not stale for this one.
+        assert_eq!(overrides.unused(&applied, "obs/").len(), 0);
 
         let mut changed = json!({"definitions": {"S": {"required": ["a", "c"]}}});
         overrides.apply("fg/Y.json", Path::new("fg/Y.json"), &mut changed, &mut diags);

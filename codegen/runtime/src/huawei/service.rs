@@ -22,6 +22,9 @@ pub enum Scope {
     /// The whole account (IAM, ...): no operation is scoped by a project. Requests
     /// carry the account's domain id in `X-Domain-Id`.
     Global,
+    /// Whoever the credentials are (OBS: a bucket says whose it is). Requests carry no
+    /// project or domain id, and none is looked up.
+    None,
 }
 
 /// A service's known regions: `(region id, endpoints)`, best endpoint first, as the
@@ -115,7 +118,7 @@ impl Service {
     pub fn derived_scope(&self, region: &str) -> Option<DerivedScope> {
         let region = match self.scope {
             Scope::Project => region,
-            Scope::Global => "globe",
+            Scope::Global | Scope::None => "globe",
         };
         self.derived_auth_service_name.map(|service| DerivedScope::new(service, region))
     }
@@ -189,6 +192,7 @@ impl Service {
                 let domain_id = account.domain_id_for(config, region).await?;
                 super::with_domain_id(endpoint, &domain_id)
             }
+            Scope::None => Ok(endpoint),
         }
     }
 }

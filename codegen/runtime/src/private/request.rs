@@ -19,6 +19,12 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
+/// An object key's encoding: [`COMPONENT`] but for `/`.
+const OBJECT_KEY: &AsciiSet = &COMPONENT.remove(b'/');
+
+/// The longest object key OBS accepts, in bytes of UTF-8.
+const MAX_OBJECT_KEY: usize = 1024;
+
 /// A value sent as a path, query or header parameter.
 pub trait ToParam {
     /// The text on the wire, before encoding.
@@ -86,7 +92,8 @@ pub struct RequestBuilder<'e> {
     method: http::Method,
     endpoint: &'e Endpoint,
     path: String,
-    query: Vec<(String, String)>,
+    /// `name=value` pairs; a `None` value is a bare name (`?acl`).
+    query: Vec<(String, Option<String>)>,
     headers: http::HeaderMap,
     body: Vec<u8>,
     /// Form fields gathered until [`form`](Self::form) encodes them.
@@ -137,6 +144,23 @@ impl<'e> RequestBuilder<'e> {
         self
     }
 
+    /// An object key: every character but RFC 3986 unreserved ones and `/` is
+    /// percent-encoded, so its `/` reach the server as written (`photos/2026/a.jpg`), as
+    /// OBS's SDKs send keys. A key is 1 to 1024 bytes of UTF-8; `.` and `..` segments are
+    /// refused, since a server or proxy that normalizes paths would act on another object.
+    pub fn object_key(mut self, name: &str, value: &(impl ToParam + ?Sized)) -> Self {
+        let key = value.to_param();
+        if key.is_empty() {
+            self.fail(format!("object key `{name}` is empty"));
+        } else if key.len() > MAX_OBJECT_KEY {
+            self.fail(format!("object key `{name}` is {} bytes long; at most {MAX_OBJECT_KEY} are allowed", key.len()));
+        } else if key.split('/').any(|segment| segment == "." || segment == "..") {
+            self.fail(format!("object key `{name}` has a `.` or `..` segment, which would name another object"));
+        }
+        self.path.extend(utf8_percent_encode(&key, OBJECT_KEY));
+        self
+    }
+
     /// `{project_id}`, from the endpoint.
     pub fn project_id_param(self, name: &str) -> Self {
         match self.endpoint.project_id() {
@@ -166,8 +190,19 @@ impl<'e> RequestBuilder<'e> {
     }
 
     pub fn query(mut self, name: &str, value: &(impl ToParam + ?Sized)) -> Self {
-        self.query.push((name.to_owned(), value.to_param()));
+        self.query.push((name.to_owned(), Some(value.to_param())));
         self
+    }
+
+    /// A bare name (`?acl`, `?uploads`): a sub-resource of the request, with no value.
+    pub fn query_flag(mut self, name: &str) -> Self {
+        self.query.push((name.to_owned(), None));
+        self
+    }
+
+    /// A bare name when `on`.
+    pub fn query_flag_if(self, name: &str, on: bool) -> Self {
+        if on { self.query_flag(name) } else { self }
     }
 
     pub fn query_opt<T: ToParam>(self, name: &str, value: Option<&T>) -> Self {
@@ -389,8 +424,10 @@ impl<'e> RequestBuilder<'e> {
         for (i, (name, value)) in self.query.iter().enumerate() {
             url.push(if i == 0 { '?' } else { '&' });
             url.extend(utf8_percent_encode(name, COMPONENT));
-            url.push('=');
-            url.extend(utf8_percent_encode(value, COMPONENT));
+            if let Some(value) = value {
+                url.push('=');
+                url.extend(utf8_percent_encode(value, COMPONENT));
+            }
         }
         let mut request = http::Request::builder()
             .method(self.method)
@@ -442,6 +479,32 @@ mod tests {
             .expect("valid");
         assert_eq!(evil.uri().path(), "/f/a%2Fb%3Fc%3Dd%23e%20f");
         assert_eq!(evil.uri().query(), None);
+    }
+
+    #[test]
+    fn object_keys_keep_their_slashes_and_flags_have_no_value() {
+        let e = endpoint();
+        let request = RequestBuilder::new(http::Method::PUT, &e)
+            .literal("/")
+            .object_key("object_key", "photos/2026/a b+c%.jpg")
+            .query_flag("acl")
+            .query_flag_if("versions", false)
+            .query("partNumber", &3)
+            .build()
+            .expect("valid");
+        assert_eq!(request.uri().path(), "/photos/2026/a%20b%2Bc%25.jpg");
+        assert_eq!(request.uri().query(), Some("acl&partNumber=3"));
+        let too_long = "k".repeat(1025);
+        for (key, expected) in [("", "empty"), ("a/../b", "segment"), (too_long.as_str(), "1025 bytes")] {
+            let error = RequestBuilder::new(http::Method::GET, &e)
+                .literal("/")
+                .object_key("object_key", key)
+                .build()
+                .expect_err("refused");
+            assert!(error.to_string().contains(expected), "{key:?}: {error}");
+        }
+        let longest = "é".repeat(512);
+        assert!(RequestBuilder::new(http::Method::GET, &e).literal("/").object_key("k", longest.as_str()).build().is_ok());
     }
 
     #[test]
