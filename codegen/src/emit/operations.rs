@@ -194,6 +194,7 @@ fn request_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStr
                 param.name
             ),
             Role::ObjectKey => format!("Path parameter `{}`: an object key, its `/` sent as they are.", param.name),
+            Role::HeaderFamily => format!("Headers `{}<key>`.", param.family_prefix()),
             _ => format!("{} parameter `{}`.", location_word(param.location), param.name),
         };
         // A query string is text whatever the spec's type says: numbers documented as
@@ -350,6 +351,11 @@ fn build_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
             (Location::Query, Role::Switch) => {
                 let field = ident(field);
                 steps.push(quote!(.query_flag_if(#name, self.#field == Some(true))));
+            }
+            (Location::Header, Role::HeaderFamily) => {
+                let field = ident(field);
+                let prefix = param.family_prefix();
+                steps.push(quote!(.header_family(#prefix, self.#field.as_ref())));
             }
             (Location::Query, Role::Bucket) => {
                 let field = ident(field);

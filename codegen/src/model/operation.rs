@@ -112,6 +112,19 @@ pub enum Role {
     /// An optional query parameter that can only be empty (OBS's `?versions`): a `bool`
     /// of the request, sent as a bare name when true.
     Switch,
+    /// A family of headers named `<prefix>xxx` in the spec (OBS's `x-obs-meta-xxx`, the
+    /// object's own metadata): a map of the request, one `<prefix><key>` header per entry.
+    HeaderFamily,
+}
+
+/// The spec's way of naming a family of headers: `x-obs-meta-xxx`.
+const FAMILY_SUFFIX: &str = "-xxx";
+
+impl Param {
+    /// The prefix of a [`Role::HeaderFamily`] parameter's headers (`x-obs-meta-`).
+    pub fn family_prefix(&self) -> &str {
+        self.name.strip_suffix("xxx").unwrap_or(&self.name)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -313,6 +326,8 @@ impl Converter<'_> {
                         role = Role::Bucket;
                     } else if location == Location::Query && only_empty {
                         role = if p.required.unwrap_or(false) { Role::Flag } else { Role::Switch };
+                    } else if location == Location::Header && name.len() > FAMILY_SUFFIX.len() && name.to_ascii_lowercase().ends_with(FAMILY_SUFFIX) {
+                        role = Role::HeaderFamily;
                     }
                     if role == Role::ContentType {
                         content_type_default = p.default.as_ref().and_then(Value::as_str).map(str::to_owned);
@@ -323,6 +338,7 @@ impl Converter<'_> {
                     let before = self.degraded.len();
                     let ty = match role {
                         Role::Switch => TypeRef::Bool,
+                        Role::HeaderFamily => TypeRef::Map(Box::new(TypeRef::String)),
                         _ => self.parameter_type(&schema, &place),
                     };
                     untyped |= self.degraded.len() > before;
@@ -330,6 +346,10 @@ impl Converter<'_> {
                     docs.description = p.description.clone().filter(|d| !d.trim().is_empty());
                     if role == Role::Switch {
                         docs.notes.push(format!("`true` sends `?{name}` (a bare name: the parameter takes no value)."));
+                    }
+                    if role == Role::HeaderFamily {
+                        let prefix = name.strip_suffix("xxx").unwrap_or(&name);
+                        docs.notes.push(format!("Each entry is sent as a header `{prefix}<key>: <value>` (the spec's `{name}`)."));
                     }
                     params.push(Param {
                         name,

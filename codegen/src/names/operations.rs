@@ -57,7 +57,7 @@ pub(super) fn assign(model: &Model) -> Vec<OperationNames> {
 /// Whether the request type carries a parameter (others come from the endpoint, the
 /// credentials or the body).
 pub fn carried(role: Role) -> bool {
-    matches!(role, Role::Value | Role::Bucket | Role::ObjectKey | Role::Switch)
+    matches!(role, Role::Value | Role::Bucket | Role::ObjectKey | Role::Switch | Role::HeaderFamily)
 }
 
 fn request_fields(op: &Operation) -> (Vec<String>, String) {
@@ -66,7 +66,10 @@ fn request_fields(op: &Operation) -> (Vec<String>, String) {
         .params
         .iter()
         .map(|p| {
-            if carried(p.role) {
+            if p.role == Role::HeaderFamily {
+                // `x-obs-meta-xxx` is the field `x_obs_meta`.
+                taken.claim(snake_name(p.family_prefix().trim_end_matches('-')), true)
+            } else if carried(p.role) {
                 taken.claim(snake_name(&p.name), true)
             } else {
                 String::new()

@@ -245,6 +245,19 @@ impl<'e> RequestBuilder<'e> {
         }
     }
 
+    /// A family of headers: `<prefix><key>: <value>` per entry (OBS's `x-obs-meta-`).
+    /// Keys must be header-name characters; an empty key is refused.
+    pub fn header_family(mut self, prefix: &str, entries: Option<&indexmap::IndexMap<String, String>>) -> Self {
+        for (key, value) in entries.into_iter().flatten() {
+            if key.is_empty() {
+                self.fail(format!("a `{prefix}` header has an empty name after the prefix"));
+                continue;
+            }
+            self = self.header(&format!("{prefix}{key}"), value);
+        }
+        self
+    }
+
     /// A header; values with control characters (CR, LF, ...) are refused.
     pub fn header(mut self, name: &str, value: &(impl ToParam + ?Sized)) -> Self {
         let text = value.to_param();
