@@ -43,6 +43,12 @@ pub struct Body {
 pub(crate) enum Kind {
     Bytes(Bytes),
     File(PathBuf),
+    /// `length` bytes of a file from `offset` (a part of a multipart upload).
+    FileRange {
+        path: PathBuf,
+        offset: u64,
+        length: u64,
+    },
     Stream {
         /// Taken by the one read.
         stream: Arc<Mutex<Option<ByteStream>>>,
@@ -75,6 +81,21 @@ impl Body {
     pub fn from_file(path: impl Into<PathBuf>) -> Self {
         Self {
             kind: Kind::File(path.into()),
+            progress: None,
+        }
+    }
+
+    /// `length` bytes of the file at `path` from byte `offset`, read while the request is
+    /// sent (and again for a retry): a part of a large file, uploaded without holding it
+    /// in memory or copying it. Sending fails if the file is shorter than
+    /// `offset + length`.
+    pub fn from_file_range(path: impl Into<PathBuf>, offset: u64, length: u64) -> Self {
+        Self {
+            kind: Kind::FileRange {
+                path: path.into(),
+                offset,
+                length,
+            },
             progress: None,
         }
     }
@@ -124,15 +145,17 @@ impl Body {
         match &self.kind {
             Kind::Bytes(bytes) => Some(bytes.len() as u64),
             Kind::File(_) => None,
+            Kind::FileRange { length, .. } => Some(*length),
             Kind::Stream { length, .. } => *length,
             Kind::Parts(parts) => parts.iter().map(Body::known_length).sum(),
         }
     }
 
-    /// The file this body reads, for a body made with [`from_file`](Self::from_file).
+    /// The file this body reads, for a body made with [`from_file`](Self::from_file) or
+    /// [`from_file_range`](Self::from_file_range).
     pub fn file_path(&self) -> Option<&Path> {
         match &self.kind {
-            Kind::File(path) => Some(path),
+            Kind::File(path) | Kind::FileRange { path, .. } => Some(path),
             _ => None,
         }
     }
@@ -261,6 +284,10 @@ impl PartialEq for Body {
         match (&self.kind, &other.kind) {
             (Kind::Bytes(a), Kind::Bytes(b)) => a == b,
             (Kind::File(a), Kind::File(b)) => a == b,
+            (
+                Kind::FileRange { path: a, offset: i, length: m },
+                Kind::FileRange { path: b, offset: j, length: n },
+            ) => (a, i, m) == (b, j, n),
             (Kind::Stream { stream: a, .. }, Kind::Stream { stream: b, .. }) => Arc::ptr_eq(a, b),
             (Kind::Parts(a), Kind::Parts(b)) => a == b,
             _ => false,
@@ -274,6 +301,9 @@ impl fmt::Debug for Body {
         match &self.kind {
             Kind::Bytes(bytes) => write!(f, "Body(<{} bytes>)", bytes.len()),
             Kind::File(path) => f.debug_tuple("Body::File").field(path).finish(),
+            Kind::FileRange { path, offset, length } => {
+                write!(f, "Body::FileRange({path:?}, <{length} bytes from {offset}>)")
+            }
             Kind::Stream { length: Some(length), .. } => write!(f, "Body::Stream(<{length} bytes>)"),
             Kind::Stream { length: None, .. } => f.write_str("Body::Stream(<unknown length>)"),
             Kind::Parts(parts) => write!(f, "Body::Parts({})", parts.len()),

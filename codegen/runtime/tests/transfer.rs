@@ -121,6 +121,32 @@ async fn a_stream_that_fails_halfway_says_how_many_bytes_went() {
 }
 
 #[tokio::test]
+async fn a_file_range_sends_its_bytes_only_and_again_for_a_retry() {
+    let dir = TempDir::new();
+    let path = dir.path().join("large.bin");
+    std::fs::write(&path, data()).expect("write");
+    let server = Server::start(|_, index| if index == 0 { Reply::status(503) } else { Reply::status(200) }).await;
+    let (offset, length) = (300_000u64, 500_001u64);
+    let body = Body::from_file_range(&path, offset, length);
+    assert_eq!(body.known_length(), Some(length));
+    let response = client(&server).execute_body(put(&server, body), true, false).await.expect("answered");
+    assert_eq!(response.status(), 200);
+    let expected = &data()[offset as usize..(offset + length) as usize];
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "retried after 503");
+    for request in &requests {
+        assert_eq!(request.body, expected, "the range, each time");
+        assert_eq!(request.header("content-length"), Some(length.to_string().as_str()));
+    }
+
+    // A range past the end is refused before anything is sent.
+    let beyond = Body::from_file_range(&path, data().len() as u64 - 10, 11);
+    let error = client(&server).execute_body(put(&server, beyond), true, false).await.expect_err("too short");
+    assert!(matches!(&error, Error::InvalidRequest(m) if m.contains("large.bin") && m.contains("11 bytes")), "{error:?}");
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
 async fn a_missing_file_is_an_error_naming_it_before_anything_is_sent() {
     let server = Server::start(|_, _| Reply::status(200)).await;
     let missing = Body::from_file("/nonexistent/object.bin");

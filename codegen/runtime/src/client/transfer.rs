@@ -103,6 +103,21 @@ async fn open_part(body: &Body) -> Result<(ByteStream, Option<u64>, &'static str
             let (file, length) = open(path).await?;
             (Box::pin(tokio_util::io::ReaderStream::with_capacity(file, CHUNK)), Some(length), "the file")
         }
+        Kind::FileRange { path, offset, length } => {
+            use tokio::io::{AsyncReadExt, AsyncSeekExt};
+            let (mut file, file_length) = open(path).await?;
+            if offset.checked_add(*length).is_none_or(|end| end > file_length) {
+                return Err(Error::InvalidRequest(format!(
+                    "the body file {} is {file_length} bytes long: it has no {length} bytes from byte {offset}",
+                    path.display()
+                )));
+            }
+            file.seek(io::SeekFrom::Start(*offset)).await.map_err(|e| {
+                Error::InvalidRequest(format!("the body file {} cannot be read: {e}", path.display()))
+            })?;
+            let part = file.take(*length);
+            (Box::pin(tokio_util::io::ReaderStream::with_capacity(part, CHUNK)), Some(*length), "the file")
+        }
         Kind::Stream { .. } => match body.take_stream() {
             Some((stream, length)) => (stream, length, "the stream"),
             None => return Err(not_replayable()),
