@@ -112,18 +112,29 @@ pub enum Role {
     /// An optional query parameter that can only be empty (OBS's `?versions`): a `bool`
     /// of the request, sent as a bare name when true.
     Switch,
-    /// A family of headers named `<prefix>xxx` in the spec (OBS's `x-obs-meta-xxx`, the
-    /// object's own metadata): a map of the request, one `<prefix><key>` header per entry.
+    /// A family of headers named `<prefix>xxx` or `<prefix>*` in the spec (OBS's
+    /// `x-obs-meta-xxx`, the object's own metadata): a map of the request, one
+    /// `<prefix><key>` header per entry.
     HeaderFamily,
 }
 
-/// The spec's way of naming a family of headers: `x-obs-meta-xxx`.
-const FAMILY_SUFFIX: &str = "-xxx";
+/// The spec's ways of naming a family of headers: `x-obs-meta-xxx`, `x-obs-meta-*`.
+const FAMILY_SUFFIXES: [&str; 2] = ["-xxx", "-*"];
+
+/// The prefix of a family of headers (`x-obs-meta-`), for a name that is one.
+fn family_prefix(name: &str) -> Option<&str> {
+    FAMILY_SUFFIXES.iter().find_map(|suffix| {
+        let stem = name.len().checked_sub(suffix.len() - 1).filter(|_| name.len() > suffix.len())?;
+        name.get(stem - 1..)
+            .filter(|tail| tail.eq_ignore_ascii_case(suffix))
+            .map(|_| &name[..stem])
+    })
+}
 
 impl Param {
     /// The prefix of a [`Role::HeaderFamily`] parameter's headers (`x-obs-meta-`).
     pub fn family_prefix(&self) -> &str {
-        self.name.strip_suffix("xxx").unwrap_or(&self.name)
+        family_prefix(&self.name).unwrap_or(&self.name)
     }
 }
 
@@ -326,7 +337,7 @@ impl Converter<'_> {
                         role = Role::Bucket;
                     } else if location == Location::Query && only_empty {
                         role = if p.required.unwrap_or(false) { Role::Flag } else { Role::Switch };
-                    } else if location == Location::Header && name.len() > FAMILY_SUFFIX.len() && name.to_ascii_lowercase().ends_with(FAMILY_SUFFIX) {
+                    } else if location == Location::Header && family_prefix(&name).is_some() {
                         role = Role::HeaderFamily;
                     }
                     if role == Role::ContentType {
@@ -348,7 +359,7 @@ impl Converter<'_> {
                         docs.notes.push(format!("`true` sends `?{name}` (a bare name: the parameter takes no value)."));
                     }
                     if role == Role::HeaderFamily {
-                        let prefix = name.strip_suffix("xxx").unwrap_or(&name);
+                        let prefix = family_prefix(&name).unwrap_or(&name);
                         docs.notes.push(format!("Each entry is sent as a header `{prefix}<key>: <value>` (the spec's `{name}`)."));
                     }
                     params.push(Param {
@@ -958,3 +969,18 @@ mod tests {
     }
 }
 
+
+#[cfg(test)]
+mod family_tests {
+    use super::family_prefix;
+
+    #[test]
+    fn families_of_headers() {
+        assert_eq!(family_prefix("x-obs-meta-xxx"), Some("x-obs-meta-"));
+        assert_eq!(family_prefix("x-obs-meta-*"), Some("x-obs-meta-"));
+        assert_eq!(family_prefix("X-Obs-Meta-XXX"), Some("X-Obs-Meta-"));
+        for other in ["xxx", "-xxx", "x-obs-acl", "*", "-*", "x-auth-token"] {
+            assert_eq!(family_prefix(other), None, "{other}");
+        }
+    }
+}
