@@ -320,6 +320,7 @@ fn endpoint_fn(info: &CrateInfo, template: &str) -> TokenStream {
             scope: huawei::Scope::#scope,
             regions: REGIONS,
             derived_auth_service_name: #derived,
+            signature: huawei::Signature::Sdk,
         };
 
         #fn_doc
