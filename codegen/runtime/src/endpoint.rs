@@ -11,7 +11,10 @@ use http::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
 use std::net::IpAddr;
 
+mod bucket;
 mod extensions;
+
+pub use bucket::{BucketAddress, MAX_OBJECT_KEY_BYTES, encode_object_key, validate_bucket_name, validate_object_key};
 
 /// A service endpoint: a base URL (scheme, host, optional port and path prefix), the
 /// project id that fills `{project_id}` in paths and the `X-Project-Id` header, and headers
@@ -24,6 +27,8 @@ pub struct Endpoint {
     headers: HeaderMap,
     /// Values put in every request's extensions, for the signer (`extensions.rs`).
     extensions: extensions::RequestExtensions,
+    /// Buckets in the path rather than the host, when asked (`bucket.rs`).
+    path_style: bool,
 }
 
 impl Endpoint {
@@ -78,6 +83,7 @@ impl Endpoint {
             project_id: None,
             headers: HeaderMap::new(),
             extensions: Default::default(),
+            path_style: false,
         })
     }
     /// The public endpoint from a host template such as `api.{region}.example.com` and
@@ -180,6 +186,7 @@ impl fmt::Debug for Endpoint {
             .field("base_url", &self.base)
             .field("project_id", &self.project_id)
             .field("headers", &redact_headers(&self.headers))
+            .field("path_style", &self.path_style)
             .finish()
     }
 }

@@ -102,7 +102,7 @@ pub use client::{
 pub use body::{Body, ByteStream, Progress, SignableBody};
 pub use credentials::{BoxFuture, Credentials, CredentialsProvider};
 pub use datetime::{DateTime, DateTimeParseError, ParsedDateTime};
-pub use endpoint::Endpoint;
+pub use endpoint::{BucketAddress, Endpoint, MAX_OBJECT_KEY_BYTES, encode_object_key, validate_bucket_name, validate_object_key};
 pub use env::Env;
 pub use error::{ApiError, DecodeError, Error};
 pub use form::FormFile;

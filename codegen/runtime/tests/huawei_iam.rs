@@ -137,7 +137,7 @@ async fn services_get_the_ids_of_their_scope() {
     let server = iam(r#"[{"id":"p-7"}]"#, r#"[{"id":"d-7"}]"#).await;
     let account = Account::new(Credentials::aksk("AK", "SK")).with_iam_endpoint(server.url());
     let config = ClientConfig::builder(account.credentials.clone()).without_proxy().build().expect("config");
-    let service = |scope| Service { name: "Test", host_template: "test.{region}.example.com", scope, regions: &[], derived_auth_service_name: None };
+    let service = |scope| Service { name: "Test", host_template: "test.{region}.example.com", scope, regions: &[], derived_auth_service_name: None, signature: huawei::Signature::Sdk };
 
     let global = service(Scope::Global).endpoint_for_account(&config, &account, "r1").await.expect("endpoint");
     assert_eq!(global.base_url(), "https://test.r1.example.com");
@@ -165,7 +165,7 @@ async fn an_env_given_in_code_reaches_the_endpoint_and_iam() {
     ]);
     let account = CredentialChain::basic().env(vars).without_metadata().resolve().await.expect("found");
     let config = ClientConfig::builder(account.credentials.clone()).without_proxy().build().expect("config");
-    let test = Service { name: "Test", host_template: "test.{region}.example.com", scope: Scope::Project, regions: &[], derived_auth_service_name: None };
+    let test = Service { name: "Test", host_template: "test.{region}.example.com", scope: Scope::Project, regions: &[], derived_auth_service_name: None, signature: huawei::Signature::Sdk };
     let endpoint = test.endpoint_for_account(&config, &account, "r1").await.expect("endpoint");
     assert_eq!(endpoint.base_url(), service.url(), "the override of the given env");
     assert_eq!(endpoint.project_id(), Some("p-env"), "looked up at the IAM of the given env");

@@ -290,6 +290,16 @@ fn endpoint_fn(info: &CrateInfo, template: &str) -> TokenStream {
         }
         None => quote!(None),
     };
+    let signature = match info.signature {
+        crate::service::Signature::Sdk => quote!(Sdk),
+        crate::service::Signature::Obs => {
+            service_lines.extend([
+                "Requests are signed with OBS's own scheme (`Authorization: OBS <AK>:<signature>`),".to_owned(),
+                "which every credential source supports (see [`huawei::Signature`]).".to_owned(),
+            ]);
+            quote!(Obs)
+        }
+    };
     let service_doc = doc_attrs(&service_lines);
     let variable = format!("HUAWEICLOUD_SDK_REGION_{}_<REGION>", name.to_uppercase());
     let with_project = info
@@ -321,6 +331,7 @@ fn endpoint_fn(info: &CrateInfo, template: &str) -> TokenStream {
             scope: huawei::Scope::#scope,
             regions: REGIONS,
             derived_auth_service_name: #derived,
+            signature: huawei::Signature::#signature,
         };
 
         #fn_doc

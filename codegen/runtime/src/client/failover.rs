@@ -97,7 +97,7 @@ impl<'a> Requests<'a> {
         let under = (0..endpoints.len())
             .filter(|&i| under_base(&uri, endpoints[i].base_url()).is_some())
             .max_by_key(|&i| endpoints[i].base_url().len());
-        let home = under.or_else(|| endpoints.iter().position(|e| e.is_origin_of(request.uri())));
+        let home = under.or_else(|| endpoints.iter().position(|e| e.is_origin_of_request(&request)));
         let Some(home) = home else {
             let names: Vec<_> = endpoints.iter().map(|e| format!("`{}`", e.base_url())).collect();
             return Err(Error::InvalidRequest(format!(

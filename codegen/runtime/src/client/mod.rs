@@ -475,12 +475,13 @@ impl Client {
     /// whether a failure after sending may be retried), and reads the whole answer.
     ///
     /// The request must go to one of this client's endpoints (the same scheme, host and
-    /// port; see [`Endpoint::is_origin_of`]): one for any other origin is refused with
+    /// port, or `{bucket}.{host}` for a request built for that bucket; see
+    /// [`Endpoint::is_origin_of_request`]): one for any other origin is refused with
     /// [`Error::InvalidRequest`] before it is signed, so that credentials are never sent
     /// elsewhere. Use a client of that endpoint instead. A request under an endpoint's
     /// base URL fails over like [`send`](Self::send)'s (its base URL replaced by the
-    /// next endpoint's); one that spells the origin otherwise (`:443`, upper case) is
-    /// sent only there.
+    /// next endpoint's); one that spells the origin otherwise (`:443`, upper case) or
+    /// has its bucket in the host is sent only there.
     pub async fn execute(
         &self,
         request: http::Request<Vec<u8>>,

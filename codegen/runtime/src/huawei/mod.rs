@@ -69,7 +69,7 @@
 //! ```no_run
 //! # #[cfg(feature = "client")]
 //! # async fn run() -> Result<(), codegen_runtime::Error> {
-//! use codegen_runtime::huawei::{CredentialChain, Scope, Service};
+//! use codegen_runtime::huawei::{CredentialChain, Scope, Service, Signature};
 //! use codegen_runtime::{Client, ClientConfig};
 //!
 //! const FUNCTIONS: Service = Service {
@@ -78,6 +78,7 @@
 //!     scope: Scope::Project,
 //!     regions: &[], // a generated crate's `REGIONS`: the official SDK's endpoints
 //!     derived_auth_service_name: None, // IoTDA's is `Some("iotdm")`
+//!     signature: Signature::Sdk, // OBS's is `Signature::Obs`
 //! };
 //! let region = "cn-north-4";
 //! // OIDC, environment variables, the profile file, the metadata service, pod identity.
@@ -94,6 +95,7 @@
 
 mod account;
 mod chain;
+mod content_md5;
 mod env;
 mod iam;
 mod idp;
@@ -148,10 +150,12 @@ pub use regions::{
 };
 pub use service::{Regions, Scope, Service, X_PROJECT_ID, with_project_id};
 pub use sts::{ENV_STS_ENDPOINT, sts_endpoint};
+pub use content_md5::{ContentMd5, content_md5, content_md5_of_body, content_md5_of_file};
 pub use sign::{
-    ALGORITHM, AkSk, DERIVED_ALGORITHM, DerivedScope, SigningAlgorithm, canonical_query, canonical_request,
-    canonical_uri, default_derived_predicate, derived_string_to_sign, signed_headers,
-    string_to_sign,
+    ALGORITHM, AkSk, DERIVED_ALGORITHM, DerivedScope, OBS_AUTH_PREFIX, OBS_SUB_RESOURCES, PresignedUrl, Signature,
+    SigningAlgorithm, X_OBS_SECURITY_TOKEN, canonical_query, canonical_request, canonical_uri,
+    default_derived_predicate, derived_string_to_sign, obs_canonical_resource, obs_signature, obs_string_to_sign,
+    signed_headers, string_to_sign,
 };
 
 use crate::auth::{self, Signer};

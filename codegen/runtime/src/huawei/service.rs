@@ -3,7 +3,7 @@
 //! honoured, the official SDK's endpoints for the regions it knows, ids filled in and the
 //! derived signing scope carried as the official SDKs do.
 
-use super::{DerivedScope, endpoint_from_setting};
+use super::{DerivedScope, Signature, endpoint_from_setting};
 use super::regions::{allows_unknown_region, overridden_endpoints, unknown_region};
 use crate::{Endpoint, Env, Error};
 
@@ -34,7 +34,7 @@ pub type Regions = &'static [(&'static str, &'static [&'static str])];
 /// One service: what a generated crate knows about where and for whom it sends.
 ///
 /// ```
-/// use codegen_runtime::huawei::{Scope, Service};
+/// use codegen_runtime::huawei::{Scope, Service, Signature};
 ///
 /// const FUNCTIONS: Service = Service {
 ///     name: "FunctionGraph",
@@ -42,6 +42,7 @@ pub type Regions = &'static [(&'static str, &'static [&'static str])];
 ///     scope: Scope::Project,
 ///     regions: &[("cn-north-4", &["https://functiongraph.cn-north-4.myhuaweicloud.com"])],
 ///     derived_auth_service_name: None,
+///     signature: Signature::Sdk,
 /// };
 /// // HUAWEICLOUD_SDK_REGION_FUNCTIONGRAPH_CN_NORTH_4 or regions.yaml may say otherwise.
 /// let endpoint = FUNCTIONS.endpoint("cn-north-4")?;
@@ -66,6 +67,10 @@ pub struct Service {
     /// client gives one (`derived_auth_service_name`: IoTDA's `iotdm`). Its endpoints for a
     /// region carry the [`DerivedScope`] (see [`derived_scope`](Self::derived_scope)).
     pub derived_auth_service_name: Option<&'static str>,
+    /// The scheme AK/SK credentials sign its requests with: [`Signature::Sdk`] for every
+    /// service but OBS, whose [`Signature::Obs`] its endpoints carry to every request (see
+    /// [`AkSk::sign`](super::AkSk::sign)).
+    pub signature: Signature,
 }
 
 impl Service {
@@ -95,7 +100,7 @@ impl Service {
             Some(urls) => endpoint_from_setting(&urls[0])?,
             None => Endpoint::from_template(self.host_template, &[("region", region)])?,
         };
-        Ok(self.with_derived_scope(endpoint, region))
+        Ok(self.with_request_extensions(endpoint, region))
     }
 
     /// Every endpoint in `region`, best first, by the rules of
@@ -106,7 +111,7 @@ impl Service {
             Some(urls) => urls.iter().map(|url| endpoint_from_setting(url)).collect::<Result<Vec<_>, _>>()?,
             None => vec![Endpoint::from_template(self.host_template, &[("region", region)])?],
         };
-        Ok(endpoints.into_iter().map(|e| self.with_derived_scope(e, region)).collect())
+        Ok(endpoints.into_iter().map(|e| self.with_request_extensions(e, region)).collect())
     }
 
     /// The scope of derived signing of the service's requests in `region`: its
@@ -123,8 +128,13 @@ impl Service {
         self.derived_auth_service_name.map(|service| DerivedScope::new(service, region))
     }
 
-    /// `endpoint`, carrying the service's derived scope in `region` when it has one.
-    fn with_derived_scope(&self, endpoint: Endpoint, region: &str) -> Endpoint {
+    /// `endpoint`, carrying the service's derived scope in `region` when it has one, and
+    /// its signature when it is not the SDK's.
+    fn with_request_extensions(&self, endpoint: Endpoint, region: &str) -> Endpoint {
+        let endpoint = match self.signature {
+            Signature::Sdk => endpoint,
+            other => endpoint.with_request_extension(other),
+        };
         match self.derived_scope(region) {
             Some(scope) => endpoint.with_request_extension(scope),
             None => endpoint,
@@ -182,7 +192,7 @@ impl Service {
         account: &Account,
         region: &str,
     ) -> Result<Endpoint, Error> {
-        let endpoint = self.with_derived_scope(endpoint, region);
+        let endpoint = self.with_request_extensions(endpoint, region);
         match self.scope {
             Scope::Project => {
                 let project_id = account.project_id_for(config, region).await?;
@@ -226,6 +236,7 @@ mod tests {
             ("cn-north-1", &["https://iam.cn-north-1.myhuaweicloud.com", "https://iam.cn-north-1.myhuaweicloud.cn"]),
         ],
         derived_auth_service_name: None,
+        signature: Signature::Sdk,
     };
 
     fn env(pairs: &[(&str, &str)]) -> Env {
@@ -327,7 +338,7 @@ mod tests {
                     (leak(id), &*Vec::leak(urls))
                 })
                 .collect();
-            let service = Service { name: leak(&name), host_template: "unused.{region}.example.com", scope: Scope::Project, regions: Vec::leak(table), derived_auth_service_name: None };
+            let service = Service { name: leak(&name), host_template: "unused.{region}.example.com", scope: Scope::Project, regions: Vec::leak(table), derived_auth_service_name: None, signature: Signature::Sdk };
             for (id, urls) in service.regions {
                 let all = service.endpoints_in(&env(&[]), id).unwrap_or_else(|e| panic!("{name} {id}: {e}"));
                 assert_eq!(all.iter().map(|e| e.base_url()).collect::<Vec<_>>(), *urls, "{name} {id}");
@@ -344,6 +355,7 @@ mod tests {
         scope: Scope::Project,
         regions: &[("cn-north-4", &["https://iotda.cn-north-4.myhuaweicloud.com"])],
         derived_auth_service_name: Some("iotdm"),
+        signature: Signature::Sdk,
     };
 
     #[test]
@@ -384,6 +396,42 @@ mod tests {
         assert!(derived.starts_with("V11-HMAC-SHA256 Credential=AK/19700101/cn-north-4/iotdm, "), "{derived}");
         let plain = authorization(&AkSk::new("AK", "SK"));
         assert!(plain.starts_with("SDK-HMAC-SHA256 Access=AK, "), "{plain}");
+    }
+
+    const OBS: Service = Service {
+        name: "OBS",
+        host_template: "obs.{region}.myhuaweicloud.com",
+        scope: Scope::Global,
+        regions: &[("cn-north-4", &["https://obs.cn-north-4.myhuaweicloud.com"])],
+        derived_auth_service_name: None,
+        signature: Signature::Obs,
+    };
+
+    /// OBS's endpoints carry its signature; the requests built for them, for a bucket, are
+    /// signed with it, whatever else the credentials say.
+    #[test]
+    fn endpoints_carry_the_obs_signature() {
+        use crate::huawei::{AkSk, default_derived_predicate};
+        let endpoint = OBS.endpoint_in(&env(&[]), "cn-north-4").expect("known");
+        assert_eq!(endpoint.request_extension(), Some(&Signature::Obs));
+        assert!(OBS.endpoints_in(&env(&[]), "cn-north-4").expect("known").iter().all(|e| e.request_extension() == Some(&Signature::Obs)));
+        assert_eq!(IAM.endpoint_in(&env(&[]), "cn-north-4").expect("known").request_extension::<Signature>(), None);
+        let mut request = crate::__private::RequestBuilder::new(http::Method::GET, &endpoint)
+            .bucket("my-bucket")
+            .literal("/")
+            .object_key("object_key", "a b/c")
+            .build()
+            .expect("built");
+        assert_eq!(request.uri(), "https://my-bucket.obs.cn-north-4.myhuaweicloud.com/a%20b/c");
+        let signer = AkSk::new("AK", "SK").with_security_token("tok").with_derived_predicate(default_derived_predicate);
+        signer.sign(&mut request, std::time::UNIX_EPOCH).expect("signed");
+        let headers = request.headers();
+        assert!(headers["authorization"].to_str().expect("ASCII").starts_with("OBS AK:"), "{headers:?}");
+        assert_eq!(headers["date"], "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(headers["x-obs-security-token"], "tok");
+        for sdk in ["x-sdk-date", "x-security-token", "host"] {
+            assert!(!headers.contains_key(sdk), "{sdk}");
+        }
     }
 
     #[cfg(feature = "client")]

@@ -19,12 +19,6 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-/// An object key's encoding: [`COMPONENT`] but for `/`.
-const OBJECT_KEY: &AsciiSet = &COMPONENT.remove(b'/');
-
-/// The longest object key OBS accepts, in bytes of UTF-8.
-const MAX_OBJECT_KEY: usize = 1024;
-
 /// A value sent as a path, query or header parameter.
 pub trait ToParam {
     /// The text on the wire, before encoding.
@@ -100,6 +94,8 @@ pub struct RequestBuilder<'e> {
     form: Form,
     /// An upload, sent instead of `body` (see [`build_body`](Self::build_body)).
     upload: Option<Body>,
+    /// The bucket addressed, in the host or the path (see [`bucket`](Self::bucket)).
+    bucket: Option<String>,
     error: Option<Error>,
 }
 
@@ -114,6 +110,7 @@ impl<'e> RequestBuilder<'e> {
             body: Vec::new(),
             form: Form::default(),
             upload: None,
+            bucket: None,
             error: None,
         }
     }
@@ -144,20 +141,28 @@ impl<'e> RequestBuilder<'e> {
         self
     }
 
-    /// An object key: every character but RFC 3986 unreserved ones and `/` is
-    /// percent-encoded, so its `/` reach the server as written (`photos/2026/a.jpg`), as
-    /// OBS's SDKs send keys. A key is 1 to 1024 bytes of UTF-8; `.` and `..` segments are
-    /// refused, since a server or proxy that normalizes paths would act on another object.
+    /// An object key as the path parameter `name`: checked
+    /// ([`validate_object_key`](crate::validate_object_key): 1 to 1024 bytes, no `.` or
+    /// `..` segment) and encoded with its `/` kept, as object storage expects
+    /// ([`encode_object_key`](crate::encode_object_key)).
     pub fn object_key(mut self, name: &str, value: &(impl ToParam + ?Sized)) -> Self {
         let key = value.to_param();
-        if key.is_empty() {
-            self.fail(format!("object key `{name}` is empty"));
-        } else if key.len() > MAX_OBJECT_KEY {
-            self.fail(format!("object key `{name}` is {} bytes long; at most {MAX_OBJECT_KEY} are allowed", key.len()));
-        } else if key.split('/').any(|segment| segment == "." || segment == "..") {
-            self.fail(format!("object key `{name}` has a `.` or `..` segment, which would name another object"));
+        match crate::validate_object_key(&key) {
+            Ok(()) => {}
+            Err(Error::InvalidRequest(message)) => self.fail(format!("path parameter `{name}`: {message}")),
+            Err(other) => self.fail(other.to_string()),
         }
-        self.path.extend(utf8_percent_encode(&key, OBJECT_KEY));
+        self.path.push_str(&crate::encode_object_key(&key));
+        self
+    }
+
+    /// The bucket the request is for, in any place of the chain: the request goes to
+    /// `{bucket}.{endpoint host}`, or to `{endpoint}/{bucket}` when the endpoint uses
+    /// path-style addressing ([`Endpoint::uses_path_style`]), and carries a
+    /// [`BucketAddress`](crate::BucketAddress) for the signer and the client. The name
+    /// is checked by the DNS rules ([`validate_bucket_name`](crate::validate_bucket_name)).
+    pub fn bucket(mut self, name: &(impl ToParam + ?Sized)) -> Self {
+        self.bucket = Some(name.to_param());
         self
     }
 
@@ -433,7 +438,14 @@ impl<'e> RequestBuilder<'e> {
                 "the body is read while it is sent (a file or a stream): build it with build_body".to_owned(),
             ));
         }
-        let mut url = format!("{}{}", self.endpoint.base_url(), self.path);
+        let (base, bucket) = match &self.bucket {
+            Some(name) => {
+                let (base, address) = self.endpoint.bucket_base(name)?;
+                (base, Some(address))
+            }
+            None => (self.endpoint.base_url().to_owned(), None),
+        };
+        let mut url = format!("{base}{}", self.path);
         for (i, (name, value)) in self.query.iter().enumerate() {
             url.push(if i == 0 { '?' } else { '&' });
             url.extend(utf8_percent_encode(name, COMPONENT));
@@ -457,6 +469,9 @@ impl<'e> RequestBuilder<'e> {
         *request.headers_mut() = headers;
         // What the endpoint has for the signer (Huawei's derived signing scope), not sent.
         self.endpoint.extend_request_extensions(request.extensions_mut());
+        if let Some(address) = bucket {
+            request.extensions_mut().insert(address);
+        }
         Ok(request)
     }
 }
@@ -595,5 +610,47 @@ mod tests {
         assert!(upload.extensions().get::<String>().is_some());
         let plain = RequestBuilder::new(http::Method::GET, &endpoint()).build().expect("valid");
         assert!(plain.extensions().get::<String>().is_none());
+    }
+
+    #[test]
+    fn buckets_go_in_the_host_or_the_path() {
+        let public = Endpoint::new("https://obs.cn-north-4.myhuaweicloud.com").expect("url");
+        let object = |endpoint: &Endpoint, key: &str| {
+            RequestBuilder::new(http::Method::GET, endpoint)
+                .literal("/")
+                .object_key("object_key", key)
+                .query("versionId", "v 1")
+                .bucket("my-bucket")
+                .build()
+        };
+        let request = object(&public, "photos/2024/a b.jpg").expect("valid");
+        assert_eq!(
+            request.uri(),
+            "https://my-bucket.obs.cn-north-4.myhuaweicloud.com/photos/2024/a%20b.jpg?versionId=v%201"
+        );
+        assert_eq!(request.extensions().get::<crate::BucketAddress>().map(|b| (b.name(), b.is_path_style())), Some(("my-bucket", false)));
+        let local = Endpoint::new("http://127.0.0.1:9000").expect("url");
+        let request = object(&local, "a/b").expect("valid");
+        assert_eq!(request.uri(), "http://127.0.0.1:9000/my-bucket/a/b?versionId=v%201");
+        assert!(request.extensions().get::<crate::BucketAddress>().is_some_and(|b| b.is_path_style()));
+        let asked = object(&public.clone().with_path_style(true), "k").expect("valid");
+        assert_eq!(asked.uri(), "https://obs.cn-north-4.myhuaweicloud.com/my-bucket/k?versionId=v%201");
+        let bucket_only = RequestBuilder::new(http::Method::PUT, &public).bucket("b-1").literal("/").build().expect("valid");
+        assert_eq!(bucket_only.uri(), "https://b-1.obs.cn-north-4.myhuaweicloud.com/");
+        let no_bucket = RequestBuilder::new(http::Method::GET, &public).literal("/").build().expect("valid");
+        assert!(no_bucket.extensions().get::<crate::BucketAddress>().is_none());
+    }
+
+    #[test]
+    fn bad_buckets_and_keys_are_errors() {
+        let public = Endpoint::new("https://obs.example.com").expect("url");
+        let message = |builder: RequestBuilder<'_>| builder.build().expect_err("invalid").to_string();
+        let bucket = message(RequestBuilder::new(http::Method::GET, &public).bucket("My_Bucket"));
+        assert!(bucket.contains("bucket name `My_Bucket` is invalid"), "{bucket}");
+        let long = "k".repeat(1025);
+        let key = message(RequestBuilder::new(http::Method::GET, &public).bucket("b-1").object_key("object_key", long.as_str()));
+        assert!(key.contains("path parameter `object_key`: the object key is 1025 bytes long"), "{key}");
+        let empty = message(RequestBuilder::new(http::Method::GET, &public).object_key("object_key", ""));
+        assert!(empty.contains("empty"), "{empty}");
     }
 }
