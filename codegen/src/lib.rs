@@ -203,6 +203,19 @@ pub fn generate(config: &Config) -> Result<Generated, Failure> {
     if let Some(extras) = &config.extras {
         add_extras(extras, &mut files).map_err(|d| Failure::Spec(Diagnostics(vec![d])))?;
     }
+    // A declared hand-written module must come with the extras.
+    for name in &prepared.info.client_modules {
+        let file = std::path::PathBuf::from("src").join(format!("{name}.rs"));
+        if !files.files.contains_key(&file) {
+            let settings = config.specs.join(service::FILE_NAME);
+            return Err(Failure::Spec(Diagnostics(vec![diag::Diagnostic::error(
+                &settings,
+                "",
+                format!("client_modules: `{name}` has no file {} in the extras", file.display()),
+            )
+            .with_hint("pass --extras DIR with the module's file, or remove it from client_modules")])));
+        }
+    }
     let (left_out, degraded) = prepared
         .degraded
         .into_iter()
@@ -325,6 +338,7 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
         runtime_dependency,
         vendor_module,
         left_out: degraded.iter().map(diag::Degradation::note).collect(),
+        client_modules: settings.client_modules.clone().unwrap_or_default(),
         dev_dependencies: settings
             .dev_dependencies
             .iter()

@@ -70,6 +70,10 @@ pub struct ServiceConfig {
     /// the official SDK's for the service named like it (`specs/derived-auth/services.json`:
     /// IoTDA's `iotdm`), else none.
     pub derived_auth_service_name: Option<String>,
+    /// Hand-written modules of the crate that use its client (`transfer`): their files,
+    /// `src/<name>.rs`, come with the crate's extras (`codegen/extras/<crate>/`), and the
+    /// crate root declares them `pub mod <name>;` behind the `client` feature.
+    pub client_modules: Option<Vec<String>>,
     /// Extra `[dev-dependencies]` of the crate, for its hand-written examples
     /// (`base64 = "0.22"`).
     #[serde(rename = "dev-dependencies")]
@@ -166,6 +170,17 @@ impl ServiceConfig {
                 "",
                 format!("regions `{name}` is not a table of specs/regions (one of {})", table_names().join(", ")),
             ));
+        }
+        for name in config.client_modules.iter().flatten() {
+            let word = name.starts_with(|c: char| c.is_ascii_lowercase())
+                && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !word || ["models", "operations", "client", "huawei", "alibaba", "auth"].contains(&name.as_str()) {
+                return Err(Diagnostic::error(
+                    &path,
+                    "",
+                    format!("client_modules: `{name}` is not a snake_case module name of its own"),
+                ));
+            }
         }
         if let Some(name) = config.derived_auth_service_name.as_deref().filter(|n| !n.is_empty()) {
             if !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {

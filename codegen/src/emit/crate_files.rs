@@ -216,10 +216,22 @@ fn root_items(info: &CrateInfo, client: ClientGate, module: &dyn Fn(&str, TokenS
             pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, Interceptor, RequestContext, ResponseContext, RetryPolicy, TransportErrorContext};
         }
     });
+    // Hand-written modules that use the client (see the `client_modules` setting).
+    let hand_written = (client == ClientGate::Feature).then(|| {
+        let modules = info.client_modules.iter().map(|name| {
+            let name = ident(name);
+            quote! {
+                #gate
+                pub mod #name;
+            }
+        });
+        quote!(#(#modules)*)
+    });
     quote! {
         #models
         #operations
         #client_items
+        #hand_written
 
         pub use codegen_runtime::{auth, ApiError, Body, Credentials, DateTime, DecodeError, Endpoint, Env, Error, FormFile, Operation, Progress, UnknownValue};
         pub use codegen_runtime::#vendor;

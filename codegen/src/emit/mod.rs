@@ -51,6 +51,8 @@ pub struct CrateInfo {
     pub left_out: Vec<String>,
     /// Extra `[dev-dependencies]` lines (`base64 = "0.22"`).
     pub dev_dependencies: Vec<String>,
+    /// Hand-written modules declared behind the `client` feature (`transfer`).
+    pub client_modules: Vec<String>,
     /// The official SDK's regions and endpoints of a Huawei service, when known.
     pub regions: Option<crate::service::RegionTable>,
     /// The service's name in derived signing of a Huawei service (`iotdm`), when it has one.
