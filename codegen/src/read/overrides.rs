@@ -201,11 +201,16 @@ fn apply_one(entry: &Override, value: &mut Value) -> Outcome {
 }
 
 /// Records the correction on the object that holds the changed key (for an array item,
-/// on the object holding the array), so the generated docs can mention it.
+/// on the object holding the array; for a whole schema set in a map of schemas, such as a
+/// property, on that schema), so the generated docs can mention it.
 fn note(value: &mut Value, pointer: &str, reason: &str, file: &Path) {
     let (mut target, _) = split_pointer(pointer);
     if value.pointer(&target).is_some_and(Value::is_array) {
         target = split_pointer(&target).0;
+    }
+    let in_schema_map = matches!(split_pointer(&target).1.as_str(), "properties" | "definitions");
+    if in_schema_map && value.pointer(pointer).is_some_and(Value::is_object) {
+        target = pointer.to_owned();
     }
     let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if let Some(Value::Object(map)) = value.pointer_mut(&target) {
@@ -218,12 +223,12 @@ fn note(value: &mut Value, pointer: &str, reason: &str, file: &Path) {
     }
 }
 
-/// `/a/b/c` → (`/a/b`, `c`), the last token unescaped.
 /// The folder part of a `files` pattern, ending in `/` (`functiongraph/`), or `""`.
 fn folder_of(pattern: &str) -> &str {
     pattern.rfind('/').map_or("", |i| &pattern[..=i])
 }
 
+/// `/a/b/c` → (`/a/b`, `c`), the last token unescaped.
 fn split_pointer(pointer: &str) -> (String, String) {
     match pointer.rfind('/') {
         Some(i) => (
@@ -280,6 +285,24 @@ mod tests {
         assert!(!matches_pattern("fg/*.json", "fg/sub/CreateFunction.json"));
         assert!(matches_pattern("fg/Create*.json", "fg/CreateFunction.json"));
         assert!(!matches_pattern("fg/Create*.json", "fg/DeleteFunction.json"));
+    }
+
+    #[test]
+    fn a_replaced_property_schema_carries_its_note() {
+        let overrides = Overrides {
+            path: PathBuf::from("specs/overrides.json"),
+            entries: vec![entry(
+                "/definitions/R/properties/Part",
+                Some(json!({"$ref": "#/definitions/Part"})),
+                Some(json!({"type": "array", "items": {"$ref": "#/definitions/Part"}})),
+            )],
+        };
+        let mut spec = json!({"definitions": {"R": {"properties": {"Part": {"$ref": "#/definitions/Part"}}}}});
+        let mut diags = Diagnostics::default();
+        assert_eq!(overrides.apply("fg/X.json", Path::new("fg/X.json"), &mut spec, &mut diags), vec![0]);
+        let properties = &spec["definitions"]["R"]["properties"];
+        assert_eq!(properties.as_object().map(|m| m.len()), Some(1), "no note among the properties: {properties}");
+        assert!(properties["Part"][NOTE_KEY].is_array(), "{properties}");
     }
 
     #[test]

@@ -98,12 +98,15 @@ pub const REGIONS: &[(&str, &[&str])] = &[
 /// OBS as the runtime sees it: the name of its endpoint overrides, its host,
 /// and whom its requests act for:
 /// whoever the credentials are (requests carry no project or domain id).
+/// Requests are signed with OBS's own scheme (`Authorization: OBS <AK>:<signature>`),
+/// which every credential source supports (see [`huawei::Signature`]).
 pub const SERVICE: huawei::Service = huawei::Service {
     name: "OBS",
     host_template: HOST_TEMPLATE,
     scope: huawei::Scope::None,
     regions: REGIONS,
     derived_auth_service_name: None,
+    signature: huawei::Signature::Obs,
 };
 
 /// The endpoint of OBS for `region`:

@@ -22,7 +22,8 @@ pub struct ListPartsResult {
     pub next_part_number_marker: Option<i32>,
     /// 和Initiator相同。
     pub owner: Option<ListPartsResultInitiator>,
-    pub part: Option<Part>,
+    /// Corrected from the vendor's spec: a ListParts answer has one `<Part>` element per uploaded part, not one in all (OBS API reference, "Listing Uploaded Parts") (correction in `specs/overrides.json`).
+    pub part: Option<Vec<Part>>,
     /// 本次List结果的Part Number起始位置。
     pub part_number_marker: Option<i32>,
     /// 存储类型。
@@ -144,7 +145,7 @@ impl ListPartsResult {
         self
     }
     /// Sets `part`.
-    pub fn with_part(mut self, value: impl Into<Part>) -> Self {
+    pub fn with_part(mut self, value: impl Into<Vec<Part>>) -> Self {
         self.part = Some(value.into());
         self
     }

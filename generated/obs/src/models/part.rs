@@ -11,7 +11,9 @@ pub struct Part {
     /// 已上传Part的编号。
     pub part_number: Option<String>,
     /// 已上传Part大小。
-    pub size: Option<i32>,
+    ///
+    /// Corrected from the vendor's spec: a part is up to 5 GiB (OBS's limit for UploadPart), past what int32 holds (correction in `specs/overrides.json`).
+    pub size: Option<i64>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
@@ -73,7 +75,7 @@ impl Part {
         self
     }
     /// Sets `size`.
-    pub fn with_size(mut self, value: impl Into<i32>) -> Self {
+    pub fn with_size(mut self, value: impl Into<i64>) -> Self {
         self.size = Some(value.into());
         self
     }

@@ -96,8 +96,10 @@ pub struct AppendObjectRequest {
     ///
     /// 示例:x-obs-meta-test:test metadata
     ///
-    /// Header parameter `x-obs-meta-*`.
-    pub x_obs_meta: Option<String>,
+    /// Each entry is sent as a header `x-obs-meta-<key>: <value>` (the spec's `x-obs-meta-*`).
+    ///
+    /// Headers `x-obs-meta-<key>`.
+    pub x_obs_meta: Option<indexmap::IndexMap<String, String>>,
     /// 请求参数position=0时,该请求可以使用的附加消息头
     ///
     /// 第一次写时,可以在HTTP请求中加入“x-obs-persistent-headers”消息头,用来加入一个或多个自定义的响应头,当用户获取此对象或查询此对象元数据时,加入的自定义响应头将会在返回消息的头域中出现。
@@ -301,7 +303,10 @@ impl AppendObjectRequest {
         self
     }
     /// Sets `x_obs_meta`.
-    pub fn with_x_obs_meta(mut self, value: impl Into<String>) -> Self {
+    pub fn with_x_obs_meta(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, String>>,
+    ) -> Self {
         self.x_obs_meta = Some(value.into());
         self
     }
@@ -408,7 +413,7 @@ impl crate::Operation for AppendObjectRequest {
                 self.x_obs_grant_full_control.as_ref(),
             )
             .header_opt("x-obs-storage-class", self.x_obs_storage_class.as_ref())
-            .header_opt("x-obs-meta-*", self.x_obs_meta.as_ref())
+            .header_family("x-obs-meta-", self.x_obs_meta.as_ref())
             .header_opt(
                 "x-obs-persistent-headers",
                 self.x_obs_persistent_headers.as_ref(),

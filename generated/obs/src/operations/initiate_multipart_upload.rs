@@ -98,8 +98,10 @@ pub struct InitiateMultipartUploadRequest {
     pub x_obs_object_lock_retain_until_date: Option<crate::DateTime>,
     /// 初始化上传段任务时,可以在HTTP请求中加入以“x-obs-meta-”开头的消息头,用来加入自定义的元数据,以便对对象进行自定义管理。当用户获取此对象或查询此对象元数据时,加入的自定义元数据将会在返回消息的头中出现。
     ///
-    /// Header parameter `x-obs-meta-*`.
-    pub x_obs_meta: Option<String>,
+    /// Each entry is sent as a header `x-obs-meta-<key>: <value>` (the spec's `x-obs-meta-*`).
+    ///
+    /// Headers `x-obs-meta-<key>`.
+    pub x_obs_meta: Option<indexmap::IndexMap<String, String>>,
     /// 初始化多段上传任务时,使用此头域授权domain下所有用户有获取对象ACL的权限
     ///
     /// 实例x-obs-grant-read-acp: ID=domainID。如果授权给多个租户,需要通过','分割
@@ -317,7 +319,10 @@ impl InitiateMultipartUploadRequest {
         self
     }
     /// Sets `x_obs_meta`.
-    pub fn with_x_obs_meta(mut self, value: impl Into<String>) -> Self {
+    pub fn with_x_obs_meta(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, String>>,
+    ) -> Self {
         self.x_obs_meta = Some(value.into());
         self
     }
@@ -429,7 +434,7 @@ impl crate::Operation for InitiateMultipartUploadRequest {
                 "x-obs-object-lock-retain-until-date",
                 self.x_obs_object_lock_retain_until_date.as_ref(),
             )
-            .header_opt("x-obs-meta-*", self.x_obs_meta.as_ref())
+            .header_family("x-obs-meta-", self.x_obs_meta.as_ref())
             .header_opt("x-obs-grant-read-acp", self.x_obs_grant_read_acp.as_ref())
             .header_opt("x-obs-grant-write-acp", self.x_obs_grant_write_acp.as_ref())
             .header_opt(

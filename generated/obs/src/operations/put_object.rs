@@ -98,8 +98,10 @@ pub struct PutObjectRequest {
     ///
     /// 示例:x-obs-meta-test: test metadata
     ///
-    /// Header parameter `x-obs-meta-xxx`.
-    pub x_obs_meta_xxx: Option<String>,
+    /// Each entry is sent as a header `x-obs-meta-<key>: <value>` (the spec's `x-obs-meta-xxx`).
+    ///
+    /// Headers `x-obs-meta-<key>`.
+    pub x_obs_meta: Option<indexmap::IndexMap<String, String>>,
     /// 创建对象时,可以在HTTP请求中加入“x-obs-persistent-headers”消息头,用来加入一个或多个自定义的响应头,当用户获取此对象或查询此对象元数据时,加入的自定义响应头将会在返回消息的头域中出现。
     ///
     /// 格式:x-obs-persistent-headers: key1:base64_encode(value1),key2:base64_encode(value2)....
@@ -273,7 +275,7 @@ impl PutObjectRequest {
             x_obs_grant_write_acp: None,
             x_obs_grant_full_control: None,
             x_obs_storage_class: None,
-            x_obs_meta_xxx: None,
+            x_obs_meta: None,
             x_obs_persistent_headers: None,
             x_obs_website_redirect_location: None,
             x_obs_server_side_encryption: None,
@@ -329,9 +331,12 @@ impl PutObjectRequest {
         self.x_obs_storage_class = Some(value.into());
         self
     }
-    /// Sets `x_obs_meta_xxx`.
-    pub fn with_x_obs_meta_xxx(mut self, value: impl Into<String>) -> Self {
-        self.x_obs_meta_xxx = Some(value.into());
+    /// Sets `x_obs_meta`.
+    pub fn with_x_obs_meta(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, String>>,
+    ) -> Self {
+        self.x_obs_meta = Some(value.into());
         self
     }
     /// Sets `x_obs_persistent_headers`.
@@ -457,7 +462,7 @@ impl crate::Operation for PutObjectRequest {
                 self.x_obs_grant_full_control.as_ref(),
             )
             .header_opt("x-obs-storage-class", self.x_obs_storage_class.as_ref())
-            .header_opt("x-obs-meta-xxx", self.x_obs_meta_xxx.as_ref())
+            .header_family("x-obs-meta-", self.x_obs_meta.as_ref())
             .header_opt(
                 "x-obs-persistent-headers",
                 self.x_obs_persistent_headers.as_ref(),

@@ -94,8 +94,10 @@ pub struct SetObjectMetadataRequest {
     ///
     /// 示例:x-obs-meta-test: test metadata
     ///
-    /// Header parameter `x-obs-meta-*`.
-    pub x_obs_meta: Option<String>,
+    /// Each entry is sent as a header `x-obs-meta-<key>: <value>` (the spec's `x-obs-meta-*`).
+    ///
+    /// Headers `x-obs-meta-<key>`.
+    pub x_obs_meta: Option<indexmap::IndexMap<String, String>>,
     /// 指定对象过期时间,单位是天。过期之后对象会被自动删除。
     ///
     /// 示例:x-obs-expires:3
@@ -183,7 +185,10 @@ impl SetObjectMetadataRequest {
         self
     }
     /// Sets `x_obs_meta`.
-    pub fn with_x_obs_meta(mut self, value: impl Into<String>) -> Self {
+    pub fn with_x_obs_meta(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, String>>,
+    ) -> Self {
         self.x_obs_meta = Some(value.into());
         self
     }
@@ -226,7 +231,7 @@ impl crate::Operation for SetObjectMetadataRequest {
                 self.x_obs_website_redirect_location.as_ref(),
             )
             .header_opt("x-obs-storage-class", self.x_obs_storage_class.as_ref())
-            .header_opt("x-obs-meta-*", self.x_obs_meta.as_ref())
+            .header_family("x-obs-meta-", self.x_obs_meta.as_ref())
             .header_opt("x-obs-expires", self.x_obs_expires.as_ref())
             .header_opt("x-obs-tagging", self.x_obs_tagging.as_ref())
             .content_type("application/xml")
