@@ -572,13 +572,18 @@ fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenSt
     let mut header_arms = Vec::new();
     let mut ok_arms = Vec::new();
     let successes: Vec<&ResponseSpec> = op.responses.iter().filter(|r| is_success(&r.status)).collect();
+    // One success, or several of one body type (GetObject's `200` and `206`).
+    let success_type = |spec: &ResponseSpec| match (&spec.body, has_body(spec)) {
+        (_, false) => quote!(()),
+        (Some(kind), true) => ctx.body_ty(kind),
+        (None, true) => quote!(Vec<u8>),
+    };
     let ok_type = match successes.as_slice() {
-        [only] if has_body(only) => Some(match &only.body {
-            Some(kind) => ctx.body_ty(kind),
-            None => quote!(Vec<u8>),
-        }),
-        [_] => Some(quote!(())),
-        _ => None,
+        [] => None,
+        [first, rest @ ..] => {
+            let ty = success_type(first);
+            rest.iter().all(|s| success_type(s).to_string() == ty.to_string()).then_some(ty)
+        }
     };
     for ((spec, variant), header_fields) in op.responses.iter().zip(&n.variants).zip(&n.headers) {
         let variant = ident(variant);

@@ -395,6 +395,25 @@ impl crate::Operation for GetObjectRequest {
                         headers,
                     }
                 }
+                206 => {
+                    GetObjectResponse::PartialContent {
+                        body,
+                        content_range: codegen_runtime::__private::header_text(
+                            &headers,
+                            "Content-Range",
+                        ),
+                        content_length: codegen_runtime::__private::header_text(
+                            &headers,
+                            "Content-Length",
+                        ),
+                        e_tag: codegen_runtime::__private::header_text(&headers, "ETag"),
+                        x_obs_request_id: codegen_runtime::__private::header_text(
+                            &headers,
+                            "x-obs-request-id",
+                        ),
+                        headers,
+                    }
+                }
                 400 => {
                     GetObjectResponse::BadRequest(
                         codegen_runtime::__private::api_error(
@@ -480,6 +499,25 @@ pub enum GetObjectResponse {
         /// Every response header.
         headers: http::HeaderMap,
     },
+    /// `206`: Partial Content: the bytes of the Range asked for (RFC 9110, section 15.3.7).
+    PartialContent {
+        /// The body as received.
+        body: crate::Body,
+        /// Header `Content-Range`.
+        /// Which bytes of the object the body holds, and the object's size, as in bytes 0-4/1024.
+        content_range: Option<String>,
+        /// Header `Content-Length`.
+        /// The body's length in bytes.
+        content_length: Option<String>,
+        /// Header `ETag`.
+        /// The whole object's ETag (not the range's).
+        e_tag: Option<String>,
+        /// Header `x-obs-request-id`.
+        /// The request id OBS assigned.
+        x_obs_request_id: Option<String>,
+        /// Every response header.
+        headers: http::HeaderMap,
+    },
     /// `400`: 请求失败响应消息。
     ///
     /// The body is kept as received in [`ApiError::body`](crate::ApiError::body).
@@ -498,6 +536,7 @@ impl GetObjectResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok { .. } => 200,
+            Self::PartialContent { .. } => 206,
             Self::BadRequest(error) => error.status,
             Self::Undocumented { status, .. } => status.as_u16(),
         }
@@ -507,6 +546,7 @@ impl GetObjectResponse {
     pub fn headers(&self) -> &http::HeaderMap {
         match self {
             Self::Ok { headers, .. } => headers,
+            Self::PartialContent { headers, .. } => headers,
             Self::BadRequest(error) => &error.headers,
             Self::Undocumented { headers, .. } => headers,
         }
@@ -523,6 +563,7 @@ impl GetObjectResponse {
     pub fn into_ok(self) -> Result<crate::Body, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),
+            Self::PartialContent { body, .. } => Ok(body),
             Self::BadRequest(error) => Err(error.into()),
             Self::Undocumented { status, headers, body } => {
                 Err(
