@@ -24,14 +24,25 @@ pub struct AbortMultipartUploadRequest {
     ///
     /// Path parameter `object_key`: an object key, its `/` sent as they are.
     pub object_key: String,
+    /// uploadId表示请求多段上传任务API。
+    ///
+    /// Minimum length: `0`
+    ///
+    /// Query parameter `uploadId`.
+    pub upload_id: String,
 }
 
 impl AbortMultipartUploadRequest {
     /// A request with the required values; optional ones are set with `with_*`.
-    pub fn new(bucket_name: impl ToString, object_key: impl Into<String>) -> Self {
+    pub fn new(
+        bucket_name: impl ToString,
+        object_key: impl Into<String>,
+        upload_id: impl ToString,
+    ) -> Self {
         Self {
             bucket_name: bucket_name.to_string(),
             object_key: object_key.into(),
+            upload_id: upload_id.to_string(),
         }
     }
 }
@@ -50,7 +61,7 @@ impl crate::Operation for AbortMultipartUploadRequest {
             .literal("/")
             .object_key("object_key", &self.object_key)
             .bucket(&self.bucket_name)
-            .query_flag("uploadId")
+            .query("uploadId", &self.upload_id)
             .build()
     }
     fn parse(

@@ -15,14 +15,6 @@ pub struct DeleteBucketPublicAccessBlockRequest {
     ///
     /// The bucket (`bucket_name`): sent in the host name, `<bucket>.<endpoint host>`, or path-style as the first path segment when the endpoint's host is an IP address or `localhost`.
     pub bucket_name: String,
-    /// publicAccessBlock表示桶级阻止公共访问。
-    ///
-    /// Minimum length: `0`
-    /// Maximum length: `0`
-    /// `true` sends `?publicAccessBlock` (a bare name: the parameter takes no value).
-    ///
-    /// Query parameter `publicAccessBlock`.
-    pub public_access_block: Option<bool>,
 }
 
 impl DeleteBucketPublicAccessBlockRequest {
@@ -30,13 +22,7 @@ impl DeleteBucketPublicAccessBlockRequest {
     pub fn new(bucket_name: impl ToString) -> Self {
         Self {
             bucket_name: bucket_name.to_string(),
-            public_access_block: None,
         }
-    }
-    /// Sets `public_access_block`.
-    pub fn with_public_access_block(mut self, value: impl Into<bool>) -> Self {
-        self.public_access_block = Some(value.into());
-        self
     }
 }
 
@@ -53,7 +39,7 @@ impl crate::Operation for DeleteBucketPublicAccessBlockRequest {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
             .bucket(&self.bucket_name)
-            .query_flag_if("publicAccessBlock", self.public_access_block == Some(true))
+            .query_flag("publicAccessBlock")
             .build()
     }
     fn parse(

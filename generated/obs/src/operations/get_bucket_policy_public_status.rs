@@ -15,14 +15,6 @@ pub struct GetBucketPolicyPublicStatusRequest {
     ///
     /// The bucket (`bucket_name`): sent in the host name, `<bucket>.<endpoint host>`, or path-style as the first path segment when the endpoint's host is an IP address or `localhost`.
     pub bucket_name: String,
-    /// policyStatus表示获取桶策略公共状态。
-    ///
-    /// Minimum length: `0`
-    /// Maximum length: `0`
-    /// `true` sends `?policyStatus` (a bare name: the parameter takes no value).
-    ///
-    /// Query parameter `policyStatus`.
-    pub policy_status: Option<bool>,
 }
 
 impl GetBucketPolicyPublicStatusRequest {
@@ -30,13 +22,7 @@ impl GetBucketPolicyPublicStatusRequest {
     pub fn new(bucket_name: impl ToString) -> Self {
         Self {
             bucket_name: bucket_name.to_string(),
-            policy_status: None,
         }
-    }
-    /// Sets `policy_status`.
-    pub fn with_policy_status(mut self, value: impl Into<bool>) -> Self {
-        self.policy_status = Some(value.into());
-        self
     }
 }
 
@@ -53,7 +39,7 @@ impl crate::Operation for GetBucketPolicyPublicStatusRequest {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
             .bucket(&self.bucket_name)
-            .query_flag_if("policyStatus", self.policy_status == Some(true))
+            .query_flag("policyStatus")
             .build()
     }
     fn parse(

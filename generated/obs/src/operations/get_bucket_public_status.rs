@@ -15,14 +15,6 @@ pub struct GetBucketPublicStatusRequest {
     ///
     /// The bucket (`bucket_name`): sent in the host name, `<bucket>.<endpoint host>`, or path-style as the first path segment when the endpoint's host is an IP address or `localhost`.
     pub bucket_name: String,
-    /// bucketStatus表示获取桶公共状态。
-    ///
-    /// Minimum length: `0`
-    /// Maximum length: `0`
-    /// `true` sends `?bucketStatus` (a bare name: the parameter takes no value).
-    ///
-    /// Query parameter `bucketStatus`.
-    pub bucket_status: Option<bool>,
 }
 
 impl GetBucketPublicStatusRequest {
@@ -30,13 +22,7 @@ impl GetBucketPublicStatusRequest {
     pub fn new(bucket_name: impl ToString) -> Self {
         Self {
             bucket_name: bucket_name.to_string(),
-            bucket_status: None,
         }
-    }
-    /// Sets `bucket_status`.
-    pub fn with_bucket_status(mut self, value: impl Into<bool>) -> Self {
-        self.bucket_status = Some(value.into());
-        self
     }
 }
 
@@ -53,7 +39,7 @@ impl crate::Operation for GetBucketPublicStatusRequest {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
             .bucket(&self.bucket_name)
-            .query_flag_if("bucketStatus", self.bucket_status == Some(true))
+            .query_flag("bucketStatus")
             .build()
     }
     fn parse(

@@ -25,14 +25,6 @@ pub struct GetDisPolicyRequest {
     ///
     /// The bucket (`bucket_name`): sent in the host name, `<bucket>.<endpoint host>`, or path-style as the first path segment when the endpoint's host is an IP address or `localhost`.
     pub bucket_name: String,
-    /// disPolicy表示请求DIS通知策略API。
-    ///
-    /// Minimum length: `0`
-    /// Maximum length: `0`
-    /// `true` sends `?disPolicy` (a bare name: the parameter takes no value).
-    ///
-    /// Query parameter `disPolicy`.
-    pub dis_policy: Option<bool>,
     /// 参数解释:桶的访问域名,格式为桶名.终端节点,即BucketName.Endpoint 如examplebucketname.obs.cn-north-4.myhuaweicloud.com。
     ///
     /// Header parameter `Host`.
@@ -45,18 +37,12 @@ impl GetDisPolicyRequest {
         Self {
             content_length: None,
             bucket_name: bucket_name.to_string(),
-            dis_policy: None,
             host: None,
         }
     }
     /// Sets `content_length`.
     pub fn with_content_length(mut self, value: impl Into<String>) -> Self {
         self.content_length = Some(value.into());
-        self
-    }
-    /// Sets `dis_policy`.
-    pub fn with_dis_policy(mut self, value: impl Into<bool>) -> Self {
-        self.dis_policy = Some(value.into());
         self
     }
     /// Sets `host`.
@@ -80,7 +66,7 @@ impl crate::Operation for GetDisPolicyRequest {
             .literal("/")
             .header_opt("Content-Length", self.content_length.as_ref())
             .bucket(&self.bucket_name)
-            .query_flag_if("disPolicy", self.dis_policy == Some(true))
+            .query_flag("disPolicy")
             .header_opt("Host", self.host.as_ref())
             .build()
     }

@@ -17,14 +17,6 @@ pub struct ListVersionsRequest {
     ///
     /// The bucket (`bucket_name`): sent in the host name, `<bucket>.<endpoint host>`, or path-style as the first path segment when the endpoint's host is an IP address or `localhost`.
     pub bucket_name: String,
-    /// versions表示请求列举桶内对象(多版本)api。
-    ///
-    /// Minimum length: `0`
-    /// Maximum length: `0`
-    /// `true` sends `?versions` (a bare name: the parameter takes no value).
-    ///
-    /// Query parameter `versions`.
-    pub versions: Option<bool>,
     /// 列举以指定的字符串prefix开头的对象。
     ///
     /// Query parameter `prefix`.
@@ -73,7 +65,6 @@ impl ListVersionsRequest {
     pub fn new(bucket_name: impl ToString) -> Self {
         Self {
             bucket_name: bucket_name.to_string(),
-            versions: None,
             prefix: None,
             marker: None,
             max_keys: None,
@@ -82,11 +73,6 @@ impl ListVersionsRequest {
             version_id_marker: None,
             encoding_type: None,
         }
-    }
-    /// Sets `versions`.
-    pub fn with_versions(mut self, value: impl Into<bool>) -> Self {
-        self.versions = Some(value.into());
-        self
     }
     /// Sets `prefix`.
     pub fn with_prefix(mut self, value: impl ToString) -> Self {
@@ -138,7 +124,7 @@ impl crate::Operation for ListVersionsRequest {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
             .bucket(&self.bucket_name)
-            .query_flag_if("versions", self.versions == Some(true))
+            .query_flag("versions")
             .query_opt("prefix", self.prefix.as_ref())
             .query_opt("marker", self.marker.as_ref())
             .query_opt("max-keys", self.max_keys.as_ref())

@@ -15,14 +15,6 @@ pub struct SetBucketPublicAccessBlockRequest {
     ///
     /// The bucket (`bucket_name`): sent in the host name, `<bucket>.<endpoint host>`, or path-style as the first path segment when the endpoint's host is an IP address or `localhost`.
     pub bucket_name: String,
-    /// publicAccessBlock表示设置桶级阻止公共访问配置。
-    ///
-    /// Minimum length: `0`
-    /// Maximum length: `0`
-    /// `true` sends `?publicAccessBlock` (a bare name: the parameter takes no value).
-    ///
-    /// Query parameter `publicAccessBlock`.
-    pub public_access_block: Option<bool>,
     /// 请求消息体
     ///
     /// Request body, sent as `application/xml`.
@@ -34,14 +26,8 @@ impl SetBucketPublicAccessBlockRequest {
     pub fn new(bucket_name: impl ToString, body: impl Into<Vec<u8>>) -> Self {
         Self {
             bucket_name: bucket_name.to_string(),
-            public_access_block: None,
             body: body.into(),
         }
-    }
-    /// Sets `public_access_block`.
-    pub fn with_public_access_block(mut self, value: impl Into<bool>) -> Self {
-        self.public_access_block = Some(value.into());
-        self
     }
 }
 
@@ -58,7 +44,7 @@ impl crate::Operation for SetBucketPublicAccessBlockRequest {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
             .bucket(&self.bucket_name)
-            .query_flag_if("publicAccessBlock", self.public_access_block == Some(true))
+            .query_flag("publicAccessBlock")
             .bytes("application/xml", &self.body)
             .build()
     }

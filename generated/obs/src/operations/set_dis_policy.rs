@@ -17,14 +17,6 @@ pub struct SetDisPolicyRequest {
     ///
     /// The bucket (`bucket_name`): sent in the host name, `<bucket>.<endpoint host>`, or path-style as the first path segment when the endpoint's host is an IP address or `localhost`.
     pub bucket_name: String,
-    /// policy表示请求DIS通知策略API。
-    ///
-    /// Minimum length: `0`
-    /// Maximum length: `0`
-    /// `true` sends `?disPolicy` (a bare name: the parameter takes no value).
-    ///
-    /// Query parameter `disPolicy`.
-    pub dis_policy: Option<bool>,
     /// DIS通知策略的信息。
     ///
     /// Request body, sent as `application/json`.
@@ -39,14 +31,8 @@ impl SetDisPolicyRequest {
     ) -> Self {
         Self {
             bucket_name: bucket_name.to_string(),
-            dis_policy: None,
             body: body.into(),
         }
-    }
-    /// Sets `dis_policy`.
-    pub fn with_dis_policy(mut self, value: impl Into<bool>) -> Self {
-        self.dis_policy = Some(value.into());
-        self
     }
 }
 
@@ -63,7 +49,7 @@ impl crate::Operation for SetDisPolicyRequest {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
             .bucket(&self.bucket_name)
-            .query_flag_if("disPolicy", self.dis_policy == Some(true))
+            .query_flag("disPolicy")
             .json("application/json", &self.body)
             .build()
     }
