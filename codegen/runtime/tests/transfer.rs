@@ -191,3 +191,18 @@ async fn downloads_are_handed_over_as_they_arrive_and_errors_read_whole() {
     assert_eq!(error.status(), 404);
     assert!(error.body().as_bytes().is_some_and(|b| b.starts_with(b"{\"error_code\"")), "read whole");
 }
+
+#[tokio::test]
+async fn ranges_written_into_one_file_at_their_offsets() {
+    let dir = TempDir::new();
+    let target = dir.path().join("assembled.bin");
+    std::fs::write(&target, vec![b'.'; 10]).expect("preallocated");
+    let (second, first) = (Body::from(b"56789".to_vec()), Body::from(b"01234".to_vec()));
+    // In either order, each range lands at its offset and the rest stays.
+    assert_eq!(second.write_to_file_at(&target, 5).await.expect("second half"), 5);
+    assert_eq!(std::fs::read(&target).expect("read"), b".....56789");
+    assert_eq!(first.write_to_file_at(&target, 0).await.expect("first half"), 5);
+    assert_eq!(std::fs::read(&target).expect("read"), b"0123456789");
+    let missing = Body::from(b"x".to_vec()).write_to_file_at(dir.path().join("absent.bin"), 0).await;
+    assert!(matches!(&missing, Err(Error::InvalidRequest(m)) if m.contains("absent.bin")), "{missing:?}");
+}

@@ -333,6 +333,27 @@ impl Body {
         file.flush().await.map_err(cannot)?;
         Ok(written)
     }
+
+    /// Writes the body into the existing file at `path` from byte `offset` on, leaving the
+    /// rest of the file as it is, and gives the number of bytes written: one range of a
+    /// download in parts, several of which may write the same file at once. Memory stays
+    /// at one chunk whatever the size.
+    pub async fn write_to_file_at(self, path: impl AsRef<Path>, offset: u64) -> Result<u64, Error> {
+        use tokio::io::AsyncSeekExt;
+        let path = path.as_ref();
+        let cannot = |e: io::Error| Error::InvalidRequest(format!("cannot write {}: {e}", path.display()));
+        let mut stream = self.into_stream().await?;
+        let mut file = tokio::fs::OpenOptions::new().write(true).open(path).await.map_err(cannot)?;
+        file.seek(io::SeekFrom::Start(offset)).await.map_err(cannot)?;
+        let mut written = 0u64;
+        while let Some(chunk) = next(&mut stream).await {
+            let chunk = chunk.map_err(transfer_error)?;
+            file.write_all(&chunk).await.map_err(cannot)?;
+            written += chunk.len() as u64;
+        }
+        file.flush().await.map_err(cannot)?;
+        Ok(written)
+    }
 }
 
 /// The next item of a stream (what `StreamExt::next` does, without the dependency).
