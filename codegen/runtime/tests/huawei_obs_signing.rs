@@ -256,7 +256,8 @@ async fn credential_providers_sign_obs_requests_through_the_client() {
         let endpoint_host = host.clone();
         let verifier = ObsVerifier::new(&endpoint_host, "AK1", "secret-of-AK1").with_security_token("token-of-AK1");
         let received = Received { method: &request.method, host: &host, target: &request.target, headers: &request.headers };
-        match verifier.verify(&received, 0) {
+        let now = std::time::SystemTime::now().duration_since(UNIX_EPOCH).expect("after 1970").as_secs();
+        match verifier.verify(&received, now) {
             Ok(_) => Reply::status(200),
             Err(why) => Reply::text(403, why),
         }
@@ -293,8 +294,30 @@ async fn credential_providers_sign_obs_requests_through_the_client() {
     let response = client.execute_body(upload.build_body().expect("built"), true, false).await.expect("answered");
     assert_eq!(response.status(), 200);
 
+    // Presigned URLs from the same credentials, sent by a plain HTTP client.
+    let get = RequestBuilder::new(http::Method::GET, &endpoint).bucket("my-bucket").literal("/").object_key("object_key", "dir/a b.txt");
+    let url = config.credentials().presign(&get.build().expect("built"), Duration::from_secs(60)).await.expect("presigned");
+    let plain = reqwest::Client::new();
+    let answer = plain.get(url.url()).send().await.expect("sent");
+    assert_eq!(answer.status(), 200, "{}", answer.text().await.unwrap_or_default());
+    let put = RequestBuilder::new(http::Method::PUT, &endpoint)
+        .bucket("my-bucket")
+        .literal("/")
+        .object_key("object_key", "up")
+        .bytes("text/plain", b"");
+    let url = config.credentials().presign(&put.build().expect("built"), Duration::from_secs(60)).await.expect("presigned");
+    let answer = plain.put(url.url()).header("content-type", "text/plain").body("any body").send().await.expect("sent");
+    assert_eq!(answer.status(), 200, "{}", answer.text().await.unwrap_or_default());
+    let answer = plain.put(url.url()).header("content-type", "text/html").body("x").send().await.expect("sent");
+    assert_eq!(answer.status(), 403, "another Content-Type than signed");
+    let token = Credentials::token("MIIT-token");
+    let refused = token.presign(&http::Request::get(obs.url()).body(()).expect("request"), Duration::from_secs(60)).await;
+    assert!(refused.expect_err("no query authentication").to_string().contains("cannot presign"));
+
     let seen = obs.requests();
-    assert_eq!(seen.len(), 2);
+    assert_eq!(seen.len(), 5);
+    assert!(seen[2].target.starts_with("/my-bucket/dir/a%20b.txt?AccessKeyId=AK1&Expires="), "{}", seen[2].target);
+    assert!(seen[2].target.contains("&x-obs-security-token=token-of-AK1"), "{}", seen[2].target);
     assert_eq!(seen[0].target, "/my-bucket/dir/a%20b.txt");
     assert!(seen[0].header("authorization").is_some_and(|a| a.starts_with("OBS AK1:")));
     assert_eq!(seen[0].header("content-md5"), Some("XUFAKrxLKna5cZ2REBfFkg=="));
