@@ -44,8 +44,8 @@ pub struct ServiceConfig {
     pub array_query: Option<ArrayQuery>,
     /// Whom the service's requests act for (`SERVICE` and `Client::from_account` of a
     /// Huawei crate): `project` (a project id in paths and `X-Project-Id`), `global`
-    /// (the domain id in `X-Domain-Id`) or `none` (the credentials alone, no id looked
-    /// up: OBS, whose buckets say whose they are). Default: `project` when a path is
+    /// (the domain id in `X-Domain-Id`) or `unscoped` (the credentials alone, no id
+    /// looked up: OBS, whose buckets say whose they are). Default: `project` when a path is
     /// scoped by `{project_id}`, else `global`; set it for a regional service whose paths
     /// carry no project id.
     pub scope: Option<Scope>,
@@ -102,7 +102,7 @@ pub enum Scope {
     /// The whole account.
     Global,
     /// Whoever the credentials are; no id is sent.
-    None,
+    Unscoped,
 }
 
 /// The `signature` setting.

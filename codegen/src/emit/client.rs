@@ -100,7 +100,7 @@ fn from_account(info: &CrateInfo) -> TokenStream {
     let ids = match info.scope {
         Scope::Project => ["the account's project id, or the one IAM lists for `region` (looked up once", "per region and remembered with the credentials)."],
         Scope::Global => ["the account's domain id (sent as `X-Domain-Id`), or the one IAM tells (looked", "up once and remembered with the credentials)."],
-        Scope::None => ["the account's credentials alone: no project or domain id is looked up or", "sent."],
+        Scope::Unscoped => ["the account's credentials alone: no project or domain id is looked up or", "sent."],
     };
     let docs = doc_attrs(&[
         format!("A client of {} in `region` for `account` (credentials found by", info.service),

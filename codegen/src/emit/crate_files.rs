@@ -121,7 +121,7 @@ fn crate_doc_lines(info: &CrateInfo) -> Vec<String> {
                 match info.scope {
                     Scope::Project => "the project id looked up at IAM when none is given.".to_owned(),
                     Scope::Global => "the domain id looked up at IAM when none is given (a global service).".to_owned(),
-                    Scope::None => "with no project or domain id (the credentials alone say whose requests they are).".to_owned(),
+                    Scope::Unscoped => "with no project or domain id (the credentials alone say whose requests they are).".to_owned(),
                 },
             ]);
             if let Some(table) = &info.regions {
@@ -284,7 +284,7 @@ fn endpoint_fn(info: &CrateInfo, template: &str) -> TokenStream {
     let (scope, scope_doc) = match info.scope {
         Scope::Project => (quote!(Project), "a project of one region (its id fills `{project_id}` in paths and `X-Project-Id`)."),
         Scope::Global => (quote!(Global), "the whole account (requests carry its domain id in `X-Domain-Id`)."),
-        Scope::None => (quote!(None), "whoever the credentials are (requests carry no project or domain id)."),
+        Scope::Unscoped => (quote!(Unscoped), "whoever the credentials are (requests carry no project or domain id)."),
     };
     let mut service_lines = vec![
         format!("{} as the runtime sees it: the name of its endpoint overrides, its host,", info.service),

@@ -44,6 +44,9 @@ pub use codegen_runtime::{
     RetryPolicy, TransportErrorContext,
 };
 
+#[cfg(feature = "client")]
+pub mod transfer;
+
 pub use codegen_runtime::{
     auth, ApiError, Body, Credentials, DateTime, DecodeError, Endpoint, Env, Error,
     FormFile, Operation, Progress, UnknownValue,
