@@ -259,6 +259,16 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
         service::ProjectIdInPath::Endpoint => model::project_ids_in_paths(&mut model, model::Role::ProjectId),
         service::ProjectIdInPath::Request => model::project_ids_in_paths(&mut model, model::Role::Value),
     }
+    let waiters = match &settings.waiters {
+        Some(waiters) => Some(
+            model::waiters(&model, waiters, &config.specs.join(service::FILE_NAME))
+                .map_err(|d| Failure::Spec(Diagnostics(vec![d])))?,
+        ),
+        None => None,
+    };
+    if let Some(waiters) = &waiters {
+        model::relax_failure_fields(&mut model, waiters);
+    }
     // Names come after the settings' decisions: which parameters a request carries.
     let names = names::assign(&model);
     let service = settings
@@ -318,6 +328,7 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
             .collect(),
         regions,
         derived_auth_service_name,
+        waiters,
     };
     Ok(Prepared {
         model,

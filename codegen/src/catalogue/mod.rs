@@ -11,6 +11,7 @@ mod report;
 mod settings;
 
 pub use report::{exit_status, print};
+pub use settings::built_in as built_in_settings;
 
 use crate::diag::Diagnostics;
 use crate::{Config, Failure, emit, write};
