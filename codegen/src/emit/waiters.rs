@@ -35,7 +35,13 @@ pub fn waiters_tokens(model: &Model, names: &Names, info: &CrateInfo) -> Option<
         }
         name
     };
-    let wait_for_job = ident(&claim("wait_for_job".to_owned()));
+    let wait_for_job_name = claim("wait_for_job".to_owned());
+    let wait_for_job = ident(&wait_for_job_name);
+    let and_wait_names: Vec<String> = waiters
+        .starters
+        .iter()
+        .map(|s| claim(format!("{}_and_wait", names.operations[s.operation].method)))
+        .collect();
 
     let strs = |values: &[String]| quote!(&[#(#values),*]);
     let status = &settings.status;
@@ -71,11 +77,11 @@ pub fn waiters_tokens(model: &Model, names: &Names, info: &CrateInfo) -> Option<
         format!("See [`JOBS`] for how answers read; {}.", route(job_op)),
     ]);
 
-    let starters = waiters.starters.iter().map(|starter| {
+    let starters = waiters.starters.iter().zip(&and_wait_names).map(|(starter, and_wait)| {
         let op = &model.operations[starter.operation];
         let op_names = &names.operations[starter.operation];
         let method = ident(&op_names.method);
-        let and_wait = ident(&claim(format!("{}_and_wait", op_names.method)));
+        let and_wait = ident(and_wait);
         let request = ident(&op_names.request);
         let started_ty = ty(&crate::model::TypeRef::Named(starter.body));
         let crate::model::TypeKind::Struct(def) = &model.get(starter.body).kind else {
@@ -130,7 +136,7 @@ pub fn waiters_tokens(model: &Model, names: &Names, info: &CrateInfo) -> Option<
     });
     let starters: Vec<TokenStream> = starters.collect();
 
-    let module_doc = inner_doc_attrs(&module_doc_lines(model, names, waiters, service));
+    let module_doc = inner_doc_attrs(&module_doc_lines(model, names, waiters, service, &wait_for_job_name, &and_wait_names));
     Some(quote! {
         #module_doc
         use crate::{models, operations};
@@ -158,7 +164,14 @@ pub fn waiters_tokens(model: &Model, names: &Names, info: &CrateInfo) -> Option<
 }
 
 /// The module's docs: what waits, with an example and the operations that can.
-fn module_doc_lines(model: &Model, names: &Names, waiters: &Waiters, service: &str) -> Vec<String> {
+fn module_doc_lines(
+    model: &Model,
+    names: &Names,
+    waiters: &Waiters,
+    service: &str,
+    wait_for_job: &str,
+    and_wait: &[String],
+) -> Vec<String> {
     let job_names = &names.operations[waiters.job_operation];
     let mut lines = vec![
         format!("Waiting for {service}'s asynchronous jobs."),
@@ -167,7 +180,7 @@ fn module_doc_lines(model: &Model, names: &Names, waiters: &Waiters, service: &s
             "Operations that start a job answer a `job_id`; [`{}`](crate::operations::{}) tells how",
             model.operations[waiters.job_operation].id, job_names.request
         ),
-        "it goes. The [`Client`](crate::Client) waits for one with `wait_for_job(job_id, &options)`,".to_owned(),
+        format!("it goes. The [`Client`](crate::Client) waits for one with [`{wait_for_job}`](crate::Client::{wait_for_job}),"),
         "or sends an operation and waits for its job with `<operation>_and_wait(request, &options)`.".to_owned(),
         "[`WaitOptions`](crate::WaitOptions) set the poll interval, its growth and the overall".to_owned(),
         "timeout.".to_owned(),
@@ -175,9 +188,9 @@ fn module_doc_lines(model: &Model, names: &Names, waiters: &Waiters, service: &s
     lines.push(String::new());
     lines.push(format!("The operations that start a job ({}):", waiters.starters.len()));
     lines.push(String::new());
-    for starter in &waiters.starters {
+    for (starter, method) in waiters.starters.iter().zip(and_wait) {
         let op = &model.operations[starter.operation];
-        lines.push(format!("- `{}` ({})", op.id, route(op)));
+        lines.push(format!("- [`{method}`](crate::Client::{method}): `{}` ({})", op.id, route(op)));
     }
     lines
 }
