@@ -78,6 +78,91 @@ pub struct ServiceConfig {
     /// (`base64 = "0.22"`).
     #[serde(rename = "dev-dependencies")]
     pub dev_dependencies: Option<toml::Table>,
+    /// The service's job resource, for waiters (`[waiters]`; see [`WaiterSettings`]).
+    pub waiters: Option<WaiterSettings>,
+}
+
+/// The `[waiters]` table: which operation shows one of the service's asynchronous jobs,
+/// how to read its answer, and which operations start such jobs.
+///
+/// ```toml
+/// [waiters]
+/// evidence = "ShowJob.json: status SUCCESS / RUNNING / FAIL / INIT; DeleteServers answers a job_id"
+/// operation = "ShowJob"
+/// status = "status"
+/// success = ["SUCCESS"]
+/// failure = ["FAIL"]
+/// running = ["RUNNING", "INIT"]
+/// error_code = "error_code"
+/// reason = "fail_reason"
+/// details = ["entities"]
+/// ```
+///
+/// The operations that start a job are found in the specs: those whose one success answer
+/// has a `job_id` text property. `exclude` takes out those whose `job_id` is not one of
+/// this resource's.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiterSettings {
+    /// Why these settings are right: the spec text or SDK model that says so. Required.
+    pub evidence: String,
+    /// The `operationId` of the job resource (`ShowJob`, `GET /v1/{project_id}/jobs/{job_id}`).
+    pub operation: String,
+    /// Its parameter that takes the job id; default `job_id`.
+    pub job_id_param: Option<String>,
+    /// Where the status is in its answer, with dots for nested objects (`status`,
+    /// `job.status`).
+    pub status: String,
+    /// The status values that mean the job succeeded.
+    pub success: Vec<String>,
+    /// The status values that mean the job failed.
+    pub failure: Vec<String>,
+    /// The status values that mean the job is still going (others are waited for too,
+    /// but these are documented).
+    #[serde(default)]
+    pub running: Vec<String>,
+    /// Where a failed job's error code is (`error_code`).
+    pub error_code: Option<String>,
+    /// Where a failed job's reason is (`fail_reason`).
+    pub reason: Option<String>,
+    /// Further parts of a failed job's answer worth keeping (`entities`).
+    #[serde(default)]
+    pub details: Vec<String>,
+    /// Operations with a `job_id` that is not one of this resource's.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+impl WaiterSettings {
+    /// The parameter of the job operation that takes the job id.
+    pub fn job_id_param(&self) -> &str {
+        self.job_id_param.as_deref().unwrap_or("job_id")
+    }
+
+    /// Checks what can be checked without the specs.
+    fn check(&self) -> Result<(), String> {
+        if self.evidence.trim().is_empty() {
+            return Err("[waiters] needs an `evidence`: the spec text or SDK model that says so".to_owned());
+        }
+        if self.success.is_empty() || self.failure.is_empty() {
+            return Err("[waiters] needs at least one `success` and one `failure` status".to_owned());
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for value in self.success.iter().chain(&self.failure).chain(&self.running) {
+            if value.is_empty() || seen.contains(&value.as_str()) {
+                return Err(format!("[waiters] status `{value}` is empty or listed twice"));
+            }
+            seen.push(value);
+        }
+        let paths = std::iter::once(&self.status).chain(&self.error_code).chain(&self.reason).chain(&self.details);
+        for path in paths {
+            let word = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !path.split('.').all(word) {
+                return Err(format!("[waiters] `{path}` is not a path of property names joined by dots"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The `project_id_in_path` setting.
@@ -198,6 +283,9 @@ impl ServiceConfig {
             && config.runtime_vendor.as_deref().is_some_and(|v| v != "huawei")
         {
             return Err(Diagnostic::error(&path, "", "signature is a setting of Huawei services"));
+        }
+        if let Some(waiters) = &config.waiters {
+            waiters.check().map_err(|message| Diagnostic::error(&path, "", message))?;
         }
         if let Some(vendor) = &config.runtime_vendor
             && !RUNTIME_VENDORS.contains(&vendor.as_str())
@@ -447,6 +535,31 @@ mod tests {
         assert_eq!(read.expect("valid"), Some("iotdm".to_owned()));
         assert!(slash.expect_err("a slash would change the scope").message.contains("a/b"));
         assert!(alibaba.is_err(), "a Huawei setting");
+    }
+
+    #[test]
+    fn waiter_settings_need_evidence_and_distinct_statuses() {
+        let dir = std::env::temp_dir().join(format!("codegen-waiters-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp folder");
+        let load = |text: &str| {
+            std::fs::write(dir.join(FILE_NAME), text).expect("write");
+            ServiceConfig::load(&dir)
+        };
+        let table = "[waiters]\noperation = \"ShowJob\"\nstatus = \"job.status\"\nsuccess = [\"SUCCESS\"]\nfailure = [\"FAIL\"]\n";
+        let valid = load(&format!("{table}evidence = \"ShowJob.json\"\nrunning = [\"INIT\"]\n"));
+        let no_evidence = load(table);
+        let blank = load(&format!("{table}evidence = \" \"\n"));
+        let twice = load(&format!("{table}evidence = \"x\"\nrunning = [\"FAIL\"]\n"));
+        let path = load(&format!("{table}evidence = \"x\"\nreason = \"a..b\"\n"));
+        let unknown = load(&format!("{table}evidence = \"x\"\nstatuses = []\n"));
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+        let valid = valid.expect("valid").waiters.expect("read");
+        assert_eq!((valid.status.as_str(), valid.job_id_param(), valid.running.as_slice()), ("job.status", "job_id", &["INIT".to_owned()][..]));
+        assert!(no_evidence.expect_err("required").message.contains("evidence"));
+        assert!(blank.expect_err("blank").message.contains("evidence"));
+        assert!(twice.expect_err("twice").message.contains("`FAIL`"));
+        assert!(path.expect_err("bad path").message.contains("a..b"));
+        assert!(unknown.expect_err("unknown key").message.contains("statuses"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Generates four services into `OUT_DIR` with codegen's library, as any crate can:
-//! FunctionGraph (models and operations only), four ECS operations (with a client), and
+//! FunctionGraph (models and operations only), five ECS operations (with a client and the
+//! waiters of its jobs), and
 //! the form operations of the `forms` golden case (FRS, HSS, CSE, IAM) and the file
 //! operations of the `files` case (CCE, CodeArtsBuild, OBS), both with a client.
 //! Their spec warnings are known (see `cargo run -p codegen`), so they are not repeated.
@@ -7,7 +8,8 @@
 use std::path::Path;
 
 /// The ECS operations of the slice, from the vendored sample specs.
-const ECS_OPERATIONS: &[&str] = &["ShowServer.json", "ListServersDetails.json", "ListFlavors.json", "DeleteServers.json"];
+const ECS_OPERATIONS: &[&str] =
+    &["ShowServer.json", "ListServersDetails.json", "ListFlavors.json", "DeleteServers.json", "ShowJob.json"];
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -27,6 +29,9 @@ fn main() {
         println!("cargo::rerun-if-changed={}", from.display());
         std::fs::copy(&from, slice.join(name)).expect("the sample spec exists");
     }
+    // The catalogue's settings for ECS: its job resource, for waiters.
+    let settings = codegen::catalogue::built_in_settings("ECS").expect("ECS has built-in settings");
+    std::fs::write(slice.join(codegen::service::FILE_NAME), settings).expect("OUT_DIR is writable");
     codegen::build::Module::new(&slice, "ecs")
         .quiet()
         .generate()

@@ -8,6 +8,7 @@
 
 use crate::auth::redact_headers;
 use crate::vendor::Vendor;
+use crate::waiter::{JobFailure, WaitTimeout};
 use std::fmt;
 use std::time::Duration;
 
@@ -23,6 +24,8 @@ use std::time::Duration;
 /// shows the body by its length only (`<412 bytes>`), never its content: the code, the
 /// message and the request id read from it are shown as fields, and `Display` shows them
 /// too. The raw `headers` and `body` fields stay public for code that asks for them.
+/// Likewise a [`JobFailure`] shows the job's error code and reason, and names its details
+/// without their content.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -56,6 +59,18 @@ pub enum Error {
         /// The request id, for support tickets.
         request_id: Option<String>,
     },
+    /// A job that a waiter watched ended with a failure status; it carries the job's own
+    /// error code, reason and details.
+    #[error("{0}")]
+    JobFailed(Box<JobFailure>),
+    /// A waiter's overall timeout passed before the job ended (the job goes on at the
+    /// service).
+    #[error("{0}")]
+    WaitTimeout(Box<WaitTimeout>),
+    /// An answer does not say what a waiter needs: no `job_id` in the answer that should
+    /// start a job, or no status in the job's answer.
+    #[error("waiting for a job: {0}")]
+    JobUnreadable(String),
 }
 
 impl Error {

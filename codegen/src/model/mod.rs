@@ -9,12 +9,14 @@ mod cycles;
 mod dedupe;
 mod docs;
 mod operation;
+mod waiter;
 
 pub use docs::{code_span, Docs};
 pub use operation::{
     ArrayFormat, Body, BodyKind, Location, Operation, Param, PathPart, ResponseHeader, ResponseSpec,
     Role, Status,
 };
+pub use waiter::{job_starters, relax_failure_fields, waiters, Starter, Waiters};
 
 use crate::diag::{Degradation, Diagnostics};
 use crate::read::SpecFile;

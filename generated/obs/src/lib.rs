@@ -106,7 +106,7 @@ pub const REGIONS: &[(&str, &[&str])] = &[
 pub const SERVICE: huawei::Service = huawei::Service {
     name: "OBS",
     host_template: HOST_TEMPLATE,
-    scope: huawei::Scope::None,
+    scope: huawei::Scope::Unscoped,
     regions: REGIONS,
     derived_auth_service_name: None,
     signature: huawei::Signature::Obs,
