@@ -318,6 +318,11 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
             .collect(),
         regions,
         derived_auth_service_name,
+        vendor_fields: settings
+            .error_settings()
+            .into_iter()
+            .map(|(key, names)| (key.to_owned(), names.to_vec()))
+            .collect(),
     };
     Ok(Prepared {
         model,

@@ -11,6 +11,7 @@ mod models;
 pub mod operations;
 mod rebase;
 mod types;
+mod xml_impls;
 
 use crate::model::Model;
 use crate::names::Names;
@@ -53,6 +54,9 @@ pub struct CrateInfo {
     pub regions: Option<crate::service::RegionTable>,
     /// The service's name in derived signing of a Huawei service (`iotdm`), when it has one.
     pub derived_auth_service_name: Option<String>,
+    /// Fields of the runtime vendor's `Vendor` that the service's settings replace
+    /// (`request_id_headers`, `error_code_fields`, ...), with their values.
+    pub vendor_fields: Vec<(String, Vec<String>)>,
 }
 
 /// The generated crate: file contents by path relative to the crate root.

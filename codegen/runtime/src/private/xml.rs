@@ -928,11 +928,11 @@ pub struct Root {
     pub prefix: Option<&'static str>,
 }
 
-/// A value as a whole document: the XML declaration, then the root element with its
-/// namespace, as OBS and the official SDKs send request bodies.
+/// A value as a whole document: the root element (named `root.name`, else
+/// `fallback_name`) with its namespace, and no XML declaration, as the official SDK
+/// sends request bodies (UTF-8, XML's default, needs none).
 pub fn encode<T: ToXml>(value: &T, root: Root, fallback_name: &str) -> Vec<u8> {
     let mut out = Writer::new();
-    out.out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
     let name = root.name.unwrap_or(fallback_name);
     let qualified = match root.prefix {
         Some(prefix) => format!("{prefix}:{name}"),

@@ -133,7 +133,7 @@ fn round_trip_keeps_unknown_elements_and_attributes() {
     let listing = read(OBS_LISTING).unwrap();
     let written = encode(&listing, LISTING, "ignored");
     let text = String::from_utf8(written.clone()).unwrap();
-    assert!(text.starts_with(r#"<?xml version="1.0" encoding="UTF-8"?><ListBucketResult kind="v1"><Name>examplebucket</Name>"#), "{text}");
+    assert!(text.starts_with(r#"<ListBucketResult kind="v1"><Name>examplebucket</Name>"#), "{text}");
     assert!(text.contains("<Owner><ID>b4bf</ID><DisplayName>Owner</DisplayName></Owner>"), "{text}");
     assert!(text.contains("<Prefix></Prefix>") || text.contains("<Prefix/>"), "{text}");
     assert_eq!(read_document::<Listing>(&written, LISTING).unwrap(), listing);
@@ -144,10 +144,10 @@ fn namespaces_and_prefixes_are_written_on_the_root() {
     let listing = Listing { name: "b".into(), ..Listing::default() };
     let root = Root { name: Some("ListBucketResult"), namespace: Some("urn:a"), prefix: None };
     let text = String::from_utf8(encode(&listing, root, "x")).unwrap();
-    assert!(text.ends_with(r#"<ListBucketResult xmlns="urn:a"><Name>b</Name><Tags/></ListBucketResult>"#), "{text}");
+    assert_eq!(text, r#"<ListBucketResult xmlns="urn:a"><Name>b</Name><Tags/></ListBucketResult>"#);
     let root = Root { prefix: Some("p"), ..root };
     let text = String::from_utf8(encode(&listing, root, "x")).unwrap();
-    assert!(text.ends_with(r#"<p:ListBucketResult xmlns:p="urn:a"><Name>b</Name><Tags/></p:ListBucketResult>"#), "{text}");
+    assert_eq!(text, r#"<p:ListBucketResult xmlns:p="urn:a"><Name>b</Name><Tags/></p:ListBucketResult>"#);
     // A root the spec does not name takes the fallback name.
     let any = Root { name: None, namespace: None, prefix: None };
     let text = String::from_utf8(encode(&listing, any, "Fallback")).unwrap();
