@@ -358,6 +358,11 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
         regions,
         derived_auth_service_name,
         waiters,
+        vendor_fields: settings
+            .error_settings()
+            .into_iter()
+            .map(|(key, names)| (key.to_owned(), names.to_vec()))
+            .collect(),
     };
     Ok(Prepared {
         model,

@@ -12,6 +12,16 @@
 //! array_query = "spec"
 //! ```
 //!
+//! How error answers are read is data too: OBS answers `<Error><Code>..` with its request
+//! id in `x-obs-request-id`, which these keys tell the crate's `VENDOR`:
+//!
+//! ```toml
+//! request_id_headers = ["x-obs-request-id", "x-obs-id-2"]
+//! error_code_fields = ["Code"]
+//! error_message_fields = ["Message"]
+//! request_id_fields = ["RequestId"]
+//! ```
+//!
 //! A Huawei service also carries the official SDK's regions and endpoints
 //! ([`region_table`]), from `specs/regions/<Service>.json`, and its name in derived
 //! signing ([`derived_auth_service_name_for`]), from `specs/derived-auth/services.json`.
@@ -74,6 +84,17 @@ pub struct ServiceConfig {
     /// `src/<name>.rs`, come with the crate's extras (`codegen/extras/<crate>/`), and the
     /// crate root declares them `pub mod <name>;` behind the `client` feature.
     pub client_modules: Option<Vec<String>>,
+    /// Response headers that carry the request id, most specific first; replaces the
+    /// runtime vendor's list (`huawei`: `x-request-id`, `x-cff-request-id`), so list
+    /// those too where the service also sends them.
+    pub request_id_headers: Option<Vec<String>>,
+    /// Members of an error body (JSON members, or child elements of an XML body's root)
+    /// that hold the error code, tried in order; replaces the vendor's list.
+    pub error_code_fields: Option<Vec<String>>,
+    /// Members that hold the error message; replaces the vendor's list.
+    pub error_message_fields: Option<Vec<String>>,
+    /// Members that hold the request id when no header does; replaces the vendor's list.
+    pub request_id_fields: Option<Vec<String>>,
     /// Extra `[dev-dependencies]` of the crate, for its hand-written examples
     /// (`base64 = "0.22"`).
     #[serde(rename = "dev-dependencies")]
@@ -287,6 +308,20 @@ impl ServiceConfig {
         if let Some(waiters) = &config.waiters {
             waiters.check().map_err(|message| Diagnostic::error(&path, "", message))?;
         }
+        for (key, names) in config.error_settings() {
+            let header = key == "request_id_headers";
+            for name in names {
+                let fits = if header {
+                    http_header_name(name)
+                } else {
+                    !name.is_empty() && !name.chars().any(|c| c.is_whitespace() || c.is_control())
+                };
+                if !fits {
+                    let what = if header { "a lower-case HTTP header name" } else { "a member name without blanks" };
+                    return Err(Diagnostic::error(&path, "", format!("`{name}` in {key}: expected {what}")));
+                }
+            }
+        }
         if let Some(vendor) = &config.runtime_vendor
             && !RUNTIME_VENDORS.contains(&vendor.as_str())
         {
@@ -298,6 +333,30 @@ impl ServiceConfig {
         }
         Ok(config)
     }
+}
+
+impl ServiceConfig {
+    /// The error-answer settings that are set, by key (also the runtime `Vendor`'s field
+    /// names), in the order of `Vendor`'s fields.
+    pub fn error_settings(&self) -> Vec<(&'static str, &[String])> {
+        [
+            ("request_id_headers", &self.request_id_headers),
+            ("error_code_fields", &self.error_code_fields),
+            ("error_message_fields", &self.error_message_fields),
+            ("request_id_fields", &self.request_id_fields),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| value.as_deref().map(|names| (key, names)))
+        .collect()
+    }
+}
+
+/// A header name as the runtime looks it up: a non-empty HTTP token in lower case.
+fn http_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "!#$%&'*+-.^_`|~".contains(c))
 }
 
 /// The regions of a service as Huawei's official Python SDK lists them, read by
@@ -560,6 +619,29 @@ mod tests {
         assert!(twice.expect_err("twice").message.contains("`FAIL`"));
         assert!(path.expect_err("bad path").message.contains("a..b"));
         assert!(unknown.expect_err("unknown key").message.contains("statuses"));
+    }
+
+    #[test]
+    fn error_answer_settings_are_checked() {
+        let dir = std::env::temp_dir().join(format!("codegen-error-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp folder");
+        let load = |text: &str| {
+            std::fs::write(dir.join(FILE_NAME), text).expect("write");
+            ServiceConfig::load(&dir)
+        };
+        let good = load("request_id_headers = [\"x-obs-request-id\"]\nerror_code_fields = [\"Code\"]\n");
+        let upper = load("request_id_headers = [\"X-Obs-Request-Id\"]\n");
+        let blank = load("error_message_fields = [\"a b\"]\n");
+        let empty = load("request_id_fields = [\"\"]\n");
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+        let good = good.expect("valid");
+        assert_eq!(
+            good.error_settings(),
+            vec![("request_id_headers", &["x-obs-request-id".to_owned()][..]), ("error_code_fields", &["Code".to_owned()][..])]
+        );
+        assert!(upper.expect_err("headers are looked up in lower case").message.contains("X-Obs-Request-Id"));
+        assert!(blank.expect_err("no blanks").message.contains("error_message_fields"));
+        assert!(empty.is_err());
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! FunctionGraph (models and operations only), five ECS operations (with a client and the
 //! waiters of its jobs), and
 //! the form operations of the `forms` golden case (FRS, HSS, CSE, IAM) and the file
-//! operations of the `files` case (CCE, CodeArtsBuild, OBS), both with a client.
+//! operations of the `files` case (CCE, CodeArtsBuild, OBS), both with a client, and the
+//! OBS operations of the `xml` case (typed XML bodies, XML error answers).
 //! Their spec warnings are known (see `cargo run -p codegen`), so they are not repeated.
 
 use std::path::Path;
@@ -42,6 +43,10 @@ fn main() {
         .generate()
         .unwrap_or_else(|failure| panic!("{failure}"));
     codegen::build::Module::new(root.join("tests/golden/files/specs"), "files")
+        .quiet()
+        .generate()
+        .unwrap_or_else(|failure| panic!("{failure}"));
+    codegen::build::Module::new(root.join("tests/golden/xml/specs"), "xml")
         .quiet()
         .generate()
         .unwrap_or_else(|failure| panic!("{failure}"));

@@ -215,6 +215,21 @@ fn root_items(info: &CrateInfo, client: ClientGate, module: &dyn Fn(&str, TokenS
     let models = module("models", quote!(pub));
     let operations = module("operations", quote!(pub));
     let vendor = ident(&info.vendor_module);
+    // The vendor's, with the fields the service's settings replace.
+    let vendor_value = if info.vendor_fields.is_empty() {
+        quote!(&codegen_runtime::#vendor::VENDOR)
+    } else {
+        let fields = info.vendor_fields.iter().map(|(key, names)| {
+            let key = ident(key);
+            quote!(#key: &[#(#names),*],)
+        });
+        quote! {
+            &codegen_runtime::vendor::Vendor {
+                #(#fields)*
+                ..codegen_runtime::#vendor::VENDOR
+            }
+        }
+    };
     let gate = match client {
         ClientGate::Feature => quote!(#[cfg(feature = "client")]),
         _ => TokenStream::new(),
@@ -261,7 +276,7 @@ fn root_items(info: &CrateInfo, client: ClientGate, module: &dyn Fn(&str, TokenS
         pub use codegen_runtime::#vendor;
 
         /// How this service's answers carry request ids and error details.
-        pub(crate) const VENDOR: &codegen_runtime::vendor::Vendor = &codegen_runtime::#vendor::VENDOR;
+        pub(crate) const VENDOR: &codegen_runtime::vendor::Vendor = #vendor_value;
 
         #endpoint_fn
     }

@@ -12,6 +12,7 @@ pub mod operations;
 mod rebase;
 mod types;
 mod waiters;
+mod xml_impls;
 
 use crate::model::Model;
 use crate::names::Names;
@@ -61,6 +62,9 @@ pub struct CrateInfo {
     /// The service's job resource and the operations that start its jobs, when its
     /// settings describe one.
     pub waiters: Option<crate::model::Waiters>,
+    /// Fields of the runtime vendor's `Vendor` that the service's settings replace
+    /// (`request_id_headers`, `error_code_fields`, ...), with their values.
+    pub vendor_fields: Vec<(String, Vec<String>)>,
 }
 
 /// The generated crate: file contents by path relative to the crate root.
