@@ -55,7 +55,13 @@ pub use codegen_runtime::{
 pub use codegen_runtime::huawei;
 
 /// How this service's answers carry request ids and error details.
-pub(crate) const VENDOR: &codegen_runtime::vendor::Vendor = &codegen_runtime::huawei::VENDOR;
+pub(crate) const VENDOR: &codegen_runtime::vendor::Vendor = &codegen_runtime::vendor::Vendor {
+    request_id_headers: &["x-obs-request-id"],
+    error_code_fields: &["Code"],
+    error_message_fields: &["Message"],
+    request_id_fields: &["RequestId"],
+    ..codegen_runtime::huawei::VENDOR
+};
 
 /// The host of OBS; `{name}` parts are filled by [`endpoint`].
 pub const HOST_TEMPLATE: &str = "obs.{region}.myhuaweicloud.com";

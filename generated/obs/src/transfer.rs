@@ -385,14 +385,16 @@ async fn complete(
 ) -> Result<Option<String>, Error> {
     let parts = tags
         .into_iter()
-        .map(|(number, tag)| {
-            CompleteMultipartUploadPart::builder()
-                .part_number(number as i32)
-                .e_tag(tag)
-                .build()
+        .map(|(number, tag)| CompleteMultipartUploadPart {
+            part_number: Some(number as i32),
+            e_tag: Some(tag),
+            ..Default::default()
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    let body = CompleteMultipartUploadRequestBody::builder().part(parts).build()?;
+        .collect();
+    let body = CompleteMultipartUploadRequestBody {
+        part: Some(parts),
+        ..Default::default()
+    };
     let answer = client
         .complete_multipart_upload(CompleteMultipartUploadRequest::new(bucket, key, upload_id, body))
         .await?;
@@ -581,8 +583,8 @@ where
             return Ok(results);
         }
         let finished = std::future::poll_fn(|cx| {
-            for i in 0..running.len() {
-                if let Poll::Ready(result) = running[i].as_mut().poll(cx) {
+            for (i, job) in running.iter_mut().enumerate() {
+                if let Poll::Ready(result) = job.as_mut().poll(cx) {
                     return Poll::Ready((i, result));
                 }
             }

@@ -59,7 +59,10 @@ mod round_trip {
         let client = Client::from_account(&loaded.config, &loaded.account, &loaded.region).await?;
 
         // Buckets outside the endpoint's own region need their Location.
-        let location = CreateBucketRequestBody::builder().location(loaded.region.as_str()).build()?;
+        let location = CreateBucketRequestBody {
+            location: Some(loaded.region.clone()),
+            ..Default::default()
+        };
         client
             .create_bucket(CreateBucketRequest::new(bucket).with_body(location))
             .await?

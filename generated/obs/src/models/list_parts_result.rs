@@ -34,6 +34,9 @@ pub struct ListPartsResult {
     pub upload_id: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -100,6 +103,62 @@ impl codegen_runtime::__private::json::FromJson for ListPartsResult {
             upload_id,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for ListPartsResult {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let bucket = object.optional("Bucket");
+        let encoding_type = object.optional("EncodingType");
+        let initiator = object.optional("Initiator");
+        let is_truncated = object.optional("IsTruncated");
+        let key = object.optional("Key");
+        let max_parts = object.optional("MaxParts");
+        let next_part_number_marker = object.optional("NextPartNumberMarker");
+        let owner = object.optional("Owner");
+        let part = object.list("Part");
+        let part_number_marker = object.optional("PartNumberMarker");
+        let storage_class = object.optional("StorageClass");
+        let upload_id = object.optional("UploadId");
+        Ok(Self {
+            bucket,
+            encoding_type,
+            initiator,
+            is_truncated,
+            key,
+            max_parts,
+            next_part_number_marker,
+            owner,
+            part,
+            part_number_marker,
+            storage_class,
+            upload_id,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for ListPartsResult {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Bucket", &self.bucket);
+        out.element("EncodingType", &self.encoding_type);
+        out.element("Initiator", &self.initiator);
+        out.element("IsTruncated", &self.is_truncated);
+        out.element("Key", &self.key);
+        out.element("MaxParts", &self.max_parts);
+        out.element("NextPartNumberMarker", &self.next_part_number_marker);
+        out.element("Owner", &self.owner);
+        out.element("Part", &self.part);
+        out.element("PartNumberMarker", &self.part_number_marker);
+        out.element("StorageClass", &self.storage_class);
+        out.element("UploadId", &self.upload_id);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 
@@ -176,6 +235,9 @@ pub struct ListPartsResultInitiator {
     pub id: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -209,6 +271,29 @@ impl codegen_runtime::__private::json::FromJson for ListPartsResultInitiator {
             id,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for ListPartsResultInitiator {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let id = object.optional("ID");
+        Ok(Self {
+            id,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for ListPartsResultInitiator {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("ID", &self.id);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

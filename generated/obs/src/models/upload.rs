@@ -18,6 +18,9 @@ pub struct Upload {
     pub upload_id: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -63,6 +66,44 @@ impl codegen_runtime::__private::json::FromJson for Upload {
             upload_id,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for Upload {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let initiated = object.optional("Initiated");
+        let initiator = object.optional("Initiator");
+        let key = object.optional("Key");
+        let owner = object.optional("Owner");
+        let storage_class = object.optional("StorageClass");
+        let upload_id = object.optional("UploadId");
+        Ok(Self {
+            initiated,
+            initiator,
+            key,
+            owner,
+            storage_class,
+            upload_id,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for Upload {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Initiated", &self.initiated);
+        out.element("Initiator", &self.initiator);
+        out.element("Key", &self.key);
+        out.element("Owner", &self.owner);
+        out.element("StorageClass", &self.storage_class);
+        out.element("UploadId", &self.upload_id);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 
