@@ -148,9 +148,13 @@ pub(crate) async fn handle(shared: &Shared, head: &Head, body: &mut BodyReader<'
     }
     let fault = shared.strike(name);
     match fault {
-        Some(FaultKind::InternalError) => {
+        Some(kind @ (FaultKind::InternalError | FaultKind::ServiceUnavailable)) => {
             let _ = body.drain(u64::MAX).await;
-            let error = ObsError::internal("We encountered an internal error. Please try again. (injected fault)");
+            let error = if kind == FaultKind::InternalError {
+                ObsError::internal("We encountered an internal error. Please try again. (injected fault)")
+            } else {
+                ObsError::new(503, "ServiceUnavailable", "Please reduce your request rate. (injected fault)")
+            };
             return (name, Ok(error.response(request_id, is_head)));
         }
         Some(FaultKind::CloseMidBody) if !body.is_done() => {

@@ -55,8 +55,12 @@ impl LoggedRequest {
 /// What an injected fault does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaultKind {
-    /// Reads the request's body, then answers `500 InternalError`.
+    /// Reads the request's body, then answers `500 InternalError` (which clients do not
+    /// retry).
     InternalError,
+    /// Reads the request's body, then answers `503 ServiceUnavailable` (which clients
+    /// retry).
+    ServiceUnavailable,
     /// Closes the connection halfway: through the request's body when it has one,
     /// otherwise through the answer's body (headers sent, half the bytes), or before any
     /// answer when that has no body.
