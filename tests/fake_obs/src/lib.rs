@@ -33,6 +33,9 @@
 mod auth;
 mod error;
 mod http;
+// The independent OBS signature check the runtime's tests use.
+#[path = "../../../codegen/runtime/tests/support/obs_verify.rs"]
+mod obs_verify;
 mod ops;
 mod path;
 mod server;
@@ -144,7 +147,12 @@ impl FakeObs {
         let store = store::Store::open(&dir)?;
         let listener = tokio::net::TcpListener::bind(options.listen).await?;
         let addr = listener.local_addr()?;
-        let keys = auth::Keys { access_key: options.access_key, secret_key: options.secret_key, security_token: options.security_token };
+        let keys = auth::Keys {
+            access_key: options.access_key,
+            secret_key: options.secret_key,
+            security_token: options.security_token,
+            endpoint_host: addr.to_string(),
+        };
         let shared = Arc::new(server::Shared::new(store, keys.clone()));
         let task = tokio::spawn(server::accept(listener, Arc::clone(&shared)));
         Ok(Self { addr, dir, keys, shared, task: Some(task), _temp: temp })

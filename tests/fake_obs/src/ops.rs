@@ -29,6 +29,19 @@ const MAX_PART_NUMBER: u32 = 10_000;
 const STORED_HEADERS: &[&str] =
     &["cache-control", "content-disposition", "content-encoding", "content-language", "expires", "x-obs-website-redirect-location"];
 
+/// OBS's sub-resources that select an operation (compared in lower case): a request with
+/// one the fake does not serve is `501 NotImplemented`, never mistaken for a plainer
+/// operation (`GET /bucket?acl` is not `ListObjects`).
+const SUB_RESOURCES: &[&str] = &[
+    "acl", "append", "backtosource", "cors", "delete", "deletebucket", "dispolicy", "encryption", "fileinterface",
+    "inventory", "length", "lifecycle", "location", "logging", "metadata", "modify", "name", "notification",
+    "object-lock", "obsalias", "obsbucketalias", "obscompresspolicy", "obsworkflowtriggerpolicy", "partnumber",
+    "policy", "policystatus", "position", "publicaccessblock", "quota", "rename", "replication", "requestpayment",
+    "restore", "retention", "storageclass", "storageinfo", "storagepolicy", "tagging", "torrent", "truncate",
+    "uploadid", "uploads", "versionid", "versioning", "versions", "website", "x-image-process", "x-oss-process",
+    "customdomain", "mirrorbacktosource", "directcoldaccess", "bucketstatus",
+];
+
 /// The operations served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {
@@ -193,7 +206,7 @@ fn route(method: &str, bucket: bool, key: bool, query: &[(String, String)], head
     let mut subs: Vec<String> = query
         .iter()
         .map(|(name, _)| name.to_ascii_lowercase())
-        .filter(|name| auth::is_sub_resource(name) && !name.starts_with("response-") && !name.starts_with("x-obs-"))
+        .filter(|name| SUB_RESOURCES.contains(&name.as_str()))
         .collect();
     subs.sort();
     subs.dedup();

@@ -296,7 +296,7 @@ mod tests {
     #[test]
     fn faults_strike_once_on_their_nth_request() {
         let dir = tempfile::tempdir().expect("dir");
-        let shared = Shared::new(Store::open(dir.path()).expect("store"), Keys { access_key: "a".into(), secret_key: "s".into(), security_token: None });
+        let shared = Shared::new(Store::open(dir.path()).expect("store"), Keys { access_key: "a".into(), secret_key: "s".into(), security_token: None, endpoint_host: "127.0.0.1:1".into() });
         shared.faults.lock().expect("lock").push((Fault::new("UploadPart", 2, FaultKind::InternalError), 0));
         assert_eq!(shared.strike("PutObject"), None);
         assert_eq!(shared.strike("UploadPart"), None);
