@@ -360,6 +360,9 @@ impl Response {
 pub(crate) async fn write_response(conn: &mut Conn, response: Response, keep_alive: bool) -> io::Result<u64> {
     let mut head = format!("HTTP/1.1 {} {}\r\n", response.status, reason(response.status));
     for (name, value) in &response.headers {
+        // Values echo what clients sent (metadata, `response-*`, a location): a line
+        // break in one must not start a header of its own.
+        let value: String = value.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str(&format!("Content-Length: {}\r\n", response.payload.len()));

@@ -119,6 +119,7 @@ struct Ctx<'a> {
     query: Vec<(String, String)>,
     bucket: String,
     key: String,
+    request_id: &'a str,
 }
 
 impl Ctx<'_> {
@@ -184,7 +185,7 @@ pub(crate) async fn handle(shared: &Shared, head: &Head, body: &mut BodyReader<'
         }
         _ => {}
     }
-    let ctx = Ctx { shared, head, query, bucket: bucket.unwrap_or_default(), key: key.unwrap_or_default() };
+    let ctx = Ctx { shared, head, query, bucket: bucket.unwrap_or_default(), key: key.unwrap_or_default(), request_id };
     let mut response = match run(&ctx, op, body).await {
         Ok(response) => response,
         Err(Fail::Obs(error)) => error.response(request_id, is_head),
@@ -550,7 +551,7 @@ async fn get_object(ctx: &Ctx<'_>, head_only: bool) -> Result<Response, Fail> {
         Some(Range::Part(first, last)) => (206, first, last - first + 1, Some(format!("bytes {first}-{last}/{}", object.size))),
         Some(Range::Unsatisfiable) => {
             let error = ObsError::new(416, "InvalidRange", format!("The requested range cannot be satisfied: the object has {} bytes", object.size));
-            let mut response = error.response("", head_only);
+            let mut response = error.response(ctx.request_id, head_only);
             response.headers.push(("Content-Range".to_owned(), format!("bytes */{}", object.size)));
             return Ok(response);
         }

@@ -438,3 +438,46 @@ async fn data_outlives_the_server_in_its_folder() {
     let second = FakeObs::start(Options::new(AK, SK).dir(dir.path())).await.expect("restart");
     assert_eq!(get(&self::client(&second), "kept", "k").await, b"still here");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_on_several_connections() {
+    let obs = server().await;
+    let client = client(&obs);
+    client.create_bucket(CreateBucketRequest::new("bkt")).await.expect("create");
+    // Sixteen objects at once, then the parts of one upload at once, as a transfer
+    // helper sends them.
+    let puts = (0..16).map(|i| {
+        let client = client.clone();
+        tokio::spawn(async move { put(&client, "bkt", &format!("many/{i:02}"), data(50_000 + i, i as u8)).await })
+    });
+    for put in puts.collect::<Vec<_>>() {
+        put.await.expect("the task");
+    }
+    for i in 0..16 {
+        assert_eq!(get(&client, "bkt", &format!("many/{i:02}")).await, data(50_000 + i, i as u8));
+    }
+    let initiated = client.initiate_multipart_upload(InitiateMultipartUploadRequest::new("bkt", "joined")).await.expect("initiate");
+    let upload_id = xml_texts(&text(&initiated.into_ok().expect("200")), "UploadId").pop().expect("an UploadId");
+    let parts: Vec<Vec<u8>> = (0..8).map(|i| data(100 * 1024 + i, i as u8)).collect();
+    let uploads = parts.iter().enumerate().map(|(i, part)| {
+        let request = UploadPartRequest::new("bkt", "joined", i32::try_from(i + 1).expect("small"), upload_id.clone(), part.clone());
+        let client = client.clone();
+        tokio::spawn(async move {
+            match client.upload_part(request).await.expect("part") {
+                UploadPartResponse::Ok { e_tag, .. } => e_tag.expect("an ETag"),
+                other => panic!("{other:?}"),
+            }
+        })
+    });
+    let mut xml = String::from("<CompleteMultipartUpload>");
+    for (i, upload) in uploads.collect::<Vec<_>>().into_iter().enumerate() {
+        let etag = upload.await.expect("the task");
+        xml.push_str(&format!("<Part><PartNumber>{}</PartNumber><ETag>{etag}</ETag></Part>", i + 1));
+    }
+    xml.push_str("</CompleteMultipartUpload>");
+    let complete = CompleteMultipartUploadRequest::new("bkt", "joined", upload_id, xml.into_bytes());
+    client.complete_multipart_upload(complete).await.expect("complete").into_ok().expect("200");
+    assert_eq!(get(&client, "bkt", "joined").await, parts.concat());
+    let connections: std::collections::BTreeSet<u64> = obs.requests().iter().map(|r| r.connection).collect();
+    assert!(connections.len() > 1, "requests in parallel open connections of their own");
+}

@@ -182,3 +182,19 @@ async fn a_body_cut_short_stores_nothing() {
     stream.write_all(format!("{head}\r\n").as_bytes()).await.expect("write");
     assert_eq!(read_answer(&mut stream, false).await.status, 404);
 }
+
+#[tokio::test]
+async fn echoed_values_cannot_add_headers() {
+    let obs = FakeObs::start(Options::new(AK, SK)).await.expect("start");
+    let mut stream = connect(&obs).await;
+    create_bucket(&obs, &mut stream).await;
+    let head = signed_head(&obs, "PUT", "/bkt/k", b"x", &[("content-length", "1")]);
+    stream.write_all(format!("{head}\r\nx").as_bytes()).await.expect("write");
+    assert_eq!(read_answer(&mut stream, false).await.status, 200);
+    let head = signed_head(&obs, "GET", "/bkt/k?response-content-type=a%0D%0AX-Evil:%201", b"", &[]);
+    stream.write_all(format!("{head}\r\n").as_bytes()).await.expect("write");
+    let answer = read_answer(&mut stream, false).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("content-type"), Some("a  X-Evil: 1"));
+    assert_eq!(answer.header("x-evil"), None);
+}
