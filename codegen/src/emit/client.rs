@@ -37,6 +37,19 @@ pub fn client_tokens(model: &Model, names: &Names, info: &CrateInfo) -> TokenStr
         "[`Endpoint`](crate::Endpoint). Cloning is cheap.".to_owned(),
     ]);
     let from_account = has_service(info).then(|| from_account(info));
+    // A service signed its own way signs requests to an endpoint made by hand so too.
+    let (endpoint, signed_doc) = if has_service(info) && info.signature != crate::service::Signature::Sdk {
+        (
+            quote!(crate::SERVICE.with_signature(endpoint)),
+            quote! {
+                ///
+                /// The endpoint is given the service's signature (see
+                /// [`huawei::Service::with_signature`](crate::huawei::Service::with_signature)).
+            },
+        )
+    } else {
+        (quote!(endpoint), TokenStream::new())
+    };
     quote! {
         #module_docs
         use crate::operations;
@@ -49,8 +62,9 @@ pub fn client_tokens(model: &Model, names: &Names, info: &CrateInfo) -> TokenStr
 
         impl Client {
             /// A client sending to `endpoint` with the shared `config`.
+            #signed_doc
             pub fn new(config: &crate::ClientConfig, endpoint: crate::Endpoint) -> Self {
-                Self { inner: codegen_runtime::Client::new(config, endpoint) }
+                Self { inner: codegen_runtime::Client::new(config, #endpoint) }
             }
 
             /// Where requests go: the endpoint in use.

@@ -128,6 +128,18 @@ impl Service {
         self.derived_auth_service_name.map(|service| DerivedScope::new(service, region))
     }
 
+    /// `endpoint` (made by hand: [`Endpoint::new`]) carrying the service's
+    /// [`signature`](Self::signature) when it is not the SDK's and the endpoint names none,
+    /// so that requests to it are signed as the service expects (a generated crate's
+    /// `Client::new` calls it).
+    pub fn with_signature(&self, endpoint: Endpoint) -> Endpoint {
+        match self.signature {
+            Signature::Sdk => endpoint,
+            _ if endpoint.request_extension::<Signature>().is_some() => endpoint,
+            other => endpoint.with_request_extension(other),
+        }
+    }
+
     /// `endpoint`, carrying the service's derived scope in `region` when it has one, and
     /// its signature when it is not the SDK's.
     fn with_request_extensions(&self, endpoint: Endpoint, region: &str) -> Endpoint {

@@ -28,7 +28,8 @@ pub struct ListMultipartUploadsResult {
     pub next_key_marker: Option<String>,
     /// 如果本次没有返回全部结果,响应请求中将包含NextUploadMarker字段,用于标明接下来请求的UploadMarker值。
     pub next_upload_id_marker: Option<String>,
-    pub upload: Option<Upload>,
+    /// Corrected from the vendor's spec: the answer lists every multipart upload in progress, one <Upload> element each, up to MaxUploads of them (correction in `specs/overrides.json`).
+    pub upload: Option<Vec<Upload>>,
     /// 列举时的起始UploadId位置。
     pub upload_id_marker: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
@@ -126,7 +127,7 @@ impl codegen_runtime::__private::xml::FromXml for ListMultipartUploadsResult {
         let max_uploads = object.optional("MaxUploads");
         let next_key_marker = object.optional("NextKeyMarker");
         let next_upload_id_marker = object.optional("NextUploadIdMarker");
-        let upload = object.optional("Upload");
+        let upload = object.list("Upload");
         let upload_id_marker = object.optional("UploadIdMarker");
         Ok(Self {
             bucket,
@@ -228,7 +229,7 @@ impl ListMultipartUploadsResult {
         self
     }
     /// Sets `upload`.
-    pub fn with_upload(mut self, value: impl Into<Upload>) -> Self {
+    pub fn with_upload(mut self, value: impl Into<Vec<Upload>>) -> Self {
         self.upload = Some(value.into());
         self
     }
