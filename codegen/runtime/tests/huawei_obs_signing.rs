@@ -310,6 +310,10 @@ async fn credential_providers_sign_obs_requests_through_the_client() {
     assert_eq!(answer.status(), 200, "{}", answer.text().await.unwrap_or_default());
     let answer = plain.put(url.url()).header("content-type", "text/html").body("x").send().await.expect("sent");
     assert_eq!(answer.status(), 403, "another Content-Type than signed");
+    let unmarked = Endpoint::new(&obs.url()).expect("url");
+    let sdk = RequestBuilder::new(http::Method::GET, &unmarked).bucket("my-bucket").literal("/").build().expect("built");
+    let refused = config.credentials().presign(&sdk, Duration::from_secs(60)).await.expect_err("not OBS");
+    assert!(refused.to_string().contains("only OBS requests"), "{refused}");
     let token = Credentials::token("MIIT-token");
     let refused = token.presign(&http::Request::get(obs.url()).body(()).expect("request"), Duration::from_secs(60)).await;
     assert!(refused.expect_err("no query authentication").to_string().contains("cannot presign"));
