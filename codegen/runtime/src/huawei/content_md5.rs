@@ -3,7 +3,7 @@
 //! goes by ([`ContentMd5`]), never holding a whole file or stream in memory.
 
 use std::fmt;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use base64::Engine as _;
@@ -61,6 +61,26 @@ pub fn content_md5_of_file(path: &Path) -> Result<String, Error> {
     Ok(hash.finish())
 }
 
+/// The `Content-MD5` of `length` bytes of the file at `path` from `offset`: one part of a
+/// multipart upload. Blocks while reading, as [`content_md5_of_file`]; fails when the file
+/// ends before.
+pub fn content_md5_of_file_range(path: &Path, offset: u64, length: u64) -> Result<String, Error> {
+    let failed = |e: std::io::Error| {
+        Error::InvalidRequest(format!("cannot read `{}` for its Content-MD5: {e}", path.display()))
+    };
+    let mut file = std::fs::File::open(path).map_err(failed)?;
+    file.seek(SeekFrom::Start(offset)).map_err(failed)?;
+    let mut hash = ContentMd5::new();
+    let read = hash_reader(file.take(length), &mut hash).map_err(failed)?;
+    if read < length {
+        return Err(Error::InvalidRequest(format!(
+            "`{}` ends {read} bytes after offset {offset}, before the {length} bytes to hash",
+            path.display()
+        )));
+    }
+    Ok(hash.finish())
+}
+
 /// The `Content-MD5` of `body`: its bytes, or its file read once (as
 /// [`content_md5_of_file`], blocking), without keeping it in memory. A stream is read only
 /// when it is sent, so its MD5 cannot be known before: that is an error; hash a stream's
@@ -95,14 +115,24 @@ fn hash_file(path: &Path, hash: &mut ContentMd5) -> Result<(), Error> {
     let failed = |e: std::io::Error| {
         Error::InvalidRequest(format!("cannot read `{}` for its Content-MD5: {e}", path.display()))
     };
-    let mut file = std::fs::File::open(path).map_err(failed)?;
+    let file = std::fs::File::open(path).map_err(failed)?;
+    hash_reader(file, hash).map_err(failed)?;
+    Ok(())
+}
+
+/// Hashes everything `reader` gives, in chunks; the number of bytes read.
+fn hash_reader(mut reader: impl Read, hash: &mut ContentMd5) -> std::io::Result<u64> {
     let mut buffer = vec![0; CHUNK];
+    let mut total = 0;
     loop {
-        match file.read(&mut buffer) {
-            Ok(0) => return Ok(()),
-            Ok(n) => hash.update(&buffer[..n]),
+        match reader.read(&mut buffer) {
+            Ok(0) => return Ok(total),
+            Ok(n) => {
+                hash.update(&buffer[..n]);
+                total += n as u64;
+            }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(failed(e)),
+            Err(e) => return Err(e),
         }
     }
 }
@@ -120,11 +150,16 @@ mod tests {
         let path = std::env::temp_dir().join(format!("codegen-md5-{}.bin", std::process::id()));
         std::fs::write(&path, &data).expect("write");
         let of_file = content_md5_of_file(&path);
+        let of_range = content_md5_of_file_range(&path, 70_000, 100_000);
+        let past_the_end = content_md5_of_file_range(&path, 150_000, 100_000);
         let of_body = content_md5_of_body(&Body::from_file(&path));
         let of_parts = content_md5_of_body(&Body::concat(vec![Body::from(data[..10].to_vec()), Body::from_file(&path)]));
         std::fs::remove_file(&path).expect("cleanup");
         let whole = content_md5(&data);
         assert_eq!(of_file.expect("file"), whole);
+        assert_eq!(of_range.expect("range"), content_md5(&data[70_000..170_000]));
+        let short = past_the_end.expect_err("the file ends before").to_string();
+        assert!(short.contains("ends 50000 bytes after offset 150000"), "{short}");
         assert_eq!(of_body.expect("body"), whole);
         let mut joined = data[..10].to_vec();
         joined.extend_from_slice(&data);
