@@ -241,6 +241,15 @@ fn the_independent_verifier_accepts_the_sdk_vectors_and_explains_refusals() {
     assert!(at(&host, "/a%20b/c%2Bd~e.txt?acl&max-keys=3").is_ok(), "not a sub-resource");
     assert!(at(&format!("other.{PUBLIC_HOST}"), "/a%20b/c%2Bd~e.txt?acl").expect_err("another bucket").contains("/other/"));
     assert!(at("evil.example.com", "/a").expect_err("another host").contains("neither"));
+    // OBS's 15 minutes around the vectors' date (1796610963).
+    assert_eq!(obs_verify::http_date_seconds("Mon, 07 Dec 2026 02:36:03 GMT"), Some(1_796_610_963));
+    assert_eq!(obs_verify::http_date_seconds("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+    assert_eq!(obs_verify::http_date_seconds("Tue, 29 Feb 2028 23:59:59 GMT"), Some(1_835_481_599));
+    let strict = check.clone().with_max_skew(900);
+    let at_time = |now| strict.verify(&Received { method: "GET", host: &host, target: "/a%20b/c%2Bd~e.txt?acl", headers: &headers }, now);
+    assert!(at_time(1_796_610_963 + 900).is_ok());
+    assert!(at_time(1_796_610_963 - 900).is_ok());
+    assert!(at_time(1_796_610_963 + 901).expect_err("late").contains("901 s from now"));
     let stranger = ObsVerifier::new(PUBLIC_HOST, "OTHER", "x");
     let refused = stranger.verify(&Received { method: "GET", host: &host, target: "/a%20b/c%2Bd~e.txt?acl", headers: &headers }, 0);
     assert!(refused.expect_err("another key").contains("access key"));
@@ -254,7 +263,8 @@ async fn credential_providers_sign_obs_requests_through_the_client() {
     let obs = Server::start(|request, _| {
         let host = request.header("host").unwrap_or_default().to_owned();
         let endpoint_host = host.clone();
-        let verifier = ObsVerifier::new(&endpoint_host, "AK1", "secret-of-AK1").with_security_token("token-of-AK1");
+        let verifier =
+            ObsVerifier::new(&endpoint_host, "AK1", "secret-of-AK1").with_security_token("token-of-AK1").with_max_skew(900);
         let received = Received { method: &request.method, host: &host, target: &request.target, headers: &request.headers };
         let now = std::time::SystemTime::now().duration_since(UNIX_EPOCH).expect("after 1970").as_secs();
         match verifier.verify(&received, now) {
@@ -310,6 +320,10 @@ async fn credential_providers_sign_obs_requests_through_the_client() {
     assert_eq!(answer.status(), 200, "{}", answer.text().await.unwrap_or_default());
     let answer = plain.put(url.url()).header("content-type", "text/html").body("x").send().await.expect("sent");
     assert_eq!(answer.status(), 403, "another Content-Type than signed");
+    let unmarked = Endpoint::new(&obs.url()).expect("url");
+    let sdk = RequestBuilder::new(http::Method::GET, &unmarked).bucket("my-bucket").literal("/").build().expect("built");
+    let refused = config.credentials().presign(&sdk, Duration::from_secs(60)).await.expect_err("not OBS");
+    assert!(refused.to_string().contains("only OBS requests"), "{refused}");
     let token = Credentials::token("MIIT-token");
     let refused = token.presign(&http::Request::get(obs.url()).body(()).expect("request"), Duration::from_secs(60)).await;
     assert!(refused.expect_err("no query authentication").to_string().contains("cannot presign"));

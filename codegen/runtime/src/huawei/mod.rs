@@ -175,7 +175,7 @@ pub use regions::{
 };
 pub use service::{Regions, Scope, Service, X_PROJECT_ID, with_project_id};
 pub use sts::{ENV_STS_ENDPOINT, sts_endpoint};
-pub use content_md5::{ContentMd5, content_md5, content_md5_of_body, content_md5_of_file};
+pub use content_md5::{ContentMd5, content_md5, content_md5_of_body, content_md5_of_file, content_md5_of_file_range};
 pub use sign::{
     ALGORITHM, AkSk, DERIVED_ALGORITHM, DerivedScope, OBS_AUTH_PREFIX, OBS_SUB_RESOURCES, Signature,
     SigningAlgorithm, X_OBS_SECURITY_TOKEN, canonical_query, canonical_request, canonical_uri,

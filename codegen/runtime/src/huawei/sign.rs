@@ -252,13 +252,19 @@ impl Signer for AkSk {
         auth::sign_as_bytes(request, |request| AkSk::sign(self, request, time))
     }
 
-    /// OBS's query authentication ([`AkSk::presign_at`]).
+    /// OBS's query authentication ([`AkSk::presign_at`]), for a request that carries
+    /// [`Signature::Obs`]: the SDK scheme has none.
     fn presign(
         &self,
         request: &Request<()>,
         expires_in: std::time::Duration,
         now: SystemTime,
     ) -> Result<auth::PresignedUrl, Error> {
+        if request.extensions().get::<Signature>() != Some(&Signature::Obs) {
+            return Err(invalid(
+                "only OBS requests (an endpoint with Signature::Obs) can be presigned; the SDK signature has no query authentication",
+            ));
+        }
         self.presign_at(request, expires_in, now)
     }
 }
