@@ -56,6 +56,11 @@ pub enum Error {
         /// The request id, for support tickets.
         request_id: Option<String>,
     },
+    /// The answers broke a rule of the protocol that no single answer shows: a list
+    /// operation that gives back the marker of a page already fetched (paging on would
+    /// never end).
+    #[error("invalid response: {0}")]
+    InvalidResponse(String),
 }
 
 impl Error {

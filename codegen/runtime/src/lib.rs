@@ -7,6 +7,8 @@
 //! re-export these types at their root, so `functiongraph::Error` and `ecs::Error` are the
 //! same type and `?` works across services.
 //!
+//! - [`Paginate`] and [`Pager`]: list operations page by page, sans-IO (with the
+//!   `client` feature, as streams of pages and of items).
 //! - [`Operation`]: what every generated request type implements. `build` gives an
 //!   [`http::Request`], `parse` a typed response; no I/O in either, so any HTTP stack can
 //!   drive them.
@@ -79,6 +81,7 @@ mod env;
 mod error;
 mod form;
 mod operation;
+mod paginate;
 mod unknown;
 pub mod vendor;
 
@@ -96,7 +99,7 @@ pub mod __private;
 
 #[cfg(feature = "client")]
 pub use client::{
-    BodyKind, Client, ClientConfig, ClientConfigBuilder, HeaderView, Interceptor, RequestContext, ResponseContext,
+    BodyKind, Client, Items, Pages, ClientConfig, ClientConfigBuilder, HeaderView, Interceptor, RequestContext, ResponseContext,
     RetryPolicy, TransportErrorContext,
 };
 pub use body::{Body, ByteStream, Progress, SignableBody};
@@ -107,4 +110,5 @@ pub use env::Env;
 pub use error::{ApiError, DecodeError, Error};
 pub use form::FormFile;
 pub use operation::{FromBody, Operation};
+pub use paginate::{PageSignals, PageStyle, Paginate, Pager};
 pub use unknown::UnknownValue;

@@ -16,12 +16,14 @@
 
 mod failover;
 mod hooks;
+mod paginator;
 mod proxy;
 mod retry;
 mod trace;
 mod transfer;
 
 pub use hooks::{BodyKind, HeaderView, Interceptor, RequestContext, ResponseContext, TransportErrorContext};
+pub use paginator::{Items, Pages};
 pub use retry::RetryPolicy;
 
 use crate::{Body, Credentials, Endpoint, Env, Error, FromBody, Operation};
