@@ -1,5 +1,6 @@
-//! Generates four services into `OUT_DIR` with codegen's library, as any crate can:
-//! FunctionGraph (models and operations only), four ECS operations (with a client), and
+//! Generates services into `OUT_DIR` with codegen's library, as any crate can:
+//! FunctionGraph (models and operations only), four ECS operations (with a client, and the
+//! catalogue's built-in ECS settings), CodeArts Deploy's `ListDeployTasks` (with a client), and
 //! the form operations of the `forms` golden case (FRS, HSS, CSE, IAM) and the file
 //! operations of the `files` case (CCE, CodeArtsBuild, OBS), both with a client.
 //! Their spec warnings are known (see `cargo run -p codegen`), so they are not repeated.
@@ -27,7 +28,15 @@ fn main() {
         println!("cargo::rerun-if-changed={}", from.display());
         std::fs::copy(&from, slice.join(name)).expect("the sample spec exists");
     }
+    // The catalogue's built-in settings of ECS: `ListServersDetails` counts `offset` in pages.
+    let settings = codegen::catalogue::built_in_settings("ECS").expect("ECS has built-in settings");
+    std::fs::write(slice.join(codegen::service::FILE_NAME), settings).expect("OUT_DIR is writable");
     codegen::build::Module::new(&slice, "ecs")
+        .quiet()
+        .generate()
+        .unwrap_or_else(|failure| panic!("{failure}"));
+
+    codegen::build::Module::new(root.join("tests/build_script/specs/CodeArtsDeploy"), "deploy")
         .quiet()
         .generate()
         .unwrap_or_else(|failure| panic!("{failure}"));

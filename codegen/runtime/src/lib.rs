@@ -7,11 +7,11 @@
 //! re-export these types at their root, so `functiongraph::Error` and `ecs::Error` are the
 //! same type and `?` works across services.
 //!
-//! - [`Paginate`] and [`Pager`]: list operations page by page, sans-IO (with the
-//!   `client` feature, as streams of pages and of items).
 //! - [`Operation`]: what every generated request type implements. `build` gives an
 //!   [`http::Request`], `parse` a typed response; no I/O in either, so any HTTP stack can
 //!   drive them.
+//! - [`Paginate`] and [`Pager`]: list operations page by page, sans-IO (with the
+//!   `client` feature, as streams of pages and of items).
 //! - [`Credentials`], [`auth::Signer`] and [`CredentialsProvider`]: how requests prove
 //!   who sends them, with fixed keys or temporary ones that refresh themselves.
 //! - [`Endpoint`]: where requests go (`https://`, or plain `http://` only to this machine
@@ -99,7 +99,7 @@ pub mod __private;
 
 #[cfg(feature = "client")]
 pub use client::{
-    BodyKind, Client, Items, Pages, ClientConfig, ClientConfigBuilder, HeaderView, Interceptor, RequestContext, ResponseContext,
+    BodyKind, Client, ClientConfig, ClientConfigBuilder, HeaderView, Interceptor, RequestContext, ResponseContext,
     RetryPolicy, TransportErrorContext,
 };
 pub use body::{Body, ByteStream, Progress, SignableBody};
@@ -111,4 +111,6 @@ pub use error::{ApiError, DecodeError, Error};
 pub use form::FormFile;
 pub use operation::{FromBody, Operation};
 pub use paginate::{PageSignals, PageStyle, Paginate, Pager};
+#[cfg(feature = "client")]
+pub use client::{Items, Pages};
 pub use unknown::UnknownValue;

@@ -101,8 +101,12 @@ pub trait Paginate: Operation + Clone {
     fn items(page: &Self::Page) -> &[Self::Item];
     /// The items of a page, taken out of it.
     fn into_items(page: Self::Page) -> Vec<Self::Item>;
-    /// What the page says about the next ones.
-    fn signals(page: &Self::Page) -> PageSignals;
+    /// What the page says about the next ones; by default nothing (only an empty page
+    /// ends the listing).
+    fn signals(page: &Self::Page) -> PageSignals {
+        let _ = page;
+        PageSignals::default()
+    }
     /// The request's cursor (marker, offset or page number) as text; `None` when unset.
     fn cursor(&self) -> Option<String>;
     /// The same request with another cursor; every other value (filters, page size) kept.
@@ -147,7 +151,9 @@ pub trait Paginate: Operation + Clone {
                 if signals.total.is_some_and(|total| seen_before + count >= total) {
                     return Ok(None);
                 }
-                self.number(first)?.saturating_add(1).to_string()
+                // A number below the first page's asks for the first page (ECS answers
+                // `offset=0` with page 1), so the next is the second.
+                self.number(first)?.max(first).saturating_add(1).to_string()
             }
         };
         self.clone().with_cursor(&next).map(Some)
@@ -360,5 +366,8 @@ mod tests {
         assert_eq!(pager.items_seen(), 5);
         assert!(pager.request().is_none());
         assert!(pager.advance(&page(&[6], None, None)).unwrap().is_none(), "nothing after the end");
+        let zero = List::<2> { cursor: Some("0".into()), filter: None };
+        let next = zero.next_request(&page(&[1], None, None), 0).unwrap().unwrap();
+        assert_eq!(next.cursor.as_deref(), Some("2"), "page 0 is page 1, so the next is 2");
     }
 }

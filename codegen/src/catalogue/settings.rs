@@ -6,14 +6,25 @@
 //! `specs/overrides.json` is for vendored specs.
 
 /// `(service folder, codegen.toml text)`, by folder name.
-const BUILT_IN: &[(&str, &str)] = &[(
-    "CCE",
-    // `/api/v3/projects/{project_id}/clusters/...`: the project follows a `projects`
-    // segment, yet it is the caller's own project, which Huawei's SDKs fill from the
-    // credentials (huaweicloudsdkcce 3.1.219: `project_id` is an auth setting of every
-    // CCE request, never a request field).
-    "project_id_in_path = \"endpoint\"\n",
-)];
+const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "CCE",
+        // `/api/v3/projects/{project_id}/clusters/...`: the project follows a `projects`
+        // segment, yet it is the caller's own project, which Huawei's SDKs fill from the
+        // credentials (huaweicloudsdkcce 3.1.219: `project_id` is an auth setting of every
+        // CCE request, never a request field).
+        "project_id_in_path = \"endpoint\"\n",
+    ),
+    (
+        "ECS",
+        // `offset` of `ListServersDetails` is a page number, not a count of items.
+        "[pagination.ListServersDetails]\n\
+         style = \"offset_pages\"\n\
+         first = 1\n\
+         evidence = \"the spec's `offset`: 页码。当前页面数,默认为1 (the page number, default 1); \
+         huaweicloudsdkecs 3.1.219 ListServersDetailsRequest.offset says the same\"\n",
+    ),
+];
 
 /// The built-in settings of the service folder `folder`, if any.
 pub fn built_in(folder: &str) -> Option<&'static str> {
@@ -33,6 +44,7 @@ mod tests {
             assert_ne!(settings, crate::service::ServiceConfig::default(), "{folder}");
         }
         assert!(built_in("CCE").is_some());
-        assert!(built_in("ECS").is_none());
+        assert!(built_in("ECS").is_some_and(|text| text.contains("ListServersDetails")));
+        assert!(built_in("VPC").is_none());
     }
 }

@@ -213,6 +213,8 @@ fn root_items(info: &CrateInfo, client: ClientGate, module: &dyn Fn(&str, TokenS
             pub use client::Client;
             #gate
             pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, Interceptor, RequestContext, ResponseContext, RetryPolicy, TransportErrorContext};
+            #gate
+            pub use codegen_runtime::{Items, Pages};
         }
     });
     quote! {
@@ -221,6 +223,7 @@ fn root_items(info: &CrateInfo, client: ClientGate, module: &dyn Fn(&str, TokenS
         #client_items
 
         pub use codegen_runtime::{auth, ApiError, Body, Credentials, DateTime, DecodeError, Endpoint, Env, Error, FormFile, Operation, Progress, UnknownValue};
+        pub use codegen_runtime::{PageSignals, PageStyle, Paginate, Pager};
         pub use codegen_runtime::#vendor;
 
         /// How this service's answers carry request ids and error details.

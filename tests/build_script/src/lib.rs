@@ -1,4 +1,4 @@
-//! Four services generated at build time by `build.rs` with codegen's library, and
+//! Services generated at build time by `build.rs` with codegen's library, and
 //! included here: the modules need only the runtime crate (and serde, http, indexmap).
 
 /// FunctionGraph's models and operations (no client), from `specs/functiongraph`.
@@ -9,6 +9,12 @@ pub mod functiongraph {
 /// Four ECS operations with their client, from `tests/samples/ECS`.
 pub mod ecs {
     include!(concat!(env!("OUT_DIR"), "/ecs.rs"));
+}
+
+/// CodeArts Deploy's `ListDeployTasks` (paged by page number) with its client, from
+/// `tests/build_script/specs/CodeArtsDeploy`.
+pub mod deploy {
+    include!(concat!(env!("OUT_DIR"), "/deploy.rs"));
 }
 
 /// Operations that take forms (`multipart/form-data`, `application/x-www-form-urlencoded`),

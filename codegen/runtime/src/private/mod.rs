@@ -10,6 +10,7 @@ mod response;
 
 pub mod json;
 pub mod number;
+pub mod paging;
 
 pub use model::missing_field;
 pub use request::{RequestBuilder, ToParam};
