@@ -120,6 +120,7 @@ pub trait Paginate: Operation + Clone {
     /// an empty) next marker; has-more is false; or the items up to and including it
     /// reach the total. A marker-paged page that gives back the marker it was asked for
     /// is an [`Error::InvalidResponse`]: following it would fetch the same page forever.
+    /// An offset or page number that is not a whole number is an [`Error::InvalidRequest`].
     fn next_request(&self, page: &Self::Page, seen_before: u64) -> Result<Option<Self>, Error> {
         let count = Self::items(page).len() as u64;
         let signals = Self::signals(page);
@@ -140,7 +141,7 @@ pub trait Paginate: Operation + Clone {
                 next
             }
             PageStyle::OffsetItems { first } => {
-                let offset = self.number(first)?;
+                let offset = number(self, first)?;
                 let next = offset.saturating_add(count);
                 if signals.total.is_some_and(|total| next >= total) {
                     return Ok(None);
@@ -153,21 +154,20 @@ pub trait Paginate: Operation + Clone {
                 }
                 // A number below the first page's asks for the first page (ECS answers
                 // `offset=0` with page 1), so the next is the second.
-                self.number(first)?.max(first).saturating_add(1).to_string()
+                number(self, first)?.max(first).saturating_add(1).to_string()
             }
         };
         self.clone().with_cursor(&next).map(Some)
     }
+}
 
-    /// The cursor as a number, `first` when unset.
-    #[doc(hidden)]
-    fn number(&self, first: u64) -> Result<u64, Error> {
-        match self.cursor() {
-            None => Ok(first),
-            Some(text) => text.trim().parse().map_err(|_| {
-                Error::InvalidRequest(format!("{}: the page cursor `{text}` is not a whole number", Self::ID))
-            }),
-        }
+/// The cursor of `request` as a number, `first` when unset.
+fn number<R: Paginate>(request: &R, first: u64) -> Result<u64, Error> {
+    match request.cursor() {
+        None => Ok(first),
+        Some(text) => text.trim().parse().map_err(|_| {
+            Error::InvalidRequest(format!("{}: the page cursor `{text}` is not a whole number", R::ID))
+        }),
     }
 }
 

@@ -167,6 +167,10 @@ pub fn client_tokens(model: &Model, names: &Names) -> TokenStream {
         let method = ident(&name);
         let request = ident(&n.request);
         let cursor = &op.params[p.cursor].name;
+        let kept = match p.limit {
+            Some(limit) => format!("filters and the page size `{}` kept", op.params[limit].name),
+            None => "filters kept".to_owned(),
+        };
         let how = match p.style {
             Style::Marker => match &p.next_marker {
                 Some(Source::LastItem(_)) => format!("`{cursor}` set to the id of the page's last item"),
@@ -180,7 +184,7 @@ pub fn client_tokens(model: &Model, names: &Names) -> TokenStream {
             format!("The pages of [`{}`](Self::{}), fetched lazily; `.items()` for the items.", n.method, n.method),
             String::new(),
             format!("The first page answers `request` as given; each next one, `request` with {how}"),
-            "(filters and page size kept). The stream ends after the last page (an empty page, no".to_owned(),
+            format!("({kept}). The stream ends after the last page (an empty page, no"),
             "next marker, the total reached) or with an error: the operation's, or".to_owned(),
             "[`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.".to_owned(),
         ]);
