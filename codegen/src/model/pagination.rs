@@ -156,7 +156,12 @@ fn page_struct(model: &Model, op: &Operation) -> Result<TypeId, String> {
     };
     match &only.body {
         _ if only.status == Status::Code(204) => Err("the success answer is `204`, without a body".to_owned()),
-        Some(BodyKind::Json(TypeRef::Named(id))) if matches!(model.get(*id).kind, TypeKind::Struct(_)) => Ok(*id),
+        // JSON or XML alike: the page is a model read from either (OBS lists in XML).
+        Some(BodyKind::Json(TypeRef::Named(id)) | BodyKind::Xml(TypeRef::Named(id)))
+            if matches!(model.get(*id).kind, TypeKind::Struct(_)) =>
+        {
+            Ok(*id)
+        }
         _ => Err("the success body is not an object".to_owned()),
     }
 }

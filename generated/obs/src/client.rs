@@ -1687,3 +1687,31 @@ impl From<codegen_runtime::Client> for Client {
         Self { inner }
     }
 }
+
+/// Paginators: one `<operation>_pages` method per list operation.
+impl Client {
+    /// The pages of [`list_objects`](Self::list_objects), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `marker` set to the page's next marker
+    /// (filters and the page size `max-keys` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_objects_pages(
+        &self,
+        request: operations::ListObjectsRequest,
+    ) -> crate::Pages<operations::ListObjectsRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_parts`](Self::list_parts), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `part-number-marker` set to the page's next marker
+    /// (filters and the page size `max-parts` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_parts_pages(
+        &self,
+        request: operations::ListPartsRequest,
+    ) -> crate::Pages<operations::ListPartsRequest> {
+        self.inner.pages(request)
+    }
+}

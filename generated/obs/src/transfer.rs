@@ -302,25 +302,15 @@ fn done_as_planned<'a>(done: &'a ListedParts, part: &PlannedPart) -> Option<&'a 
 /// Every part OBS lists for `upload_id`, page by page.
 async fn uploaded_parts(client: &Client, bucket: &str, key: &str, upload_id: &str) -> Result<ListedParts, Error> {
     let mut parts = ListedParts::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let mut request = ListPartsRequest::new(bucket, key, upload_id);
-        if let Some(marker) = &marker {
-            request = request.with_part_number_marker(marker);
+    let mut listed = client.list_parts_pages(ListPartsRequest::new(bucket, key, upload_id)).items();
+    while let Some(part) = listed.next_item().await {
+        let part = part?;
+        let number = part.part_number.as_deref().and_then(|n| n.trim().parse::<u64>().ok());
+        if let (Some(number), Some(tag), Some(size)) = (number, part.e_tag, part.size) {
+            parts.insert(number, (tag, u64::try_from(size).unwrap_or(0)));
         }
-        let page = client.list_parts(request).await?.into_ok()?;
-        for part in page.part.into_iter().flatten() {
-            let number = part.part_number.as_deref().and_then(|n| n.trim().parse::<u64>().ok());
-            if let (Some(number), Some(tag), Some(size)) = (number, part.e_tag, part.size) {
-                parts.insert(number, (tag, u64::try_from(size).unwrap_or(0)));
-            }
-        }
-        let next = page.next_part_number_marker.map(|n| n.to_string());
-        if page.is_truncated != Some(true) || next.is_none() || next == marker {
-            return Ok(parts);
-        }
-        marker = next;
     }
+    Ok(parts)
 }
 
 /// Sends the parts not uploaded yet, `concurrency` at once; the ETag of every part, by

@@ -74,28 +74,12 @@ mod round_trip {
             .await?
             .into_ok()?;
 
-        // Every object, page by page.
-        let mut marker: Option<String> = None;
-        loop {
-            let mut request = ListObjectsRequest::new(bucket);
-            if let Some(marker) = &marker {
-                request = request.with_marker(marker);
-            }
-            let page = client.list_objects(request).await?.into_ok()?;
-            let mut last = None;
-            for object in page.contents.into_iter().flatten() {
-                let key = object.key.unwrap_or_default();
-                println!("{key} {}", object.size.as_deref().unwrap_or("?"));
-                last = Some(key);
-            }
-            if page.is_truncated != Some(true) {
-                break;
-            }
-            let next = page.next_marker.or(last);
-            if next.is_none() || next == marker {
-                break;
-            }
-            marker = next;
+        // Every object, the pages fetched one by one as the items are read.
+        let mut objects = client.list_objects_pages(ListObjectsRequest::new(bucket)).items();
+        while let Some(object) = objects.next_item().await {
+            let object = object?;
+            let key = object.key.unwrap_or_default();
+            println!("{key} {}", object.size.as_deref().unwrap_or("?"));
         }
 
         // Written to the file as it arrives.

@@ -313,3 +313,34 @@ impl ListObjectsResponse {
         }
     }
 }
+
+impl crate::Paginate for ListObjectsRequest {
+    type Page = models::ListBucketResult;
+    type Item = models::Contents;
+    const STYLE: crate::PageStyle = crate::PageStyle::Marker;
+    fn into_page(response: ListObjectsResponse) -> Result<Self::Page, crate::Error> {
+        response.into_ok()
+    }
+    fn items(page: &Self::Page) -> &[Self::Item] {
+        codegen_runtime::__private::paging::items(&page.contents)
+    }
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        codegen_runtime::__private::paging::into_items(page.contents)
+    }
+    fn signals(page: &Self::Page) -> crate::PageSignals {
+        crate::PageSignals {
+            next_marker: codegen_runtime::__private::paging::text(&page.next_marker),
+            total: None,
+            has_more: codegen_runtime::__private::paging::flag(&page.is_truncated),
+        }
+    }
+    fn cursor(&self) -> Option<String> {
+        codegen_runtime::__private::paging::text(&self.marker)
+    }
+    fn with_cursor(self, cursor: &str) -> Result<Self, crate::Error> {
+        Ok(Self {
+            marker: codegen_runtime::__private::paging::cursor(cursor)?,
+            ..self
+        })
+    }
+}

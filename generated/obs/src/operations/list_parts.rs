@@ -284,3 +284,36 @@ impl ListPartsResponse {
         }
     }
 }
+
+impl crate::Paginate for ListPartsRequest {
+    type Page = models::ListPartsResult;
+    type Item = models::Part;
+    const STYLE: crate::PageStyle = crate::PageStyle::Marker;
+    fn into_page(response: ListPartsResponse) -> Result<Self::Page, crate::Error> {
+        response.into_ok()
+    }
+    fn items(page: &Self::Page) -> &[Self::Item] {
+        codegen_runtime::__private::paging::items(&page.part)
+    }
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        codegen_runtime::__private::paging::into_items(page.part)
+    }
+    fn signals(page: &Self::Page) -> crate::PageSignals {
+        crate::PageSignals {
+            next_marker: codegen_runtime::__private::paging::text(
+                &page.next_part_number_marker,
+            ),
+            total: None,
+            has_more: codegen_runtime::__private::paging::flag(&page.is_truncated),
+        }
+    }
+    fn cursor(&self) -> Option<String> {
+        codegen_runtime::__private::paging::text(&self.part_number_marker)
+    }
+    fn with_cursor(self, cursor: &str) -> Result<Self, crate::Error> {
+        Ok(Self {
+            part_number_marker: codegen_runtime::__private::paging::cursor(cursor)?,
+            ..self
+        })
+    }
+}
