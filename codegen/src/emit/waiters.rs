@@ -52,11 +52,25 @@ pub fn waiters_tokens(model: &Model, names: &Names, info: &CrateInfo) -> Option<
     };
     let (error_code, reason, details) = (option(&settings.error_code), option(&settings.reason), strs(&settings.details));
     let listed = |values: &[String]| values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+    let running_values = match settings.running.as_slice() {
+        [] => "any other value".to_owned(),
+        values => format!("{} (or any other value)", listed(values)),
+    };
     let mut jobs_doc = vec![
         format!("How {service} job answers (of [`{}`](crate::operations::{})) read: the status at", job_op.id, job_names.request),
-        format!("`{status}`, success {}, failure {}, still going {}.", listed(&settings.success), listed(&settings.failure), if settings.running.is_empty() { "any other value".to_owned() } else { format!("{} (or any other value)", listed(&settings.running)) }),
+        format!(
+            "`{status}`, success {}, failure {}, still going {running_values}.",
+            listed(&settings.success),
+            listed(&settings.failure)
+        ),
     ];
-    let failure_parts: Vec<String> = settings.error_code.iter().chain(&settings.reason).chain(&settings.details).map(|p| format!("`{p}`")).collect();
+    let failure_parts: Vec<String> = settings
+        .error_code
+        .iter()
+        .chain(&settings.reason)
+        .chain(&settings.details)
+        .map(|p| format!("`{p}`"))
+        .collect();
     if !failure_parts.is_empty() {
         jobs_doc.push(format!("A failed job's [`JobFailure`](crate::JobFailure) keeps {}.", failure_parts.join(", ")));
     }
