@@ -63,28 +63,37 @@ fn every_service_gets_a_crate_in_one_workspace_and_a_refused_one_stops_none() {
         stderr.contains(&format!("CGS{}src: no operations in these specs", std::path::MAIN_SEPARATOR)),
         "the refusal names the folder: {stderr}"
     );
-    let total = stdout.lines().last().unwrap();
-    assert!(total.starts_with("total: 6 services, 5 generated (8 operations, 3 degraded, 0 left out"), "{total}");
+    // ECS's built-in settings: `ShowJob` is its job resource, and `DeleteServers` starts a job.
+    let ecs = fs::read_to_string(out.join("ecs/src/waiters.rs")).unwrap();
+    assert!(ecs.contains("pub async fn delete_servers_and_wait("), "{ecs}");
+    assert!(ecs.contains("pub async fn wait_for_job("), "{ecs}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    let total = lines[lines.len() - 2];
+    assert!(total.starts_with("total: 7 services, 6 generated (10 operations, 3 degraded, 0 left out"), "{total}");
     assert!(total.contains(", 1 refused;"), "{total}");
+    assert_eq!(
+        lines[lines.len() - 1],
+        "jobs: 1 operations in 1 services answer a job_id; 1 can be awaited, in 1 services with a [waiters] setting (ECS 1)"
+    );
     // Lines come in folder-name order, whatever order the workers finished in.
     let folders: Vec<&str> = stdout
         .lines()
         .filter(|l| !l.starts_with(' ') && !l.starts_with("pagination:"))
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    assert_eq!(folders, ["CCE", "CGS", "DCC", "LTS", "OrgID", "SMSApi", "total:"]);
+    assert_eq!(folders, ["CCE", "CGS", "DCC", "ECS", "LTS", "OrgID", "SMSApi", "total:", "jobs:"]);
 
     let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(manifest.starts_with(codegen::write::GENERATED_MARK), "{manifest}");
     let members: toml::Table = toml::from_str(&manifest).unwrap();
     assert_eq!(
         members["workspace"]["members"],
-        toml::Value::Array(["cce", "dcc", "lts", "org_id", "sms_api"].map(toml::Value::from).to_vec())
+        toml::Value::Array(["cce", "dcc", "ecs", "lts", "org_id", "sms_api"].map(toml::Value::from).to_vec())
     );
     assert!(!out.join("cgs").exists(), "nothing is written for a refused service");
 
     // Each crate finds the runtime by a path relative to its own folder.
-    for name in ["cce", "dcc", "lts", "org_id", "sms_api"] {
+    for name in ["cce", "dcc", "ecs", "lts", "org_id", "sms_api"] {
         let crate_dir = out.join(name);
         let cargo: toml::Table = toml::from_str(&fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap()).unwrap();
         assert_eq!(cargo["package"]["name"].as_str(), Some(name));
@@ -112,8 +121,8 @@ fn strict_refuses_a_service_with_degraded_parts_and_keeps_the_others() {
     assert!(!stderr.contains("ErrorMsgDeleteConsumerGroupFailed`; kept as raw JSON"), "{stderr}");
     assert!(line(&stdout, "DCC").contains("generated dcc"), "{stdout}");
     assert!(!out.join("lts").exists(), "nothing is written for a refused service");
-    let total = stdout.lines().last().unwrap();
-    assert!(total.starts_with("total: 6 services, 4 generated (7 operations, 0 degraded, 0 left out"), "{total}");
+    let total = stdout.lines().find(|l| l.starts_with("total: ")).unwrap();
+    assert!(total.starts_with("total: 7 services, 5 generated (9 operations, 0 degraded, 0 left out"), "{total}");
 }
 
 #[test]

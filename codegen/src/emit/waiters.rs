@@ -52,11 +52,25 @@ pub fn waiters_tokens(model: &Model, names: &Names, info: &CrateInfo) -> Option<
     };
     let (error_code, reason, details) = (option(&settings.error_code), option(&settings.reason), strs(&settings.details));
     let listed = |values: &[String]| values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+    let running_values = match settings.running.as_slice() {
+        [] => "any other value".to_owned(),
+        values => format!("{} (or any other value)", listed(values)),
+    };
     let mut jobs_doc = vec![
         format!("How {service} job answers (of [`{}`](crate::operations::{})) read: the status at", job_op.id, job_names.request),
-        format!("`{status}`, success {}, failure {}, still going {}.", listed(&settings.success), listed(&settings.failure), if settings.running.is_empty() { "any other value".to_owned() } else { format!("{} (or any other value)", listed(&settings.running)) }),
+        format!(
+            "`{status}`, success {}, failure {}, still going {running_values}.",
+            listed(&settings.success),
+            listed(&settings.failure)
+        ),
     ];
-    let failure_parts: Vec<String> = settings.error_code.iter().chain(&settings.reason).chain(&settings.details).map(|p| format!("`{p}`")).collect();
+    let failure_parts: Vec<String> = settings
+        .error_code
+        .iter()
+        .chain(&settings.reason)
+        .chain(&settings.details)
+        .map(|p| format!("`{p}`"))
+        .collect();
     if !failure_parts.is_empty() {
         jobs_doc.push(format!("A failed job's [`JobFailure`](crate::JobFailure) keeps {}.", failure_parts.join(", ")));
     }
@@ -193,4 +207,66 @@ fn module_doc_lines(
         lines.push(format!("- [`{method}`](crate::Client::{method}): `{}` ({})", op.id, route(op)));
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Generates ECS's `ShowJob` and `DeleteServers` with the catalogue's ECS settings, plus
+    /// `extra` spec files (name, text), and gives `src/waiters.rs`.
+    fn waiters_rs(extra: &[(&str, String)]) -> String {
+        let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/samples/ECS");
+        let dir = std::env::temp_dir().join(format!("codegen-emit-waiters-{}-{}", std::process::id(), extra.len()));
+        std::fs::create_dir_all(&dir).expect("temp folder");
+        for name in ["ShowJob.json", "DeleteServers.json"] {
+            std::fs::copy(samples.join(name), dir.join(name)).expect("the sample exists");
+        }
+        for (name, text) in extra {
+            std::fs::write(dir.join(name), text).expect("write");
+        }
+        let config = crate::Config {
+            specs: dir.clone(),
+            crate_name: "ecs".to_owned(),
+            default_settings: crate::catalogue::built_in_settings("ECS").map(str::to_owned),
+            strict: true,
+            ..crate::Config::default()
+        };
+        let generated = crate::generate(&config);
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+        let generated = generated.unwrap_or_else(|failure| panic!("{failure}"));
+        let lib = &generated.files.files[Path::new("src/lib.rs")];
+        assert!(lib.contains("pub mod waiters;") && lib.contains("WaitOptions"), "{lib}");
+        generated.files.files[Path::new("src/waiters.rs")].clone()
+    }
+
+    #[test]
+    fn each_job_starter_gets_a_method_and_the_job_operation_a_waiter() {
+        let source = waiters_rs(&[]);
+        assert!(source.contains("pub async fn wait_for_job("), "{source}");
+        assert!(source.contains("pub async fn delete_servers_and_wait("), "{source}");
+        assert!(source.contains("operations::ShowJobRequest::new(job_id)"), "{source}");
+        assert!(source.contains("crate::JobDone<models::JobResult, models::ShowJobResponseBody>"), "{source}");
+        assert!(source.contains("\"status\",") && source.contains(".with_details(&[\"entities\"])"), "{source}");
+    }
+
+    #[test]
+    fn a_method_name_an_operation_took_gets_a_suffix() {
+        let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/samples/ECS");
+        let delete = std::fs::read_to_string(samples.join("DeleteServers.json")).expect("the sample exists");
+        // Operations of these names would be the methods `wait_for_job` and
+        // `delete_servers_and_wait`.
+        let clash = |id: &str, path: &str| {
+            delete.replace("\"operationId\":\"DeleteServers\"", &format!("\"operationId\":\"{id}\"")).replace("/cloudservers/delete", path)
+        };
+        let source = waiters_rs(&[
+            ("WaitForJob.json", clash("WaitForJob", "/cloudservers/wait")),
+            ("DeleteServersAndWait.json", clash("DeleteServersAndWait", "/cloudservers/delete-and-wait")),
+        ]);
+        assert!(source.contains("pub async fn wait_for_job_2("), "{source}");
+        assert!(source.contains("pub async fn delete_servers_and_wait_2("), "{source}");
+        // The clashing operations answer a job_id too, and get their own.
+        assert!(source.contains("pub async fn wait_for_job_and_wait("), "{source}");
+        assert!(source.contains("pub async fn delete_servers_and_wait_and_wait("), "{source}");
+    }
 }
