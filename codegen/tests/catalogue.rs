@@ -67,9 +67,12 @@ fn every_service_gets_a_crate_in_one_workspace_and_a_refused_one_stops_none() {
     let ecs = fs::read_to_string(out.join("ecs/src/waiters.rs")).unwrap();
     assert!(ecs.contains("pub async fn delete_servers_and_wait("), "{ecs}");
     assert!(ecs.contains("pub async fn wait_for_job("), "{ecs}");
+    // ... and `ListServersDetails` pages by page number under the name `offset`.
+    let client = fs::read_to_string(out.join("ecs/src/client.rs")).unwrap();
+    assert!(client.contains("pub fn list_servers_details_pages("), "{client}");
     let lines: Vec<&str> = stdout.lines().collect();
     let total = lines[lines.len() - 2];
-    assert!(total.starts_with("total: 7 services, 6 generated (10 operations, 3 degraded, 0 left out"), "{total}");
+    assert!(total.starts_with("total: 7 services, 6 generated (11 operations, 3 degraded, 0 left out"), "{total}");
     assert!(total.contains(", 1 refused;"), "{total}");
     assert_eq!(
         lines[lines.len() - 1],
@@ -122,7 +125,7 @@ fn strict_refuses_a_service_with_degraded_parts_and_keeps_the_others() {
     assert!(line(&stdout, "DCC").contains("generated dcc"), "{stdout}");
     assert!(!out.join("lts").exists(), "nothing is written for a refused service");
     let total = stdout.lines().find(|l| l.starts_with("total: ")).unwrap();
-    assert!(total.starts_with("total: 7 services, 5 generated (9 operations, 0 degraded, 0 left out"), "{total}");
+    assert!(total.starts_with("total: 7 services, 5 generated (10 operations, 0 degraded, 0 left out"), "{total}");
 }
 
 #[test]
