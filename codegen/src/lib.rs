@@ -274,6 +274,9 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
     }
     if settings.signature == Some(service::Signature::Obs) {
         model::signer_headers(&mut model, &["date"]);
+        // Required by DeleteObjects, and computed by the signer for a body in memory when
+        // not given; still the caller's to give for a file or a stream.
+        model::optional_headers(&mut model, &["content-md5"]);
     }
     let keys = settings.object_key_parameters.clone().unwrap_or_default();
     let unknown = model::object_key_parameters(&mut model, &keys);

@@ -258,6 +258,18 @@ pub fn object_key_parameters(model: &mut Model, names: &[String]) -> Vec<String>
     unused
 }
 
+/// Makes the header parameters named in `headers` (any case) optional: values the signer
+/// fills when the caller gives none (the OBS signer's `Content-MD5` of a body in memory).
+pub fn optional_headers(model: &mut Model, headers: &[&str]) {
+    for op in &mut model.operations {
+        for param in &mut op.params {
+            if param.location == Location::Header && headers.iter().any(|h| param.name.eq_ignore_ascii_case(h)) {
+                param.required = false;
+            }
+        }
+    }
+}
+
 /// Gives the header parameters named in `headers` (any case) to the signer
 /// ([`Role::Credentials`]): the OBS signature sets `Date` itself.
 pub fn signer_headers(model: &mut Model, headers: &[&str]) {

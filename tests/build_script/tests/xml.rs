@@ -179,7 +179,7 @@ fn body_text(request: &http::Request<Vec<u8>>) -> &str {
 
 #[test]
 fn requests_send_their_xml_body_with_its_root_and_content_type() {
-    let create = CreateBucketRequest::new("bucket", "signed")
+    let create = CreateBucketRequest::new("bucket")
         .with_body(CreateBucketRequestBody::default().with_location("cn-north-4"));
     let request = create.build(&endpoint()).expect("a request");
     assert_eq!(request.headers()["content-type"], "application/xml");
@@ -188,12 +188,12 @@ fn requests_send_their_xml_body_with_its_root_and_content_type() {
         r#"<CreateBucketConfiguration><Location>cn-north-4</Location></CreateBucketConfiguration>"#
     );
     // No body: nothing sent.
-    let request = CreateBucketRequest::new("bucket", "signed").build(&endpoint()).expect("a request");
+    let request = CreateBucketRequest::new("bucket").build(&endpoint()).expect("a request");
     assert!(request.body().is_empty());
 
     let objects = vec![DeleteObject::default().with_key("a&b<c>"), DeleteObject::default().with_key("d").with_version_id("v1")];
     let delete = DeleteObjectsRequestBody::default().with_quiet(true).with_object(objects);
-    let request = DeleteObjectsRequest::new("signed", "md5", "bucket", "", delete).build(&endpoint()).expect("a request");
+    let request = DeleteObjectsRequest::new("md5", "bucket", delete).build(&endpoint()).expect("a request");
     assert_eq!(
         body_text(&request),
         r#"<Delete><Object><Key>a&amp;b&lt;c&gt;</Key></Object><Object><Key>d</Key><VersionId>v1</VersionId></Object><Quiet>true</Quiet></Delete>"#
@@ -201,7 +201,7 @@ fn requests_send_their_xml_body_with_its_root_and_content_type() {
 
     let parts = (1..=2).map(|n| CompleteMultipartUploadPart::default().with_part_number(n).with_e_tag(format!("\"etag{n}\"")));
     let body = CompleteMultipartUploadRequestBody::default().with_part(parts.collect::<Vec<_>>());
-    let request = CompleteMultipartUploadRequest::new("signed", "bucket", "key", "upload-1", body);
+    let request = CompleteMultipartUploadRequest::new("bucket", "key", "upload-1", body);
     assert_eq!(
         body_text(&request.build(&endpoint()).expect("a request")),
         r#"<CompleteMultipartUpload><Part><ETag>"etag1"</ETag><PartNumber>1</PartNumber></Part><Part><ETag>"etag2"</ETag><PartNumber>2</PartNumber></Part></CompleteMultipartUpload>"#
