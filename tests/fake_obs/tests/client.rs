@@ -481,3 +481,32 @@ async fn concurrent_requests_on_several_connections() {
     let connections: std::collections::BTreeSet<u64> = obs.requests().iter().map(|r| r.connection).collect();
     assert!(connections.len() > 1, "requests in parallel open connections of their own");
 }
+
+#[tokio::test]
+async fn lasting_faults_and_stalls_reach_the_caller() {
+    let obs = server().await;
+    let client = client(&obs);
+    client.create_bucket(CreateBucketRequest::new("bkt")).await.expect("create");
+    put(&client, "bkt", "k", b"v".to_vec()).await;
+    // 503 on every GetObject from now on: the client's retries (3) cannot get past it.
+    obs.inject(Fault::new("GetObject", 1, FaultKind::ServiceUnavailable).times(usize::MAX));
+    let error = api(client.get_object(GetObjectRequest::new("bkt", "k")).await.expect("answer").into_ok().expect_err("503"));
+    assert_eq!(error.status, 503);
+    assert!(text(&error.body).contains("<Code>ServiceUnavailable</Code>"));
+    let attempts = obs.requests().iter().filter(|r| r.operation == "GetObject").count();
+    assert_eq!(attempts, 4, "the first attempt and three retries");
+
+    // A server that never answers: the client's timeout ends the wait.
+    obs.inject(Fault::new("HeadObject", 1, FaultKind::Stall));
+    let config = ClientConfig::builder(Credentials::signer(obs::huawei::AkSk::new(AK, SK)))
+        .without_proxy()
+        .retry(RetryPolicy::none())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .expect("config");
+    let impatient = Client::new(&config, endpoint(&obs));
+    let started = std::time::Instant::now();
+    let error = impatient.head_object(HeadObjectRequest::new("bkt", "k")).await.expect_err("timed out");
+    assert!(!matches!(error, Error::Api(_)), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
