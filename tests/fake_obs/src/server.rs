@@ -208,7 +208,7 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>, connection: u64) {
         let keep_alive = head.keep_alive() && (body.is_done() || body.drain(DRAIN_LIMIT).await);
         entry.bytes_in = body.read;
         entry.status = Some(response.status);
-        entry.error_code = error_code(&response);
+        entry.error_code = response.error_code;
         let is_head = head.method == "HEAD";
         let mut response = finish(response, &request_id);
         if is_head {
@@ -229,7 +229,7 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>, connection: u64) {
 
 async fn respond_and_close(conn: &mut http::Conn, shared: &Shared, mut entry: LoggedRequest, response: http::Response, request_id: &str) {
     entry.status = Some(response.status);
-    entry.error_code = error_code(&response);
+    entry.error_code = response.error_code;
     let _ = http::write_response(conn, finish(response, request_id), false).await;
     let _ = conn.get_mut().shutdown().await;
     log(shared, entry);
@@ -243,10 +243,6 @@ fn finish(response: http::Response, request_id: &str) -> http::Response {
         .header("x-obs-id-2", crate::HOST_ID)
         .header("Date", date)
         .header("Server", "OBS")
-}
-
-fn error_code(response: &http::Response) -> Option<&'static str> {
-    response.error_code
 }
 
 fn log(shared: &Shared, entry: LoggedRequest) {
