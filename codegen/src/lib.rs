@@ -285,6 +285,16 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
             format!("object_key_parameters: no operation has a path parameter named {}", unknown.join(", ")),
         )])));
     }
+    let waiters = match &settings.waiters {
+        Some(waiters) => Some(
+            model::waiters(&model, waiters, &config.specs.join(service::FILE_NAME))
+                .map_err(|d| Failure::Spec(Diagnostics(vec![d])))?,
+        ),
+        None => None,
+    };
+    if let Some(waiters) = &waiters {
+        model::relax_failure_fields(&mut model, waiters);
+    }
     // Names come after the settings' decisions: which parameters a request carries.
     let names = names::assign(&model);
     let service = settings
@@ -347,6 +357,12 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
             .collect(),
         regions,
         derived_auth_service_name,
+        waiters,
+        vendor_fields: settings
+            .error_settings()
+            .into_iter()
+            .map(|(key, names)| (key.to_owned(), names.to_vec()))
+            .collect(),
     };
     Ok(Prepared {
         model,

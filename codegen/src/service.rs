@@ -12,6 +12,16 @@
 //! array_query = "spec"
 //! ```
 //!
+//! How error answers are read is data too: OBS answers `<Error><Code>..` with its request
+//! id in `x-obs-request-id`, which these keys tell the crate's `VENDOR`:
+//!
+//! ```toml
+//! request_id_headers = ["x-obs-request-id", "x-obs-id-2"]
+//! error_code_fields = ["Code"]
+//! error_message_fields = ["Message"]
+//! request_id_fields = ["RequestId"]
+//! ```
+//!
 //! A Huawei service also carries the official SDK's regions and endpoints
 //! ([`region_table`]), from `specs/regions/<Service>.json`, and its name in derived
 //! signing ([`derived_auth_service_name_for`]), from `specs/derived-auth/services.json`.
@@ -44,8 +54,8 @@ pub struct ServiceConfig {
     pub array_query: Option<ArrayQuery>,
     /// Whom the service's requests act for (`SERVICE` and `Client::from_account` of a
     /// Huawei crate): `project` (a project id in paths and `X-Project-Id`), `global`
-    /// (the domain id in `X-Domain-Id`) or `none` (the credentials alone, no id looked
-    /// up: OBS, whose buckets say whose they are). Default: `project` when a path is
+    /// (the domain id in `X-Domain-Id`) or `unscoped` (the credentials alone, no id
+    /// looked up: OBS, whose buckets say whose they are). Default: `project` when a path is
     /// scoped by `{project_id}`, else `global`; set it for a regional service whose paths
     /// carry no project id.
     pub scope: Option<Scope>,
@@ -74,10 +84,106 @@ pub struct ServiceConfig {
     /// `src/<name>.rs`, come with the crate's extras (`codegen/extras/<crate>/`), and the
     /// crate root declares them `pub mod <name>;` behind the `client` feature.
     pub client_modules: Option<Vec<String>>,
+    /// Response headers that carry the request id, most specific first; replaces the
+    /// runtime vendor's list (`huawei`: `x-request-id`, `x-cff-request-id`), so list
+    /// those too where the service also sends them.
+    pub request_id_headers: Option<Vec<String>>,
+    /// Members of an error body (JSON members, or child elements of an XML body's root)
+    /// that hold the error code, tried in order; replaces the vendor's list.
+    pub error_code_fields: Option<Vec<String>>,
+    /// Members that hold the error message; replaces the vendor's list.
+    pub error_message_fields: Option<Vec<String>>,
+    /// Members that hold the request id when no header does; replaces the vendor's list.
+    pub request_id_fields: Option<Vec<String>>,
     /// Extra `[dev-dependencies]` of the crate, for its hand-written examples
     /// (`base64 = "0.22"`).
     #[serde(rename = "dev-dependencies")]
     pub dev_dependencies: Option<toml::Table>,
+    /// The service's job resource, for waiters (`[waiters]`; see [`WaiterSettings`]).
+    pub waiters: Option<WaiterSettings>,
+}
+
+/// The `[waiters]` table: which operation shows one of the service's asynchronous jobs,
+/// how to read its answer, and which operations start such jobs.
+///
+/// ```toml
+/// [waiters]
+/// evidence = "ShowJob.json: status SUCCESS / RUNNING / FAIL / INIT; DeleteServers answers a job_id"
+/// operation = "ShowJob"
+/// status = "status"
+/// success = ["SUCCESS"]
+/// failure = ["FAIL"]
+/// running = ["RUNNING", "INIT"]
+/// error_code = "error_code"
+/// reason = "fail_reason"
+/// details = ["entities"]
+/// ```
+///
+/// The operations that start a job are found in the specs: those whose one success answer
+/// has a `job_id` text property. `exclude` takes out those whose `job_id` is not one of
+/// this resource's.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiterSettings {
+    /// Why these settings are right: the spec text or SDK model that says so. Required.
+    pub evidence: String,
+    /// The `operationId` of the job resource (`ShowJob`, `GET /v1/{project_id}/jobs/{job_id}`).
+    pub operation: String,
+    /// Its parameter that takes the job id; default `job_id`.
+    pub job_id_param: Option<String>,
+    /// Where the status is in its answer, with dots for nested objects (`status`,
+    /// `job.status`).
+    pub status: String,
+    /// The status values that mean the job succeeded.
+    pub success: Vec<String>,
+    /// The status values that mean the job failed.
+    pub failure: Vec<String>,
+    /// The status values that mean the job is still going (others are waited for too,
+    /// but these are documented).
+    #[serde(default)]
+    pub running: Vec<String>,
+    /// Where a failed job's error code is (`error_code`).
+    pub error_code: Option<String>,
+    /// Where a failed job's reason is (`fail_reason`).
+    pub reason: Option<String>,
+    /// Further parts of a failed job's answer worth keeping (`entities`).
+    #[serde(default)]
+    pub details: Vec<String>,
+    /// Operations with a `job_id` that is not one of this resource's.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+impl WaiterSettings {
+    /// The parameter of the job operation that takes the job id.
+    pub fn job_id_param(&self) -> &str {
+        self.job_id_param.as_deref().unwrap_or("job_id")
+    }
+
+    /// Checks what can be checked without the specs.
+    fn check(&self) -> Result<(), String> {
+        if self.evidence.trim().is_empty() {
+            return Err("[waiters] needs an `evidence`: the spec text or SDK model that says so".to_owned());
+        }
+        if self.success.is_empty() || self.failure.is_empty() {
+            return Err("[waiters] needs at least one `success` and one `failure` status".to_owned());
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for value in self.success.iter().chain(&self.failure).chain(&self.running) {
+            if value.is_empty() || seen.contains(&value.as_str()) {
+                return Err(format!("[waiters] status `{value}` is empty or listed twice"));
+            }
+            seen.push(value);
+        }
+        let paths = std::iter::once(&self.status).chain(&self.error_code).chain(&self.reason).chain(&self.details);
+        for path in paths {
+            let word = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !path.split('.').all(word) {
+                return Err(format!("[waiters] `{path}` is not a path of property names joined by dots"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The `project_id_in_path` setting.
@@ -102,7 +208,7 @@ pub enum Scope {
     /// The whole account.
     Global,
     /// Whoever the credentials are; no id is sent.
-    None,
+    Unscoped,
 }
 
 /// The `signature` setting.
@@ -199,6 +305,23 @@ impl ServiceConfig {
         {
             return Err(Diagnostic::error(&path, "", "signature is a setting of Huawei services"));
         }
+        if let Some(waiters) = &config.waiters {
+            waiters.check().map_err(|message| Diagnostic::error(&path, "", message))?;
+        }
+        for (key, names) in config.error_settings() {
+            let header = key == "request_id_headers";
+            for name in names {
+                let fits = if header {
+                    http_header_name(name)
+                } else {
+                    !name.is_empty() && !name.chars().any(|c| c.is_whitespace() || c.is_control())
+                };
+                if !fits {
+                    let what = if header { "a lower-case HTTP header name" } else { "a member name without blanks" };
+                    return Err(Diagnostic::error(&path, "", format!("`{name}` in {key}: expected {what}")));
+                }
+            }
+        }
         if let Some(vendor) = &config.runtime_vendor
             && !RUNTIME_VENDORS.contains(&vendor.as_str())
         {
@@ -210,6 +333,30 @@ impl ServiceConfig {
         }
         Ok(config)
     }
+}
+
+impl ServiceConfig {
+    /// The error-answer settings that are set, by key (also the runtime `Vendor`'s field
+    /// names), in the order of `Vendor`'s fields.
+    pub fn error_settings(&self) -> Vec<(&'static str, &[String])> {
+        [
+            ("request_id_headers", &self.request_id_headers),
+            ("error_code_fields", &self.error_code_fields),
+            ("error_message_fields", &self.error_message_fields),
+            ("request_id_fields", &self.request_id_fields),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| value.as_deref().map(|names| (key, names)))
+        .collect()
+    }
+}
+
+/// A header name as the runtime looks it up: a non-empty HTTP token in lower case.
+fn http_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "!#$%&'*+-.^_`|~".contains(c))
 }
 
 /// The regions of a service as Huawei's official Python SDK lists them, read by
@@ -447,6 +594,54 @@ mod tests {
         assert_eq!(read.expect("valid"), Some("iotdm".to_owned()));
         assert!(slash.expect_err("a slash would change the scope").message.contains("a/b"));
         assert!(alibaba.is_err(), "a Huawei setting");
+    }
+
+    #[test]
+    fn waiter_settings_need_evidence_and_distinct_statuses() {
+        let dir = std::env::temp_dir().join(format!("codegen-waiters-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp folder");
+        let load = |text: &str| {
+            std::fs::write(dir.join(FILE_NAME), text).expect("write");
+            ServiceConfig::load(&dir)
+        };
+        let table = "[waiters]\noperation = \"ShowJob\"\nstatus = \"job.status\"\nsuccess = [\"SUCCESS\"]\nfailure = [\"FAIL\"]\n";
+        let valid = load(&format!("{table}evidence = \"ShowJob.json\"\nrunning = [\"INIT\"]\n"));
+        let no_evidence = load(table);
+        let blank = load(&format!("{table}evidence = \" \"\n"));
+        let twice = load(&format!("{table}evidence = \"x\"\nrunning = [\"FAIL\"]\n"));
+        let path = load(&format!("{table}evidence = \"x\"\nreason = \"a..b\"\n"));
+        let unknown = load(&format!("{table}evidence = \"x\"\nstatuses = []\n"));
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+        let valid = valid.expect("valid").waiters.expect("read");
+        assert_eq!((valid.status.as_str(), valid.job_id_param(), valid.running.as_slice()), ("job.status", "job_id", &["INIT".to_owned()][..]));
+        assert!(no_evidence.expect_err("required").message.contains("evidence"));
+        assert!(blank.expect_err("blank").message.contains("evidence"));
+        assert!(twice.expect_err("twice").message.contains("`FAIL`"));
+        assert!(path.expect_err("bad path").message.contains("a..b"));
+        assert!(unknown.expect_err("unknown key").message.contains("statuses"));
+    }
+
+    #[test]
+    fn error_answer_settings_are_checked() {
+        let dir = std::env::temp_dir().join(format!("codegen-error-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp folder");
+        let load = |text: &str| {
+            std::fs::write(dir.join(FILE_NAME), text).expect("write");
+            ServiceConfig::load(&dir)
+        };
+        let good = load("request_id_headers = [\"x-obs-request-id\"]\nerror_code_fields = [\"Code\"]\n");
+        let upper = load("request_id_headers = [\"X-Obs-Request-Id\"]\n");
+        let blank = load("error_message_fields = [\"a b\"]\n");
+        let empty = load("request_id_fields = [\"\"]\n");
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+        let good = good.expect("valid");
+        assert_eq!(
+            good.error_settings(),
+            vec![("request_id_headers", &["x-obs-request-id".to_owned()][..]), ("error_code_fields", &["Code".to_owned()][..])]
+        );
+        assert!(upper.expect_err("headers are looked up in lower case").message.contains("X-Obs-Request-Id"));
+        assert!(blank.expect_err("no blanks").message.contains("error_message_fields"));
+        assert!(empty.is_err());
     }
 
     #[test]

@@ -1,13 +1,16 @@
 //! Generates four services into `OUT_DIR` with codegen's library, as any crate can:
-//! FunctionGraph (models and operations only), four ECS operations (with a client), and
+//! FunctionGraph (models and operations only), five ECS operations (with a client and the
+//! waiters of its jobs), and
 //! the form operations of the `forms` golden case (FRS, HSS, CSE, IAM) and the file
-//! operations of the `files` case (CCE, CodeArtsBuild, OBS), both with a client.
+//! operations of the `files` case (CCE, CodeArtsBuild, OBS), both with a client, and the
+//! OBS operations of the `xml` case (typed XML bodies, XML error answers).
 //! Their spec warnings are known (see `cargo run -p codegen`), so they are not repeated.
 
 use std::path::Path;
 
 /// The ECS operations of the slice, from the vendored sample specs.
-const ECS_OPERATIONS: &[&str] = &["ShowServer.json", "ListServersDetails.json", "ListFlavors.json", "DeleteServers.json"];
+const ECS_OPERATIONS: &[&str] =
+    &["ShowServer.json", "ListServersDetails.json", "ListFlavors.json", "DeleteServers.json", "ShowJob.json"];
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -27,6 +30,9 @@ fn main() {
         println!("cargo::rerun-if-changed={}", from.display());
         std::fs::copy(&from, slice.join(name)).expect("the sample spec exists");
     }
+    // The catalogue's settings for ECS: its job resource, for waiters.
+    let settings = codegen::catalogue::built_in_settings("ECS").expect("ECS has built-in settings");
+    std::fs::write(slice.join(codegen::service::FILE_NAME), settings).expect("OUT_DIR is writable");
     codegen::build::Module::new(&slice, "ecs")
         .quiet()
         .generate()
@@ -37,6 +43,10 @@ fn main() {
         .generate()
         .unwrap_or_else(|failure| panic!("{failure}"));
     codegen::build::Module::new(root.join("tests/golden/files/specs"), "files")
+        .quiet()
+        .generate()
+        .unwrap_or_else(|failure| panic!("{failure}"));
+    codegen::build::Module::new(root.join("tests/golden/xml/specs"), "xml")
         .quiet()
         .generate()
         .unwrap_or_else(|failure| panic!("{failure}"));

@@ -77,6 +77,7 @@ golden_cases!(
     oas3_parameter_refs,
     forms,
     files,
+    xml,
 );
 
 /// Serialises access to the `expected/` folders: case tests may rewrite them (with

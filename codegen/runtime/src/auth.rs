@@ -10,7 +10,7 @@
 //! [`redact_headers`] to log the headers of a signed request.
 
 use std::fmt;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use http::Request;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
@@ -30,6 +30,15 @@ pub trait Signer: fmt::Debug + Send + Sync {
     /// Signs `request` in place, as of `time`. `time` is used only when the request has no
     /// date header yet: remove that header to sign a retried request afresh.
     fn sign(&self, request: &mut Request<Body>, time: SystemTime) -> Result<(), Error>;
+
+    /// A URL that authenticates `request` by itself (query authentication) for
+    /// `expires_in` after `now`, for schemes that have one (Huawei OBS's); the others
+    /// refuse with [`Error::InvalidRequest`], as this default does. The body is not
+    /// signed.
+    fn presign(&self, request: &Request<()>, expires_in: Duration, now: SystemTime) -> Result<PresignedUrl, Error> {
+        let _ = (request, expires_in, now);
+        Err(Error::InvalidRequest(format!("{self:?} cannot presign URLs")))
+    }
 }
 
 /// Marks a stand-in request (see [`sign_as_bytes`]) whose real body is not in memory: its
@@ -128,6 +137,9 @@ impl fmt::Debug for ShownValue<'_> {
         }
     }
 }
+
+mod presigned;
+pub use presigned::PresignedUrl;
 
 /// Steps the vendors' signers share: header text, signing time, query parsing, HMAC.
 #[cfg(any(feature = "huawei", feature = "alibaba"))]

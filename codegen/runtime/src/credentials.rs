@@ -131,6 +131,31 @@ impl Credentials {
         }
     }
 
+    /// A URL that authenticates `request` by itself for `expires_in` from now, usable by
+    /// any HTTP client (Huawei OBS's query authentication; see
+    /// [`Signer::presign`](crate::auth::Signer::presign)), refreshing a provider's
+    /// credentials first when they are due. With temporary credentials the URL stops
+    /// working when their token expires, whatever `expires_in` says.
+    ///
+    /// Fails with [`Error::InvalidRequest`] for [`Credentials::none`], a scheme without
+    /// query authentication, or a duration the scheme refuses (under a second for OBS).
+    pub async fn presign<B>(
+        &self,
+        request: &http::Request<B>,
+        expires_in: std::time::Duration,
+    ) -> Result<crate::auth::PresignedUrl, Error> {
+        let signer = self
+            .resolve()
+            .await?
+            .ok_or_else(|| Error::InvalidRequest("there are no credentials to presign with".to_owned()))?;
+        let mut copy = http::Request::new(());
+        *copy.method_mut() = request.method().clone();
+        *copy.uri_mut() = request.uri().clone();
+        *copy.headers_mut() = request.headers().clone();
+        *copy.extensions_mut() = request.extensions().clone();
+        signer.presign(&copy, expires_in, SystemTime::now())
+    }
+
     /// Authenticates the request as of `time` (its date header, when the scheme has one),
     /// without waiting.
     ///

@@ -8,6 +8,7 @@
 
 use crate::auth::redact_headers;
 use crate::vendor::Vendor;
+use crate::waiter::{JobFailure, WaitTimeout};
 use std::fmt;
 use std::time::Duration;
 
@@ -23,6 +24,8 @@ use std::time::Duration;
 /// shows the body by its length only (`<412 bytes>`), never its content: the code, the
 /// message and the request id read from it are shown as fields, and `Display` shows them
 /// too. The raw `headers` and `body` fields stay public for code that asks for them.
+/// Likewise a [`JobFailure`] shows the job's error code and reason, and names its details
+/// without their content.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -56,6 +59,18 @@ pub enum Error {
         /// The request id, for support tickets.
         request_id: Option<String>,
     },
+    /// A job that a waiter watched ended with a failure status; it carries the job's own
+    /// error code, reason and details.
+    #[error("{0}")]
+    JobFailed(Box<JobFailure>),
+    /// A waiter's overall timeout passed before the job ended (the job goes on at the
+    /// service).
+    #[error("{0}")]
+    WaitTimeout(Box<WaitTimeout>),
+    /// An answer does not say what a waiter needs: no `job_id` in the answer that should
+    /// start a job, or no status in the job's answer.
+    #[error("waiting for a job: {0}")]
+    JobUnreadable(String),
 }
 
 impl Error {
@@ -107,8 +122,8 @@ pub struct ApiError {
     pub code: Option<String>,
     /// The service's message, when the body has one.
     pub message: Option<String>,
-    /// The request id (`X-Request-Id` or the vendor's header, else the body's), for
-    /// support tickets.
+    /// The request id (`X-Request-Id` or the vendor's header, such as
+    /// `x-obs-request-id`, else the body's), for support tickets.
     pub request_id: Option<String>,
     /// Every response header.
     pub headers: http::HeaderMap,
@@ -117,9 +132,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// Reads an error answer the way `vendor` writes them; never fails.
+    /// Reads an error answer the way `vendor` writes them, JSON or XML (by its
+    /// `Content-Type`, else by its first character); never fails.
     pub fn from_response(vendor: &Vendor, status: u16, headers: http::HeaderMap, body: Vec<u8>) -> Self {
-        let details = vendor.error_details(&body);
+        let content_type = headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let details = vendor.error_details_for(content_type, &body);
         Self {
             status,
             code: details.code,
@@ -240,6 +257,34 @@ mod tests {
         let error = Error::from(api);
         assert_eq!(error.status(), Some(502));
         assert_eq!(error.request_id(), Some("req-1"));
+    }
+
+    #[test]
+    fn xml_error_answers_give_code_message_and_the_header_request_id() {
+        const OBS: Vendor = Vendor {
+            name: "obs",
+            request_id_headers: &["x-obs-request-id", "x-obs-id-2"],
+            error_code_fields: &["Code"],
+            error_message_fields: &["Message"],
+            request_id_fields: &["RequestId"],
+            error_wrapper: None,
+        };
+        let body = b"<Error><Code>AccessDenied</Code><Message>Access Denied</Message>\
+                     <RequestId>body-id</RequestId><HostId>h</HostId></Error>";
+        let mut headers = http::HeaderMap::new();
+        headers.insert("content-type", http::HeaderValue::from_static("application/xml"));
+        headers.insert("x-obs-request-id", http::HeaderValue::from_static("header-id"));
+        headers.insert("authorization", http::HeaderValue::from_static("OBS AK:secret-signature"));
+        let api = ApiError::from_response(&OBS, 403, headers.clone(), body.to_vec());
+        assert_eq!(api.code.as_deref(), Some("AccessDenied"));
+        assert_eq!(api.message.as_deref(), Some("Access Denied"));
+        assert_eq!(api.request_id.as_deref(), Some("header-id"), "the header is preferred");
+        assert_eq!(api.to_string(), "API error 403 AccessDenied: Access Denied (request id header-id)");
+        headers.remove("x-obs-request-id");
+        let api = ApiError::from_response(&OBS, 403, headers, body.to_vec());
+        assert_eq!(api.request_id.as_deref(), Some("body-id"), "else the body's");
+        let shown = format!("{api:?}");
+        assert!(!shown.contains("secret-signature") && !shown.contains("HostId"), "{shown}");
     }
 
     #[test]

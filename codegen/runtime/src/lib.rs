@@ -20,6 +20,8 @@
 //!   the body as received.
 //! - [`FormFile`]: a file part of a `multipart/form-data` form.
 //! - [`DateTime`]: `date-time` values, kept as sent and parsed on demand.
+//! - [`WaitOptions`], [`JobRule`]: waiting for a service's asynchronous jobs (the polling
+//!   loop is the client's; the rest is sans-IO).
 //! - [`UnknownValue`]: the catch-all of every generated (open) enum.
 //!
 //! # Features
@@ -81,6 +83,7 @@ mod form;
 mod operation;
 mod unknown;
 pub mod vendor;
+mod waiter;
 
 #[cfg(feature = "client")]
 mod client;
@@ -108,3 +111,4 @@ pub use error::{ApiError, DecodeError, Error};
 pub use form::FormFile;
 pub use operation::{FromBody, Operation};
 pub use unknown::UnknownValue;
+pub use waiter::{Backoff, JobDone, JobFailure, JobRule, JobState, WaitOptions, WaitTimeout};

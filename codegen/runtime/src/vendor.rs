@@ -31,9 +31,36 @@ impl Vendor {
             .find_map(|name| crate::__private::header_text(headers, name))
     }
 
-    /// Code, message and request id read from an error body, where it is JSON of the
-    /// vendor's shape; each is `None` when absent.
+    /// Code, message and request id read from an error body of the vendor's shape, JSON
+    /// or XML (told apart by the first character that is not blank: `<` is XML); each is
+    /// `None` when absent.
     pub fn error_details(&self, body: &[u8]) -> ErrorDetails {
+        self.error_details_for(None, body)
+    }
+
+    /// [`error_details`](Self::error_details) of a body whose `Content-Type` is known:
+    /// a JSON or XML media type (`application/json`, `+json`, `application/xml`,
+    /// `text/xml`, `+xml`) decides; any other, or none, leaves it to the body's first
+    /// character.
+    ///
+    /// In XML the fields are child elements of the root (`<Error><Code>..</Code>`), or of
+    /// the wrapper element when the root holds one; names are matched by their local part.
+    pub fn error_details_for(&self, content_type: Option<&str>, body: &[u8]) -> ErrorDetails {
+        let media = content_type
+            .and_then(|c| c.split(';').next())
+            .map(|m| m.trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        let xml = if media == "application/json" || media.ends_with("+json") {
+            false
+        } else if media == "application/xml" || media == "text/xml" || media.ends_with("+xml") {
+            true
+        } else {
+            body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+        };
+        if xml { self.xml_error_details(body) } else { self.json_error_details(body) }
+    }
+
+    fn json_error_details(&self, body: &[u8]) -> ErrorDetails {
         let Ok(parsed) = serde_json::from_slice::<serde_json::Value>(body) else {
             return ErrorDetails::default();
         };
@@ -50,6 +77,35 @@ impl Vendor {
                     _ => None,
                 }
             })
+        };
+        ErrorDetails {
+            code: field(self.error_code_fields),
+            message: field(self.error_message_fields),
+            request_id: field(self.request_id_fields),
+        }
+    }
+
+    fn xml_error_details(&self, body: &[u8]) -> ErrorDetails {
+        use crate::__private::xml::Element;
+        let Ok(root) = crate::__private::xml::parse(body) else {
+            return ErrorDetails::default();
+        };
+        let inner = self
+            .error_wrapper
+            .and_then(|w| root.children.iter().find(|c| c.name == w));
+        // Text-only children: an element holding others is no code or message.
+        let text = |element: &Element, name: &str| {
+            element
+                .children
+                .iter()
+                .find(|c| c.name == name && c.children.is_empty())
+                .map(|c| c.text.trim().to_owned())
+                .filter(|t| !t.is_empty())
+        };
+        let field = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|name| inner.and_then(|i| text(i, name)).or_else(|| text(&root, name)))
         };
         ErrorDetails {
             code: field(self.error_code_fields),
@@ -95,6 +151,43 @@ mod tests {
         assert_eq!(numeric.code.as_deref(), Some("404"));
         assert_eq!(numeric.message, None);
         assert_eq!(GENERIC.error_details(b"<html>502</html>"), ErrorDetails::default());
+        assert_eq!(GENERIC.error_details(b"<html><body>502"), ErrorDetails::default());
         assert_eq!(GENERIC.error_details(b""), ErrorDetails::default());
+    }
+
+    /// OBS's answers: `<Error>` with capitalised members.
+    const OBS: Vendor = Vendor {
+        name: "obs",
+        request_id_headers: &["x-obs-request-id"],
+        error_code_fields: &["Code"],
+        error_message_fields: &["Message"],
+        request_id_fields: &["RequestId"],
+        error_wrapper: None,
+    };
+
+    const OBS_ERROR: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?>
+<Error>
+  <Code>NoSuchBucket</Code>
+  <Message>The specified bucket does not exist</Message>
+  <RequestId>0000016A7C5B3E7A</RequestId>
+  <HostId>ZGZvbmVzdGhpcw==</HostId>
+</Error>"#;
+
+    #[test]
+    fn reads_xml_error_bodies_by_sniffing_or_content_type() {
+        let details = OBS.error_details(OBS_ERROR);
+        assert_eq!(details.code.as_deref(), Some("NoSuchBucket"));
+        assert_eq!(details.message.as_deref(), Some("The specified bucket does not exist"));
+        assert_eq!(details.request_id.as_deref(), Some("0000016A7C5B3E7A"));
+        assert_eq!(OBS.error_details_for(Some("application/xml;charset=UTF-8"), OBS_ERROR), details);
+        // The content type wins over sniffing: JSON that says so is JSON.
+        assert_eq!(OBS.error_details_for(Some("application/json"), OBS_ERROR), ErrorDetails::default());
+        let json = br#"{"Code":"E","Message":"m"}"#;
+        assert_eq!(OBS.error_details_for(Some("text/xml"), json), ErrorDetails::default());
+        assert_eq!(OBS.error_details_for(Some("text/plain"), json).code.as_deref(), Some("E"));
+        // A wrapper element is looked into first, the root after.
+        let wrapped = b"<Response><error><code>C1</code></error><request_id>r</request_id></Response>";
+        let generic = GENERIC.error_details(wrapped);
+        assert_eq!((generic.code.as_deref(), generic.request_id.as_deref()), (Some("C1"), Some("r")));
     }
 }

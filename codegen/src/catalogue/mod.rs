@@ -11,6 +11,7 @@ mod report;
 mod settings;
 
 pub use report::{exit_status, print};
+pub use settings::built_in as built_in_settings;
 
 use crate::diag::Diagnostics;
 use crate::{Config, Failure, emit, write};
@@ -75,6 +76,11 @@ pub struct Counts {
     pub left_out: usize,
     /// Files written.
     pub files: usize,
+    /// Operations that start an asynchronous job (they answer a `job_id`; see
+    /// [`crate::model::job_starters`]).
+    pub job_starters: usize,
+    /// Of those, the ones with a waiter: the service's settings describe its job resource.
+    pub awaitable: usize,
     /// The warnings of the run.
     pub warnings: Diagnostics,
 }
@@ -258,6 +264,8 @@ fn generate_service(service: &Service, options: &Options) -> Report {
                 degraded: prepared.degraded.len() - left_out,
                 left_out,
                 files: 0,
+                job_starters: crate::model::job_starters(&prepared.model).len(),
+                awaitable: prepared.info.waiters.as_ref().map_or(0, |w| w.starters.len()),
                 warnings: Diagnostics::default(),
             };
             match emit::emit(&prepared.model, &prepared.names, &prepared.info) {

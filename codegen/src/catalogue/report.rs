@@ -25,6 +25,12 @@ pub fn print(run: &Run, quiet: bool, out: &mut impl Write, errors: &mut impl Wri
                 total.degraded += counts.degraded;
                 total.left_out += counts.left_out;
                 total.warnings += counts.warnings.len();
+                total.job_starters += counts.job_starters;
+                total.job_services += usize::from(counts.job_starters > 0);
+                total.awaitable += counts.awaitable;
+                if counts.awaitable > 0 {
+                    total.awaitable_services.push(format!("{folder} {}", counts.awaitable));
+                }
                 writeln!(
                     out,
                     "{folder:<width$}  generated {}: {} operations, {} degraded, {} left out, {} warnings",
@@ -66,6 +72,19 @@ pub fn print(run: &Run, quiet: bool, out: &mut impl Write, errors: &mut impl Wri
         total.refused,
         run.elapsed.as_secs_f64(),
         run.workers
+    )?;
+    writeln!(
+        out,
+        "jobs: {} operations in {} services answer a job_id; {} can be awaited, in {} services with a [waiters] setting{}",
+        total.job_starters,
+        total.job_services,
+        total.awaitable,
+        total.awaitable_services.len(),
+        if total.awaitable_services.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", total.awaitable_services.join(", "))
+        }
     )
 }
 
@@ -77,6 +96,11 @@ struct Total {
     degraded: usize,
     left_out: usize,
     warnings: usize,
+    job_starters: usize,
+    job_services: usize,
+    awaitable: usize,
+    /// `<folder> <operations>` of each service with waiters.
+    awaitable_services: Vec<String>,
 }
 
 /// 0 when every service was generated, 1 when any was refused or failed: the crates of

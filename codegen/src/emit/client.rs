@@ -37,6 +37,19 @@ pub fn client_tokens(model: &Model, names: &Names, info: &CrateInfo) -> TokenStr
         "[`Endpoint`](crate::Endpoint). Cloning is cheap.".to_owned(),
     ]);
     let from_account = has_service(info).then(|| from_account(info));
+    // A service signed its own way signs requests to an endpoint made by hand so too.
+    let (endpoint, signed_doc) = if has_service(info) && info.signature != crate::service::Signature::Sdk {
+        (
+            quote!(crate::SERVICE.with_signature(endpoint)),
+            quote! {
+                ///
+                /// The endpoint is given the service's signature (see
+                /// [`huawei::Service::with_signature`](crate::huawei::Service::with_signature)).
+            },
+        )
+    } else {
+        (quote!(endpoint), TokenStream::new())
+    };
     quote! {
         #module_docs
         use crate::operations;
@@ -49,8 +62,9 @@ pub fn client_tokens(model: &Model, names: &Names, info: &CrateInfo) -> TokenStr
 
         impl Client {
             /// A client sending to `endpoint` with the shared `config`.
+            #signed_doc
             pub fn new(config: &crate::ClientConfig, endpoint: crate::Endpoint) -> Self {
-                Self { inner: codegen_runtime::Client::new(config, endpoint) }
+                Self { inner: codegen_runtime::Client::new(config, #endpoint) }
             }
 
             /// Where requests go: the endpoint in use.
@@ -100,7 +114,7 @@ fn from_account(info: &CrateInfo) -> TokenStream {
     let ids = match info.scope {
         Scope::Project => ["the account's project id, or the one IAM lists for `region` (looked up once", "per region and remembered with the credentials)."],
         Scope::Global => ["the account's domain id (sent as `X-Domain-Id`), or the one IAM tells (looked", "up once and remembered with the credentials)."],
-        Scope::None => ["the account's credentials alone: no project or domain id is looked up or", "sent."],
+        Scope::Unscoped => ["the account's credentials alone: no project or domain id is looked up or", "sent."],
     };
     let docs = doc_attrs(&[
         format!("A client of {} in `region` for `account` (credentials found by", info.service),

@@ -96,6 +96,15 @@ fn crate_doc_lines(info: &CrateInfo) -> Vec<String> {
         "  from a `ClientConfig` that every service's client can share (credentials, one"
             .to_owned(),
         "  connection pool, timeouts and retries).".to_owned(),
+    ];
+    if let Some(waiters) = &info.waiters {
+        doc_lines.extend([
+            "- `waiters` (with the client): `Client::wait_for_job` polls a job until it ends, with".to_owned(),
+            "  backoff and an overall timeout, and each of the".to_owned(),
+            format!("  {} operations that start a job has an `<operation>_and_wait` method.", waiters.starters.len()),
+        ]);
+    }
+    doc_lines.extend([
         format!(
             "- [`Endpoint`], [`Credentials`] (signers in [`{}`]), [`Error`]: the shared runtime's",
             info.vendor_module
@@ -108,7 +117,7 @@ fn crate_doc_lines(info: &CrateInfo) -> Vec<String> {
         "and properties it does not describe are kept in `unknown_fields`, so what the service"
             .to_owned(),
         "sends survives a round trip unchanged.".to_owned(),
-    ];
+    ]);
     let placeholders = info.host_template.as_deref().map(crate::service::placeholders);
     match placeholders.as_deref().map(|p| override_name(info, p)) {
         Some(Some(name)) => {
@@ -121,7 +130,7 @@ fn crate_doc_lines(info: &CrateInfo) -> Vec<String> {
                 match info.scope {
                     Scope::Project => "the project id looked up at IAM when none is given.".to_owned(),
                     Scope::Global => "the domain id looked up at IAM when none is given (a global service).".to_owned(),
-                    Scope::None => "with no project or domain id (the credentials alone say whose requests they are).".to_owned(),
+                    Scope::Unscoped => "with no project or domain id (the credentials alone say whose requests they are).".to_owned(),
                 },
             ]);
             if let Some(table) = &info.regions {
@@ -162,6 +171,11 @@ pub enum ClientGate {
     Never,
 }
 
+/// Whether a source file (by path relative to `src/`) exists only with the client.
+pub fn needs_client(path: &std::path::Path) -> bool {
+    path == std::path::Path::new("client.rs") || path == std::path::Path::new("waiters.rs")
+}
+
 /// `src/lib.rs` of a generated crate.
 pub fn lib_rs(info: &CrateInfo) -> TokenStream {
     let docs = inner_doc_attrs(&crate_doc_lines(info));
@@ -184,8 +198,8 @@ pub fn lib_rs(info: &CrateInfo) -> TokenStream {
 pub fn included_root(info: &CrateInfo, src_dir: &std::path::Path, client: ClientGate) -> TokenStream {
     root_items(info, client, &|name: &str, vis: TokenStream| {
         let module = ident(name);
-        let file = if name == "client" {
-            src_dir.join("client.rs")
+        let file = if name == "client" || name == "waiters" {
+            src_dir.join(format!("{name}.rs"))
         } else {
             src_dir.join(name).join("mod.rs")
         };
@@ -201,12 +215,36 @@ fn root_items(info: &CrateInfo, client: ClientGate, module: &dyn Fn(&str, TokenS
     let models = module("models", quote!(pub));
     let operations = module("operations", quote!(pub));
     let vendor = ident(&info.vendor_module);
+    // The vendor's, with the fields the service's settings replace.
+    let vendor_value = if info.vendor_fields.is_empty() {
+        quote!(&codegen_runtime::#vendor::VENDOR)
+    } else {
+        let fields = info.vendor_fields.iter().map(|(key, names)| {
+            let key = ident(key);
+            quote!(#key: &[#(#names),*],)
+        });
+        quote! {
+            &codegen_runtime::vendor::Vendor {
+                #(#fields)*
+                ..codegen_runtime::#vendor::VENDOR
+            }
+        }
+    };
     let gate = match client {
         ClientGate::Feature => quote!(#[cfg(feature = "client")]),
         _ => TokenStream::new(),
     };
     let client_items = (client != ClientGate::Never).then(|| {
         let client_mod = module("client", TokenStream::new());
+        let waiter_items = info.waiters.is_some().then(|| {
+            let waiters_mod = module("waiters", quote!(pub));
+            quote! {
+                #gate
+                #waiters_mod
+                #gate
+                pub use codegen_runtime::{JobDone, JobFailure, WaitOptions, WaitTimeout};
+            }
+        });
         quote! {
             #gate
             #client_mod
@@ -214,6 +252,7 @@ fn root_items(info: &CrateInfo, client: ClientGate, module: &dyn Fn(&str, TokenS
             pub use client::Client;
             #gate
             pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, Interceptor, RequestContext, ResponseContext, RetryPolicy, TransportErrorContext};
+            #waiter_items
         }
     });
     // Hand-written modules that use the client (see the `client_modules` setting).
@@ -237,7 +276,7 @@ fn root_items(info: &CrateInfo, client: ClientGate, module: &dyn Fn(&str, TokenS
         pub use codegen_runtime::#vendor;
 
         /// How this service's answers carry request ids and error details.
-        pub(crate) const VENDOR: &codegen_runtime::vendor::Vendor = &codegen_runtime::#vendor::VENDOR;
+        pub(crate) const VENDOR: &codegen_runtime::vendor::Vendor = #vendor_value;
 
         #endpoint_fn
     }
@@ -284,7 +323,7 @@ fn endpoint_fn(info: &CrateInfo, template: &str) -> TokenStream {
     let (scope, scope_doc) = match info.scope {
         Scope::Project => (quote!(Project), "a project of one region (its id fills `{project_id}` in paths and `X-Project-Id`)."),
         Scope::Global => (quote!(Global), "the whole account (requests carry its domain id in `X-Domain-Id`)."),
-        Scope::None => (quote!(None), "whoever the credentials are (requests carry no project or domain id)."),
+        Scope::Unscoped => (quote!(Unscoped), "whoever the credentials are (requests carry no project or domain id)."),
     };
     let mut service_lines = vec![
         format!("{} as the runtime sees it: the name of its endpoint overrides, its host,", info.service),

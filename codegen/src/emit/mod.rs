@@ -11,6 +11,8 @@ mod models;
 pub mod operations;
 mod rebase;
 mod types;
+mod waiters;
+mod xml_impls;
 
 use crate::model::Model;
 use crate::names::Names;
@@ -57,6 +59,12 @@ pub struct CrateInfo {
     pub regions: Option<crate::service::RegionTable>,
     /// The service's name in derived signing of a Huawei service (`iotdm`), when it has one.
     pub derived_auth_service_name: Option<String>,
+    /// The service's job resource and the operations that start its jobs, when its
+    /// settings describe one.
+    pub waiters: Option<crate::model::Waiters>,
+    /// Fields of the runtime vendor's `Vendor` that the service's settings replace
+    /// (`request_id_headers`, `error_code_fields`, ...), with their values.
+    pub vendor_fields: Vec<(String, Vec<String>)>,
 }
 
 /// The generated crate: file contents by path relative to the crate root.
@@ -103,7 +111,7 @@ pub fn emit_module(
     let header = crate_files::header(info);
     let mut out = CrateFiles::default();
     for (path, tokens) in source_files(model, names, info) {
-        if client == crate_files::ClientGate::Never && path == std::path::Path::new("client.rs") {
+        if client == crate_files::ClientGate::Never && crate_files::needs_client(&path) {
             continue;
         }
         let path = PathBuf::from(name).join(path);
@@ -143,6 +151,9 @@ fn source_files(model: &Model, names: &Names, info: &CrateInfo) -> Vec<(PathBuf,
     );
     out.push((PathBuf::from("operations/mod.rs"), operations_mod));
     out.push((PathBuf::from("client.rs"), client::client_tokens(model, names, info)));
+    if let Some(tokens) = waiters::waiters_tokens(model, names, info) {
+        out.push((PathBuf::from("waiters.rs"), tokens));
+    }
     out
 }
 

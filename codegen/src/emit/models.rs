@@ -2,12 +2,13 @@
 
 use super::docs::{doc_attrs, lines};
 use super::json_impls::{newtype_impls, struct_impls, JsonField};
+use super::xml_impls::{self, XmlField};
 use super::types::{ident, named_in, type_tokens, Prelude};
 use crate::model::{EnumDef, EnumValue, Model, StructDef, TypeId, TypeKind};
 use crate::names::Names;
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One module of `models/`: its name, the types it exports, and its items.
 pub struct ModelModule {
@@ -20,6 +21,7 @@ pub struct ModelModule {
 
 pub fn modules(model: &Model, names: &Names) -> Vec<ModelModule> {
     let prelude = Prelude::new(names);
+    let xml = xml_impls::reachable(model);
     let mut groups: BTreeMap<TypeId, Vec<TypeId>> = BTreeMap::new();
     for i in 0..model.types.len() {
         let id = TypeId(i);
@@ -31,7 +33,7 @@ pub fn modules(model: &Model, names: &Names) -> Vec<ModelModule> {
             let name = names.module(root).unwrap_or("unnamed").to_owned();
             let items: Vec<TokenStream> = members
                 .iter()
-                .map(|&id| type_item(model, names, &prelude, id))
+                .map(|&id| type_item(model, names, &prelude, &xml, id))
                 .collect();
             let imports = imports(model, names, root, &members);
             let builders = members
@@ -85,7 +87,10 @@ fn imports(model: &Model, names: &Names, root: TypeId, members: &[TypeId]) -> To
     quote! { use super::{#(#foreign),*}; }
 }
 
-fn type_item(model: &Model, names: &Names, prelude: &Prelude, id: TypeId) -> TokenStream {
+/// A type and its impls; `xml` holds the types that XML bodies reach, which also get
+/// `FromXml` and `ToXml`.
+fn type_item(model: &Model, names: &Names, prelude: &Prelude, xml: &BTreeSet<TypeId>, id: TypeId) -> TokenStream {
+    let in_xml = xml.contains(&id);
     let ty = model.get(id);
     let mut extra = Vec::new();
     if ty.variant > 0 {
@@ -102,17 +107,29 @@ fn type_item(model: &Model, names: &Names, prelude: &Prelude, id: TypeId) -> Tok
     let docs = doc_attrs(&lines(&ty.docs, &extra));
     let name = ident(names.ty(id));
     match &ty.kind {
-        TypeKind::Struct(def) => struct_item(names, prelude, id, def, docs),
-        TypeKind::Enum(def) if def.is_integer() => integer_enum_item(names, id, def, docs),
-        TypeKind::Enum(def) => string_enum_item(names, prelude, id, def, docs),
+        TypeKind::Struct(def) => struct_item(names, prelude, id, def, docs, in_xml),
+        TypeKind::Enum(def) => {
+            let (item, xml_macro) = if def.is_integer() {
+                (integer_enum_item(names, id, def, docs), quote!(xml_integer_enum))
+            } else {
+                (string_enum_item(names, prelude, id, def, docs), quote!(xml_string_enum))
+            };
+            let xml_impls = in_xml.then(|| quote!(codegen_runtime::#xml_macro!(#name);));
+            quote! {
+                #item
+                #xml_impls
+            }
+        }
         TypeKind::Newtype(target) => {
             let target = type_tokens(target, names, prelude);
             let impls = newtype_impls(&name, &target, &result_path(names));
+            let xml_impls = in_xml.then(|| xml_impls::newtype_impls(&name, &target, &result_path(names)));
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, Default)]
                 pub struct #name(pub #target);
                 #impls
+                #xml_impls
             }
         }
         TypeKind::Alias(target) => {
@@ -136,6 +153,7 @@ fn struct_item(
     id: TypeId,
     def: &StructDef,
     docs: TokenStream,
+    in_xml: bool,
 ) -> TokenStream {
     let name = ident(names.ty(id));
     let member_names = &names.members[id.0];
@@ -149,6 +167,7 @@ fn struct_item(
     let mut with_setters = Vec::new();
     let mut builder = Builder::default();
     let mut json_fields = Vec::new();
+    let mut xml_fields = Vec::new();
     for (field, field_name) in def.fields.iter().zip(member_names) {
         let field_ident = ident(field_name);
         let plain = type_tokens(&field.ty, names, prelude);
@@ -165,6 +184,7 @@ fn struct_item(
             // `number`), through the `Option<Option<_>>` of nullable fields too.
             number: holds_f64(&field.ty),
         });
+        xml_fields.push(XmlField::of(field, field_ident.clone()));
         // The setters' parameter and what they store (the field's type, or its `Some`).
         let (param, stored) = if field.required && field.nullable {
             // Always sent; `None` is `null`.
@@ -238,9 +258,17 @@ fn struct_item(
         }
         _ => {
             let unknown = ident(&names.catch_all[id.0]);
+            let xml_doc = in_xml.then(|| {
+                quote! {
+                    ///
+                    /// In XML: elements by name (text as a string, others as objects,
+                    /// repeated ones as an array) and attributes as `@name`.
+                }
+            });
             let field = quote! {
                 /// Properties the spec does not describe, kept so that they survive a
                 /// deserialize → serialize round trip unchanged.
+                #xml_doc
                 pub #unknown: indexmap::IndexMap<#string, serde_json::Value>,
             };
             (field, unknown)
@@ -288,6 +316,7 @@ fn struct_item(
         }
     });
     let json_impls = struct_impls(&name, names.ty(id), &json_fields, &catch_all_ident, &result);
+    let xml_impls = in_xml.then(|| xml_impls::struct_impls(&name, &xml_fields, &catch_all_ident, &result));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive_default)]
@@ -296,6 +325,7 @@ fn struct_item(
             #catch_all
         }
         #json_impls
+        #xml_impls
         #inherent
         #builder
     }

@@ -96,9 +96,17 @@ impl Ctx<'_> {
         false
     }
 
+    /// The Rust name of a named type (the fallback name of an XML root).
+    fn type_name(&self, ty: &crate::model::TypeRef) -> String {
+        match ty {
+            crate::model::TypeRef::Named(id) => self.names.ty(*id).to_owned(),
+            _ => String::new(),
+        }
+    }
+
     fn body_ty(&self, kind: &BodyKind) -> TokenStream {
         match kind {
-            BodyKind::Json(ty) => self.ty(ty),
+            BodyKind::Json(ty) | BodyKind::Xml(ty) => self.ty(ty),
             BodyKind::Bytes | BodyKind::Form => quote!(Vec<u8>),
             BodyKind::Binary => quote!(crate::Body),
         }
@@ -132,8 +140,9 @@ fn uses_models(ctx: &Ctx<'_>, op: &Operation) -> bool {
     };
     op.params.iter().any(|p| carried(p.role) && named(&p.ty))
         || matches!(&op.body, Some(b) if matches!(&b.kind, BodyKind::Json(ty) if named(ty) && !ctx.is_free_form(ty)))
+        || matches!(&op.body, Some(b) if matches!(b.kind, BodyKind::Xml(_)))
         || op.responses.iter().any(|r| {
-            is_success(&r.status) && has_body(r) && matches!(&r.body, Some(BodyKind::Json(ty)) if named(ty))
+            is_success(&r.status) && has_body(r) && matches!(&r.body, Some(BodyKind::Json(ty) | BodyKind::Xml(ty)) if named(ty))
         })
 }
 
@@ -240,8 +249,8 @@ fn request_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStr
     let many = (new_params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let body_of = |file: bool| if file { quote!(crate::Body) } else { quote!(Vec<u8>) };
     let (request_body, response_body) = (body_of(uploads(op)), body_of(streams(op)));
-    let build = build_tokens(op, n);
-    let parse = parse_tokens(op, n);
+    let build = build_tokens(ctx, op, n);
+    let parse = parse_tokens(ctx, op, n);
     let id = &op.id;
     let method = ident(&op.method);
     let derive_default = new_params.is_empty().then(|| quote!(Default,));
@@ -321,7 +330,7 @@ fn location_word(location: Location) -> &'static str {
     }
 }
 
-fn build_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
+fn build_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStream {
     let finish = if uploads(op) { quote!(build_body) } else { quote!(build) };
     let mut steps = Vec::new();
     for part in &op.path {
@@ -383,19 +392,26 @@ fn build_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
     } else if let Some(body) = &op.body {
         let field = ident(&n.body);
         let media = &body.media_type;
-        let call = match body.kind {
-            BodyKind::Json(_) => quote!(json),
-            BodyKind::Bytes | BodyKind::Form => quote!(bytes),
-            BodyKind::Binary => quote!(upload),
+        // The step that sets the body from `value` (a reference).
+        let send = |value: TokenStream| match &body.kind {
+            BodyKind::Json(_) => quote!(.json(#media, #value)),
+            BodyKind::Xml(ty) => {
+                let root = xml_root(ctx, ty);
+                let name = ctx.type_name(ty);
+                quote!(.bytes(#media, &codegen_runtime::__private::xml::encode(#value, #root, #name)))
+            }
+            BodyKind::Bytes | BodyKind::Form => quote!(.bytes(#media, #value)),
+            BodyKind::Binary => quote!(.upload(#media, #value)),
         };
         if body.required {
-            steps.push(quote!(.#call(#media, &self.#field)));
+            steps.push(send(quote!(&self.#field)));
         } else {
             // An absent optional body sends nothing.
+            let step = send(quote!(body));
             return quote! {
                 let builder = codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint) #(#steps)*;
                 match &self.#field {
-                    Some(body) => builder.#call(#media, body).#finish(),
+                    Some(body) => builder #step.#finish(),
                     None => builder.#finish(),
                 }
             };
@@ -482,7 +498,7 @@ fn keeps_status(status: &Status) -> bool {
     !matches!(status, Status::Code(_))
 }
 
-fn parse_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
+fn parse_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStream {
     let response = ident(&n.response);
     // A streamed operation's answers come as a `Body`; what is read whole (error bodies,
     // JSON) was read whole by the client, and is taken out of it.
@@ -522,6 +538,10 @@ fn parse_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
                 Some(BodyKind::Json(_)) => {
                     quote!(body: codegen_runtime::__private::decode(crate::VENDOR, status, &headers, #whole)?)
                 }
+                Some(BodyKind::Xml(ty)) => {
+                    let root = xml_root(ctx, ty);
+                    quote!(body: codegen_runtime::__private::xml::decode(crate::VENDOR, status, &headers, #whole, #root)?)
+                }
                 Some(BodyKind::Binary) => quote!(body),
                 _ if streams(op) => quote!(body: #whole),
                 _ => quote!(body),
@@ -556,10 +576,26 @@ fn parse_tokens(op: &Operation, n: &OperationNames) -> TokenStream {
     }
 }
 
+/// The runtime's `xml::Root` of an XML body's type (see [`crate::model::XmlRoot`]).
+fn xml_root(ctx: &Ctx<'_>, ty: &crate::model::TypeRef) -> TokenStream {
+    let root = match ty {
+        crate::model::TypeRef::Named(id) => ctx.model.get(*id).xml_root(),
+        _ => crate::model::XmlRoot { name: None, namespace: None, prefix: None },
+    };
+    let option = |value: &Option<String>| match value {
+        Some(text) => quote!(Some(#text)),
+        None => quote!(None),
+    };
+    let (name, namespace, prefix) = (option(&root.name), option(&root.namespace), option(&root.prefix));
+    quote!(codegen_runtime::__private::xml::Root { name: #name, namespace: #namespace, prefix: #prefix })
+}
+
 /// `crate::models::Name` for a body that is one named model, for doc links.
 fn model_path(ctx: &Ctx<'_>, kind: &BodyKind) -> Option<String> {
     match kind {
-        BodyKind::Json(crate::model::TypeRef::Named(id)) => Some(format!("crate::models::{}", ctx.names.ty(*id))),
+        BodyKind::Json(crate::model::TypeRef::Named(id)) | BodyKind::Xml(crate::model::TypeRef::Named(id)) => {
+            Some(format!("crate::models::{}", ctx.names.ty(*id)))
+        }
         _ => None,
     }
 }
@@ -605,7 +641,14 @@ fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenSt
             // An error answer: kept as received, whatever its body holds.
             doc_lines.push(String::new());
             let documented = spec.body.as_ref().filter(|_| has_body(spec));
+            let xml = matches!(documented, Some(BodyKind::Xml(_)));
             doc_lines.push(match documented.and_then(|kind| model_path(ctx, kind)) {
+                Some(path) if xml => format!(
+                    "The body is XML documented as [`{}`]({path}); its code, message and request \
+                     id are read into the [`ApiError`](crate::ApiError)'s fields, and it is kept \
+                     as received in [`ApiError::body`](crate::ApiError::body).",
+                    path.trim_start_matches("crate::")
+                ),
                 Some(path) => format!(
                     "The body is documented as [`{}`]({path}); read it with \
                      [`ApiError::decode`](crate::ApiError::decode).",
@@ -636,6 +679,7 @@ fn response_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenSt
         if let Some(ty) = &body_ty {
             let body_doc = match &spec.body {
                 Some(BodyKind::Json(_)) => " The decoded body.",
+                Some(BodyKind::Xml(_)) => " The decoded XML body.",
                 _ => " The body as received.",
             };
             fields.push(quote!(#[doc = #body_doc] body: #ty));

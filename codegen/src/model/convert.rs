@@ -24,6 +24,8 @@ pub(super) struct LocalType {
     pub parent: Option<usize>,
     pub docs: Docs,
     pub kind: TypeKind,
+    /// The schema's `xml` object.
+    pub xml: crate::read::XmlHint,
 }
 
 /// Deepest schema nesting followed; real specs stay far below it, and it keeps a
@@ -61,6 +63,7 @@ pub(super) fn convert_files(files: &[SpecFile]) -> (Converted, Diagnostics, Vec<
                 parent: None,
                 docs: Docs::from_schema(schema),
                 kind: TypeKind::Alias(TypeRef::Any),
+                xml: schema.xml_hint(),
             });
             converter.definitions.insert((file, name.clone()), id);
             pending.push((id, schema));
@@ -315,6 +318,7 @@ impl Converter<'_> {
                 };
                 let ty = self.type_ref(prop, &prop_place);
                 let docs = Docs::from_schema(prop);
+                let xml_item = self.xml_item_name(prop, place.file);
                 def.fields.push(Field {
                     json_name: name.clone(),
                     ty,
@@ -323,6 +327,8 @@ impl Converter<'_> {
                     nullable: prop.nullable == Some(true)
                         || prop.extensions.get("x-nullable") == Some(&Value::Bool(true)),
                     docs,
+                    xml: prop.xml_hint(),
+                    xml_item,
                 });
             }
         }
@@ -335,6 +341,18 @@ impl Converter<'_> {
         def
     }
 
+    /// The item element name of an array property: its items' `xml.name`, else (for a
+    /// wrapped list, whose items need a name of their own) the `xml.name` of the
+    /// definition the items refer to.
+    fn xml_item_name(&self, prop: &Schema, file: usize) -> Option<String> {
+        let items = prop.items.as_deref()?;
+        if let Some(name) = items.xml_hint().name {
+            return Some(name);
+        }
+        let target = items.reference.as_deref().and_then(|r| self.lookup_schema(file, r))?;
+        target.xml_hint().name.filter(|_| prop.xml_hint().wrapped)
+    }
+
     fn new_inline(&mut self, schema: &Schema, place: &Place<'_>, kind: TypeKind) -> TypeRef {
         let id = self.locals.len();
         self.locals.push(LocalType {
@@ -344,6 +362,7 @@ impl Converter<'_> {
             parent: place.parent,
             docs: Docs::from_schema(schema),
             kind,
+            xml: schema.xml_hint(),
         });
         TypeRef::Named(TypeId(id))
     }
@@ -554,12 +573,12 @@ fn extend(hint: &[String], word: &str) -> Vec<String> {
     out
 }
 
-fn has_properties(schema: &Schema) -> bool {
+pub(super) fn has_properties(schema: &Schema) -> bool {
     schema.properties.as_ref().is_some_and(|p| !p.is_empty())
 }
 
 /// An object schema: `type: object`, or no type but properties.
-fn is_object_like(schema: &Schema) -> bool {
+pub(super) fn is_object_like(schema: &Schema) -> bool {
     match schema.primary_type() {
         Some("object") => true,
         None => schema.properties.is_some(),

@@ -71,6 +71,7 @@ pub(super) fn merge(files: &[SpecFile], converted: Converted, diags: &mut Diagno
             owner: local.parent.filter(|_| !shared).map(|p| TypeId(class[p])),
             docs: local.docs.clone(),
             kind: remap_kind(&local.kind, &class),
+            xml: local.xml.clone(),
         });
     }
     rank_variants(files, &mut types, diags);
@@ -78,11 +79,11 @@ pub(super) fn merge(files: &[SpecFile], converted: Converted, diags: &mut Diagno
         for param in &mut op.params {
             param.ty = remap_ref(&param.ty, &class);
         }
-        if let Some(super::Body { kind: BodyKind::Json(ty), .. }) = &mut op.body {
+        if let Some(super::Body { kind: BodyKind::Json(ty) | BodyKind::Xml(ty), .. }) = &mut op.body {
             *ty = remap_ref(ty, &class);
         }
         for response in &mut op.responses {
-            if let Some(BodyKind::Json(ty)) = &mut response.body {
+            if let Some(BodyKind::Json(ty) | BodyKind::Xml(ty)) = &mut response.body {
                 *ty = remap_ref(ty, &class);
             }
         }
@@ -127,6 +128,9 @@ fn signature(local: &LocalType, class: &[usize], out: &mut String) {
             out.push('\u{1f}');
         }
     }
+    if local.xml != super::XmlHint::default() {
+        let _ = write!(out, "x{:?}", local.xml);
+    }
     match &local.kind {
         TypeKind::Struct(def) => {
             out.push_str("S{");
@@ -138,6 +142,10 @@ fn signature(local: &LocalType, class: &[usize], out: &mut String) {
                     u8::from(field.required),
                     u8::from(field.nullable)
                 );
+                // XML names take part: the same JSON shape may be different XML.
+                if field.xml != super::XmlHint::default() || field.xml_item.is_some() {
+                    let _ = write!(out, "x{:?}{:?}", field.xml, field.xml_item);
+                }
                 ref_signature(&field.ty, class, out);
                 out.push(',');
             }

@@ -9,14 +9,17 @@ mod cycles;
 mod dedupe;
 mod docs;
 mod operation;
+mod waiter;
 
 pub use docs::{code_span, Docs};
 pub use operation::{
     ArrayFormat, Body, BodyKind, Location, Operation, Param, PathPart, ResponseHeader, ResponseSpec,
     Role, Status,
 };
+pub use waiter::{job_starters, relax_failure_fields, waiters, Starter, Waiters};
 
 use crate::diag::{Degradation, Diagnostics};
+pub use crate::read::XmlHint;
 use crate::read::SpecFile;
 
 /// Index of a type in [`Model::types`]; stable for a given set of specs.
@@ -74,6 +77,43 @@ pub struct TypeDef {
     pub owner: Option<TypeId>,
     pub docs: Docs,
     pub kind: TypeKind,
+    /// The schema's `xml` object: for a definition, its root element's name and namespace.
+    pub xml: XmlHint,
+}
+
+impl TypeDef {
+    /// The root element of a document of this type, as [`XmlRoot`] describes.
+    pub fn xml_root(&self) -> XmlRoot {
+        // Only definitions are named after their spec name; an inline type's hint starts
+        // with its operation's id.
+        let definition = self.owner.is_none() && self.hint.len() == 1 && self.pointer.contains("definitions");
+        let name = match (&self.xml.name, self.hint.first()) {
+            (Some(name), _) => Some(name.clone()),
+            (None, Some(name)) if definition && !name.ends_with("ResponseBody") => Some(name.clone()),
+            _ => None,
+        };
+        XmlRoot {
+            name,
+            namespace: self.xml.namespace.clone(),
+            prefix: self.xml.prefix.clone().filter(|_| self.xml.namespace.is_some()),
+        }
+    }
+}
+
+/// The root element of an XML body.
+///
+/// Swagger's rule names it after the definition's `xml.name`, else the definition's name.
+/// A definition named `…ResponseBody` without `xml.name` is the vendor's name for an
+/// answer whose root the spec only shows in its examples (OBS's `GetBucketAclResponseBody`
+/// is `<AccessControlPolicy>`), so its root is not checked on input (`name` is `None`) and
+/// is written with the type's name; the same goes for bodies described inline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlRoot {
+    /// The element's name; `None`: any on input.
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    /// Only with a namespace.
+    pub prefix: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,6 +147,11 @@ pub struct Field {
     /// from an absent value so that it is sent back as `null`.
     pub nullable: bool,
     pub docs: Docs,
+    /// The property's `xml` object: its element or attribute name, wrapping, namespace.
+    pub xml: XmlHint,
+    /// For an array: the name of its item elements when the items say (`items.xml.name`,
+    /// or for a wrapped list the `xml.name` of the definition they refer to).
+    pub xml_item: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -151,7 +151,11 @@ pub struct Body {
 pub enum BodyKind {
     /// JSON of a known type.
     Json(TypeRef),
-    /// Raw bytes held in memory: text, XML, or JSON without a schema.
+    /// XML (`application/xml`, `text/xml`, `+xml`) of a known struct type: a named one
+    /// (a definition, or an inline object).
+    Xml(TypeRef),
+    /// Raw bytes held in memory: text, XML without an object schema, or JSON without a
+    /// schema.
     Bytes,
     /// A file (an octet stream, a zip, an image, `type: file`, `format: binary`): a
     /// `Body` that is read while it is sent, and handed over as it arrives.
@@ -548,10 +552,30 @@ impl Converter<'_> {
         if is_binary(schema, media) {
             return BodyKind::Binary;
         }
+        if is_xml(media) && schema.primary_type() != Some("file") {
+            return self.xml_body(schema, place);
+        }
         if !is_json(media) || schema.primary_type() == Some("file") {
             return BodyKind::Bytes;
         }
         BodyKind::Json(self.type_ref(schema, place))
+    }
+
+    /// An XML body typed by its schema when that is an object (a `$ref` to an object
+    /// definition, or an inline object with properties); raw bytes otherwise, as XML
+    /// has no standard form for a bare list or scalar.
+    fn xml_body(&mut self, schema: &Schema, place: &Place<'_>) -> BodyKind {
+        let object = schema.reference.is_some() || (super::convert::is_object_like(schema) && super::convert::has_properties(schema));
+        if !object {
+            return BodyKind::Bytes;
+        }
+        let ty = self.type_ref(schema, place);
+        match self.aliased(ty) {
+            TypeRef::Named(id) if matches!(self.locals.get(id.0).map(|l| &l.kind), Some(super::TypeKind::Struct(_))) => {
+                BodyKind::Xml(TypeRef::Named(id))
+            }
+            _ => BodyKind::Bytes,
+        }
     }
 
     /// The body type of an OpenAPI 3.0 `content` map: the first JSON media type with a
@@ -583,7 +607,15 @@ impl Converter<'_> {
             .or(spec.document.produces.as_ref())
             .and_then(StringList::first)
             .map(str::to_owned)
-            .unwrap_or_else(|| "application/json".to_owned());
+            .unwrap_or_else(|| {
+                // A service that declares no answer media but takes XML answers XML
+                // (OBS's specs declare `consumes` only).
+                let consumes = op.consumes.as_ref().or(spec.document.consumes.as_ref()).and_then(StringList::first);
+                match consumes {
+                    Some(media) if is_xml(media) => media.to_owned(),
+                    _ => "application/json".to_owned(),
+                }
+            });
         let mut out = Vec::new();
         for (code, response) in &op.responses.by_status {
             let at = child(&child(op_pointer, "responses"), code);
@@ -891,6 +923,12 @@ fn is_binary(schema: &Schema, media: &str) -> bool {
 fn is_json(media: &str) -> bool {
     let media = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     media == "application/json" || media.ends_with("+json") || media == "*/*" || media.is_empty()
+}
+
+/// `application/xml`, `text/xml` and `+xml` types (`application/atom+xml`).
+pub fn is_xml(media: &str) -> bool {
+    let media = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    media == "application/xml" || media == "text/xml" || media.ends_with("+xml")
 }
 
 fn parse_status(code: &str) -> Option<Status> {

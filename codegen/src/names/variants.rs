@@ -29,7 +29,7 @@ pub fn naming_files(model: &Model) -> Vec<Option<usize>> {
         }
         let bodies = op.body.iter().map(|b| &b.kind).chain(op.responses.iter().filter_map(|r| r.body.as_ref()));
         for kind in bodies {
-            if let BodyKind::Json(ty) = kind {
+            if let BodyKind::Json(ty) | BodyKind::Xml(ty) = kind {
                 named(ty, &mut roots);
             }
         }

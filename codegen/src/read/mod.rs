@@ -15,7 +15,7 @@ pub use document::{
 };
 pub use overrides::{Override, Overrides, NOTE_KEY};
 pub use quirks::{AdditionalProperties, Required, StringList};
-pub use schema::Schema;
+pub use schema::{Schema, XmlHint};
 
 use crate::diag::{escape_token, Diagnostic, Diagnostics};
 use serde_json::Value;

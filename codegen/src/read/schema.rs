@@ -41,6 +41,10 @@ pub struct Schema {
     pub min_items: Option<Value>,
     pub max_items: Option<Value>,
     pub pattern: Option<Value>,
+    /// Swagger 2.0's XML object (`name`, `namespace`, `prefix`, `attribute`, `wrapped`),
+    /// kept raw and read leniently by [`Schema::xml_hint`]: a malformed one must not stop
+    /// a JSON-only service from generating.
+    pub xml: Option<Value>,
     /// `x-*` keys and anything else this reader has no field for.
     #[serde(flatten)]
     pub extensions: IndexMap<String, Value>,
@@ -77,6 +81,41 @@ impl Schema {
     }
 }
 
+/// What a schema's `xml` object says; all absent when there is none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct XmlHint {
+    /// The element (or attribute) name, instead of the property's or definition's.
+    pub name: Option<String>,
+    /// The namespace URI written on the element.
+    pub namespace: Option<String>,
+    /// The prefix bound to the namespace.
+    pub prefix: Option<String>,
+    /// The property is an attribute rather than an element.
+    pub attribute: bool,
+    /// An array is inside a wrapper element rather than repeated elements.
+    pub wrapped: bool,
+}
+
+impl Schema {
+    /// The `xml` object's members, each ignored when of the wrong type; names that are
+    /// not XML names (empty, with blanks or markup) are ignored too.
+    pub fn xml_hint(&self) -> XmlHint {
+        let Some(Value::Object(xml)) = &self.xml else {
+            return XmlHint::default();
+        };
+        let text = |key: &str| xml.get(key).and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+        let flag = |key: &str| xml.get(key).and_then(Value::as_bool).unwrap_or(false);
+        let is_name = |name: &String| !name.chars().any(|c| c.is_whitespace() || "<>&\"'=/".contains(c));
+        XmlHint {
+            name: text("name").filter(is_name),
+            namespace: text("namespace"),
+            prefix: text("prefix").filter(|p| is_name(p) && !p.contains(':')),
+            attribute: flag("attribute"),
+            wrapped: flag("wrapped"),
+        }
+    }
+}
+
 /// The standard JSON Schema type a vendor spelling stands for: the catalogue writes
 /// `long`, `int`, `Integer`, `Bigint`, `double`, `float`, `Object`, `String`, `bool`, ...
 fn standard_type_name(name: &str) -> Option<&'static str> {
@@ -101,6 +140,18 @@ mod tests {
             type_name: Some(StringList(vec![name.to_owned()])),
             ..Schema::default()
         }
+    }
+
+    #[test]
+    fn xml_hints_are_read_leniently() {
+        let with = |xml: Value| Schema { xml: Some(xml), ..Schema::default() }.xml_hint();
+        let hint = with(serde_json::json!({"name": "Grant", "attribute": true, "wrapped": true, "namespace": "urn:a", "prefix": "p"}));
+        assert_eq!(hint.name.as_deref(), Some("Grant"));
+        assert!(hint.attribute && hint.wrapped);
+        assert_eq!((hint.namespace.as_deref(), hint.prefix.as_deref()), (Some("urn:a"), Some("p")));
+        assert_eq!(with(serde_json::json!("Grant")), XmlHint::default());
+        assert_eq!(with(serde_json::json!({"name": "a b", "wrapped": "yes", "prefix": "a:b"})), XmlHint::default());
+        assert_eq!(Schema::default().xml_hint(), XmlHint::default());
     }
 
     #[test]

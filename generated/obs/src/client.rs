@@ -16,9 +16,15 @@ pub struct Client {
 
 impl Client {
     /// A client sending to `endpoint` with the shared `config`.
+    ///
+    /// The endpoint is given the service's signature (see
+    /// [`huawei::Service::with_signature`](crate::huawei::Service::with_signature)).
     pub fn new(config: &crate::ClientConfig, endpoint: crate::Endpoint) -> Self {
         Self {
-            inner: codegen_runtime::Client::new(config, endpoint),
+            inner: codegen_runtime::Client::new(
+                config,
+                crate::SERVICE.with_signature(endpoint),
+            ),
         }
     }
     /// Where requests go: the endpoint in use.

@@ -44,6 +44,9 @@ pub use codegen_runtime::{
     RetryPolicy, TransportErrorContext,
 };
 
+#[cfg(feature = "client")]
+pub mod transfer;
+
 pub use codegen_runtime::{
     auth, ApiError, Body, Credentials, DateTime, DecodeError, Endpoint, Env, Error,
     FormFile, Operation, Progress, UnknownValue,
@@ -52,7 +55,13 @@ pub use codegen_runtime::{
 pub use codegen_runtime::huawei;
 
 /// How this service's answers carry request ids and error details.
-pub(crate) const VENDOR: &codegen_runtime::vendor::Vendor = &codegen_runtime::huawei::VENDOR;
+pub(crate) const VENDOR: &codegen_runtime::vendor::Vendor = &codegen_runtime::vendor::Vendor {
+    request_id_headers: &["x-obs-request-id"],
+    error_code_fields: &["Code"],
+    error_message_fields: &["Message"],
+    request_id_fields: &["RequestId"],
+    ..codegen_runtime::huawei::VENDOR
+};
 
 /// The host of OBS; `{name}` parts are filled by [`endpoint`].
 pub const HOST_TEMPLATE: &str = "obs.{region}.myhuaweicloud.com";
@@ -103,7 +112,7 @@ pub const REGIONS: &[(&str, &[&str])] = &[
 pub const SERVICE: huawei::Service = huawei::Service {
     name: "OBS",
     host_template: HOST_TEMPLATE,
-    scope: huawei::Scope::None,
+    scope: huawei::Scope::Unscoped,
     regions: REGIONS,
     derived_auth_service_name: None,
     signature: huawei::Signature::Obs,

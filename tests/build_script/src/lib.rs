@@ -1,4 +1,4 @@
-//! Four services generated at build time by `build.rs` with codegen's library, and
+//! Services generated at build time by `build.rs` with codegen's library, and
 //! included here: the modules need only the runtime crate (and serde, http, indexmap).
 
 /// FunctionGraph's models and operations (no client), from `specs/functiongraph`.
@@ -21,4 +21,10 @@ pub mod forms {
 /// `tests/golden/files/specs`.
 pub mod files {
     include!(concat!(env!("OUT_DIR"), "/files.rs"));
+}
+
+/// OBS operations with XML bodies (bucket creation, listings, ACLs, multipart completion,
+/// batch deletion), with their client, from `tests/golden/xml/specs`.
+pub mod xml {
+    include!(concat!(env!("OUT_DIR"), "/xml.rs"));
 }

@@ -44,6 +44,9 @@ pub fn generate_sample(service: &str, crate_name: &str) -> Result<codegen::Gener
         regenerate: format!("codegen --specs {label} --out <DIR> --crate-name {crate_name}"),
         specs_label: label,
         strict: true,
+        // The samples are catalogue services: they get the catalogue's settings (ECS's
+        // job resource, for waiters).
+        default_settings: codegen::catalogue::built_in_settings(service).map(str::to_owned),
         ..codegen::Config::default()
     };
     codegen::generate(&config).map_err(|failure| format!("codegen fails on tests/samples/{service}:\n{failure}"))

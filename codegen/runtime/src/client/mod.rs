@@ -20,6 +20,7 @@ mod proxy;
 mod retry;
 mod trace;
 mod transfer;
+mod waiter;
 
 pub use hooks::{BodyKind, HeaderView, Interceptor, RequestContext, ResponseContext, TransportErrorContext};
 pub use retry::RetryPolicy;

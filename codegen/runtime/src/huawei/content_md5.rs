@@ -3,7 +3,7 @@
 //! goes by ([`ContentMd5`]), never holding a whole file or stream in memory.
 
 use std::fmt;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use base64::Engine as _;
@@ -57,8 +57,33 @@ impl fmt::Debug for ContentMd5 {
 /// while reading: in async code, call it from `spawn_blocking`.
 pub fn content_md5_of_file(path: &Path) -> Result<String, Error> {
     let mut hash = ContentMd5::new();
-    hash_file(path, &mut hash, 0, None)?;
+    hash_file(path, &mut hash)?;
     Ok(hash.finish())
+}
+
+/// The `Content-MD5` of `length` bytes of the file at `path` from `offset`: one part of a
+/// multipart upload. Blocks while reading, as [`content_md5_of_file`]; fails when the file
+/// ends before.
+pub fn content_md5_of_file_range(path: &Path, offset: u64, length: u64) -> Result<String, Error> {
+    let mut hash = ContentMd5::new();
+    hash_file_range(path, offset, length, &mut hash)?;
+    Ok(hash.finish())
+}
+
+fn hash_file_range(path: &Path, offset: u64, length: u64, hash: &mut ContentMd5) -> Result<(), Error> {
+    let failed = |e: std::io::Error| {
+        Error::InvalidRequest(format!("cannot read `{}` for its Content-MD5: {e}", path.display()))
+    };
+    let mut file = std::fs::File::open(path).map_err(failed)?;
+    file.seek(SeekFrom::Start(offset)).map_err(failed)?;
+    let read = hash_reader(file.take(length), hash).map_err(failed)?;
+    if read < length {
+        return Err(Error::InvalidRequest(format!(
+            "`{}` ends {read} bytes after offset {offset}, before the {length} bytes to hash",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 /// The `Content-MD5` of `body`: its bytes, or its file read once (as
@@ -74,8 +99,8 @@ pub fn content_md5_of_body(body: &Body) -> Result<String, Error> {
 fn hash_body(body: &Body, hash: &mut ContentMd5) -> Result<(), Error> {
     match &body.kind {
         Kind::Bytes(bytes) => hash.update(bytes),
-        Kind::File(path) => hash_file(path, hash, 0, None)?,
-        Kind::FileRange { path, offset, length } => hash_file(path, hash, *offset, Some(*length))?,
+        Kind::File(path) => hash_file(path, hash)?,
+        Kind::FileRange { path, offset, length } => hash_file_range(path, *offset, *length, hash)?,
         Kind::Stream { .. } => {
             return Err(Error::InvalidRequest(
                 "the Content-MD5 of a stream body cannot be known before it is sent: hash its chunks \
@@ -92,35 +117,30 @@ fn hash_body(body: &Body, hash: &mut ContentMd5) -> Result<(), Error> {
     Ok(())
 }
 
-/// Hashes the file from `offset`, `length` bytes (to its end when `None`).
-fn hash_file(path: &Path, hash: &mut ContentMd5, offset: u64, length: Option<u64>) -> Result<(), Error> {
-    use std::io::Seek;
+fn hash_file(path: &Path, hash: &mut ContentMd5) -> Result<(), Error> {
     let failed = |e: std::io::Error| {
         Error::InvalidRequest(format!("cannot read `{}` for its Content-MD5: {e}", path.display()))
     };
-    let mut file = std::fs::File::open(path).map_err(failed)?;
-    file.seek(std::io::SeekFrom::Start(offset)).map_err(failed)?;
-    let mut left = length.unwrap_or(u64::MAX);
+    let file = std::fs::File::open(path).map_err(failed)?;
+    hash_reader(file, hash).map_err(failed)?;
+    Ok(())
+}
+
+/// Hashes everything `reader` gives, in chunks; the number of bytes read.
+fn hash_reader(mut reader: impl Read, hash: &mut ContentMd5) -> std::io::Result<u64> {
     let mut buffer = vec![0; CHUNK];
-    while left > 0 {
-        let want = buffer.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-        match file.read(&mut buffer[..want]) {
-            Ok(0) if length.is_some() => {
-                return Err(failed(std::io::Error::new(
-                    std::io::ErrorKind::UnexpectedEof,
-                    format!("the file ends {left} bytes before the end of the range"),
-                )));
-            }
-            Ok(0) => return Ok(()),
+    let mut total = 0;
+    loop {
+        match reader.read(&mut buffer) {
+            Ok(0) => return Ok(total),
             Ok(n) => {
                 hash.update(&buffer[..n]);
-                left -= n as u64;
+                total += n as u64;
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(failed(e)),
+            Err(e) => return Err(e),
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -136,19 +156,24 @@ mod tests {
         let path = std::env::temp_dir().join(format!("codegen-md5-{}.bin", std::process::id()));
         std::fs::write(&path, &data).expect("write");
         let of_file = content_md5_of_file(&path);
+        let of_range = content_md5_of_file_range(&path, 70_000, 100_000);
+        let past_the_end = content_md5_of_file_range(&path, 150_000, 100_000);
         let of_body = content_md5_of_body(&Body::from_file(&path));
         let of_parts = content_md5_of_body(&Body::concat(vec![Body::from(data[..10].to_vec()), Body::from_file(&path)]));
-        let of_range = content_md5_of_body(&Body::from_file_range(&path, 1_000, 150_000));
+        let of_body_range = content_md5_of_body(&Body::from_file_range(&path, 1_000, 150_000));
         let past_end = content_md5_of_body(&Body::from_file_range(&path, 199_000, 1_001));
         std::fs::remove_file(&path).expect("cleanup");
         let whole = content_md5(&data);
         assert_eq!(of_file.expect("file"), whole);
+        assert_eq!(of_range.expect("range"), content_md5(&data[70_000..170_000]));
+        let short = past_the_end.expect_err("the file ends before").to_string();
+        assert!(short.contains("ends 50000 bytes after offset 150000"), "{short}");
         assert_eq!(of_body.expect("body"), whole);
         let mut joined = data[..10].to_vec();
         joined.extend_from_slice(&data);
         assert_eq!(of_parts.expect("parts"), content_md5(&joined));
-        assert_eq!(of_range.expect("range"), content_md5(&data[1_000..151_000]));
-        assert!(past_end.expect_err("too short").to_string().contains("1 bytes before"));
+        assert_eq!(of_body_range.expect("range"), content_md5(&data[1_000..151_000]));
+        assert!(past_end.expect_err("too short").to_string().contains("ends 1000 bytes after offset"));
         let mut pieces = ContentMd5::new();
         data.chunks(7_000).for_each(|chunk| pieces.update(chunk));
         assert_eq!(pieces.finish(), whole);

@@ -37,6 +37,31 @@
 //! A client can also choose the algorithm for whatever credentials it finds (feature
 //! `client`: `ClientConfigBuilder::signing_algorithm`).
 //!
+//! OBS, the object storage, has a signature of its own (`Authorization: OBS <AK>:...`,
+//! HMAC-SHA1): the same credentials sign with it the requests whose endpoint carries
+//! [`Signature::Obs`], as OBS's [`Service`] gives its endpoints. Its requests name a
+//! bucket, which goes in the host, or in the path for an endpoint on an IP address or
+//! `localhost` ([`Endpoint::with_path_style`]). Presigned URLs work with any HTTP client:
+//!
+//! ```
+//! use std::time::{Duration, UNIX_EPOCH};
+//! use codegen_runtime::huawei::{AkSk, Signature};
+//!
+//! let keys = AkSk::new("AK", "SK");
+//! // A generated OBS crate builds this request for `GetObject`, with what its endpoint
+//! // and its bucket put in the extensions.
+//! let mut request = http::Request::get("https://my-bucket.obs.cn-north-4.myhuaweicloud.com/photos/cat.jpg")
+//!     .body(Vec::new())
+//!     .expect("request");
+//! request.extensions_mut().insert(Signature::Obs);
+//! request.extensions_mut().insert(codegen_runtime::BucketAddress::new("my-bucket", false)?);
+//! let url = keys.presign_at(&request, Duration::from_secs(300), UNIX_EPOCH)?;
+//! assert!(url.url().starts_with("https://my-bucket.obs.cn-north-4.myhuaweicloud.com/photos/cat.jpg?AccessKeyId=AK&Expires=300&Signature="));
+//! keys.sign(&mut request, UNIX_EPOCH)?;
+//! assert!(request.headers()["authorization"].to_str().expect("ASCII").starts_with("OBS AK:"));
+//! # Ok::<(), codegen_runtime::Error>(())
+//! ```
+//!
 //! Credentials are also found where the official SDKs look, with the same variable and
 //! file names:
 //!
@@ -150,9 +175,9 @@ pub use regions::{
 };
 pub use service::{Regions, Scope, Service, X_PROJECT_ID, with_project_id};
 pub use sts::{ENV_STS_ENDPOINT, sts_endpoint};
-pub use content_md5::{ContentMd5, content_md5, content_md5_of_body, content_md5_of_file};
+pub use content_md5::{ContentMd5, content_md5, content_md5_of_body, content_md5_of_file, content_md5_of_file_range};
 pub use sign::{
-    ALGORITHM, AkSk, DERIVED_ALGORITHM, DerivedScope, OBS_AUTH_PREFIX, OBS_SUB_RESOURCES, PresignedUrl, Signature,
+    ALGORITHM, AkSk, DERIVED_ALGORITHM, DerivedScope, OBS_AUTH_PREFIX, OBS_SUB_RESOURCES, Signature,
     SigningAlgorithm, X_OBS_SECURITY_TOKEN, canonical_query, canonical_request, canonical_uri,
     default_derived_predicate, derived_string_to_sign, obs_canonical_resource, obs_signature, obs_string_to_sign,
     signed_headers, string_to_sign,

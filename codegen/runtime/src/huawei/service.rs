@@ -22,9 +22,9 @@ pub enum Scope {
     /// The whole account (IAM, ...): no operation is scoped by a project. Requests
     /// carry the account's domain id in `X-Domain-Id`.
     Global,
-    /// Whoever the credentials are (OBS: a bucket says whose it is). Requests carry no
-    /// project or domain id, and none is looked up.
-    None,
+    /// Neither: the keys alone say whom requests act for, and no project or domain id is
+    /// looked up or sent (OBS, whose requests name a bucket).
+    Unscoped,
 }
 
 /// A service's known regions: `(region id, endpoints)`, best endpoint first, as the
@@ -122,10 +122,22 @@ impl Service {
     /// sign with it the requests the predicate picks.
     pub fn derived_scope(&self, region: &str) -> Option<DerivedScope> {
         let region = match self.scope {
-            Scope::Project => region,
-            Scope::Global | Scope::None => "globe",
+            Scope::Project | Scope::Unscoped => region,
+            Scope::Global => "globe",
         };
         self.derived_auth_service_name.map(|service| DerivedScope::new(service, region))
+    }
+
+    /// `endpoint` (made by hand: [`Endpoint::new`]) carrying the service's
+    /// [`signature`](Self::signature) when it is not the SDK's and the endpoint names none,
+    /// so that requests to it are signed as the service expects (a generated crate's
+    /// `Client::new` calls it).
+    pub fn with_signature(&self, endpoint: Endpoint) -> Endpoint {
+        match self.signature {
+            Signature::Sdk => endpoint,
+            _ if endpoint.request_extension::<Signature>().is_some() => endpoint,
+            other => endpoint.with_request_extension(other),
+        }
     }
 
     /// `endpoint`, carrying the service's derived scope in `region` when it has one, and
@@ -169,7 +181,8 @@ impl Service {
     ///   region ([`Account::project_id_for`], looked up once per region and remembered),
     ///   in paths and in `X-Project-Id`;
     /// - [`Scope::Global`]: the account's domain id, or the one IAM tells
-    ///   ([`Account::domain_id_for`]), in `X-Domain-Id`.
+    ///   ([`Account::domain_id_for`]), in `X-Domain-Id`;
+    /// - [`Scope::Unscoped`]: no id, nothing looked up.
     #[cfg(feature = "client")]
     pub async fn endpoint_for_account(
         &self,
@@ -202,7 +215,7 @@ impl Service {
                 let domain_id = account.domain_id_for(config, region).await?;
                 super::with_domain_id(endpoint, &domain_id)
             }
-            Scope::None => Ok(endpoint),
+            Scope::Unscoped => Ok(endpoint),
         }
     }
 }
@@ -401,7 +414,7 @@ mod tests {
     const OBS: Service = Service {
         name: "OBS",
         host_template: "obs.{region}.myhuaweicloud.com",
-        scope: Scope::Global,
+        scope: Scope::Unscoped,
         regions: &[("cn-north-4", &["https://obs.cn-north-4.myhuaweicloud.com"])],
         derived_auth_service_name: None,
         signature: Signature::Obs,
@@ -432,6 +445,19 @@ mod tests {
         for sdk in ["x-sdk-date", "x-security-token", "host"] {
             assert!(!headers.contains_key(sdk), "{sdk}");
         }
+    }
+
+    /// An unscoped service asks IAM nothing (the account has no ids and no IAM is
+    /// reachable) and sends no id header.
+    #[cfg(feature = "client")]
+    #[tokio::test]
+    async fn unscoped_services_look_up_no_ids() {
+        let account = Account::new(crate::Credentials::aksk("AK", "SK"));
+        let config = ClientConfig::new(account.credentials.clone()).expect("config");
+        let endpoint = Endpoint::new("http://127.0.0.1:9").expect("url");
+        let ready = OBS.with_ids(endpoint, &config, &account, "cn-north-4").await.expect("no lookup");
+        assert!(ready.headers().is_empty() && ready.project_id().is_none());
+        assert_eq!(ready.request_extension(), Some(&Signature::Obs));
     }
 
     #[cfg(feature = "client")]

@@ -36,7 +36,6 @@ pub use obs::{
     OBS_AUTH_PREFIX, OBS_SUB_RESOURCES, Signature, X_OBS_SECURITY_TOKEN, obs_canonical_resource, obs_signature,
     obs_string_to_sign,
 };
-pub use presign::PresignedUrl;
 
 use std::fmt;
 use std::time::SystemTime;
@@ -251,6 +250,22 @@ impl AkSk {
 impl Signer for AkSk {
     fn sign(&self, request: &mut Request<crate::Body>, time: SystemTime) -> Result<(), Error> {
         auth::sign_as_bytes(request, |request| AkSk::sign(self, request, time))
+    }
+
+    /// OBS's query authentication ([`AkSk::presign_at`]), for a request that carries
+    /// [`Signature::Obs`]: the SDK scheme has none.
+    fn presign(
+        &self,
+        request: &Request<()>,
+        expires_in: std::time::Duration,
+        now: SystemTime,
+    ) -> Result<auth::PresignedUrl, Error> {
+        if request.extensions().get::<Signature>() != Some(&Signature::Obs) {
+            return Err(invalid(
+                "only OBS requests (an endpoint with Signature::Obs) can be presigned; the SDK signature has no query authentication",
+            ));
+        }
+        self.presign_at(request, expires_in, now)
     }
 }
 

@@ -1,5 +1,5 @@
 //! What generated code calls and users should not: request building, response decoding,
-//! JSON support for models and the macros behind open enums. Not part of the stable API;
+//! JSON and XML support for models and the macros behind open enums. Not part of the stable API;
 //! it changes with the generator.
 
 mod form;
@@ -10,6 +10,7 @@ mod response;
 
 pub mod json;
 pub mod number;
+pub mod xml;
 
 pub use model::missing_field;
 pub use request::{RequestBuilder, ToParam};

@@ -95,3 +95,50 @@ macro_rules! integer_enum {
         }
     };
 }
+
+/// `FromXml` and `ToXml` for a string enum of [`string_enum!`], for enums that XML
+/// bodies use (kept apart so that JSON-only crates compile none of it).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! xml_string_enum {
+    ($name:ident) => {
+        impl $crate::__private::xml::FromXml for $name {
+            fn from_xml(element: $crate::__private::xml::Element) -> ::core::result::Result<Self, $crate::__private::xml::Mismatch> {
+                $crate::__private::xml::string_enum(element)
+            }
+        }
+
+        impl $crate::__private::xml::ToXml for $name {
+            fn to_xml(&self, name: &str, out: &mut $crate::__private::xml::Writer) {
+                out.text_element(name, self.as_str());
+            }
+
+            fn to_text(&self) -> ::core::option::Option<::std::string::String> {
+                ::core::option::Option::Some(self.as_str().to_owned())
+            }
+        }
+    };
+}
+
+/// `FromXml` and `ToXml` for an integer enum of [`integer_enum!`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! xml_integer_enum {
+    ($name:ident) => {
+        impl $crate::__private::xml::FromXml for $name {
+            fn from_xml(element: $crate::__private::xml::Element) -> ::core::result::Result<Self, $crate::__private::xml::Mismatch> {
+                $crate::__private::xml::integer_enum(element)
+            }
+        }
+
+        impl $crate::__private::xml::ToXml for $name {
+            fn to_xml(&self, name: &str, out: &mut $crate::__private::xml::Writer) {
+                out.text_element(name, &self.as_i64().to_string());
+            }
+
+            fn to_text(&self) -> ::core::option::Option<::std::string::String> {
+                ::core::option::Option::Some(self.as_i64().to_string())
+            }
+        }
+    };
+}

@@ -44,6 +44,9 @@ pub struct ObsVerifier {
     pub secret_key: String,
     /// Expected in `x-obs-security-token` (header or query) when set.
     pub security_token: Option<String>,
+    /// The most a header-authenticated request's `Date` (or `x-obs-date`) may differ from
+    /// `now`, in seconds, when set (OBS allows 15 minutes).
+    pub max_skew: Option<u64>,
 }
 
 /// A request as received.
@@ -82,7 +85,15 @@ impl ObsVerifier {
             access_key: access_key.to_owned(),
             secret_key: secret_key.to_owned(),
             security_token: None,
+            max_skew: None,
         }
+    }
+
+    /// Refuses header-authenticated requests whose date is more than `seconds` from the
+    /// `now` given to [`verify`](Self::verify), as OBS refuses those 15 minutes off.
+    pub fn with_max_skew(mut self, seconds: u64) -> Self {
+        self.max_skew = Some(seconds);
+        self
     }
 
     pub fn with_security_token(mut self, token: &str) -> Self {
@@ -126,11 +137,17 @@ impl ObsVerifier {
                 .ok_or_else(|| format!("Authorization `{authorization}` is not the OBS scheme"))?;
             let (access_key, signature) =
                 credential.split_once(':').ok_or_else(|| format!("Authorization `{authorization}` has no `AK:signature`"))?;
-            let date = match (header("x-obs-date"), header("date")) {
-                (Some(_), _) => String::new(),
-                (None, Some(date)) => date,
+            let (date, sent) = match (header("x-obs-date"), header("date")) {
+                (Some(obs_date), _) => (String::new(), obs_date),
+                (None, Some(date)) => (date.clone(), date),
                 (None, None) => return Err("neither Date nor x-obs-date is sent".to_owned()),
             };
+            if let Some(max_skew) = self.max_skew {
+                let at = http_date_seconds(&sent).ok_or_else(|| format!("date `{sent}` is not RFC 1123"))?;
+                if at.abs_diff(now) > max_skew {
+                    return Err(format!("date `{sent}` is {} s from now, more than {max_skew}", at.abs_diff(now)));
+                }
+            }
             (access_key.to_owned(), signature.to_owned(), date, Authenticated::Header)
         };
         if access_key != self.access_key {
@@ -218,6 +235,26 @@ impl ObsVerifier {
         let key = path.strip_prefix('/').unwrap_or(path);
         Ok(Addressed { bucket: Some(bucket.to_owned()), key: decoded_key(key)?, path_style: false })
     }
+}
+
+/// Epoch seconds of an RFC 1123 date (`Mon, 07 Dec 2026 02:36:03 GMT`).
+pub fn http_date_seconds(text: &str) -> Option<u64> {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let [_, day, month, year, time, "GMT"] = parts.as_slice() else { return None };
+    let day: i64 = day.parse().ok()?;
+    let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
+    let year: i64 = year.parse().ok()?;
+    let clock: Vec<i64> = time.split(':').map(|n| n.parse().ok()).collect::<Option<_>>()?;
+    let [hours, minutes, seconds] = clock.as_slice() else { return None };
+    // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    u64::try_from(days * 86_400 + hours * 3_600 + minutes * 60 + seconds).ok()
 }
 
 /// `name=value` pairs, percent-decoded (`+` is a plus sign); a name alone has an empty value.

@@ -14,6 +14,9 @@ pub struct AbortIncompleteMultipartUpload {
     pub days_after_initiation: Option<i32>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -47,6 +50,29 @@ impl codegen_runtime::__private::json::FromJson for AbortIncompleteMultipartUplo
             days_after_initiation,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for AbortIncompleteMultipartUpload {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let days_after_initiation = object.optional("DaysAfterInitiation");
+        Ok(Self {
+            days_after_initiation,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for AbortIncompleteMultipartUpload {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("DaysAfterInitiation", &self.days_after_initiation);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

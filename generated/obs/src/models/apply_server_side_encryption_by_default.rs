@@ -38,6 +38,9 @@ pub struct ApplyServerSideEncryptionByDefault {
     pub sse_algorithm: ApplyServerSideEncryptionByDefaultSseAlgorithm,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -82,6 +85,40 @@ impl codegen_runtime::__private::json::FromJson for ApplyServerSideEncryptionByD
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for ApplyServerSideEncryptionByDefault {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let kms_master_key_id = object.optional("KMSMasterKeyID");
+        let project_id = object.optional("ProjectID");
+        let sse_algorithm = object.required("SSEAlgorithm");
+        match (object.rest(), sse_algorithm) {
+            (Ok(unknown_fields), Some(sse_algorithm)) => {
+                Ok(Self {
+                    kms_master_key_id,
+                    project_id,
+                    sse_algorithm,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for ApplyServerSideEncryptionByDefault {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("KMSMasterKeyID", &self.kms_master_key_id);
+        out.element("ProjectID", &self.project_id);
+        out.element("SSEAlgorithm", &self.sse_algorithm);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 
@@ -186,3 +223,5 @@ impl From<&str> for ApplyServerSideEncryptionByDefaultSseAlgorithm {
 }
 
 codegen_runtime::string_enum!(ApplyServerSideEncryptionByDefaultSseAlgorithm);
+
+codegen_runtime::xml_string_enum!(ApplyServerSideEncryptionByDefaultSseAlgorithm);

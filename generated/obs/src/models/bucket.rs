@@ -19,6 +19,9 @@ pub struct Bucket {
     pub name: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -61,6 +64,41 @@ impl codegen_runtime::__private::json::FromJson for Bucket {
             name,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for Bucket {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let cluster_type = object.optional("ClusterType");
+        let creation_date = object.optional("CreationDate");
+        let ies_location = object.optional("IESLocation");
+        let location = object.optional("Location");
+        let name = object.optional("Name");
+        Ok(Self {
+            cluster_type,
+            creation_date,
+            ies_location,
+            location,
+            name,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for Bucket {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("ClusterType", &self.cluster_type);
+        out.element("CreationDate", &self.creation_date);
+        out.element("IESLocation", &self.ies_location);
+        out.element("Location", &self.location);
+        out.element("Name", &self.name);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

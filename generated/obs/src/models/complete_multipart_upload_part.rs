@@ -10,6 +10,9 @@ pub struct CompleteMultipartUploadPart {
     pub part_number: Option<i32>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -46,6 +49,32 @@ impl codegen_runtime::__private::json::FromJson for CompleteMultipartUploadPart 
             part_number,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for CompleteMultipartUploadPart {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let e_tag = object.optional("ETag");
+        let part_number = object.optional("PartNumber");
+        Ok(Self {
+            e_tag,
+            part_number,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for CompleteMultipartUploadPart {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("ETag", &self.e_tag);
+        out.element("PartNumber", &self.part_number);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -10,6 +10,9 @@ pub struct CompleteMultipartUploadRequestBody {
     pub part: Option<Vec<CompleteMultipartUploadPart>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -43,6 +46,29 @@ impl codegen_runtime::__private::json::FromJson for CompleteMultipartUploadReque
             part,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for CompleteMultipartUploadRequestBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let part = object.list("Part");
+        Ok(Self {
+            part,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for CompleteMultipartUploadRequestBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Part", &self.part);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

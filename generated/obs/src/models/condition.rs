@@ -30,6 +30,9 @@ pub struct Condition {
     pub key_prefix_equals: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -71,6 +74,36 @@ impl codegen_runtime::__private::json::FromJson for Condition {
             key_prefix_equals,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for Condition {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let http_error_code_returned_equals = object
+            .optional("HttpErrorCodeReturnedEquals");
+        let key_prefix_equals = object.optional("KeyPrefixEquals");
+        Ok(Self {
+            http_error_code_returned_equals,
+            key_prefix_equals,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for Condition {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element(
+            "HttpErrorCodeReturnedEquals",
+            &self.http_error_code_returned_equals,
+        );
+        out.element("KeyPrefixEquals", &self.key_prefix_equals);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -23,6 +23,9 @@ pub struct Contents {
     pub type_: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -74,6 +77,47 @@ impl codegen_runtime::__private::json::FromJson for Contents {
             type_,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for Contents {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let e_tag = object.optional("ETag");
+        let key = object.optional("Key");
+        let last_modified = object.optional("LastModified");
+        let owner = object.optional("Owner");
+        let size = object.optional("Size");
+        let storage_class = object.optional("StorageClass");
+        let type_ = object.optional("Type");
+        Ok(Self {
+            e_tag,
+            key,
+            last_modified,
+            owner,
+            size,
+            storage_class,
+            type_,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for Contents {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("ETag", &self.e_tag);
+        out.element("Key", &self.key);
+        out.element("LastModified", &self.last_modified);
+        out.element("Owner", &self.owner);
+        out.element("Size", &self.size);
+        out.element("StorageClass", &self.storage_class);
+        out.element("Type", &self.type_);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

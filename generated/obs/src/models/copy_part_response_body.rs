@@ -10,6 +10,9 @@ pub struct CopyPartResponseBody {
     pub last_modified: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -46,6 +49,32 @@ impl codegen_runtime::__private::json::FromJson for CopyPartResponseBody {
             last_modified,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for CopyPartResponseBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let e_tag = object.optional("ETag");
+        let last_modified = object.optional("LastModified");
+        Ok(Self {
+            e_tag,
+            last_modified,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for CopyPartResponseBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("ETag", &self.e_tag);
+        out.element("LastModified", &self.last_modified);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -50,6 +50,9 @@ pub struct CorsRule {
     pub max_age_seconds: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -103,6 +106,49 @@ impl codegen_runtime::__private::json::FromJson for CorsRule {
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for CorsRule {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let allowed_header = object.optional("AllowedHeader");
+        let allowed_method = object.required_list("AllowedMethod");
+        let allowed_origin = object.required("AllowedOrigin");
+        let expose_header = object.optional("ExposeHeader");
+        let id = object.optional("ID");
+        let max_age_seconds = object.optional("MaxAgeSeconds");
+        match (object.rest(), allowed_method, allowed_origin) {
+            (Ok(unknown_fields), Some(allowed_method), Some(allowed_origin)) => {
+                Ok(Self {
+                    allowed_header,
+                    allowed_method,
+                    allowed_origin,
+                    expose_header,
+                    id,
+                    max_age_seconds,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for CorsRule {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("AllowedHeader", &self.allowed_header);
+        out.element("AllowedMethod", &self.allowed_method);
+        out.element("AllowedOrigin", &self.allowed_origin);
+        out.element("ExposeHeader", &self.expose_header);
+        out.element("ID", &self.id);
+        out.element("MaxAgeSeconds", &self.max_age_seconds);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 
@@ -253,3 +299,5 @@ impl From<&str> for CorsRuleAllowedMethodItem {
 }
 
 codegen_runtime::string_enum!(CorsRuleAllowedMethodItem);
+
+codegen_runtime::xml_string_enum!(CorsRuleAllowedMethodItem);

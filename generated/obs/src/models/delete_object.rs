@@ -10,6 +10,9 @@ pub struct DeleteObject {
     pub version_id: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -46,6 +49,32 @@ impl codegen_runtime::__private::json::FromJson for DeleteObject {
             version_id,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for DeleteObject {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let key = object.optional("Key");
+        let version_id = object.optional("VersionId");
+        Ok(Self {
+            key,
+            version_id,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for DeleteObject {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Key", &self.key);
+        out.element("VersionId", &self.version_id);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -14,6 +14,9 @@ pub struct DeleteObjectsRequestBody {
     pub quiet: Option<bool>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -53,6 +56,35 @@ impl codegen_runtime::__private::json::FromJson for DeleteObjectsRequestBody {
             quiet,
             unknown_fields: reader.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for DeleteObjectsRequestBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut reader = codegen_runtime::__private::xml::Reader::new(element);
+        let encoding_type = reader.optional("EncodingType");
+        let object = reader.list("Object");
+        let quiet = reader.optional("Quiet");
+        Ok(Self {
+            encoding_type,
+            object,
+            quiet,
+            unknown_fields: reader.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for DeleteObjectsRequestBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("EncodingType", &self.encoding_type);
+        out.element("Object", &self.object);
+        out.element("Quiet", &self.quiet);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -12,6 +12,9 @@ pub struct DeleteResult {
     pub error: Option<Vec<DeleteResultError>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -51,6 +54,35 @@ impl codegen_runtime::__private::json::FromJson for DeleteResult {
             error,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for DeleteResult {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let deleted = object.list("Deleted");
+        let encoding_type = object.optional("EncodingType");
+        let error = object.list("Error");
+        Ok(Self {
+            deleted,
+            encoding_type,
+            error,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for DeleteResult {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Deleted", &self.deleted);
+        out.element("EncodingType", &self.encoding_type);
+        out.element("Error", &self.error);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

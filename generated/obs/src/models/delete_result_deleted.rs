@@ -24,6 +24,9 @@ pub struct DeleteResultDeleted {
     pub version_id: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -66,6 +69,38 @@ impl codegen_runtime::__private::json::FromJson for DeleteResultDeleted {
             version_id,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for DeleteResultDeleted {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let delete_marker = object.optional("DeleteMarker");
+        let delete_marker_version_id = object.optional("DeleteMarkerVersionId");
+        let key = object.optional("Key");
+        let version_id = object.optional("VersionId");
+        Ok(Self {
+            delete_marker,
+            delete_marker_version_id,
+            key,
+            version_id,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for DeleteResultDeleted {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("DeleteMarker", &self.delete_marker);
+        out.element("DeleteMarkerVersionId", &self.delete_marker_version_id);
+        out.element("Key", &self.key);
+        out.element("VersionId", &self.version_id);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

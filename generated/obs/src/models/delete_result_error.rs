@@ -12,6 +12,9 @@ pub struct DeleteResultError {
     pub message: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -51,6 +54,35 @@ impl codegen_runtime::__private::json::FromJson for DeleteResultError {
             message,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for DeleteResultError {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let code = object.optional("Code");
+        let key = object.optional("Key");
+        let message = object.optional("Message");
+        Ok(Self {
+            code,
+            key,
+            message,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for DeleteResultError {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Code", &self.code);
+        out.element("Key", &self.key);
+        out.element("Message", &self.message);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

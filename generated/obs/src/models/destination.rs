@@ -14,6 +14,9 @@ pub struct Destination {
     pub prefix: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -58,6 +61,40 @@ impl codegen_runtime::__private::json::FromJson for Destination {
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for Destination {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let bucket = object.required("Bucket");
+        let format = object.required("Format");
+        let prefix = object.optional("Prefix");
+        match (object.rest(), bucket, format) {
+            (Ok(unknown_fields), Some(bucket), Some(format)) => {
+                Ok(Self {
+                    bucket,
+                    format,
+                    prefix,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for Destination {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Bucket", &self.bucket);
+        out.element("Format", &self.format);
+        out.element("Prefix", &self.prefix);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 
@@ -160,3 +197,5 @@ impl From<&str> for DestinationFormat {
 }
 
 codegen_runtime::string_enum!(DestinationFormat);
+
+codegen_runtime::xml_string_enum!(DestinationFormat);

@@ -12,6 +12,9 @@ pub struct Domains {
     pub domain_name: String,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -56,6 +59,40 @@ impl codegen_runtime::__private::json::FromJson for Domains {
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for Domains {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let certificate_id = object.optional("CertificateId");
+        let create_time = object.required("CreateTime");
+        let domain_name = object.required("DomainName");
+        match (object.rest(), create_time, domain_name) {
+            (Ok(unknown_fields), Some(create_time), Some(domain_name)) => {
+                Ok(Self {
+                    certificate_id,
+                    create_time,
+                    domain_name,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for Domains {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("CertificateId", &self.certificate_id);
+        out.element("CreateTime", &self.create_time);
+        out.element("DomainName", &self.domain_name);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -57,3 +57,5 @@ impl From<&str> for Field {
 }
 
 codegen_runtime::string_enum!(Field);
+
+codegen_runtime::xml_string_enum!(Field);

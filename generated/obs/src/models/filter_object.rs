@@ -9,6 +9,9 @@ pub struct FilterObject {
     pub filter_rule: Option<Vec<FilterRule>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -42,6 +45,29 @@ impl codegen_runtime::__private::json::FromJson for FilterObject {
             filter_rule,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for FilterObject {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let filter_rule = object.list("FilterRule");
+        Ok(Self {
+            filter_rule,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for FilterObject {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("FilterRule", &self.filter_rule);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -12,6 +12,9 @@ pub struct FilterRule {
     pub value: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -48,6 +51,32 @@ impl codegen_runtime::__private::json::FromJson for FilterRule {
             value,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for FilterRule {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let name = object.optional("Name");
+        let value = object.optional("Value");
+        Ok(Self {
+            name,
+            value,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for FilterRule {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Name", &self.name);
+        out.element("Value", &self.value);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -50,6 +50,9 @@ pub struct FunctionStageConfiguration {
     pub topic: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -95,6 +98,41 @@ impl codegen_runtime::__private::json::FromJson for FunctionStageConfiguration {
             topic,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for FunctionStageConfiguration {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let event = object.optional("Event");
+        let filter = object.optional("Filter");
+        let function_stage = object.optional("FunctionStage");
+        let id = object.optional("Id");
+        let topic = object.optional("Topic");
+        Ok(Self {
+            event,
+            filter,
+            function_stage,
+            id,
+            topic,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for FunctionStageConfiguration {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Event", &self.event);
+        out.element("Filter", &self.filter);
+        out.element("FunctionStage", &self.function_stage);
+        out.element("Id", &self.id);
+        out.element("Topic", &self.topic);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

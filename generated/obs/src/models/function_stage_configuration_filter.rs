@@ -9,6 +9,9 @@ pub struct FunctionStageConfigurationFilter {
     pub object: Option<FilterObject>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -42,6 +45,29 @@ impl codegen_runtime::__private::json::FromJson for FunctionStageConfigurationFi
             object,
             unknown_fields: reader.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for FunctionStageConfigurationFilter {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut reader = codegen_runtime::__private::xml::Reader::new(element);
+        let object = reader.optional("Object");
+        Ok(Self {
+            object,
+            unknown_fields: reader.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for FunctionStageConfigurationFilter {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Object", &self.object);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

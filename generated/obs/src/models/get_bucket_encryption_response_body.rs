@@ -8,6 +8,9 @@ pub struct GetBucketEncryptionResponseBody {
     pub server_side_encryption_configuration: Option<SetBucketEncryptionRequestBody>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -46,6 +49,33 @@ impl codegen_runtime::__private::json::FromJson for GetBucketEncryptionResponseB
             server_side_encryption_configuration,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for GetBucketEncryptionResponseBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let server_side_encryption_configuration = object
+            .optional("ServerSideEncryptionConfiguration");
+        Ok(Self {
+            server_side_encryption_configuration,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for GetBucketEncryptionResponseBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element(
+            "ServerSideEncryptionConfiguration",
+            &self.server_side_encryption_configuration,
+        );
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

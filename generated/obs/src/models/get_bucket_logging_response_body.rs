@@ -8,6 +8,9 @@ pub struct GetBucketLoggingResponseBody {
     pub bucket_logging_status: Option<SetBucketLoggingRequestBody>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -41,6 +44,29 @@ impl codegen_runtime::__private::json::FromJson for GetBucketLoggingResponseBody
             bucket_logging_status,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for GetBucketLoggingResponseBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let bucket_logging_status = object.optional("BucketLoggingStatus");
+        Ok(Self {
+            bucket_logging_status,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for GetBucketLoggingResponseBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("BucketLoggingStatus", &self.bucket_logging_status);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

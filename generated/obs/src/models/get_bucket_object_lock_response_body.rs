@@ -8,6 +8,9 @@ pub struct GetBucketObjectLockResponseBody {
     pub object_lock_configuration: Option<SetBucketObjectLockRequestBody>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -41,6 +44,29 @@ impl codegen_runtime::__private::json::FromJson for GetBucketObjectLockResponseB
             object_lock_configuration,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for GetBucketObjectLockResponseBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let object_lock_configuration = object.optional("ObjectLockConfiguration");
+        Ok(Self {
+            object_lock_configuration,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for GetBucketObjectLockResponseBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("ObjectLockConfiguration", &self.object_lock_configuration);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -16,6 +16,9 @@ pub struct Grant {
     pub permission: Option<GrantPermission>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -52,6 +55,35 @@ impl codegen_runtime::__private::json::FromJson for Grant {
             permission,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for Grant {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let delivered = object.optional("Delivered");
+        let grantee = object.optional("Grantee");
+        let permission = object.optional("Permission");
+        Ok(Self {
+            delivered,
+            grantee,
+            permission,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for Grant {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Delivered", &self.delivered);
+        out.element("Grantee", &self.grantee);
+        out.element("Permission", &self.permission);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 
@@ -113,3 +145,5 @@ impl From<&str> for GrantPermission {
 }
 
 codegen_runtime::string_enum!(GrantPermission);
+
+codegen_runtime::xml_string_enum!(GrantPermission);

@@ -12,6 +12,9 @@ pub struct Grantee {
     pub id: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -48,6 +51,32 @@ impl codegen_runtime::__private::json::FromJson for Grantee {
             id,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for Grantee {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let canned = object.optional("Canned");
+        let id = object.optional("ID");
+        Ok(Self {
+            canned,
+            id,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for Grantee {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Canned", &self.canned);
+        out.element("ID", &self.id);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 
@@ -96,3 +125,5 @@ impl From<&str> for GranteeCanned {
 }
 
 codegen_runtime::string_enum!(GranteeCanned);
+
+codegen_runtime::xml_string_enum!(GranteeCanned);

@@ -8,6 +8,9 @@ pub struct IndexDocument {
     pub suffix: String,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -41,6 +44,29 @@ impl codegen_runtime::__private::json::FromJson for IndexDocument {
             (Ok(unknown_fields), Some(suffix)) => Ok(Self { suffix, unknown_fields }),
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for IndexDocument {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let suffix = object.required("Suffix");
+        match (object.rest(), suffix) {
+            (Ok(unknown_fields), Some(suffix)) => Ok(Self { suffix, unknown_fields }),
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for IndexDocument {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Suffix", &self.suffix);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

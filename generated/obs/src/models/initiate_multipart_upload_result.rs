@@ -14,6 +14,9 @@ pub struct InitiateMultipartUploadResult {
     pub upload_id: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -56,6 +59,38 @@ impl codegen_runtime::__private::json::FromJson for InitiateMultipartUploadResul
             upload_id,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for InitiateMultipartUploadResult {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let bucket = object.optional("Bucket");
+        let encoding_type = object.optional("EncodingType");
+        let key = object.optional("Key");
+        let upload_id = object.optional("UploadId");
+        Ok(Self {
+            bucket,
+            encoding_type,
+            key,
+            upload_id,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for InitiateMultipartUploadResult {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Bucket", &self.bucket);
+        out.element("EncodingType", &self.encoding_type);
+        out.element("Key", &self.key);
+        out.element("UploadId", &self.upload_id);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -10,6 +10,9 @@ pub struct ListBucketCustomDomainsResult {
     pub domains: Option<Vec<Domains>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -43,6 +46,29 @@ impl codegen_runtime::__private::json::FromJson for ListBucketCustomDomainsResul
             domains,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for ListBucketCustomDomainsResult {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let domains = object.list("Domains");
+        Ok(Self {
+            domains,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for ListBucketCustomDomainsResult {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Domains", &self.domains);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -26,6 +26,9 @@ pub struct ListBucketResult {
     pub prefix: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -86,6 +89,56 @@ impl codegen_runtime::__private::json::FromJson for ListBucketResult {
             prefix,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for ListBucketResult {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let common_prefixes = object.list("CommonPrefixes");
+        let contents = object.list("Contents");
+        let delimiter = object.optional("Delimiter");
+        let encoding_type = object.optional("EncodingType");
+        let is_truncated = object.optional("IsTruncated");
+        let marker = object.optional("Marker");
+        let max_keys = object.optional("MaxKeys");
+        let name = object.optional("Name");
+        let next_marker = object.optional("NextMarker");
+        let prefix = object.optional("Prefix");
+        Ok(Self {
+            common_prefixes,
+            contents,
+            delimiter,
+            encoding_type,
+            is_truncated,
+            marker,
+            max_keys,
+            name,
+            next_marker,
+            prefix,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for ListBucketResult {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("CommonPrefixes", &self.common_prefixes);
+        out.element("Contents", &self.contents);
+        out.element("Delimiter", &self.delimiter);
+        out.element("EncodingType", &self.encoding_type);
+        out.element("IsTruncated", &self.is_truncated);
+        out.element("Marker", &self.marker);
+        out.element("MaxKeys", &self.max_keys);
+        out.element("Name", &self.name);
+        out.element("NextMarker", &self.next_marker);
+        out.element("Prefix", &self.prefix);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -11,6 +11,9 @@ pub struct ListBucketsResult {
     pub owner: Option<Owner>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -47,6 +50,32 @@ impl codegen_runtime::__private::json::FromJson for ListBucketsResult {
             owner,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for ListBucketsResult {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let buckets = object.optional("Buckets");
+        let owner = object.optional("Owner");
+        Ok(Self {
+            buckets,
+            owner,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for ListBucketsResult {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Buckets", &self.buckets);
+        out.element("Owner", &self.owner);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -28,11 +28,15 @@ pub struct ListMultipartUploadsResult {
     pub next_key_marker: Option<String>,
     /// 如果本次没有返回全部结果,响应请求中将包含NextUploadMarker字段,用于标明接下来请求的UploadMarker值。
     pub next_upload_id_marker: Option<String>,
-    pub upload: Option<Upload>,
+    /// Corrected from the vendor's spec: the answer lists every multipart upload in progress, one <Upload> element each, up to MaxUploads of them (correction in `specs/overrides.json`).
+    pub upload: Option<Vec<Upload>>,
     /// 列举时的起始UploadId位置。
     pub upload_id_marker: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -107,6 +111,66 @@ impl codegen_runtime::__private::json::FromJson for ListMultipartUploadsResult {
     }
 }
 
+impl codegen_runtime::__private::xml::FromXml for ListMultipartUploadsResult {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let bucket = object.optional("Bucket");
+        let common_prefixes = object.optional("CommonPrefixes");
+        let delimiter = object.optional("Delimiter");
+        let encoding_type = object.optional("EncodingType");
+        let is_truncated = object.optional("IsTruncated");
+        let key_marker = object.optional("KeyMarker");
+        let list_multipart_uploads_result_prefix = object
+            .optional("ListMultipartUploadsResult.Prefix");
+        let max_uploads = object.optional("MaxUploads");
+        let next_key_marker = object.optional("NextKeyMarker");
+        let next_upload_id_marker = object.optional("NextUploadIdMarker");
+        let upload = object.list("Upload");
+        let upload_id_marker = object.optional("UploadIdMarker");
+        Ok(Self {
+            bucket,
+            common_prefixes,
+            delimiter,
+            encoding_type,
+            is_truncated,
+            key_marker,
+            list_multipart_uploads_result_prefix,
+            max_uploads,
+            next_key_marker,
+            next_upload_id_marker,
+            upload,
+            upload_id_marker,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for ListMultipartUploadsResult {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Bucket", &self.bucket);
+        out.element("CommonPrefixes", &self.common_prefixes);
+        out.element("Delimiter", &self.delimiter);
+        out.element("EncodingType", &self.encoding_type);
+        out.element("IsTruncated", &self.is_truncated);
+        out.element("KeyMarker", &self.key_marker);
+        out.element(
+            "ListMultipartUploadsResult.Prefix",
+            &self.list_multipart_uploads_result_prefix,
+        );
+        out.element("MaxUploads", &self.max_uploads);
+        out.element("NextKeyMarker", &self.next_key_marker);
+        out.element("NextUploadIdMarker", &self.next_upload_id_marker);
+        out.element("Upload", &self.upload);
+        out.element("UploadIdMarker", &self.upload_id_marker);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
+    }
+}
+
 impl ListMultipartUploadsResult {
     /// Sets `bucket`.
     pub fn with_bucket(mut self, value: impl Into<String>) -> Self {
@@ -165,7 +229,7 @@ impl ListMultipartUploadsResult {
         self
     }
     /// Sets `upload`.
-    pub fn with_upload(mut self, value: impl Into<Upload>) -> Self {
+    pub fn with_upload(mut self, value: impl Into<Vec<Upload>>) -> Self {
         self.upload = Some(value.into());
         self
     }
@@ -183,6 +247,9 @@ pub struct ListMultipartUploadsResultCommonPrefixes {
     pub common_prefixes_prefix: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -217,6 +284,31 @@ for ListMultipartUploadsResultCommonPrefixes {
             common_prefixes_prefix,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml
+for ListMultipartUploadsResultCommonPrefixes {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let common_prefixes_prefix = object.optional("CommonPrefixes. Prefix");
+        Ok(Self {
+            common_prefixes_prefix,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml
+for ListMultipartUploadsResultCommonPrefixes {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("CommonPrefixes. Prefix", &self.common_prefixes_prefix);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

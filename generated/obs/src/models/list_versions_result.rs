@@ -32,6 +32,9 @@ pub struct ListVersionsResult {
     pub version_id_marker: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -98,6 +101,62 @@ impl codegen_runtime::__private::json::FromJson for ListVersionsResult {
             version_id_marker,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for ListVersionsResult {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let common_prefixes = object.optional("CommonPrefixes");
+        let delete_marker = object.optional("DeleteMarker");
+        let encoding_type = object.optional("EncodingType");
+        let is_truncated = object.optional("IsTruncated");
+        let key_marker = object.optional("KeyMarker");
+        let max_keys = object.optional("MaxKeys");
+        let name = object.optional("Name");
+        let next_key_marker = object.optional("NextKeyMarker");
+        let next_version_id_marker = object.optional("NextVersionIdMarker");
+        let prefix = object.optional("Prefix");
+        let version = object.optional("Version");
+        let version_id_marker = object.optional("VersionIdMarker");
+        Ok(Self {
+            common_prefixes,
+            delete_marker,
+            encoding_type,
+            is_truncated,
+            key_marker,
+            max_keys,
+            name,
+            next_key_marker,
+            next_version_id_marker,
+            prefix,
+            version,
+            version_id_marker,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for ListVersionsResult {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("CommonPrefixes", &self.common_prefixes);
+        out.element("DeleteMarker", &self.delete_marker);
+        out.element("EncodingType", &self.encoding_type);
+        out.element("IsTruncated", &self.is_truncated);
+        out.element("KeyMarker", &self.key_marker);
+        out.element("MaxKeys", &self.max_keys);
+        out.element("Name", &self.name);
+        out.element("NextKeyMarker", &self.next_key_marker);
+        out.element("NextVersionIdMarker", &self.next_version_id_marker);
+        out.element("Prefix", &self.prefix);
+        out.element("Version", &self.version);
+        out.element("VersionIdMarker", &self.version_id_marker);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

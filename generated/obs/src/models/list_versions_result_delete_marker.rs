@@ -17,6 +17,9 @@ pub struct ListVersionsResultDeleteMarker {
     pub version_id: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -62,6 +65,41 @@ impl codegen_runtime::__private::json::FromJson for ListVersionsResultDeleteMark
             version_id,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for ListVersionsResultDeleteMarker {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let is_latest = object.optional("IsLatest");
+        let key = object.optional("Key");
+        let last_modified = object.optional("LastModified");
+        let owner = object.optional("Owner");
+        let version_id = object.optional("VersionId");
+        Ok(Self {
+            is_latest,
+            key,
+            last_modified,
+            owner,
+            version_id,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for ListVersionsResultDeleteMarker {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("IsLatest", &self.is_latest);
+        out.element("Key", &self.key);
+        out.element("LastModified", &self.last_modified);
+        out.element("Owner", &self.owner);
+        out.element("VersionId", &self.version_id);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -25,6 +25,9 @@ pub struct ListVersionsResultVersion {
     pub version_id: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -82,6 +85,53 @@ impl codegen_runtime::__private::json::FromJson for ListVersionsResultVersion {
             version_id,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for ListVersionsResultVersion {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let e_tag = object.optional("ETag");
+        let is_latest = object.optional("IsLatest");
+        let key = object.optional("Key");
+        let last_modified = object.optional("LastModified");
+        let owner = object.optional("Owner");
+        let size = object.optional("Size");
+        let storage_class = object.optional("StorageClass");
+        let type_ = object.optional("Type");
+        let version_id = object.optional("VersionId");
+        Ok(Self {
+            e_tag,
+            is_latest,
+            key,
+            last_modified,
+            owner,
+            size,
+            storage_class,
+            type_,
+            version_id,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for ListVersionsResultVersion {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("ETag", &self.e_tag);
+        out.element("IsLatest", &self.is_latest);
+        out.element("Key", &self.key);
+        out.element("LastModified", &self.last_modified);
+        out.element("Owner", &self.owner);
+        out.element("Size", &self.size);
+        out.element("StorageClass", &self.storage_class);
+        out.element("Type", &self.type_);
+        out.element("VersionId", &self.version_id);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

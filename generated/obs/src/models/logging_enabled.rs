@@ -20,6 +20,9 @@ pub struct LoggingEnabled {
     pub target_prefix: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -59,6 +62,35 @@ impl codegen_runtime::__private::json::FromJson for LoggingEnabled {
             target_prefix,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for LoggingEnabled {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let target_bucket = object.optional("TargetBucket");
+        let target_grants = object.list("TargetGrants");
+        let target_prefix = object.optional("TargetPrefix");
+        Ok(Self {
+            target_bucket,
+            target_grants,
+            target_prefix,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for LoggingEnabled {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("TargetBucket", &self.target_bucket);
+        out.element("TargetGrants", &self.target_grants);
+        out.element("TargetPrefix", &self.target_prefix);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -226,7 +226,7 @@ mod list_parts_encoding_type;
 pub use list_parts_encoding_type::ListPartsEncodingType;
 
 mod list_parts_result;
-pub use list_parts_result::{ListPartsResult, ListPartsResultInitiator};
+pub use list_parts_result::ListPartsResult;
 
 mod list_versions_result;
 pub use list_versions_result::ListVersionsResult;
@@ -486,6 +486,9 @@ pub use transition::Transition;
 
 mod upload;
 pub use upload::Upload;
+
+mod upload_initiator;
+pub use upload_initiator::UploadInitiator;
 
 mod upload_object_x_obs_acl;
 pub use upload_object_x_obs_acl::UploadObjectXObsAcl;

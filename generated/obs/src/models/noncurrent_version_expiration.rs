@@ -12,6 +12,9 @@ pub struct NoncurrentVersionExpiration {
     pub noncurrent_days: Option<i32>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -45,6 +48,29 @@ impl codegen_runtime::__private::json::FromJson for NoncurrentVersionExpiration 
             noncurrent_days,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for NoncurrentVersionExpiration {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let noncurrent_days = object.optional("NoncurrentDays");
+        Ok(Self {
+            noncurrent_days,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for NoncurrentVersionExpiration {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("NoncurrentDays", &self.noncurrent_days);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

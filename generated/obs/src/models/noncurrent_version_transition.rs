@@ -18,6 +18,9 @@ pub struct NoncurrentVersionTransition {
     pub storage_class: Option<NoncurrentVersionTransitionStorageClass>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -54,6 +57,32 @@ impl codegen_runtime::__private::json::FromJson for NoncurrentVersionTransition 
             storage_class,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for NoncurrentVersionTransition {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let noncurrent_days = object.optional("NoncurrentDays");
+        let storage_class = object.optional("StorageClass");
+        Ok(Self {
+            noncurrent_days,
+            storage_class,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for NoncurrentVersionTransition {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("NoncurrentDays", &self.noncurrent_days);
+        out.element("StorageClass", &self.storage_class);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

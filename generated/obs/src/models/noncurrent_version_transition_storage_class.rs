@@ -39,3 +39,5 @@ impl From<&str> for NoncurrentVersionTransitionStorageClass {
 }
 
 codegen_runtime::string_enum!(NoncurrentVersionTransitionStorageClass);
+
+codegen_runtime::xml_string_enum!(NoncurrentVersionTransitionStorageClass);

@@ -16,6 +16,9 @@ pub struct Part {
     pub size: Option<i64>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -55,6 +58,38 @@ impl codegen_runtime::__private::json::FromJson for Part {
             size,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for Part {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let e_tag = object.optional("ETag");
+        let last_modified = object.optional("LastModified");
+        let part_number = object.optional("PartNumber");
+        let size = object.optional("Size");
+        Ok(Self {
+            e_tag,
+            last_modified,
+            part_number,
+            size,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for Part {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("ETag", &self.e_tag);
+        out.element("LastModified", &self.last_modified);
+        out.element("PartNumber", &self.part_number);
+        out.element("Size", &self.size);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

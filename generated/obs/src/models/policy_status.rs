@@ -10,6 +10,9 @@ pub struct PolicyStatus {
     pub policy_status: Option<serde_json::Value>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -46,6 +49,32 @@ impl codegen_runtime::__private::json::FromJson for PolicyStatus {
             policy_status,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for PolicyStatus {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let is_public = object.optional("IsPublic");
+        let policy_status = object.optional("PolicyStatus");
+        Ok(Self {
+            is_public,
+            policy_status,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for PolicyStatus {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("IsPublic", &self.is_public);
+        out.element("PolicyStatus", &self.policy_status);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -20,6 +20,9 @@ pub struct PublicAccessBlockConfiguration {
     pub restrict_public_buckets: Option<bool>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -70,6 +73,45 @@ impl codegen_runtime::__private::json::FromJson for PublicAccessBlockConfigurati
             restrict_public_buckets,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for PublicAccessBlockConfiguration {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let block_public_acls = object.optional("BlockPublicAcls");
+        let block_public_policy = object.optional("BlockPublicPolicy");
+        let ignore_public_acls = object.optional("IgnorePublicAcls");
+        let public_access_block_configuration = object
+            .optional("PublicAccessBlockConfiguration");
+        let restrict_public_buckets = object.optional("RestrictPublicBuckets");
+        Ok(Self {
+            block_public_acls,
+            block_public_policy,
+            ignore_public_acls,
+            public_access_block_configuration,
+            restrict_public_buckets,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for PublicAccessBlockConfiguration {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("BlockPublicAcls", &self.block_public_acls);
+        out.element("BlockPublicPolicy", &self.block_public_policy);
+        out.element("IgnorePublicAcls", &self.ignore_public_acls);
+        out.element(
+            "PublicAccessBlockConfiguration",
+            &self.public_access_block_configuration,
+        );
+        out.element("RestrictPublicBuckets", &self.restrict_public_buckets);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -10,6 +10,9 @@ pub struct PutObjectTaggingRequestBody {
     pub tag_set: TagSet,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -43,6 +46,29 @@ impl codegen_runtime::__private::json::FromJson for PutObjectTaggingRequestBody 
             (Ok(unknown_fields), Some(tag_set)) => Ok(Self { tag_set, unknown_fields }),
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for PutObjectTaggingRequestBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let tag_set = object.required("TagSet");
+        match (object.rest(), tag_set) {
+            (Ok(unknown_fields), Some(tag_set)) => Ok(Self { tag_set, unknown_fields }),
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for PutObjectTaggingRequestBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("TagSet", &self.tag_set);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

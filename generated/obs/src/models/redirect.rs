@@ -54,6 +54,9 @@ pub struct Redirect {
     pub replace_key_with: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -99,6 +102,41 @@ impl codegen_runtime::__private::json::FromJson for Redirect {
             replace_key_with,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for Redirect {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let host_name = object.optional("HostName");
+        let http_redirect_code = object.optional("HttpRedirectCode");
+        let protocol = object.optional("Protocol");
+        let replace_key_prefix_with = object.optional("ReplaceKeyPrefixWith");
+        let replace_key_with = object.optional("ReplaceKeyWith");
+        Ok(Self {
+            host_name,
+            http_redirect_code,
+            protocol,
+            replace_key_prefix_with,
+            replace_key_with,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for Redirect {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("HostName", &self.host_name);
+        out.element("HttpRedirectCode", &self.http_redirect_code);
+        out.element("Protocol", &self.protocol);
+        out.element("ReplaceKeyPrefixWith", &self.replace_key_prefix_with);
+        out.element("ReplaceKeyWith", &self.replace_key_with);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 
@@ -174,3 +212,5 @@ impl From<&str> for RedirectProtocol {
 }
 
 codegen_runtime::string_enum!(RedirectProtocol);
+
+codegen_runtime::xml_string_enum!(RedirectProtocol);

@@ -10,6 +10,9 @@ pub struct RedirectAllRequestsTo {
     pub protocol: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -51,6 +54,37 @@ impl codegen_runtime::__private::json::FromJson for RedirectAllRequestsTo {
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for RedirectAllRequestsTo {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let host_name = object.required("HostName");
+        let protocol = object.optional("Protocol");
+        match (object.rest(), host_name) {
+            (Ok(unknown_fields), Some(host_name)) => {
+                Ok(Self {
+                    host_name,
+                    protocol,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for RedirectAllRequestsTo {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("HostName", &self.host_name);
+        out.element("Protocol", &self.protocol);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

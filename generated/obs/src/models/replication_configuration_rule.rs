@@ -29,6 +29,9 @@ pub struct ReplicationConfigurationRule {
     pub status: RuleStatus,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -84,6 +87,47 @@ impl codegen_runtime::__private::json::FromJson for ReplicationConfigurationRule
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for ReplicationConfigurationRule {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let destination = object.required("Destination");
+        let historical_object_replication = object
+            .optional("HistoricalObjectReplication");
+        let id = object.optional("ID");
+        let prefix = object.required("Prefix");
+        let status = object.required("Status");
+        match (object.rest(), destination, prefix, status) {
+            (Ok(unknown_fields), Some(destination), Some(prefix), Some(status)) => {
+                Ok(Self {
+                    destination,
+                    historical_object_replication,
+                    id,
+                    prefix,
+                    status,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for ReplicationConfigurationRule {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Destination", &self.destination);
+        out.element("HistoricalObjectReplication", &self.historical_object_replication);
+        out.element("ID", &self.id);
+        out.element("Prefix", &self.prefix);
+        out.element("Status", &self.status);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -20,6 +20,9 @@ pub struct ReplicationConfigurationRuleDestination {
     pub storage_class: Option<ReplicationConfigurationRuleDestinationStorageClass>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -60,6 +63,36 @@ for ReplicationConfigurationRuleDestination {
             storage_class,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml
+for ReplicationConfigurationRuleDestination {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let bucket = object.optional("Bucket");
+        let delete_data = object.optional("DeleteData");
+        let storage_class = object.optional("StorageClass");
+        Ok(Self {
+            bucket,
+            delete_data,
+            storage_class,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for ReplicationConfigurationRuleDestination {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Bucket", &self.bucket);
+        out.element("DeleteData", &self.delete_data);
+        out.element("StorageClass", &self.storage_class);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

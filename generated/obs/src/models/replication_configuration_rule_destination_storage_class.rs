@@ -41,3 +41,5 @@ impl From<&str> for ReplicationConfigurationRuleDestinationStorageClass {
 }
 
 codegen_runtime::string_enum!(ReplicationConfigurationRuleDestinationStorageClass);
+
+codegen_runtime::xml_string_enum!(ReplicationConfigurationRuleDestinationStorageClass);

@@ -16,6 +16,9 @@ pub struct RestoreJob {
     pub tier: Option<RestoreJobTier>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -49,6 +52,29 @@ impl codegen_runtime::__private::json::FromJson for RestoreJob {
             tier,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for RestoreJob {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let tier = object.optional("Tier");
+        Ok(Self {
+            tier,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for RestoreJob {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Tier", &self.tier);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 
@@ -102,3 +128,5 @@ impl From<&str> for RestoreJobTier {
 }
 
 codegen_runtime::string_enum!(RestoreJobTier);
+
+codegen_runtime::xml_string_enum!(RestoreJobTier);

@@ -16,6 +16,9 @@ pub struct RestoreObjectRequestBody {
     pub restore_request: serde_json::Value,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -60,6 +63,40 @@ impl codegen_runtime::__private::json::FromJson for RestoreObjectRequestBody {
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for RestoreObjectRequestBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let days = object.required("Days");
+        let restore_job = object.optional("RestoreJob");
+        let restore_request = object.required("RestoreRequest");
+        match (object.rest(), days, restore_request) {
+            (Ok(unknown_fields), Some(days), Some(restore_request)) => {
+                Ok(Self {
+                    days,
+                    restore_job,
+                    restore_request,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for RestoreObjectRequestBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Days", &self.days);
+        out.element("RestoreJob", &self.restore_job);
+        out.element("RestoreRequest", &self.restore_request);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

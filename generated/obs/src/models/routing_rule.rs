@@ -12,6 +12,9 @@ pub struct RoutingRule {
     pub redirect: Redirect,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -53,6 +56,37 @@ impl codegen_runtime::__private::json::FromJson for RoutingRule {
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for RoutingRule {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let condition = object.optional("Condition");
+        let redirect = object.required("Redirect");
+        match (object.rest(), redirect) {
+            (Ok(unknown_fields), Some(redirect)) => {
+                Ok(Self {
+                    condition,
+                    redirect,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for RoutingRule {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Condition", &self.condition);
+        out.element("Redirect", &self.redirect);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

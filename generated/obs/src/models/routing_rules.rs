@@ -9,6 +9,9 @@ pub struct RoutingRules {
     pub routing_rule: RoutingRule,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -47,6 +50,34 @@ impl codegen_runtime::__private::json::FromJson for RoutingRules {
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for RoutingRules {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let routing_rule = object.required("RoutingRule");
+        match (object.rest(), routing_rule) {
+            (Ok(unknown_fields), Some(routing_rule)) => {
+                Ok(Self {
+                    routing_rule,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for RoutingRules {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("RoutingRule", &self.routing_rule);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -41,6 +41,9 @@ pub struct Rule {
     pub transition: Option<Vec<Transition>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -112,6 +115,60 @@ impl codegen_runtime::__private::json::FromJson for Rule {
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for Rule {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let abort_incomplete_multipart_upload = object
+            .optional("AbortIncompleteMultipartUpload");
+        let expiration = object.optional("Expiration");
+        let id = object.optional("ID");
+        let noncurrent_version_expiration = object
+            .optional("NoncurrentVersionExpiration");
+        let noncurrent_version_transition = object.list("NoncurrentVersionTransition");
+        let prefix = object.required("Prefix");
+        let status = object.required("Status");
+        let transition = object.list("Transition");
+        match (object.rest(), prefix, status) {
+            (Ok(unknown_fields), Some(prefix), Some(status)) => {
+                Ok(Self {
+                    abort_incomplete_multipart_upload,
+                    expiration,
+                    id,
+                    noncurrent_version_expiration,
+                    noncurrent_version_transition,
+                    prefix,
+                    status,
+                    transition,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for Rule {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element(
+            "AbortIncompleteMultipartUpload",
+            &self.abort_incomplete_multipart_upload,
+        );
+        out.element("Expiration", &self.expiration);
+        out.element("ID", &self.id);
+        out.element("NoncurrentVersionExpiration", &self.noncurrent_version_expiration);
+        out.element("NoncurrentVersionTransition", &self.noncurrent_version_transition);
+        out.element("Prefix", &self.prefix);
+        out.element("Status", &self.status);
+        out.element("Transition", &self.transition);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

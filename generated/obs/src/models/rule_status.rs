@@ -37,3 +37,5 @@ impl From<&str> for RuleStatus {
 }
 
 codegen_runtime::string_enum!(RuleStatus);
+
+codegen_runtime::xml_string_enum!(RuleStatus);

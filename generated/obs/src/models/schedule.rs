@@ -10,6 +10,9 @@ pub struct Schedule {
     pub frequency: ScheduleFrequency,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -45,6 +48,31 @@ impl codegen_runtime::__private::json::FromJson for Schedule {
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for Schedule {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let frequency = object.required("Frequency");
+        match (object.rest(), frequency) {
+            (Ok(unknown_fields), Some(frequency)) => {
+                Ok(Self { frequency, unknown_fields })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for Schedule {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Frequency", &self.frequency);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 
@@ -132,3 +160,5 @@ impl From<&str> for ScheduleFrequency {
 }
 
 codegen_runtime::string_enum!(ScheduleFrequency);
+
+codegen_runtime::xml_string_enum!(ScheduleFrequency);

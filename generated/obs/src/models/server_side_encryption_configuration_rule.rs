@@ -9,6 +9,9 @@ pub struct ServerSideEncryptionConfigurationRule {
     pub apply_server_side_encryption_by_default: ApplyServerSideEncryptionByDefault,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -53,6 +56,38 @@ for ServerSideEncryptionConfigurationRule {
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for ServerSideEncryptionConfigurationRule {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let apply_server_side_encryption_by_default = object
+            .required("ApplyServerSideEncryptionByDefault");
+        match (object.rest(), apply_server_side_encryption_by_default) {
+            (Ok(unknown_fields), Some(apply_server_side_encryption_by_default)) => {
+                Ok(Self {
+                    apply_server_side_encryption_by_default,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for ServerSideEncryptionConfigurationRule {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element(
+            "ApplyServerSideEncryptionByDefault",
+            &self.apply_server_side_encryption_by_default,
+        );
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -9,6 +9,9 @@ pub struct SetBucketAclRequestBody {
     pub owner: Option<Owner>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -45,6 +48,32 @@ impl codegen_runtime::__private::json::FromJson for SetBucketAclRequestBody {
             owner,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for SetBucketAclRequestBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let access_control_list = object.optional("AccessControlList");
+        let owner = object.optional("Owner");
+        Ok(Self {
+            access_control_list,
+            owner,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for SetBucketAclRequestBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("AccessControlList", &self.access_control_list);
+        out.element("Owner", &self.owner);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -14,6 +14,9 @@ pub struct SetBucketCorsRequestBody {
     pub cors_rule: Vec<CorsRule>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -49,6 +52,31 @@ impl codegen_runtime::__private::json::FromJson for SetBucketCorsRequestBody {
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for SetBucketCorsRequestBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let cors_rule = object.required_list("CORSRule");
+        match (object.rest(), cors_rule) {
+            (Ok(unknown_fields), Some(cors_rule)) => {
+                Ok(Self { cors_rule, unknown_fields })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for SetBucketCorsRequestBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("CORSRule", &self.cors_rule);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -24,6 +24,9 @@ pub struct SetBucketCustomDomainBody {
     pub private_key: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -81,6 +84,53 @@ impl codegen_runtime::__private::json::FromJson for SetBucketCustomDomainBody {
             private_key,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for SetBucketCustomDomainBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let certificate = object.optional("Certificate");
+        let certificate_chain = object.optional("CertificateChain");
+        let certificate_id = object.optional("CertificateId");
+        let certificate_type = object.optional("CertificateType");
+        let delete_certificate = object.optional("DeleteCertificate");
+        let enc_certificate = object.optional("ENCCertificate");
+        let enc_private_key = object.optional("ENCPrivateKey");
+        let name = object.optional("Name");
+        let private_key = object.optional("PrivateKey");
+        Ok(Self {
+            certificate,
+            certificate_chain,
+            certificate_id,
+            certificate_type,
+            delete_certificate,
+            enc_certificate,
+            enc_private_key,
+            name,
+            private_key,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for SetBucketCustomDomainBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Certificate", &self.certificate);
+        out.element("CertificateChain", &self.certificate_chain);
+        out.element("CertificateId", &self.certificate_id);
+        out.element("CertificateType", &self.certificate_type);
+        out.element("DeleteCertificate", &self.delete_certificate);
+        out.element("ENCCertificate", &self.enc_certificate);
+        out.element("ENCPrivateKey", &self.enc_private_key);
+        out.element("Name", &self.name);
+        out.element("PrivateKey", &self.private_key);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -9,6 +9,9 @@ pub struct SetBucketEncryptionRequestBody {
     pub rule: ServerSideEncryptionConfigurationRule,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -42,6 +45,29 @@ impl codegen_runtime::__private::json::FromJson for SetBucketEncryptionRequestBo
             (Ok(unknown_fields), Some(rule)) => Ok(Self { rule, unknown_fields }),
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for SetBucketEncryptionRequestBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let rule = object.required("Rule");
+        match (object.rest(), rule) {
+            (Ok(unknown_fields), Some(rule)) => Ok(Self { rule, unknown_fields }),
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for SetBucketEncryptionRequestBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Rule", &self.rule);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

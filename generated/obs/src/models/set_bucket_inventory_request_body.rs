@@ -29,6 +29,9 @@ pub struct SetBucketInventoryRequestBody {
     pub schedule: Schedule,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -99,6 +102,66 @@ impl codegen_runtime::__private::json::FromJson for SetBucketInventoryRequestBod
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for SetBucketInventoryRequestBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let destination = object.required("Destination");
+        let filter = object.optional("Filter");
+        let id = object.required("Id");
+        let included_object_versions = object.required("IncludedObjectVersions");
+        let is_enabled = object.required("IsEnabled");
+        let optional_fields = object.list("OptionalFields");
+        let schedule = object.required("Schedule");
+        match (
+            object.rest(),
+            destination,
+            id,
+            included_object_versions,
+            is_enabled,
+            schedule,
+        ) {
+            (
+                Ok(unknown_fields),
+                Some(destination),
+                Some(id),
+                Some(included_object_versions),
+                Some(is_enabled),
+                Some(schedule),
+            ) => {
+                Ok(Self {
+                    destination,
+                    filter,
+                    id,
+                    included_object_versions,
+                    is_enabled,
+                    optional_fields,
+                    schedule,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for SetBucketInventoryRequestBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Destination", &self.destination);
+        out.element("Filter", &self.filter);
+        out.element("Id", &self.id);
+        out.element("IncludedObjectVersions", &self.included_object_versions);
+        out.element("IsEnabled", &self.is_enabled);
+        out.element("OptionalFields", &self.optional_fields);
+        out.element("Schedule", &self.schedule);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 
@@ -256,3 +319,5 @@ impl From<&str> for SetBucketInventoryRequestBodyIncludedObjectVersions {
 }
 
 codegen_runtime::string_enum!(SetBucketInventoryRequestBodyIncludedObjectVersions);
+
+codegen_runtime::xml_string_enum!(SetBucketInventoryRequestBodyIncludedObjectVersions);

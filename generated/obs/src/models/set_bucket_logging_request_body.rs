@@ -13,6 +13,9 @@ pub struct SetBucketLoggingRequestBody {
     pub logging_enabled: Option<LoggingEnabled>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -49,6 +52,32 @@ impl codegen_runtime::__private::json::FromJson for SetBucketLoggingRequestBody 
             logging_enabled,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for SetBucketLoggingRequestBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let agency = object.optional("Agency");
+        let logging_enabled = object.optional("LoggingEnabled");
+        Ok(Self {
+            agency,
+            logging_enabled,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for SetBucketLoggingRequestBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Agency", &self.agency);
+        out.element("LoggingEnabled", &self.logging_enabled);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -10,6 +10,9 @@ pub struct SetBucketNotificationRequestBody {
     pub topic_configuration: Option<Vec<TopicConfiguration>>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -47,6 +50,32 @@ impl codegen_runtime::__private::json::FromJson for SetBucketNotificationRequest
             topic_configuration,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for SetBucketNotificationRequestBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let function_stage_configuration = object.list("FunctionStageConfiguration");
+        let topic_configuration = object.list("TopicConfiguration");
+        Ok(Self {
+            function_stage_configuration,
+            topic_configuration,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for SetBucketNotificationRequestBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("FunctionStageConfiguration", &self.function_stage_configuration);
+        out.element("TopicConfiguration", &self.topic_configuration);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

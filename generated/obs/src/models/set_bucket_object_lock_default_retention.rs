@@ -60,6 +60,9 @@ pub struct SetBucketObjectLockDefaultRetention {
     pub years: Option<i64>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -104,6 +107,40 @@ impl codegen_runtime::__private::json::FromJson for SetBucketObjectLockDefaultRe
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for SetBucketObjectLockDefaultRetention {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let days = object.optional("Days");
+        let mode = object.required("Mode");
+        let years = object.optional("Years");
+        match (object.rest(), mode) {
+            (Ok(unknown_fields), Some(mode)) => {
+                Ok(Self {
+                    days,
+                    mode,
+                    years,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for SetBucketObjectLockDefaultRetention {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Days", &self.days);
+        out.element("Mode", &self.mode);
+        out.element("Years", &self.years);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 
@@ -218,3 +255,5 @@ impl From<&str> for SetBucketObjectLockDefaultRetentionMode {
 }
 
 codegen_runtime::string_enum!(SetBucketObjectLockDefaultRetentionMode);
+
+codegen_runtime::xml_string_enum!(SetBucketObjectLockDefaultRetentionMode);

@@ -27,6 +27,9 @@ pub struct SetBucketObjectLockRequestBody {
     pub rule: Option<SetBucketObjectLockRule>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -63,6 +66,32 @@ impl codegen_runtime::__private::json::FromJson for SetBucketObjectLockRequestBo
             rule,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for SetBucketObjectLockRequestBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let object_lock_enabled = object.optional("ObjectLockEnabled");
+        let rule = object.optional("Rule");
+        Ok(Self {
+            object_lock_enabled,
+            rule,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for SetBucketObjectLockRequestBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("ObjectLockEnabled", &self.object_lock_enabled);
+        out.element("Rule", &self.rule);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 
@@ -128,3 +157,5 @@ impl From<&str> for SetBucketObjectLockRequestBodyObjectLockEnabled {
 }
 
 codegen_runtime::string_enum!(SetBucketObjectLockRequestBodyObjectLockEnabled);
+
+codegen_runtime::xml_string_enum!(SetBucketObjectLockRequestBodyObjectLockEnabled);

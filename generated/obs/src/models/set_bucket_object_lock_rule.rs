@@ -11,6 +11,9 @@ pub struct SetBucketObjectLockRule {
     pub default_retention: Option<SetBucketObjectLockDefaultRetention>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -44,6 +47,29 @@ impl codegen_runtime::__private::json::FromJson for SetBucketObjectLockRule {
             default_retention,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for SetBucketObjectLockRule {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let default_retention = object.optional("DefaultRetention");
+        Ok(Self {
+            default_retention,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for SetBucketObjectLockRule {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("DefaultRetention", &self.default_retention);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

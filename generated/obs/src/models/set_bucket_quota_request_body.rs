@@ -8,6 +8,9 @@ pub struct SetBucketQuotaRequestBody {
     pub storage_quota: i32,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -46,6 +49,34 @@ impl codegen_runtime::__private::json::FromJson for SetBucketQuotaRequestBody {
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for SetBucketQuotaRequestBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let storage_quota = object.required("StorageQuota");
+        match (object.rest(), storage_quota) {
+            (Ok(unknown_fields), Some(storage_quota)) => {
+                Ok(Self {
+                    storage_quota,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for SetBucketQuotaRequestBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("StorageQuota", &self.storage_quota);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -11,6 +11,9 @@ pub struct SetBucketReplicationRequestBody {
     pub rule: Vec<ReplicationConfigurationRule>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -52,6 +55,37 @@ impl codegen_runtime::__private::json::FromJson for SetBucketReplicationRequestB
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for SetBucketReplicationRequestBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let agency = object.required("Agency");
+        let rule = object.required_list("Rule");
+        match (object.rest(), agency, rule) {
+            (Ok(unknown_fields), Some(agency), Some(rule)) => {
+                Ok(Self {
+                    agency,
+                    rule,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for SetBucketReplicationRequestBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Agency", &self.agency);
+        out.element("Rule", &self.rule);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -43,3 +43,5 @@ impl From<&str> for SetBucketStoragePolicyRequestBody {
 }
 
 codegen_runtime::string_enum!(SetBucketStoragePolicyRequestBody);
+
+codegen_runtime::xml_string_enum!(SetBucketStoragePolicyRequestBody);

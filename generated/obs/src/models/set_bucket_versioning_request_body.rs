@@ -10,6 +10,9 @@ pub struct SetBucketVersioningRequestBody {
     pub status: SetBucketVersioningRequestBodyStatus,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -43,6 +46,29 @@ impl codegen_runtime::__private::json::FromJson for SetBucketVersioningRequestBo
             (Ok(unknown_fields), Some(status)) => Ok(Self { status, unknown_fields }),
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for SetBucketVersioningRequestBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let status = object.required("Status");
+        match (object.rest(), status) {
+            (Ok(unknown_fields), Some(status)) => Ok(Self { status, unknown_fields }),
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for SetBucketVersioningRequestBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Status", &self.status);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 
@@ -131,3 +157,5 @@ impl From<&str> for SetBucketVersioningRequestBodyStatus {
 }
 
 codegen_runtime::string_enum!(SetBucketVersioningRequestBodyStatus);
+
+codegen_runtime::xml_string_enum!(SetBucketVersioningRequestBodyStatus);

@@ -12,6 +12,9 @@ pub struct SetBucketWebsiteRequestBody {
     pub routing_rules: Option<RoutingRules>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -63,6 +66,47 @@ impl codegen_runtime::__private::json::FromJson for SetBucketWebsiteRequestBody 
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for SetBucketWebsiteRequestBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let error_document = object.optional("ErrorDocument");
+        let index_document = object.required("IndexDocument");
+        let redirect_all_requests_to = object.required("RedirectAllRequestsTo");
+        let routing_rules = object.optional("RoutingRules");
+        match (object.rest(), index_document, redirect_all_requests_to) {
+            (
+                Ok(unknown_fields),
+                Some(index_document),
+                Some(redirect_all_requests_to),
+            ) => {
+                Ok(Self {
+                    error_document,
+                    index_document,
+                    redirect_all_requests_to,
+                    routing_rules,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for SetBucketWebsiteRequestBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("ErrorDocument", &self.error_document);
+        out.element("IndexDocument", &self.index_document);
+        out.element("RedirectAllRequestsTo", &self.redirect_all_requests_to);
+        out.element("RoutingRules", &self.routing_rules);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

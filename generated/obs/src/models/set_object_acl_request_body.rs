@@ -15,6 +15,9 @@ pub struct SetObjectAclRequestBody {
     pub owner: Owner,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -59,6 +62,40 @@ impl codegen_runtime::__private::json::FromJson for SetObjectAclRequestBody {
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for SetObjectAclRequestBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let access_control_list = object.list("AccessControlList");
+        let delivered = object.optional("Delivered");
+        let owner = object.required("Owner");
+        match (object.rest(), owner) {
+            (Ok(unknown_fields), Some(owner)) => {
+                Ok(Self {
+                    access_control_list,
+                    delivered,
+                    owner,
+                    unknown_fields,
+                })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for SetObjectAclRequestBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("AccessControlList", &self.access_control_list);
+        out.element("Delivered", &self.delivered);
+        out.element("Owner", &self.owner);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

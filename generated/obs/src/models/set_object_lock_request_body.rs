@@ -54,6 +54,9 @@ pub struct SetObjectLockRequestBody {
     pub retain_until_date: Option<serde_json::Value>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -90,6 +93,32 @@ impl codegen_runtime::__private::json::FromJson for SetObjectLockRequestBody {
             retain_until_date,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for SetObjectLockRequestBody {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let mode = object.optional("Mode");
+        let retain_until_date = object.optional("RetainUntilDate");
+        Ok(Self {
+            mode,
+            retain_until_date,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for SetObjectLockRequestBody {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Mode", &self.mode);
+        out.element("RetainUntilDate", &self.retain_until_date);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -10,6 +10,9 @@ pub struct Tag {
     pub value: String,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -44,6 +47,33 @@ impl codegen_runtime::__private::json::FromJson for Tag {
             }
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for Tag {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let key = object.required("Key");
+        let value = object.required("Value");
+        match (object.rest(), key, value) {
+            (Ok(unknown_fields), Some(key), Some(value)) => {
+                Ok(Self { key, value, unknown_fields })
+            }
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for Tag {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Key", &self.key);
+        out.element("Value", &self.value);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -13,6 +13,9 @@ pub struct TagSet {
     pub tag: Vec<Tag>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -43,6 +46,29 @@ impl codegen_runtime::__private::json::FromJson for TagSet {
             (Ok(unknown_fields), Some(tag)) => Ok(Self { tag, unknown_fields }),
             (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
         }
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for TagSet {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let tag = object.required_list("Tag");
+        match (object.rest(), tag) {
+            (Ok(unknown_fields), Some(tag)) => Ok(Self { tag, unknown_fields }),
+            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
+        }
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for TagSet {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Tag", &self.tag);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

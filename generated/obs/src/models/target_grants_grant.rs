@@ -19,6 +19,9 @@ pub struct TargetGrantsGrant {
     pub permission: Option<TargetGrantsGrantPermission>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -55,6 +58,32 @@ impl codegen_runtime::__private::json::FromJson for TargetGrantsGrant {
             permission,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for TargetGrantsGrant {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let grantee = object.optional("Grantee");
+        let permission = object.optional("Permission");
+        Ok(Self {
+            grantee,
+            permission,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for TargetGrantsGrant {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Grantee", &self.grantee);
+        out.element("Permission", &self.permission);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 
@@ -120,3 +149,5 @@ impl From<&str> for TargetGrantsGrantPermission {
 }
 
 codegen_runtime::string_enum!(TargetGrantsGrantPermission);
+
+codegen_runtime::xml_string_enum!(TargetGrantsGrantPermission);

@@ -46,6 +46,9 @@ pub struct TopicConfiguration {
     pub topic: Option<String>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -88,6 +91,38 @@ impl codegen_runtime::__private::json::FromJson for TopicConfiguration {
             topic,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for TopicConfiguration {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let event = object.optional("Event");
+        let filter = object.optional("Filter");
+        let id = object.optional("Id");
+        let topic = object.optional("Topic");
+        Ok(Self {
+            event,
+            filter,
+            id,
+            topic,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for TopicConfiguration {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Event", &self.event);
+        out.element("Filter", &self.filter);
+        out.element("Id", &self.id);
+        out.element("Topic", &self.topic);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

@@ -28,6 +28,9 @@ pub struct Transition {
     pub storage_class: Option<NoncurrentVersionTransitionStorageClass>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
+    ///
+    /// In XML: elements by name (text as a string, others as objects,
+    /// repeated ones as an array) and attributes as `@name`.
     pub unknown_fields: indexmap::IndexMap<String, serde_json::Value>,
 }
 
@@ -67,6 +70,35 @@ impl codegen_runtime::__private::json::FromJson for Transition {
             storage_class,
             unknown_fields: object.rest()?,
         })
+    }
+}
+
+impl codegen_runtime::__private::xml::FromXml for Transition {
+    fn from_xml(
+        element: codegen_runtime::__private::xml::Element,
+    ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
+        let mut object = codegen_runtime::__private::xml::Reader::new(element);
+        let date = object.optional("Date");
+        let days = object.optional("Days");
+        let storage_class = object.optional("StorageClass");
+        Ok(Self {
+            date,
+            days,
+            storage_class,
+            unknown_fields: object.rest()?,
+        })
+    }
+}
+
+impl codegen_runtime::__private::xml::ToXml for Transition {
+    fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown_fields);
+        out.element("Date", &self.date);
+        out.element("Days", &self.days);
+        out.element("StorageClass", &self.storage_class);
+        out.rest_elements(&self.unknown_fields);
+        out.end(name);
     }
 }
 

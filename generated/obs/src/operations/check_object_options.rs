@@ -243,11 +243,11 @@ pub enum CheckObjectOptionsResponse {
     },
     /// `400`: 请求失败响应消息。  除了公共的错误码外,此接口还会返回一些其他的错误码。下面列出本接口的一些常见错误,以及可能原因。  |错误码|描述|HTTP状态码|  |---|---|---|  |Bad Request|Invalid Access-Control-Request-Method: null。桶配置了CORS,OPTIONS桶时,没有加入method头域。|400 Bad Request|  |Bad Request|Insufficient information. Origin request header needed.桶配置了CORS,OPTIONS桶时,没有加入origin头域。|400 Bad Request|  |AccessForbidden|  CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Requet-Headers are not whitelisted by the resource's CORS spec.桶配置了CORS,OPTIONS桶时,Origin、method、Headers与任一rule匹配不上。|403 Forbidden|
     ///
-    /// The body is kept as received in [`ApiError::body`](crate::ApiError::body).
+    /// The body is XML documented as [`models::Error`](crate::models::Error); its code, message and request id are read into the [`ApiError`](crate::ApiError)'s fields, and it is kept as received in [`ApiError::body`](crate::ApiError::body).
     BadRequest(crate::ApiError),
     /// `403`: 请求失败响应消息。  除了公共的错误码外,此接口还会返回一些其他的错误码。下面列出本接口的一些常见错误,以及可能原因。  |错误码|描述|HTTP状态码|  |---|---|---|  |AccessForbidden|  CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Requet-Headers are not whitelisted by the resource's CORS spec.桶配置了CORS,OPTIONS桶时,Origin、method、Headers与任一rule匹配不上。|403 Forbidden|
     ///
-    /// The body is kept as received in [`ApiError::body`](crate::ApiError::body).
+    /// The body is XML documented as [`models::Error`](crate::models::Error); its code, message and request id are read into the [`ApiError`](crate::ApiError)'s fields, and it is kept as received in [`ApiError::body`](crate::ApiError::body).
     Forbidden(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },

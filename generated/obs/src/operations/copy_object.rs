@@ -653,7 +653,17 @@ impl crate::Operation for CopyObjectRequest {
             match status.as_u16() {
                 200 => {
                     CopyObjectResponse::Ok {
-                        body,
+                        body: codegen_runtime::__private::xml::decode(
+                            crate::VENDOR,
+                            status,
+                            &headers,
+                            body,
+                            codegen_runtime::__private::xml::Root {
+                                name: Some("CopyObjectResult"),
+                                namespace: None,
+                                prefix: None,
+                            },
+                        )?,
                         connection: codegen_runtime::__private::header_text(
                             &headers,
                             "Connection",
@@ -731,8 +741,8 @@ impl crate::Operation for CopyObjectRequest {
 pub enum CopyObjectResponse {
     /// `200`: 请求成功响应消息。
     Ok {
-        /// The body as received.
-        body: Vec<u8>,
+        /// The decoded XML body.
+        body: models::CopyObjectResult,
         /// Header `Connection`.
         /// 指明与服务器的连接是长连接还是短连接。
         connection: Option<String>,
@@ -797,7 +807,7 @@ pub enum CopyObjectResponse {
     },
     /// `400`: 请求失败响应消息。
     ///
-    /// The body is kept as received in [`ApiError::body`](crate::ApiError::body).
+    /// The body is XML documented as [`models::Error`](crate::models::Error); its code, message and request id are read into the [`ApiError`](crate::ApiError)'s fields, and it is kept as received in [`ApiError::body`](crate::ApiError::body).
     BadRequest(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
@@ -831,7 +841,7 @@ impl CopyObjectResponse {
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
     #[inline]
-    pub fn into_ok(self) -> Result<Vec<u8>, crate::Error> {
+    pub fn into_ok(self) -> Result<models::CopyObjectResult, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),
             Self::BadRequest(error) => Err(error.into()),

@@ -154,7 +154,7 @@ pub struct CreateBucketRequest {
     /// 创建桶
     ///
     /// Request body, sent as `application/xml`.
-    pub body: Option<Vec<u8>>,
+    pub body: Option<models::CreateBucketRequestBody>,
 }
 
 impl CreateBucketRequest {
@@ -316,7 +316,10 @@ impl CreateBucketRequest {
         self
     }
     /// Sets `body`.
-    pub fn with_body(mut self, value: impl Into<Vec<u8>>) -> Self {
+    pub fn with_body(
+        mut self,
+        value: impl Into<models::CreateBucketRequestBody>,
+    ) -> Self {
         self.body = Some(value.into());
         self
     }
@@ -386,7 +389,22 @@ impl crate::Operation for CreateBucketRequest {
             .header_opt("x-obs-epid", self.x_obs_epid.as_ref())
             .header_opt("x-obs-ies-location", self.x_obs_ies_location.as_ref());
         match &self.body {
-            Some(body) => builder.bytes("application/xml", body).build(),
+            Some(body) => {
+                builder
+                    .bytes(
+                        "application/xml",
+                        &codegen_runtime::__private::xml::encode(
+                            body,
+                            codegen_runtime::__private::xml::Root {
+                                name: Some("CreateBucketConfiguration"),
+                                namespace: None,
+                                prefix: None,
+                            },
+                            "CreateBucketRequestBody",
+                        ),
+                    )
+                    .build()
+            }
             None => builder.build(),
         }
     }
@@ -474,7 +492,7 @@ pub enum CreateBucketResponse {
     },
     /// `400`: 请求失败响应消息。
     ///
-    /// The body is documented as [`models::Error`](crate::models::Error); read it with [`ApiError::decode`](crate::ApiError::decode).
+    /// The body is XML documented as [`models::Error`](crate::models::Error); its code, message and request id are read into the [`ApiError`](crate::ApiError)'s fields, and it is kept as received in [`ApiError::body`](crate::ApiError::body).
     BadRequest(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },

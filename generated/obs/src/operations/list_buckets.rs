@@ -91,7 +91,17 @@ impl crate::Operation for ListBucketsRequest {
             match status.as_u16() {
                 200 => {
                     ListBucketsResponse::Ok {
-                        body,
+                        body: codegen_runtime::__private::xml::decode(
+                            crate::VENDOR,
+                            status,
+                            &headers,
+                            body,
+                            codegen_runtime::__private::xml::Root {
+                                name: Some("ListBucketsResult"),
+                                namespace: None,
+                                prefix: None,
+                            },
+                        )?,
                         connection: codegen_runtime::__private::header_text(
                             &headers,
                             "Connection",
@@ -145,8 +155,8 @@ impl crate::Operation for ListBucketsRequest {
 pub enum ListBucketsResponse {
     /// `200`: 成功响应消息
     Ok {
-        /// The body as received.
-        body: Vec<u8>,
+        /// The decoded XML body.
+        body: models::ListBucketsResult,
         /// Header `Connection`.
         /// 指明与服务器的连接是长连接还是短连接。
         connection: Option<String>,
@@ -181,7 +191,7 @@ pub enum ListBucketsResponse {
     },
     /// `400`: 请求失败响应消息。
     ///
-    /// The body is kept as received in [`ApiError::body`](crate::ApiError::body).
+    /// The body is XML documented as [`models::Error`](crate::models::Error); its code, message and request id are read into the [`ApiError`](crate::ApiError)'s fields, and it is kept as received in [`ApiError::body`](crate::ApiError::body).
     BadRequest(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
@@ -215,7 +225,7 @@ impl ListBucketsResponse {
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
     #[inline]
-    pub fn into_ok(self) -> Result<Vec<u8>, crate::Error> {
+    pub fn into_ok(self) -> Result<models::ListBucketsResult, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),
             Self::BadRequest(error) => Err(error.into()),

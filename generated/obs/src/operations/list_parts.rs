@@ -113,7 +113,17 @@ impl crate::Operation for ListPartsRequest {
             match status.as_u16() {
                 200 => {
                     ListPartsResponse::Ok {
-                        body,
+                        body: codegen_runtime::__private::xml::decode(
+                            crate::VENDOR,
+                            status,
+                            &headers,
+                            body,
+                            codegen_runtime::__private::xml::Root {
+                                name: Some("ListPartsResult"),
+                                namespace: None,
+                                prefix: None,
+                            },
+                        )?,
                         connection: codegen_runtime::__private::header_text(
                             &headers,
                             "Connection",
@@ -183,8 +193,8 @@ impl crate::Operation for ListPartsRequest {
 pub enum ListPartsResponse {
     /// `200`: 请求成功响应消息。
     Ok {
-        /// The body as received.
-        body: Vec<u8>,
+        /// The decoded XML body.
+        body: models::ListPartsResult,
         /// Header `Connection`.
         /// 指明与服务器的连接是长连接还是短连接。
         connection: Option<String>,
@@ -208,15 +218,15 @@ pub enum ListPartsResponse {
     },
     /// `400`: 请求失败响应消息。
     ///
-    /// The body is kept as received in [`ApiError::body`](crate::ApiError::body).
+    /// The body is XML documented as [`models::Error`](crate::models::Error); its code, message and request id are read into the [`ApiError`](crate::ApiError)'s fields, and it is kept as received in [`ApiError::body`](crate::ApiError::body).
     BadRequest(crate::ApiError),
     /// `403`: 请求失败响应消息。  除了公共的错误码外,此接口还会返回一些其他的错误码。下面列出本接口的一些常见错误,以及可能原因。  |错误码|描述|HTTP状态码|  |---|---|---|  |AccessDenied|AccessKey或签名无效。|403 Forbidden|  |AccessDenied|用户DomainId对目的桶没有读权限。|403 Forbidden|
     ///
-    /// The body is kept as received in [`ApiError::body`](crate::ApiError::body).
+    /// The body is XML documented as [`models::Error`](crate::models::Error); its code, message and request id are read into the [`ApiError`](crate::ApiError)'s fields, and it is kept as received in [`ApiError::body`](crate::ApiError::body).
     Forbidden(crate::ApiError),
     /// `404`: 请求失败响应消息。  除了公共的错误码外,此接口还会返回一些其他的错误码。下面列出本接口的一些常见错误,以及可能原因。  |错误码|描述|HTTP状态码|  |---|---|---|  |NoSuchBucket|桶不存在。|404 Not Found|  |NoSuchUpload|多段上传任务不存在。|404 Not Found|
     ///
-    /// The body is kept as received in [`ApiError::body`](crate::ApiError::body).
+    /// The body is XML documented as [`models::Error`](crate::models::Error); its code, message and request id are read into the [`ApiError`](crate::ApiError)'s fields, and it is kept as received in [`ApiError::body`](crate::ApiError::body).
     NotFound(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
@@ -254,7 +264,7 @@ impl ListPartsResponse {
     /// The success body, or the answer as [`Error::Api`](crate::Error::Api) when
     /// the status is not a documented success.
     #[inline]
-    pub fn into_ok(self) -> Result<Vec<u8>, crate::Error> {
+    pub fn into_ok(self) -> Result<models::ListPartsResult, crate::Error> {
         match self {
             Self::Ok { body, .. } => Ok(body),
             Self::BadRequest(error) => Err(error.into()),

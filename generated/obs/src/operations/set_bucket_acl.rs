@@ -32,7 +32,7 @@ pub struct SetBucketAclRequest {
     /// 请求消息体
     ///
     /// Request body, sent as `application/xml`.
-    pub body: Option<Vec<u8>>,
+    pub body: Option<models::SetBucketAclRequestBody>,
 }
 
 impl SetBucketAclRequest {
@@ -53,7 +53,10 @@ impl SetBucketAclRequest {
         self
     }
     /// Sets `body`.
-    pub fn with_body(mut self, value: impl Into<Vec<u8>>) -> Self {
+    pub fn with_body(
+        mut self,
+        value: impl Into<models::SetBucketAclRequestBody>,
+    ) -> Self {
         self.body = Some(value.into());
         self
     }
@@ -78,7 +81,22 @@ impl crate::Operation for SetBucketAclRequest {
             .query_flag("acl")
             .header_opt("x-obs-acl", self.x_obs_acl.as_ref());
         match &self.body {
-            Some(body) => builder.bytes("application/xml", body).build(),
+            Some(body) => {
+                builder
+                    .bytes(
+                        "application/xml",
+                        &codegen_runtime::__private::xml::encode(
+                            body,
+                            codegen_runtime::__private::xml::Root {
+                                name: Some("AccessControlPolicy"),
+                                namespace: None,
+                                prefix: None,
+                            },
+                            "SetBucketAclRequestBody",
+                        ),
+                    )
+                    .build()
+            }
             None => builder.build(),
         }
     }
@@ -166,7 +184,7 @@ pub enum SetBucketAclResponse {
     },
     /// `400`: 请求失败响应消息。
     ///
-    /// The body is kept as received in [`ApiError::body`](crate::ApiError::body).
+    /// The body is XML documented as [`models::Error`](crate::models::Error); its code, message and request id are read into the [`ApiError`](crate::ApiError)'s fields, and it is kept as received in [`ApiError::body`](crate::ApiError::body).
     BadRequest(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },

@@ -6,17 +6,19 @@
 //! added to its query, and `x-obs-security-token` for temporary credentials (signed as a
 //! sub-resource). The request's `Content-Type`, `Content-MD5` and `x-obs-*` headers are
 //! signed too: whoever uses the URL sends them ([`PresignedUrl::headers`]).
+//!
+//! A URL made with temporary credentials stops working when their security token
+//! expires, whatever its `Expires`.
 
-use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::header::{CONTENT_TYPE, HeaderMap};
-use http::{Method, Request};
+use http::Request;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::AkSk;
 use super::obs::{X_OBS_SECURITY_TOKEN, obs_signature, obs_string_to_sign};
-use crate::auth::{self, REDACTED, invalid};
+use crate::auth::{self, PresignedUrl, invalid};
 use crate::{BucketAddress, Error};
 
 /// The query parameters query authentication adds; a request must not have them already.
@@ -25,69 +27,11 @@ const AUTH_PARAMETERS: [&str; 4] = ["AccessKeyId", "Expires", "Signature", X_OBS
 /// Encoded in the added query values: all but `A-Z a-z 0-9 - _ . ~`.
 const VALUE_ENCODED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
-/// A URL signed for one request until it expires; see [`AkSk::presign`].
-///
-/// `Debug` leaves out the signature and the security token: the URL itself grants access,
-/// so log it with care.
-#[derive(Clone)]
-pub struct PresignedUrl {
-    method: Method,
-    url: String,
-    headers: HeaderMap,
-    expires: SystemTime,
-}
-
-impl PresignedUrl {
-    /// The method the URL is signed for.
-    pub fn method(&self) -> &Method {
-        &self.method
-    }
-
-    /// The URL, with its authentication in the query.
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
-    /// The headers that were signed and must be sent with the URL, unchanged:
-    /// `Content-Type`, `Content-MD5` and `x-obs-*` of the request (often none).
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
-    /// When the URL stops working (whole seconds).
-    pub fn expires(&self) -> SystemTime {
-        self.expires
-    }
-}
-
-impl fmt::Debug for PresignedUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = match self.url.split_once('?') {
-            Some((path, query)) => {
-                let items: Vec<String> = query
-                    .split('&')
-                    .map(|item| match item.split_once('=') {
-                        Some((name, _)) if name == "Signature" || name == X_OBS_SECURITY_TOKEN => format!("{name}={REDACTED}"),
-                        _ => item.to_owned(),
-                    })
-                    .collect();
-                format!("{path}?{}", items.join("&"))
-            }
-            None => self.url.clone(),
-        };
-        f.debug_struct("PresignedUrl")
-            .field("method", &self.method)
-            .field("url", &shown)
-            .field("headers", &auth::redact_headers(&self.headers))
-            .field("expires", &self.expires)
-            .finish()
-    }
-}
-
 impl AkSk {
     /// A URL for `request` (any method, e.g. a built `GetObject` or `PutObject`) signed
-    /// with the OBS signature, valid for `expires_in` from now; see
-    /// [`presign_at`](Self::presign_at).
+    /// with the OBS signature (query authentication), valid for `expires_in` from now; see
+    /// [`presign_at`](Self::presign_at). With credentials from a provider, use
+    /// [`Credentials::presign`](crate::Credentials::presign).
     pub fn presign<B>(&self, request: &Request<B>, expires_in: Duration) -> Result<PresignedUrl, Error> {
         self.presign_at(request, expires_in, SystemTime::now())
     }
@@ -158,7 +102,7 @@ impl AkSk {
         }
         let url = with_query(uri, &query)?.to_string();
         let (parts, ()) = signed.into_parts();
-        Ok(PresignedUrl { method: parts.method, url, headers: parts.headers, expires: expires_at })
+        Ok(PresignedUrl::new(parts.method, url, parts.headers, expires_at))
     }
 }
 
@@ -226,7 +170,7 @@ mod tests {
     fn temporary_credentials_sign_their_token_in_the_query() {
         let signer = AkSk::new("AK", "SK").with_security_token("to/ken");
         let mut request = object("https://bkt.obs.example.com/k?versionId=v1");
-        *request.method_mut() = Method::PUT;
+        *request.method_mut() = http::Method::PUT;
         request.headers_mut().insert("content-type", "text/plain".parse().expect("value"));
         request.headers_mut().insert("x-project-id", "p".parse().expect("value"));
         let url = signer.presign_at(&request, Duration::from_millis(60_900), UNIX_EPOCH + NOW).expect("url");
@@ -236,7 +180,7 @@ mod tests {
             url.url(),
             format!("https://bkt.obs.example.com/k?versionId=v1&AccessKeyId=AK&Expires=1796611023&Signature={encoded}&x-obs-security-token=to%2Fken")
         );
-        assert_eq!(url.method(), Method::PUT);
+        assert_eq!(url.method(), http::Method::PUT);
         assert_eq!(url.headers().len(), 1, "only what is signed");
         assert_eq!(url.headers()["content-type"], "text/plain");
         assert!(!format!("{url:?}").contains("to%2Fken"));

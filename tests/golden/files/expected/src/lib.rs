@@ -67,6 +67,7 @@ pub const SERVICE: huawei::Service = huawei::Service {
     scope: huawei::Scope::Global,
     regions: REGIONS,
     derived_auth_service_name: None,
+    signature: huawei::Signature::Sdk,
 };
 
 /// The endpoint of CodeArtsBuild for `region`:

@@ -101,6 +101,7 @@ pub const SERVICE: huawei::Service = huawei::Service {
     scope: huawei::Scope::Global,
     regions: REGIONS,
     derived_auth_service_name: None,
+    signature: huawei::Signature::Sdk,
 };
 
 /// The endpoint of IAM for `region`:

@@ -107,6 +107,7 @@ pub const SERVICE: huawei::Service = huawei::Service {
     scope: huawei::Scope::Project,
     regions: REGIONS,
     derived_auth_service_name: None,
+    signature: huawei::Signature::Sdk,
 };
 
 /// The endpoint of RDS for `region`, acting for `project_id`:
