@@ -71,11 +71,11 @@ pub(crate) fn check(head: &Head, keys: &Keys, now: SystemTime) -> Result<(), Obs
             if token.is_some() { "the security token does not match" } else { "a security token is required" },
         ));
     }
-    let verifier = ObsVerifier {
-        endpoint_host: keys.endpoint_host.clone(),
-        access_key: keys.access_key.clone(),
-        secret_key: keys.secret_key.clone(),
-        security_token: keys.security_token.clone(),
+    // Its own date check stays off: a date too far off is `RequestTimeTooSkewed` above.
+    let verifier = ObsVerifier::new(&keys.endpoint_host, &keys.access_key, &keys.secret_key);
+    let verifier = match &keys.security_token {
+        Some(token) => verifier.with_security_token(token),
+        None => verifier,
     };
     let received = Received { method: &head.method, host: head.header("host").unwrap_or(""), target: &head.target, headers: &head.headers };
     let now_secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
