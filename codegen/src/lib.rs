@@ -295,6 +295,13 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, Failure> {
     if let Some(waiters) = &waiters {
         model::relax_failure_fields(&mut model, waiters);
     }
+    // Paging settles on the model as the settings leave it (which parameters are values).
+    let no_entries = std::collections::BTreeMap::new();
+    model.pagination = model::pagination::classify(&model, settings.pagination.as_ref().unwrap_or(&no_entries))
+        .map_err(|errors| {
+            let at = config.specs.join(service::FILE_NAME);
+            Failure::Spec(Diagnostics(errors.into_iter().map(|m| diag::Diagnostic::error(&at, "", m)).collect()))
+        })?;
     // Names come after the settings' decisions: which parameters a request carries.
     let names = names::assign(&model);
     let service = settings

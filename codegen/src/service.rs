@@ -95,6 +95,9 @@ pub struct ServiceConfig {
     pub error_message_fields: Option<Vec<String>>,
     /// Members that hold the request id when no header does; replaces the vendor's list.
     pub request_id_fields: Option<Vec<String>>,
+    /// How list operations page, by `operationId`, where detection is wrong or cannot
+    /// tell (see [`crate::model::pagination`]); each entry gives its evidence.
+    pub pagination: Option<std::collections::BTreeMap<String, PaginationSetting>>,
     /// Extra `[dev-dependencies]` of the crate, for its hand-written examples
     /// (`base64 = "0.22"`).
     #[serde(rename = "dev-dependencies")]
@@ -184,6 +187,58 @@ impl WaiterSettings {
         }
         Ok(())
     }
+}
+
+/// A `[pagination.<OperationId>]` entry: the style of one operation, and the names
+/// detection would otherwise guess. Unset names are detected as usual.
+///
+/// ```toml
+/// [pagination.ListServersDetails]
+/// style = "offset_pages"
+/// first = 1
+/// evidence = "the spec: `offset` is 页码 (the page number), default 1"
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationSetting {
+    /// How the operation pages.
+    pub style: PagingStyle,
+    /// Why: where the vendor says so (the spec's words, the SDK, the API reference).
+    pub evidence: String,
+    /// The query parameter of the marker, offset or page number.
+    pub cursor: Option<String>,
+    /// The query parameter of the page size.
+    pub limit: Option<String>,
+    /// The first offset or page number, when the request gives none (default: 0 for
+    /// offsets counted in items, 1 for pages).
+    pub first: Option<u64>,
+    /// The array field of the answer holding the items.
+    pub items: Option<String>,
+    /// The field of the next marker (`next_marker`, `page_info.next_marker`), or
+    /// `last_item.<field>` for a field of the page's last item.
+    pub next_marker: Option<String>,
+    /// The field of the total number of items (`count`); `""`: none.
+    pub total: Option<String>,
+    /// The field saying whether more pages follow; `""`: none.
+    pub has_more: Option<String>,
+}
+
+/// The `style` of a `[pagination.<OperationId>]` entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PagingStyle {
+    /// A marker: `next_marker` of the page, or its last item's id.
+    Marker,
+    /// An offset counted in items.
+    OffsetItems,
+    /// An offset counted in pages (a page number under the name `offset`).
+    OffsetPages,
+    /// A page number.
+    PageNumber,
+    /// A page size only: one page.
+    LimitOnly,
+    /// Not paged, whatever detection finds.
+    None,
 }
 
 /// The `project_id_in_path` setting.
@@ -320,6 +375,11 @@ impl ServiceConfig {
                     let what = if header { "a lower-case HTTP header name" } else { "a member name without blanks" };
                     return Err(Diagnostic::error(&path, "", format!("`{name}` in {key}: expected {what}")));
                 }
+            }
+        }
+        for (id, entry) in config.pagination.iter().flatten() {
+            if entry.evidence.trim().is_empty() {
+                return Err(Diagnostic::error(&path, "", format!("[pagination.{id}]: `evidence` is empty; say where the vendor tells the style")));
             }
         }
         if let Some(vendor) = &config.runtime_vendor

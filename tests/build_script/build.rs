@@ -1,6 +1,7 @@
-//! Generates four services into `OUT_DIR` with codegen's library, as any crate can:
-//! FunctionGraph (models and operations only), five ECS operations (with a client and the
-//! waiters of its jobs), and
+//! Generates services into `OUT_DIR` with codegen's library, as any crate can:
+//! FunctionGraph (models and operations only), five ECS operations (with a client, and the
+//! catalogue's built-in ECS settings: the waiters of its jobs, `ListServersDetails` paging
+//! by pages), CodeArts Deploy's `ListDeployTasks` (with a client), and
 //! the form operations of the `forms` golden case (FRS, HSS, CSE, IAM) and the file
 //! operations of the `files` case (CCE, CodeArtsBuild, OBS), both with a client, and the
 //! OBS operations of the `xml` case (typed XML bodies, XML error answers).
@@ -30,10 +31,16 @@ fn main() {
         println!("cargo::rerun-if-changed={}", from.display());
         std::fs::copy(&from, slice.join(name)).expect("the sample spec exists");
     }
-    // The catalogue's settings for ECS: its job resource, for waiters.
+    // The catalogue's built-in settings of ECS: its job resource, for waiters, and
+    // `ListServersDetails` counting `offset` in pages.
     let settings = codegen::catalogue::built_in_settings("ECS").expect("ECS has built-in settings");
     std::fs::write(slice.join(codegen::service::FILE_NAME), settings).expect("OUT_DIR is writable");
     codegen::build::Module::new(&slice, "ecs")
+        .quiet()
+        .generate()
+        .unwrap_or_else(|failure| panic!("{failure}"));
+
+    codegen::build::Module::new(root.join("tests/build_script/specs/CodeArtsDeploy"), "deploy")
         .quiet()
         .generate()
         .unwrap_or_else(|failure| panic!("{failure}"));

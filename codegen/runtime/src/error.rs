@@ -71,6 +71,11 @@ pub enum Error {
     /// start a job, or no status in the job's answer.
     #[error("waiting for a job: {0}")]
     JobUnreadable(String),
+    /// The answers broke a rule of the protocol that no single answer shows: a list
+    /// operation that gives back the marker of a page already fetched (paging on would
+    /// never end).
+    #[error("invalid response: {0}")]
+    InvalidResponse(String),
 }
 
 impl Error {

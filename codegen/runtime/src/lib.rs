@@ -10,6 +10,8 @@
 //! - [`Operation`]: what every generated request type implements. `build` gives an
 //!   [`http::Request`], `parse` a typed response; no I/O in either, so any HTTP stack can
 //!   drive them.
+//! - [`Paginate`] and [`Pager`]: list operations page by page, sans-IO (with the
+//!   `client` feature, as streams of pages and of items).
 //! - [`Credentials`], [`auth::Signer`] and [`CredentialsProvider`]: how requests prove
 //!   who sends them, with fixed keys or temporary ones that refresh themselves.
 //! - [`Endpoint`]: where requests go (`https://`, or plain `http://` only to this machine
@@ -81,6 +83,7 @@ mod env;
 mod error;
 mod form;
 mod operation;
+mod paginate;
 mod unknown;
 pub mod vendor;
 mod waiter;
@@ -110,5 +113,8 @@ pub use env::Env;
 pub use error::{ApiError, DecodeError, Error};
 pub use form::FormFile;
 pub use operation::{FromBody, Operation};
+pub use paginate::{PageSignals, PageStyle, Paginate, Pager};
+#[cfg(feature = "client")]
+pub use client::{Items, Pages};
 pub use unknown::UnknownValue;
 pub use waiter::{Backoff, JobDone, JobFailure, JobRule, JobState, WaitOptions, WaitTimeout};

@@ -59,6 +59,15 @@ pub fn print(run: &Run, quiet: bool, out: &mut impl Write, errors: &mut impl Wri
             }
         }
     }
+    let paging: Vec<(&str, &super::PagingCounts)> = run
+        .reports
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            Outcome::Generated(counts) => Some((r.service.folder.as_str(), &counts.paging)),
+            _ => None,
+        })
+        .collect();
+    super::paging::print(&paging, out)?;
     writeln!(
         out,
         "total: {} services, {} generated ({} operations, {} degraded, {} left out, {} warnings), \

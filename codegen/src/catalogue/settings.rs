@@ -1,5 +1,5 @@
 //! Settings for catalogue services whose specs alone mislead the generator or do not say
-//! enough (how a job's status reads, for waiters), used when the service folder has no
+//! enough (how a job's status reads, for waiters; how a list operation pages), used when the service folder has no
 //! `codegen.toml` of its own (see [`crate::service::ServiceConfig`]).
 //!
 //! Each entry is the text of a `codegen.toml`, with the evidence for it. Keep the list
@@ -43,6 +43,12 @@ running = ["RUNNING", "INIT"]
 error_code = "error_code"
 reason = "fail_reason"
 details = ["entities"]
+
+# `offset` of `ListServersDetails` is a page number, not a count of items.
+[pagination.ListServersDetails]
+style = "offset_pages"
+first = 1
+evidence = "the spec's `offset`: 页码。当前页面数,默认为1 (the page number, default 1); huaweicloudsdkecs 3.1.219 ListServersDetailsRequest.offset says the same"
 "#,
     ),
     (
@@ -93,7 +99,7 @@ mod tests {
             assert_ne!(settings, crate::service::ServiceConfig::default(), "{folder}");
         }
         assert!(built_in("CCE").is_some());
-        assert!(built_in("ECS").is_some_and(|text| text.contains("[waiters]")));
+        assert!(built_in("ECS").is_some_and(|text| text.contains("[waiters]") && text.contains("ListServersDetails")));
         assert!(built_in("VPC").is_none());
         let names: Vec<&str> = BUILT_IN.iter().map(|(name, _)| *name).collect();
         assert!(names.is_sorted(), "by folder name");

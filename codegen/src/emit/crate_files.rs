@@ -253,6 +253,8 @@ fn root_items(info: &CrateInfo, client: ClientGate, module: &dyn Fn(&str, TokenS
             #gate
             pub use codegen_runtime::{ClientConfig, ClientConfigBuilder, Interceptor, RequestContext, ResponseContext, RetryPolicy, TransportErrorContext};
             #waiter_items
+            #gate
+            pub use codegen_runtime::{Items, Pages};
         }
     });
     // Hand-written modules that use the client (see the `client_modules` setting).
@@ -273,6 +275,7 @@ fn root_items(info: &CrateInfo, client: ClientGate, module: &dyn Fn(&str, TokenS
         #hand_written
 
         pub use codegen_runtime::{auth, ApiError, Body, Credentials, DateTime, DecodeError, Endpoint, Env, Error, FormFile, Operation, Progress, UnknownValue};
+        pub use codegen_runtime::{PageSignals, PageStyle, Paginate, Pager};
         pub use codegen_runtime::#vendor;
 
         /// How this service's answers carry request ids and error details.

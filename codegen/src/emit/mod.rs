@@ -9,6 +9,7 @@ pub mod docs;
 mod json_impls;
 mod models;
 pub mod operations;
+mod paginators;
 mod rebase;
 mod types;
 mod waiters;
@@ -138,7 +139,11 @@ fn source_files(model: &Model, names: &Names, info: &CrateInfo) -> Vec<(PathBuf,
         .iter()
         .map(|m| (m.name.clone(), m.exports.clone()))
         .collect();
-    for module in operation_modules {
+    for mut module in operation_modules {
+        // A paged operation's `impl Paginate` goes beside its request type.
+        if let Some(index) = names.operations.iter().position(|n| n.method == module.name) {
+            module.tokens.extend(paginators::impl_tokens(model, names, index));
+        }
         out.push((PathBuf::from(format!("operations/{}.rs", module.name)), module.tokens));
     }
     let operations_mod = crate_files::module_index(
@@ -150,7 +155,9 @@ fn source_files(model: &Model, names: &Names, info: &CrateInfo) -> Vec<(PathBuf,
         &index,
     );
     out.push((PathBuf::from("operations/mod.rs"), operations_mod));
-    out.push((PathBuf::from("client.rs"), client::client_tokens(model, names, info)));
+    let mut client = client::client_tokens(model, names, info);
+    client.extend(paginators::client_tokens(model, names));
+    out.push((PathBuf::from("client.rs"), client));
     if let Some(tokens) = waiters::waiters_tokens(model, names, info) {
         out.push((PathBuf::from("waiters.rs"), tokens));
     }

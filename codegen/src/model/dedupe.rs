@@ -92,6 +92,7 @@ pub(super) fn merge(files: &[SpecFile], converted: Converted, diags: &mut Diagno
         files: files.iter().map(|f| f.stem.clone()).collect(),
         types,
         operations,
+        pagination: Vec::new(),
     }
 }
 

@@ -10,6 +10,7 @@ mod dedupe;
 mod docs;
 mod operation;
 mod waiter;
+pub mod pagination;
 
 pub use docs::{code_span, Docs};
 pub use operation::{
@@ -34,6 +35,9 @@ pub struct Model {
     pub types: Vec<TypeDef>,
     /// Operations in file order, then path and method order within a file.
     pub operations: Vec<Operation>,
+    /// How each operation pages, by index into `operations`; empty until classified
+    /// (see [`pagination::classify`]).
+    pub pagination: Vec<pagination::Paging>,
 }
 
 impl Model {

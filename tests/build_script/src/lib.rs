@@ -11,6 +11,12 @@ pub mod ecs {
     include!(concat!(env!("OUT_DIR"), "/ecs.rs"));
 }
 
+/// CodeArts Deploy's `ListDeployTasks` (paged by page number) with its client, from
+/// `tests/build_script/specs/CodeArtsDeploy`.
+pub mod deploy {
+    include!(concat!(env!("OUT_DIR"), "/deploy.rs"));
+}
+
 /// Operations that take forms (`multipart/form-data`, `application/x-www-form-urlencoded`),
 /// with their client, from `tests/golden/forms/specs`.
 pub mod forms {

@@ -71,8 +71,9 @@ pub(crate) fn check(head: &Head, keys: &Keys, now: SystemTime) -> Result<(), Obs
             if token.is_some() { "the security token does not match" } else { "a security token is required" },
         ));
     }
-    // Its own date check stays off: a date too far off is `RequestTimeTooSkewed` above.
-    let verifier = ObsVerifier::new(&keys.endpoint_host, &keys.access_key, &keys.secret_key);
+    // OBS refuses a Date more than 15 minutes off: `RequestTimeTooSkewed` above; the
+    // verifier's own check of the same bound is kept on as a second opinion.
+    let verifier = ObsVerifier::new(&keys.endpoint_host, &keys.access_key, &keys.secret_key).with_max_skew(MAX_SKEW.as_secs());
     let verifier = match &keys.security_token {
         Some(token) => verifier.with_security_token(token),
         None => verifier,

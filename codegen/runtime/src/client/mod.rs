@@ -16,6 +16,7 @@
 
 mod failover;
 mod hooks;
+mod paginator;
 mod proxy;
 mod retry;
 mod trace;
@@ -23,6 +24,7 @@ mod transfer;
 mod waiter;
 
 pub use hooks::{BodyKind, HeaderView, Interceptor, RequestContext, ResponseContext, TransportErrorContext};
+pub use paginator::{Items, Pages};
 pub use retry::RetryPolicy;
 
 use crate::{Body, Credentials, Endpoint, Env, Error, FromBody, Operation};

@@ -11,6 +11,7 @@ mod response;
 pub mod json;
 pub mod number;
 pub mod xml;
+pub mod paging;
 
 pub use model::missing_field;
 pub use request::{RequestBuilder, ToParam};
