@@ -45,12 +45,17 @@ pub use codegen_runtime::{
 };
 
 #[cfg(feature = "client")]
+pub use codegen_runtime::{Items, Pages};
+
+#[cfg(feature = "client")]
 pub mod transfer;
 
 pub use codegen_runtime::{
     auth, ApiError, Body, Credentials, DateTime, DecodeError, Endpoint, Env, Error,
     FormFile, Operation, Progress, UnknownValue,
 };
+
+pub use codegen_runtime::{PageSignals, PageStyle, Paginate, Pager};
 
 pub use codegen_runtime::huawei;
 
