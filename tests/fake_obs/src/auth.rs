@@ -71,13 +71,12 @@ pub(crate) fn check(head: &Head, keys: &Keys, now: SystemTime) -> Result<(), Obs
             if token.is_some() { "the security token does not match" } else { "a security token is required" },
         ));
     }
-    let verifier = ObsVerifier {
-        endpoint_host: keys.endpoint_host.clone(),
-        access_key: keys.access_key.clone(),
-        secret_key: keys.secret_key.clone(),
-        security_token: keys.security_token.clone(),
-        // OBS refuses a Date more than 15 minutes off.
-        max_skew: Some(900),
+    // OBS refuses a Date more than 15 minutes off: `RequestTimeTooSkewed` above; the
+    // verifier's own check of the same bound is kept on as a second opinion.
+    let verifier = ObsVerifier::new(&keys.endpoint_host, &keys.access_key, &keys.secret_key).with_max_skew(MAX_SKEW.as_secs());
+    let verifier = match &keys.security_token {
+        Some(token) => verifier.with_security_token(token),
+        None => verifier,
     };
     let received = Received { method: &head.method, host: head.header("host").unwrap_or(""), target: &head.target, headers: &head.headers };
     let now_secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());

@@ -171,6 +171,11 @@ pub(crate) async fn handle(shared: &Shared, head: &Head, body: &mut BodyReader<'
             };
             return (name, Ok(error.response(request_id, is_head)));
         }
+        Some(FaultKind::Stall) => {
+            let _ = body.drain(u64::MAX).await;
+            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+            return (name, Err(Dropped));
+        }
         Some(FaultKind::CloseMidBody) if !body.is_done() => {
             let length: u64 = head.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(2 * CHUNK as u64);
             let mut buf = vec![0u8; CHUNK];

@@ -61,6 +61,9 @@ pub enum FaultKind {
     /// Reads the request's body, then answers `503 ServiceUnavailable` (which clients
     /// retry).
     ServiceUnavailable,
+    /// Reads the request's body, then holds the connection for 30 seconds without a word
+    /// before closing it (a server that hangs: for timeouts).
+    Stall,
     /// Closes the connection halfway: through the request's body when it has one,
     /// otherwise through the answer's body (headers sent, half the bytes), or before any
     /// answer when that has no body.
@@ -68,11 +71,12 @@ pub enum FaultKind {
 }
 
 /// A fault that strikes the `nth` request (from 1, counted from when it is armed) of an
-/// operation, once.
+/// operation, and the `times - 1` requests of that operation after it (once by default).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
     operation: String,
     nth: usize,
+    times: usize,
     kind: FaultKind,
 }
 
@@ -80,7 +84,15 @@ impl Fault {
     /// `kind` on the `nth` authenticated request of `operation` (an OBS operation name
     /// such as `UploadPart`, as in [`LoggedRequest::operation`]); `nth` 0 counts as 1.
     pub fn new(operation: impl Into<String>, nth: usize, kind: FaultKind) -> Self {
-        Self { operation: operation.into(), nth: nth.max(1), kind }
+        Self { operation: operation.into(), nth: nth.max(1), times: 1, kind }
+    }
+
+    /// Strikes `times` requests in a row (at least one), e.g. `usize::MAX` for every
+    /// request of the operation from the `nth` on: a failure that retries cannot get
+    /// past.
+    pub fn times(mut self, times: usize) -> Self {
+        self.times = times.max(1);
+        self
     }
 }
 
@@ -116,11 +128,12 @@ impl Shared {
                 return true;
             }
             *seen += 1;
-            if *seen == fault.nth {
-                struck = Some(fault.kind);
-                return false;
+            if *seen < fault.nth {
+                return true;
             }
-            true
+            struck = Some(fault.kind);
+            // Spent once it has struck `times` requests.
+            *seen - fault.nth + 1 < fault.times
         });
         struck
     }
@@ -195,7 +208,7 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>, connection: u64) {
         let keep_alive = head.keep_alive() && (body.is_done() || body.drain(DRAIN_LIMIT).await);
         entry.bytes_in = body.read;
         entry.status = Some(response.status);
-        entry.error_code = error_code(&response);
+        entry.error_code = response.error_code;
         let is_head = head.method == "HEAD";
         let mut response = finish(response, &request_id);
         if is_head {
@@ -216,7 +229,7 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>, connection: u64) {
 
 async fn respond_and_close(conn: &mut http::Conn, shared: &Shared, mut entry: LoggedRequest, response: http::Response, request_id: &str) {
     entry.status = Some(response.status);
-    entry.error_code = error_code(&response);
+    entry.error_code = response.error_code;
     let _ = http::write_response(conn, finish(response, request_id), false).await;
     let _ = conn.get_mut().shutdown().await;
     log(shared, entry);
@@ -230,10 +243,6 @@ fn finish(response: http::Response, request_id: &str) -> http::Response {
         .header("x-obs-id-2", crate::HOST_ID)
         .header("Date", date)
         .header("Server", "OBS")
-}
-
-fn error_code(response: &http::Response) -> Option<&'static str> {
-    response.error_code
 }
 
 fn log(shared: &Shared, entry: LoggedRequest) {
@@ -302,5 +311,10 @@ mod tests {
         assert_eq!(shared.strike("UploadPart"), None);
         assert_eq!(shared.strike("UploadPart"), Some(FaultKind::InternalError));
         assert_eq!(shared.strike("UploadPart"), None);
+        shared.faults.lock().expect("lock").push((Fault::new("GetObject", 1, FaultKind::CloseMidBody).times(2), 0));
+        assert_eq!(shared.strike("GetObject"), Some(FaultKind::CloseMidBody));
+        assert_eq!(shared.strike("GetObject"), Some(FaultKind::CloseMidBody));
+        assert_eq!(shared.strike("GetObject"), None);
+        assert!(shared.faults.lock().expect("lock").is_empty());
     }
 }

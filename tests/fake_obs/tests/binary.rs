@@ -41,7 +41,7 @@ async fn serves_until_killed() {
     let client = Client::new(&config, endpoint);
     client.create_bucket(CreateBucketRequest::new("from-binary")).await.expect("create").into_ok().expect("200");
     let listed = client.list_buckets(ListBucketsRequest::new()).await.expect("list").into_ok().expect("200");
-    let names: Vec<_> = listed.buckets.and_then(|b| b.bucket).into_iter().flatten().filter_map(|b| b.name).collect();
+    let names: Vec<String> = listed.buckets.and_then(|b| b.bucket).unwrap_or_default().into_iter().filter_map(|b| b.name).collect();
     assert_eq!(names, ["from-binary"]);
     assert!(data.path().join("buckets/from-binary/bucket.json").is_file(), "kept in --dir");
     drop(child);

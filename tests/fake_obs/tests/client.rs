@@ -14,6 +14,7 @@ use obs::operations::{
     ListMultipartUploadsRequest, ListObjectsRequest, ListPartsRequest, PutObjectRequest, PutObjectResponse,
     UploadPartRequest, UploadPartResponse,
 };
+use obs::models::{CompleteMultipartUploadPart, CompleteMultipartUploadRequestBody, CreateBucketRequestBody, ListBucketResult, ListMultipartUploadsResult};
 use obs::{Client, ClientConfig, Credentials, Error, Operation, RetryPolicy};
 
 const AK: &str = "FAKEACCESSKEY";
@@ -52,6 +53,16 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The keys of a listing, in order.
+fn keys_of(listing: &ListBucketResult) -> Vec<String> {
+    listing.contents.iter().flatten().filter_map(|c| c.key.clone()).collect()
+}
+
+/// The ids of the uploads in progress listed.
+fn upload_ids(listing: ListMultipartUploadsResult) -> Vec<String> {
+    listing.upload.unwrap_or_default().into_iter().filter_map(|u| u.upload_id).collect()
+}
+
 /// Every `<name>` text of a raw XML document.
 fn xml_texts(xml: &str, name: &str) -> Vec<String> {
     let (open, close) = (format!("<{name}>"), format!("</{name}>"));
@@ -86,7 +97,7 @@ async fn get(client: &Client, bucket: &str, key: &str) -> Vec<u8> {
 async fn buckets_and_objects_round_trip() {
     let obs = server().await;
     let client = client(&obs);
-    let location = b"<CreateBucketConfiguration><Location>cn-north-4</Location></CreateBucketConfiguration>".to_vec();
+    let location = CreateBucketRequestBody::default().with_location("cn-north-4");
     client.create_bucket(CreateBucketRequest::new("bkt").with_body(location)).await.expect("create").into_ok().expect("200");
     let again = client.create_bucket(CreateBucketRequest::new("bkt")).await.expect("answer").into_ok().expect_err("exists");
     let again = api(again);
@@ -110,25 +121,27 @@ async fn buckets_and_objects_round_trip() {
     let metadata = client.get_bucket_metadata(GetBucketMetadataRequest::new("bkt")).await.expect("head bucket");
     assert!(metadata.into_ok().is_ok());
 
-    let listing = text(&client.list_objects(ListObjectsRequest::new("bkt")).await.expect("list").into_ok().expect("200"));
-    assert_eq!(xml_texts(&listing, "Key"), ["a/1.txt", "a/2.txt", "b c+d%.txt", "dir/sub/é.bin", "z"]);
-    assert_eq!(xml_texts(&listing, "Size"), ["1000", "1001", "1002", "1003", "1004"]);
-    assert!(listing.starts_with("<?xml") && listing.contains("<ListBucketResult xmlns="), "{listing}");
+    let listing = client.list_objects(ListObjectsRequest::new("bkt")).await.expect("list").into_ok().expect("200");
+    assert_eq!(keys_of(&listing), ["a/1.txt", "a/2.txt", "b c+d%.txt", "dir/sub/é.bin", "z"]);
+    let sizes: Vec<String> = listing.contents.iter().flatten().filter_map(|c| c.size.clone()).collect();
+    assert_eq!(sizes, ["1000", "1001", "1002", "1003", "1004"]);
+    assert_eq!(listing.name.as_deref(), Some("bkt"));
     let rolled = ListObjectsRequest::new("bkt").with_delimiter("/").with_max_keys(3);
-    let rolled = text(&client.list_objects(rolled).await.expect("list").into_ok().expect("200"));
-    assert_eq!(xml_texts(&rolled, "Key"), ["b c+d%.txt"]);
-    assert_eq!(xml_texts(&rolled, "Prefix"), ["", "a/", "dir/"], "the request's prefix, then the common ones");
-    assert_eq!(xml_texts(&rolled, "IsTruncated"), ["true"]);
-    assert_eq!(xml_texts(&rolled, "NextMarker"), ["dir/"]);
+    let rolled = client.list_objects(rolled).await.expect("list").into_ok().expect("200");
+    assert_eq!(keys_of(&rolled), ["b c+d%.txt"]);
+    let common: Vec<String> = rolled.common_prefixes.iter().flatten().filter_map(|p| p.prefix.clone()).collect();
+    assert_eq!(common, ["a/", "dir/"]);
+    assert_eq!((rolled.is_truncated, rolled.next_marker.as_deref()), (Some(true), Some("dir/")));
     let rest = ListObjectsRequest::new("bkt").with_delimiter("/").with_marker("dir/");
-    let rest = text(&client.list_objects(rest).await.expect("list").into_ok().expect("200"));
-    assert_eq!((xml_texts(&rest, "Key"), xml_texts(&rest, "IsTruncated")), (vec!["z".to_owned()], vec!["false".to_owned()]));
-    let prefixed = text(&client.list_objects(ListObjectsRequest::new("bkt").with_prefix("a/")).await.expect("list").into_ok().expect("200"));
-    assert_eq!(xml_texts(&prefixed, "Key"), ["a/1.txt", "a/2.txt"]);
+    let rest = client.list_objects(rest).await.expect("list").into_ok().expect("200");
+    assert_eq!((keys_of(&rest), rest.is_truncated), (vec!["z".to_owned()], Some(false)));
+    let prefixed = client.list_objects(ListObjectsRequest::new("bkt").with_prefix("a/")).await.expect("list").into_ok().expect("200");
+    assert_eq!(keys_of(&prefixed), ["a/1.txt", "a/2.txt"]);
 
-    let buckets = text(&client.list_buckets(ListBucketsRequest::new()).await.expect("buckets").into_ok().expect("200"));
-    assert_eq!(xml_texts(&buckets, "Name"), ["bkt"]);
-    assert_eq!(xml_texts(&buckets, "Location"), ["cn-north-4"]);
+    let buckets = client.list_buckets(ListBucketsRequest::new()).await.expect("buckets").into_ok().expect("200");
+    let buckets: Vec<(Option<String>, Option<String>)> =
+        buckets.buckets.and_then(|b| b.bucket).unwrap_or_default().into_iter().map(|b| (b.name, b.location)).collect();
+    assert_eq!(buckets, [(Some("bkt".to_owned()), Some("cn-north-4".to_owned()))]);
 
     let not_empty = api(client.delete_bucket(DeleteBucketRequest::new("bkt")).await.expect("answer").into_ok().expect_err("not empty"));
     assert_eq!(not_empty.status, 409);
@@ -140,8 +153,8 @@ async fn buckets_and_objects_round_trip() {
     assert_eq!(gone.status, 404);
     assert!(text(&gone.body).contains("<Code>NoSuchKey</Code>"));
     client.delete_bucket(DeleteBucketRequest::new("bkt")).await.expect("delete").into_ok().expect("204");
-    let buckets = text(&client.list_buckets(ListBucketsRequest::new()).await.expect("buckets").into_ok().expect("200"));
-    assert!(xml_texts(&buckets, "Name").is_empty());
+    let buckets = client.list_buckets(ListBucketsRequest::new()).await.expect("buckets").into_ok().expect("200");
+    assert!(buckets.buckets.and_then(|b| b.bucket).unwrap_or_default().is_empty());
 
     // Every request was signed with the OBS scheme, answered with a request id, and the
     // client kept its connection.
@@ -254,9 +267,9 @@ async fn a_multipart_upload_by_hand() {
     let client = client(&obs);
     client.create_bucket(CreateBucketRequest::new("bkt")).await.expect("create");
     let initiated = client.initiate_multipart_upload(InitiateMultipartUploadRequest::new("bkt", "big/object")).await.expect("initiate");
-    let initiated = text(&initiated.into_ok().expect("200"));
-    let upload_id = xml_texts(&initiated, "UploadId").pop().expect("an UploadId");
-    assert!(initiated.contains("<InitiateMultipartUploadResult xmlns="), "{initiated}");
+    let initiated = initiated.into_ok().expect("200");
+    assert_eq!((initiated.bucket.as_deref(), initiated.key.as_deref()), (Some("bkt"), Some("big/object")));
+    let upload_id = initiated.upload_id.expect("an UploadId");
 
     let parts = [data(100 * 1024, 1), data(150 * 1024, 2), data(10, 3)];
     // The second UploadPart fails once with 500, which the client does not retry: the
@@ -281,25 +294,28 @@ async fn a_multipart_upload_by_hand() {
     let statuses: Vec<Option<u16>> = obs.requests().iter().filter(|r| r.operation == "UploadPart").map(|r| r.status).collect();
     assert_eq!(statuses, [Some(200), Some(500), Some(200), Some(200)]);
 
-    let listed = text(&client.list_parts(ListPartsRequest::new("bkt", "big/object", upload_id.clone())).await.expect("list").into_ok().expect("200"));
-    assert_eq!(xml_texts(&listed, "PartNumber"), ["1", "2", "3"]);
-    assert_eq!(xml_texts(&listed, "Size"), ["102400", "153600", "10"]);
-    let uploads = text(&client.list_multipart_uploads(ListMultipartUploadsRequest::new("bkt")).await.expect("list").into_ok().expect("200"));
-    assert_eq!(xml_texts(&uploads, "UploadId"), std::slice::from_ref(&upload_id));
+    let listed = client.list_parts(ListPartsRequest::new("bkt", "big/object", upload_id.clone())).await.expect("list").into_ok().expect("200");
+    let listed: Vec<(Option<String>, Option<i64>)> = listed.part.unwrap_or_default().into_iter().map(|p| (p.part_number, p.size)).collect();
+    let expected: Vec<(Option<String>, Option<i64>)> = [("1", 102_400), ("2", 153_600), ("3", 10)].into_iter().map(|(n, s)| (Some(n.to_owned()), Some(s))).collect();
+    assert_eq!(listed, expected);
+    let uploads = client.list_multipart_uploads(ListMultipartUploadsRequest::new("bkt")).await.expect("list").into_ok().expect("200");
+    assert_eq!(upload_ids(uploads), std::slice::from_ref(&upload_id));
 
     let complete_xml = |numbers: &[usize]| {
-        let mut xml = String::from("<CompleteMultipartUpload>");
-        for n in numbers {
-            xml.push_str(&format!("<Part><PartNumber>{n}</PartNumber><ETag>{}</ETag></Part>", etags[n - 1]));
-        }
-        xml.push_str("</CompleteMultipartUpload>");
-        xml.into_bytes()
+        let parts: Vec<CompleteMultipartUploadPart> = numbers
+            .iter()
+            .map(|n| CompleteMultipartUploadPart::default().with_part_number(i32::try_from(*n).expect("small")).with_e_tag(etags[n - 1].clone()))
+            .collect();
+        CompleteMultipartUploadRequestBody::default().with_part(parts)
     };
-    let complete = |body: Vec<u8>| CompleteMultipartUploadRequest::new("bkt", "big/object", upload_id.clone(), body);
+    let complete = |body: CompleteMultipartUploadRequestBody| CompleteMultipartUploadRequest::new("bkt", "big/object", upload_id.clone(), body);
     let error = api(client.complete_multipart_upload(complete(complete_xml(&[2, 1, 3]))).await.expect("answer").into_ok().expect_err("order"));
     assert!(text(&error.body).contains("<Code>InvalidPartOrder</Code>"));
-    let forged = String::from_utf8(complete_xml(&[1, 2, 3])).expect("text").replace(&etags[0], "\"00000000000000000000000000000000\"");
-    let error = api(client.complete_multipart_upload(complete(forged.into_bytes())).await.expect("answer").into_ok().expect_err("etag"));
+    let mut forged = complete_xml(&[1, 2, 3]);
+    if let Some(first) = forged.part.as_mut().and_then(|parts| parts.first_mut()) {
+        first.e_tag = Some("\"00000000000000000000000000000000\"".to_owned());
+    }
+    let error = api(client.complete_multipart_upload(complete(forged)).await.expect("answer").into_ok().expect_err("etag"));
     assert!(text(&error.body).contains("<Code>InvalidPart</Code>"));
     let error = api(client.complete_multipart_upload(complete(complete_xml(&[3, 2]))).await.expect("answer").into_ok().expect_err("order"));
     assert!(text(&error.body).contains("<Code>InvalidPartOrder</Code>"));
@@ -312,12 +328,12 @@ async fn a_multipart_upload_by_hand() {
     let expected = format!("\"{}-3\"", hex(&md5s.finalize()));
     assert_eq!(xml_texts(&done, "ETag"), [expected.replace('"', "&quot;")]);
     assert_eq!(get(&client, "bkt", "big/object").await, parts.concat());
-    let uploads = text(&client.list_multipart_uploads(ListMultipartUploadsRequest::new("bkt")).await.expect("list").into_ok().expect("200"));
-    assert!(xml_texts(&uploads, "UploadId").is_empty(), "{uploads}");
+    let uploads = client.list_multipart_uploads(ListMultipartUploadsRequest::new("bkt")).await.expect("list").into_ok().expect("200");
+    assert!(upload_ids(uploads).is_empty());
 
     // An upload aborted leaves nothing behind; an upload in progress keeps the bucket.
-    let second = text(&client.initiate_multipart_upload(InitiateMultipartUploadRequest::new("bkt", "other")).await.expect("initiate").into_ok().expect("200"));
-    let second_id = xml_texts(&second, "UploadId").pop().expect("an UploadId");
+    let second = client.initiate_multipart_upload(InitiateMultipartUploadRequest::new("bkt", "other")).await.expect("initiate").into_ok().expect("200");
+    let second_id = second.upload_id.expect("an UploadId");
     client.upload_part(UploadPartRequest::new("bkt", "other", 1, second_id.clone(), b"x".to_vec())).await.expect("part").into_ok().expect("200");
     client.delete_object(DeleteObjectRequest::new("bkt", "big/object")).await.expect("delete");
     let error = api(client.delete_bucket(DeleteBucketRequest::new("bkt")).await.expect("answer").into_ok().expect_err("upload in progress"));
@@ -457,7 +473,7 @@ async fn concurrent_requests_on_several_connections() {
         assert_eq!(get(&client, "bkt", &format!("many/{i:02}")).await, data(50_000 + i, i as u8));
     }
     let initiated = client.initiate_multipart_upload(InitiateMultipartUploadRequest::new("bkt", "joined")).await.expect("initiate");
-    let upload_id = xml_texts(&text(&initiated.into_ok().expect("200")), "UploadId").pop().expect("an UploadId");
+    let upload_id = initiated.into_ok().expect("200").upload_id.expect("an UploadId");
     let parts: Vec<Vec<u8>> = (0..8).map(|i| data(100 * 1024 + i, i as u8)).collect();
     let uploads = parts.iter().enumerate().map(|(i, part)| {
         let request = UploadPartRequest::new("bkt", "joined", i32::try_from(i + 1).expect("small"), upload_id.clone(), part.clone());
@@ -469,15 +485,44 @@ async fn concurrent_requests_on_several_connections() {
             }
         })
     });
-    let mut xml = String::from("<CompleteMultipartUpload>");
+    let mut done = Vec::new();
     for (i, upload) in uploads.collect::<Vec<_>>().into_iter().enumerate() {
         let etag = upload.await.expect("the task");
-        xml.push_str(&format!("<Part><PartNumber>{}</PartNumber><ETag>{etag}</ETag></Part>", i + 1));
+        done.push(CompleteMultipartUploadPart::default().with_part_number(i32::try_from(i + 1).expect("small")).with_e_tag(etag));
     }
-    xml.push_str("</CompleteMultipartUpload>");
-    let complete = CompleteMultipartUploadRequest::new("bkt", "joined", upload_id, xml.into_bytes());
+    let body = CompleteMultipartUploadRequestBody::default().with_part(done);
+    let complete = CompleteMultipartUploadRequest::new("bkt", "joined", upload_id, body);
     client.complete_multipart_upload(complete).await.expect("complete").into_ok().expect("200");
     assert_eq!(get(&client, "bkt", "joined").await, parts.concat());
     let connections: std::collections::BTreeSet<u64> = obs.requests().iter().map(|r| r.connection).collect();
     assert!(connections.len() > 1, "requests in parallel open connections of their own");
+}
+
+#[tokio::test]
+async fn lasting_faults_and_stalls_reach_the_caller() {
+    let obs = server().await;
+    let client = client(&obs);
+    client.create_bucket(CreateBucketRequest::new("bkt")).await.expect("create");
+    put(&client, "bkt", "k", b"v".to_vec()).await;
+    // 503 on every GetObject from now on: the client's retries (3) cannot get past it.
+    obs.inject(Fault::new("GetObject", 1, FaultKind::ServiceUnavailable).times(usize::MAX));
+    let error = api(client.get_object(GetObjectRequest::new("bkt", "k")).await.expect("answer").into_ok().expect_err("503"));
+    assert_eq!(error.status, 503);
+    assert!(text(&error.body).contains("<Code>ServiceUnavailable</Code>"));
+    let attempts = obs.requests().iter().filter(|r| r.operation == "GetObject").count();
+    assert_eq!(attempts, 4, "the first attempt and three retries");
+
+    // A server that never answers: the client's timeout ends the wait.
+    obs.inject(Fault::new("HeadObject", 1, FaultKind::Stall));
+    let config = ClientConfig::builder(Credentials::signer(obs::huawei::AkSk::new(AK, SK)))
+        .without_proxy()
+        .retry(RetryPolicy::none())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .expect("config");
+    let impatient = Client::new(&config, endpoint(&obs));
+    let started = std::time::Instant::now();
+    let error = impatient.head_object(HeadObjectRequest::new("bkt", "k")).await.expect_err("timed out");
+    assert!(!matches!(error, Error::Api(_)), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
 }
