@@ -3,9 +3,10 @@
 
 use super::SetObjectAclRequestBody;
 
+/// Corrected from the vendor's spec: the answer's one element is its root, AccessControlPolicy (see the correction of SetObjectAclRequestBody's name) (correction in `specs/overrides.json`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetObjectAclResponseBody {
-    pub object_access_control_policy: Option<SetObjectAclRequestBody>,
+    pub access_control_policy: Option<SetObjectAclRequestBody>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
     ///
@@ -17,8 +18,7 @@ pub struct GetObjectAclResponseBody {
 impl serde::Serialize for GetObjectAclResponseBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
-        object
-            .optional("ObjectAccessControlPolicy", &self.object_access_control_policy)?;
+        object.optional("AccessControlPolicy", &self.access_control_policy)?;
         object.rest(&self.unknown_fields)?;
         object.end()
     }
@@ -40,9 +40,9 @@ impl codegen_runtime::__private::json::FromJson for GetObjectAclResponseBody {
             value,
             "GetObjectAclResponseBody",
         )?;
-        let object_access_control_policy = object.optional("ObjectAccessControlPolicy");
+        let access_control_policy = object.optional("AccessControlPolicy");
         Ok(Self {
-            object_access_control_policy,
+            access_control_policy,
             unknown_fields: object.rest()?,
         })
     }
@@ -53,9 +53,9 @@ impl codegen_runtime::__private::xml::FromXml for GetObjectAclResponseBody {
         element: codegen_runtime::__private::xml::Element,
     ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
         let mut object = codegen_runtime::__private::xml::Reader::new(element);
-        let object_access_control_policy = object.optional("ObjectAccessControlPolicy");
+        let access_control_policy = object.optional("AccessControlPolicy");
         Ok(Self {
-            object_access_control_policy,
+            access_control_policy,
             unknown_fields: object.rest()?,
         })
     }
@@ -65,19 +65,19 @@ impl codegen_runtime::__private::xml::ToXml for GetObjectAclResponseBody {
     fn to_xml(&self, name: &str, out: &mut codegen_runtime::__private::xml::Writer) {
         out.start(name);
         out.rest_attributes(&self.unknown_fields);
-        out.element("ObjectAccessControlPolicy", &self.object_access_control_policy);
+        out.element("AccessControlPolicy", &self.access_control_policy);
         out.rest_elements(&self.unknown_fields);
         out.end(name);
     }
 }
 
 impl GetObjectAclResponseBody {
-    /// Sets `object_access_control_policy`.
-    pub fn with_object_access_control_policy(
+    /// Sets `access_control_policy`.
+    pub fn with_access_control_policy(
         mut self,
         value: impl Into<SetObjectAclRequestBody>,
     ) -> Self {
-        self.object_access_control_policy = Some(value.into());
+        self.access_control_policy = Some(value.into());
         self
     }
 }

@@ -4,8 +4,6 @@
 use super::{Buckets, Owner};
 
 /// 列举桶响应消息体
-///
-/// Corrected from the vendor's spec: OBS answers ListBuckets with a `<ListAllMyBucketsResult>` root element (as S3 does), not one named after the definition (correction in `specs/overrides.json`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBucketsResult {
     pub buckets: Option<Buckets>,

@@ -437,9 +437,7 @@ pub use set_bucket_versioning_request_body::{
 };
 
 mod set_bucket_website_request_body;
-pub use set_bucket_website_request_body::{
-    SetBucketWebsiteRequestBody, SetBucketWebsiteRequestBodyBuilder,
-};
+pub use set_bucket_website_request_body::SetBucketWebsiteRequestBody;
 
 mod set_directcoldaccess_request_body;
 pub use set_directcoldaccess_request_body::{

@@ -4,11 +4,13 @@
 use super::{ErrorDocument, IndexDocument, RedirectAllRequestsTo, RoutingRules};
 
 /// 网站配置的根节点。
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Corrected from the vendor's spec: a website configuration either redirects every request (RedirectAllRequestsTo) or serves an index (IndexDocument), never both (correction in `specs/overrides.json`).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetBucketWebsiteRequestBody {
     pub error_document: Option<ErrorDocument>,
-    pub index_document: IndexDocument,
-    pub redirect_all_requests_to: RedirectAllRequestsTo,
+    pub index_document: Option<IndexDocument>,
+    pub redirect_all_requests_to: Option<RedirectAllRequestsTo>,
     pub routing_rules: Option<RoutingRules>,
     /// Properties the spec does not describe, kept so that they survive a
     /// deserialize → serialize round trip unchanged.
@@ -22,8 +24,8 @@ impl serde::Serialize for SetBucketWebsiteRequestBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = codegen_runtime::__private::json::Writer::new(serializer)?;
         object.optional("ErrorDocument", &self.error_document)?;
-        object.required("IndexDocument", &self.index_document)?;
-        object.required("RedirectAllRequestsTo", &self.redirect_all_requests_to)?;
+        object.optional("IndexDocument", &self.index_document)?;
+        object.optional("RedirectAllRequestsTo", &self.redirect_all_requests_to)?;
         object.optional("RoutingRules", &self.routing_rules)?;
         object.rest(&self.unknown_fields)?;
         object.end()
@@ -47,25 +49,16 @@ impl codegen_runtime::__private::json::FromJson for SetBucketWebsiteRequestBody 
             "SetBucketWebsiteRequestBody",
         )?;
         let error_document = object.optional("ErrorDocument");
-        let index_document = object.required("IndexDocument");
-        let redirect_all_requests_to = object.required("RedirectAllRequestsTo");
+        let index_document = object.optional("IndexDocument");
+        let redirect_all_requests_to = object.optional("RedirectAllRequestsTo");
         let routing_rules = object.optional("RoutingRules");
-        match (object.rest(), index_document, redirect_all_requests_to) {
-            (
-                Ok(unknown_fields),
-                Some(index_document),
-                Some(redirect_all_requests_to),
-            ) => {
-                Ok(Self {
-                    error_document,
-                    index_document,
-                    redirect_all_requests_to,
-                    routing_rules,
-                    unknown_fields,
-                })
-            }
-            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
-        }
+        Ok(Self {
+            error_document,
+            index_document,
+            redirect_all_requests_to,
+            routing_rules,
+            unknown_fields: object.rest()?,
+        })
     }
 }
 
@@ -75,25 +68,16 @@ impl codegen_runtime::__private::xml::FromXml for SetBucketWebsiteRequestBody {
     ) -> Result<Self, codegen_runtime::__private::xml::Mismatch> {
         let mut object = codegen_runtime::__private::xml::Reader::new(element);
         let error_document = object.optional("ErrorDocument");
-        let index_document = object.required("IndexDocument");
-        let redirect_all_requests_to = object.required("RedirectAllRequestsTo");
+        let index_document = object.optional("IndexDocument");
+        let redirect_all_requests_to = object.optional("RedirectAllRequestsTo");
         let routing_rules = object.optional("RoutingRules");
-        match (object.rest(), index_document, redirect_all_requests_to) {
-            (
-                Ok(unknown_fields),
-                Some(index_document),
-                Some(redirect_all_requests_to),
-            ) => {
-                Ok(Self {
-                    error_document,
-                    index_document,
-                    redirect_all_requests_to,
-                    routing_rules,
-                    unknown_fields,
-                })
-            }
-            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
-        }
+        Ok(Self {
+            error_document,
+            index_document,
+            redirect_all_requests_to,
+            routing_rules,
+            unknown_fields: object.rest()?,
+        })
     }
 }
 
@@ -111,50 +95,18 @@ impl codegen_runtime::__private::xml::ToXml for SetBucketWebsiteRequestBody {
 }
 
 impl SetBucketWebsiteRequestBody {
-    /// A value with the required properties set, in field order, and every optional
-    /// one absent.
-    pub fn new(
-        index_document: impl Into<IndexDocument>,
-        redirect_all_requests_to: impl Into<RedirectAllRequestsTo>,
-    ) -> Self {
-        Self {
-            error_document: None,
-            index_document: index_document.into(),
-            redirect_all_requests_to: redirect_all_requests_to.into(),
-            routing_rules: None,
-            unknown_fields: indexmap::IndexMap::new(),
-        }
-    }
-    /// A builder with a setter per property;
-    /// [`build`](SetBucketWebsiteRequestBodyBuilder::build) fails naming the first required one left unset.
-    #[inline]
-    pub fn builder() -> SetBucketWebsiteRequestBodyBuilder {
-        <SetBucketWebsiteRequestBodyBuilder as ::core::default::Default>::default()
-    }
-}
-
-/// Builds a [`SetBucketWebsiteRequestBody`] property by property; see [`SetBucketWebsiteRequestBody::builder`].
-#[derive(Default)]
-pub struct SetBucketWebsiteRequestBodyBuilder {
-    error_document: Option<ErrorDocument>,
-    index_document: Option<IndexDocument>,
-    redirect_all_requests_to: Option<RedirectAllRequestsTo>,
-    routing_rules: Option<RoutingRules>,
-}
-
-impl SetBucketWebsiteRequestBodyBuilder {
     /// Sets `error_document`.
-    pub fn error_document(mut self, value: impl Into<ErrorDocument>) -> Self {
+    pub fn with_error_document(mut self, value: impl Into<ErrorDocument>) -> Self {
         self.error_document = Some(value.into());
         self
     }
     /// Sets `index_document`.
-    pub fn index_document(mut self, value: impl Into<IndexDocument>) -> Self {
+    pub fn with_index_document(mut self, value: impl Into<IndexDocument>) -> Self {
         self.index_document = Some(value.into());
         self
     }
     /// Sets `redirect_all_requests_to`.
-    pub fn redirect_all_requests_to(
+    pub fn with_redirect_all_requests_to(
         mut self,
         value: impl Into<RedirectAllRequestsTo>,
     ) -> Self {
@@ -162,38 +114,8 @@ impl SetBucketWebsiteRequestBodyBuilder {
         self
     }
     /// Sets `routing_rules`.
-    pub fn routing_rules(mut self, value: impl Into<RoutingRules>) -> Self {
+    pub fn with_routing_rules(mut self, value: impl Into<RoutingRules>) -> Self {
         self.routing_rules = Some(value.into());
         self
-    }
-    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
-    /// naming the first required property that was not set.
-    #[inline]
-    pub fn build(self) -> Result<SetBucketWebsiteRequestBody, crate::Error> {
-        const TYPE: &str = "SetBucketWebsiteRequestBody";
-        Ok(SetBucketWebsiteRequestBody {
-            error_document: self.error_document,
-            index_document: match self.index_document {
-                Some(value) => value,
-                None => {
-                    return Err(
-                        codegen_runtime::__private::missing_field(TYPE, "index_document"),
-                    );
-                }
-            },
-            redirect_all_requests_to: match self.redirect_all_requests_to {
-                Some(value) => value,
-                None => {
-                    return Err(
-                        codegen_runtime::__private::missing_field(
-                            TYPE,
-                            "redirect_all_requests_to",
-                        ),
-                    );
-                }
-            },
-            routing_rules: self.routing_rules,
-            unknown_fields: indexmap::IndexMap::new(),
-        })
     }
 }

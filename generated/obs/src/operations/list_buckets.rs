@@ -97,7 +97,7 @@ impl crate::Operation for ListBucketsRequest {
                             &headers,
                             body,
                             codegen_runtime::__private::xml::Root {
-                                name: Some("ListAllMyBucketsResult"),
+                                name: Some("ListBucketsResult"),
                                 namespace: None,
                                 prefix: None,
                             },

@@ -17,7 +17,7 @@ pub struct PutObjectTaggingRequest {
     /// 示例:n58IG6hfM7vqI4K0vnWpog==
     ///
     /// Header parameter `Content-MD5`.
-    pub content_md5: String,
+    pub content_md5: Option<String>,
     /// 请求的桶名称。
     ///
     /// Minimum length: `3`
@@ -45,18 +45,22 @@ pub struct PutObjectTaggingRequest {
 impl PutObjectTaggingRequest {
     /// A request with the required values; optional ones are set with `with_*`.
     pub fn new(
-        content_md5: impl Into<String>,
         bucket_name: impl ToString,
         object_key: impl Into<String>,
         body: impl Into<models::PutObjectTaggingRequestBody>,
     ) -> Self {
         Self {
-            content_md5: content_md5.into(),
+            content_md5: None,
             bucket_name: bucket_name.to_string(),
             object_key: object_key.into(),
             version_id: None,
             body: body.into(),
         }
+    }
+    /// Sets `content_md5`.
+    pub fn with_content_md5(mut self, value: impl Into<String>) -> Self {
+        self.content_md5 = Some(value.into());
+        self
     }
     /// Sets `version_id`.
     pub fn with_version_id(mut self, value: impl ToString) -> Self {
@@ -78,7 +82,7 @@ impl crate::Operation for PutObjectTaggingRequest {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
             .object_key("object_key", &self.object_key)
-            .header("Content-MD5", &self.content_md5)
+            .header_opt("Content-MD5", self.content_md5.as_ref())
             .bucket(&self.bucket_name)
             .query_flag("tagging")
             .query_opt("versionId", self.version_id.as_ref())

@@ -29,7 +29,7 @@ pub struct SetBucketCorsRequest {
     /// 示例:n58IG6hfM7vqI4K0vnWpog==
     ///
     /// Header parameter `Content-MD5`.
-    pub content_md5: String,
+    pub content_md5: Option<String>,
     /// 请求的桶名称。
     ///
     /// Minimum length: `3`
@@ -46,15 +46,19 @@ pub struct SetBucketCorsRequest {
 impl SetBucketCorsRequest {
     /// A request with the required values; optional ones are set with `with_*`.
     pub fn new(
-        content_md5: impl Into<String>,
         bucket_name: impl ToString,
         body: impl Into<models::SetBucketCorsRequestBody>,
     ) -> Self {
         Self {
-            content_md5: content_md5.into(),
+            content_md5: None,
             bucket_name: bucket_name.to_string(),
             body: body.into(),
         }
+    }
+    /// Sets `content_md5`.
+    pub fn with_content_md5(mut self, value: impl Into<String>) -> Self {
+        self.content_md5 = Some(value.into());
+        self
     }
 }
 
@@ -70,7 +74,7 @@ impl crate::Operation for SetBucketCorsRequest {
     ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
-            .header("Content-MD5", &self.content_md5)
+            .header_opt("Content-MD5", self.content_md5.as_ref())
             .bucket(&self.bucket_name)
             .query_flag("cors")
             .bytes(

@@ -39,7 +39,7 @@ pub struct SetBucketLifecycleRequest {
     /// 示例:n58IG6hfM7vqI4K0vnWpog==
     ///
     /// Header parameter `Content-MD5`.
-    pub content_md5: String,
+    pub content_md5: Option<String>,
     /// 请求的桶名称。
     ///
     /// Minimum length: `3`
@@ -56,15 +56,19 @@ pub struct SetBucketLifecycleRequest {
 impl SetBucketLifecycleRequest {
     /// A request with the required values; optional ones are set with `with_*`.
     pub fn new(
-        content_md5: impl Into<String>,
         bucket_name: impl ToString,
         body: impl Into<models::SetBucketLifecycleRequestBody>,
     ) -> Self {
         Self {
-            content_md5: content_md5.into(),
+            content_md5: None,
             bucket_name: bucket_name.to_string(),
             body: body.into(),
         }
+    }
+    /// Sets `content_md5`.
+    pub fn with_content_md5(mut self, value: impl Into<String>) -> Self {
+        self.content_md5 = Some(value.into());
+        self
     }
 }
 
@@ -80,7 +84,7 @@ impl crate::Operation for SetBucketLifecycleRequest {
     ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
-            .header("Content-MD5", &self.content_md5)
+            .header_opt("Content-MD5", self.content_md5.as_ref())
             .bucket(&self.bucket_name)
             .query_flag("lifecycle")
             .bytes(

@@ -25,7 +25,7 @@ pub struct SetBucketTaggingRequest {
     /// 按照RFC 1864标准计算出消息体的MD5摘要字符串,即消息体128-bit MD5值经过base64编码后得到的字符串。也支持设置Content-SHA256头域,其值为消息体256-bit SHA256值经过base64编码后得到的字符串,Content-MD5和Content-SHA256二选一。
     ///
     /// Header parameter `Content-MD5`.
-    pub content_md5: String,
+    pub content_md5: Option<String>,
     /// 请求的桶名称。
     ///
     /// Minimum length: `3`
@@ -42,15 +42,19 @@ pub struct SetBucketTaggingRequest {
 impl SetBucketTaggingRequest {
     /// A request with the required values; optional ones are set with `with_*`.
     pub fn new(
-        content_md5: impl Into<String>,
         bucket_name: impl ToString,
         body: impl Into<models::SetBucketTaggingRequestBody>,
     ) -> Self {
         Self {
-            content_md5: content_md5.into(),
+            content_md5: None,
             bucket_name: bucket_name.to_string(),
             body: body.into(),
         }
+    }
+    /// Sets `content_md5`.
+    pub fn with_content_md5(mut self, value: impl Into<String>) -> Self {
+        self.content_md5 = Some(value.into());
+        self
     }
 }
 
@@ -66,7 +70,7 @@ impl crate::Operation for SetBucketTaggingRequest {
     ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
-            .header("Content-MD5", &self.content_md5)
+            .header_opt("Content-MD5", self.content_md5.as_ref())
             .bucket(&self.bucket_name)
             .query_flag("tagging")
             .bytes(

@@ -84,7 +84,7 @@ impl crate::Operation for SetObjectAclRequest {
                 &codegen_runtime::__private::xml::encode(
                     &self.body,
                     codegen_runtime::__private::xml::Root {
-                        name: Some("ObjectAccessControlPolicy"),
+                        name: Some("AccessControlPolicy"),
                         namespace: None,
                         prefix: None,
                     },
