@@ -2,10 +2,10 @@
 //! signature: a file uploaded in parts several at once and downloaded by ranges, byte for
 //! byte; a failing part aborting the upload, or leaving it to be resumed with only the
 //! missing parts sent; progress adding up to the file's size; bad options refused before
-//! anything is sent.
+//! anything is sent. And `Client::presign`: links that a plain HTTP client uses.
 
 use fake_obs::{FakeObs, Fault, FaultKind, Options};
-use obs::operations::{CreateBucketRequest, ListMultipartUploadsRequest};
+use obs::operations::{CreateBucketRequest, GetObjectRequest, ListMultipartUploadsRequest, PutObjectRequest};
 use obs::transfer::{download_file, upload_file, DownloadOptions, UploadOptions, MIN_PART_SIZE};
 use obs::{huawei::AkSk, Client, ClientConfig, Credentials, Endpoint, Progress, RetryPolicy};
 use sha2::{Digest, Sha256};
@@ -133,4 +133,30 @@ async fn bad_options_are_refused_before_anything_is_sent() {
     let zero = download_file(&client, BUCKET, "k", dir.path().join("out"), DownloadOptions::new().part_size(0)).await;
     assert!(zero.is_err());
     assert_eq!(fake.requests().len(), 0, "nothing reached the server");
+}
+
+#[tokio::test]
+async fn presigned_links_work_with_any_http_client_until_they_expire() {
+    let (_fake, client) = start().await;
+    let http = reqwest::Client::builder().no_proxy().build().expect("reqwest");
+    let put = PutObjectRequest::new(BUCKET, "shared/report.csv", obs::Body::from(b"a,b\n1,2\n".to_vec()));
+    let upload = client.presign(&put, Duration::from_secs(300)).await.expect("presigned");
+    let mut sent = http.put(upload.url()).body("a,b\n1,2\n");
+    for (name, value) in upload.headers() {
+        sent = sent.header(name, value);
+    }
+    assert_eq!(sent.send().await.expect("uploaded").status(), 200);
+
+    let get = GetObjectRequest::new(BUCKET, "shared/report.csv");
+    let download = client.presign(&get, Duration::from_secs(300)).await.expect("presigned");
+    assert!(download.url().contains("AccessKeyId=AK-TRANSFER") && download.url().contains("Signature="));
+    let answer = http.get(download.url()).send().await.expect("downloaded");
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.text().await.expect("text"), "a,b\n1,2\n");
+
+    // Under a second is refused; a link whose time is up is refused by OBS.
+    assert!(client.presign(&get, Duration::from_millis(500)).await.is_err());
+    let short = client.presign(&get, Duration::from_secs(1)).await.expect("presigned");
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(http.get(short.url()).send().await.expect("answered").status(), 403);
 }

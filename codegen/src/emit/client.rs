@@ -38,6 +38,20 @@ pub fn client_tokens(model: &Model, names: &Names, info: &CrateInfo) -> TokenStr
     ]);
     let from_account = has_service(info).then(|| from_account(info));
     // A service signed its own way signs requests to an endpoint made by hand so too.
+    let presign = (has_service(info) && info.signature != crate::service::Signature::Sdk).then(|| {
+        quote! {
+            /// A URL that performs `operation` by itself for `expires_in` from now (a
+            /// download or upload link for any HTTP client; nothing is sent now), signed
+            /// with the configuration's credentials. A duration under a second is refused.
+            pub async fn presign<O: crate::Operation>(
+                &self,
+                operation: &O,
+                expires_in: std::time::Duration,
+            ) -> Result<crate::auth::PresignedUrl, crate::Error> {
+                self.inner.presign(operation, expires_in).await
+            }
+        }
+    });
     let (endpoint, signed_doc) = if has_service(info) && info.signature != crate::service::Signature::Sdk {
         (
             quote!(crate::SERVICE.with_signature(endpoint)),
@@ -66,6 +80,8 @@ pub fn client_tokens(model: &Model, names: &Names, info: &CrateInfo) -> TokenStr
             pub fn new(config: &crate::ClientConfig, endpoint: crate::Endpoint) -> Self {
                 Self { inner: codegen_runtime::Client::new(config, #endpoint) }
             }
+
+            #presign
 
             /// Where requests go: the endpoint in use.
             pub fn endpoint(&self) -> &crate::Endpoint {

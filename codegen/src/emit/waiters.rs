@@ -213,13 +213,14 @@ fn module_doc_lines(
 mod tests {
     use std::path::Path;
 
-    /// Generates ECS's `ShowJob` and `DeleteServers` with the catalogue's ECS settings, plus
-    /// `extra` spec files (name, text), and gives `src/waiters.rs`.
+    /// Generates ECS's `ShowJob` and `DeleteServers` with the catalogue's ECS settings (and
+    /// `ListServersDetails`, which those settings page), plus `extra` spec files (name,
+    /// text), and gives `src/waiters.rs`.
     fn waiters_rs(extra: &[(&str, String)]) -> String {
         let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/samples/ECS");
         let dir = std::env::temp_dir().join(format!("codegen-emit-waiters-{}-{}", std::process::id(), extra.len()));
         std::fs::create_dir_all(&dir).expect("temp folder");
-        for name in ["ShowJob.json", "DeleteServers.json"] {
+        for name in ["ShowJob.json", "DeleteServers.json", "ListServersDetails.json"] {
             std::fs::copy(samples.join(name), dir.join(name)).expect("the sample exists");
         }
         for (name, text) in extra {

@@ -474,6 +474,20 @@ impl Client {
         O::parse(http::Response::from_parts(parts, O::ResponseBody::from_body(body)?))
     }
 
+    /// A URL that performs `operation` by itself for `expires_in` from now, with the
+    /// configuration's credentials ([`Credentials::presign`]): a download or upload link
+    /// for any HTTP client, nothing sent now. Only for a scheme with query authentication
+    /// (OBS): others fail with [`Error::InvalidRequest`], as does a duration under a
+    /// second.
+    pub async fn presign<O: Operation>(
+        &self,
+        operation: &O,
+        expires_in: Duration,
+    ) -> Result<crate::auth::PresignedUrl, Error> {
+        let request = operation.build(self.endpoint())?;
+        self.config().credentials().presign(&request, expires_in).await
+    }
+
     /// Signs and sends a built request, retrying per the policy (`idempotent` says
     /// whether a failure after sending may be retried), and reads the whole answer.
     ///
