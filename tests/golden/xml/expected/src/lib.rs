@@ -24,6 +24,9 @@
 //! `Client::from_account` a client for credentials that
 //! [`huawei::CredentialChain`] found (environment, profile file, metadata service),
 //! the domain id looked up at IAM when none is given (a global service).
+//! [`REGIONS`] lists the 31 regions the official SDK knows
+//! (huaweicloudsdkobs 3.1.219) with their endpoints; other regions are refused
+//! unless overridden.
 #![forbid(unsafe_code)]
 pub mod models;
 
@@ -60,9 +63,43 @@ pub(crate) const VENDOR: &codegen_runtime::vendor::Vendor = &codegen_runtime::ve
 /// The host of OBS; `{name}` parts are filled by [`endpoint`].
 pub const HOST_TEMPLATE: &str = "obs.{region}.myhuaweicloud.com";
 
-/// The regions of OBS and their endpoints: none known, so [`endpoint`]
-/// fills `HOST_TEMPLATE` with any region.
-pub const REGIONS: &[(&str, &[&str])] = &[];
+/// The regions of OBS and their endpoints, best first, as the official SDK
+/// lists them (huaweicloudsdkobs 3.1.219). [`endpoint`] uses the first; a region
+/// not listed is refused unless an override names its endpoint or
+/// `HUAWEICLOUD_SDK_ALLOW_UNKNOWN_REGION=true` allows `HOST_TEMPLATE`.
+pub const REGIONS: &[(&str, &[&str])] = &[
+    ("af-south-1", &["https://obs.af-south-1.myhuaweicloud.com"]),
+    ("cn-north-4", &["https://obs.cn-north-4.myhuaweicloud.com"]),
+    ("cn-north-1", &["https://obs.cn-north-1.myhuaweicloud.com"]),
+    ("cn-north-9", &["https://obs.cn-north-9.myhuaweicloud.com"]),
+    ("cn-east-2", &["https://obs.cn-east-2.myhuaweicloud.com"]),
+    ("cn-east-3", &["https://obs.cn-east-3.myhuaweicloud.com"]),
+    ("cn-south-1", &["https://obs.cn-south-1.myhuaweicloud.com"]),
+    ("cn-south-4", &["https://obs.cn-south-4.myhuaweicloud.com"]),
+    ("cn-south-2", &["https://obs.cn-south-2.myhuaweicloud.com"]),
+    ("la-north-2", &["https://obs.la-north-2.myhuaweicloud.com"]),
+    ("na-mexico-1", &["https://obs.na-mexico-1.myhuaweicloud.com"]),
+    ("sa-brazil-1", &["https://obs.sa-brazil-1.myhuaweicloud.com"]),
+    ("la-south-2", &["https://obs.la-south-2.myhuaweicloud.com"]),
+    ("cn-southwest-2", &["https://obs.cn-southwest-2.myhuaweicloud.com"]),
+    ("ap-southeast-2", &["https://obs.ap-southeast-2.myhuaweicloud.com"]),
+    ("ap-southeast-3", &["https://obs.ap-southeast-3.myhuaweicloud.com"]),
+    ("ap-southeast-4", &["https://obs.ap-southeast-4.myhuaweicloud.com"]),
+    ("ap-southeast-1", &["https://obs.ap-southeast-1.myhuaweicloud.com"]),
+    ("tr-west-1", &["https://obs.tr-west-1.myhuaweicloud.com"]),
+    ("eu-west-101", &["https://obs.eu-west-101.myhuaweicloud.eu"]),
+    ("sa-peru-1", &["https://obs.sa-peru-1.myhuaweicloud.com"]),
+    ("ru-northwest-2", &["https://obs.ru-northwest-2.myhuaweicloud.com"]),
+    ("cn-north-12", &["https://obs.cn-north-12.myhuaweicloud.com"]),
+    ("ap-southeast-5", &["https://obs.ap-southeast-5.myhuaweicloud.com"]),
+    ("me-east-1", &["https://obs.me-east-1.myhuaweicloud.com"]),
+    ("cn-north-11", &["https://obs.cn-north-11.myhuaweicloud.com"]),
+    ("cn-southwest-3", &["https://obs.cn-southwest-3.myhuaweicloud.com"]),
+    ("af-north-1", &["https://obs.af-north-1.myhuaweicloud.com"]),
+    ("cn-east-5", &["https://obs.cn-east-5.myhuaweicloud.com"]),
+    ("cn-east-4", &["https://obs.cn-east-4.myhuaweicloud.com"]),
+    ("cn-north-2", &["https://obs.cn-north-2.myhuaweicloud.com"]),
+];
 
 /// OBS as the runtime sees it: the name of its endpoint overrides, its host,
 /// and whom its requests act for:
@@ -73,12 +110,14 @@ pub const SERVICE: huawei::Service = huawei::Service {
     scope: huawei::Scope::Global,
     regions: REGIONS,
     derived_auth_service_name: None,
+    signature: huawei::Signature::Sdk,
 };
 
 /// The endpoint of OBS for `region`:
 /// the URL in `HUAWEICLOUD_SDK_REGION_OBS_<REGION>` when set,
 /// else the regions file's entry for `OBS`,
-/// else the public one (see [`huawei::Service::endpoint_in`]).
+/// else the official SDK's for a region of [`REGIONS`], any other being refused
+/// (see [`huawei::Service::endpoint_in`]).
 pub fn endpoint(region: &str) -> Result<Endpoint, Error> {
     SERVICE.endpoint(region)
 }

@@ -39,7 +39,7 @@ pub struct PutObjectRequest {
     /// Minimum length: `3`
     /// Maximum length: `63`
     ///
-    /// Query parameter `bucket_name`.
+    /// The bucket (`bucket_name`): sent in the host name, `<bucket>.<endpoint host>`, or path-style as the first path segment when the endpoint's host is an IP address or `localhost`.
     pub bucket_name: String,
     /// 通过此请求创建的对象名称。
     ///
@@ -48,10 +48,6 @@ pub struct PutObjectRequest {
     ///
     /// Path parameter `object_key`.
     pub object_key: String,
-    /// 请求消息中可带的签名信息。
-    ///
-    /// Header parameter `Authorization`.
-    pub authorization: String,
     /// 请求发起端的日期和时间,例如:Wed, 27 Jun 2018 13:39:15 +0000。
     ///
     /// 默认值:无。
@@ -110,8 +106,10 @@ pub struct PutObjectRequest {
     ///
     /// 示例:x-obs-meta-test: test metadata
     ///
-    /// Header parameter `x-obs-meta-xxx`.
-    pub x_obs_meta_xxx: Option<String>,
+    /// Each entry is sent as a header `x-obs-meta-<key>: <value>` (the spec's `x-obs-meta-xxx`).
+    ///
+    /// Headers `x-obs-meta-<key>`.
+    pub x_obs_meta: Option<indexmap::IndexMap<String, String>>,
     /// 创建对象时,可以在HTTP请求中加入“x-obs-persistent-headers”消息头,用来加入一个或多个自定义的响应头,当用户获取此对象或查询此对象元数据时,加入的自定义响应头将会在返回消息的头域中出现。
     ///
     /// 格式:x-obs-persistent-headers: key1:base64_encode(value1),key2:base64_encode(value2)....
@@ -273,13 +271,11 @@ impl PutObjectRequest {
     pub fn new(
         bucket_name: impl ToString,
         object_key: impl Into<String>,
-        authorization: impl Into<String>,
         body: impl Into<crate::Body>,
     ) -> Self {
         Self {
             bucket_name: bucket_name.to_string(),
             object_key: object_key.into(),
-            authorization: authorization.into(),
             date: None,
             content_md5: None,
             x_obs_acl: None,
@@ -288,7 +284,7 @@ impl PutObjectRequest {
             x_obs_grant_write_acp: None,
             x_obs_grant_full_control: None,
             x_obs_storage_class: None,
-            x_obs_meta_xxx: None,
+            x_obs_meta: None,
             x_obs_persistent_headers: None,
             x_obs_website_redirect_location: None,
             x_obs_server_side_encryption: None,
@@ -349,9 +345,12 @@ impl PutObjectRequest {
         self.x_obs_storage_class = Some(value.into());
         self
     }
-    /// Sets `x_obs_meta_xxx`.
-    pub fn with_x_obs_meta_xxx(mut self, value: impl Into<String>) -> Self {
-        self.x_obs_meta_xxx = Some(value.into());
+    /// Sets `x_obs_meta`.
+    pub fn with_x_obs_meta(
+        mut self,
+        value: impl Into<indexmap::IndexMap<String, String>>,
+    ) -> Self {
+        self.x_obs_meta = Some(value.into());
         self
     }
     /// Sets `x_obs_persistent_headers`.
@@ -466,8 +465,7 @@ impl crate::Operation for PutObjectRequest {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
             .path_param("object_key", &self.object_key)
-            .query("bucket_name", &self.bucket_name)
-            .header("Authorization", &self.authorization)
+            .bucket(&self.bucket_name)
             .header_opt("Date", self.date.as_ref())
             .header_opt("Content-MD5", self.content_md5.as_ref())
             .header_opt("x-obs-acl", self.x_obs_acl.as_ref())
@@ -479,7 +477,7 @@ impl crate::Operation for PutObjectRequest {
                 self.x_obs_grant_full_control.as_ref(),
             )
             .header_opt("x-obs-storage-class", self.x_obs_storage_class.as_ref())
-            .header_opt("x-obs-meta-xxx", self.x_obs_meta_xxx.as_ref())
+            .header_family("x-obs-meta-", self.x_obs_meta.as_ref())
             .header_opt(
                 "x-obs-persistent-headers",
                 self.x_obs_persistent_headers.as_ref(),

@@ -18,23 +18,14 @@ pub struct CreateUnscopedTokenWithIdTokenRequest {
     ///
     /// Path parameter `protocol_id`.
     pub protocol_id: String,
-    /// OpenID Connect身份提供商的ID Token,格式为Bearer {ID Token}。
-    ///
-    /// Header parameter `Authorization`.
-    pub authorization: String,
 }
 
 impl CreateUnscopedTokenWithIdTokenRequest {
     /// A request with the required values; optional ones are set with `with_*`.
-    pub fn new(
-        idp_id: impl Into<String>,
-        protocol_id: impl Into<String>,
-        authorization: impl Into<String>,
-    ) -> Self {
+    pub fn new(idp_id: impl Into<String>, protocol_id: impl Into<String>) -> Self {
         Self {
             idp_id: idp_id.into(),
             protocol_id: protocol_id.into(),
-            authorization: authorization.into(),
         }
     }
 }
@@ -55,7 +46,6 @@ impl crate::Operation for CreateUnscopedTokenWithIdTokenRequest {
             .literal("/protocols/")
             .path_param("protocol_id", &self.protocol_id)
             .literal("/auth")
-            .header("Authorization", &self.authorization)
             .content_type("application/json;charset=UTF-8")
             .build()
     }

@@ -8,13 +8,6 @@
 /// `DELETE /v1/{project_id}/credentials/aksks/{access_key}` (operation `DeleteAkskCertificate`)
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteAkskCertificateRequest {
-    /// 使用AK/SK方式认证时必选,携带的鉴权信息。
-    ///
-    /// Minimum length: `1`
-    /// Maximum length: `256`
-    ///
-    /// Header parameter `Authorization`.
-    pub authorization: Option<String>,
     /// 凭证AK
     ///
     /// Path parameter `access_key`.
@@ -25,14 +18,8 @@ impl DeleteAkskCertificateRequest {
     /// A request with the required values; optional ones are set with `with_*`.
     pub fn new(access_key: impl Into<String>) -> Self {
         Self {
-            authorization: None,
             access_key: access_key.into(),
         }
-    }
-    /// Sets `authorization`.
-    pub fn with_authorization(mut self, value: impl Into<String>) -> Self {
-        self.authorization = Some(value.into());
-        self
     }
 }
 
@@ -51,7 +38,6 @@ impl crate::Operation for DeleteAkskCertificateRequest {
             .project_id_param("project_id")
             .literal("/credentials/aksks/")
             .path_param("access_key", &self.access_key)
-            .header_opt("Authorization", self.authorization.as_ref())
             .project_id_header("X-Project-Id")
             .build()
     }

@@ -24,10 +24,6 @@ use crate::models;
 /// `POST /{object_key}` (operation `CompleteMultipartUpload`)
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompleteMultipartUploadRequest {
-    /// 请求消息中可带的签名信息。
-    ///
-    /// Header parameter `Authorization`.
-    pub authorization: String,
     /// 请求发起端的日期和时间,例如:Wed, 27 Jun 2018 13:39:15 +0000。
     ///
     /// 默认值:无。
@@ -51,7 +47,7 @@ pub struct CompleteMultipartUploadRequest {
     /// Minimum length: `3`
     /// Maximum length: `63`
     ///
-    /// Query parameter `bucket_name`.
+    /// The bucket (`bucket_name`): sent in the host name, `<bucket>.<endpoint host>`, or path-style as the first path segment when the endpoint's host is an IP address or `localhost`.
     pub bucket_name: String,
     /// 对象名称。
     ///
@@ -77,14 +73,12 @@ pub struct CompleteMultipartUploadRequest {
 impl CompleteMultipartUploadRequest {
     /// A request with the required values; optional ones are set with `with_*`.
     pub fn new(
-        authorization: impl Into<String>,
         bucket_name: impl ToString,
         object_key: impl Into<String>,
         upload_id: impl ToString,
         body: impl Into<models::CompleteMultipartUploadRequestBody>,
     ) -> Self {
         Self {
-            authorization: authorization.into(),
             date: None,
             x_obs_checksum_crc64ecma: None,
             bucket_name: bucket_name.to_string(),
@@ -124,13 +118,12 @@ impl crate::Operation for CompleteMultipartUploadRequest {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
             .path_param("object_key", &self.object_key)
-            .header("Authorization", &self.authorization)
             .header_opt("Date", self.date.as_ref())
             .header_opt(
                 "x-obs-checksum-crc64ecma",
                 self.x_obs_checksum_crc64ecma.as_ref(),
             )
-            .query("bucket_name", &self.bucket_name)
+            .bucket(&self.bucket_name)
             .query("uploadId", &self.upload_id)
             .query_opt("encoding-type", self.encoding_type.as_ref())
             .bytes(

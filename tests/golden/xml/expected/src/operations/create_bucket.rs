@@ -49,12 +49,8 @@ pub struct CreateBucketRequest {
     /// Minimum length: `3`
     /// Maximum length: `63`
     ///
-    /// Query parameter `bucket_name`.
+    /// The bucket (`bucket_name`): sent in the host name, `<bucket>.<endpoint host>`, or path-style as the first path segment when the endpoint's host is an IP address or `localhost`.
     pub bucket_name: String,
-    /// 请求消息中可带的签名信息。
-    ///
-    /// Header parameter `Authorization`.
-    pub authorization: String,
     /// 请求发起端的日期和时间,例如:Wed, 27 Jun 2018 13:39:15 +0000。
     ///
     /// 默认值:无。
@@ -171,10 +167,9 @@ pub struct CreateBucketRequest {
 
 impl CreateBucketRequest {
     /// A request with the required values; optional ones are set with `with_*`.
-    pub fn new(bucket_name: impl ToString, authorization: impl Into<String>) -> Self {
+    pub fn new(bucket_name: impl ToString) -> Self {
         Self {
             bucket_name: bucket_name.to_string(),
-            authorization: authorization.into(),
             date: None,
             x_obs_acl: None,
             x_obs_server_side_encryption: None,
@@ -359,8 +354,7 @@ impl crate::Operation for CreateBucketRequest {
                 endpoint,
             )
             .literal("/")
-            .query("bucket_name", &self.bucket_name)
-            .header("Authorization", &self.authorization)
+            .bucket(&self.bucket_name)
             .header_opt("Date", self.date.as_ref())
             .header_opt("x-obs-acl", self.x_obs_acl.as_ref())
             .header_opt(

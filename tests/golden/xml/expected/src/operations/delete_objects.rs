@@ -14,10 +14,6 @@ use crate::models;
 /// `POST /` (operation `DeleteObjects`)
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteObjectsRequest {
-    /// 请求消息中可带的签名信息。
-    ///
-    /// Header parameter `Authorization`.
-    pub authorization: String,
     /// 按照RFC 1864标准计算出消息体的MD5摘要字符串,即消息体128-bit MD5值经过base64编码后得到的字符串。
     ///
     /// Header parameter `Content-MD5`.
@@ -35,15 +31,8 @@ pub struct DeleteObjectsRequest {
     /// Minimum length: `3`
     /// Maximum length: `63`
     ///
-    /// Query parameter `bucket_name`.
+    /// The bucket (`bucket_name`): sent in the host name, `<bucket>.<endpoint host>`, or path-style as the first path segment when the endpoint's host is an IP address or `localhost`.
     pub bucket_name: String,
-    /// delete表示请求批量删除对象API。
-    ///
-    /// Minimum length: `0`
-    /// Maximum length: `0`
-    ///
-    /// Query parameter `delete`.
-    pub delete: String,
     /// 该请求通过在请求消息的消息元素中指定要批量删除的对象列表。
     ///
     /// Request body, sent as `application/xml`.
@@ -53,18 +42,14 @@ pub struct DeleteObjectsRequest {
 impl DeleteObjectsRequest {
     /// A request with the required values; optional ones are set with `with_*`.
     pub fn new(
-        authorization: impl Into<String>,
         content_md5: impl Into<String>,
         bucket_name: impl ToString,
-        delete: impl ToString,
         body: impl Into<models::DeleteObjectsRequestBody>,
     ) -> Self {
         Self {
-            authorization: authorization.into(),
             content_md5: content_md5.into(),
             date: None,
             bucket_name: bucket_name.to_string(),
-            delete: delete.to_string(),
             body: body.into(),
         }
     }
@@ -87,11 +72,10 @@ impl crate::Operation for DeleteObjectsRequest {
     ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
-            .header("Authorization", &self.authorization)
             .header("Content-MD5", &self.content_md5)
             .header_opt("Date", self.date.as_ref())
-            .query("bucket_name", &self.bucket_name)
-            .query("delete", &self.delete)
+            .bucket(&self.bucket_name)
+            .query_flag("delete")
             .bytes(
                 "application/xml",
                 &codegen_runtime::__private::xml::encode(

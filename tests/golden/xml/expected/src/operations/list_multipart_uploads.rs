@@ -12,10 +12,6 @@ use crate::models;
 /// `GET /` (operation `ListMultipartUploads`)
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListMultipartUploadsRequest {
-    /// 请求消息中可带的签名信息。
-    ///
-    /// Header parameter `Authorization`.
-    pub authorization: String,
     /// 请求发起端的日期和时间,例如:Wed, 27 Jun 2018 13:39:15 +0000。
     ///
     /// 默认值:无。
@@ -29,15 +25,8 @@ pub struct ListMultipartUploadsRequest {
     /// Minimum length: `3`
     /// Maximum length: `63`
     ///
-    /// Query parameter `bucket_name`.
+    /// The bucket (`bucket_name`): sent in the host name, `<bucket>.<endpoint host>`, or path-style as the first path segment when the endpoint's host is an IP address or `localhost`.
     pub bucket_name: String,
-    /// uploads表示请求多段任务API。
-    ///
-    /// Minimum length: `0`
-    /// Maximum length: `0`
-    ///
-    /// Query parameter `uploads`.
-    pub uploads: String,
     /// 对于名字中包含delimiter的对象的任务,其对象名(如果请求中指定了prefix,则此处的对象名需要去掉prefix)中从首字符至第一个delimiter之间的字符串将作为CommonPrefix在响应中返回。对象名包含CommonPrefix的任务被视为一个分组,作为一条记录在响应中返回,该记录不包含任务的信息,仅用于提示用户该分组下存在多段上传任务。
     ///
     /// Query parameter `delimiter`.
@@ -69,16 +58,10 @@ pub struct ListMultipartUploadsRequest {
 
 impl ListMultipartUploadsRequest {
     /// A request with the required values; optional ones are set with `with_*`.
-    pub fn new(
-        authorization: impl Into<String>,
-        bucket_name: impl ToString,
-        uploads: impl ToString,
-    ) -> Self {
+    pub fn new(bucket_name: impl ToString) -> Self {
         Self {
-            authorization: authorization.into(),
             date: None,
             bucket_name: bucket_name.to_string(),
-            uploads: uploads.to_string(),
             delimiter: None,
             prefix: None,
             max_uploads: None,
@@ -136,10 +119,9 @@ impl crate::Operation for ListMultipartUploadsRequest {
     ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
-            .header("Authorization", &self.authorization)
             .header_opt("Date", self.date.as_ref())
-            .query("bucket_name", &self.bucket_name)
-            .query("uploads", &self.uploads)
+            .bucket(&self.bucket_name)
+            .query_flag("uploads")
             .query_opt("delimiter", self.delimiter.as_ref())
             .query_opt("prefix", self.prefix.as_ref())
             .query_opt("max-uploads", self.max_uploads.as_ref())

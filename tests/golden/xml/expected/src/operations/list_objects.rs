@@ -14,10 +14,6 @@ use crate::models;
 /// `GET /` (operation `ListObjects`)
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListObjectsRequest {
-    /// 请求消息中可带的签名信息。
-    ///
-    /// Header parameter `Authorization`.
-    pub authorization: String,
     /// 请求发起端的日期和时间,例如:Wed, 27 Jun 2018 13:39:15 +0000。
     ///
     /// 默认值:无。
@@ -31,15 +27,16 @@ pub struct ListObjectsRequest {
     /// Minimum length: `3`
     /// Maximum length: `63`
     ///
-    /// Query parameter `bucket_name`.
+    /// The bucket (`bucket_name`): sent in the host name, `<bucket>.<endpoint host>`, or path-style as the first path segment when the endpoint's host is an IP address or `localhost`.
     pub bucket_name: String,
     /// 添加versions表示请求列举桶内对象(多版本)。
     ///
     /// Minimum length: `0`
     /// Maximum length: `0`
+    /// `true` sends `?versions` (a bare name: the parameter takes no value).
     ///
     /// Query parameter `versions`.
-    pub versions: Option<String>,
+    pub versions: Option<bool>,
     /// 列举以指定的字符串prefix开头的对象。
     ///
     /// Query parameter `prefix`.
@@ -85,9 +82,8 @@ pub struct ListObjectsRequest {
 
 impl ListObjectsRequest {
     /// A request with the required values; optional ones are set with `with_*`.
-    pub fn new(authorization: impl Into<String>, bucket_name: impl ToString) -> Self {
+    pub fn new(bucket_name: impl ToString) -> Self {
         Self {
-            authorization: authorization.into(),
             date: None,
             bucket_name: bucket_name.to_string(),
             versions: None,
@@ -106,8 +102,8 @@ impl ListObjectsRequest {
         self
     }
     /// Sets `versions`.
-    pub fn with_versions(mut self, value: impl ToString) -> Self {
-        self.versions = Some(value.to_string());
+    pub fn with_versions(mut self, value: impl Into<bool>) -> Self {
+        self.versions = Some(value.into());
         self
     }
     /// Sets `prefix`.
@@ -159,10 +155,9 @@ impl crate::Operation for ListObjectsRequest {
     ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
-            .header("Authorization", &self.authorization)
             .header_opt("Date", self.date.as_ref())
-            .query("bucket_name", &self.bucket_name)
-            .query_opt("versions", self.versions.as_ref())
+            .bucket(&self.bucket_name)
+            .query_flag_if("versions", self.versions == Some(true))
             .query_opt("prefix", self.prefix.as_ref())
             .query_opt("marker", self.marker.as_ref())
             .query_opt("max-keys", self.max_keys.as_ref())
