@@ -229,6 +229,14 @@ pub fn generate(config: &Config) -> Result<Generated, Failure> {
     })
 }
 
+/// The model of `config`'s specs and the Rust names of its items, after the service
+/// settings' decisions: what [`generate`] emits from. For tools and tests that must know
+/// how the generated code is made (which request field carries which wire parameter).
+pub fn model_and_names(config: &Config) -> Result<(model::Model, names::Names), Failure> {
+    let prepared = prepare(config)?;
+    Ok((prepared.model, prepared.names))
+}
+
 /// The stages before emitting: the model, its names and how the crate presents it.
 pub(crate) struct Prepared {
     pub model: model::Model,

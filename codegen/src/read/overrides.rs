@@ -209,8 +209,13 @@ fn note(value: &mut Value, pointer: &str, reason: &str, file: &Path) {
         target = split_pointer(&target).0;
     }
     let in_schema_map = matches!(split_pointer(&target).1.as_str(), "properties" | "definitions");
-    if in_schema_map && value.pointer(pointer).is_some_and(Value::is_object) {
-        target = pointer.to_owned();
+    if in_schema_map {
+        // A schema set or changed carries its own note; a removed one is noted on the
+        // schema that held it, never as a property of the map itself.
+        target = match value.pointer(pointer).is_some_and(Value::is_object) {
+            true => pointer.to_owned(),
+            false => split_pointer(&target).0,
+        };
     }
     let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if let Some(Value::Object(map)) = value.pointer_mut(&target) {
@@ -303,6 +308,19 @@ mod tests {
         let properties = &spec["definitions"]["R"]["properties"];
         assert_eq!(properties.as_object().map(|m| m.len()), Some(1), "no note among the properties: {properties}");
         assert!(properties["Part"][NOTE_KEY].is_array(), "{properties}");
+    }
+
+    #[test]
+    fn a_removed_property_is_noted_on_its_schema() {
+        let overrides = Overrides {
+            path: PathBuf::from("specs/overrides.json"),
+            entries: vec![entry("/definitions/R/properties/R", Some(json!({"type": "xml"})), None)],
+        };
+        let mut spec = json!({"definitions": {"R": {"properties": {"R": {"type": "xml"}, "A": {"type": "boolean"}}}}});
+        let mut diags = Diagnostics::default();
+        assert_eq!(overrides.apply("fg/X.json", Path::new("fg/X.json"), &mut spec, &mut diags), vec![0]);
+        assert_eq!(spec["definitions"]["R"]["properties"], json!({"A": {"type": "boolean"}}));
+        assert!(spec["definitions"]["R"][NOTE_KEY].is_array(), "{spec}");
     }
 
     #[test]

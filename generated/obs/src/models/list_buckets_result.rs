@@ -4,6 +4,8 @@
 use super::{Buckets, Owner};
 
 /// 列举桶响应消息体
+///
+/// Corrected from the vendor's spec: OBS answers ListBuckets with the root element `<ListAllMyBucketsResult>`; without an `xml.name` the definition's own name, `<ListBucketsResult>`, was expected and every answer failed to decode (correction in `specs/overrides.json`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBucketsResult {
     pub buckets: Option<Buckets>,

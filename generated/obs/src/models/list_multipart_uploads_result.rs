@@ -28,7 +28,7 @@ pub struct ListMultipartUploadsResult {
     pub next_key_marker: Option<String>,
     /// 如果本次没有返回全部结果,响应请求中将包含NextUploadMarker字段,用于标明接下来请求的UploadMarker值。
     pub next_upload_id_marker: Option<String>,
-    /// Corrected from the vendor's spec: the answer lists every multipart upload in progress, one <Upload> element each, up to MaxUploads of them (correction in `specs/overrides.json`).
+    /// Corrected from the vendor's spec: the answer lists every multipart upload in progress, one `<Upload>` element each, up to `MaxUploads` of them (correction in `specs/overrides.json`).
     pub upload: Option<Vec<Upload>>,
     /// 列举时的起始UploadId位置。
     pub upload_id_marker: Option<String>,

@@ -408,9 +408,7 @@ mod set_bucket_policy_request_body;
 pub use set_bucket_policy_request_body::SetBucketPolicyRequestBody;
 
 mod set_bucket_public_access_block_request_body;
-pub use set_bucket_public_access_block_request_body::{
-    SetBucketPublicAccessBlockRequestBody, SetBucketPublicAccessBlockRequestBodyBuilder,
-};
+pub use set_bucket_public_access_block_request_body::SetBucketPublicAccessBlockRequestBody;
 
 mod set_bucket_quota_request_body;
 pub use set_bucket_quota_request_body::{

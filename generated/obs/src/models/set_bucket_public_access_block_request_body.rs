@@ -2,7 +2,10 @@
 // regenerate with `cargo run -p codegen`.
 
 /// PublicAccessBlockConfiguration参数。
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Corrected from the vendor's spec: `PublicAccessBlockConfiguration` is the body's root element (the definition's own `xml.name`), described again as a property of itself: as a property it would be a required element nested in the root (correction in `specs/overrides.json`).
+/// Corrected from the vendor's spec: the only required property is the root element described as a property of itself (see the correction of that property); the four flags are optional (correction in `specs/overrides.json`).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetBucketPublicAccessBlockRequestBody {
     /// 指定是否应该禁止为桶或桶内对象配置公开的ACL(access control list)。如果指定为true,会出现以下现象:
     ///
@@ -14,8 +17,6 @@ pub struct SetBucketPublicAccessBlockRequestBody {
     pub block_public_policy: Option<bool>,
     /// 指定是否需要忽略已经为桶或桶内对象配置的公开的ACL。如果指定为true,会出现以下现象:该桶或桶内对象公开的ACL均会失效。
     pub ignore_public_acls: Option<bool>,
-    /// PublicAccessBlockConfiguration参数的根节点。
-    pub public_access_block_configuration: serde_json::Value,
     /// 指定是否需要对已有的公开桶策略进行限制。如果指定为true,会出现以下现象:桶策略为公开时,只允许云服务账号和桶拥有者账号对该桶访问。
     pub restrict_public_buckets: Option<bool>,
     /// Properties the spec does not describe, kept so that they survive a
@@ -32,11 +33,6 @@ impl serde::Serialize for SetBucketPublicAccessBlockRequestBody {
         object.optional("BlockPublicAcls", &self.block_public_acls)?;
         object.optional("BlockPublicPolicy", &self.block_public_policy)?;
         object.optional("IgnorePublicAcls", &self.ignore_public_acls)?;
-        object
-            .required(
-                "PublicAccessBlockConfiguration",
-                &self.public_access_block_configuration,
-            )?;
         object.optional("RestrictPublicBuckets", &self.restrict_public_buckets)?;
         object.rest(&self.unknown_fields)?;
         object.end()
@@ -63,22 +59,14 @@ for SetBucketPublicAccessBlockRequestBody {
         let block_public_acls = object.optional("BlockPublicAcls");
         let block_public_policy = object.optional("BlockPublicPolicy");
         let ignore_public_acls = object.optional("IgnorePublicAcls");
-        let public_access_block_configuration = object
-            .required("PublicAccessBlockConfiguration");
         let restrict_public_buckets = object.optional("RestrictPublicBuckets");
-        match (object.rest(), public_access_block_configuration) {
-            (Ok(unknown_fields), Some(public_access_block_configuration)) => {
-                Ok(Self {
-                    block_public_acls,
-                    block_public_policy,
-                    ignore_public_acls,
-                    public_access_block_configuration,
-                    restrict_public_buckets,
-                    unknown_fields,
-                })
-            }
-            (rest, ..) => Err(codegen_runtime::__private::json::failed(rest.err())),
-        }
+        Ok(Self {
+            block_public_acls,
+            block_public_policy,
+            ignore_public_acls,
+            restrict_public_buckets,
+            unknown_fields: object.rest()?,
+        })
     }
 }
 
@@ -90,22 +78,14 @@ impl codegen_runtime::__private::xml::FromXml for SetBucketPublicAccessBlockRequ
         let block_public_acls = object.optional("BlockPublicAcls");
         let block_public_policy = object.optional("BlockPublicPolicy");
         let ignore_public_acls = object.optional("IgnorePublicAcls");
-        let public_access_block_configuration = object
-            .required("PublicAccessBlockConfiguration");
         let restrict_public_buckets = object.optional("RestrictPublicBuckets");
-        match (object.rest(), public_access_block_configuration) {
-            (Ok(unknown_fields), Some(public_access_block_configuration)) => {
-                Ok(Self {
-                    block_public_acls,
-                    block_public_policy,
-                    ignore_public_acls,
-                    public_access_block_configuration,
-                    restrict_public_buckets,
-                    unknown_fields,
-                })
-            }
-            (rest, ..) => Err(codegen_runtime::__private::xml::failed(rest.err())),
-        }
+        Ok(Self {
+            block_public_acls,
+            block_public_policy,
+            ignore_public_acls,
+            restrict_public_buckets,
+            unknown_fields: object.rest()?,
+        })
     }
 }
 
@@ -116,10 +96,6 @@ impl codegen_runtime::__private::xml::ToXml for SetBucketPublicAccessBlockReques
         out.element("BlockPublicAcls", &self.block_public_acls);
         out.element("BlockPublicPolicy", &self.block_public_policy);
         out.element("IgnorePublicAcls", &self.ignore_public_acls);
-        out.element(
-            "PublicAccessBlockConfiguration",
-            &self.public_access_block_configuration,
-        );
         out.element("RestrictPublicBuckets", &self.restrict_public_buckets);
         out.rest_elements(&self.unknown_fields);
         out.end(name);
@@ -127,89 +103,24 @@ impl codegen_runtime::__private::xml::ToXml for SetBucketPublicAccessBlockReques
 }
 
 impl SetBucketPublicAccessBlockRequestBody {
-    /// A value with the required properties set, in field order, and every optional
-    /// one absent.
-    pub fn new(public_access_block_configuration: impl Into<serde_json::Value>) -> Self {
-        Self {
-            block_public_acls: None,
-            block_public_policy: None,
-            ignore_public_acls: None,
-            public_access_block_configuration: public_access_block_configuration.into(),
-            restrict_public_buckets: None,
-            unknown_fields: indexmap::IndexMap::new(),
-        }
-    }
-    /// A builder with a setter per property;
-    /// [`build`](SetBucketPublicAccessBlockRequestBodyBuilder::build) fails naming the first required one left unset.
-    #[inline]
-    pub fn builder() -> SetBucketPublicAccessBlockRequestBodyBuilder {
-        <SetBucketPublicAccessBlockRequestBodyBuilder as ::core::default::Default>::default()
-    }
-}
-
-/// Builds a [`SetBucketPublicAccessBlockRequestBody`] property by property; see [`SetBucketPublicAccessBlockRequestBody::builder`].
-#[derive(Default)]
-pub struct SetBucketPublicAccessBlockRequestBodyBuilder {
-    block_public_acls: Option<bool>,
-    block_public_policy: Option<bool>,
-    ignore_public_acls: Option<bool>,
-    public_access_block_configuration: Option<serde_json::Value>,
-    restrict_public_buckets: Option<bool>,
-}
-
-impl SetBucketPublicAccessBlockRequestBodyBuilder {
     /// Sets `block_public_acls`.
-    pub fn block_public_acls(mut self, value: impl Into<bool>) -> Self {
+    pub fn with_block_public_acls(mut self, value: impl Into<bool>) -> Self {
         self.block_public_acls = Some(value.into());
         self
     }
     /// Sets `block_public_policy`.
-    pub fn block_public_policy(mut self, value: impl Into<bool>) -> Self {
+    pub fn with_block_public_policy(mut self, value: impl Into<bool>) -> Self {
         self.block_public_policy = Some(value.into());
         self
     }
     /// Sets `ignore_public_acls`.
-    pub fn ignore_public_acls(mut self, value: impl Into<bool>) -> Self {
+    pub fn with_ignore_public_acls(mut self, value: impl Into<bool>) -> Self {
         self.ignore_public_acls = Some(value.into());
         self
     }
-    /// Sets `public_access_block_configuration`.
-    pub fn public_access_block_configuration(
-        mut self,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.public_access_block_configuration = Some(value.into());
-        self
-    }
     /// Sets `restrict_public_buckets`.
-    pub fn restrict_public_buckets(mut self, value: impl Into<bool>) -> Self {
+    pub fn with_restrict_public_buckets(mut self, value: impl Into<bool>) -> Self {
         self.restrict_public_buckets = Some(value.into());
         self
-    }
-    /// The value, or [`Error::InvalidRequest`](crate::Error::InvalidRequest)
-    /// naming the first required property that was not set.
-    #[inline]
-    pub fn build(self) -> Result<SetBucketPublicAccessBlockRequestBody, crate::Error> {
-        const TYPE: &str = "SetBucketPublicAccessBlockRequestBody";
-        Ok(SetBucketPublicAccessBlockRequestBody {
-            block_public_acls: self.block_public_acls,
-            block_public_policy: self.block_public_policy,
-            ignore_public_acls: self.ignore_public_acls,
-            public_access_block_configuration: match self
-                .public_access_block_configuration
-            {
-                Some(value) => value,
-                None => {
-                    return Err(
-                        codegen_runtime::__private::missing_field(
-                            TYPE,
-                            "public_access_block_configuration",
-                        ),
-                    );
-                }
-            },
-            restrict_public_buckets: self.restrict_public_buckets,
-            unknown_fields: indexmap::IndexMap::new(),
-        })
     }
 }

@@ -641,7 +641,6 @@ impl crate::Operation for CopyObjectRequest {
                 self.x_obs_object_lock_retain_until_date.as_ref(),
             )
             .header_opt("x-obs-tagging", self.x_obs_tagging.as_ref())
-            .content_type("application/xml")
             .build()
     }
     fn parse(

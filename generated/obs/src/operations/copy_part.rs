@@ -316,7 +316,6 @@ impl crate::Operation for CopyPartRequest {
                 "x-obs-copy-source-if-modified-since",
                 self.x_obs_copy_source_if_modified_since.as_ref(),
             )
-            .content_type("application/xml;charset=UTF-8")
             .build()
     }
     fn parse(

@@ -16,14 +16,6 @@
 /// `DELETE /{object_key}` (operation `DeleteObjectTagging`)
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteObjectTaggingRequest {
-    /// RFC 2616中定义的消息(不包含消息头)长度。
-    ///
-    /// 默认值:无。
-    ///
-    /// 条件:PUT操作和加载XML的操作必须带。
-    ///
-    /// Header parameter `Content-Length`.
-    pub content_length: Option<String>,
     /// 请求的桶名称。
     ///
     /// Minimum length: `3`
@@ -48,16 +40,10 @@ impl DeleteObjectTaggingRequest {
     /// A request with the required values; optional ones are set with `with_*`.
     pub fn new(bucket_name: impl ToString, object_key: impl Into<String>) -> Self {
         Self {
-            content_length: None,
             bucket_name: bucket_name.to_string(),
             object_key: object_key.into(),
             version_id: None,
         }
-    }
-    /// Sets `content_length`.
-    pub fn with_content_length(mut self, value: impl Into<String>) -> Self {
-        self.content_length = Some(value.into());
-        self
     }
     /// Sets `version_id`.
     pub fn with_version_id(mut self, value: impl ToString) -> Self {
@@ -79,7 +65,6 @@ impl crate::Operation for DeleteObjectTaggingRequest {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
             .object_key("object_key", &self.object_key)
-            .header_opt("Content-Length", self.content_length.as_ref())
             .bucket(&self.bucket_name)
             .query_flag("tagging")
             .query_opt("versionId", self.version_id.as_ref())

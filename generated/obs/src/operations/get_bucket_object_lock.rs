@@ -12,14 +12,6 @@ use crate::models;
 /// `GET /` (operation `GetBucketObjectLock`)
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetBucketObjectLockRequest {
-    /// RFC 2616中定义的消息(不包含消息头)长度。
-    ///
-    /// 默认值:无。
-    ///
-    /// 条件:PUT操作和加载XML的操作必须带。
-    ///
-    /// Header parameter `Content-Length`.
-    pub content_length: Option<String>,
     /// 请求的桶名称。
     ///
     /// Minimum length: `3`
@@ -27,30 +19,14 @@ pub struct GetBucketObjectLockRequest {
     ///
     /// The bucket (`bucket_name`): sent in the host name, `<bucket>.<endpoint host>`, or path-style as the first path segment when the endpoint's host is an IP address or `localhost`.
     pub bucket_name: String,
-    /// 参数解释:桶的访问域名,格式为桶名.终端节点,即BucketName.Endpoint 如examplebucketname.obs.cn-north-4.myhuaweicloud.com。
-    ///
-    /// Header parameter `Host`.
-    pub host: Option<String>,
 }
 
 impl GetBucketObjectLockRequest {
     /// A request with the required values; optional ones are set with `with_*`.
     pub fn new(bucket_name: impl ToString) -> Self {
         Self {
-            content_length: None,
             bucket_name: bucket_name.to_string(),
-            host: None,
         }
-    }
-    /// Sets `content_length`.
-    pub fn with_content_length(mut self, value: impl Into<String>) -> Self {
-        self.content_length = Some(value.into());
-        self
-    }
-    /// Sets `host`.
-    pub fn with_host(mut self, value: impl Into<String>) -> Self {
-        self.host = Some(value.into());
-        self
     }
 }
 
@@ -66,10 +42,8 @@ impl crate::Operation for GetBucketObjectLockRequest {
     ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
-            .header_opt("Content-Length", self.content_length.as_ref())
             .bucket(&self.bucket_name)
             .query_flag("object-lock")
-            .header_opt("Host", self.host.as_ref())
             .build()
     }
     fn parse(

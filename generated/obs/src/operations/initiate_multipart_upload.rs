@@ -469,7 +469,6 @@ impl crate::Operation for InitiateMultipartUploadRequest {
                 self.x_obs_server_side_encryption_customer_key_md5.as_ref(),
             )
             .header_opt("x-obs-expires", self.x_obs_expires.as_ref())
-            .content_type("application/xml;charset=UTF-8")
             .build()
     }
     fn parse(

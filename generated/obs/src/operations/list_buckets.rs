@@ -97,7 +97,7 @@ impl crate::Operation for ListBucketsRequest {
                             &headers,
                             body,
                             codegen_runtime::__private::xml::Root {
-                                name: Some("ListBucketsResult"),
+                                name: Some("ListAllMyBucketsResult"),
                                 namespace: None,
                                 prefix: None,
                             },

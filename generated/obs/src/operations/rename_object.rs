@@ -63,7 +63,6 @@ impl crate::Operation for RenameObjectRequest {
             .bucket(&self.bucket_name)
             .query_flag("rename")
             .query("name", &self.name)
-            .content_type("application/xml;charset=UTF-8")
             .build()
     }
     fn parse(
@@ -150,7 +149,7 @@ pub enum RenameObjectResponse {
     },
     /// `400`: 请求失败响应消息。
     ///
-    /// The body is XML documented as [`models::Error`](crate::models::Error); its code, message and request id are read into the [`ApiError`](crate::ApiError)'s fields, and it is kept as received in [`ApiError::body`](crate::ApiError::body).
+    /// The body is documented as [`models::Error`](crate::models::Error); read it with [`ApiError::decode`](crate::ApiError::decode).
     BadRequest(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },

@@ -234,7 +234,6 @@ impl crate::Operation for SetObjectMetadataRequest {
             .header_family("x-obs-meta-", self.x_obs_meta.as_ref())
             .header_opt("x-obs-expires", self.x_obs_expires.as_ref())
             .header_opt("x-obs-tagging", self.x_obs_tagging.as_ref())
-            .content_type("application/xml")
             .build()
     }
     fn parse(
