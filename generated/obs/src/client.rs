@@ -27,6 +27,16 @@ impl Client {
             ),
         }
     }
+    /// A URL that performs `operation` by itself for `expires_in` from now (a
+    /// download or upload link for any HTTP client; nothing is sent now), signed
+    /// with the configuration's credentials. A duration under a second is refused.
+    pub async fn presign<O: crate::Operation>(
+        &self,
+        operation: &O,
+        expires_in: std::time::Duration,
+    ) -> Result<crate::auth::PresignedUrl, crate::Error> {
+        self.inner.presign(operation, expires_in).await
+    }
     /// Where requests go: the endpoint in use.
     pub fn endpoint(&self) -> &crate::Endpoint {
         self.inner.endpoint()
