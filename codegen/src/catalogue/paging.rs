@@ -11,7 +11,8 @@ const STYLES: [Style; 4] = [Style::Marker, Style::OffsetItems, Style::OffsetPage
 /// The paging of one service's operations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PagingCounts {
-    /// Paged operations per style, in [`STYLES`] order.
+    /// Paged operations per style: marker, offset counted in items, offset counted in
+    /// pages, page number.
     pub styles: [usize; 4],
     /// Paged or limit-only operations settled by detection alone.
     pub detected: usize,
