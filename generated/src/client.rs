@@ -1045,3 +1045,187 @@ impl From<codegen_runtime::Client> for Client {
         Self { inner }
     }
 }
+
+/// Paginators: one `<operation>_pages` method per list operation.
+impl Client {
+    /// The pages of [`list_active_async_invocations`](Self::list_active_async_invocations), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `marker` set to the page's next marker
+    /// (filters and the page size `limit` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_active_async_invocations_pages(
+        &self,
+        request: operations::ListActiveAsyncInvocationsRequest,
+    ) -> crate::Pages<operations::ListActiveAsyncInvocationsRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_app_templates`](Self::list_app_templates), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `marker` set to the page's next marker
+    /// (filters and the page size `maxitems` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_app_templates_pages(
+        &self,
+        request: operations::ListAppTemplatesRequest,
+    ) -> crate::Pages<operations::ListAppTemplatesRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_async_invocations`](Self::list_async_invocations), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `marker` set to the page's next marker
+    /// (filters and the page size `limit` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_async_invocations_pages(
+        &self,
+        request: operations::ListAsyncInvocationsRequest,
+    ) -> crate::Pages<operations::ListAsyncInvocationsRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_dependencies`](Self::list_dependencies), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `marker` set to the page's next marker
+    /// (filters and the page size `maxitems` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_dependencies_pages(
+        &self,
+        request: operations::ListDependenciesRequest,
+    ) -> crate::Pages<operations::ListDependenciesRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_dependency_version`](Self::list_dependency_version), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `marker` set to the page's next marker
+    /// (filters and the page size `maxitems` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_dependency_version_pages(
+        &self,
+        request: operations::ListDependencyVersionRequest,
+    ) -> crate::Pages<operations::ListDependencyVersionRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_function_applications`](Self::list_function_applications), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `marker` set to the page's next marker
+    /// (filters and the page size `limit` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_function_applications_pages(
+        &self,
+        request: operations::ListFunctionApplicationsRequest,
+    ) -> crate::Pages<operations::ListFunctionApplicationsRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_function_async_invoke_config`](Self::list_function_async_invoke_config), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `marker` set to the page's next marker
+    /// (filters and the page size `limit` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_function_async_invoke_config_pages(
+        &self,
+        request: operations::ListFunctionAsyncInvokeConfigRequest,
+    ) -> crate::Pages<operations::ListFunctionAsyncInvokeConfigRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_function_reserved_instances`](Self::list_function_reserved_instances), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `marker` set to the page's next marker
+    /// (filters and the page size `limit` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_function_reserved_instances_pages(
+        &self,
+        request: operations::ListFunctionReservedInstancesRequest,
+    ) -> crate::Pages<operations::ListFunctionReservedInstancesRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_function_template`](Self::list_function_template), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `marker` set to the page's next marker
+    /// (filters and the page size `maxitems` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_function_template_pages(
+        &self,
+        request: operations::ListFunctionTemplateRequest,
+    ) -> crate::Pages<operations::ListFunctionTemplateRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_function_versions`](Self::list_function_versions), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `marker` set to the page's next marker
+    /// (filters and the page size `maxitems` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_function_versions_pages(
+        &self,
+        request: operations::ListFunctionVersionsRequest,
+    ) -> crate::Pages<operations::ListFunctionVersionsRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_functions`](Self::list_functions), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `marker` set to the page's next marker
+    /// (filters and the page size `maxitems` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_functions_pages(
+        &self,
+        request: operations::ListFunctionsRequest,
+    ) -> crate::Pages<operations::ListFunctionsRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_reserved_instance_configs`](Self::list_reserved_instance_configs), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `marker` set to the page's next marker
+    /// (filters and the page size `limit` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_reserved_instance_configs_pages(
+        &self,
+        request: operations::ListReservedInstanceConfigsRequest,
+    ) -> crate::Pages<operations::ListReservedInstanceConfigsRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_workflow`](Self::list_workflow), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `offset` (counted in items) moved past the page's items
+    /// (filters and the page size `limit` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_workflow_pages(
+        &self,
+        request: operations::ListWorkflowRequest,
+    ) -> crate::Pages<operations::ListWorkflowRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_workflow_executions`](Self::list_workflow_executions), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `offset` (counted in items) moved past the page's items
+    /// (filters and the page size `limit` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_workflow_executions_pages(
+        &self,
+        request: operations::ListWorkflowExecutionsRequest,
+    ) -> crate::Pages<operations::ListWorkflowExecutionsRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`show_workflow_execution_for_page`](Self::show_workflow_execution_for_page), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `offset` (counted in items) moved past the page's items
+    /// (filters and the page size `limit` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn show_workflow_execution_for_page_pages(
+        &self,
+        request: operations::ShowWorkflowExecutionForPageRequest,
+    ) -> crate::Pages<operations::ShowWorkflowExecutionForPageRequest> {
+        self.inner.pages(request)
+    }
+}

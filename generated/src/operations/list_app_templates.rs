@@ -278,3 +278,36 @@ impl ListAppTemplatesResponse {
         }
     }
 }
+
+impl crate::Paginate for ListAppTemplatesRequest {
+    type Page = models::ListAppTemplatesResponseBody;
+    type Item = models::ListAppTemplatesResult;
+    const STYLE: crate::PageStyle = crate::PageStyle::Marker;
+    fn into_page(
+        response: ListAppTemplatesResponse,
+    ) -> Result<Self::Page, crate::Error> {
+        response.into_ok()
+    }
+    fn items(page: &Self::Page) -> &[Self::Item] {
+        codegen_runtime::__private::paging::items(&page.templates)
+    }
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        codegen_runtime::__private::paging::into_items(page.templates)
+    }
+    fn signals(page: &Self::Page) -> crate::PageSignals {
+        crate::PageSignals {
+            next_marker: codegen_runtime::__private::paging::text(&page.next_marker),
+            total: codegen_runtime::__private::paging::count(&page.count),
+            has_more: None,
+        }
+    }
+    fn cursor(&self) -> Option<String> {
+        codegen_runtime::__private::paging::text(&self.marker)
+    }
+    fn with_cursor(self, cursor: &str) -> Result<Self, crate::Error> {
+        Ok(Self {
+            marker: codegen_runtime::__private::paging::cursor(cursor)?,
+            ..self
+        })
+    }
+}

@@ -272,3 +272,36 @@ impl ListAsyncInvocationsResponse {
         }
     }
 }
+
+impl crate::Paginate for ListAsyncInvocationsRequest {
+    type Page = models::ListFunctionAsyncInvocationsResponseBody;
+    type Item = models::ListFunctionAsyncInvocationsResult;
+    const STYLE: crate::PageStyle = crate::PageStyle::Marker;
+    fn into_page(
+        response: ListAsyncInvocationsResponse,
+    ) -> Result<Self::Page, crate::Error> {
+        response.into_ok()
+    }
+    fn items(page: &Self::Page) -> &[Self::Item] {
+        codegen_runtime::__private::paging::items(&page.invocations)
+    }
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        codegen_runtime::__private::paging::into_items(page.invocations)
+    }
+    fn signals(page: &Self::Page) -> crate::PageSignals {
+        crate::PageSignals {
+            next_marker: codegen_runtime::__private::paging::text(&page.next_marker),
+            total: codegen_runtime::__private::paging::count(&page.count),
+            has_more: None,
+        }
+    }
+    fn cursor(&self) -> Option<String> {
+        codegen_runtime::__private::paging::text(&self.marker)
+    }
+    fn with_cursor(self, cursor: &str) -> Result<Self, crate::Error> {
+        Ok(Self {
+            marker: codegen_runtime::__private::paging::cursor(cursor)?,
+            ..self
+        })
+    }
+}

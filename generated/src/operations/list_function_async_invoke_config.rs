@@ -169,3 +169,39 @@ impl ListFunctionAsyncInvokeConfigResponse {
         }
     }
 }
+
+impl crate::Paginate for ListFunctionAsyncInvokeConfigRequest {
+    type Page = models::ListFunctionAsyncInvokeConfigResponseBody;
+    type Item = models::ListFunctionAsyncInvokeConfigResult;
+    const STYLE: crate::PageStyle = crate::PageStyle::Marker;
+    fn into_page(
+        response: ListFunctionAsyncInvokeConfigResponse,
+    ) -> Result<Self::Page, crate::Error> {
+        response.into_ok()
+    }
+    fn items(page: &Self::Page) -> &[Self::Item] {
+        codegen_runtime::__private::paging::items(&page.async_invoke_configs)
+    }
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        codegen_runtime::__private::paging::into_items(page.async_invoke_configs)
+    }
+    fn signals(page: &Self::Page) -> crate::PageSignals {
+        crate::PageSignals {
+            next_marker: page
+                .page_info
+                .as_ref()
+                .and_then(|v| codegen_runtime::__private::paging::text(&v.next_marker)),
+            total: codegen_runtime::__private::paging::count(&page.count),
+            has_more: None,
+        }
+    }
+    fn cursor(&self) -> Option<String> {
+        codegen_runtime::__private::paging::text(&self.marker)
+    }
+    fn with_cursor(self, cursor: &str) -> Result<Self, crate::Error> {
+        Ok(Self {
+            marker: codegen_runtime::__private::paging::cursor(cursor)?,
+            ..self
+        })
+    }
+}

@@ -250,3 +250,39 @@ impl ListReservedInstanceConfigsResponse {
         }
     }
 }
+
+impl crate::Paginate for ListReservedInstanceConfigsRequest {
+    type Page = models::ListReservedInstanceConfigsResponseBody;
+    type Item = models::ReservedInstanceConfigs;
+    const STYLE: crate::PageStyle = crate::PageStyle::Marker;
+    fn into_page(
+        response: ListReservedInstanceConfigsResponse,
+    ) -> Result<Self::Page, crate::Error> {
+        response.into_ok()
+    }
+    fn items(page: &Self::Page) -> &[Self::Item] {
+        codegen_runtime::__private::paging::items(&page.reserved_instances)
+    }
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        codegen_runtime::__private::paging::into_items(page.reserved_instances)
+    }
+    fn signals(page: &Self::Page) -> crate::PageSignals {
+        crate::PageSignals {
+            next_marker: page
+                .page_info
+                .as_ref()
+                .and_then(|v| codegen_runtime::__private::paging::text(&v.next_marker)),
+            total: codegen_runtime::__private::paging::count(&page.count),
+            has_more: None,
+        }
+    }
+    fn cursor(&self) -> Option<String> {
+        codegen_runtime::__private::paging::text(&self.marker)
+    }
+    fn with_cursor(self, cursor: &str) -> Result<Self, crate::Error> {
+        Ok(Self {
+            marker: codegen_runtime::__private::paging::cursor(cursor)?,
+            ..self
+        })
+    }
+}

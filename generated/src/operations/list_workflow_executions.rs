@@ -235,3 +235,31 @@ impl ListWorkflowExecutionsResponse {
         }
     }
 }
+
+impl crate::Paginate for ListWorkflowExecutionsRequest {
+    type Page = models::FlowExecutionList;
+    type Item = models::FlowExecutionBrief;
+    const STYLE: crate::PageStyle = crate::PageStyle::OffsetItems {
+        first: 0,
+    };
+    fn into_page(
+        response: ListWorkflowExecutionsResponse,
+    ) -> Result<Self::Page, crate::Error> {
+        response.into_ok()
+    }
+    fn items(page: &Self::Page) -> &[Self::Item] {
+        codegen_runtime::__private::paging::items(&page.executions)
+    }
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        codegen_runtime::__private::paging::into_items(page.executions)
+    }
+    fn cursor(&self) -> Option<String> {
+        codegen_runtime::__private::paging::text(&self.offset)
+    }
+    fn with_cursor(self, cursor: &str) -> Result<Self, crate::Error> {
+        Ok(Self {
+            offset: codegen_runtime::__private::paging::cursor(cursor)?,
+            ..self
+        })
+    }
+}

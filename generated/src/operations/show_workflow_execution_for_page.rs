@@ -209,3 +209,38 @@ impl ShowWorkflowExecutionForPageResponse {
         }
     }
 }
+
+impl crate::Paginate for ShowWorkflowExecutionForPageRequest {
+    type Page = models::ShowWorkflowExecutionForPage;
+    type Item = models::FlowExecutionBriefV2;
+    const STYLE: crate::PageStyle = crate::PageStyle::OffsetItems {
+        first: 0,
+    };
+    fn into_page(
+        response: ShowWorkflowExecutionForPageResponse,
+    ) -> Result<Self::Page, crate::Error> {
+        response.into_ok()
+    }
+    fn items(page: &Self::Page) -> &[Self::Item] {
+        codegen_runtime::__private::paging::items(&page.executions)
+    }
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        codegen_runtime::__private::paging::into_items(page.executions)
+    }
+    fn signals(page: &Self::Page) -> crate::PageSignals {
+        crate::PageSignals {
+            next_marker: None,
+            total: codegen_runtime::__private::paging::count(&page.total),
+            has_more: None,
+        }
+    }
+    fn cursor(&self) -> Option<String> {
+        codegen_runtime::__private::paging::text(&self.offset)
+    }
+    fn with_cursor(self, cursor: &str) -> Result<Self, crate::Error> {
+        Ok(Self {
+            offset: codegen_runtime::__private::paging::cursor(cursor)?,
+            ..self
+        })
+    }
+}

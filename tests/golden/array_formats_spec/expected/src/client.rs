@@ -132,3 +132,31 @@ impl From<codegen_runtime::Client> for Client {
         Self { inner }
     }
 }
+
+/// Paginators: one `<operation>_pages` method per list operation.
+impl Client {
+    /// The pages of [`list_area_bandwidth_package_specifications`](Self::list_area_bandwidth_package_specifications), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `offset` (counted in items) moved past the page's items
+    /// (filters and the page size `limit` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_area_bandwidth_package_specifications_pages(
+        &self,
+        request: operations::ListAreaBandwidthPackageSpecificationsRequest,
+    ) -> crate::Pages<operations::ListAreaBandwidthPackageSpecificationsRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_private_hook_versions`](Self::list_private_hook_versions), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `marker` set to the page's next marker
+    /// (filters and the page size `limit` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_private_hook_versions_pages(
+        &self,
+        request: operations::ListPrivateHookVersionsRequest,
+    ) -> crate::Pages<operations::ListPrivateHookVersionsRequest> {
+        self.inner.pages(request)
+    }
+}

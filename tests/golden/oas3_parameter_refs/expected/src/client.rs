@@ -61,3 +61,19 @@ impl From<codegen_runtime::Client> for Client {
         Self { inner }
     }
 }
+
+/// Paginators: one `<operation>_pages` method per list operation.
+impl Client {
+    /// The pages of [`list_authorisations`](Self::list_authorisations), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `marker` set to the page's next marker
+    /// (filters and the page size `limit` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_authorisations_pages(
+        &self,
+        request: operations::ListAuthorisationsRequest,
+    ) -> crate::Pages<operations::ListAuthorisationsRequest> {
+        self.inner.pages(request)
+    }
+}

@@ -44,10 +44,15 @@ pub use codegen_runtime::{
     RetryPolicy, TransportErrorContext,
 };
 
+#[cfg(feature = "client")]
+pub use codegen_runtime::{Items, Pages};
+
 pub use codegen_runtime::{
     auth, ApiError, Body, Credentials, DateTime, DecodeError, Endpoint, Env, Error,
     FormFile, Operation, Progress, UnknownValue,
 };
+
+pub use codegen_runtime::{PageSignals, PageStyle, Paginate, Pager};
 
 pub use codegen_runtime::huawei;
 

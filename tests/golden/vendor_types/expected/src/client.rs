@@ -133,3 +133,55 @@ impl From<codegen_runtime::Client> for Client {
         Self { inner }
     }
 }
+
+/// Paginators: one `<operation>_pages` method per list operation.
+impl Client {
+    /// The pages of [`get_instances_no_index_tables`](Self::get_instances_no_index_tables), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `offset` (counted in items) moved past the page's items
+    /// (filters and the page size `limit` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn get_instances_no_index_tables_pages(
+        &self,
+        request: operations::GetInstancesNoIndexTablesRequest,
+    ) -> crate::Pages<operations::GetInstancesNoIndexTablesRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_batch_job`](Self::list_batch_job), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `offset` (counted in items) moved past the page's items
+    /// (filters and the page size `limit` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_batch_job_pages(
+        &self,
+        request: operations::ListBatchJobRequest,
+    ) -> crate::Pages<operations::ListBatchJobRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_job_operation_log`](Self::list_job_operation_log), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `offset` (counted in items) moved past the page's items
+    /// (filters and the page size `limit` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_job_operation_log_pages(
+        &self,
+        request: operations::ListJobOperationLogRequest,
+    ) -> crate::Pages<operations::ListJobOperationLogRequest> {
+        self.inner.pages(request)
+    }
+    /// The pages of [`list_project_tags`](Self::list_project_tags), fetched lazily; `.items()` for the items.
+    ///
+    /// The first page answers `request` as given; each next one, `request` with `offset` (counted in items) moved past the page's items
+    /// (filters and the page size `limit` kept). The stream ends after the last page (an empty page, no
+    /// next marker, the total reached) or with an error: the operation's, or
+    /// [`Error::InvalidResponse`](crate::Error::InvalidResponse) for a repeated marker.
+    pub fn list_project_tags_pages(
+        &self,
+        request: operations::ListProjectTagsRequest,
+    ) -> crate::Pages<operations::ListProjectTagsRequest> {
+        self.inner.pages(request)
+    }
+}

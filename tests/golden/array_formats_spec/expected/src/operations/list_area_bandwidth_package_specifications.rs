@@ -197,3 +197,31 @@ impl ListAreaBandwidthPackageSpecificationsResponse {
         }
     }
 }
+
+impl crate::Paginate for ListAreaBandwidthPackageSpecificationsRequest {
+    type Page = models::ListAreaBandwidthPackageSpecificationsResponseBody;
+    type Item = models::AreaBandwidthPackageSpecification;
+    const STYLE: crate::PageStyle = crate::PageStyle::OffsetItems {
+        first: 0,
+    };
+    fn into_page(
+        response: ListAreaBandwidthPackageSpecificationsResponse,
+    ) -> Result<Self::Page, crate::Error> {
+        response.into_ok()
+    }
+    fn items(page: &Self::Page) -> &[Self::Item] {
+        codegen_runtime::__private::paging::items(&page.area_specifications)
+    }
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        codegen_runtime::__private::paging::into_items(page.area_specifications)
+    }
+    fn cursor(&self) -> Option<String> {
+        codegen_runtime::__private::paging::text(&self.offset)
+    }
+    fn with_cursor(self, cursor: &str) -> Result<Self, crate::Error> {
+        Ok(Self {
+            offset: codegen_runtime::__private::paging::cursor(cursor)?,
+            ..self
+        })
+    }
+}

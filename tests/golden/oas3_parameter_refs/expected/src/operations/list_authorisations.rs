@@ -238,3 +238,38 @@ impl ListAuthorisationsResponse {
         }
     }
 }
+
+impl crate::Paginate for ListAuthorisationsRequest {
+    type Page = models::ListAuthorisationsResponseBody;
+    type Item = models::Authorisation;
+    const STYLE: crate::PageStyle = crate::PageStyle::Marker;
+    fn into_page(
+        response: ListAuthorisationsResponse,
+    ) -> Result<Self::Page, crate::Error> {
+        response.into_ok()
+    }
+    fn items(page: &Self::Page) -> &[Self::Item] {
+        codegen_runtime::__private::paging::items(&page.authorisations)
+    }
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        codegen_runtime::__private::paging::into_items(page.authorisations)
+    }
+    fn signals(page: &Self::Page) -> crate::PageSignals {
+        crate::PageSignals {
+            next_marker: codegen_runtime::__private::paging::text(
+                &page.page_info.next_marker,
+            ),
+            total: None,
+            has_more: None,
+        }
+    }
+    fn cursor(&self) -> Option<String> {
+        codegen_runtime::__private::paging::text(&self.marker)
+    }
+    fn with_cursor(self, cursor: &str) -> Result<Self, crate::Error> {
+        Ok(Self {
+            marker: codegen_runtime::__private::paging::cursor(cursor)?,
+            ..self
+        })
+    }
+}

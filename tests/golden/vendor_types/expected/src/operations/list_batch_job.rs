@@ -183,3 +183,29 @@ impl ListBatchJobResponse {
         }
     }
 }
+
+impl crate::Paginate for ListBatchJobRequest {
+    type Page = models::BatchJobList;
+    type Item = models::BatchJobForList;
+    const STYLE: crate::PageStyle = crate::PageStyle::OffsetItems {
+        first: 0,
+    };
+    fn into_page(response: ListBatchJobResponse) -> Result<Self::Page, crate::Error> {
+        response.into_ok()
+    }
+    fn items(page: &Self::Page) -> &[Self::Item] {
+        codegen_runtime::__private::paging::items(&page.jobs)
+    }
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        codegen_runtime::__private::paging::into_items(page.jobs)
+    }
+    fn cursor(&self) -> Option<String> {
+        codegen_runtime::__private::paging::text(&self.offset)
+    }
+    fn with_cursor(self, cursor: &str) -> Result<Self, crate::Error> {
+        Ok(Self {
+            offset: codegen_runtime::__private::paging::cursor(cursor)?,
+            ..self
+        })
+    }
+}

@@ -181,3 +181,38 @@ impl ListJobOperationLogResponse {
         }
     }
 }
+
+impl crate::Paginate for ListJobOperationLogRequest {
+    type Page = models::ListJobOperationLogRsp;
+    type Item = models::OperationLogItem;
+    const STYLE: crate::PageStyle = crate::PageStyle::OffsetItems {
+        first: 0,
+    };
+    fn into_page(
+        response: ListJobOperationLogResponse,
+    ) -> Result<Self::Page, crate::Error> {
+        response.into_ok()
+    }
+    fn items(page: &Self::Page) -> &[Self::Item] {
+        codegen_runtime::__private::paging::items(&page.operations)
+    }
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        codegen_runtime::__private::paging::into_items(page.operations)
+    }
+    fn signals(page: &Self::Page) -> crate::PageSignals {
+        crate::PageSignals {
+            next_marker: None,
+            total: codegen_runtime::__private::paging::count(&page.count),
+            has_more: None,
+        }
+    }
+    fn cursor(&self) -> Option<String> {
+        codegen_runtime::__private::paging::text(&self.offset)
+    }
+    fn with_cursor(self, cursor: &str) -> Result<Self, crate::Error> {
+        Ok(Self {
+            offset: codegen_runtime::__private::paging::cursor(cursor)?,
+            ..self
+        })
+    }
+}
