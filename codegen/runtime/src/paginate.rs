@@ -204,7 +204,8 @@ impl<R: Paginate> Pager<R> {
         }
     }
 
-    /// A pager with nothing left to fetch (after an error).
+    /// A pager with nothing left to fetch (after an error of the client's stream).
+    #[cfg(feature = "client")]
     pub(crate) fn ended() -> Self {
         Self {
             next: None,
