@@ -657,7 +657,7 @@ pub enum PutObjectResponse {
     },
     /// `400`: 请求失败响应消息。
     ///
-    /// The body is kept as received in [`ApiError::body`](crate::ApiError::body).
+    /// The body is XML documented as [`models::Error`](crate::models::Error); its code, message and request id are read into the [`ApiError`](crate::ApiError)'s fields, and it is kept as received in [`ApiError::body`](crate::ApiError::body).
     BadRequest(crate::ApiError),
     /// A status the spec does not document, with the body as received.
     Undocumented { status: http::StatusCode, headers: http::HeaderMap, body: Vec<u8> },
