@@ -579,15 +579,16 @@ fn parse_tokens(ctx: &Ctx<'_>, op: &Operation, n: &OperationNames) -> TokenStrea
 /// The runtime's `xml::Root` of an XML body's type (see [`crate::model::XmlRoot`]).
 fn xml_root(ctx: &Ctx<'_>, ty: &crate::model::TypeRef) -> TokenStream {
     let root = match ty {
-        crate::model::TypeRef::Named(id) => ctx.model.get(*id).xml_root(),
-        _ => crate::model::XmlRoot { name: None, namespace: None, prefix: None },
+        crate::model::TypeRef::Named(id) => ctx.model.xml_root(*id),
+        _ => crate::model::XmlRoot { name: None, namespace: None, prefix: None, document: false },
     };
     let option = |value: &Option<String>| match value {
         Some(text) => quote!(Some(#text)),
         None => quote!(None),
     };
     let (name, namespace, prefix) = (option(&root.name), option(&root.namespace), option(&root.prefix));
-    quote!(codegen_runtime::__private::xml::Root { name: #name, namespace: #namespace, prefix: #prefix })
+    let document = root.document;
+    quote!(codegen_runtime::__private::xml::Root { name: #name, namespace: #namespace, prefix: #prefix, document: #document })
 }
 
 /// `crate::models::Name` for a body that is one named model, for doc links.

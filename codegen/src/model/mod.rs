@@ -45,6 +45,36 @@ impl Model {
         &self.types[id.0]
     }
 
+    /// The root element of an XML document of type `id`, as [`XmlRoot`] describes.
+    pub fn xml_root(&self, id: TypeId) -> XmlRoot {
+        let ty = self.get(id);
+        // Only definitions are named after their spec name; an inline type's hint starts
+        // with its operation's id.
+        let definition = ty.owner.is_none() && ty.hint.len() == 1 && ty.pointer.contains("definitions");
+        let generated_name = ty.hint.first().is_some_and(|n| n.ends_with("ResponseBody") || n.ends_with("RequestBody"));
+        let namespace = ty.xml.namespace.clone();
+        let prefix = ty.xml.prefix.clone().filter(|_| namespace.is_some());
+        if let Some(name) = &ty.xml.name {
+            return XmlRoot { name: Some(name.clone()), namespace, prefix, document: false };
+        }
+        if definition && !generated_name {
+            return XmlRoot { name: ty.hint.first().cloned(), namespace, prefix, document: false };
+        }
+        // `GetBucketCorsResponseBody { CORSConfiguration: SetBucketCorsRequestBody }`,
+        // where that definition's `xml.name` is `CORSConfiguration`: the type is the
+        // document, and its one property the root element.
+        if let TypeKind::Struct(def) = &ty.kind
+            && let [field] = def.fields.as_slice()
+            && !field.xml.attribute
+            && let TypeRef::Named(target) = &field.ty
+            && let element = field.xml.name.as_ref().unwrap_or(&field.json_name)
+            && self.get(*target).xml.name.as_ref() == Some(element)
+        {
+            return XmlRoot { name: Some(element.clone()), namespace: None, prefix: None, document: true };
+        }
+        XmlRoot { name: None, namespace, prefix, document: false }
+    }
+
     /// The top-level type whose module holds `id` (itself for definitions).
     pub fn root_of(&self, id: TypeId) -> TypeId {
         let mut current = id;
@@ -85,32 +115,18 @@ pub struct TypeDef {
     pub xml: XmlHint,
 }
 
-impl TypeDef {
-    /// The root element of a document of this type, as [`XmlRoot`] describes.
-    pub fn xml_root(&self) -> XmlRoot {
-        // Only definitions are named after their spec name; an inline type's hint starts
-        // with its operation's id.
-        let definition = self.owner.is_none() && self.hint.len() == 1 && self.pointer.contains("definitions");
-        let name = match (&self.xml.name, self.hint.first()) {
-            (Some(name), _) => Some(name.clone()),
-            (None, Some(name)) if definition && !name.ends_with("ResponseBody") => Some(name.clone()),
-            _ => None,
-        };
-        XmlRoot {
-            name,
-            namespace: self.xml.namespace.clone(),
-            prefix: self.xml.prefix.clone().filter(|_| self.xml.namespace.is_some()),
-        }
-    }
-}
-
 /// The root element of an XML body.
 ///
 /// Swagger's rule names it after the definition's `xml.name`, else the definition's name.
-/// A definition named `…ResponseBody` without `xml.name` is the vendor's name for an
-/// answer whose root the spec only shows in its examples (OBS's `GetBucketAclResponseBody`
-/// is `<AccessControlPolicy>`), so its root is not checked on input (`name` is `None`) and
-/// is written with the type's name; the same goes for bodies described inline.
+/// A definition named `…ResponseBody` or `…RequestBody` without `xml.name` is the
+/// catalogue's generated name for a body whose root the spec only shows in its examples
+/// (OBS's `GetBucketAclResponseBody` is `<AccessControlPolicy>`, and its answer of
+/// `GetBucketCors`, named `GetBucketCorsRequestBody`, `<CORSConfiguration>`), so its root
+/// is not checked on input (`name` is `None`) and is written with the type's name, as the
+/// official SDK writes a body without `xml_name`; the same goes for bodies described
+/// inline. Such a definition whose one property is a definition named (by `xml.name`)
+/// like the property stands for the whole document (OBS's
+/// `GetBucketTaggingResponseBody { Tagging }`): that property is the root element.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct XmlRoot {
     /// The element's name; `None`: any on input.
@@ -118,6 +134,8 @@ pub struct XmlRoot {
     pub namespace: Option<String>,
     /// Only with a namespace.
     pub prefix: Option<String>,
+    /// The type is the document, holding the root element as its one property.
+    pub document: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -99,7 +99,7 @@ fn answer(status: u16, content_type: &str, body: &str) -> http::Response<Vec<u8>
         .expect("a response")
 }
 
-const ANY: Root = Root { name: None, namespace: None, prefix: None };
+const ANY: Root = Root { name: None, namespace: None, prefix: None, document: false };
 
 #[test]
 fn the_listing_example_decodes_through_parse_and_round_trips() {
@@ -121,7 +121,7 @@ fn the_listing_example_decodes_through_parse_and_round_trips() {
     assert_eq!(owner.id.as_deref(), Some("b4bf1b36d9ca43d984fbcb9491b6fce9"));
     // The spec does not name `DisplayName`: kept, and written back.
     assert_eq!(owner.unknown_fields["DisplayName"], "ObjectOwnerName");
-    let root = Root { name: Some("ListBucketResult"), namespace: None, prefix: None };
+    let root = Root { name: Some("ListBucketResult"), namespace: None, prefix: None, document: false };
     assert_eq!(round_trip::<ListBucketResult>(&examples[0], root), listing);
 
     // The versioned listing has another root, which the spec does not describe.
@@ -153,20 +153,44 @@ fn the_acl_example_decodes_with_any_root_and_keeps_unknown_enum_values() {
 #[test]
 fn the_request_examples_round_trip() {
     let create = request_example("CreateBucket");
-    let root = Root { name: Some("CreateBucketConfiguration"), namespace: None, prefix: None };
+    let root = Root { name: Some("CreateBucketConfiguration"), namespace: None, prefix: None, document: false };
     let body = round_trip::<CreateBucketRequestBody>(&create, root);
     assert_eq!(body.location.as_deref(), Some("cn-north-4"));
 
     let delete = request_example("DeleteObjects");
-    let root = Root { name: Some("Delete"), namespace: None, prefix: None };
+    let root = Root { name: Some("Delete"), namespace: None, prefix: None, document: false };
     let body = round_trip::<DeleteObjectsRequestBody>(&delete, root);
     assert_eq!((body.quiet, body.object.as_ref().map(Vec::len)), (Some(true), Some(2)));
 
     let complete = request_example("CompleteMultipartUpload");
-    let root = Root { name: Some("CompleteMultipartUpload"), namespace: None, prefix: None };
+    let root = Root { name: Some("CompleteMultipartUpload"), namespace: None, prefix: None, document: false };
     let body = round_trip::<CompleteMultipartUploadRequestBody>(&complete, root);
     let parts = body.part.as_ref().expect("parts");
     assert_eq!(parts.iter().map(|p| p.part_number).collect::<Vec<_>>(), [Some(1), Some(2), Some(3)]);
+}
+
+#[test]
+fn a_body_type_that_holds_the_root_element_reads_the_whole_document() {
+    use build_script::xml::models::GetBucketCorsRequestBody;
+    use build_script::xml::operations::GetBucketCorsRequest;
+    // The answer's definition is `GetBucketCorsRequestBody { CORSConfiguration }`, and the
+    // property's definition is named `CORSConfiguration`: the document is that element.
+    let examples = answer_examples("GetBucketCors");
+    let cors = GetBucketCorsRequest::parse(answer(200, "application/xml", &examples[0]))
+        .expect("a documented answer")
+        .into_ok()
+        .expect("a success");
+    let rules = &cors.cors_configuration.as_ref().expect("the root").cors_rule;
+    assert_eq!(rules.len(), 1);
+    let methods: Vec<&str> = rules[0].allowed_method.iter().map(|m| m.as_str()).collect();
+    assert_eq!(methods, ["POST", "GET", "HEAD", "PUT", "DELETE"]);
+    assert_eq!(rules[0].max_age_seconds.as_deref(), Some("100"));
+    // `AllowedOrigin` repeats where the spec has one string: the first is the field, the
+    // others are kept.
+    assert_eq!(rules[0].allowed_origin, "obs.cn-north-4.myhuaweicloud.com");
+    assert_eq!(rules[0].unknown_fields["AllowedOrigin"], serde_json::json!(["obs.example.com", "www.example.com"]));
+    let root = Root { name: Some("CORSConfiguration"), namespace: None, prefix: None, document: true };
+    assert_eq!(round_trip::<GetBucketCorsRequestBody>(&examples[0], root), cors);
 }
 
 fn endpoint() -> Endpoint {
@@ -310,7 +334,7 @@ fn every_xml_hint_reads_and_writes() {
     assert_eq!(shelf.note.as_deref(), Some("dusty"));
     assert_eq!(shelf.unknown_fields["@extra"], "kept");
 
-    let root = Root { name: Some("shelf"), namespace: Some("urn:example:library"), prefix: Some("lib") };
+    let root = Root { name: Some("shelf"), namespace: Some("urn:example:library"), prefix: Some("lib"), document: false };
     assert_eq!(round_trip::<Shelf>(SHELF, root), shelf);
 
     let book = Book::builder().title("Odes").pages(3).build().expect("a title is set");

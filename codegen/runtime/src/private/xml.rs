@@ -926,13 +926,30 @@ pub struct Root {
     pub namespace: Option<&'static str>,
     /// The prefix the namespace is bound to (`xmlns:prefix`, `<prefix:Name>`), if any.
     pub prefix: Option<&'static str>,
+    /// The type stands for the document itself: its one property is the root element
+    /// (`name`), read from and written as the whole document.
+    pub document: bool,
 }
+
+/// The name of the element that holds the root of a [`Root::document`] type while it is
+/// read or written; no document element has it, as `#` starts no XML name.
+const DOCUMENT: &str = "#document";
 
 /// A value as a whole document: the root element (named `root.name`, else
 /// `fallback_name`) with its namespace, and no XML declaration, as the official SDK
 /// sends request bodies (UTF-8, XML's default, needs none).
 pub fn encode<T: ToXml>(value: &T, root: Root, fallback_name: &str) -> Vec<u8> {
     let mut out = Writer::new();
+    if root.document {
+        // The value writes its root element as a child of a stand-in, taken off again.
+        value.to_xml(DOCUMENT, &mut out);
+        let text = out.finish();
+        let inner = text
+            .strip_prefix(concat!("<", "#document", ">"))
+            .and_then(|t| t.strip_suffix(concat!("</", "#document", ">")))
+            .unwrap_or("");
+        return inner.as_bytes().to_vec();
+    }
     let name = root.name.unwrap_or(fallback_name);
     let qualified = match root.prefix {
         Some(prefix) => format!("{prefix}:{name}"),
@@ -967,6 +984,14 @@ pub fn read_document<T: FromXml>(body: &[u8], root: Root) -> Result<T, DocumentE
             "expected the root element <{expected}>, found <{}>",
             element.name
         ))));
+    }
+    if root.document {
+        // The root is the one property of the type: read it as the child of a stand-in.
+        let document = Element { name: DOCUMENT.to_owned(), children: vec![element], ..Element::default() };
+        return match T::from_xml(document) {
+            Ok(value) => Ok(value),
+            Err(e) => Err(DocumentError::Mismatch(e)),
+        };
     }
     let name = element.name.clone();
     match T::from_xml(element) {

@@ -79,7 +79,7 @@ impl ToXml for Content {
     }
 }
 
-const LISTING: Root = Root { name: Some("ListBucketResult"), namespace: None, prefix: None };
+const LISTING: Root = Root { name: Some("ListBucketResult"), namespace: None, prefix: None, document: false };
 
 fn read(text: &str) -> Result<Listing, DocumentError> {
     read_document(text.as_bytes(), LISTING)
@@ -142,14 +142,14 @@ fn round_trip_keeps_unknown_elements_and_attributes() {
 #[test]
 fn namespaces_and_prefixes_are_written_on_the_root() {
     let listing = Listing { name: "b".into(), ..Listing::default() };
-    let root = Root { name: Some("ListBucketResult"), namespace: Some("urn:a"), prefix: None };
+    let root = Root { name: Some("ListBucketResult"), namespace: Some("urn:a"), prefix: None, document: false };
     let text = String::from_utf8(encode(&listing, root, "x")).unwrap();
     assert_eq!(text, r#"<ListBucketResult xmlns="urn:a"><Name>b</Name><Tags/></ListBucketResult>"#);
     let root = Root { prefix: Some("p"), ..root };
     let text = String::from_utf8(encode(&listing, root, "x")).unwrap();
     assert_eq!(text, r#"<p:ListBucketResult xmlns:p="urn:a"><Name>b</Name><Tags/></p:ListBucketResult>"#);
     // A root the spec does not name takes the fallback name.
-    let any = Root { name: None, namespace: None, prefix: None };
+    let any = Root { name: None, namespace: None, prefix: None, document: false };
     let text = String::from_utf8(encode(&listing, any, "Fallback")).unwrap();
     assert!(text.contains("<Fallback>"), "{text}");
 }
@@ -203,7 +203,7 @@ fn mismatches_name_the_element_path() {
 
 #[test]
 fn a_lenient_root_accepts_any_element() {
-    let any = Root { name: None, namespace: None, prefix: None };
+    let any = Root { name: None, namespace: None, prefix: None, document: false };
     let listing: Listing = read_document(b"<AccessControlPolicy><Name>n</Name><Tags/></AccessControlPolicy>", any).unwrap();
     assert_eq!(listing.name, "n");
 }
@@ -293,4 +293,50 @@ fn decode_failures_are_decode_errors_with_the_path_and_request_id() {
     let Err(crate::Error::Decode(error)) = result else { panic!("a decode error") };
     assert_eq!(error.path, None);
     assert!(error.message.contains("ends inside an element"), "{}", error.message);
+}
+
+/// A type that stands for the whole document: its one property is the root element.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct ListingDocument {
+    listing: Option<Listing>,
+    unknown: IndexMap<String, Value>,
+}
+
+impl FromXml for ListingDocument {
+    fn from_xml(element: Element) -> Result<Self, Mismatch> {
+        let mut object = Reader::new(element);
+        let listing = object.optional("ListBucketResult");
+        Ok(Self { listing, unknown: object.rest()? })
+    }
+}
+
+impl ToXml for ListingDocument {
+    fn to_xml(&self, name: &str, out: &mut Writer) {
+        out.start(name);
+        out.rest_attributes(&self.unknown);
+        out.element("ListBucketResult", &self.listing);
+        out.rest_elements(&self.unknown);
+        out.end(name);
+    }
+}
+
+#[test]
+fn a_document_type_reads_and_writes_its_property_as_the_root() {
+    let root = Root { name: Some("ListBucketResult"), namespace: None, prefix: None, document: true };
+    let document: ListingDocument = read_document(OBS_LISTING.as_bytes(), root).unwrap();
+    let listing = document.listing.as_ref().expect("the root is the property");
+    assert_eq!(listing.name, "examplebucket");
+    assert!(document.unknown.is_empty());
+    let written = encode(&document, root, "ignored");
+    assert!(String::from_utf8_lossy(&written).starts_with(r#"<ListBucketResult kind="v1"><Name>"#));
+    assert_eq!(read_document::<ListingDocument>(&written, root).unwrap(), document);
+    assert!(encode(&ListingDocument::default(), root, "ignored").is_empty(), "no root, no document");
+
+    let bad = OBS_LISTING.replace("<MaxKeys>1000", "<MaxKeys>x");
+    let DocumentError::Mismatch(error) = read_document::<ListingDocument>(bad.as_bytes(), root).unwrap_err() else {
+        panic!("a mismatch")
+    };
+    assert_eq!(error.path().as_deref(), Some("ListBucketResult/MaxKeys"));
+    let other = read_document::<ListingDocument>(b"<Other/>", root).unwrap_err();
+    assert_eq!(other.to_string(), "expected the root element <ListBucketResult>, found <Other>");
 }
