@@ -119,6 +119,7 @@ impl crate::Operation for CompleteMultipartUploadRequest {
                         name: Some("CompleteMultipartUpload"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "CompleteMultipartUploadRequestBody",
                 ),

@@ -661,6 +661,7 @@ impl crate::Operation for CopyObjectRequest {
                                 name: Some("CopyObjectResult"),
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

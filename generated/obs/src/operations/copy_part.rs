@@ -336,6 +336,7 @@ impl crate::Operation for CopyPartRequest {
                                 name: None,
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

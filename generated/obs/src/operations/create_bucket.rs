@@ -399,6 +399,7 @@ impl crate::Operation for CreateBucketRequest {
                                 name: Some("CreateBucketConfiguration"),
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                             "CreateBucketRequestBody",
                         ),

@@ -73,6 +73,7 @@ impl crate::Operation for DeleteObjectsRequest {
                         name: Some("Delete"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "DeleteObjectsRequestBody",
                 ),
@@ -97,6 +98,7 @@ impl crate::Operation for DeleteObjectsRequest {
                                 name: Some("DeleteResult"),
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

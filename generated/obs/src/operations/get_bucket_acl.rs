@@ -62,6 +62,7 @@ impl crate::Operation for GetBucketAclRequest {
                                 name: None,
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

@@ -61,9 +61,10 @@ impl crate::Operation for GetBucketCorsRequest {
                             &headers,
                             body,
                             codegen_runtime::__private::xml::Root {
-                                name: Some("GetBucketCorsRequestBody"),
+                                name: Some("CORSConfiguration"),
                                 namespace: None,
                                 prefix: None,
+                                document: true,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

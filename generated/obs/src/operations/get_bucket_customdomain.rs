@@ -68,6 +68,7 @@ impl crate::Operation for GetBucketCustomdomainRequest {
                                 name: Some("ListBucketCustomDomainsResult"),
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

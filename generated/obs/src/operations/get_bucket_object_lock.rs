@@ -61,9 +61,10 @@ impl crate::Operation for GetBucketObjectLockRequest {
                             &headers,
                             body,
                             codegen_runtime::__private::xml::Root {
-                                name: None,
+                                name: Some("ObjectLockConfiguration"),
                                 namespace: None,
                                 prefix: None,
+                                document: true,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

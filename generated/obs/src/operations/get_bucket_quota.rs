@@ -59,9 +59,10 @@ impl crate::Operation for GetBucketQuotaRequest {
                             &headers,
                             body,
                             codegen_runtime::__private::xml::Root {
-                                name: None,
+                                name: Some("Quota"),
                                 namespace: None,
                                 prefix: None,
+                                document: true,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

@@ -66,6 +66,7 @@ impl crate::Operation for GetBucketStorageInfoRequest {
                                 name: Some("GetBucketStorageInfoResult"),
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

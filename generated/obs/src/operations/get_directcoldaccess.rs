@@ -63,9 +63,10 @@ impl crate::Operation for GetDirectcoldaccessRequest {
                             &headers,
                             body,
                             codegen_runtime::__private::xml::Root {
-                                name: None,
+                                name: Some("DirectColdAccessConfiguration"),
                                 namespace: None,
                                 prefix: None,
+                                document: true,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

@@ -83,9 +83,10 @@ impl crate::Operation for GetObjectAclRequest {
                             &headers,
                             body,
                             codegen_runtime::__private::xml::Root {
-                                name: None,
+                                name: Some("AccessControlPolicy"),
                                 namespace: None,
                                 prefix: None,
+                                document: true,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

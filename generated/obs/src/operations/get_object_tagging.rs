@@ -87,9 +87,10 @@ impl crate::Operation for GetObjectTaggingRequest {
                             &headers,
                             body,
                             codegen_runtime::__private::xml::Root {
-                                name: None,
+                                name: Some("Tagging"),
                                 namespace: None,
                                 prefix: None,
+                                document: true,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

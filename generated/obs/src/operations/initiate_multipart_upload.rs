@@ -489,6 +489,7 @@ impl crate::Operation for InitiateMultipartUploadRequest {
                                 name: Some("InitiateMultipartUploadResult"),
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

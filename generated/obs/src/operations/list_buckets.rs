@@ -100,6 +100,7 @@ impl crate::Operation for ListBucketsRequest {
                                 name: Some("ListAllMyBucketsResult"),
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

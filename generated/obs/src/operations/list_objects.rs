@@ -170,6 +170,7 @@ impl crate::Operation for ListObjectsRequest {
                                 name: Some("ListBucketResult"),
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

@@ -122,6 +122,7 @@ impl crate::Operation for ListPartsRequest {
                                 name: Some("ListPartsResult"),
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

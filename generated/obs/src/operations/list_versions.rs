@@ -154,6 +154,7 @@ impl crate::Operation for ListVersionsRequest {
                                 name: Some("ListVersionsResult"),
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

@@ -94,6 +94,7 @@ impl crate::Operation for PutObjectTaggingRequest {
                         name: Some("Tagging"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "PutObjectTaggingRequestBody",
                 ),

@@ -81,6 +81,7 @@ impl crate::Operation for RestoreObjectRequest {
                         name: Some("RestoreRequest"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "RestoreObjectRequestBody",
                 ),

@@ -91,6 +91,7 @@ impl crate::Operation for SetBucketAclRequest {
                                 name: Some("AccessControlPolicy"),
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                             "SetBucketAclRequestBody",
                         ),

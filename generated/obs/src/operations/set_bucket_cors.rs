@@ -85,6 +85,7 @@ impl crate::Operation for SetBucketCorsRequest {
                         name: Some("CORSConfiguration"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "SetBucketCorsRequestBody",
                 ),

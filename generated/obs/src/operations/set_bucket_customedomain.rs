@@ -101,6 +101,7 @@ impl crate::Operation for SetBucketCustomedomainRequest {
                                 name: Some("CustomDomainConfiguration"),
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                             "SetBucketCustomDomainBody",
                         ),

@@ -64,6 +64,7 @@ impl crate::Operation for SetBucketEncryptionRequest {
                         name: Some("ServerSideEncryptionConfiguration"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "SetBucketEncryptionRequestBody",
                 ),

@@ -75,6 +75,7 @@ impl crate::Operation for SetBucketInventoryRequest {
                         name: Some("InventoryConfiguration"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "SetBucketInventoryRequestBody",
                 ),

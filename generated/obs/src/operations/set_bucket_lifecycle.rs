@@ -95,6 +95,7 @@ impl crate::Operation for SetBucketLifecycleRequest {
                         name: Some("LifecycleConfiguration"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "SetBucketLifecycleRequestBody",
                 ),

@@ -98,6 +98,7 @@ impl crate::Operation for SetBucketLoggingRequest {
                         name: Some("BucketLoggingStatus"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "SetBucketLoggingRequestBody",
                 ),

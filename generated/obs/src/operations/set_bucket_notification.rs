@@ -68,6 +68,7 @@ impl crate::Operation for SetBucketNotificationRequest {
                         name: Some("NotificationConfiguration"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "SetBucketNotificationRequestBody",
                 ),

@@ -62,6 +62,7 @@ impl crate::Operation for SetBucketObjectLockRequest {
                         name: Some("ObjectLockConfiguration"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "SetBucketObjectLockRequestBody",
                 ),

@@ -58,6 +58,7 @@ impl crate::Operation for SetBucketPublicAccessBlockRequest {
                         name: Some("PublicAccessBlockConfiguration"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "SetBucketPublicAccessBlockRequestBody",
                 ),

@@ -68,6 +68,7 @@ impl crate::Operation for SetBucketQuotaRequest {
                         name: Some("Quota"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "SetBucketQuotaRequestBody",
                 ),

@@ -77,6 +77,7 @@ impl crate::Operation for SetBucketReplicationRequest {
                         name: Some("ReplicationConfiguration"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "SetBucketReplicationRequestBody",
                 ),

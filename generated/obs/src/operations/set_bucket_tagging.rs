@@ -81,6 +81,7 @@ impl crate::Operation for SetBucketTaggingRequest {
                         name: Some("Tagging"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "SetBucketTaggingRequestBody",
                 ),

@@ -88,6 +88,7 @@ impl crate::Operation for SetBucketVersioningRequest {
                         name: Some("VersioningConfiguration"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "SetBucketVersioningRequestBody",
                 ),

@@ -74,6 +74,7 @@ impl crate::Operation for SetBucketWebsiteRequest {
                         name: Some("WebsiteConfiguration"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "SetBucketWebsiteRequestBody",
                 ),

@@ -91,6 +91,7 @@ impl crate::Operation for SetDirectcoldaccessRequest {
                         name: Some("DirectColdAccessConfiguration"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "SetDirectcoldaccessRequestBody",
                 ),

@@ -87,6 +87,7 @@ impl crate::Operation for SetObjectAclRequest {
                         name: Some("AccessControlPolicy"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "SetObjectAclRequestBody",
                 ),

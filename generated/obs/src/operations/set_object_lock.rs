@@ -99,6 +99,7 @@ impl crate::Operation for SetObjectLockRequest {
                         name: Some("Retention"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "SetObjectLockRequestBody",
                 ),

@@ -152,6 +152,19 @@ impl Client {
     ) -> Result<operations::GetBucketAclResponse, crate::Error> {
         self.send(&request).await
     }
+    /// 获取桶的CORS配置
+    ///
+    /// 获取指定桶的CORS配置信息。
+    ///
+    /// 要正确执行此操作,需要确保执行者有GetBucketCORS权限。默认情况下只有桶的所有者可以执行此操作,也可以通过设置桶策略或用户策略授权给其他用户。
+    ///
+    /// `GET /` (operation `GetBucketCors`)
+    pub async fn get_bucket_cors(
+        &self,
+        request: operations::GetBucketCorsRequest,
+    ) -> Result<operations::GetBucketCorsResponse, crate::Error> {
+        self.send(&request).await
+    }
     /// 列举桶中已初始化多段任务
     ///
     /// 列举桶中已初始化多段任务

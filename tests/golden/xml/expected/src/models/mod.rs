@@ -20,6 +20,9 @@ pub use complete_multipart_upload_request_body::CompleteMultipartUploadRequestBo
 mod contents;
 pub use contents::{Contents, ContentsStorageClass};
 
+mod cors_rule;
+pub use cors_rule::{CorsRule, CorsRuleAllowedMethodItem, CorsRuleBuilder};
+
 mod create_bucket_request_body;
 pub use create_bucket_request_body::CreateBucketRequestBody;
 
@@ -53,6 +56,9 @@ pub use error::Error;
 mod get_bucket_acl_response_body;
 pub use get_bucket_acl_response_body::GetBucketAclResponseBody;
 
+mod get_bucket_cors_request_body;
+pub use get_bucket_cors_request_body::GetBucketCorsRequestBody;
+
 mod grant;
 pub use grant::{Grant, GrantPermission};
 
@@ -69,6 +75,11 @@ pub use list_multipart_uploads_result::{
 
 mod owner;
 pub use owner::Owner;
+
+mod set_bucket_cors_request_body;
+pub use set_bucket_cors_request_body::{
+    SetBucketCorsRequestBody, SetBucketCorsRequestBodyBuilder,
+};
 
 mod shelf;
 pub use shelf::{Shelf, ShelfBuilder};

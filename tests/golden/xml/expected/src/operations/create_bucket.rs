@@ -414,6 +414,7 @@ impl crate::Operation for CreateBucketRequest {
                                 name: Some("CreateBucketConfiguration"),
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                             "CreateBucketRequestBody",
                         ),

@@ -84,6 +84,7 @@ impl crate::Operation for DeleteObjectsRequest {
                         name: Some("Delete"),
                         namespace: None,
                         prefix: None,
+                        document: false,
                     },
                     "DeleteObjectsRequestBody",
                 ),
@@ -108,6 +109,7 @@ impl crate::Operation for DeleteObjectsRequest {
                                 name: Some("DeleteResult"),
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

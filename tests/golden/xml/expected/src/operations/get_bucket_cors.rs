@@ -12,10 +12,6 @@ use crate::models;
 /// `GET /` (operation `GetBucketCors`)
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetBucketCorsRequest {
-    /// 请求消息中可带的签名信息。
-    ///
-    /// Header parameter `Authorization`.
-    pub authorization: String,
     /// 请求发起端的日期和时间,例如:Wed, 27 Jun 2018 13:39:15 +0000。
     ///
     /// 默认值:无。
@@ -29,29 +25,16 @@ pub struct GetBucketCorsRequest {
     /// Minimum length: `3`
     /// Maximum length: `63`
     ///
-    /// Query parameter `bucket_name`.
+    /// The bucket (`bucket_name`): sent in the host name, `<bucket>.<endpoint host>`, or path-style as the first path segment when the endpoint's host is an IP address or `localhost`.
     pub bucket_name: String,
-    /// cors表示请求桶的CORS配置API。
-    ///
-    /// Minimum length: `0`
-    /// Maximum length: `0`
-    ///
-    /// Query parameter `cors`.
-    pub cors: String,
 }
 
 impl GetBucketCorsRequest {
     /// A request with the required values; optional ones are set with `with_*`.
-    pub fn new(
-        authorization: impl Into<String>,
-        bucket_name: impl ToString,
-        cors: impl ToString,
-    ) -> Self {
+    pub fn new(bucket_name: impl ToString) -> Self {
         Self {
-            authorization: authorization.into(),
             date: None,
             bucket_name: bucket_name.to_string(),
-            cors: cors.to_string(),
         }
     }
     /// Sets `date`.
@@ -73,10 +56,9 @@ impl crate::Operation for GetBucketCorsRequest {
     ) -> Result<http::Request<Self::RequestBody>, crate::Error> {
         codegen_runtime::__private::RequestBuilder::new(Self::METHOD, endpoint)
             .literal("/")
-            .header("Authorization", &self.authorization)
             .header_opt("Date", self.date.as_ref())
-            .query("bucket_name", &self.bucket_name)
-            .query("cors", &self.cors)
+            .bucket(&self.bucket_name)
+            .query_flag("cors")
             .build()
     }
     fn parse(

@@ -148,6 +148,7 @@ impl crate::Operation for ListMultipartUploadsRequest {
                                 name: Some("ListMultipartUploadsResult"),
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

@@ -185,6 +185,7 @@ impl crate::Operation for ListObjectsRequest {
                                 name: Some("ListBucketResult"),
                                 namespace: None,
                                 prefix: None,
+                                document: false,
                             },
                         )?,
                         connection: codegen_runtime::__private::header_text(

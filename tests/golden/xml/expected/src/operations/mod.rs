@@ -16,6 +16,9 @@ pub use delete_objects::{DeleteObjectsRequest, DeleteObjectsResponse};
 mod get_bucket_acl;
 pub use get_bucket_acl::{GetBucketAclRequest, GetBucketAclResponse};
 
+mod get_bucket_cors;
+pub use get_bucket_cors::{GetBucketCorsRequest, GetBucketCorsResponse};
+
 mod list_multipart_uploads;
 pub use list_multipart_uploads::{
     ListMultipartUploadsRequest, ListMultipartUploadsResponse,
