@@ -159,8 +159,13 @@ impl Endpoint {
 
     /// The base URL of requests for `bucket`, and its address: `scheme://{bucket}.host`
     /// (with the endpoint's port and path prefix), or the endpoint's URL and `/{bucket}`.
+    ///
+    /// A bucket whose name has a dot goes in the path over `https://` too: in the host it
+    /// would add a label that the service's wildcard certificate (`*.obs.{region}...`)
+    /// does not cover, and TLS would fail.
     pub(crate) fn bucket_base(&self, bucket: &str) -> Result<(String, BucketAddress), Error> {
-        let path_style = self.uses_path_style();
+        let dotted_over_tls = bucket.contains('.') && self.base.starts_with("https://");
+        let path_style = self.uses_path_style() || dotted_over_tls;
         let address = BucketAddress::new(bucket, path_style)?;
         if path_style {
             return Ok((format!("{}/{bucket}", self.base), address));
@@ -247,6 +252,9 @@ mod tests {
         let (base, address) = url("http://127.0.0.1:9000").bucket_base("bk1").expect("valid");
         assert_eq!((base.as_str(), address.is_path_style()), ("http://127.0.0.1:9000/bk1", true));
         assert!(url("https://obs.example.com").bucket_base("Bad").is_err());
+        // A dotted name in the host would not match the wildcard certificate.
+        let (base, address) = url("https://obs.example.com").bucket_base("logs.2026").expect("valid");
+        assert_eq!((base.as_str(), address.is_path_style()), ("https://obs.example.com/logs.2026", true));
     }
 
     #[test]
